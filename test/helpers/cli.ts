@@ -1,0 +1,93 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { run } from '../../src/commands/index.js';
+import type { Context } from '../../src/core/context.js';
+
+export interface CliRunOptions {
+  env?: Record<string, string | undefined>;
+  /** Text (or bytes) given on stdin. */
+  stdin?: string | Buffer;
+  stdinIsTTY?: boolean;
+  stdoutIsTTY?: boolean;
+  stderrIsTTY?: boolean;
+  cwd?: string;
+  now?: Date;
+  signal?: AbortSignal;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  stdoutBytes: Buffer;
+}
+
+/** A fresh, private config dir so tests never touch the user's profiles. */
+export function tempConfigDir(): string {
+  return mkdtempSync(join(tmpdir(), 'facetctl-test-'));
+}
+
+/** Run the CLI in-process with captured streams. */
+export async function runCli(argv: string[], opts: CliRunOptions = {}): Promise<CliResult> {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  stdout.on('data', (c) => out.push(Buffer.from(c)));
+  stderr.on('data', (c) => err.push(Buffer.from(c)));
+  const stdin = Readable.from(opts.stdin === undefined ? [] : [Buffer.from(opts.stdin)]);
+  const env = { FACETCTL_CONFIG_DIR: tempConfigDir(), ...opts.env };
+  const ctx: Context = {
+    io: {
+      stdout,
+      stderr,
+      stdin,
+      stdoutIsTTY: opts.stdoutIsTTY ?? false,
+      stderrIsTTY: opts.stderrIsTTY ?? false,
+      stdinIsTTY: opts.stdinIsTTY ?? false,
+      columns: 120,
+    },
+    env,
+    cwd: opts.cwd ?? process.cwd(),
+    now: () => opts.now ?? new Date(),
+    signal: opts.signal ?? new AbortController().signal,
+  };
+  const code = await run(argv, ctx);
+  await new Promise((r) => setImmediate(r));
+  const stdoutBytes = Buffer.concat(out);
+  return { code, stdout: stdoutBytes.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), stdoutBytes };
+}
+
+export const BIN = resolve(import.meta.dirname, '../../bin/facetctl.js');
+
+/** Run bin/facetctl.js as a child process (no terminal). */
+export function spawnCli(
+  argv: string[],
+  opts: { env?: Record<string, string | undefined>; stdin?: string | Buffer; cwd?: string } = {},
+): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...argv], {
+      cwd: opts.cwd,
+      env: { ...process.env, FACETCTL_CONFIG_DIR: tempConfigDir(), ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c) => out.push(c));
+    child.stderr.on('data', (c) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const stdoutBytes = Buffer.concat(out);
+      resolvePromise({
+        code: code ?? -1,
+        stdout: stdoutBytes.toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        stdoutBytes,
+      });
+    });
+    child.stdin.end(opts.stdin ?? '');
+  });
+}
