@@ -1,11 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
+// FACETCTL_TEST_JSON (set by .ci/run) adds a JSON report so CI can print "N passed, N failed".
+const jsonReport = process.env.FACETCTL_TEST_JSON;
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    reporters: ['default'],
+    reporters: jsonReport ? ['default', 'json'] : ['default'],
+    outputFile: jsonReport ? { json: jsonReport } : undefined,
   },
 });

@@ -33,7 +33,9 @@ export interface FieldError {
 export abstract class FacetError extends Error {
   abstract readonly exitCode: ExitCodeValue;
   /** Whether the client may retry the same request (only for endpoints marked repeatable). */
-  readonly retryable: boolean = false;
+  get retryable(): boolean {
+    return false;
+  }
 }
 
 /** Bad flags, bad arguments, unknown commands. Nothing was sent. */
@@ -67,12 +69,16 @@ export class ApiError extends FacetError {
 
 /** 400 `exclusion`: another request for the same serialNo is in progress. Transient. */
 export class ExclusionError extends ApiError {
-  override readonly retryable = true;
+  override get retryable(): boolean {
+    return true;
+  }
 }
 
 /** 500, 502, or 503 with an empty body (maintenance). Transient. */
 export class ServerUnavailableError extends ApiError {
-  override readonly retryable = true;
+  override get retryable(): boolean {
+    return true;
+  }
 }
 
 /** 401 (source IP not allowed) or 403 (token rejected). */

@@ -100,7 +100,9 @@ export interface FamilyDef {
 /** Named cross-field rules implemented in `src/core/params.ts` (kept as data here). */
 export type CrossRule =
   /** tempValueRangeFrom/To: 34.0–42.0 when tempUnit=0 (Celsius), 93.2–107.6 when tempUnit=1. */
-  'tempRangeByUnit';
+  | 'tempRangeByUnit'
+  /** SenseLink GET record: time_from ≤ time_to and at most 24 hours apart. */
+  | 'window24h';
 
 export interface PagingDef {
   /** Page parameter name (`pageNo` for facetCloud, `page` for SenseLink). */

@@ -1,0 +1,41 @@
+/** `facetctl completion bash|zsh|fish` and `completion --write DIR` (the files committed under completions/). */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../core/errors.js';
+import type { CommandEnv } from './env.js';
+
+interface CompletionOpts {
+  write?: string;
+}
+
+export function register(root: Command, env: CommandEnv): void {
+  root
+    .command('completion [shell]')
+    .description('Print the shell completion script for bash, zsh or fish (or --write them all to a directory)')
+    .option('--write <dir>', 'write facetctl.bash, _facetctl and facetctl.fish into DIR')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  $ source <(facetctl completion bash)',
+        '  $ facetctl completion zsh > ~/.zfunc/_facetctl    # with fpath+=(~/.zfunc) in .zshrc',
+        '  $ facetctl completion fish > ~/.config/fish/completions/facetctl.fish',
+      ].join('\n'),
+    )
+    .action(async (shell: string | undefined, opts: CompletionOpts) => {
+      const { COMPLETION_FILES, SHELLS, completionScript } = await import('../completion/index.js');
+      if (opts.write) {
+        const dir = resolve(env.ctx.cwd, opts.write);
+        await mkdir(dir, { recursive: true });
+        for (const s of SHELLS) await writeFile(join(dir, COMPLETION_FILES[s]), completionScript(root, s));
+        env.ctx.io.stderr.write(`wrote ${SHELLS.map((s) => COMPLETION_FILES[s]).join(', ')} to ${opts.write}\n`);
+        return;
+      }
+      if (!shell || !(SHELLS as readonly string[]).includes(shell)) {
+        throw new UsageError(`completion: give one of ${SHELLS.join(', ')} (or --write DIR)`);
+      }
+      env.ctx.io.stdout.write(completionScript(root, shell as (typeof SHELLS)[number]));
+    });
+}

@@ -1,0 +1,254 @@
+/**
+ * Registry parameters → command-line flags, and flags → coerceParams input. The help text of each
+ * flag states its documented limits, so `--help` and the validation cannot disagree.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Context } from '../core/context.js';
+import { UsageError } from '../core/errors.js';
+import type { EndpointDef, FamilyDef, ParamDef } from '../registry/index.js';
+import { RESERVED_FLAG_NAMES } from './global-flags.js';
+
+export type FlagSpec =
+  | {
+      kind: 'param';
+      flag: string;
+      wire: string;
+      def: ParamDef;
+      /** `--serial` on a multi-device endpoint. */
+      repeatable: boolean;
+      /** base64 parameters are given as a file path; the file's bytes are sent. */
+      file: boolean;
+    }
+  | { kind: 'family'; flag: string; family: FamilyDef }
+  /** SenseLink's `image.rectangle.{top,left,width,height}` as one `--rect top,left,width,height`. */
+  | { kind: 'rect'; flag: string; wires: readonly string[] };
+
+/** Names that would otherwise collide with a global flag. */
+const RENAMES: Readonly<Record<string, string>> = { version: 'firmware-version' };
+
+export function kebab(name: string): string {
+  return name
+    .replace(/[._]+/g, '-')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase();
+}
+
+export function flagNameOf(ep: EndpointDef, wire: string, def: ParamDef): string {
+  if (def.cli?.flag) return def.cli.flag;
+  if (wire === 'serialNo') return 'serial';
+  if (ep.paging && wire === ep.paging.pageParam) return 'page';
+  if (def.type === 'base64' && wire.endsWith('.data')) return kebab(wire.slice(0, -'.data'.length));
+  const name = RENAMES[wire] ?? kebab(wire);
+  return RESERVED_FLAG_NAMES.has(name) ? `param-${name}` : name;
+}
+
+const RECT = /^(.*)\.rectangle\.(top|left|width|height)$/;
+
+/** The flags of an endpoint, in the registry's order. */
+export function flagSpecsOf(ep: EndpointDef): FlagSpec[] {
+  const specs: FlagSpec[] = [];
+  let rect: { kind: 'rect'; flag: string; wires: string[] } | undefined;
+  for (const [wire, def] of Object.entries(ep.params)) {
+    if (def.cli?.hidden) continue;
+    if (RECT.test(wire)) {
+      if (!rect) {
+        rect = { kind: 'rect', flag: 'rect', wires: [] };
+        specs.push(rect);
+      }
+      rect.wires.push(wire);
+      continue;
+    }
+    specs.push({
+      kind: 'param',
+      flag: flagNameOf(ep, wire, def),
+      wire,
+      def,
+      repeatable: wire === ep.deviceParam && ep.multiDevice === true,
+      file: def.type === 'base64',
+    });
+  }
+  for (const family of ep.families ?? []) specs.push({ kind: 'family', flag: family.name, family });
+  if (rect) rect.wires.sort((a, b) => rectOrder(a) - rectOrder(b));
+  return specs;
+}
+
+function rectOrder(wire: string): number {
+  return ['top', 'left', 'width', 'height'].indexOf(RECT.exec(wire)?.[2] ?? '');
+}
+
+/** commander's attribute name for a flag (`person-code` → `personCode`). */
+export function attributeOf(flag: string): string {
+  return flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+const PLACEHOLDER: Record<ParamDef['type'], string> = {
+  string: 'text',
+  int: 'n',
+  number: 'num',
+  flag: '0|1',
+  enum: 'value',
+  datetime: 'datetime',
+  date: 'date',
+  iso8601: 'datetime',
+  base64: 'file',
+  idList: 'ids',
+  rgba: 'r,g,b,a',
+  cardNo: 'card-no',
+  json: 'json',
+};
+
+/** `--person-code <text>`, `--latest [0|1]`, `--access <FLAG,FROM,TO...>`. */
+export function flagSyntax(spec: FlagSpec): string {
+  if (spec.kind === 'family') return `--${spec.flag} <${spec.family.cliFormat}>`;
+  if (spec.kind === 'rect') return `--${spec.flag} <top,left,width,height>`;
+  if (spec.def.type === 'flag') return `--${spec.flag} [0|1]`;
+  if (spec.flag === 'serial' || spec.flag === 'sn') return `--${spec.flag} <serial>`;
+  return `--${spec.flag} <${PLACEHOLDER[spec.def.type]}>`;
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KB`;
+  return `${n} bytes`;
+}
+
+const FORMATS: Partial<Record<ParamDef['type'], string>> = {
+  datetime: 'YYYY/MM/DD HH:MI:SS, ISO 8601, or relative: -24h, -7d, today, yesterday',
+  date: 'YYYY/MM/DD or YYYY-MM-DD',
+  iso8601: 'ISO 8601 (2022-12-11T00:00:00+09:00), YYYY/MM/DD HH:MI:SS or relative',
+  rgba: 'R,G,B,A each 0–255',
+  cardNo: 'hex ≤ 16 digits or decimal ≤ 20 digits (≤ 18446744073709551615)',
+  json: 'a JSON text',
+  flag: '1/0, true/false, yes/no; the flag alone means 1',
+};
+
+/** The documented limits of one parameter, as words for `--help`. */
+export function limitsOf(def: ParamDef): string[] {
+  const out: string[] = [];
+  const desc = def.description;
+  if (def.required) out.push('required');
+  const format = FORMATS[def.type];
+  if (format) out.push(format);
+  if (def.min !== undefined && def.max !== undefined) {
+    const range = `${def.min}–${def.max}`;
+    if (!desc.includes(range)) out.push(range);
+  } else if (def.min !== undefined) out.push(`≥ ${def.min}`);
+  else if (def.max !== undefined) out.push(`≤ ${def.max}`);
+  if (def.decimals !== undefined) out.push(`at most ${def.decimals} decimal${def.decimals === 1 ? '' : 's'}`);
+  if (def.minLength !== undefined && def.maxLength !== undefined)
+    out.push(`${def.minLength}–${def.maxLength} characters`);
+  else if (def.maxLength !== undefined && !desc.includes(`${def.maxLength} characters`)) {
+    out.push(`≤ ${def.maxLength} characters`);
+  } else if (def.minLength !== undefined) out.push(`≥ ${def.minLength} characters`);
+  if (def.values?.length) {
+    const list = def.values.join(' / ');
+    if (!desc.includes(list)) out.push(`one of ${def.values.join(', ')}`);
+  }
+  if (def.type === 'base64') {
+    const what = { jpeg: 'JPEG', png: 'PNG', 'jpeg-or-png': 'JPEG or PNG', binary: 'any' }[def.content ?? 'binary'];
+    out.push(`${what} file path ('-' reads stdin)`);
+    if (def.maxBytes !== undefined) out.push(`≤ ${formatBytes(def.maxBytes)} after base64`);
+  }
+  if (def.type === 'json' && def.maxBytes !== undefined) out.push(`≤ ${formatBytes(def.maxBytes)}`);
+  if (def.maxItems !== undefined) out.push(`at most ${def.maxItems} ids, comma-separated`);
+  if (def.default !== undefined) out.push(`default ${def.default}`);
+  return out;
+}
+
+export function flagHelp(spec: FlagSpec, ep: EndpointDef): string {
+  if (spec.kind === 'family') {
+    const f = spec.family;
+    const rules: string[] = [`repeatable, at most ${f.max}`];
+    if (f.interval?.min && f.interval.max) rules.push(`inside ${f.interval.min} – ${f.interval.max}`);
+    if (f.interval?.noOverlap) rules.push('no overlaps');
+    const fields = f.fields.map((m) => `${m.name}: ${m.def.description}`).join('; ');
+    return `${f.description} (${fields}) [${rules.join('; ')}]`;
+  }
+  if (spec.kind === 'rect') {
+    const defs = spec.wires.map((w) => ep.params[w]);
+    const required = defs.some((d) => d?.required) ? 'required; ' : '';
+    return `Face rectangle in the picture, in pixels [${required}four whole numbers]`;
+  }
+  const limits = limitsOf(spec.def);
+  if (spec.repeatable) limits.unshift('repeatable: one call per device');
+  return limits.length ? `${spec.def.description} [${limits.join('; ')}]` : spec.def.description;
+}
+
+/** Maps a parameter name from a ParamIssue or an API error back to the flag the user typed. */
+export function flagMapper(ep: EndpointDef, specs: readonly FlagSpec[]): (name: string) => string {
+  const byWire = new Map<string, string>();
+  for (const s of specs) {
+    if (s.kind === 'param') byWire.set(s.wire, `--${s.flag}`);
+    else if (s.kind === 'rect') for (const w of s.wires) byWire.set(w, `--${s.flag}`);
+    else byWire.set(s.family.name, `--${s.flag}`);
+  }
+  const one = (name: string): string => {
+    const direct = byWire.get(name);
+    if (direct) return direct;
+    const m = /^(.+)_(\d+)$/.exec(name);
+    if (m) {
+      const family = ep.families?.find((f) => f.name === m[1] || f.fields.some((x) => x.name === m[1]));
+      if (family) return `--${family.name} (entry ${m[2]})`;
+    }
+    return name;
+  };
+  // "one of" issues name their alternatives as 'picture|recogLogSerialNo+recogLogId'.
+  return (name) =>
+    /[|+]/.test(name)
+      ? name
+          .split('|')
+          .map((alt) => alt.split('+').map(one).join(' + '))
+          .join(' | ')
+      : one(name);
+}
+
+async function readStdin(ctx: Context): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of ctx.io.stdin) chunks.push(Buffer.from(c));
+  return Buffer.concat(chunks);
+}
+
+async function readFileFlag(ctx: Context, flag: string, path: string): Promise<Buffer> {
+  if (path === '-') return readStdin(ctx);
+  try {
+    return await readFile(resolve(ctx.cwd, path));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code ?? err);
+    throw new UsageError(`--${flag}: cannot read '${path}': ${why}`);
+  }
+}
+
+/**
+ * Parsed commander options → the input coerceParams takes (wire names, family names, Buffers).
+ * Files are read here; a missing file is a usage error naming the flag.
+ */
+export async function inputFromFlags(
+  ctx: Context,
+  specs: readonly FlagSpec[],
+  opts: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const input: Record<string, unknown> = {};
+  for (const spec of specs) {
+    const value = opts[attributeOf(spec.flag)];
+    if (value === undefined) continue;
+    if (spec.kind === 'family') {
+      input[spec.family.name] = value;
+    } else if (spec.kind === 'rect') {
+      const parts = String(value).split(',');
+      if (parts.length !== spec.wires.length) {
+        throw new UsageError(`--${spec.flag}: give ${spec.wires.length} numbers as top,left,width,height`);
+      }
+      spec.wires.forEach((w, i) => {
+        input[w] = parts[i].trim();
+      });
+    } else if (spec.file) {
+      input[spec.wire] = await readFileFlag(ctx, spec.flag, String(value));
+    } else {
+      input[spec.wire] = value === true ? '1' : value;
+    }
+  }
+  return input;
+}

@@ -1,0 +1,27 @@
+import type { EndpointDef } from '../registry/index.js';
+
+/** The lines under the options in `--help`: where the call goes, what it costs, an example. */
+export function endpointHelpFooter(ep: EndpointDef): string {
+  const api = ep.api === 'senselink' ? 'SenseLink' : 'facetCloud';
+  const lines = [
+    '',
+    `API: ${api} ${ep.methods.join('|')} ${ep.path}  (action: ${ep.action}; \`facetctl ${ep.group} ${ep.action}\` works too)`,
+  ];
+  const notes: string[] = [];
+  if (ep.contactsDevice) notes.push('contacts the device (slower; 503 when it is offline)');
+  if (ep.exclusive) notes.push('exclusive: one request per device at a time, a concurrent one is refused');
+  if (ep.contactsDevice && !ep.aiCamera) notes.push('not supported by AI cameras');
+  if (ep.multiDevice) notes.push('--serial may be repeated: one call per device, reported per device');
+  if (ep.destructive) notes.push('destructive: asks for confirmation on a terminal, needs --yes otherwise');
+  if (ep.paging) notes.push(`lists ${ep.paging.pageSize} rows a page: --page N, or --all for every page`);
+  if (ep.answer === 'binary') notes.push('answers bytes: --out FILE (required when stdout is a terminal)');
+  if (!ep.repeatable) notes.push('never retried automatically');
+  if (ep.unavailable) notes.push('the document says this API is currently unavailable');
+  for (const n of notes) lines.push(`Note: ${n}`);
+  lines.push('', 'Example:', `  $ facetctl ${ep.example}`);
+  return lines.join('\n');
+}
+
+export function endpointDescription(ep: EndpointDef): string {
+  return `${ep.summary} (${ep.summaryJa})`;
+}

@@ -1,0 +1,85 @@
+/**
+ * The one place that turns an error into words on stderr: facetctl's English line naming the
+ * field or device, then the API's own messages verbatim (they are Japanese).
+ */
+import type { Context } from '../core/context.js';
+import {
+  ApiError,
+  AuthError,
+  CancelledError,
+  DeviceError,
+  ExclusionError,
+  exitCodeOf,
+  FacetError,
+  NetworkError,
+  ServerUnavailableError,
+  ValidationError,
+} from '../core/errors.js';
+
+export interface ReportScope {
+  /** What was being done, e.g. 'person to-device'. */
+  command?: string;
+  /** The device concerned, when the call was for one serial. */
+  device?: string;
+  /** Maps a wire parameter name to the flag the user typed (`personCode` → `--person-code`). */
+  flagOf?: (wireName: string) => string;
+  verbose?: boolean;
+}
+
+/** Prints the error and returns the exit code it maps to. */
+export function reportError(ctx: Context, err: unknown, scope: ReportScope = {}): number {
+  const lines = describeError(err, scope);
+  for (const line of lines) ctx.io.stderr.write(`${line}\n`);
+  if (scope.verbose && err instanceof Error && !(err instanceof FacetError) && err.stack) {
+    ctx.io.stderr.write(`${err.stack}\n`);
+  }
+  return exitCodeOf(err);
+}
+
+function where(scope: ReportScope): string {
+  const parts = [scope.command, scope.device ? `device ${scope.device}` : undefined].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+function apiMessages(err: ApiError): string[] {
+  return err.errors.map((e) => `  ${e.name}: ${e.message}`);
+}
+
+export function describeError(err: unknown, scope: ReportScope = {}): string[] {
+  const at = where(scope);
+  if (err instanceof ValidationError) {
+    const flag = scope.flagOf ?? ((n: string) => n);
+    return [
+      `error: invalid parameters${at}; nothing was sent`,
+      ...err.fields.map((f) => `  ${flag(f.name)}: ${f.message}`),
+    ];
+  }
+  if (err instanceof AuthError) {
+    const why =
+      err.status === 401
+        ? 'this source IP address is not allowed by the contract (HTTP 401)'
+        : 'the API token was rejected (HTTP 403): check the profile or FACETCTL_TOKEN';
+    return [`error: authentication failed${at}: ${why}`, ...apiMessages(err)];
+  }
+  if (err instanceof DeviceError) {
+    return [`error: the device could not be reached${at} (HTTP ${err.status})`, ...apiMessages(err)];
+  }
+  if (err instanceof ExclusionError) {
+    return [`error: the device is busy with another request${at}; try again`, ...apiMessages(err)];
+  }
+  if (err instanceof ServerUnavailableError) {
+    const msgs = apiMessages(err);
+    return [`error: the service is unavailable or in maintenance${at} (HTTP ${err.status})`, ...msgs];
+  }
+  if (err instanceof ApiError) {
+    const msgs = apiMessages(err);
+    if (msgs.length === 0 && err.message && err.message !== `HTTP ${err.status}`) msgs.push(`  ${err.message}`);
+    return [`error: the API answered an error${at} (HTTP ${err.status})`, ...msgs];
+  }
+  if (err instanceof NetworkError) return [`error: network failure${at}: ${err.message}`];
+  if (err instanceof CancelledError) return [`cancelled${at}: ${err.message}`];
+  if (err instanceof FacetError)
+    return err.message.split('\n').map((l, i) => (i === 0 ? `error${at}: ${l}` : `  ${l}`));
+  const message = err instanceof Error ? err.message : String(err);
+  return [`error${at}: ${message}`];
+}

@@ -1,0 +1,17 @@
+/**
+ * Thrown by an action that has already told the user what happened (per-device errors, a partial
+ * outcome) and only needs the process to end with this code.
+ */
+export class ExitWith extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+/** Several items, each ok or not: 0 when all are, 3 when some are, else the shared code or 1. */
+export function combinedExitCode(codes: readonly number[]): number {
+  if (codes.length === 0 || codes.every((c) => c === 0)) return 0;
+  if (codes.some((c) => c === 0)) return 3;
+  const first = codes[0];
+  return codes.every((c) => c === first) ? first : 1;
+}

@@ -1,0 +1,104 @@
+/**
+ * One command per registry endpoint: `facetctl <group> <words...>`, plus the document's action name
+ * (`facetctl person toDevice`, `facetctl log getRecogLog`) reaching the same command.
+ */
+import { type Command, Option } from 'commander';
+import { configKeys, type EndpointDef, endpoints } from '../registry/index.js';
+import { type EndpointOpts, runEndpoint } from './endpoint-action.js';
+import { type FlagSpec, flagHelp, flagSpecsOf, flagSyntax } from './endpoint-flags.js';
+import { endpointDescription, endpointHelpFooter } from './endpoint-help.js';
+import type { CommandEnv } from './env.js';
+import { setCompletionValues } from './option-meta.js';
+
+export const GROUPS: readonly { name: string; description: string }[] = [
+  { name: 'device', description: 'Devices under the contract: list, log sync, APB repair, push URLs' },
+  { name: 'log', description: 'Recognition and operation logs: search, delete, export' },
+  { name: 'person', description: 'Persons in the cloud and on devices, access times, cards, types' },
+  { name: 'config', description: 'Device settings and logo' },
+  { name: 'system', description: 'Device system: info, reboot, door, modes, messages, firmware' },
+  { name: 'tool', description: 'Helpers the API serves (picture cookie script)' },
+  { name: 'senselink', description: 'SenseLink Cloud 認証レコード+: records and snapshots' },
+];
+
+const INTERMEDIATE: Readonly<Record<string, string>> = {
+  'device push-url': 'The push notification URL of a device',
+  'log recog': 'Recognition logs (認識ログ)',
+  'log operate': 'Operation logs (操作ログ)',
+  'person access-times': 'Access time windows of a person per device',
+  'person device': 'Persons stored on a device',
+  'person cards': 'IC cards of a person',
+  'person type': 'Person types (entry/exit mode contracts)',
+  'config logo': 'The logo shown on a device',
+  'system reboot-schedule': 'The weekly reboot schedule of a device',
+  'senselink record': '認証レコード+ records',
+  'senselink image': '認証レコード+ snapshots',
+};
+
+/** Finds a subcommand by name, or creates it (so hand-written modules can add to `log recog` etc.). */
+export function subcommand(parent: Command, name: string, description?: string): Command {
+  const found = parent.commands.find((c) => c.name() === name);
+  if (found) return found;
+  const cmd = parent.command(name);
+  if (description) cmd.description(description);
+  return cmd;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function addFlag(cmd: Command, spec: FlagSpec, ep: EndpointDef): void {
+  const opt = new Option(flagSyntax(spec), flagHelp(spec, ep));
+  const repeatable = spec.kind === 'family' || (spec.kind === 'param' && spec.repeatable);
+  if (repeatable) opt.argParser(collect);
+  if (spec.kind === 'param' && spec.def.values?.length) setCompletionValues(opt, spec.def.values.map(String));
+  if (spec.kind === 'param' && spec.def.type === 'flag') setCompletionValues(opt, ['1', '0']);
+  if (spec.kind === 'param' && spec.file) setCompletionValues(opt, 'file');
+  cmd.addOption(opt);
+}
+
+/** The flags, help and action of one endpoint command (also used for its action-name twin). */
+function configureEndpoint(cmd: Command, ep: EndpointDef, env: CommandEnv): Command {
+  const specs = flagSpecsOf(ep);
+  cmd.description(endpointDescription(ep));
+  for (const spec of specs) addFlag(cmd, spec, ep);
+  if (ep.action === 'setConfig') {
+    const keys = configKeys.filter((k) => k.settable).map((k) => k.name);
+    const opt = new Option('--set <key=value>', 'any settable key by its API name; repeatable (for scripts)');
+    cmd.addOption(opt.argParser(collect));
+    setCompletionValues(
+      opt,
+      keys.map((k) => `${k}=`),
+    );
+  }
+  if (ep.paging) cmd.option('--all', 'follow every page, streaming rows as they come');
+  if (ep.answer !== 'json') {
+    const opt = new Option('--out <file>', 'write the answer bytes to FILE (default: stdout when not a terminal)');
+    setCompletionValues(opt, 'file');
+    cmd.addOption(opt);
+  }
+  cmd.addHelpText('after', endpointHelpFooter(ep));
+  cmd.action((opts: EndpointOpts) => runEndpoint(env, ep, specs, opts));
+  return cmd;
+}
+
+function addEndpoint(group: Command, ep: EndpointDef, env: CommandEnv): void {
+  const words = ep.command;
+  let parent = group;
+  for (let i = 0; i < words.length - 1; i++) {
+    const key = `${ep.group} ${words.slice(0, i + 1).join(' ')}`;
+    parent = subcommand(parent, words[i], INTERMEDIATE[key]);
+  }
+  const cmd = configureEndpoint(parent.command(words[words.length - 1]), ep, env);
+  if (words.length === 1) {
+    if (ep.action !== words[0]) cmd.alias(ep.action);
+  } else configureEndpoint(group.command(ep.action, { hidden: true }), ep, env);
+}
+
+/** The group commands with every endpoint of the registry under them. */
+export function addEndpointCommands(program: Command, env: CommandEnv): void {
+  for (const g of GROUPS) {
+    const group = subcommand(program, g.name, g.description);
+    for (const ep of endpoints) if (ep.group === g.name) addEndpoint(group, ep, env);
+  }
+}

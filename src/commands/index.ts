@@ -1,0 +1,33 @@
+import { CommanderError } from 'commander';
+import type { Context } from '../core/context.js';
+import { CancelledError, ExitCode } from '../core/errors.js';
+import { reportError } from './errors-report.js';
+import { ExitWith } from './exit.js';
+import { buildProgram } from './program.js';
+
+/** Commander's own ends: help and version are success; everything else it reports is a usage error. */
+function commanderExit(err: CommanderError): number {
+  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.ok;
+  if (err.code === 'commander.help') return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  return ExitCode.usage;
+}
+
+function isAbort(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AbortError' || (err as { code?: string }).code === 'ABORT_ERR');
+}
+
+/** Runs facetctl with `argv` (without node and the script) and returns the exit code. */
+export async function run(argv: string[], ctx: Context): Promise<number> {
+  const { program, env } = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return ExitCode.ok;
+  } catch (err) {
+    if (err instanceof ExitWith) return err.code;
+    if (err instanceof CommanderError) return commanderExit(err);
+    if (ctx.signal.aborted && isAbort(err)) return reportError(ctx, new CancelledError('interrupted'));
+    return reportError(ctx, err, { verbose: env.verbose });
+  } finally {
+    await env.close();
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * `facetctl profile add|list|use|show|remove|test`: saved connections. Tokens and SenseLink secrets
+ * are masked whenever a profile is shown, and are read from a password prompt or stdin, never argv.
+ */
+import type { Command } from 'commander';
+import { AuthError, UsageError } from '../core/errors.js';
+import type { Profile } from '../core/profiles.js';
+import { endpointById } from '../registry/index.js';
+import type { CommandEnv } from './env.js';
+import { ExitWith } from './exit.js';
+
+interface AddOpts {
+  name?: string;
+  senselinkUrl?: string;
+  senselinkAppKey?: string;
+  senselinkAppSecretStdin?: boolean;
+  use?: boolean;
+}
+
+async function readStdinLines(env: CommandEnv): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  for await (const c of env.ctx.io.stdin) chunks.push(Buffer.from(c as Buffer));
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .split(/\r?\n/)
+    .map((l) => l.trim());
+}
+
+function interactive(env: CommandEnv): boolean {
+  return env.ctx.io.stdinIsTTY && env.ctx.io.stderrIsTTY;
+}
+
+/** Secrets from stdin: the token on the first line, the SenseLink app secret on the next when both are asked for. */
+async function secretsFromStdin(env: CommandEnv, opts: AddOpts): Promise<{ token?: string; appSecret?: string }> {
+  const wantToken = env.flags().tokenStdin === true;
+  const wantSecret = opts.senselinkAppSecretStdin === true;
+  if (!wantToken && !wantSecret) return {};
+  const lines = (await readStdinLines(env)).filter((l) => l !== '');
+  return {
+    token: wantToken ? lines[0] : undefined,
+    appSecret: wantSecret ? lines[wantToken ? 1 : 0] : undefined,
+  };
+}
+
+async function promptMissing(env: CommandEnv, p: Partial<Profile>, opts: AddOpts): Promise<void> {
+  const { input, password } = await import('@inquirer/prompts');
+  const io = { input: env.ctx.io.stdin, output: env.ctx.io.stderr, signal: env.ctx.signal };
+  p.name ??= await input({ message: 'Profile name', default: 'default', required: true }, io);
+  p.host ??= await input({ message: 'facetCloud host or base URL (e.g. cloud.example.jp)', required: true }, io);
+  p.token ??= await password({ message: 'API token (ds-api-token)', mask: '*' }, io);
+  if (opts.senselinkUrl && opts.senselinkAppKey && !p.senselink) {
+    const appSecret = await password({ message: 'SenseLink app secret', mask: '*' }, io);
+    p.senselink = { baseUrl: opts.senselinkUrl, appKey: opts.senselinkAppKey, appSecret };
+  }
+}
+
+async function addProfile(env: CommandEnv, nameArg: string | undefined, opts: AddOpts): Promise<void> {
+  const flags = env.flags();
+  const secrets = await secretsFromStdin(env, opts);
+  const p: Partial<Profile> = {
+    name: nameArg ?? opts.name,
+    host: flags.host,
+    token: secrets.token,
+    insecureHttp: flags.insecureHttp || undefined,
+    caCert: flags.caCert,
+  };
+  if (opts.senselinkUrl && opts.senselinkAppKey && secrets.appSecret) {
+    p.senselink = { baseUrl: opts.senselinkUrl, appKey: opts.senselinkAppKey, appSecret: secrets.appSecret };
+  }
+  if (interactive(env)) await promptMissing(env, p, opts);
+  const missing = [
+    p.name ? undefined : '--name',
+    p.host ? undefined : '--host',
+    p.token ? undefined : '--token-stdin (the token on standard input)',
+  ].filter(Boolean);
+  if ((opts.senselinkUrl || opts.senselinkAppKey || opts.senselinkAppSecretStdin) && !p.senselink) {
+    missing.push('--senselink-url, --senselink-app-key and --senselink-app-secret-stdin together');
+  }
+  if (missing.length) throw new UsageError(`profile add: missing ${missing.join(', ')} (no terminal to ask)`);
+  const { normaliseBaseUrl } = await import('../core/connection.js');
+  normaliseBaseUrl(p.host!);
+  const profiles = await import('../core/profiles.js');
+  await profiles.saveProfile(env.ctx, p as Profile);
+  if (opts.use) await profiles.useProfile(env.ctx, p.name!);
+  const active = await profiles.activeProfileName(env.ctx);
+  env.ctx.io.stderr.write(`saved profile '${p.name}'${active === p.name ? ' (active)' : ''}\n`);
+}
+
+function masked(p: Profile, active: string | undefined, mask: (t: string) => string) {
+  return {
+    name: p.name,
+    active: p.name === active,
+    host: p.host,
+    token: mask(p.token),
+    insecureHttp: p.insecureHttp === true,
+    caCert: p.caCert ?? '',
+    senselinkUrl: p.senselink?.baseUrl ?? '',
+    senselinkAppKey: p.senselink?.appKey ?? '',
+    senselinkAppSecret: p.senselink ? mask(p.senselink.appSecret) : '',
+  };
+}
+
+async function listProfiles(env: CommandEnv, opts: { names?: boolean }): Promise<void> {
+  const profiles = await import('../core/profiles.js');
+  const all = await profiles.listProfiles(env.ctx);
+  if (opts.names) {
+    for (const p of all) env.ctx.io.stdout.write(`${p.name}\n`);
+    return;
+  }
+  const active = await profiles.activeProfileName(env.ctx);
+  env.render(
+    all.map((p) => masked(p, active, profiles.maskToken)),
+    { columns: ['name', 'active', 'host', 'token', 'senselinkUrl'] },
+  );
+}
+
+async function showProfile(env: CommandEnv, name: string | undefined): Promise<void> {
+  const profiles = await import('../core/profiles.js');
+  const active = await profiles.activeProfileName(env.ctx);
+  const wanted = name ?? env.flags().profile ?? env.ctx.env.FACETCTL_PROFILE ?? active;
+  if (!wanted) throw new UsageError('no active profile: give a name, or run `facetctl profile add`');
+  const p = await profiles.getProfile(env.ctx, wanted);
+  if (!p) throw new UsageError(`no profile named '${wanted}': see \`facetctl profile list\``);
+  env.render(masked(p, active, profiles.maskToken));
+}
+
+/** getDevice is cheap, touches no device, and needs a valid token: the right probe. */
+async function testProfile(env: CommandEnv, name: string | undefined): Promise<void> {
+  const { connectClient } = await import('./services.js');
+  const client = await connectClient(env, { profile: name });
+  const ep = endpointById('device.getDevice')!;
+  const err = env.ctx.io.stderr;
+  try {
+    const devices = await client.json(ep, {}, { signal: env.ctx.signal });
+    const count = Array.isArray(devices) ? devices.length : 0;
+    err.write(`ok: the host answers and the token is accepted (${count} device${count === 1 ? '' : 's'})\n`);
+  } catch (e) {
+    if (e instanceof AuthError) {
+      err.write(
+        e.status === 401
+          ? 'the host answers, but refuses this source IP address (HTTP 401)\n'
+          : 'the host answers, but the token is not accepted (HTTP 403)\n',
+      );
+      throw new ExitWith(4);
+    }
+    throw e;
+  } finally {
+    await client.close();
+  }
+}
+
+export function register(root: Command, env: CommandEnv): void {
+  const profile = root.command('profile').description('Saved connections: host, token, SenseLink keys');
+  profile
+    .command('add [name]')
+    .description('Save a profile; prompts on a terminal, otherwise takes flags and --token-stdin')
+    .option('--name <name>', 'profile name (or give it as the argument)')
+    .option('--senselink-url <url>', 'SenseLink Cloud base URL (e.g. https://link.japancv.co.jp)')
+    .option('--senselink-app-key <key>', 'SenseLink app key')
+    .option('--senselink-app-secret-stdin', 'read the SenseLink app secret from stdin (after the token line)')
+    .option('--use', 'make it the active profile')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Uses the global --host, --token-stdin, --insecure-http and --ca-cert flags.',
+        '',
+        'Examples:',
+        '  $ facetctl profile add                      # asks on a terminal',
+        '  $ printf "%s\\n" "$TOKEN" | facetctl profile add prod --host cloud.example.jp --token-stdin',
+      ].join('\n'),
+    )
+    .action((name: string | undefined, opts: AddOpts) => addProfile(env, name, opts));
+  profile
+    .command('list')
+    .description('List the profiles (tokens masked)')
+    .option('--names', 'only the names, one a line (for shell completion)')
+    .action((opts: { names?: boolean }) => listProfiles(env, opts));
+  profile
+    .command('use <name>')
+    .description('Make a profile the active one')
+    .action(async (name: string) => {
+      const profiles = await import('../core/profiles.js');
+      await profiles.useProfile(env.ctx, name);
+      env.ctx.io.stderr.write(`active profile: ${name}\n`);
+    });
+  profile
+    .command('show [name]')
+    .description('Show a profile (default: the one in use; secrets masked)')
+    .action((name: string | undefined) => showProfile(env, name));
+  profile
+    .command('remove <name>')
+    .alias('rm')
+    .description('Remove a profile')
+    .action(async (name: string) => {
+      const profiles = await import('../core/profiles.js');
+      await profiles.removeProfile(env.ctx, name);
+      env.ctx.io.stderr.write(`removed profile '${name}'\n`);
+    });
+  profile
+    .command('test [name]')
+    .description('Check that the host answers and accepts the token (exit 0 ok, 4 refused, 1 unreachable)')
+    .action((name: string | undefined) => testProfile(env, name));
+}

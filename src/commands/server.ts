@@ -1,0 +1,126 @@
+/**
+ * `facetctl server`: the embedded facetCloud + SenseLink emulator. Prints its URL and token on
+ * stdout (data), status on stderr, and runs until Ctrl-C/SIGTERM. The emulator (and SQLite) is
+ * loaded only here, lazily, so other commands never pay for it.
+ */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { RuntimeError, UsageError } from '../core/errors.js';
+import type { CommandEnv } from './env.js';
+
+interface ServerOpts {
+  port: number;
+  bind: string;
+  db?: string;
+  seed: 'demo' | 'none';
+  token?: string;
+  printToken?: boolean;
+  allowIp?: string[];
+  faces?: 'detector' | 'basic' | 'off';
+  latency?: number;
+  entryExitMode: boolean;
+  nameMasking?: boolean;
+  maintenance?: boolean;
+  senselinkAppKey?: string;
+  senselinkAppSecret?: string;
+}
+
+function intArg(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}
+
+export function register(parent: Command, env: CommandEnv): void {
+  parent
+    .command('server')
+    .description('Run the embedded facetCloud + SenseLink emulator (for trying commands and testing scripts)')
+    .option('--port <port>', 'TCP port; 0 picks a free one', intArg('--port', 0, 65535), 8080)
+    .option('--bind <address>', 'address to listen on', '127.0.0.1')
+    .option('--db <file>', 'keep the state in this SQLite file (default: in memory)')
+    .addOption(new Option('--seed <seed>', 'initial data for a new state').choices(['demo', 'none']).default('none'))
+    .option('--token <token>', 'API token to accept (default: generated, or the one stored in --db)')
+    .option('--print-token', 'print the token stored in --db and exit')
+    .option('--allow-ip <cidr...>', 'only these source addresses/ranges may call the API (others get 401)', collect)
+    .addOption(new Option('--faces <mode>', 'face analysis (default: detector when installed, else basic)').choices(['detector', 'basic', 'off']))
+    .option('--latency <ms>', 'simulated device latency in milliseconds (default 20)', intArg('--latency', 0, 600000))
+    .option('--no-entry-exit-mode', 'contract without entry/exit mode: the person-type APIs answer an error')
+    .option('--name-masking', 'contract with name masking: names are stored as ***')
+    .option('--maintenance', 'start in maintenance mode: every API call answers 503 with an empty body')
+    .option('--senselink-app-key <key>', 'SenseLink app_key to accept (default: generated or stored)')
+    .option('--senselink-app-secret <secret>', 'SenseLink app secret (default: generated or stored)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  facetctl server --seed demo                  in memory, demo devices, port 8080
+  facetctl server --port 0 --db state.sqlite   persistent state on a free port
+  facetctl server --db state.sqlite --print-token
+
+The URL and token are printed on stdout; stop with Ctrl-C.`,
+    )
+    .action(async (opts: ServerOpts) => {
+      await runServer(env, opts);
+    });
+}
+
+async function runServer(env: CommandEnv, opts: ServerOpts): Promise<void> {
+  const { ctx } = env;
+  if (opts.printToken) {
+    if (!opts.db) throw new UsageError('--print-token needs --db FILE (an in-memory server has no stored token)');
+    const { readStoredToken } = await import('../emulator/index.js');
+    const token = await readStoredToken(opts.db);
+    if (!token) throw new RuntimeError(`no token is stored in ${opts.db}; start the server with --db ${opts.db} once`);
+    ctx.io.stdout.write(`${token}\n`);
+    return;
+  }
+  if (opts.token !== undefined && !/^[\x21-\x7e]{1,256}$/.test(opts.token)) {
+    throw new UsageError('--token must be 1–256 printable characters without spaces');
+  }
+  const { startEmulator } = await import('../emulator/index.js');
+  const handle = await startEmulator({
+    port: opts.port,
+    bind: opts.bind,
+    db: opts.db,
+    seed: opts.seed,
+    token: opts.token,
+    allowIp: opts.allowIp,
+    faces: opts.faces,
+    latencyMs: opts.latency,
+    entryExitMode: opts.entryExitMode,
+    nameMasking: opts.nameMasking === true,
+    maintenance: opts.maintenance === true,
+    senselink: { appKey: opts.senselinkAppKey, appSecret: opts.senselinkAppSecret },
+    log: (line) => {
+      if (env.verbose) ctx.io.stderr.write(`${line}\n`);
+    },
+  }).catch((err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new RuntimeError(`port ${opts.port} is already in use; try --port 0`);
+    if (code === 'EACCES') throw new RuntimeError(`not allowed to listen on ${opts.bind}:${opts.port}`);
+    throw err;
+  });
+  const info = { url: handle.url, token: handle.token, senselink: handle.senselink };
+  const format = env.output();
+  if (format === 'json' || format === 'ndjson') ctx.io.stdout.write(`${JSON.stringify(info)}\n`);
+  else {
+    ctx.io.stdout.write(
+      `url: ${info.url}\ntoken: ${info.token}\nsenselink-url: ${info.senselink.baseUrl}\n` +
+        `senselink-app-key: ${info.senselink.appKey}\nsenselink-app-secret: ${info.senselink.appSecret}\n`,
+    );
+  }
+  ctx.io.stderr.write(`facetctl server listening on ${handle.origin} (Ctrl-C to stop)\n`);
+  await new Promise<void>((resolve) => {
+    if (ctx.signal.aborted) resolve();
+    else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await handle.close();
+  ctx.io.stderr.write('facetctl server stopped\n');
+}

@@ -1,0 +1,198 @@
+/**
+ * Where to connect and with what token, from flags, environment and saved profiles.
+ *
+ * Precedence, field by field (first found wins):
+ *   1. `--host`, `--token-stdin`, `--insecure-http`, `--ca-cert`
+ *   2. the profile named by `--profile`
+ *   3. `FACETCTL_HOST`, `FACETCTL_TOKEN` (SenseLink: `FACETCTL_SENSELINK_URL`/`_APP_KEY`/`_APP_SECRET`)
+ *   4. the profile named by `FACETCTL_PROFILE`, else the active profile
+ * A profile named on the command line is a flag, so it wins over the environment.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import type { ClientConfig } from './client.js';
+import type { Context } from './context.js';
+import { RuntimeError, UsageError } from './errors.js';
+import { activeProfileName, getProfile, type Profile, type SenselinkSettings } from './profiles.js';
+
+export interface ConnectionFlags {
+  profile?: string;
+  host?: string;
+  /** Read from stdin by `--token-stdin` before calling. */
+  token?: string;
+  insecureHttp?: boolean;
+  /** Path of a PEM file. */
+  caCert?: string;
+  /** Only SenseLink is needed: no facetCloud host/token required. */
+  senselinkOnly?: boolean;
+}
+
+export interface Connection {
+  /** Normalised facetCloud base URL ('' when only SenseLink was asked for and none is configured). */
+  baseUrl: string;
+  token: string;
+  /** The profile the settings came from, if any. */
+  profile?: string;
+  senselink?: SenselinkSettings;
+  insecureHttp: boolean;
+  /** PEM text of the CA file, already read. */
+  caCert?: string;
+  caCertFile?: string;
+}
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/** 127.0.0.0/8, ::1 and localhost: plain http is fine there (the emulator, tunnels). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
+  return false;
+}
+
+/**
+ * `HOST` → `https://HOST/api1`, `HOST:PORT` → `https://HOST:PORT/api1`; a full URL is kept as it is
+ * (trailing slashes trimmed). Only http and https.
+ */
+export function normaliseBaseUrl(hostOrUrl: string): string {
+  const text = hostOrUrl.trim();
+  if (!text) throw new UsageError('empty host: give a host name, HOST:PORT or a full URL');
+  const withScheme = SCHEME.test(text) ? text : `https://${text}${text.includes('/') ? '' : '/api1'}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new UsageError(`invalid host '${text}': give a host name, HOST:PORT or a full URL such as https://HOST/api1`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`unsupported scheme '${url.protocol}' in '${text}': use https (or http on this machine)`);
+  }
+  if (url.username || url.password)
+    throw new UsageError('credentials in the host URL are not supported: use the token');
+  if (url.search || url.hash) throw new UsageError(`the host URL must not carry a query or fragment: '${text}'`);
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** Plain http only to loopback hosts unless the user asked for it: the token would travel in clear. */
+export function assertSafeScheme(url: string, insecureHttp: boolean | undefined): void {
+  const parsed = new URL(url);
+  if (parsed.protocol === 'http:' && !insecureHttp && !isLoopbackHost(parsed.hostname)) {
+    throw new UsageError(
+      `refusing plain http to ${parsed.host}: the token would travel unencrypted; use https, or pass --insecure-http if you really mean it`,
+    );
+  }
+}
+
+async function loadProfile(ctx: Context, name: string, source: string): Promise<Profile> {
+  const profile = await getProfile(ctx, name);
+  if (!profile) throw new UsageError(`no profile named '${name}' (from ${source}): see \`facetctl profile list\``);
+  return profile;
+}
+
+function readCaCert(ctx: Context, file: string): string {
+  const path = resolve(ctx.cwd, file);
+  try {
+    const pem = readFileSync(path, 'utf8');
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new UsageError(`--ca-cert ${file}: not a PEM certificate file`);
+    }
+    return pem;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new RuntimeError(`cannot read the CA certificate ${file}: ${(err as Error).message}`);
+  }
+}
+
+function senselinkFrom(ctx: Context, flagProfile?: Profile, envProfile?: Profile): SenselinkSettings | undefined {
+  const env = ctx.env;
+  const baseUrl = flagProfile?.senselink?.baseUrl ?? env.FACETCTL_SENSELINK_URL ?? envProfile?.senselink?.baseUrl;
+  const appKey = flagProfile?.senselink?.appKey ?? env.FACETCTL_SENSELINK_APP_KEY ?? envProfile?.senselink?.appKey;
+  const appSecret =
+    flagProfile?.senselink?.appSecret ?? env.FACETCTL_SENSELINK_APP_SECRET ?? envProfile?.senselink?.appSecret;
+  if (!baseUrl || !appKey || !appSecret) return undefined;
+  return { baseUrl: baseUrl.replace(/\/+$/, ''), appKey, appSecret };
+}
+
+export async function resolveConnection(ctx: Context, flags: ConnectionFlags = {}): Promise<Connection> {
+  const env = ctx.env;
+  const flagProfile = flags.profile ? await loadProfile(ctx, flags.profile, '--profile') : undefined;
+  let envProfile: Profile | undefined;
+  if (!flagProfile) {
+    if (env.FACETCTL_PROFILE) envProfile = await loadProfile(ctx, env.FACETCTL_PROFILE, 'FACETCTL_PROFILE');
+    else {
+      const active = await activeProfileName(ctx);
+      envProfile = active ? await getProfile(ctx, active) : undefined;
+    }
+  }
+  const pick = <K extends keyof Profile>(flag: Profile[K] | undefined, envValue: Profile[K] | undefined, key: K) =>
+    flag ?? flagProfile?.[key] ?? envValue ?? envProfile?.[key];
+
+  const host = pick(flags.host, env.FACETCTL_HOST || undefined, 'host');
+  const token = pick(flags.token, env.FACETCTL_TOKEN || undefined, 'token');
+  const insecureHttp = Boolean(pick(flags.insecureHttp || undefined, undefined, 'insecureHttp'));
+  const caCertFile = pick(flags.caCert, env.FACETCTL_CA_CERT || undefined, 'caCert');
+  const senselink = senselinkFrom(ctx, flagProfile, envProfile);
+  const profile = (flagProfile ?? envProfile)?.name;
+
+  if (flags.senselinkOnly) {
+    if (!senselink) {
+      throw new UsageError(
+        'SenseLink is not configured: add it to a profile (`facetctl profile add --senselink-url ...`) or set FACETCTL_SENSELINK_URL, FACETCTL_SENSELINK_APP_KEY and FACETCTL_SENSELINK_APP_SECRET',
+      );
+    }
+  } else {
+    if (!host) throw new UsageError('no host configured: run `facetctl profile add` or set FACETCTL_HOST');
+    if (!token) {
+      throw new UsageError(
+        'no token configured: run `facetctl profile add`, set FACETCTL_TOKEN, or pass --token-stdin',
+      );
+    }
+  }
+  const baseUrl = host ? normaliseBaseUrl(host) : '';
+  if (baseUrl) assertSafeScheme(baseUrl, insecureHttp);
+  if (senselink) assertSafeScheme(normaliseSenselinkUrl(senselink.baseUrl), insecureHttp);
+  return {
+    baseUrl,
+    token: token ?? '',
+    profile,
+    senselink: senselink && { ...senselink, baseUrl: normaliseSenselinkUrl(senselink.baseUrl) },
+    insecureHttp,
+    caCert: caCertFile ? readCaCert(ctx, caCertFile) : undefined,
+    caCertFile,
+  };
+}
+
+/** SenseLink's base is an origin (`https://link.japancv.co.jp`); a bare host gets https and no path. */
+export function normaliseSenselinkUrl(hostOrUrl: string): string {
+  const text = hostOrUrl.trim();
+  return normaliseBaseUrl(SCHEME.test(text) ? text : `https://${text}`);
+}
+
+/** The proxy settings from the environment, passed explicitly so the client never reads `process`. */
+export function proxyFromEnv(env: Context['env']): ClientConfig['proxy'] {
+  const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
+  const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY;
+  const noProxy = env.no_proxy ?? env.NO_PROXY;
+  if (!httpProxy && !httpsProxy) return undefined;
+  return { httpProxy: httpProxy ?? '', httpsProxy: httpsProxy ?? '', noProxy: noProxy ?? '' };
+}
+
+/** Everything `createClient` needs for this connection, with the proxy from the context's environment. */
+export function clientConfigFor(
+  ctx: Context,
+  conn: Connection,
+  extra: Pick<ClientConfig, 'retries' | 'timeoutMs' | 'log'> = {},
+): ClientConfig {
+  return {
+    baseUrl: conn.baseUrl,
+    token: conn.token,
+    senselink: conn.senselink,
+    caCert: conn.caCert,
+    insecureHttp: conn.insecureHttp,
+    proxy: proxyFromEnv(ctx.env),
+    now: () => ctx.now(),
+    ...extra,
+  };
+}

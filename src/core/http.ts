@@ -1,0 +1,187 @@
+/**
+ * undici plumbing: one keep-alive dispatcher per client (through a proxy when the environment names
+ * one), private CAs, per-request timeouts, and network failures turned into NetworkError with a
+ * message a person understands. undici is loaded on the first request, so commands that never talk
+ * to the network do not pay for it.
+ */
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { CancelledError, NetworkError } from './errors.js';
+
+export interface ProxySettings {
+  httpProxy?: string;
+  httpsProxy?: string;
+  noProxy?: string;
+}
+
+export interface TransportConfig {
+  /** PEM text of extra CAs to trust (added to the system's). */
+  caCert?: string;
+  proxy?: ProxySettings;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  contentType: string;
+  body: Readable & { dump(opts?: { limit: number }): Promise<void>; arrayBuffer(): Promise<ArrayBuffer> };
+}
+
+/** TLS codes that mean "certificate not trusted": retrying does not help, --ca-cert might. */
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+interface CodedError {
+  code?: unknown;
+  cause?: unknown;
+  errors?: { code?: unknown }[];
+}
+
+/** The most specific error code in the cause chain (undici wraps socket errors; AggregateError for happy eyeballs). */
+function errorCode(err: unknown): string | undefined {
+  let e = err as CodedError | undefined;
+  for (let depth = 0; e && typeof e === 'object' && depth < 4; depth++, e = e.cause as CodedError | undefined) {
+    if (typeof e.code === 'string' && e.code !== 'UND_ERR_CONNECT' && e.code !== 'ERR_UNDICI') return e.code;
+    const first = Array.isArray(e.errors) ? e.errors[0]?.code : undefined;
+    if (typeof first === 'string') return first;
+  }
+  return undefined;
+}
+
+/** A network failure as NetworkError: 'could not connect to 127.0.0.1:9 (connection refused)'. */
+export function networkError(err: unknown, url: string, timeoutMs: number): NetworkError {
+  const host = (() => {
+    try {
+      return new URL(url).host;
+    } catch {
+      return url;
+    }
+  })();
+  const code = errorCode(err);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new NetworkError(`could not connect to ${host} (connection refused)`, code);
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_CLOSED':
+      return new NetworkError(`the connection to ${host} was closed unexpectedly (${code})`, code);
+    case 'ENOTFOUND':
+      return new NetworkError(`could not resolve the host name of ${host} (DNS)`, code, false);
+    case 'EAI_AGAIN':
+      return new NetworkError(`could not resolve the host name of ${host} (DNS, temporary failure)`, code);
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return new NetworkError(`${host} is unreachable from this network (${code})`, code);
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return new NetworkError(
+        `no answer from ${host} within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`} (timeout; see --timeout)`,
+        code,
+      );
+  }
+  if (code && TLS_CODES.has(code)) {
+    return new NetworkError(
+      `the TLS certificate of ${host} is not trusted (${code}): for a private CA pass --ca-cert FILE`,
+      code,
+      false,
+    );
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new NetworkError(`request to ${host} failed: ${message}${code ? ` (${code})` : ''}`, code, false);
+}
+
+export class HttpTransport {
+  #dispatcher?: Promise<Dispatcher>;
+  #undici?: Promise<typeof import('undici')>;
+
+  constructor(private readonly cfg: TransportConfig) {}
+
+  #load(): Promise<typeof import('undici')> {
+    this.#undici ??= import('undici');
+    return this.#undici;
+  }
+
+  #getDispatcher(): Promise<Dispatcher> {
+    this.#dispatcher ??= this.#load().then(({ Agent, EnvHttpProxyAgent }) => {
+      const tls = this.cfg.caCert ? { ca: this.cfg.caCert } : undefined;
+      const common = { keepAliveTimeout: 10_000, connect: tls };
+      const proxy = this.cfg.proxy;
+      if (proxy && (proxy.httpProxy || proxy.httpsProxy)) {
+        // Explicit values (even '') keep undici from reading process.env behind the context's back.
+        return new EnvHttpProxyAgent({
+          ...common,
+          requestTls: tls,
+          httpProxy: proxy.httpProxy ?? '',
+          httpsProxy: proxy.httpsProxy ?? '',
+          noProxy: proxy.noProxy ?? '',
+        });
+      }
+      return new Agent(common);
+    });
+    return this.#dispatcher;
+  }
+
+  /** Which dispatcher class serves this client (for tests and --verbose). */
+  async dispatcherKind(): Promise<string> {
+    return (await this.#getDispatcher()).constructor.name;
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    if (req.signal?.aborted) throw new CancelledError();
+    const [{ request }, dispatcher] = await Promise.all([this.#load(), this.#getDispatcher()]);
+    try {
+      const res = await request(req.url, {
+        dispatcher,
+        method: req.method,
+        headers: req.headers,
+        body: req.body,
+        signal: req.signal,
+        headersTimeout: req.timeoutMs,
+        bodyTimeout: req.timeoutMs,
+      });
+      const ct = res.headers['content-type'];
+      return {
+        status: res.statusCode,
+        headers: res.headers,
+        contentType: (Array.isArray(ct) ? ct[0] : ct) ?? '',
+        body: res.body,
+      };
+    } catch (err) {
+      throw this.failure(err, req);
+    }
+  }
+
+  /** Maps an error thrown while sending or reading a body. */
+  failure(err: unknown, req: Pick<HttpRequest, 'url' | 'timeoutMs' | 'signal'>): Error {
+    if (req.signal?.aborted) return new CancelledError();
+    if (err instanceof CancelledError || err instanceof NetworkError) return err;
+    return networkError(err, req.url, req.timeoutMs);
+  }
+
+  async close(): Promise<void> {
+    if (!this.#dispatcher) return;
+    const d = await this.#dispatcher;
+    this.#dispatcher = undefined;
+    await d.close();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * What `--verbose` may show. The token, SenseLink's signature and the picture cookies are secrets;
+ * request bodies hold megabytes of base64 pictures. Log lines carry names and sizes, never values
+ * of either kind.
+ */
+
+export const REDACTED = '[redacted]';
+
+/** Header names (lower case) whose values never reach a log line. */
+const SECRET_HEADERS = new Set(['ds-api-token', 'cookie', 'set-cookie', 'authorization', 'proxy-authorization']);
+
+/** Query/form names whose values never reach a log line. */
+const SECRET_PARAMS = new Set(['ds-api-token', 'sign', 'app_secret']);
+
+export function isSecretParam(name: string): boolean {
+  return SECRET_PARAMS.has(name.toLowerCase());
+}
+
+/** A copy of the headers with secret values replaced. */
+export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/** The URL with secret query values replaced (the token never travels in a URL, but `api` users may try). */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  if (parsed.username || parsed.password) {
+    parsed.username = parsed.username ? REDACTED : '';
+    parsed.password = parsed.password ? REDACTED : '';
+  }
+  for (const name of [...parsed.searchParams.keys()]) {
+    if (isSecretParam(name)) parsed.searchParams.set(name, REDACTED);
+  }
+  return parsed.toString();
+}
+
+/** `12 B`, `3.4 kB`, `1.2 MB`: sizes for log lines. */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  if (n < 1_000_000) return `${(n / 1000).toFixed(1)} kB`;
+  return `${(n / 1_000_000).toFixed(1)} MB`;
+}
+
+/** `serialNo, personCode, picture (1.2 MB)`: parameter names, with sizes for the long values only. */
+export function describeParams(params: Record<string, string>): string {
+  const parts = Object.entries(params).map(([name, value]) => {
+    if (isSecretParam(name)) return `${name} (${REDACTED})`;
+    const bytes = Buffer.byteLength(value, 'utf8');
+    return bytes > 64 ? `${name} (${formatBytes(bytes)})` : name;
+  });
+  return parts.length ? parts.join(', ') : '(none)';
+}
+
+/** One header set on one line: `{ds-api-token: [redacted], accept: application/json}`. */
+export function formatHeaders(headers: Record<string, string | string[] | undefined>): string {
+  const safe = redactHeaders(headers);
+  return `{${Object.entries(safe)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ')}}`;
+}

@@ -1,0 +1,111 @@
+/**
+ * Simulated devices: face terminals and AI cameras with a model, firmware, settings, mode, logo and
+ * reboot schedule. The emulator decides from a device row whether a call reaches it (online, kind,
+ * model) before any handler runs.
+ */
+import { defaultConfig } from '../registry/index.js';
+import { nowSeconds } from './times.js';
+import { type Db, nextSeq } from './store.js';
+
+export type DeviceKind = 'terminal' | 'aicamera';
+
+export interface DeviceRow {
+  serial: string;
+  seq: number;
+  description: string;
+  kind: DeviceKind;
+  model: string;
+  firmware: string;
+  build_date: string;
+  online: number;
+  latency_ms: number | null;
+  maintenance: number;
+  last_access: number | null;
+  last_recog: number | null;
+  mode: number;
+  push_url: string;
+  apb: number;
+  logo: Buffer | null;
+  reboot_enable: number;
+  reboot_day: number;
+  reboot_hours: number;
+  config: string;
+  camera_picture: number | null;
+  message: string | null;
+}
+
+export const DEFAULT_TERMINAL_MODEL = 'TACX1270';
+export const DEFAULT_AICAMERA_MODEL = 'AIC-FC100';
+export const DEFAULT_FIRMWARE = '1.396.11.10.T';
+export const DEFAULT_BUILD_DATE = '2020-08-19';
+/** The document: checkSimilarityInDevice is not available on these models. */
+export const NO_SIMILARITY_MODELS = ['TTCX1100', '5MA0721-E-JD05'];
+
+export interface NewDevice {
+  serialNo: string;
+  kind?: DeviceKind;
+  model?: string;
+  description?: string;
+  online?: boolean;
+  latencyMs?: number;
+  firmware?: string;
+  apb?: boolean;
+}
+
+export function getDevice(db: Db, serial: string): DeviceRow | undefined {
+  return db.prepare('SELECT * FROM devices WHERE serial = ?').get(serial) as DeviceRow | undefined;
+}
+
+export function listDevices(db: Db): DeviceRow[] {
+  return db.prepare('SELECT * FROM devices ORDER BY seq').all() as DeviceRow[];
+}
+
+export function createDevice(db: Db, d: NewDevice): DeviceRow {
+  const kind = d.kind ?? 'terminal';
+  const config = { ...defaultConfig, deviceMachineName: d.serialNo.slice(0, 32), netEth0MacAddress: macFor(d.serialNo) };
+  db.prepare(
+    `INSERT INTO devices (serial, seq, description, kind, model, firmware, build_date, online, latency_ms, apb, config, last_access)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    d.serialNo,
+    nextSeq(db, 'devices'),
+    d.description ?? '',
+    kind,
+    d.model ?? (kind === 'aicamera' ? DEFAULT_AICAMERA_MODEL : DEFAULT_TERMINAL_MODEL),
+    d.firmware ?? DEFAULT_FIRMWARE,
+    DEFAULT_BUILD_DATE,
+    d.online === false ? 0 : 1,
+    d.latencyMs ?? null,
+    d.apb ? 1 : 0,
+    JSON.stringify(config),
+    nowSeconds(),
+  );
+  return getDevice(db, d.serialNo)!;
+}
+
+function macFor(serial: string): string {
+  let h = 0;
+  for (const c of serial) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  const bytes = [0x00, 0x1b, (h >>> 24) & 255, (h >>> 16) & 255, (h >>> 8) & 255, h & 255];
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+export function deviceConfig(row: DeviceRow): Record<string, string | number> {
+  return { ...defaultConfig, ...(JSON.parse(row.config) as Record<string, string | number>) };
+}
+
+export function touchDevice(db: Db, serial: string): void {
+  db.prepare('UPDATE devices SET last_access = ? WHERE serial = ?').run(nowSeconds(), serial);
+}
+
+/** Records what the API did on a device, as the device's own operation log would. */
+export function addOperateLog(db: Db, serial: string, subType: string, detail = '', user = 'System', mainType = '操作'): void {
+  db.prepare('INSERT INTO operate_logs (serial, time, user, main_type, sub_type, detail, pending) VALUES (?, ?, ?, ?, ?, ?, 0)').run(
+    serial,
+    nowSeconds(),
+    user,
+    mainType,
+    subType,
+    detail,
+  );
+}

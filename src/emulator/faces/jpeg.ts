@@ -1,0 +1,71 @@
+/** Decoding shared by every mode: JPEG magic first, then sharp (imported lazily: it is heavy). */
+
+export interface RgbPicture {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+export function hasJpegMagic(bytes: Buffer): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+}
+
+type Sharp = typeof import('sharp')['default'];
+let sharpModule: Promise<Sharp> | undefined;
+
+export function loadSharp(): Promise<Sharp> {
+  sharpModule ??= import('sharp').then((m) => m.default);
+  return sharpModule;
+}
+
+/**
+ * Larger pictures are shrunk on load: neither analysis needs more (the detector works at 416 px), and a
+ * 5 MB JPEG can hold 30+ megapixels.
+ */
+export const MAX_ANALYSED_SIDE = 1024;
+
+/** sRGB pixels (EXIF orientation applied), or undefined when the bytes are not a decodable JPEG. */
+export async function decodeJpeg(bytes: Buffer): Promise<RgbPicture | undefined> {
+  if (!hasJpegMagic(bytes)) return undefined;
+  const sharp = await loadSharp();
+  try {
+    const { data, info } = await sharp(bytes, { failOn: 'error' })
+      .rotate()
+      .resize(MAX_ANALYSED_SIDE, MAX_ANALYSED_SIDE, { fit: 'inside', withoutEnlargement: true })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) return undefined;
+    return { data, width: info.width, height: info.height };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A region of a decoded picture shrunk to fit `size`×`size` (aspect kept), or stretched to exactly that with `fill`. */
+export async function thumbnail(
+  pic: RgbPicture,
+  size: number,
+  opts: { fill?: boolean; grey?: boolean; region?: { left: number; top: number; width: number; height: number } } = {},
+): Promise<RgbPicture & { channels: number }> {
+  const sharp = await loadSharp();
+  let img = sharp(pic.data, { raw: { width: pic.width, height: pic.height, channels: 3 } });
+  if (opts.region) img = img.extract(opts.region);
+  img = img.resize(size, size, { fit: opts.fill ? 'fill' : 'inside' });
+  if (opts.grey) img = img.greyscale();
+  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: info.channels };
+}
+
+/** Decodes without keeping the pixels; shrink-on-load lets libjpeg skip most of the work (off mode, bulk imports). */
+export async function isDecodableJpeg(bytes: Buffer): Promise<boolean> {
+  if (!hasJpegMagic(bytes)) return false;
+  const sharp = await loadSharp();
+  try {
+    await sharp(bytes, { failOn: 'error' }).resize(32, 32, { fit: 'inside' }).raw().toBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}

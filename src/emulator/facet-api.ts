@@ -1,0 +1,80 @@
+/**
+ * The facetCloud request pipeline under `/api1`, in the order a real request meets the checks:
+ * source IP (401), token (403), route (404), method (405), parameters from the registry (400),
+ * the device (unknown 400, maintenance 503 empty, offline 503 JSON, AI camera 400), exclusive
+ * control (400 exclusion), the device's latency, then the handler.
+ */
+import { validateWire } from '../core/params.js';
+import { endpointForPath } from '../registry/index.js';
+import type { EndpointDef } from '../registry/types.js';
+import { getDevice, touchDevice } from './devices.js';
+import type { Call, Emu, Handler } from './emu.js';
+import { type Answer, AnswerError, fail, failMany, messages } from './envelope.js';
+import { ipMatches } from './ip-match.js';
+
+/** Parameters the API itself reads; they are not the endpoint's. */
+const CONTROL_PARAMS = ['ds-api-token', 'nochange-response-status'];
+
+export interface FacetRequest {
+  method: string;
+  /** Path below `/api1`, e.g. `/person/toDevice`. */
+  path: string;
+  params: Record<string, string>;
+  headerToken: string | undefined;
+  ip: string;
+}
+
+export function ipAllowed(emu: Emu, ip: string): boolean {
+  return emu.settings.allowIp.length === 0 || emu.settings.allowIp.some((rule) => ipMatches(ip, rule));
+}
+
+export function tokenOk(emu: Emu, headerToken: string | undefined, params: Record<string, string>): boolean {
+  const given = headerToken ?? params['ds-api-token'];
+  return given !== undefined && given === emu.token;
+}
+
+export async function handleFacet(emu: Emu, req: FacetRequest, handlers: Map<string, Handler>): Promise<Answer> {
+  if (!ipAllowed(emu, req.ip)) return fail(401, 'ip', messages.ip);
+  if (!tokenOk(emu, req.headerToken, req.params)) return fail(403, 'ds-api-token', messages.token);
+  const ep = endpointForPath('facetcloud', req.path);
+  if (!ep || ep.public) return fail(404, 'url', messages.notFound);
+  if (!ep.methods.includes(req.method as 'GET' | 'POST')) {
+    const answer = fail(405, 'method', messages.postOnly);
+    return { ...answer, headers: { allow: ep.methods.join(', ') } } as Answer;
+  }
+  const params = { ...req.params };
+  for (const k of CONTROL_PARAMS) delete params[k];
+  const issues = validateWire(ep, params, { allowUnknown: true });
+  if (issues.length > 0) return failMany(400, issues.map((i) => ({ name: i.name, message: i.messageJa })));
+  const handler = handlers.get(ep.id);
+  if (!handler) return fail(404, 'url', messages.notFound);
+  return runOnDevice(emu, ep, { emu, ep, params, ip: req.ip }, handler);
+}
+
+async function runOnDevice(emu: Emu, ep: EndpointDef, call: Call, handler: Handler): Promise<Answer> {
+  const serial = ep.deviceParam ? call.params[ep.deviceParam] : undefined;
+  if (serial) {
+    const device = getDevice(emu.db, serial);
+    if (!device) return fail(400, ep.deviceParam ?? 'serialNo', messages.unknownDevice(serial));
+    if (device.maintenance) return { kind: 'empty', status: 503 };
+    call.device = device;
+    if (ep.contactsDevice) {
+      if (!device.online) return fail(503, 'device', messages.offline(serial));
+      if (device.kind === 'aicamera' && !ep.aiCamera) return fail(400, 'device', messages.deviceError(serial));
+    }
+  }
+  const lockKey = ep.exclusive ? (serial ?? `*${ep.id}`) : undefined;
+  if (lockKey !== undefined && !emu.locks.tryAcquire(lockKey)) return fail(400, 'exclusion', messages.exclusion);
+  try {
+    if (ep.contactsDevice && call.device) {
+      await emu.sleep(call.device.latency_ms ?? emu.settings.latencyMs);
+      touchDevice(emu.db, call.device.serial);
+    }
+    return await handler(call);
+  } catch (err) {
+    if (err instanceof AnswerError) return err.answer;
+    throw err;
+  } finally {
+    if (lockKey !== undefined) emu.locks.release(lockKey);
+  }
+}

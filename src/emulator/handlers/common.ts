@@ -1,0 +1,51 @@
+/** Small helpers the handlers share: parameter reading, paging arithmetic, picture cookies. */
+import type { Call } from '../emu.js';
+import { abort } from '../envelope.js';
+import { DEFAULT_PICTURE_EXPIRES, type PictureCookie } from '../pictures.js';
+
+export const PAGE_SIZE = 100;
+
+export function str(call: Call, name: string): string | undefined {
+  const v = call.params[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+export function int(call: Call, name: string): number | undefined {
+  const v = str(call, name);
+  return v === undefined ? undefined : Number(v);
+}
+
+export function flag(call: Call, name: string, dflt: 0 | 1): 0 | 1 {
+  const v = str(call, name);
+  return v === undefined ? dflt : v === '1' ? 1 : 0;
+}
+
+export function device(call: Call) {
+  if (!call.device) abort(400, 'serialNo', 'シリアルNoは必須です。');
+  return call.device;
+}
+
+export function paging(call: Call, rows: number): { pageNo: number; pages: number; offset: number } {
+  const pageNo = int(call, 'pageNo') ?? 1;
+  return { pageNo, pages: Math.ceil(rows / PAGE_SIZE), offset: (pageNo - 1) * PAGE_SIZE };
+}
+
+/** The answer's `pictureCookie` and a maker of matching picture URLs. */
+export function pictureAccess(call: Call): { cookie: PictureCookie; url: (pictureId: number | null) => string | null } {
+  const expires = int(call, 'pictureExpires') ?? DEFAULT_PICTURE_EXPIRES;
+  const allowIp = str(call, 'pictureAllowIp');
+  const { emu } = call;
+  const { cookie, expiresAt } = emu.signer.cookie(emu.origin, expires, allowIp);
+  return { cookie, url: (id) => (id === null ? null : emu.signer.url(emu.origin, id, expiresAt)) };
+}
+
+export function maskName(call: Call, name: string | null): string | null {
+  return name !== null && call.emu.settings.nameMasking ? '***' : name;
+}
+
+/** The operator's "lose the device after N items" for this call, consumed once. */
+export function takeFailAfter(call: Call, serial: string): number | undefined {
+  const n = call.emu.failAfter.get(serial);
+  if (n !== undefined) call.emu.failAfter.delete(serial);
+  return n;
+}

@@ -1,0 +1,97 @@
+/** /config/*: device settings (every key of the registry's configKeys) and the standby logo. */
+import { validateWire } from '../../core/params.js';
+import { configKeys } from '../../registry/index.js';
+import type { ParamDef } from '../../registry/types.js';
+import { addOperateLog, deviceConfig } from '../devices.js';
+import type { Handler } from '../emu.js';
+import { bytes, failMany, json } from '../envelope.js';
+import { solidPng } from '../png.js';
+import { device, str, takeFailAfter } from './common.js';
+
+const TEMP_RANGE_KEYS = ['tempValueRangeFrom', 'tempValueRangeTo'];
+
+/** Numbers stay numbers in the answer (the document's sample: `"deviceAudioVolume": 98`). */
+function typed(def: ParamDef, wire: string): string | number {
+  if (def.type === 'int' || def.type === 'number' || def.type === 'flag') return Number(wire);
+  if (def.type === 'enum' && def.values?.every((v) => typeof v === 'number')) return Number(wire);
+  return wire;
+}
+
+const getConfig: Handler = (call) => {
+  const config = deviceConfig(device(call));
+  const out: Record<string, string | number> = {};
+  for (const k of configKeys) out[k.name] = config[k.name] ?? '';
+  return json(out);
+};
+
+function celsiusToFahrenheit(c: number): number {
+  return Math.round((c * 9) / 5 * 10 + 320) / 10;
+}
+
+function fahrenheitToCelsius(f: number): number {
+  return Math.round(((f - 32) * 5) / 9 * 10) / 10;
+}
+
+/**
+ * Applies the changed keys in the document's order; unchanged values are listed nowhere. When the
+ * temperature unit is not part of the call, the ranges are checked against the device's own unit.
+ */
+const setConfig: Handler = (call) => {
+  const { db } = call.emu;
+  const d = device(call);
+  const config = deviceConfig(d);
+  if (str(call, 'tempUnit') === undefined && TEMP_RANGE_KEYS.some((k) => str(call, k) !== undefined)) {
+    const issues = validateWire(call.ep, { ...call.params, tempUnit: String(config.tempUnit ?? 0) }, { allowUnknown: true });
+    const range = issues.filter((i) => TEMP_RANGE_KEYS.includes(i.name));
+    if (range.length) return failMany(400, range.map((i) => ({ name: i.name, message: i.messageJa })));
+  }
+  const changes: [string, string | number][] = [];
+  for (const k of configKeys) {
+    if (!k.settable) continue;
+    const wire = str(call, k.name);
+    if (wire === undefined) continue;
+    const value = typed(k.def, wire);
+    if (config[k.name] !== value) changes.push([k.name, value]);
+  }
+  const cut = takeFailAfter(call, d.serial) ?? changes.length;
+  const updated: string[] = [];
+  const errored: string[] = [];
+  changes.forEach(([name, value], i) => {
+    if (i >= cut) {
+      errored.push(name);
+      return;
+    }
+    if (name === 'tempUnit' && value !== config.tempUnit && str(call, 'tempValueRangeFrom') === undefined) {
+      const convert = value === 1 ? celsiusToFahrenheit : fahrenheitToCelsius;
+      config.tempValueRangeFrom = convert(Number(config.tempValueRangeFrom));
+      config.tempValueRangeTo = convert(Number(config.tempValueRangeTo));
+    }
+    config[name] = value;
+    updated.push(name);
+  });
+  db.prepare('UPDATE devices SET config = ? WHERE serial = ?').run(JSON.stringify(config), d.serial);
+  if (updated.length) addOperateLog(db, d.serial, '設定変更', updated.join(','));
+  return json({ updated, errored });
+};
+
+/** A device that never got a logo shows the factory one. */
+export function factoryLogo(): Buffer {
+  return solidPng(240, 80, [0x1f, 0x4e, 0x9a]);
+}
+
+const getLogo: Handler = (call) => bytes(device(call).logo ?? factoryLogo(), 'image/png');
+
+const setLogo: Handler = (call) => {
+  const d = device(call);
+  call.emu.db.prepare('UPDATE devices SET logo = ? WHERE serial = ?').run(Buffer.from(str(call, 'data')!, 'base64'), d.serial);
+  addOperateLog(call.emu.db, d.serial, 'ロゴ設定');
+  return json({ result: true });
+};
+
+export const configHandlers: Record<string, Handler> = {
+  'config.getConfig': getConfig,
+  'config.setConfig': setConfig,
+  'config.getLogo': getLogo,
+  'config.setLogo': setLogo,
+};
+

@@ -1,0 +1,79 @@
+/** /device/*: the device list, log synchronisation, APB repair and push URLs. */
+import { listDevices } from '../devices.js';
+import type { Handler } from '../emu.js';
+import { json } from '../envelope.js';
+import { syncPending } from '../recog-logs.js';
+import { formatDateTime } from '../times.js';
+import { device, str } from './common.js';
+
+const SYNC_RECOG_LIMIT = 100;
+const SYNC_OPERATE_LIMIT = 500;
+const APB_REPAIRS_PER_CALL = 100;
+const APB_MAX_TRIES = 10;
+
+const getDevice: Handler = ({ emu }) =>
+  json(
+    listDevices(emu.db).map((d) => ({
+      serialNo: d.serial,
+      description: d.description,
+      lastAccess: d.last_access === null ? null : formatDateTime(d.last_access),
+      lastRecog: d.last_recog === null ? null : formatDateTime(d.last_recog),
+    })),
+  );
+
+const sync: Handler = (call) => {
+  const { db } = call.emu;
+  const serial = device(call).serial;
+  const recog = syncPending(db, serial, SYNC_RECOG_LIMIT);
+  const ops = db
+    .prepare(
+      'UPDATE operate_logs SET pending = 0 WHERE id IN (SELECT id FROM operate_logs WHERE serial = ? AND pending = 1 ORDER BY id LIMIT ?)',
+    )
+    .run(serial, SYNC_OPERATE_LIMIT);
+  return json({ recogLogRegisted: recog.logs, recogPictureRegisted: recog.pictures, operateLogRegisted: ops.changes });
+};
+
+/**
+ * Tries the stored APB failures, fewest tries first, at most 100 a call: a repair succeeds when the
+ * device is online now, and counts one more try otherwise (after 10 tries it is left alone).
+ */
+const apbRepaire: Handler = ({ emu }) => {
+  const { db } = emu;
+  const apbDevices = listDevices(db).filter((d) => d.apb);
+  const result: Record<string, { success: string[]; error: string[] }> = {};
+  for (const d of apbDevices) result[d.serial] = { success: [], error: [] };
+  const failures = db
+    .prepare('SELECT serial, person_code, tries FROM apb_failures WHERE tries < ? ORDER BY tries, rowid LIMIT ?')
+    .all(APB_MAX_TRIES, APB_REPAIRS_PER_CALL) as { serial: string; person_code: string; tries: number }[];
+  for (const f of failures) {
+    const d = apbDevices.find((x) => x.serial === f.serial);
+    if (!d) continue;
+    if (d.online && !d.maintenance) {
+      db.prepare('DELETE FROM apb_failures WHERE serial = ? AND person_code = ?').run(f.serial, f.person_code);
+      result[f.serial].success.push(f.person_code);
+    } else {
+      db.prepare('UPDATE apb_failures SET tries = tries + 1 WHERE serial = ? AND person_code = ?').run(
+        f.serial,
+        f.person_code,
+      );
+      result[f.serial].error.push(f.person_code);
+    }
+  }
+  return json(result);
+};
+
+const getPushUrl: Handler = (call) => json({ push_url: device(call).push_url });
+
+const registPushUrl: Handler = (call) => {
+  const serial = device(call).serial;
+  call.emu.db.prepare('UPDATE devices SET push_url = ? WHERE serial = ?').run(str(call, 'pushUrl') ?? '', serial);
+  return json({ result: true });
+};
+
+export const deviceHandlers: Record<string, Handler> = {
+  'device.getDevice': getDevice,
+  'device.sync': sync,
+  'device.apbRepaire': apbRepaire,
+  'device.getPushUrl': getPushUrl,
+  'device.registPushUrl': registPushUrl,
+};

@@ -1,0 +1,23 @@
+/** Every endpoint's handler, keyed by the registry id (`person.toDevice`). */
+import type { Handler } from '../emu.js';
+import { configHandlers } from './config.js';
+import { deviceHandlers } from './device.js';
+import { logHandlers } from './log.js';
+import { personCloudHandlers } from './person-cloud.js';
+import { personDeviceHandlers } from './person-device.js';
+import { personTypeHandlers } from './person-types.js';
+import { systemHandlers } from './system.js';
+
+export const handlerTable: Readonly<Record<string, Handler>> = {
+  ...deviceHandlers,
+  ...logHandlers,
+  ...personCloudHandlers,
+  ...personDeviceHandlers,
+  ...personTypeHandlers,
+  ...configHandlers,
+  ...systemHandlers,
+};
+
+export function allHandlers(): Map<string, Handler> {
+  return new Map(Object.entries(handlerTable));
+}

@@ -1,0 +1,150 @@
+/** /log/*: recognition logs (list, physical delete) and operation logs. */
+import type { Call, Handler } from '../emu.js';
+import { json } from '../envelope.js';
+import {
+  countRecog,
+  deleteRecogIds,
+  latestRecog,
+  matchingIds,
+  pageRecog,
+  type RecogFilter,
+  type RecogRow,
+} from '../recog-logs.js';
+import { formatDateTime, parseDateTime } from '../times.js';
+import { device, takeFailAfter, maskName, PAGE_SIZE, paging, pictureAccess, str } from './common.js';
+
+const DELETE_LIMIT = 100;
+
+/**
+ * One list entry as the document shows it. `id` is a string like the sample's "125" (the PHP cloud
+ * answers database ids as strings); `pass` is a boolean; absent values are null.
+ */
+function recogItem(call: Call, r: RecogRow, url: (id: number | null) => string | null) {
+  return {
+    id: String(r.id),
+    time: formatDateTime(r.time),
+    personCode: r.person_code,
+    personName: maskName(call, r.person_name),
+    pictureUrl: url(r.picture_id),
+    mask: r.mask,
+    temp: r.temp,
+    pass: r.pass === 1,
+    searchScore: r.score,
+    passFlagName: r.pass_flag_name,
+    accessType: r.access_type,
+    cardNo: r.card_no,
+    cardType: r.card_type,
+    cardBindPersonCode: r.card_bind_code,
+    cardBindPersonName: maskName(call, r.card_bind_name),
+  };
+}
+
+function filterOf(call: Call): RecogFilter {
+  const from = str(call, 'recogTimeFrom');
+  const to = str(call, 'recogTimeTo');
+  return {
+    serial: device(call).serial,
+    from: from === undefined ? undefined : parseDateTime(from),
+    to: to === undefined ? undefined : parseDateTime(to),
+    personCode: str(call, 'personCode'),
+  };
+}
+
+const getRecogLog: Handler = (call) => {
+  const { db } = call.emu;
+  const pics = pictureAccess(call);
+  if (str(call, 'latest') === '1') {
+    const row = latestRecog(db, device(call).serial);
+    return json({ pictureCookie: pics.cookie, list: row ? [recogItem(call, row, pics.url)] : [] });
+  }
+  const filter = filterOf(call);
+  const rows = countRecog(db, filter);
+  const page = paging(call, rows);
+  const list = page.offset >= rows ? [] : pageRecog(db, filter, page.offset, PAGE_SIZE, rows);
+  return json({
+    rows,
+    pages: page.pages,
+    pictureCookie: pics.cookie,
+    list: list.map((r) => recogItem(call, r, pics.url)),
+  });
+};
+
+/** Deletes at most 100 matching logs a call, oldest first; `total` is how many matched before. */
+const deleteRecogLog: Handler = (call) => {
+  const { db } = call.emu;
+  const idsText = str(call, 'ids');
+  const ids = idsText === undefined ? undefined : idsText.split(',').map((s) => Number(s.trim()));
+  const matched = matchingIds(db, filterOf(call), ids);
+  const batch = matched.slice(0, DELETE_LIMIT);
+  const serial = device(call).serial;
+  const cut = takeFailAfter(call, serial);
+  if (cut !== undefined && cut < batch.length) {
+    deleteRecogIds(db, serial, batch.slice(0, cut));
+    return json({
+      result: false,
+      total: matched.length,
+      deleted: cut,
+      message: `ログ ID[${batch[cut]}]について、デバイスとの通信異常により削除に失敗し、処理を中断しました。`,
+    });
+  }
+  deleteRecogIds(db, serial, batch);
+  return json({ result: true, total: matched.length, deleted: batch.length });
+};
+
+interface OperateRow {
+  time: number;
+  user: string;
+  main_type: string;
+  sub_type: string;
+  detail: string;
+}
+
+const getOperateLog: Handler = (call) => {
+  const { db } = call.emu;
+  const parts = ['serial = ?', 'pending = 0'];
+  const args: (string | number)[] = [device(call).serial];
+  const from = str(call, 'operateTimeFrom');
+  const to = str(call, 'operateTimeTo');
+  if (from !== undefined) {
+    parts.push('time >= ?');
+    args.push(parseDateTime(from) ?? 0);
+  }
+  if (to !== undefined) {
+    parts.push('time <= ?');
+    args.push(parseDateTime(to) ?? 0);
+  }
+  for (const [param, column] of [
+    ['operateUser', 'user'],
+    ['mainType', 'main_type'],
+    ['subType', 'sub_type'],
+  ] as const) {
+    const v = str(call, param);
+    if (v !== undefined) {
+      parts.push(`${column} = ?`);
+      args.push(v);
+    }
+  }
+  const whereSql = parts.join(' AND ');
+  const rows = (db.prepare(`SELECT COUNT(*) AS n FROM operate_logs WHERE ${whereSql}`).get(...args) as { n: number }).n;
+  const page = paging(call, rows);
+  const list = db
+    .prepare(`SELECT * FROM operate_logs WHERE ${whereSql} ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`)
+    .all(...args, PAGE_SIZE, page.offset) as OperateRow[];
+  return json({
+    rows,
+    pages: page.pages,
+    list: list.map((o) => ({
+      operateTime: formatDateTime(o.time),
+      operateUser: o.user,
+      mainType: o.main_type,
+      subType: o.sub_type,
+      detail: o.detail,
+    })),
+  });
+};
+
+export const logHandlers: Record<string, Handler> = {
+  'log.getRecogLog': getRecogLog,
+  'log.deleteRecogLog': deleteRecogLog,
+  'log.getOperateLog': getOperateLog,
+};

@@ -1,0 +1,212 @@
+/** /person/* that stay in the cloud: the person list, registration, deletion, access windows, cards. */
+import type { Call, Handler } from '../emu.js';
+import { abort, json, messages } from '../envelope.js';
+import { analyse } from '../face-check.js';
+import {
+  type AccessTime,
+  accessTimesFor,
+  type Card,
+  cardsOf,
+  dissociate,
+  getPerson,
+  likeFromStar,
+  type PersonRow,
+  setAccessTimes,
+  setCards,
+  upsertPerson,
+} from '../persons.js';
+import { getRecog } from '../recog-logs.js';
+import { getPicture, putPicture } from '../store.js';
+import { int, maskName, PAGE_SIZE, paging, pictureAccess, str } from './common.js';
+
+export function requirePerson(call: Call): PersonRow {
+  const code = str(call, 'personCode') ?? '';
+  const p = getPerson(call.emu.db, code);
+  if (!p) abort(400, 'personCode', `人物コード[${code}]の人物はクラウドサーバーに登録されていません。`);
+  return p;
+}
+
+/** Indexed family values (`accessFlag_3`…) present in the call, by N ascending. */
+export function familyNs(call: Call, keyField: string): number[] {
+  const ns: number[] = [];
+  const re = new RegExp(`^${keyField}_(\\d+)$`);
+  for (const [name, value] of Object.entries(call.params)) {
+    const m = re.exec(name);
+    if (m && value !== '') ns.push(Number(m[1]));
+  }
+  return ns.sort((a, b) => a - b);
+}
+
+function typeNameOf(call: Call, code: number | null): string | null {
+  if (!call.emu.settings.entryExitMode || code === null) return null;
+  const row = call.emu.db.prepare('SELECT name FROM person_types WHERE code = ?').get(code) as
+    | { name: string }
+    | undefined;
+  return row?.name ?? null;
+}
+
+const getPersonFromCloud: Handler = (call) => {
+  const { db } = call.emu;
+  const parts: string[] = [];
+  const args: (string | number)[] = [];
+  for (const [param, column] of [
+    ['personCode', 'p.code'],
+    ['personName', 'p.name'],
+  ] as const) {
+    const v = str(call, param);
+    if (v === undefined) continue;
+    const m = likeFromStar(v);
+    parts.push(m.op === '=' ? `${column} = ?` : `${column} LIKE ? ESCAPE '\\'`);
+    args.push(m.value);
+  }
+  const typeCode = int(call, 'personTypeCode');
+  if (typeCode !== undefined && call.emu.settings.entryExitMode) {
+    parts.push('p.type_code = ?');
+    args.push(typeCode);
+  }
+  const serial = str(call, 'registSerialNo');
+  if (serial !== undefined) {
+    parts.push('EXISTS (SELECT 1 FROM associations a WHERE a.person_code = p.code AND a.serial = ?)');
+    args.push(serial);
+  }
+  const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+  const rows = (db.prepare(`SELECT COUNT(*) AS n FROM persons p ${where}`).get(...args) as { n: number }).n;
+  const page = paging(call, rows);
+  const list = db
+    .prepare(
+      `SELECT p.*, (SELECT GROUP_CONCAT(serial, char(9)) FROM (SELECT serial FROM associations a
+         WHERE a.person_code = p.code ORDER BY serial)) AS serials
+       FROM persons p ${where} ORDER BY p.seq DESC LIMIT ? OFFSET ?`,
+    )
+    .all(...args, PAGE_SIZE, page.offset) as (PersonRow & { serials: string | null })[];
+  const pics = pictureAccess(call);
+  return json({
+    rows,
+    pages: page.pages,
+    pictureCookie: pics.cookie,
+    list: list.map((p) => ({
+      personCode: p.code,
+      personName: maskName(call, p.name),
+      pictureUrl: pics.url(p.picture_id),
+      sex: p.sex,
+      memo: p.memo,
+      birthday: p.birthday,
+      personTypeName: typeNameOf(call, p.type_code),
+      serialNos: p.serials ? p.serials.split('\t') : [],
+    })),
+  });
+};
+
+function pictureFromLog(call: Call): number {
+  const serial = str(call, 'recogLogSerialNo') ?? '';
+  const id = Number(str(call, 'recogLogId'));
+  const log = getRecog(call.emu.db, serial, id);
+  if (!log) abort(400, 'recogLogId', `シリアルNo[${serial}]のログID[${id}]の認識ログは存在しません。`);
+  if (log.picture_id === null || !getPicture(call.emu.db, log.picture_id)) {
+    abort(400, 'recogLogId', `ログID[${id}]の認識ログには顔写真が保存されていません。`);
+  }
+  return log.picture_id;
+}
+
+const registPersonForCloud: Handler = (call) => {
+  const { db, settings } = call.emu;
+  const code = str(call, 'personCode')!;
+  const pictureText = str(call, 'picture');
+  const pictureId = pictureText ? putPicture(db, Buffer.from(pictureText, 'base64')) : pictureFromLog(call);
+  let typeCode: number | null | undefined;
+  const typeParam = int(call, 'personTypeCode');
+  if (typeParam !== undefined && settings.entryExitMode) {
+    const exists = db.prepare('SELECT 1 FROM person_types WHERE code = ?').get(typeParam);
+    if (!exists) abort(400, 'personTypeCode', `区分コード[${typeParam}]の区分は登録されていません。`);
+    typeCode = typeParam;
+  }
+  const name = str(call, 'personName');
+  upsertPerson(db, {
+    code,
+    name: name === undefined ? undefined : settings.nameMasking ? '***' : name,
+    sex: str(call, 'sex'),
+    birthday: str(call, 'birthday'),
+    memo: str(call, 'memo'),
+    type_code: typeCode,
+    picture_id: pictureId,
+  });
+  return json({ result: true });
+};
+
+/** Physical delete in the cloud; the copies on devices stay. */
+const deletePersonFromCloud: Handler = (call) => {
+  const { db } = call.emu;
+  const p = requirePerson(call);
+  db.transaction(() => {
+    db.prepare('DELETE FROM persons WHERE code = ?').run(p.code);
+    db.prepare('DELETE FROM access_times WHERE person_code = ?').run(p.code);
+    db.prepare('DELETE FROM cards WHERE person_code = ?').run(p.code);
+    dissociate(db, p.code);
+  })();
+  return json({ result: true });
+};
+
+const deletePersonAssociation: Handler = (call) =>
+  json({ deleted: dissociate(call.emu.db, str(call, 'personCode')!, str(call, 'serialNo')) });
+
+const getPersonAcessTimeFromCloud: Handler = (call) => {
+  const p = requirePerson(call);
+  const serials = call.emu.db
+    .prepare('SELECT DISTINCT serial FROM access_times WHERE person_code = ? ORDER BY serial')
+    .all(p.code) as { serial: string }[];
+  const out: Record<string, AccessTime[]> = {};
+  for (const { serial } of serials) out[serial] = accessTimesFor(call.emu.db, p.code, serial);
+  return json(out);
+};
+
+const registPersonAcessTimeForCloud: Handler = (call) => {
+  const p = requirePerson(call);
+  const list = familyNs(call, 'accessFlag').map((n) => ({
+    accessFlag: Number(call.params[`accessFlag_${n}`]),
+    accessTimeFrom: call.params[`accessTimeFrom_${n}`],
+    accessTimeTo: call.params[`accessTimeTo_${n}`],
+  }));
+  setAccessTimes(call.emu.db, p.code, str(call, 'serialNo')!, list);
+  return json({ result: true });
+};
+
+const registPersonCardInfoForCloud: Handler = (call) => {
+  const { db } = call.emu;
+  const p = requirePerson(call);
+  const list: Card[] = familyNs(call, 'card_no').map((n) => ({
+    card_no: call.params[`card_no_${n}`],
+    validityDateFrom: call.params[`validityDateFrom_${n}`],
+    validityDateTo: call.params[`validityDateTo_${n}`],
+  }));
+  for (const c of list) {
+    const owner = db
+      .prepare('SELECT person_code FROM cards WHERE lower(card_no) = lower(?) AND person_code <> ?')
+      .get(c.card_no, p.code) as { person_code: string } | undefined;
+    if (owner) {
+      return json({ result: false, message: `カード番号[${c.card_no}]は既に他の人物に登録されています。` });
+    }
+  }
+  setCards(db, p.code, list);
+  return json({ result: true });
+};
+
+const getPersonCardInfoFromCloud: Handler = (call) => json({ list: cardsOf(call.emu.db, requirePerson(call).code) });
+
+/** Whether a device could learn the face: a decodable JPEG with at least one face. */
+const checkPersonPicture: Handler = async (call) => {
+  const probe = await analyse(call.emu, Buffer.from(str(call, 'picture')!, 'base64'));
+  if (!probe.decodable || probe.faces < 1) return json({ result: false, message: messages.badFace });
+  return json({ result: true });
+};
+
+export const personCloudHandlers: Record<string, Handler> = {
+  'person.getPersonFromCloud': getPersonFromCloud,
+  'person.registPersonForCloud': registPersonForCloud,
+  'person.deletePersonFromCloud': deletePersonFromCloud,
+  'person.deletePersonAssociation': deletePersonAssociation,
+  'person.getPersonAcessTimeFromCloud': getPersonAcessTimeFromCloud,
+  'person.registPersonAcessTimeForCloud': registPersonAcessTimeForCloud,
+  'person.registPersonCardInfoForCloud': registPersonCardInfoForCloud,
+  'person.getPersonCardInfoFromCloud': getPersonCardInfoFromCloud,
+  'person.checkPersonPicture': checkPersonPicture,
+};

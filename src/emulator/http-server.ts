@@ -1,0 +1,198 @@
+/**
+ * The HTTP front: picks the API by path prefix, applies what is common to all requests (URI length,
+ * maintenance, injected faults, the journal, `nochange-response-status`), and writes answers.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { validateWire } from '../core/params.js';
+import { endpointForPath } from '../registry/index.js';
+import type { Emu, Handler } from './emu.js';
+import { type Answer, fail, failMany, messages } from './envelope.js';
+import { handleFacet, ipAllowed } from './facet-api.js';
+import { BodyTooLarge, clientIp, parseBody, parseCookies, readBody, searchToRecord } from './http-util.js';
+import { handleOperator } from './operator.js';
+import { pictureCookieScript } from './pictures.js';
+import { handleSenselink } from './senselink.js';
+import { getPicture } from './store.js';
+
+/** GET URIs longer than this answer 414, as the cloud's web server does ("use POST"). */
+export const MAX_URI_LENGTH = 8192;
+
+interface Incoming {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  req: IncomingMessage;
+  ip: string;
+}
+
+export function createEmulatorServer(emu: Emu, handlers: Map<string, Handler>): Server {
+  return createServer({ maxHeaderSize: 4 * 1024 * 1024 }, (req, res) => {
+    serve(emu, handlers, req, res).catch((err: unknown) => {
+      emu.log(`emulator: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      if (!res.headersSent) write(res, fail(500, 'server', '予期せぬエラーが発生しました。'));
+      else res.destroy();
+    });
+  });
+}
+
+async function serve(emu: Emu, handlers: Map<string, Handler>, req: IncomingMessage, res: ServerResponse) {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const rawUrl = req.url ?? '/';
+  if (method === 'GET' && rawUrl.length > MAX_URI_LENGTH) {
+    req.resume();
+    emu.journal.add(method, rawUrl.split('?')[0].slice(0, 200), [], 414);
+    return write(res, { kind: 'empty', status: 414 });
+  }
+  const url = new URL(rawUrl, 'http://emulator.invalid');
+  const inc: Incoming = { method, path: url.pathname, query: searchToRecord(url.searchParams), req, ip: clientIp(req) };
+  if (inc.path.startsWith('/_emulator/')) {
+    const answer = await handleOperator(emu, inc.method, inc.path.slice('/_emulator'.length), req, inc.query);
+    return write(res, answer);
+  }
+  let paramNames: string[] = Object.keys(inc.query);
+  let answer: Answer;
+  let nochange = false;
+  try {
+    const result = await route(emu, handlers, inc);
+    answer = result.answer;
+    paramNames = result.paramNames;
+    nochange = result.nochange;
+  } catch (err) {
+    if (!(err instanceof BodyTooLarge)) throw err;
+    answer = { kind: 'empty', status: 413 };
+  }
+  if (nochange && answer.kind === 'json' && answer.status >= 400) answer = { ...answer, status: 200 };
+  emu.journal.add(method, inc.path, paramNames, answer.kind === 'reset' ? 0 : answer.status);
+  write(res, answer);
+}
+
+async function route(
+  emu: Emu,
+  handlers: Map<string, Handler>,
+  inc: Incoming,
+): Promise<{ answer: Answer; paramNames: string[]; nochange: boolean }> {
+  const isFacet = inc.path === '/api1' || inc.path.startsWith('/api1/');
+  const isSenselink = inc.path.startsWith('/api/v1/plus/');
+  const isPicture = inc.path.startsWith('/pictures/');
+  const paramNames = Object.keys(inc.query);
+  if (!isFacet && !isSenselink && !isPicture) {
+    inc.req.resume();
+    return { answer: fail(404, 'url', messages.notFound), paramNames, nochange: false };
+  }
+  if (isFacet && isMaintenance(emu)) {
+    inc.req.resume();
+    return { answer: { kind: 'empty', status: 503 }, paramNames, nochange: false };
+  }
+  if (isPicture) {
+    inc.req.resume();
+    return { answer: servePicture(emu, inc), paramNames, nochange: false };
+  }
+  const body = inc.method === 'POST' ? await readBody(inc.req) : (inc.req.resume(), Buffer.alloc(0));
+  const fault = emu.faults.roll(inc.path);
+  if (fault.delayMs > 0) await emu.sleep(fault.delayMs);
+  if (fault.action === 'reset') return { answer: { kind: 'reset' }, paramNames, nochange: false };
+  if (typeof fault.action === 'object') {
+    const status = fault.action.status;
+    const answer: Answer =
+      status === 500 ? fail(500, 'server', '予期せぬエラーが発生しました。') : { kind: 'empty', status };
+    return { answer, paramNames, nochange: false };
+  }
+  if (isSenselink) {
+    const answer = await handleSenselink(emu, inc.method, inc.path, inc.query, inc.req.headers['content-type'], body);
+    return { answer, paramNames, nochange: false };
+  }
+  const parsed = parseBody(inc.req.headers['content-type'], body);
+  const params = parsed.ok ? { ...inc.query, ...parsed.params } : { ...inc.query };
+  const names = Object.keys(params);
+  const nochange = params['nochange-response-status'] === '1';
+  if (!parsed.ok) return { answer: fail(400, 'body', 'リクエストの形式が正しくありません。'), paramNames: names, nochange };
+  const sub = inc.path.slice('/api1'.length);
+  if (sub === '/tool/setPictureCookie.js') {
+    return { answer: pictureCookieJs(emu, inc, params), paramNames: names, nochange };
+  }
+  const header = inc.req.headers['ds-api-token'];
+  const answer = await handleFacet(
+    emu,
+    { method: inc.method, path: sub, params, headerToken: Array.isArray(header) ? header[0] : header, ip: inc.ip },
+    handlers,
+  );
+  return { answer, paramNames: names, nochange };
+}
+
+function isMaintenance(emu: Emu): boolean {
+  return emu.settings.maintenance;
+}
+
+/** The tool script needs no token (a browser loads it from a `<script>` tag), only p, s and k. */
+function pictureCookieJs(emu: Emu, inc: Incoming, params: Record<string, string>): Answer {
+  if (!ipAllowed(emu, inc.ip)) return fail(401, 'ip', messages.ip);
+  const ep = endpointForPath('facetcloud', '/tool/setPictureCookie.js');
+  if (ep) {
+    const issues = validateWire(ep, params, { allowUnknown: true });
+    if (issues.length) return failMany(400, issues.map((i) => ({ name: i.name, message: i.messageJa })));
+  }
+  const { p = '', s = '', k = '' } = params;
+  if (!p || !s || !k) return fail(400, 'p', 'p, s, k は必須です。');
+  const maxAge = policyMaxAge(p);
+  const cookieAttrs = `Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=None; Secure`;
+  return {
+    kind: 'bytes',
+    status: 200,
+    contentType: 'application/javascript; charset=utf-8',
+    body: Buffer.from(pictureCookieScript(p, s, k)),
+    headers: {
+      'set-cookie': [
+        `CloudFront-Policy=${p}; ${cookieAttrs}`,
+        `CloudFront-Signature=${s}; ${cookieAttrs}`,
+        `CloudFront-Key-Pair-Id=${k}; ${cookieAttrs}`,
+      ].join('\n'),
+    },
+  };
+}
+
+function policyMaxAge(policy: string): number {
+  try {
+    const text = Buffer.from(policy.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'), 'base64').toString();
+    const exp = Number(JSON.parse(text).Statement[0].Condition.DateLessThan['AWS:EpochTime']);
+    return Math.max(0, exp - Math.floor(Date.now() / 1000));
+  } catch {
+    return 0;
+  }
+}
+
+function servePicture(emu: Emu, inc: Incoming): Answer {
+  if (inc.method !== 'GET' && inc.method !== 'HEAD') return { kind: 'empty', status: 405 };
+  const name = inc.path.slice('/pictures/'.length);
+  const verdict = emu.signer.verify(name, parseCookies(inc.req.headers.cookie), inc.ip);
+  if ('denied' in verdict) return { kind: 'bytes', status: 403, contentType: 'text/plain', body: Buffer.from(verdict.denied) };
+  const data = getPicture(emu.db, verdict.pictureId);
+  if (!data) return { kind: 'empty', status: 404 };
+  return { kind: 'bytes', status: 200, contentType: 'image/jpeg', body: data };
+}
+
+function write(res: ServerResponse, answer: Answer): void {
+  if (answer.kind === 'reset') {
+    res.socket?.destroy();
+    return;
+  }
+  const headers: Record<string, string | string[]> = {};
+  const extra = 'headers' in answer ? (answer.headers ?? {}) : {};
+  for (const [k, v] of Object.entries(extra)) headers[k] = k === 'set-cookie' ? v.split('\n') : v;
+  if (answer.kind === 'empty') {
+    res.writeHead(answer.status, { ...headers, 'content-length': '0' });
+    res.end();
+    return;
+  }
+  if (answer.kind === 'bytes') {
+    res.writeHead(answer.status, { ...headers, 'content-type': answer.contentType, 'content-length': answer.body.length });
+    res.end(answer.body);
+    return;
+  }
+  const body = Buffer.from(JSON.stringify(answer.body));
+  res.writeHead(answer.status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': body.length,
+  });
+  res.end(body);
+}

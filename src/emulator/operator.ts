@@ -1,0 +1,364 @@
+/**
+ * The operator API under `/_emulator/` (same token, JSON bodies): set up devices, simulate
+ * recognitions, inject faults, read the request journal, reset. For tests and demos; the cloud has
+ * no such thing.
+ */
+import type { IncomingMessage } from 'node:http';
+import { asset } from './assets.js';
+import { createDevice, type DeviceKind, getDevice, listDevices } from './devices.js';
+import type { Emu } from './emu.js';
+import type { Answer } from './envelope.js';
+import { validateFault } from './faults.js';
+import { ipAllowed } from './facet-api.js';
+import { readBody } from './http-util.js';
+import { sendPush } from './push.js';
+import { insertRecog, insertRecogBulk, type NewRecog, type RecogRow } from './recog-logs.js';
+import { putPicture, resetState } from './store.js';
+import { nowSeconds, parseDateTime } from './times.js';
+
+type Body = Record<string, unknown>;
+
+function ok(body: unknown, status = 200): Answer {
+  return { kind: 'json', status, body };
+}
+
+function bad(message: string, status = 400): Answer {
+  return { kind: 'json', status, body: { error: message } };
+}
+
+export async function handleOperator(
+  emu: Emu,
+  method: string,
+  path: string,
+  req: IncomingMessage,
+  _query: Record<string, string>,
+): Promise<Answer> {
+  const raw = method === 'GET' ? (req.resume(), Buffer.alloc(0)) : await readBody(req);
+  if (!ipAllowed(emu, (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''))) return bad('source IP not allowed', 401);
+  if (req.headers['ds-api-token'] !== emu.token) return bad('missing or wrong ds-api-token header', 403);
+  let body: Body = {};
+  if (raw.length) {
+    try {
+      const parsed = JSON.parse(raw.toString('utf8'));
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return bad('the body must be a JSON object');
+      body = parsed as Body;
+    } catch {
+      return bad('the body is not valid JSON');
+    }
+  }
+  const deviceMatch = /^\/devices\/([^/]+)$/.exec(path);
+  const key = `${method} ${deviceMatch ? '/devices/:serial' : path}`;
+  switch (key) {
+    case 'GET /devices':
+      return ok(listDevices(emu.db).map(describeDevice));
+    case 'POST /devices':
+      return addDevice(emu, body);
+    case 'GET /devices/:serial': {
+      const d = getDevice(emu.db, decodeURIComponent(deviceMatch![1]));
+      return d ? ok(describeDevice(d)) : bad('no such device', 404);
+    }
+    case 'PATCH /devices/:serial':
+      return patchDevice(emu, decodeURIComponent(deviceMatch![1]), body);
+    case 'POST /maintenance':
+      emu.settings.maintenance = body.on === true;
+      return ok({ maintenance: emu.settings.maintenance });
+    case 'POST /recognize':
+      return recognize(emu, body);
+    case 'POST /device-persons':
+      return addDevicePerson(emu, body);
+    case 'POST /operate-logs':
+      return addOperate(emu, body);
+    case 'POST /apb-failures':
+      return addApbFailure(emu, body);
+    case 'GET /faults':
+      return ok({ faults: emu.faults.describe() });
+    case 'POST /faults': {
+      const spec = validateFault(body);
+      if (typeof spec === 'string') return bad(spec);
+      emu.faults.add(spec);
+      return ok({ faults: emu.faults.describe() });
+    }
+    case 'DELETE /faults':
+      emu.faults.clear();
+      return ok({ faults: [] });
+    case 'GET /requests':
+      return ok({ requests: emu.journal.list() });
+    case 'DELETE /requests':
+      emu.journal.clear();
+      return ok({ requests: [] });
+    case 'POST /reset':
+      resetState(emu.db);
+      emu.faults.clear();
+      emu.journal.clear();
+      emu.locks.clear();
+      emu.failAfter.clear();
+      emu.settings.maintenance = false;
+      return ok({ reset: true });
+    default:
+      return bad(`unknown operator call ${method} /_emulator${path}`, 404);
+  }
+}
+
+function describeDevice(d: NonNullable<ReturnType<typeof getDevice>>) {
+  return {
+    serialNo: d.serial,
+    kind: d.kind,
+    model: d.model,
+    firmware: d.firmware,
+    description: d.description,
+    online: d.online === 1,
+    maintenance: d.maintenance === 1,
+    latencyMs: d.latency_ms,
+    apb: d.apb === 1,
+    mode: d.mode,
+    pushUrl: d.push_url,
+  };
+}
+
+function isStr(v: unknown): v is string {
+  return typeof v === 'string';
+}
+
+function addDevice(emu: Emu, b: Body): Answer {
+  if (!isStr(b.serialNo) || !/^[A-Za-z0-9_-]{1,32}$/.test(b.serialNo)) {
+    return bad('serialNo is required: 1–32 letters, digits, - or _');
+  }
+  if (b.kind !== undefined && b.kind !== 'terminal' && b.kind !== 'aicamera') return bad('kind must be terminal or aicamera');
+  if (getDevice(emu.db, b.serialNo)) return bad(`device ${b.serialNo} already exists`, 409);
+  if (b.latencyMs !== undefined && (typeof b.latencyMs !== 'number' || b.latencyMs < 0)) return bad('latencyMs must be ≥ 0');
+  const d = createDevice(emu.db, {
+    serialNo: b.serialNo,
+    kind: (b.kind as DeviceKind | undefined) ?? 'terminal',
+    model: isStr(b.model) ? b.model : undefined,
+    description: isStr(b.description) ? b.description : undefined,
+    online: b.online !== false,
+    latencyMs: typeof b.latencyMs === 'number' ? b.latencyMs : undefined,
+    firmware: isStr(b.firmware) ? b.firmware : undefined,
+    apb: b.apb === true,
+  });
+  return ok(describeDevice(d), 201);
+}
+
+function patchDevice(emu: Emu, serial: string, b: Body): Answer {
+  const d = getDevice(emu.db, serial);
+  if (!d) return bad(`no device ${serial}`, 404);
+  const sets: string[] = [];
+  const args: unknown[] = [];
+  const set = (col: string, v: unknown) => {
+    sets.push(`${col} = ?`);
+    args.push(v);
+  };
+  if (b.online !== undefined) set('online', b.online === true ? 1 : 0);
+  if (b.maintenance !== undefined) set('maintenance', b.maintenance === true ? 1 : 0);
+  if (b.apb !== undefined) set('apb', b.apb === true ? 1 : 0);
+  if (b.latencyMs !== undefined) {
+    if (b.latencyMs !== null && (typeof b.latencyMs !== 'number' || b.latencyMs < 0)) return bad('latencyMs must be ≥ 0');
+    set('latency_ms', b.latencyMs);
+  }
+  for (const [k, col] of [
+    ['description', 'description'],
+    ['model', 'model'],
+    ['firmware', 'firmware'],
+  ] as const) {
+    if (b[k] !== undefined) {
+      if (!isStr(b[k])) return bad(`${k} must be a string`);
+      set(col, b[k]);
+    }
+  }
+  if (b.cameraPicture !== undefined) {
+    if (b.cameraPicture === null) set('camera_picture', null);
+    else if (isStr(b.cameraPicture)) set('camera_picture', putPicture(emu.db, Buffer.from(b.cameraPicture, 'base64')));
+    else return bad('cameraPicture must be base64 text or null');
+  }
+  if (b.failAfter !== undefined) {
+    if (b.failAfter === null) emu.failAfter.delete(serial);
+    else if (typeof b.failAfter === 'number' && b.failAfter >= 0) emu.failAfter.set(serial, Math.floor(b.failAfter));
+    else return bad('failAfter must be a number ≥ 0 or null');
+  }
+  if (sets.length) emu.db.prepare(`UPDATE devices SET ${sets.join(', ')} WHERE serial = ?`).run(...args, serial);
+  return ok(describeDevice(getDevice(emu.db, serial)!));
+}
+
+interface KnownPerson {
+  code: string;
+  name: string | null;
+  picture_id: number | null;
+  type_code: number | null;
+}
+
+function personOnDevice(emu: Emu, serial: string, code: string): KnownPerson | undefined {
+  const onDevice = emu.db
+    .prepare('SELECT code, name, picture_id, NULL AS type_code FROM device_persons WHERE serial = ? AND code = ?')
+    .get(serial, code) as KnownPerson | undefined;
+  const cloud = emu.db.prepare('SELECT code, name, picture_id, type_code FROM persons WHERE code = ?').get(code) as
+    | KnownPerson
+    | undefined;
+  if (!onDevice && !cloud) return undefined;
+  return {
+    code,
+    name: onDevice?.name ?? cloud?.name ?? null,
+    picture_id: onDevice?.picture_id ?? cloud?.picture_id ?? null,
+    type_code: cloud?.type_code ?? null,
+  };
+}
+
+function typeName(emu: Emu, code: number | null): string | null {
+  if (code === null) return null;
+  const row = emu.db.prepare('SELECT name FROM person_types WHERE code = ?').get(code) as { name: string } | undefined;
+  return row?.name ?? null;
+}
+
+function num(v: unknown, dflt: number | null): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : dflt;
+}
+
+function recognize(emu: Emu, b: Body): Answer {
+  if (!isStr(b.serialNo)) return bad('serialNo is required');
+  const d = getDevice(emu.db, b.serialNo);
+  if (!d) return bad(`no device ${b.serialNo}`, 404);
+  const pending = b.pending === true;
+  const defaultPicture = putPicture(emu.db, isStr(b.picture) ? Buffer.from(b.picture, 'base64') : asset('face-cameraman.jpg'));
+  if (b.count !== undefined) {
+    if (typeof b.count !== 'number' || !Number.isInteger(b.count) || b.count < 1 || b.count > 10_000_000) {
+      return bad('count must be an integer from 1 to 10000000');
+    }
+    return bulkRecognize(emu, d.serial, b.count, b, defaultPicture, pending);
+  }
+  const person = isStr(b.personCode) ? personOnDevice(emu, d.serial, b.personCode) : undefined;
+  const time = isStr(b.time) ? parseDateTime(b.time) : nowSeconds();
+  if (time === undefined) return bad('time must be YYYY/MM/DD HH:MI:SS');
+  const row: NewRecog = {
+    serial: d.serial,
+    time,
+    person_code: isStr(b.personCode) ? b.personCode : null,
+    person_name: person?.name ?? null,
+    picture_id: isStr(b.picture) ? defaultPicture : (person?.picture_id ?? defaultPicture),
+    mask: num(b.mask, 2)!,
+    temp: num(b.temp, null),
+    pass: b.pass === false || b.pass === 0 ? 0 : isStr(b.personCode) ? 1 : 0,
+    score: num(b.score, isStr(b.personCode) ? 95.2 : 41.3),
+    pass_flag_name: typeName(emu, person?.type_code ?? null),
+    access_type: isStr(b.accessType) ? b.accessType : 'Face',
+    card_no: isStr(b.cardNo) ? b.cardNo : null,
+    card_type: isStr(b.cardNo) ? '1' : null,
+    card_bind_code: isStr(b.cardNo) ? (person?.code ?? null) : null,
+    card_bind_name: isStr(b.cardNo) ? (person?.name ?? null) : null,
+    person_type_code: person?.type_code ?? null,
+  };
+  const id = insertRecog(emu.db, row, pending);
+  if (!pending) {
+    recordApbFailures(emu, d.serial, row.person_code);
+    sendPush(emu, d.push_url, { id, ...row } as RecogRow);
+  }
+  return ok({ id: pending ? null : id, pending });
+}
+
+/** A recognition on an APB device that its offline APB peers could not hear about. */
+function recordApbFailures(emu: Emu, serial: string, personCode: string | null): void {
+  if (!personCode) return;
+  const d = getDevice(emu.db, serial);
+  if (!d?.apb) return;
+  for (const peer of listDevices(emu.db)) {
+    if (peer.serial === serial || !peer.apb || peer.online) continue;
+    emu.db
+      .prepare('INSERT OR IGNORE INTO apb_failures (serial, person_code, tries) VALUES (?, ?, 0)')
+      .run(peer.serial, personCode);
+  }
+}
+
+function bulkRecognize(emu: Emu, serial: string, count: number, b: Body, pictureId: number, pending: boolean): Answer {
+  const days = typeof b.days === 'number' && b.days > 0 ? b.days : 7;
+  const end = nowSeconds();
+  const span = Math.floor(days * 86400);
+  const people = isStr(b.personCode)
+    ? [{ code: b.personCode, name: personOnDevice(emu, serial, b.personCode)?.name ?? null }]
+    : (emu.db.prepare('SELECT code, name FROM device_persons WHERE serial = ? ORDER BY seq').all(serial) as {
+        code: string;
+        name: string | null;
+      }[]);
+  const started = Date.now();
+  insertRecogBulk(
+    emu.db,
+    serial,
+    count,
+    (i) => {
+      // Every fifth recognition is a stranger when the device knows people; ids grow with time.
+      const who = people.length && i % 5 !== 4 ? people[i % people.length] : undefined;
+      return {
+        serial,
+        time: end - span + Math.floor((i * span) / count),
+        person_code: who?.code ?? null,
+        person_name: who?.name ?? null,
+        picture_id: pictureId,
+        mask: i % 3,
+        temp: 36 + (i % 10) / 10,
+        pass: who ? 1 : 0,
+        score: who ? 90 + (i % 100) / 10 : 40 + (i % 100) / 10,
+        pass_flag_name: null,
+        access_type: 'Face',
+        card_no: null,
+        card_type: null,
+        card_bind_code: null,
+        card_bind_name: null,
+        person_type_code: null,
+      };
+    },
+    pending,
+  );
+  return ok({ inserted: count, pending, ms: Date.now() - started });
+}
+
+function addDevicePerson(emu: Emu, b: Body): Answer {
+  if (!isStr(b.serialNo) || !getDevice(emu.db, b.serialNo)) return bad('serialNo must name a device');
+  if (!isStr(b.personCode) || !b.personCode) return bad('personCode is required');
+  const picture = isStr(b.picture) ? putPicture(emu.db, Buffer.from(b.picture, 'base64')) : null;
+  const seq = (
+    emu.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM device_persons WHERE serial = ?').get(b.serialNo) as {
+      n: number;
+    }
+  ).n;
+  emu.db
+    .prepare(
+      `INSERT INTO device_persons (serial, code, seq, name, sex, birthday, picture_id, access_times, cards)
+       VALUES (?, ?, ?, ?, ?, ?, ?, '[]', '[]')
+       ON CONFLICT(serial, code) DO UPDATE SET name = excluded.name, sex = excluded.sex,
+         birthday = excluded.birthday, picture_id = COALESCE(excluded.picture_id, picture_id)`,
+    )
+    .run(
+      b.serialNo,
+      b.personCode,
+      seq,
+      isStr(b.personName) ? b.personName : null,
+      isStr(b.sex) ? b.sex : 'male',
+      isStr(b.birthday) ? b.birthday : '1970/01/01',
+      picture,
+    );
+  return ok({ serialNo: b.serialNo, personCode: b.personCode }, 201);
+}
+
+function addOperate(emu: Emu, b: Body): Answer {
+  if (!isStr(b.serialNo) || !getDevice(emu.db, b.serialNo)) return bad('serialNo must name a device');
+  const time = isStr(b.time) ? parseDateTime(b.time) : nowSeconds();
+  if (time === undefined) return bad('time must be YYYY/MM/DD HH:MI:SS');
+  emu.db
+    .prepare('INSERT INTO operate_logs (serial, time, user, main_type, sub_type, detail, pending) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(
+      b.serialNo,
+      time,
+      isStr(b.operateUser) ? b.operateUser : 'admin',
+      isStr(b.mainType) ? b.mainType : '操作',
+      isStr(b.subType) ? b.subType : 'ユーザーログイン',
+      isStr(b.detail) ? b.detail : '',
+      b.pending === true ? 1 : 0,
+    );
+  return ok({ added: 1 }, 201);
+}
+
+function addApbFailure(emu: Emu, b: Body): Answer {
+  if (!isStr(b.serialNo) || !getDevice(emu.db, b.serialNo)) return bad('serialNo must name a device');
+  if (!isStr(b.personCode)) return bad('personCode is required');
+  emu.db
+    .prepare('INSERT OR REPLACE INTO apb_failures (serial, person_code, tries) VALUES (?, ?, ?)')
+    .run(b.serialNo, b.personCode, num(b.tries, 0));
+  return ok({ added: 1 }, 201);
+}

@@ -1,0 +1,110 @@
+/**
+ * Picture URLs guarded like CloudFront signed cookies. An answer that lists pictures carries a
+ * `pictureCookie` (policy with an expiry and an optional source IP, an HMAC signature of it, a key
+ * pair id); fetching `/pictures/<token>.jpg` checks the three cookies. The URL itself is signed too, so
+ * it cannot be guessed, and names the picture without any server-side bookkeeping.
+ * Push notifications carry URLs marked public: valid about two minutes, no cookies needed.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ipMatches } from './ip-match.js';
+
+export const DEFAULT_PICTURE_EXPIRES = 300;
+export const PUSH_PICTURE_SECONDS = 120;
+
+export interface PictureCookie {
+  'CloudFront-Policy': string;
+  'CloudFront-Signature': string;
+  'CloudFront-Key-Pair-Id': string;
+}
+
+/** CloudFront's URL-safe base64: + → -, = → _, / → ~. */
+function cfBase64(buf: Buffer): string {
+  return buf.toString('base64').replace(/\+/g, '-').replace(/=/g, '_').replace(/\//g, '~');
+}
+
+function cfDecode(text: string): Buffer {
+  return Buffer.from(text.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'), 'base64');
+}
+
+export class PictureSigner {
+  readonly keyPairId: string;
+
+  constructor(
+    private readonly secret: Buffer,
+    private readonly now: () => number = () => Math.floor(Date.now() / 1000),
+  ) {
+    this.keyPairId = `K${createHmac('sha256', secret).update('key-pair-id').digest('hex').slice(0, 13).toUpperCase()}`;
+  }
+
+  private sign(text: string): string {
+    return cfBase64(createHmac('sha256', this.secret).update(text).digest());
+  }
+
+  cookie(origin: string, expiresSeconds: number, allowIp?: string): { cookie: PictureCookie; expiresAt: number } {
+    const expiresAt = this.now() + expiresSeconds;
+    const condition: Record<string, unknown> = { DateLessThan: { 'AWS:EpochTime': expiresAt } };
+    if (allowIp) condition.IpAddress = { 'AWS:SourceIp': allowIp.includes('/') ? allowIp : `${allowIp}/32` };
+    const policy = JSON.stringify({ Statement: [{ Resource: `${origin}/pictures/*`, Condition: condition }] });
+    const encoded = cfBase64(Buffer.from(policy));
+    return {
+      expiresAt,
+      cookie: {
+        'CloudFront-Policy': encoded,
+        'CloudFront-Signature': this.sign(encoded),
+        'CloudFront-Key-Pair-Id': this.keyPairId,
+      },
+    };
+  }
+
+  url(origin: string, pictureId: number, expiresAt: number, isPublic = false): string {
+    const payload = `${pictureId}.${expiresAt}.${isPublic ? 1 : 0}.${randomBytes(6).toString('hex')}`;
+    const sig = createHmac('sha256', this.secret).update(payload).digest('hex').slice(0, 24);
+    return `${origin}/pictures/${payload}.${sig}.jpg`;
+  }
+
+  /** Decides a picture request: the picture id, or the reason (for a 403). */
+  verify(fileName: string, cookies: Record<string, string>, ip: string): { pictureId: number } | { denied: string } {
+    const m = /^(\d+)\.(\d+)\.([01])\.([0-9a-f]+)\.([0-9a-f]{24})\.jpg$/.exec(fileName);
+    if (!m) return { denied: 'malformed picture URL' };
+    const payload = `${m[1]}.${m[2]}.${m[3]}.${m[4]}`;
+    const expected = createHmac('sha256', this.secret).update(payload).digest('hex').slice(0, 24);
+    if (!safeEqual(expected, m[5])) return { denied: 'bad URL signature' };
+    const pictureId = Number(m[1]);
+    const now = this.now();
+    if (m[3] === '1') return now < Number(m[2]) ? { pictureId } : { denied: 'URL expired' };
+    const policy = cookies['CloudFront-Policy'];
+    const signature = cookies['CloudFront-Signature'];
+    const keyPair = cookies['CloudFront-Key-Pair-Id'];
+    if (!policy || !signature || !keyPair) return { denied: 'missing CloudFront cookies' };
+    if (keyPair !== this.keyPairId || !safeEqual(this.sign(policy), signature)) return { denied: 'bad signature' };
+    let parsed: { Statement?: { Condition?: Record<string, Record<string, unknown>> }[] };
+    try {
+      parsed = JSON.parse(cfDecode(policy).toString('utf8'));
+    } catch {
+      return { denied: 'malformed policy' };
+    }
+    const cond = parsed.Statement?.[0]?.Condition ?? {};
+    const exp = Number(cond.DateLessThan?.['AWS:EpochTime']);
+    if (!Number.isFinite(exp) || now >= exp) return { denied: 'cookie expired' };
+    const source = cond.IpAddress?.['AWS:SourceIp'];
+    if (typeof source === 'string' && !ipMatches(ip, source)) return { denied: 'source IP not allowed' };
+    return { pictureId };
+  }
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The script `/api1/tool/setPictureCookie.js` answers: sets the three cookies for the picture host. */
+export function pictureCookieScript(p: string, s: string, k: string): string {
+  const pairs = [
+    ['CloudFront-Policy', p],
+    ['CloudFront-Signature', s],
+    ['CloudFront-Key-Pair-Id', k],
+  ];
+  const lines = pairs.map(([n, v]) => `document.cookie = ${JSON.stringify(`${n}=${encodeURIComponent(v)}; path=/`)};`);
+  return `(function () {\n  ${lines.join('\n  ')}\n})();\n`;
+}

@@ -1,0 +1,177 @@
+/**
+ * SenseLink Cloud 認証レコード+ under `/api/v1/plus/`: sign check (`app_key`, `timestamp`, `sign` =
+ * md5(`timestamp#app_secret`) as query parameters), POST record with a 1:N face search over the cloud
+ * persons, GET records in a ≤24-hour window, GET image. Errors use `{code, message}` with the same
+ * HTTP status as `code`.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { validateWire } from '../core/params.js';
+import { endpoints } from '../registry/index.js';
+import type { EndpointDef } from '../registry/types.js';
+import type { Emu } from './emu.js';
+import type { Answer } from './envelope.js';
+import { analyse, bestMatch } from './face-check.js';
+import { parseBody } from './http-util.js';
+import { getPicture, putPicture } from './store.js';
+
+const SIGN_PARAMS = ['app_key', 'timestamp', 'sign'];
+
+function reply(code: number, message: string, data?: unknown): Answer {
+  return { kind: 'json', status: code, body: data === undefined ? { code, message } : { code, message, data } };
+}
+
+function templateRe(path: string): RegExp {
+  return new RegExp(`^${path.replace(/\{[^}]+\}/g, '([^/]+)')}$`);
+}
+
+function route(method: string, path: string): { ep?: EndpointDef; pathParams: Record<string, string>; known: boolean } {
+  let known = false;
+  for (const ep of endpoints) {
+    if (ep.api !== 'senselink') continue;
+    const m = templateRe(ep.path).exec(path);
+    if (!m) continue;
+    known = true;
+    if (!ep.methods.includes(method as 'GET' | 'POST')) continue;
+    const names = [...ep.path.matchAll(/\{([^}]+)\}/g)].map((x) => x[1]);
+    const pathParams: Record<string, string> = {};
+    names.forEach((n, i) => {
+      pathParams[n] = decodeURIComponent(m[i + 1]);
+    });
+    return { ep, pathParams, known };
+  }
+  return { pathParams: {}, known };
+}
+
+function signOk(emu: Emu, query: Record<string, string>): boolean {
+  const { app_key: key, timestamp, sign } = query;
+  if (!key || !timestamp || !sign || key !== emu.settings.senselink.appKey) return false;
+  const expected = createHash('md5').update(`${timestamp}#${emu.settings.senselink.appSecret}`, 'utf8').digest('hex');
+  return sign === expected;
+}
+
+export async function handleSenselink(
+  emu: Emu,
+  method: string,
+  path: string,
+  query: Record<string, string>,
+  contentType: string | undefined,
+  body: Buffer,
+): Promise<Answer> {
+  const { ep, pathParams, known } = route(method, path);
+  if (!known) return reply(404, 'Not Found');
+  if (!signOk(emu, query)) return reply(401, 'sign verification failed: check app_key, timestamp and sign');
+  if (!ep) return reply(405, 'Method Not Allowed');
+  let params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query)) if (!SIGN_PARAMS.includes(k)) params[k] = v;
+  if (method === 'POST') {
+    const parsed = parseBody(contentType ?? 'application/json', body);
+    if (!parsed.ok) return reply(400, 'request body is not valid JSON');
+    params = { ...params, ...parsed.params };
+  }
+  params = { ...params, ...pathParams };
+  const issues = validateWire(ep, params, { allowUnknown: true });
+  if (issues.length) return reply(400, issues.map((i) => `${i.name}: ${i.message}`).join('; '));
+  switch (ep.action) {
+    case 'createRecord':
+      return createRecord(emu, params);
+    case 'getRecords':
+      return getRecords(emu, params);
+    case 'getImage':
+      return getImage(emu, params.image_id);
+    default:
+      return reply(404, 'Not Found');
+  }
+}
+
+async function createRecord(emu: Emu, p: Record<string, string>): Promise<Answer> {
+  const bytes = Buffer.from(p['image.data'], 'base64');
+  const threshold = p.threshold ? Number(p.threshold) : 0.9;
+  const probe = await analyse(emu, bytes);
+  const persons = emu.db.prepare('SELECT seq, picture_id FROM persons WHERE picture_id IS NOT NULL').all() as {
+    seq: number;
+    picture_id: number | null;
+  }[];
+  const match = probe.faces > 0 ? await bestMatch(emu, probe, persons) : undefined;
+  const hit = match && match.score >= threshold ? match : undefined;
+  const imageId = randomBytes(12).toString('hex');
+  const pictureId = putPicture(emu.db, bytes);
+  emu.db.prepare('INSERT INTO senselink_images (id, picture_id) VALUES (?, ?)').run(imageId, pictureId);
+  const extend = p.extend ?? null;
+  const info = emu.db
+    .prepare(
+      `INSERT INTO senselink_records (sn, image_id, user_id, verify_score, device_timestamp, timezone, create_at, extend)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      p.sn,
+      imageId,
+      hit ? hit.candidate.seq : null,
+      match ? Math.round(match.score * 1000) / 1000 : 0,
+      Number(p.timestamp),
+      p.timezone ?? 'GMT+9:00',
+      Date.now(),
+      extend,
+    );
+  return reply(200, 'OK', { record_id: Number(info.lastInsertRowid), image_id: imageId });
+}
+
+interface RecordRow {
+  id: number;
+  sn: string;
+  image_id: string;
+  user_id: number | null;
+  verify_score: number;
+  device_timestamp: number;
+  timezone: string;
+  create_at: number;
+  extend: string | null;
+}
+
+function getRecords(emu: Emu, p: Record<string, string>): Answer {
+  const from = Date.parse(p.time_from);
+  const to = Date.parse(p.time_to);
+  if (Number.isNaN(from) || Number.isNaN(to)) return reply(400, 'time_from and time_to must be ISO 8601');
+  if (to < from || to - from > 24 * 3600 * 1000) return reply(400, 'time_to - time_from must be within 24 hours');
+  const page = p.page ? Number(p.page) : 1;
+  const size = p.size ? Number(p.size) : 20;
+  const order = p.order === '1' ? 'ASC' : 'DESC';
+  const parts = ['create_at >= ?', 'create_at <= ?'];
+  const args: (string | number)[] = [from, to];
+  if (p.sn) {
+    parts.push('sn = ?');
+    args.push(p.sn);
+  }
+  const where = parts.join(' AND ');
+  const total = (emu.db.prepare(`SELECT COUNT(*) AS n FROM senselink_records WHERE ${where}`).get(...args) as { n: number })
+    .n;
+  const rows = emu.db
+    .prepare(`SELECT * FROM senselink_records WHERE ${where} ORDER BY id ${order} LIMIT ? OFFSET ?`)
+    .all(...args, size, (page - 1) * size) as RecordRow[];
+  return reply(200, 'OK', {
+    page_num: page,
+    page_size: size,
+    total,
+    list: rows.map((r) => ({
+      record_id: r.id,
+      sn: r.sn,
+      image_id: r.image_id,
+      user_id: r.user_id,
+      verify_score: r.verify_score,
+      device_timestamp: r.device_timestamp,
+      timezone: r.timezone,
+      create_at: r.create_at,
+      extend: r.extend,
+    })),
+  });
+}
+
+function getImage(emu: Emu, imageId: string): Answer {
+  const row = emu.db.prepare('SELECT picture_id FROM senselink_images WHERE id = ?').get(imageId) as
+    | { picture_id: number }
+    | undefined;
+  const data = row ? getPicture(emu.db, row.picture_id) : undefined;
+  if (!data) return reply(404, `image ${imageId} not found`);
+  const isPng = data[0] === 0x89 && data[1] === 0x50;
+  return { kind: 'bytes', status: 200, contentType: isPng ? 'image/png' : 'image/jpeg', body: data };
+}
+

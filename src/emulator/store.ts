@@ -1,0 +1,220 @@
+/**
+ * The emulator's state in one SQLite database (better-sqlite3, synchronous, loaded lazily so the CLI
+ * stays fast). `:memory:` without a file; WAL with a file so a restart keeps everything.
+ *
+ * The recognition-log indexes are chosen for a million rows per device: `id` is the rowid, so an index
+ * on `(serial)` is also `(serial, id)` and every list ordered by id descending walks an index, never a
+ * sort. Unfiltered counts come from `recog_counts`, kept next to each insert and delete.
+ */
+import { createHash } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
+
+export type Db = BetterSqlite3.Database;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS devices (
+  serial TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL,
+  model TEXT NOT NULL,
+  firmware TEXT NOT NULL,
+  build_date TEXT NOT NULL,
+  online INTEGER NOT NULL DEFAULT 1,
+  latency_ms INTEGER,
+  maintenance INTEGER NOT NULL DEFAULT 0,
+  last_access INTEGER,
+  last_recog INTEGER,
+  mode INTEGER NOT NULL DEFAULT 0,
+  push_url TEXT NOT NULL DEFAULT '',
+  apb INTEGER NOT NULL DEFAULT 0,
+  logo BLOB,
+  reboot_enable INTEGER NOT NULL DEFAULT 0,
+  reboot_day INTEGER NOT NULL DEFAULT 0,
+  reboot_hours INTEGER NOT NULL DEFAULT 5,
+  config TEXT NOT NULL DEFAULT '{}',
+  camera_picture INTEGER,
+  message TEXT
+);
+CREATE TABLE IF NOT EXISTS pictures (id INTEGER PRIMARY KEY, sha TEXT NOT NULL UNIQUE, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS persons (
+  code TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL UNIQUE,
+  name TEXT,
+  sex TEXT,
+  birthday TEXT,
+  memo TEXT,
+  type_code INTEGER,
+  picture_id INTEGER
+);
+CREATE TABLE IF NOT EXISTS access_times (
+  person_code TEXT NOT NULL, serial TEXT NOT NULL, n INTEGER NOT NULL,
+  flag INTEGER NOT NULL, from_t TEXT NOT NULL, to_t TEXT NOT NULL,
+  PRIMARY KEY (person_code, serial, n)
+);
+CREATE TABLE IF NOT EXISTS cards (
+  person_code TEXT NOT NULL, n INTEGER NOT NULL, card_no TEXT NOT NULL,
+  valid_from TEXT NOT NULL, valid_to TEXT NOT NULL,
+  PRIMARY KEY (person_code, n)
+);
+CREATE TABLE IF NOT EXISTS person_types (code INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS device_persons (
+  serial TEXT NOT NULL, code TEXT NOT NULL, seq INTEGER NOT NULL,
+  name TEXT, sex TEXT, birthday TEXT, picture_id INTEGER,
+  access_times TEXT NOT NULL DEFAULT '[]', cards TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (serial, code)
+);
+CREATE INDEX IF NOT EXISTS device_persons_seq ON device_persons (serial, seq);
+CREATE TABLE IF NOT EXISTS associations (person_code TEXT NOT NULL, serial TEXT NOT NULL, PRIMARY KEY (person_code, serial));
+CREATE INDEX IF NOT EXISTS associations_serial ON associations (serial);
+CREATE TABLE IF NOT EXISTS recog_logs (
+  id INTEGER PRIMARY KEY,
+  serial TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  person_code TEXT,
+  person_name TEXT,
+  picture_id INTEGER,
+  mask INTEGER NOT NULL DEFAULT 0,
+  temp REAL,
+  pass INTEGER NOT NULL DEFAULT 1,
+  score REAL,
+  pass_flag_name TEXT,
+  access_type TEXT NOT NULL DEFAULT 'Face',
+  card_no TEXT,
+  card_type TEXT,
+  card_bind_code TEXT,
+  card_bind_name TEXT,
+  person_type_code INTEGER
+);
+CREATE INDEX IF NOT EXISTS recog_serial ON recog_logs (serial);
+CREATE INDEX IF NOT EXISTS recog_serial_time ON recog_logs (serial, time);
+CREATE INDEX IF NOT EXISTS recog_serial_person ON recog_logs (serial, person_code);
+/* Recognitions still on the device only (not yet synchronised): /device/sync moves them over. */
+CREATE TABLE IF NOT EXISTS recog_pending (
+  id INTEGER PRIMARY KEY,
+  serial TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  person_code TEXT,
+  person_name TEXT,
+  picture_id INTEGER,
+  mask INTEGER NOT NULL DEFAULT 0,
+  temp REAL,
+  pass INTEGER NOT NULL DEFAULT 1,
+  score REAL,
+  pass_flag_name TEXT,
+  access_type TEXT NOT NULL DEFAULT 'Face',
+  card_no TEXT,
+  card_type TEXT,
+  card_bind_code TEXT,
+  card_bind_name TEXT,
+  person_type_code INTEGER
+);
+CREATE INDEX IF NOT EXISTS recog_pending_serial ON recog_pending (serial);
+CREATE TABLE IF NOT EXISTS recog_counts (serial TEXT PRIMARY KEY, n INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS operate_logs (
+  id INTEGER PRIMARY KEY,
+  serial TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  main_type TEXT NOT NULL,
+  sub_type TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '',
+  pending INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS operate_serial_time ON operate_logs (serial, time);
+CREATE TABLE IF NOT EXISTS apb_failures (
+  serial TEXT NOT NULL, person_code TEXT NOT NULL, tries INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (serial, person_code)
+);
+CREATE TABLE IF NOT EXISTS senselink_images (id TEXT PRIMARY KEY, picture_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS senselink_records (
+  id INTEGER PRIMARY KEY,
+  sn TEXT NOT NULL,
+  image_id TEXT NOT NULL,
+  user_id INTEGER,
+  verify_score REAL,
+  device_timestamp INTEGER NOT NULL,
+  timezone TEXT,
+  create_at INTEGER NOT NULL,
+  extend TEXT
+);
+CREATE INDEX IF NOT EXISTS senselink_records_created ON senselink_records (create_at);
+`;
+
+/** Tables emptied by `POST /_emulator/reset` (meta keeps the token and the signing secret). */
+const STATE_TABLES = [
+  'devices',
+  'pictures',
+  'persons',
+  'access_times',
+  'cards',
+  'person_types',
+  'device_persons',
+  'associations',
+  'recog_logs',
+  'recog_counts',
+  'recog_pending',
+  'operate_logs',
+  'apb_failures',
+  'senselink_images',
+  'senselink_records',
+];
+
+export async function openDb(file?: string): Promise<Db> {
+  const mod = await import('better-sqlite3');
+  const Database = mod.default;
+  const db = new Database(file ?? ':memory:');
+  if (file) db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(SCHEMA);
+  return db;
+}
+
+export function getMeta(db: Db, key: string): string | undefined {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value;
+}
+
+export function setMeta(db: Db, key: string, value: string): void {
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+    key,
+    value,
+  );
+}
+
+export function resetState(db: Db): void {
+  db.transaction(() => {
+    for (const t of STATE_TABLES) db.exec(`DELETE FROM ${t}`);
+  })();
+}
+
+/** Pictures are content-addressed, so a million logs of one face share one blob. */
+export function putPicture(db: Db, data: Buffer): number {
+  const sha = createHash('sha256').update(data).digest('hex');
+  const found = db.prepare('SELECT id FROM pictures WHERE sha = ?').get(sha) as { id: number } | undefined;
+  if (found) return found.id;
+  return Number(db.prepare('INSERT INTO pictures (sha, data) VALUES (?, ?)').run(sha, data).lastInsertRowid);
+}
+
+export function getPicture(db: Db, id: number | null | undefined): Buffer | undefined {
+  if (id === null || id === undefined) return undefined;
+  const row = db.prepare('SELECT data FROM pictures WHERE id = ?').get(id) as { data: Buffer } | undefined;
+  return row?.data;
+}
+
+export function nextSeq(db: Db, table: 'persons' | 'devices'): number {
+  const row = db.prepare(`SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM ${table}`).get() as { n: number };
+  return row.n;
+}
+
+export function addRecogCount(db: Db, serial: string, delta: number): void {
+  db.prepare(
+    'INSERT INTO recog_counts (serial, n) VALUES (?, ?) ON CONFLICT(serial) DO UPDATE SET n = n + excluded.n',
+  ).run(serial, delta);
+}
+
+export function recogCount(db: Db, serial: string): number {
+  const row = db.prepare('SELECT n FROM recog_counts WHERE serial = ?').get(serial) as { n: number } | undefined;
+  return row?.n ?? 0;
+}

@@ -1,0 +1,78 @@
+/**
+ * The endpoint registry: every endpoint of both APIs as data. The CLI, the client and the emulator
+ * all derive their behaviour from these entries.
+ */
+
+import { configEndpoints } from './config.js';
+import { configKeys, defaultConfig } from './config-keys.js';
+import { deviceEndpoints } from './device.js';
+import { logEndpoints } from './log.js';
+import { personEndpoints } from './person.js';
+import { senselinkEndpoints } from './senselink.js';
+import { systemEndpoints } from './system.js';
+import { toolEndpoints } from './tool.js';
+import type { ApiName, EndpointDef } from './types.js';
+
+export type { ConfigKey } from './config-keys.js';
+export * from './types.js';
+export { configKeys, defaultConfig };
+
+export const endpoints: readonly EndpointDef[] = Object.freeze([
+  ...deviceEndpoints,
+  ...logEndpoints,
+  ...personEndpoints,
+  ...configEndpoints,
+  ...systemEndpoints,
+  ...toolEndpoints,
+  ...senselinkEndpoints,
+]);
+
+const byId = new Map(endpoints.map((ep) => [ep.id, ep]));
+
+export function endpointById(id: string): EndpointDef | undefined {
+  return byId.get(id);
+}
+
+function normaliseWords(word: string): string {
+  return word.trim().replace(/\s+/g, ' ');
+}
+
+/** Matches the kebab command words (`'recog list'`) or the API action (`'getRecogLog'`) within a group. */
+export function findEndpoint(group: string, word: string): EndpointDef | undefined {
+  const w = normaliseWords(word);
+  return endpoints.find(
+    (ep) =>
+      ep.group === group &&
+      (ep.command.join(' ') === w || ep.action === w || ep.action.toLowerCase() === w.toLowerCase()),
+  );
+}
+
+const facetByPath = new Map(endpoints.filter((ep) => ep.api === 'facetcloud').map((ep) => [ep.path, ep]));
+
+/** Turns `/api/v1/plus/image/{image_id}` into a matcher for concrete paths. */
+function templateMatcher(template: string): RegExp {
+  const pattern = template
+    .split(/\{[^}]+\}/)
+    .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
+    .join('[^/]+');
+  return new RegExp(`^${pattern}$`);
+}
+
+const senselinkMatchers = endpoints
+  .filter((ep) => ep.api === 'senselink')
+  .map((ep) => ({ ep, re: templateMatcher(ep.path) }));
+
+/**
+ * The endpoint a request path belongs to. facetCloud paths are taken below the base URL
+ * (`/person/toDevice`; a leading `/api1` is stripped); SenseLink templates match concrete paths.
+ * SenseLink's GET and POST record share a path, so the GET one is returned for it only when `method` says so.
+ */
+export function endpointForPath(api: ApiName, path: string, method?: 'GET' | 'POST'): EndpointDef | undefined {
+  const clean = path.split('?')[0];
+  if (api === 'facetcloud') {
+    return facetByPath.get(clean.startsWith('/api1/') ? clean.slice(5) : clean);
+  }
+  const matches = senselinkMatchers.filter((m) => m.re.test(clean)).map((m) => m.ep);
+  if (method) return matches.find((ep) => ep.methods.includes(method));
+  return matches[0];
+}

@@ -1,0 +1,32 @@
+/**
+ * The part of the facetCloud client the export workflows use, written structurally so the
+ * workflows depend on behaviour, not on the client's construction (and tests can hand in a fake to
+ * reach states the emulator cannot produce).
+ */
+import type { WireParams } from '../../core/params.js';
+import { RuntimeError } from '../../core/errors.js';
+import { type EndpointDef, endpointById } from '../../registry/index.js';
+
+export interface ExportClient {
+  json<T = any>(ep: EndpointDef, wire: WireParams, opts?: { signal?: AbortSignal }): Promise<T>;
+  call(
+    ep: EndpointDef,
+    wire: WireParams,
+    opts?: { signal?: AbortSignal },
+  ): Promise<
+    | { kind: 'json'; status: number; body: any }
+    | { kind: 'binary'; status: number; contentType: string; bytes: number; data?: Buffer }
+  >;
+  fetchPicture(
+    url: string,
+    cookie: Record<string, string>,
+    opts?: { signal?: AbortSignal },
+  ): Promise<{ status: number; body: Buffer }>;
+}
+
+/** The registry entry, or a clear error when the registry in this build lacks it. */
+export function endpoint(id: string): EndpointDef {
+  const ep = endpointById(id);
+  if (!ep) throw new RuntimeError(`endpoint ${id} is missing from the registry`);
+  return ep;
+}

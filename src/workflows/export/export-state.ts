@@ -1,0 +1,82 @@
+/**
+ * The `--state FILE` of incremental exports: a high-water mark per serial, moved forward only after
+ * the rows below it are safely written (renamed into place, or flushed to stdout).
+ *
+ * - Recognition logs: `lastId`, the largest id this export has covered; the next run wants id > lastId.
+ *   `recheck` remembers preliminary records (id still null) seen at or after `recheck.from`: the
+ *   next run also looks at rows from that time with id ≤ lastId, skipping `recheck.ids` (written
+ *   already), so a record that gets a lower id after the fact is still exported exactly once.
+ * - Operation logs have no id: `lastTime` (wire format, compares as text) and `keys`, the rows
+ *   already written in that last second (see operate-walk.ts).
+ */
+import { readFile } from 'node:fs/promises';
+import { RuntimeError } from '../../core/errors.js';
+import { writeFileAtomic } from './atomic-file.js';
+
+export interface RecogMark {
+  lastId: number;
+  /** Time of the newest row covered, for people reading the file. */
+  lastTime?: string;
+  recheck?: { from: string; ids: number[] };
+}
+
+export interface OperateMark {
+  lastTime: string;
+  keys: string[];
+}
+
+export interface ExportState {
+  version: 1;
+  recog: Record<string, RecogMark>;
+  operate: Record<string, OperateMark>;
+}
+
+export function emptyState(): ExportState {
+  return { version: 1, recog: {}, operate: {} };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A missing file is a first run; a damaged one stops the export (guessing could duplicate or lose rows). */
+export async function loadState(path: string): Promise<ExportState> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+    throw new RuntimeError(`cannot read state file ${path}: ${(err as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new RuntimeError(`state file ${path} is not valid JSON; fix or remove it (removing exports everything again)`);
+  }
+  if (!isRecord(parsed) || parsed.version !== 1) {
+    throw new RuntimeError(`state file ${path} is not a facetctl export state (version 1)`);
+  }
+  const state = emptyState();
+  if (isRecord(parsed.recog)) {
+    for (const [serial, m] of Object.entries(parsed.recog)) {
+      if (!isRecord(m) || typeof m.lastId !== 'number' || !Number.isFinite(m.lastId)) {
+        throw new RuntimeError(`state file ${path}: recog mark of ${serial} has no numeric lastId`);
+      }
+      state.recog[serial] = m as unknown as RecogMark;
+    }
+  }
+  if (isRecord(parsed.operate)) {
+    for (const [serial, m] of Object.entries(parsed.operate)) {
+      if (!isRecord(m) || typeof m.lastTime !== 'string' || !Array.isArray(m.keys)) {
+        throw new RuntimeError(`state file ${path}: operate mark of ${serial} needs lastTime and keys`);
+      }
+      state.operate[serial] = m as unknown as OperateMark;
+    }
+  }
+  return state;
+}
+
+export async function saveState(path: string, state: ExportState): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, 0o600);
+}

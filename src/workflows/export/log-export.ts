@@ -1,0 +1,312 @@
+/**
+ * `log recog export` / `log operate export`: devices walked concurrently, every row written once by
+ * one writer, to an atomic file or stdout, with an optional state file that moves forward only after
+ * the output is safely written. See recog-walk.ts and operate-walk.ts for the consistency rules.
+ */
+import type { Writable } from 'node:stream';
+import { formatApiDateTime } from '../../core/dates.js';
+import { PartialError, RuntimeError } from '../../core/errors.js';
+import type { WireParams } from '../../core/params.js';
+import { type AtomicFile, openAtomicFile } from './atomic-file.js';
+import { OPERATE_COLUMNS, RECOG_COLUMNS, orderRow } from './columns.js';
+import { type ExportClient, endpoint } from './export-client.js';
+import { type ExportState, type OperateMark, type RecogMark, loadState, saveState } from './export-state.js';
+import { newOperateStats, walkOperatePages } from './operate-walk.js';
+import { type PictureStats, newPictureStats, savePictures } from './picture-saver.js';
+import { runPool } from './pool.js';
+import { type RecogPage, type RecogRow, newWalkStats, rowId, walkRecogPages } from './recog-walk.js';
+import { type CsvEncoding, type ExportFormat, type RowWriter, createRowWriter } from './row-writer.js';
+import { fileSink, streamSink } from './sinks.js';
+
+export type LogKind = 'recog' | 'operate';
+
+export interface LogExportOptions {
+  kind: LogKind;
+  serials: readonly string[];
+  from?: Date;
+  to?: Date;
+  format: ExportFormat;
+  /** File written atomically; stdout when absent. */
+  out?: string;
+  bom?: boolean;
+  encoding?: CsvEncoding;
+  sync?: boolean;
+  statePath?: string;
+  pictures?: { dir: string; expires?: number };
+  concurrency?: number;
+  now: Date;
+  signal: AbortSignal;
+  stdout: Writable;
+  /** A status line for stderr. */
+  note: (line: string) => void;
+  /** Progress after each page (rows written so far). */
+  onProgress?: (rowsWritten: number) => void;
+}
+
+export interface DeviceOutcome {
+  serialNo: string;
+  rows: number;
+  error?: unknown;
+}
+
+export interface LogExportResult {
+  rows: number;
+  devices: DeviceOutcome[];
+  pictures?: PictureStats;
+  preliminarySkipped: number;
+}
+
+/** Preliminary records older than this, relative to the newest row, are no longer waited for. */
+const RECHECK_HORIZON_MS = 10 * 60_000;
+
+interface DeviceJob {
+  client: ExportClient;
+  serialNo: string;
+  writer: RowWriter;
+  opts: LogExportOptions;
+  pictures?: PictureStats;
+}
+
+interface DeviceRun {
+  rows: number;
+  preliminary: number;
+  recogMark?: RecogMark;
+  operateMark?: OperateMark;
+}
+
+function apiTime(d: Date): string {
+  return formatApiDateTime(d);
+}
+
+function sameMoment(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function syncFirst(job: DeviceJob): Promise<void> {
+  if (!job.opts.sync) return;
+  try {
+    await job.client.json(endpoint('device.sync'), { serialNo: job.serialNo }, { signal: job.opts.signal });
+  } catch (err) {
+    if (job.opts.signal.aborted) throw err;
+    // The cloud still holds what it received; exporting that is better than exporting nothing.
+    job.opts.note(`${job.serialNo}: sync failed, exporting what the cloud has: ${(err as Error).message}`);
+  }
+}
+
+/** The newest id when the export starts: rows above it belong to the next run. */
+async function readUpperBound(job: DeviceJob): Promise<{ id: number; time?: string }> {
+  const ep = endpoint('log.getRecogLog');
+  const latest = await job.client.json<RecogPage>(ep, { serialNo: job.serialNo, latest: '1' }, { signal: job.opts.signal });
+  const known = (latest.list ?? []).filter((r) => rowId(r) !== null);
+  if (known.length > 0) return { id: rowId(known[0]) as number, time: known[0].time };
+  if ((latest.list ?? []).length === 0) return { id: 0 };
+  // The newest record is preliminary (no id yet): the first page holds the newest known id.
+  const first = await job.client.json<RecogPage>(ep, { serialNo: job.serialNo, pageNo: '1' }, { signal: job.opts.signal });
+  let best: { id: number; time?: string } = { id: 0 };
+  for (const r of first.list ?? []) {
+    const id = rowId(r);
+    if (id !== null && id > best.id) best = { id, time: r.time };
+  }
+  return best;
+}
+
+function recogRowOut(serialNo: string, row: RecogRow): Record<string, unknown> {
+  return orderRow(RECOG_COLUMNS, { ...row, serialNo });
+}
+
+async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): Promise<DeviceRun> {
+  const { client, serialNo, opts } = job;
+  const ep = endpoint('log.getRecogLog');
+  await syncFirst(job);
+  const bound = await readUpperBound(job);
+  const base: WireParams = { serialNo };
+  if (opts.to) base.recogTimeTo = apiTime(opts.to);
+  if (opts.pictures?.expires) base.pictureExpires = String(opts.pictures.expires);
+  const recentFrom = bound.time ? shiftApiTime(bound.time, -RECHECK_HORIZON_MS) : undefined;
+  const recent: { id: number; time: string }[] = [];
+  let rows = 0;
+  const preliminary: string[] = [];
+
+  const pass = async (wire: WireParams, upperId: number, floorId: number, accept?: (id: number) => boolean) => {
+    const fetchPage = (pageNo: number) =>
+      client.json<RecogPage>(ep, { ...wire, pageNo: String(pageNo) }, { signal: opts.signal });
+    const stats = newWalkStats();
+    const walk = walkRecogPages(fetchPage, { upperId, floorId, accept: accept && ((id) => accept(id)) }, stats);
+    for await (const step of walk) {
+      if (step.rows.length === 0) continue;
+      if (opts.pictures && job.pictures) {
+        await savePictures({
+          client,
+          dir: opts.pictures.dir,
+          serialNo,
+          rows: step.rows,
+          page: step.page,
+          refetch: () => fetchPage(step.pageNo),
+          stats: job.pictures,
+          signal: opts.signal,
+        });
+      }
+      await job.writer.writeRows(step.rows.map((r) => recogRowOut(serialNo, r)));
+      rows += step.rows.length;
+      opts.onProgress?.(job.writer.rowsWritten);
+      for (const r of step.rows) {
+        if (recentFrom && String(r.time) >= recentFrom && recent.length < 10_000) {
+          recent.push({ id: rowId(r) as number, time: String(r.time) });
+        }
+      }
+    }
+    preliminary.push(...stats.preliminaryTimes);
+  };
+
+  const floorId = mark?.lastId ?? 0;
+  const main: WireParams = { ...base };
+  if (opts.from && !mark) main.recogTimeFrom = apiTime(opts.from);
+  if (bound.id > floorId) await pass(main, bound.id, floorId);
+  if (mark?.recheck) {
+    const done = new Set(mark.recheck.ids);
+    await pass({ ...base, recogTimeFrom: mark.recheck.from }, floorId, 0, (id) => !done.has(id));
+  }
+  return {
+    rows,
+    preliminary: preliminary.length,
+    recogMark: nextRecogMark(mark, bound, preliminary, recent, recentFrom, job),
+  };
+}
+
+function shiftApiTime(wire: string, ms: number): string | undefined {
+  const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(wire);
+  if (!m) return undefined;
+  const d = new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+  return apiTime(new Date(d.getTime() + ms));
+}
+
+function nextRecogMark(
+  mark: RecogMark | undefined,
+  bound: { id: number; time?: string },
+  preliminary: string[],
+  recent: { id: number; time: string }[],
+  recentFrom: string | undefined,
+  job: DeviceJob,
+): RecogMark | undefined {
+  const lastId = Math.max(mark?.lastId ?? 0, bound.id);
+  if (lastId === 0 && preliminary.length === 0) return mark;
+  const next: RecogMark = { lastId, lastTime: bound.id >= (mark?.lastId ?? 0) ? bound.time : mark?.lastTime };
+  if (preliminary.length === 0) return next;
+  let from = preliminary.reduce((a, b) => (sameMoment(a, b) <= 0 ? a : b));
+  if (recentFrom && from < recentFrom) {
+    job.opts.note(
+      `${job.serialNo}: a preliminary record from ${from} still has no id; records older than ${recentFrom} are no longer waited for`,
+    );
+    from = recentFrom;
+  }
+  const ids = new Set<number>(mark?.recheck?.ids ?? []);
+  for (const r of recent) if (r.time >= from) ids.add(r.id);
+  next.recheck = { from, ids: [...ids].sort((a, b) => a - b) };
+  return next;
+}
+
+async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined): Promise<DeviceRun> {
+  const { client, serialNo, opts } = job;
+  const ep = endpoint('log.getOperateLog');
+  await syncFirst(job);
+  const startSecond = apiTime(opts.now);
+  const upperTime = opts.to && apiTime(opts.to) < startSecond ? apiTime(opts.to) : startSecond;
+  const wire: WireParams = { serialNo, operateTimeTo: upperTime };
+  if (mark) wire.operateTimeFrom = mark.lastTime;
+  else if (opts.from) wire.operateTimeFrom = apiTime(opts.from);
+  const fetchPage = (pageNo: number) => client.json(ep, { ...wire, pageNo: String(pageNo) }, { signal: opts.signal });
+  const stats = newOperateStats();
+  let rows = 0;
+  for await (const step of walkOperatePages(fetchPage, { upperTime, floor: mark }, stats)) {
+    if (step.rows.length === 0) continue;
+    await job.writer.writeRows(step.rows.map((r) => orderRow(OPERATE_COLUMNS, { ...r, serialNo })));
+    rows += step.rows.length;
+    opts.onProgress?.(job.writer.rowsWritten);
+  }
+  let next = mark;
+  if (stats.newestTime !== undefined) {
+    next =
+      mark && stats.newestTime === mark.lastTime
+        ? { lastTime: mark.lastTime, keys: [...new Set([...mark.keys, ...stats.newestKeys])] }
+        : { lastTime: stats.newestTime, keys: stats.newestKeys };
+  }
+  return { rows, preliminary: 0, operateMark: next };
+}
+
+async function openOutput(opts: LogExportOptions): Promise<{ writer: RowWriter; file?: AtomicFile }> {
+  const columns = opts.kind === 'recog' ? RECOG_COLUMNS : OPERATE_COLUMNS;
+  const writerOpts = { format: opts.format, columns, bom: opts.bom, encoding: opts.encoding };
+  if (!opts.out) return { writer: await createRowWriter(streamSink(opts.stdout), writerOpts) };
+  let file: AtomicFile;
+  try {
+    file = await openAtomicFile(opts.out);
+  } catch (err) {
+    throw new RuntimeError(`cannot create ${opts.out}: ${(err as Error).message}`);
+  }
+  return { writer: await createRowWriter(fileSink(file), writerOpts), file };
+}
+
+export async function runLogExport(client: ExportClient, opts: LogExportOptions): Promise<LogExportResult> {
+  const state: ExportState | undefined = opts.statePath ? await loadState(opts.statePath) : undefined;
+  const { writer, file } = await openOutput(opts);
+  const pictures = opts.pictures ? newPictureStats() : undefined;
+  const runs = new Map<string, DeviceRun>();
+  let settled: PromiseSettledResult<DeviceRun>[];
+  try {
+    settled = await runPool(opts.serials, opts.concurrency ?? 4, async (serialNo) => {
+      const job: DeviceJob = { client, serialNo, writer, opts, pictures };
+      const run =
+        opts.kind === 'recog'
+          ? await exportRecogDevice(job, state?.recog[serialNo])
+          : await exportOperateDevice(job, state?.operate[serialNo]);
+      runs.set(serialNo, run);
+      return run;
+    });
+    if (opts.signal.aborted) throw opts.signal.reason ?? new Error('aborted');
+    const failed = settled.filter((s) => s.status === 'rejected');
+    // A file with some devices missing would move no marks and hide the failure: keep all-or-nothing.
+    if (file && failed.length > 0) throw (failed[0] as PromiseRejectedResult).reason;
+    await writer.end();
+    if (file) await file.commit();
+  } catch (err) {
+    await file?.abort();
+    throw err;
+  }
+  if (state && opts.statePath) await commitMarks(opts, runs);
+  const devices: DeviceOutcome[] = opts.serials.map((serialNo, i) => {
+    const s = settled[i];
+    return s.status === 'fulfilled' ? { serialNo, rows: s.value.rows } : { serialNo, rows: 0, error: s.reason };
+  });
+  const result: LogExportResult = {
+    rows: writer.rowsWritten,
+    devices,
+    pictures,
+    preliminarySkipped: [...runs.values()].reduce((n, r) => n + r.preliminary, 0),
+  };
+  return result;
+}
+
+/** Re-read the state just before saving, so two exports sharing a file (recog and operate) keep each other's marks. */
+async function commitMarks(opts: LogExportOptions, runs: Map<string, DeviceRun>): Promise<void> {
+  const path = opts.statePath as string;
+  const fresh = await loadState(path);
+  for (const [serialNo, run] of runs) {
+    if (run.recogMark) fresh.recog[serialNo] = run.recogMark;
+    if (run.operateMark) fresh.operate[serialNo] = run.operateMark;
+  }
+  await saveState(path, fresh);
+}
+
+/** Exit status of a finished export: partial when some devices or pictures failed. */
+export function exportFailure(result: LogExportResult): Error | undefined {
+  const failed = result.devices.filter((d) => d.error !== undefined);
+  if (failed.length > 0 && failed.length === result.devices.length) return failed[0].error as Error;
+  const pictureFailures = result.pictures?.failed.length ?? 0;
+  if (failed.length > 0 || pictureFailures > 0) {
+    const parts: string[] = [];
+    if (failed.length > 0) parts.push(`${failed.length} of ${result.devices.length} devices failed`);
+    if (pictureFailures > 0) parts.push(`${pictureFailures} pictures could not be saved`);
+    return new PartialError(parts.join('; '));
+  }
+  return undefined;
+}

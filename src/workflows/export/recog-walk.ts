@@ -1,0 +1,143 @@
+/**
+ * Walking the recognition logs of one device page by page while new logs keep arriving.
+ *
+ * Pages are id-descending, 100 rows each, so a row inserted at the top pushes every row one place
+ * down: the next page starts with a row already written. The walk therefore
+ * - fixes an upper bound (`upperId`, read with `latest=1` before the first page) and ignores rows
+ *   above it: they belong to the next run;
+ * - remembers only the smallest id written so far: ids only grow at the top, so a row already
+ *   written can reappear on a later page but never with a smaller id than an unwritten one, and
+ *   "id ≥ smallest written" is exactly the set of repeats (no set of every id, memory stays flat);
+ * - checks the answer's `rows` between two pages: rows can only move *up* (and so be skipped over)
+ *   when rows were deleted above the current page. The upward move is at most the drop in `rows`,
+ *   so when `rows` fell and the new page does not overlap what was written, it steps back
+ *   ceil(drop / 100) pages and reads again.
+ * Rows whose id is still null (preliminary records) are never written; their times are reported so
+ * the caller can keep the high-water mark from passing them (see export-state.ts).
+ */
+
+export interface RecogRow {
+  id: number | string | null;
+  time: string;
+  [field: string]: unknown;
+}
+
+export interface RecogPage {
+  rows?: number;
+  pages?: number;
+  pictureCookie?: Record<string, string>;
+  list: RecogRow[];
+}
+
+export type FetchRecogPage = (pageNo: number) => Promise<RecogPage>;
+
+export interface RecogWalkOptions {
+  /** Rows with a larger id arrived after the export started. */
+  upperId: number;
+  /** Incremental floor: rows with id ≤ floorId were exported by an earlier run (0: none). */
+  floorId: number;
+  /** Extra condition for a row to be written (the recheck pass skips ids already written). */
+  accept?: (id: number, row: RecogRow) => boolean;
+  pageSize?: number;
+}
+
+export interface RecogWalkStats {
+  pagesRead: number;
+  written: number;
+  duplicatesSkipped: number;
+  aboveBound: number;
+  /** Times of rows seen with a null id (preliminary records). */
+  preliminaryTimes: string[];
+  /** Pages read again because rows moved up (deletions during the export). */
+  stepBacks: number;
+  /** Largest id written, 0 when none. */
+  maxIdWritten: number;
+}
+
+export interface RecogWalkStep {
+  pageNo: number;
+  page: RecogPage;
+  /** Rows to write, in page order, each exactly once over the whole walk. */
+  rows: RecogRow[];
+}
+
+export function rowId(row: RecogRow): number | null {
+  if (row.id === null || row.id === undefined || row.id === '') return null;
+  const n = Number(row.id);
+  return Number.isFinite(n) ? n : null;
+}
+
+export function newWalkStats(): RecogWalkStats {
+  return {
+    pagesRead: 0,
+    written: 0,
+    duplicatesSkipped: 0,
+    aboveBound: 0,
+    preliminaryTimes: [],
+    stepBacks: 0,
+    maxIdWritten: 0,
+  };
+}
+
+/**
+ * Yields, page by page, the rows to write. The caller writes them before asking for the next page,
+ * so at most one page is held at a time.
+ */
+export async function* walkRecogPages(
+  fetchPage: FetchRecogPage,
+  opts: RecogWalkOptions,
+  stats: RecogWalkStats = newWalkStats(),
+): AsyncGenerator<RecogWalkStep, RecogWalkStats> {
+  const pageSize = opts.pageSize ?? 100;
+  let smallestWritten = Number.POSITIVE_INFINITY;
+  let pageNo = 1;
+  let previousTotal: number | undefined;
+  for (;;) {
+    const page = await fetchPage(pageNo);
+    stats.pagesRead++;
+    const list = Array.isArray(page.list) ? page.list : [];
+    const total = typeof page.rows === 'number' ? page.rows : undefined;
+    const overlaps = list.some((r) => {
+      const id = rowId(r);
+      return id !== null && id <= opts.upperId && id >= smallestWritten;
+    });
+    if (pageNo > 1 && previousTotal !== undefined && total !== undefined && total < previousTotal && !overlaps) {
+      const back = Math.ceil((previousTotal - total) / pageSize);
+      previousTotal = total;
+      pageNo = Math.max(1, pageNo - back);
+      stats.stepBacks++;
+      continue;
+    }
+    previousTotal = total;
+    const rows: RecogRow[] = [];
+    let reachedFloor = false;
+    for (const row of list) {
+      const id = rowId(row);
+      if (id === null) {
+        stats.preliminaryTimes.push(String(row.time));
+        continue;
+      }
+      if (id > opts.upperId) {
+        stats.aboveBound++;
+        continue;
+      }
+      if (id >= smallestWritten) {
+        stats.duplicatesSkipped++;
+        continue;
+      }
+      if (id <= opts.floorId) {
+        reachedFloor = true;
+        break;
+      }
+      smallestWritten = id;
+      if (opts.accept && !opts.accept(id, row)) continue;
+      rows.push(row);
+      stats.written++;
+      if (id > stats.maxIdWritten) stats.maxIdWritten = id;
+    }
+    yield { pageNo, page, rows };
+    const pages = typeof page.pages === 'number' ? page.pages : pageNo;
+    if (reachedFloor || list.length === 0 || pageNo >= pages) return stats;
+    pageNo++;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * One writer for all devices of an export: rows are formatted a page at a time and written whole,
+ * so rows of different devices may interleave by page but never inside a row. Output is pushed with
+ * back-pressure, so a slow disk or pipe slows the page loops instead of filling memory.
+ */
+import iconv from 'iconv-lite';
+
+export type ExportFormat = 'csv' | 'ndjson' | 'json';
+export type CsvEncoding = 'utf8' | 'cp932';
+
+/** Where formatted bytes go: an atomic file or stdout. */
+export interface ByteSink {
+  write(chunk: Buffer): Promise<void>;
+}
+
+export interface RowWriterOptions {
+  format: ExportFormat;
+  columns: readonly string[];
+  /** CSV only: UTF-8 byte order mark, so Excel detects UTF-8. */
+  bom?: boolean;
+  /** CSV only. JSON is always UTF-8. */
+  encoding?: CsvEncoding;
+}
+
+export interface RowWriter {
+  /** Format and write rows (already ordered); resolves when the sink accepted them. */
+  writeRows(rows: readonly Record<string, unknown>[]): Promise<void>;
+  /** Header (CSV) or brackets (JSON) for an empty export, and the closing bracket. */
+  end(): Promise<void>;
+  readonly rowsWritten: number;
+}
+
+type StringifySync = (input: unknown[], opts: Record<string, unknown>) => string;
+
+/** Loaded lazily: only exports need csv-stringify. */
+async function loadStringify(): Promise<StringifySync> {
+  const mod = await import('csv-stringify/sync');
+  return mod.stringify as unknown as StringifySync;
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+export async function createRowWriter(sink: ByteSink, opts: RowWriterOptions): Promise<RowWriter> {
+  const stringify = opts.format === 'csv' ? await loadStringify() : undefined;
+  const encode = (text: string): Buffer =>
+    opts.format === 'csv' && opts.encoding === 'cp932' ? iconv.encode(text, 'cp932') : Buffer.from(text, 'utf8');
+  const csvOptions = {
+    columns: [...opts.columns],
+    cast: { boolean: (v: boolean) => (v ? 'true' : 'false') },
+  };
+  let started = false;
+  let count = 0;
+  // One chain of writes so concurrent page loops cannot interleave bytes of two pages.
+  let queue: Promise<void> = Promise.resolve();
+
+  const preamble = (): string => {
+    if (opts.format === 'csv') return stringify?.([], { ...csvOptions, header: true }) ?? '';
+    if (opts.format === 'json') return '[';
+    return '';
+  };
+
+  const format = (rows: readonly Record<string, unknown>[]): string => {
+    if (opts.format === 'csv') return stringify?.([...rows], { ...csvOptions, header: false }) ?? '';
+    if (opts.format === 'ndjson') {
+      let out = '';
+      for (const r of rows) out += `${JSON.stringify(r)}\n`;
+      return out;
+    }
+    let out = '';
+    for (const r of rows) {
+      out += `${count === 0 && out === '' ? '\n' : ',\n'}${JSON.stringify(r)}`;
+    }
+    return out;
+  };
+
+  const enqueue = (make: () => Buffer[]): Promise<void> => {
+    const next = queue.then(async () => {
+      for (const chunk of make()) await sink.write(chunk);
+    });
+    queue = next.catch(() => {});
+    return next;
+  };
+
+  const start = (): Buffer[] => {
+    if (started) return [];
+    started = true;
+    const chunks: Buffer[] = [];
+    if (opts.format === 'csv' && opts.bom) chunks.push(UTF8_BOM);
+    const head = preamble();
+    if (head) chunks.push(encode(head));
+    return chunks;
+  };
+
+  return {
+    get rowsWritten() {
+      return count;
+    },
+    writeRows(rows) {
+      if (rows.length === 0) return Promise.resolve();
+      return enqueue(() => {
+        const chunks = start();
+        chunks.push(encode(format(rows)));
+        count += rows.length;
+        return chunks;
+      });
+    },
+    end() {
+      return enqueue(() => {
+        const chunks = start();
+        if (opts.format === 'json') chunks.push(encode(count === 0 ? ']\n' : '\n]\n'));
+        return chunks;
+      });
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/** The registry entries an import uses, looked up once. */
+import { type EndpointDef, endpointById } from '../../registry/index.js';
+
+function need(id: string): EndpointDef {
+  const ep = endpointById(id);
+  if (!ep) throw new Error(`registry has no ${id}`);
+  return ep;
+}
+
+export interface ImportEndpoints {
+  check: EndpointDef;
+  regist: EndpointDef;
+  access: EndpointDef;
+  cards: EndpointDef;
+  toDevice: EndpointDef;
+  devices: EndpointDef;
+}
+
+let cached: ImportEndpoints | undefined;
+
+export function importEndpoints(): ImportEndpoints {
+  cached ??= {
+    check: need('person.checkPersonPicture'),
+    regist: need('person.registPersonForCloud'),
+    access: need('person.registPersonAcessTimeForCloud'),
+    cards: need('person.registPersonCardInfoForCloud'),
+    toDevice: need('person.toDevice'),
+    devices: need('device.getDevice'),
+  };
+  return cached;
+}

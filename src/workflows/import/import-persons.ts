@@ -1,0 +1,146 @@
+/**
+ * `facetctl person import` without commander: validate the whole file, then (unless it is invalid)
+ * send what the journal does not hold yet, and account for every row. The command module turns the
+ * result into stderr lines, a report file and an exit code.
+ */
+import { ValidationError } from '../../core/errors.js';
+import type { CsvEncoding } from './csv-decode.js';
+import { importEndpoints } from './endpoints.js';
+import { type JournalView, openJournal, readJournal } from './journal.js';
+import { applyDeviceList, type LoadedRows, loadRows, serialsNamed } from './load-rows.js';
+import { preparePicture } from './picture.js';
+import { invalidLines } from './report.js';
+import { hashForTarget } from './row-validate.js';
+import { type ImportProgress, type RunImportOptions, runImport } from './run-import.js';
+import { formatIssue, type ImportClient, type InvalidRow, type PersonRow, type ReportLine } from './types.js';
+
+export interface ImportOptions {
+  /** Absolute path of the CSV. */
+  csvPath: string;
+  encoding?: CsvEncoding;
+  ignoreUnknownColumns: boolean;
+  /** --serial, for every row. */
+  serials: readonly string[];
+  fixPictures: boolean;
+  skipInvalid: boolean;
+  dryRun: boolean;
+  remoteCheck: boolean;
+  override: boolean;
+  noImage: boolean;
+  concurrency: number;
+  journalPath: string;
+  /** Start the journal over. */
+  freshJournal: boolean;
+  /** The cloud's base URL, asked once the file is valid: a journal written against another cloud does not count. */
+  target: () => Promise<string>;
+  now: () => Date;
+  signal: AbortSignal;
+  /** Created only once the file is known to be valid, so a bad file needs no connection. */
+  client: () => Promise<ImportClient>;
+  /** Told once the file is validated, before anything is sent. */
+  onValidated?: (loaded: LoadedRows) => void;
+  onProgress?: (p: ImportProgress) => void;
+  onRetry?: RunImportOptions['onRetry'];
+  /** Retry tuning (tests use short waits). */
+  retry?: RunImportOptions['retry'];
+}
+
+export interface ImportResult {
+  encoding: CsvEncoding;
+  rows: number;
+  invalid: InvalidRow[];
+  lines: ReportLine[];
+  cancelled: boolean;
+  progress: ImportProgress;
+  elapsedMs: number;
+}
+
+/** The invalid-input error: every issue of every row, each naming its row and field. */
+export function invalidInputError(invalid: readonly InvalidRow[], headerOnly = false): ValidationError {
+  const fields = invalid.flatMap((r) =>
+    r.issues.map((i) => ({ name: `row ${r.row}, ${i.field}`, message: i.message })),
+  );
+  const lines = invalid.flatMap((r) => r.issues.map((i) => formatIssue(r.row, i)));
+  const rows = new Set(invalid.map((r) => r.row)).size;
+  const head = headerOnly
+    ? 'the CSV header is invalid; nothing was sent'
+    : `${rows} invalid row${rows === 1 ? '' : 's'}; nothing was sent (--skip-invalid imports the valid ones)`;
+  return new ValidationError(fields, [head, ...lines].join('\n'));
+}
+
+async function listDevices(client: ImportClient): Promise<Set<string>> {
+  const answer = await client.call(importEndpoints().devices, {});
+  const body = answer.kind === 'json' ? answer.body : undefined;
+  const list: unknown[] = Array.isArray(body) ? body : [];
+  return new Set(list.map((d) => String((d as { serialNo?: unknown }).serialNo ?? '')));
+}
+
+/** Reads the picture again for sending and insists it is the file that was validated. */
+export function pictureLoader(fix: boolean): (row: PersonRow) => Promise<Buffer> {
+  const maxBase64 = importEndpoints().regist.params.picture?.maxBytes ?? Number.POSITIVE_INFINITY;
+  return async (row) => {
+    const ref = row.picture;
+    if (!ref) throw new Error('the row has no picture');
+    const got = await preparePicture(ref.path, ref.written, { fix, maxBase64 });
+    if (!got.ok) throw new Error(got.message);
+    if (got.picture.sha256 !== ref.sha256) throw new Error(`${ref.written} changed during the import; run it again`);
+    return got.picture.bytes;
+  };
+}
+
+export async function importPersons(opts: ImportOptions): Promise<ImportResult> {
+  const started = Date.now();
+  let loaded = await loadRows({
+    csvPath: opts.csvPath,
+    encoding: opts.encoding,
+    ignoreUnknownColumns: opts.ignoreUnknownColumns,
+    extraSerials: opts.serials,
+    fixPictures: opts.fixPictures,
+    now: opts.now(),
+    signal: opts.signal,
+  });
+  if (loaded.headerIssues.length > 0) {
+    throw invalidInputError([{ row: 1, serials: [], issues: loaded.headerIssues }], true);
+  }
+  const client = await opts.client();
+  const named = serialsNamed(loaded);
+  if (named.size > 0) loaded = applyDeviceList(loaded, await listDevices(client));
+  if (loaded.invalid.length > 0 && !opts.skipInvalid) throw invalidInputError(loaded.invalid);
+  opts.onValidated?.(loaded);
+  const target = await opts.target();
+  const rows = loaded.rows.map((r) => ({ ...r, rowHash: hashForTarget(r.rowHash, target) }));
+
+  let journal: JournalView;
+  const writable = opts.dryRun ? undefined : await openJournal(opts.journalPath, { fresh: opts.freshJournal });
+  if (writable) journal = writable;
+  else journal = opts.freshJournal ? { loaded: 0, isDone: () => false } : await readJournal(opts.journalPath);
+  try {
+    const run = await runImport({
+      client,
+      rows,
+      journal,
+      concurrency: opts.concurrency,
+      remoteCheck: opts.remoteCheck,
+      override: opts.override,
+      noImage: opts.noImage,
+      dryRun: opts.dryRun,
+      signal: opts.signal,
+      now: opts.now,
+      loadPicture: pictureLoader(opts.fixPictures),
+      retry: opts.retry,
+      onProgress: opts.onProgress,
+      onRetry: opts.onRetry,
+    });
+    return {
+      encoding: loaded.encoding,
+      rows: loaded.rows.length + loaded.invalid.length,
+      invalid: loaded.invalid,
+      lines: [...invalidLines(loaded.invalid), ...run.lines].sort((a, b) => a.row - b.row),
+      cancelled: run.cancelled,
+      progress: run.progress,
+      elapsedMs: Date.now() - started,
+    };
+  } finally {
+    await writable?.close();
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The import journal: an append-only ndjson file, one line per completed step
+ * `{key, rowHash, step, serial?, at}`. A step is done when its line is on disk (fsync'd), so a kill
+ * at any moment loses at most steps that were not yet acknowledged, and those are sent again on the
+ * next run — harmless, because every step is idempotent at the API (registPersonForCloud upserts,
+ * access times and cards replace, toDevice with override=1 replaces). Lines are written in small
+ * batches: while one batch is being synced the next one gathers, so syncing costs one fsync per
+ * batch rather than per step.
+ */
+import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { RuntimeError } from '../../core/errors.js';
+import type { StepName } from './types.js';
+
+export interface JournalEntry {
+  /** The personCode. */
+  key: string;
+  rowHash: string;
+  step: StepName;
+  serial?: string;
+  /** ISO time the step completed. */
+  at: string;
+}
+
+function slot(key: string, step: string, serial?: string): string {
+  return `${key}\u0000${step}\u0000${serial ?? ''}`;
+}
+
+/** What is already done: read side of the journal. */
+export interface JournalView {
+  isDone(key: string, step: StepName, rowHash: string, serial?: string): boolean;
+  /** Lines read from the file at open (valid ones). */
+  readonly loaded: number;
+}
+
+export interface Journal extends JournalView {
+  /** Resolves once the entry is on disk. */
+  record(entry: JournalEntry): Promise<void>;
+  /** Flushes and closes; safe to call twice. */
+  close(): Promise<void>;
+}
+
+function isEntry(v: unknown): v is JournalEntry {
+  const e = v as JournalEntry;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.key === 'string' &&
+    typeof e.rowHash === 'string' &&
+    typeof e.step === 'string' &&
+    (e.serial === undefined || typeof e.serial === 'string')
+  );
+}
+
+/**
+ * Reads a journal's text. A line that is not a complete entry (the torn tail of a killed run) is
+ * ignored; the byte length of the intact part is returned so the writer can cut the tail off.
+ */
+export function parseJournal(text: string): { done: Map<string, string>; count: number; intactBytes: number } {
+  const done = new Map<string, string>();
+  let count = 0;
+  const lastNewline = text.lastIndexOf('\n');
+  const intact = lastNewline < 0 ? '' : text.slice(0, lastNewline + 1);
+  for (const line of intact.split('\n')) {
+    if (line.trim() === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (!isEntry(parsed)) continue;
+    done.set(slot(parsed.key, parsed.step, parsed.serial), parsed.rowHash);
+    count++;
+  }
+  return { done, count, intactBytes: Buffer.byteLength(intact, 'utf8') };
+}
+
+async function readIfExists(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw new RuntimeError(`cannot read the journal ${path}: ${(err as Error).message}`);
+  }
+}
+
+function view(done: Map<string, string>, loaded: number): JournalView {
+  return {
+    loaded,
+    isDone: (key, step, rowHash, serial) => done.get(slot(key, step, serial)) === rowHash,
+  };
+}
+
+/** The journal for reading only (--dry-run). */
+export async function readJournal(path: string): Promise<JournalView> {
+  const { done, count } = parseJournal(await readIfExists(path));
+  return view(done, count);
+}
+
+/**
+ * Opens the journal for appending. `fresh` starts it over (the previous content is ignored and
+ * truncated). The file is created 0600: it holds personCodes.
+ */
+export async function openJournal(path: string, opts: { fresh?: boolean } = {}): Promise<Journal> {
+  const parsed = opts.fresh
+    ? { done: new Map<string, string>(), count: 0, intactBytes: 0 }
+    : parseJournal(await readIfExists(path));
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'a+', 0o600);
+    // A torn last line would otherwise glue itself to the next entry.
+    await fh.truncate(parsed.intactBytes);
+  } catch (err) {
+    throw new RuntimeError(`cannot open the journal ${path}: ${(err as Error).message}`);
+  }
+  return new FileJournal(fh, path, parsed.done, parsed.count);
+}
+
+class FileJournal implements Journal {
+  private pending: { line: string; resolve: () => void; reject: (e: Error) => void }[] = [];
+  private flushing: Promise<void> | undefined;
+  private failed: Error | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly path: string,
+    private readonly done: Map<string, string>,
+    readonly loaded: number,
+  ) {}
+
+  isDone(key: string, step: StepName, rowHash: string, serial?: string): boolean {
+    return this.done.get(slot(key, step, serial)) === rowHash;
+  }
+
+  record(entry: JournalEntry): Promise<void> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.closed) return Promise.reject(new RuntimeError(`the journal ${this.path} is closed`));
+    const clean: JournalEntry = { key: entry.key, rowHash: entry.rowHash, step: entry.step, at: entry.at };
+    if (entry.serial !== undefined) clean.serial = entry.serial;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ line: `${JSON.stringify(clean)}\n`, resolve, reject });
+      this.done.set(slot(entry.key, entry.step, entry.serial), entry.rowHash);
+      this.flushing ??= this.flushLoop();
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    // Let the steps finishing in this turn of the event loop join the batch.
+    await new Promise((r) => setImmediate(r));
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        try {
+          await this.fh.write(batch.map((p) => p.line).join(''));
+          await this.fh.datasync();
+        } catch (err) {
+          this.failed = new RuntimeError(`cannot write the journal ${this.path}: ${(err as Error).message}`);
+          for (const p of [...batch, ...this.pending]) p.reject(this.failed);
+          this.pending = [];
+          return;
+        }
+        for (const p of batch) p.resolve();
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    while (this.flushing) await this.flushing;
+    this.closed = true;
+    await this.fh.close();
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Pictures named by the CSV: read, optionally fixed (--fix-pictures), and checked locally the way
+ * the cloud will check them — JPEG, decodable, at most the registry's base64 size. Used twice: when
+ * validating (bytes dropped afterwards) and when sending (bytes read again and compared by hash),
+ * so a file of thousands of persons never holds their pictures in memory.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fixPicture, pictureNeedsFix } from './picture-fix.js';
+
+export interface PreparedPicture {
+  /** What will be sent: the file's bytes, or the fixed JPEG. */
+  bytes: Buffer;
+  /** SHA-256 of the source file. */
+  sha256: string;
+  fixed: boolean;
+}
+
+export type PictureResult = { ok: true; picture: PreparedPicture } | { ok: false; message: string };
+
+export function base64Length(byteLength: number): number {
+  return 4 * Math.ceil(byteLength / 3);
+}
+
+export function isJpeg(bytes: Uint8Array): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
+}
+
+function sniff(bytes: Uint8Array): string {
+  if (bytes.length >= 4 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
+    return 'PNG';
+  }
+  if (bytes.length >= 3 && bytes[0] === 0x47 && bytes[1] === 0x49 && bytes[2] === 0x46) return 'GIF';
+  if (bytes.length >= 12 && Buffer.from(bytes.subarray(8, 12)).toString('latin1') === 'WEBP') return 'WebP';
+  return 'not an image format facetCloud takes';
+}
+
+function mb(n: number): string {
+  return `${(n / (1024 * 1024)).toFixed(2)} MB`;
+}
+
+async function readPictureFile(path: string, written: string): Promise<Buffer | string> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return `file not found: ${written}`;
+    if (code === 'EISDIR') return `is a folder, not a file: ${written}`;
+    if (code === 'EACCES') return `cannot be read (permission denied): ${written}`;
+    return `cannot be read: ${written} (${(err as Error).message})`;
+  }
+}
+
+async function decodes(bytes: Buffer): Promise<string | undefined> {
+  const { default: sharp } = await import('sharp');
+  try {
+    await sharp(bytes, { failOn: 'error' }).raw().toBuffer();
+    return undefined;
+  } catch (err) {
+    return (err as Error).message.split('\n')[0];
+  }
+}
+
+/**
+ * Reads and checks one picture. `maxBase64` is the registry's limit (the documents' 5 MB after
+ * base64). With `fix`, a PNG, an oversized picture or an EXIF-rotated one becomes a compliant JPEG.
+ */
+export async function preparePicture(
+  path: string,
+  written: string,
+  opts: { fix: boolean; maxBase64: number },
+): Promise<PictureResult> {
+  const read = await readPictureFile(path, written);
+  if (typeof read === 'string') return { ok: false, message: read };
+  const sha256 = createHash('sha256').update(read).digest('hex');
+  let bytes = read;
+  let fixed = false;
+  if (opts.fix) {
+    const need = await pictureNeedsFix(read, opts.maxBase64);
+    if (need === 'undecodable') return { ok: false, message: `${written} cannot be decoded as an image` };
+    if (need) {
+      const out = await fixPicture(read, opts.maxBase64);
+      if (!out)
+        return { ok: false, message: `${written} cannot be made small enough (tried down to the lowest quality)` };
+      bytes = out;
+      fixed = true;
+    }
+  }
+  const hint = opts.fix ? '' : ' (--fix-pictures converts it)';
+  if (!isJpeg(bytes)) return { ok: false, message: `${written} is not a JPEG (${sniff(bytes)})${hint}` };
+  const size = base64Length(bytes.length);
+  if (size > opts.maxBase64) {
+    return {
+      ok: false,
+      message: `${written} is ${mb(size)} once base64-encoded; the limit is ${mb(opts.maxBase64)}${hint}`,
+    };
+  }
+  const why = await decodes(bytes);
+  if (why) return { ok: false, message: `${written} cannot be decoded as a JPEG: ${why}` };
+  return { ok: true, picture: { bytes, sha256, fixed } };
+}

@@ -1,0 +1,349 @@
+/**
+ * States the emulator cannot produce (401, 414, a silent server, a refused port, a proxy, TLS with a
+ * private CA) and what goes over the wire byte for byte (where the token travels, the SenseLink
+ * signature, picture cookies): small ad-hoc servers that record what they receive.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { type AddressInfo, connect } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ClientConfig, createClient, type FacetClient, requestTimeoutMs } from '../../src/core/client.js';
+import { ApiError, AuthError, NetworkError, UsageError } from '../../src/core/errors.js';
+import { endpointById } from '../../src/registry/index.js';
+
+const TOKEN = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQrStUvWx1234';
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+const ep = (id: string) => endpointById(id)!;
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+const servers: Server[] = [];
+const clients: FacetClient[] = [];
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise<void>((r) => {
+          s.closeAllConnections?.();
+          s.close(() => r());
+        }),
+    ),
+  );
+});
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+
+async function listen(server: Server): Promise<number> {
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return (server.address() as AddressInfo).port;
+}
+
+/** A recording HTTP server; by default it answers `{"result":true}`. */
+async function recorder(handler?: Handler): Promise<{ origin: string; seen: Seen[] }> {
+  const seen: Seen[] = [];
+  const server = createHttpServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+      if (handler) return handler(req, res, body);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"result":true}');
+    });
+  });
+  const port = await listen(server);
+  return { origin: `http://127.0.0.1:${port}`, seen };
+}
+
+function client(cfg: Partial<ClientConfig> & { baseUrl: string }): FacetClient {
+  const c = createClient({ token: TOKEN, sleep: async () => {}, random: () => 0.5, ...cfg });
+  clients.push(c);
+  return c;
+}
+
+describe('where the token travels', () => {
+  it('only in the ds-api-token header: GET, POST form, raw, never in a URL or body', async () => {
+    const { origin, seen } = await recorder();
+    const lines: string[] = [];
+    const c = client({ baseUrl: `${origin}/api1`, log: (l) => lines.push(l) });
+    await c.json(ep('device.getPushUrl'), { serialNo: 'S1' });
+    await c.json(ep('person.registPersonForCloud'), {
+      personCode: 'P1',
+      personName: 'A',
+      recogLogSerialNo: 'S1',
+      recogLogId: '5',
+    });
+    await c.raw('/device/getDevice', { a: 'b' });
+    await c.raw('/device/getDevice', { a: 'b' }, { method: 'POST' });
+    expect(seen).toHaveLength(4);
+    expect(seen.map((s) => s.method)).toEqual(['GET', 'POST', 'GET', 'POST']);
+    for (const s of seen) {
+      expect(s.headers['ds-api-token']).toBe(TOKEN);
+      expect(s.url).not.toContain(TOKEN);
+      expect(s.url).not.toContain('ds-api-token');
+      expect(s.body).not.toContain(TOKEN);
+    }
+    expect(seen[1].headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(new URLSearchParams(seen[1].body).get('personCode')).toBe('P1');
+    expect(lines.length).toBeGreaterThanOrEqual(8);
+    expect(lines.join('\n')).not.toContain(TOKEN);
+  });
+
+  it('is not sent to the public setPictureCookie.js tool, whose answer comes back as text', async () => {
+    const { origin, seen } = await recorder((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/javascript' });
+      res.end('document.cookie="x";');
+    });
+    const answer = await client({ baseUrl: `${origin}/api1` }).call(ep('tool.setPictureCookie'), {
+      p: 'pp',
+      s: 'ss',
+      k: 'kk',
+    });
+    expect(seen[0].headers['ds-api-token']).toBeUndefined();
+    expect(answer.kind === 'binary' && answer.data?.toString()).toBe('document.cookie="x";');
+  });
+
+  it('fetchPicture sends the three cookies and never the token, even on the API host', async () => {
+    const { origin, seen } = await recorder((_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/jpeg' });
+      res.end(Buffer.from([0xff, 0xd8, 0xff]));
+    });
+    const c = client({ baseUrl: `${origin}/api1` });
+    const pic = await c.fetchPicture(`${origin}/api1/picture/1.jpg`, {
+      'CloudFront-Policy': 'pol',
+      'CloudFront-Signature': 'sig',
+      'CloudFront-Key-Pair-Id': 'kid',
+    });
+    expect(pic.status).toBe(200);
+    expect(seen[0].headers.cookie).toBe('CloudFront-Policy=pol; CloudFront-Signature=sig; CloudFront-Key-Pair-Id=kid');
+    expect(seen[0].headers['ds-api-token']).toBeUndefined();
+    expect(JSON.stringify(seen[0])).not.toContain(TOKEN);
+  });
+});
+
+describe('SenseLink signing', () => {
+  const now = new Date('2026-11-23T12:34:56.789Z');
+
+  it('puts app_key, a millisecond timestamp and md5(timestamp#secret) in the query', async () => {
+    const { origin, seen } = await recorder((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 200, message: 'OK', data: { page_num: 1, page_size: 100, total: 0, list: [] } }));
+    });
+    const c = client({
+      baseUrl: '',
+      senselink: { baseUrl: origin, appKey: 'key-1', appSecret: 'secret-1' },
+      now: () => now,
+    });
+    await c.json(ep('senselink.getRecords'), {
+      time_from: '2026-11-23T00:00:00+09:00',
+      time_to: '2026-11-23T23:59:59+09:00',
+    });
+    const url = new URL(seen[0].url, origin);
+    expect(url.pathname).toBe('/api/v1/plus/record');
+    expect(url.searchParams.get('app_key')).toBe('key-1');
+    expect(url.searchParams.get('timestamp')).toBe(String(now.getTime()));
+    expect(url.searchParams.get('sign')).toBe(createHash('md5').update(`${now.getTime()}#secret-1`).digest('hex'));
+    expect(url.searchParams.get('time_from')).toBe('2026-11-23T00:00:00+09:00');
+    expect(seen[0].url).not.toContain('secret-1');
+    expect(seen[0].headers['ds-api-token']).toBeUndefined();
+  });
+
+  it('sends POST record as nested JSON and reads an error envelope verbatim', async () => {
+    const { origin, seen } = await recorder((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 40002, message: '画像の形式が正しくありません' }));
+    });
+    const c = client({ baseUrl: '', senselink: { baseUrl: origin, appKey: 'k', appSecret: 's' }, now: () => now });
+    const jpeg = readFileSync('/work/shared/fixtures/pictures/face-astronaut.jpg').toString('base64');
+    const err = await c
+      .json(ep('senselink.createRecord'), {
+        sn: 'SN1',
+        timestamp: '1659423903',
+        'image.data': jpeg,
+        'image.rectangle.top': '12',
+      })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.errors).toEqual([{ name: '40002', message: '画像の形式が正しくありません' }]);
+    expect(seen[0].headers['content-type']).toBe('application/json');
+    const body = JSON.parse(seen[0].body);
+    expect(body).toEqual({ sn: 'SN1', timestamp: 1659423903, image: { data: jpeg, rectangle: { top: 12 } } });
+    expect(new URL(seen[0].url, origin).searchParams.get('timestamp')).toBe(String(now.getTime()));
+  });
+
+  it('asks for the SenseLink settings when there are none', async () => {
+    const c = client({ baseUrl: 'http://127.0.0.1:1/api1' });
+    await expect(
+      c.json(ep('senselink.getRecords'), {
+        time_from: '2026-11-23T00:00:00+09:00',
+        time_to: '2026-11-23T01:00:00+09:00',
+      }),
+    ).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
+describe('statuses the emulator does not produce', () => {
+  it('401: source IP not allowed', async () => {
+    const { origin } = await recorder((_req, res) => {
+      res.writeHead(401);
+      res.end();
+    });
+    const err = await client({ baseUrl: `${origin}/api1` })
+      .json(ep('device.getDevice'), {})
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(AuthError);
+    expect(err.message).toBe('source IP address not allowed (401)');
+    expect(err.exitCode).toBe(4);
+  });
+
+  it('414: URI too long', async () => {
+    const { origin } = await recorder((_req, res) => {
+      res.writeHead(414);
+      res.end();
+    });
+    const err = await client({ baseUrl: `${origin}/api1` })
+      .json(ep('device.getDevice'), {})
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.status).toBe(414);
+  });
+
+  it('a 200 that is not JSON is reported, not swallowed', async () => {
+    const { origin } = await recorder((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html>login</html>');
+    });
+    await expect(client({ baseUrl: `${origin}/api1` }).json(ep('device.getDevice'), {})).rejects.toThrow(/not JSON/);
+  });
+});
+
+describe('network failures', () => {
+  it('connection refused has a friendly message', async () => {
+    const server = createHttpServer();
+    const port = await listen(server);
+    servers.pop();
+    await new Promise<void>((r) => server.close(() => r()));
+    const err = await client({ baseUrl: `http://127.0.0.1:${port}/api1`, retries: 0 })
+      .json(ep('device.getDevice'), {})
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err.message).toBe(`could not connect to 127.0.0.1:${port} (connection refused)`);
+    expect(err.exitCode).toBe(1);
+  });
+
+  it('a silent server times out (and a repeatable call is retried)', async () => {
+    const { origin, seen } = await recorder(() => {
+      /* never answers */
+    });
+    const err = await client({ baseUrl: `${origin}/api1`, timeoutMs: 150, retries: 1 })
+      .json(ep('device.getDevice'), {})
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err.message).toMatch(/no answer from 127\.0\.0\.1:\d+ within 150 ms \(timeout/);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('refuses plain http to a remote host', () => {
+    expect(() => createClient({ baseUrl: 'http://facet.example.com/api1', token: TOKEN })).toThrow(/--insecure-http/);
+    expect(() =>
+      createClient({ baseUrl: 'http://facet.example.com/api1', token: TOKEN, insecureHttp: true }),
+    ).not.toThrow();
+  });
+});
+
+describe('proxies', () => {
+  async function connectProxy(): Promise<{ url: string; tunnels: string[] }> {
+    const tunnels: string[] = [];
+    const proxy = createHttpServer((_req, res) => {
+      res.writeHead(502);
+      res.end();
+    });
+    proxy.on('connect', (req, socket, head) => {
+      tunnels.push(req.url!);
+      const [host, port] = req.url!.split(':');
+      const upstream = connect(Number(port), host, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    const port = await listen(proxy);
+    return { url: `http://127.0.0.1:${port}`, tunnels };
+  }
+
+  it('goes through HTTP(S)_PROXY, and around it for NO_PROXY hosts', async () => {
+    const { origin, seen } = await recorder();
+    const proxy = await connectProxy();
+    const target = new URL(origin).host;
+    const via = client({
+      baseUrl: `${origin}/api1`,
+      proxy: { httpProxy: proxy.url, httpsProxy: proxy.url, noProxy: '' },
+    });
+    await via.json(ep('device.getDevice'), {});
+    expect(proxy.tunnels).toEqual([target]);
+    expect(seen[0].headers['ds-api-token']).toBe(TOKEN);
+
+    const around = client({ baseUrl: `${origin}/api1`, proxy: { httpProxy: proxy.url, noProxy: '127.0.0.1' } });
+    await around.json(ep('device.getDevice'), {});
+    expect(proxy.tunnels).toHaveLength(1);
+    expect(seen).toHaveLength(2);
+  });
+});
+
+describe('TLS with a private CA (--ca-cert)', () => {
+  async function httpsServer(): Promise<string> {
+    const server = createHttpsServer(
+      {
+        key: readFileSync(join(FIXTURES, 'localhost-key.pem')),
+        cert: readFileSync(join(FIXTURES, 'localhost-cert.pem')),
+      },
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('[]');
+      },
+    );
+    const port = await listen(server);
+    return `https://127.0.0.1:${port}/api1`;
+  }
+
+  it('fails clearly without the CA and succeeds with it', async () => {
+    const baseUrl = await httpsServer();
+    const err = await client({ baseUrl })
+      .json(ep('device.getDevice'), {})
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err.message).toMatch(/not trusted .*--ca-cert/);
+    const ok = await client({ baseUrl, caCert: readFileSync(join(FIXTURES, 'localhost-cert.pem'), 'utf8') }).json(
+      ep('device.getDevice'),
+      {},
+    );
+    expect(ok).toEqual([]);
+  });
+});
+
+describe('timeouts per endpoint', () => {
+  it('gives device calls longer and capturePersonPicture its wait plus a margin', () => {
+    expect(requestTimeoutMs(ep('device.getDevice'), {}, {})).toBe(30_000);
+    expect(requestTimeoutMs(ep('device.sync'), { serialNo: 'S' }, {})).toBe(120_000);
+    expect(requestTimeoutMs(ep('device.sync'), { serialNo: 'S' }, { timeoutMs: 10_000 })).toBe(10_000);
+    expect(
+      requestTimeoutMs(ep('person.capturePersonPicture'), { serialNo: 'S', getCount: '10' }, { timeoutMs: 5000 }),
+    ).toBe(40_000);
+    expect(requestTimeoutMs(ep('person.capturePersonPicture'), { serialNo: 'S' }, { timeoutMs: 5000 })).toBe(60_000);
+  });
+});
