@@ -8,6 +8,7 @@ import type { Context } from '../core/context.js';
 import { CancelledError, UsageError } from '../core/errors.js';
 import type { GlobalFlags, OutputFormat } from './global-flags.js';
 import { createProgress, type Progress } from './progress.js';
+import { promptContext } from './prompt-io.js';
 
 export type { OutputFormat } from './global-flags.js';
 export type { Progress } from './progress.js';
@@ -88,7 +89,7 @@ export function createCommandEnv(ctx: Context, flags: () => GlobalFlags): Runnab
       const { confirm } = await import('@inquirer/prompts');
       const ok = await confirm(
         { message: question, default: false },
-        { input: ctx.io.stdin, output: ctx.io.stderr, signal: ctx.signal },
+        promptContext(ctx),
       ).catch((err: unknown) => {
         if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) return false;
         throw err;

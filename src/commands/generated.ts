@@ -5,7 +5,7 @@
 import { type Command, Option } from 'commander';
 import { configKeys, type EndpointDef, endpoints } from '../registry/index.js';
 import { type EndpointOpts, runEndpoint } from './endpoint-action.js';
-import { type FlagSpec, flagHelp, flagSpecsOf, flagSyntax } from './endpoint-flags.js';
+import { type FlagSpec, attributeOf, flagHelp, flagSpecsOf, flagSyntax } from './endpoint-flags.js';
 import { endpointDescription, endpointHelpFooter } from './endpoint-help.js';
 import type { CommandEnv } from './env.js';
 import { setCompletionValues } from './option-meta.js';
@@ -57,6 +57,22 @@ function addFlag(cmd: Command, spec: FlagSpec, ep: EndpointDef): void {
   cmd.addOption(opt);
 }
 
+/**
+ * Commander reads `--no-image` as the negation of `--image` (attribute `image`, default true). For a
+ * registry parameter really named `noImage` the flag alone means noImage=1, `--no-image=0` means 0.
+ */
+function negatedFlags(specs: readonly FlagSpec[], opts: EndpointOpts, cmd: Command): EndpointOpts {
+  const out = { ...opts };
+  for (const spec of specs) {
+    if (!spec.flag.startsWith('no-')) continue;
+    const positive = attributeOf(spec.flag.slice(3));
+    const value = out[positive];
+    delete out[positive];
+    if (cmd.getOptionValueSource(positive) === 'cli') out[attributeOf(spec.flag)] = value === false ? '1' : value;
+  }
+  return out;
+}
+
 /** The flags, help and action of one endpoint command (also used for its action-name twin). */
 function configureEndpoint(cmd: Command, ep: EndpointDef, env: CommandEnv): Command {
   const specs = flagSpecsOf(ep);
@@ -78,7 +94,7 @@ function configureEndpoint(cmd: Command, ep: EndpointDef, env: CommandEnv): Comm
     cmd.addOption(opt);
   }
   cmd.addHelpText('after', endpointHelpFooter(ep));
-  cmd.action((opts: EndpointOpts) => runEndpoint(env, ep, specs, opts));
+  cmd.action((opts: EndpointOpts, self: Command) => runEndpoint(env, ep, specs, negatedFlags(specs, opts, self)));
   return cmd;
 }
 

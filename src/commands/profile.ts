@@ -8,6 +8,7 @@ import type { Profile } from '../core/profiles.js';
 import { endpointById } from '../registry/index.js';
 import type { CommandEnv } from './env.js';
 import { ExitWith } from './exit.js';
+import { promptContext } from './prompt-io.js';
 
 interface AddOpts {
   name?: string;
@@ -44,7 +45,7 @@ async function secretsFromStdin(env: CommandEnv, opts: AddOpts): Promise<{ token
 
 async function promptMissing(env: CommandEnv, p: Partial<Profile>, opts: AddOpts): Promise<void> {
   const { input, password } = await import('@inquirer/prompts');
-  const io = { input: env.ctx.io.stdin, output: env.ctx.io.stderr, signal: env.ctx.signal };
+  const io = promptContext(env.ctx);
   p.name ??= await input({ message: 'Profile name', default: 'default', required: true }, io);
   p.host ??= await input({ message: 'facetCloud host or base URL (e.g. cloud.example.jp)', required: true }, io);
   p.token ??= await password({ message: 'API token (ds-api-token)', mask: '*' }, io);

@@ -29,7 +29,8 @@ export function fishCompletion(tree: CompletionTree): string {
   }
   const lines: string[] = [];
   for (const c of tree.commands) {
-    const at = ` -n ${shellQuote(`__facetctl_at ${shellQuote(c.path)}`)}`;
+    // Command paths are letters, digits, '-' and spaces: double quotes inside the condition are enough.
+    const at = ` -n ${shellQuote(`__facetctl_at "${c.path}"`)}`;
     for (const s of c.subcommands)
       lines.push(`complete -c facetctl${at} -a ${shellQuote(s.name)} -d ${shellQuote(s.description)}`);
     for (const o of c.options) lines.push(optionLine(at, o));

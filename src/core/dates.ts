@@ -11,6 +11,8 @@ const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?
 const USER_DATETIME =
   /^(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 const RELATIVE = /^([+-])(\d{1,6})\s*([smhdw])$/i;
+/** A clock time inside the text: `10:00`, or a date joined to a time by `T`. */
+const HAS_TIME = /:|\dT\d/i;
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -74,7 +76,7 @@ export function parseUserDateTime(text: string, now: Date): Date | undefined {
 /** A date a person typed: `YYYY/MM/DD`, `YYYY-MM-DD`, `today`, `yesterday`, relative days. */
 export function parseUserDate(text: string, now: Date): Date | undefined {
   const s = text.trim();
-  if (s.includes(':') || s.includes('T')) return undefined;
+  if (HAS_TIME.test(s)) return undefined;
   return parseUserDateTime(s, now);
 }
 

@@ -43,7 +43,15 @@ export function renderTable(rows: readonly Row[], columns: readonly string[]): s
   const Table = loadTable();
   const table = new Table({ head: [...columns], chars: COMPACT_CHARS, style: { head: [], border: [] } });
   for (const row of rows) table.push(columns.map((c) => tableCell(row[c])));
-  return table.toString();
+  return withHeaderRule(table.toString());
+}
+
+/** Without row separators the header needs its own rule: the top border redrawn as a divider. */
+function withHeaderRule(text: string): string {
+  const lines = text.split('\n');
+  if (lines.length < 3) return text;
+  const rule = lines[0].replace('┌', '├').replace('┐', '┤').replaceAll('┬', '┼');
+  return [lines[0], lines[1], rule, ...lines.slice(2)].join('\n');
 }
 
 /** One record as key/value pairs, one per line. */
@@ -92,8 +100,10 @@ export function renderOutput(
       const t = tabulate(data);
       if (t.shape === 'scalar') {
         if (t.rows.length) out.write(`${tableCell(t.rows[0].value)}\n`);
-      } else if (t.shape === 'object') {
+      } else if (t.shape === 'object' && Object.keys(t.rows[0]).length > 0) {
         out.write(`${renderVertical(t.rows[0], opts.columns)}\n`);
+      } else if (t.shape === 'object') {
+        ctx.io.stderr.write('(empty)\n');
       } else if (t.rows.length === 0) {
         ctx.io.stderr.write('(no rows)\n');
       } else {
@@ -163,13 +173,15 @@ function indent(text: string): string {
 }
 
 export interface Spinner {
+  /** Settles when the spinner is drawing (at once when there is none). */
+  readonly ready: Promise<void>;
   update(text: string): void;
   succeed(text?: string): void;
   fail(text?: string): void;
   stop(): void;
 }
 
-const NO_SPINNER: Spinner = { update() {}, succeed() {}, fail() {}, stop() {} };
+const NO_SPINNER: Spinner = { ready: Promise.resolve(), update() {}, succeed() {}, fail() {}, stop() {} };
 
 /**
  * An ora spinner on stderr, only when stderr is a terminal (otherwise nothing, so logs and pipes stay
@@ -185,7 +197,7 @@ export function startSpinner(ctx: Context, text: string): Spinner {
     if (finished.kind === 'stop') spinner.stop();
     else spinner[finished.kind](finished.text);
   };
-  import('ora')
+  const ready = import('ora')
     .then(({ default: ora }) => {
       spinner = ora({ text: current, stream: ctx.io.stderr, discardStdin: false, isEnabled: true });
       if (!finished) spinner.start();
@@ -198,6 +210,7 @@ export function startSpinner(ctx: Context, text: string): Spinner {
     apply();
   };
   return {
+    ready,
     update(t) {
       current = t;
       if (spinner && !finished) spinner.text = t;

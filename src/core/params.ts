@@ -582,6 +582,7 @@ function checkCross(rule: CrossRule, ep: EndpointDef, wire: WireParams, out: Sin
 export function validateWire(ep: EndpointDef, wire: WireParams, opts: { allowUnknown?: boolean } = {}): ParamIssue[] {
   const out: ParamIssue[] = [];
   let familyNs: Map<FamilyDef, Set<number>> | undefined;
+  let surplus: Set<string> | undefined;
   for (const name in wire) {
     const value = wire[name];
     const def = ep.params[name];
@@ -592,6 +593,11 @@ export function validateWire(ep: EndpointDef, wire: WireParams, opts: { allowUnk
     const member = familyMemberOf(ep, name);
     if (member) {
       if (member.n > member.family.max) {
+        // One issue per surplus entry, named after the first of its members met.
+        const entry = `${member.family.name}_${member.n}`;
+        surplus ??= new Set();
+        if (surplus.has(entry)) continue;
+        surplus.add(entry);
         out.push(
           issue(
             name,

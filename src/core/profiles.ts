@@ -8,7 +8,7 @@
  */
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import type { Context } from './context.js';
 import { RuntimeError, UsageError } from './errors.js';
 
@@ -109,11 +109,15 @@ export async function getProfile(ctx: Context, name: string): Promise<Profile | 
   return p ? { ...p, name } : undefined;
 }
 
-/** Adds or replaces a profile. The first profile saved becomes the active one. */
+/**
+ * Adds or replaces a profile. The first profile saved becomes the active one. A relative CA file
+ * path is stored absolute, so the profile works from any directory.
+ */
 export async function saveProfile(ctx: Context, profile: Profile): Promise<void> {
   checkName(profile.name);
   const store = readStore(ctx);
   const { name, ...rest } = profile;
+  if (rest.caCert && !isAbsolute(rest.caCert)) rest.caCert = resolve(ctx.cwd, rest.caCert);
   const profiles = { ...(store.profiles ?? {}), [name]: rest };
   await writeStore(ctx, { ...store, profiles, active: store.active ?? name });
 }

@@ -2,7 +2,7 @@
 import type { EndpointDef } from '../registry/types.js';
 import type { Answer } from './envelope.js';
 import type { ExclusiveLocks } from './exclusive.js';
-import type { FaceAnalyzer } from './face-shim.js';
+import type { FaceAnalyzer } from './faces/index.js';
 import type { Faults } from './faults.js';
 import type { Journal } from './journal.js';
 import type { PictureSigner } from './pictures.js';

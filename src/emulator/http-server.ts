@@ -134,7 +134,8 @@ function pictureCookieJs(emu: Emu, inc: Incoming, params: Record<string, string>
   const { p = '', s = '', k = '' } = params;
   if (!p || !s || !k) return fail(400, 'p', 'p, s, k は必須です。');
   const maxAge = policyMaxAge(p);
-  const cookieAttrs = `Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=None; Secure`;
+  // Plain http: no Secure/SameSite=None (a browser would drop such cookies over http).
+  const cookieAttrs = `Path=/; Max-Age=${maxAge}; HttpOnly`;
   return {
     kind: 'bytes',
     status: 200,

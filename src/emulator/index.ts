@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Emu } from './emu.js';
 import { ExclusiveLocks } from './exclusive.js';
-import { createFaceAnalyzer } from './face-shim.js';
+import { createFaceAnalyzer } from './faces/index.js';
 import { Faults } from './faults.js';
 import { allHandlers } from './handlers/index.js';
 import { createEmulatorServer } from './http-server.js';

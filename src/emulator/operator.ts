@@ -12,7 +12,7 @@ import { validateFault } from './faults.js';
 import { ipAllowed } from './facet-api.js';
 import { readBody } from './http-util.js';
 import { sendPush } from './push.js';
-import { insertRecog, insertRecogBulk, type NewRecog, type RecogRow } from './recog-logs.js';
+import { insertRecog, insertRecogGenerated, type NewRecog, type RecogRow } from './recog-logs.js';
 import { putPicture, resetState } from './store.js';
 import { nowSeconds, parseDateTime } from './times.js';
 
@@ -277,34 +277,7 @@ function bulkRecognize(emu: Emu, serial: string, count: number, b: Body, picture
         name: string | null;
       }[]);
   const started = Date.now();
-  insertRecogBulk(
-    emu.db,
-    serial,
-    count,
-    (i) => {
-      // Every fifth recognition is a stranger when the device knows people; ids grow with time.
-      const who = people.length && i % 5 !== 4 ? people[i % people.length] : undefined;
-      return {
-        serial,
-        time: end - span + Math.floor((i * span) / count),
-        person_code: who?.code ?? null,
-        person_name: who?.name ?? null,
-        picture_id: pictureId,
-        mask: i % 3,
-        temp: 36 + (i % 10) / 10,
-        pass: who ? 1 : 0,
-        score: who ? 90 + (i % 100) / 10 : 40 + (i % 100) / 10,
-        pass_flag_name: null,
-        access_type: 'Face',
-        card_no: null,
-        card_type: null,
-        card_bind_code: null,
-        card_bind_name: null,
-        person_type_code: null,
-      };
-    },
-    pending,
-  );
+  insertRecogGenerated(emu.db, { serial, count, start: end - span, span, pictureId, people, pending });
   return ok({ inserted: count, pending, ms: Date.now() - started });
 }
 

@@ -10,7 +10,7 @@ import { endpoints } from '../registry/index.js';
 import type { EndpointDef } from '../registry/types.js';
 import type { Emu } from './emu.js';
 import type { Answer } from './envelope.js';
-import { analyse, bestMatch } from './face-check.js';
+import { analyse, bestMatch, hasFace } from './face-check.js';
 import { parseBody } from './http-util.js';
 import { getPicture, putPicture } from './store.js';
 
@@ -91,8 +91,10 @@ async function createRecord(emu: Emu, p: Record<string, string>): Promise<Answer
     seq: number;
     picture_id: number | null;
   }[];
-  const match = probe.faces > 0 ? await bestMatch(emu, probe, persons) : undefined;
-  const hit = match && match.score >= threshold ? match : undefined;
+  const match = hasFace(probe) ? await bestMatch(emu, probe, persons) : undefined;
+  // SenseLink scores are 0–1; the analyzer's are 0–100.
+  const score = match ? Math.round(match.score * 10) / 1000 : 0;
+  const hit = match && score >= threshold ? match : undefined;
   const imageId = randomBytes(12).toString('hex');
   const pictureId = putPicture(emu.db, bytes);
   emu.db.prepare('INSERT INTO senselink_images (id, picture_id) VALUES (?, ?)').run(imageId, pictureId);
@@ -106,7 +108,7 @@ async function createRecord(emu: Emu, p: Record<string, string>): Promise<Answer
       p.sn,
       imageId,
       hit ? hit.candidate.seq : null,
-      match ? Math.round(match.score * 1000) / 1000 : 0,
+      score,
       Number(p.timestamp),
       p.timezone ?? 'GMT+9:00',
       Date.now(),

@@ -112,6 +112,9 @@ CREATE TABLE IF NOT EXISTS recog_pending (
 );
 CREATE INDEX IF NOT EXISTS recog_pending_serial ON recog_pending (serial);
 CREATE TABLE IF NOT EXISTS recog_counts (serial TEXT PRIMARY KEY, n INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS recog_person_counts (
+  serial TEXT NOT NULL, person_code TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (serial, person_code)
+);
 CREATE TABLE IF NOT EXISTS operate_logs (
   id INTEGER PRIMARY KEY,
   serial TEXT NOT NULL,
@@ -154,6 +157,7 @@ const STATE_TABLES = [
   'associations',
   'recog_logs',
   'recog_counts',
+  'recog_person_counts',
   'recog_pending',
   'operate_logs',
   'apb_failures',
@@ -212,6 +216,21 @@ export function addRecogCount(db: Db, serial: string, delta: number): void {
   db.prepare(
     'INSERT INTO recog_counts (serial, n) VALUES (?, ?) ON CONFLICT(serial) DO UPDATE SET n = n + excluded.n',
   ).run(serial, delta);
+}
+
+export function addPersonCount(db: Db, serial: string, personCode: string | null, delta: number): void {
+  if (personCode === null) return;
+  db.prepare(
+    `INSERT INTO recog_person_counts (serial, person_code, n) VALUES (?, ?, ?)
+     ON CONFLICT(serial, person_code) DO UPDATE SET n = n + excluded.n`,
+  ).run(serial, personCode, delta);
+}
+
+export function personCount(db: Db, serial: string, personCode: string): number {
+  const row = db
+    .prepare('SELECT n FROM recog_person_counts WHERE serial = ? AND person_code = ?')
+    .get(serial, personCode) as { n: number } | undefined;
+  return row?.n ?? 0;
 }
 
 export function recogCount(db: Db, serial: string): number {

@@ -11,7 +11,7 @@ import { type AddressInfo, connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ClientConfig, createClient, type FacetClient, requestTimeoutMs } from '../../src/core/client.js';
-import { ApiError, AuthError, NetworkError, UsageError } from '../../src/core/errors.js';
+import { ApiError, AuthError, CancelledError, NetworkError, UsageError } from '../../src/core/errors.js';
 import { endpointById } from '../../src/registry/index.js';
 
 const TOKEN = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQrStUvWx1234';
@@ -253,6 +253,17 @@ describe('network failures', () => {
     expect(err).toBeInstanceOf(NetworkError);
     expect(err.message).toMatch(/no answer from 127\.0\.0\.1:\d+ within 150 ms \(timeout/);
     expect(seen).toHaveLength(2);
+  });
+
+  it('Ctrl-C during a request cancels it at once, without a retry', async () => {
+    const ac = new AbortController();
+    const { origin, seen } = await recorder(() => ac.abort());
+    const err = await client({ baseUrl: `${origin}/api1` })
+      .json(ep('device.getDevice'), {}, { signal: ac.signal })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(CancelledError);
+    expect(err.exitCode).toBe(130);
+    expect(seen).toHaveLength(1);
   });
 
   it('refuses plain http to a remote host', () => {

@@ -299,6 +299,28 @@ describe('client against the emulator', () => {
     expect(JSON.parse(bad.body.toString()).errors[0].name).toBe('personCode');
   });
 
+  it("gets the emulator's 414 only when GET is forced through raw; call() switches to POST instead", async () => {
+    const long = 'a'.repeat(20_000);
+    const forced = await client().raw('/device/registPushUrl', { serialNo: SERIAL, pushUrl: long }, { method: 'GET' });
+    expect(forced.status).toBe(414);
+    await client().json(ep('device.registPushUrl'), { serialNo: SERIAL, pushUrl: long });
+    expect((await journal('/device/registPushUrl')).map((r) => r.status)).toEqual([414, 200]);
+  });
+
+  it('maps a source IP outside the allow list to AuthError 401', async () => {
+    const guarded = await startTestEmulator({ allowIp: ['192.0.2.1'] });
+    try {
+      const err = await client({ baseUrl: guarded.url, token: guarded.token })
+        .json(ep('device.getDevice'), {})
+        .catch((e) => e);
+      expect(err).toBeInstanceOf(AuthError);
+      expect(err.status).toBe(401);
+      expect(err.message).toBe('source IP address not allowed (401)');
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('maps an unknown path to ApiError not found', async () => {
     const fake = { ...ep('device.getDevice'), path: '/device/doesNotExist' };
     const err = await client()
@@ -329,6 +351,24 @@ describe('SenseLink against the emulator', () => {
     expect(created.data.record_id).toBeDefined();
     const image = await c.call(ep('senselink.getImage'), { image_id: String(created.data.image_id) });
     expect(image.kind).toBe('binary');
+  });
+
+  it('follows SenseLink pages by page and size until page × size reaches total', async () => {
+    const c = client();
+    for (let i = 0; i < 3; i++) {
+      await c.json(ep('senselink.createRecord'), {
+        sn: SERIAL,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        'image.data': FACE.toString('base64'),
+      });
+    }
+    const from = new Date(Date.now() - 3600_000).toISOString().replace(/\.\d+Z$/, '+00:00');
+    const to = new Date(Date.now() + 60_000).toISOString().replace(/\.\d+Z$/, '+00:00');
+    const sizes: number[] = [];
+    for await (const page of c.pages(ep('senselink.getRecords'), { time_from: from, time_to: to, size: '2' })) {
+      sizes.push(page.data.list.length);
+    }
+    expect(sizes).toEqual([2, 1]);
   });
 
   it('turns a wrong secret into an error with the message verbatim', async () => {

@@ -60,6 +60,9 @@ describe('parseUserDate', () => {
     expect(formatApiDate(parseUserDate('1990-04-01', now)!)).toBe('1990/04/01');
     expect(formatApiDate(parseUserDate('1990/4/1', now)!)).toBe('1990/04/01');
     expect(formatApiDate(parseUserDate('today', now)!)).toBe('2024/05/15');
+    expect(formatApiDate(parseUserDate('Today', now)!)).toBe('2024/05/15');
+    expect(formatApiDate(parseUserDate('-7d', now)!)).toBe('2024/05/08');
+    expect(parseUserDate('1990-04-01T00:00:00Z', now)).toBeUndefined();
     expect(parseUserDate('1990-04-01 10:00', now)).toBeUndefined();
     expect(parseUserDate('1990-02-30', now)).toBeUndefined();
   });

@@ -178,6 +178,9 @@ describe('table', () => {
     const { out, err } = render('table', { rows: 0, pages: 0, list: [] });
     expect(out).toBe('');
     expect(err).toContain('(no rows)');
+    const empty = render('table', {});
+    expect(empty.out).toBe('');
+    expect(empty.err).toBe('(empty)\n');
   });
 });
 
@@ -247,5 +250,15 @@ describe('spinner', () => {
     s.update('still working');
     s.succeed('done');
     expect(ctx.err()).toBe('');
+  });
+
+  it('draws on stderr when it is a terminal, never on stdout', async () => {
+    const ctx = testContext({ stderrIsTTY: true });
+    const s = startSpinner(ctx, 'waiting for 7L11R010014');
+    await s.ready;
+    s.succeed('synced 7L11R010014');
+    expect(ctx.err()).toContain('waiting for 7L11R010014');
+    expect(ctx.err()).toContain('synced 7L11R010014');
+    expect(ctx.out()).toBe('');
   });
 });

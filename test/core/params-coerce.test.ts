@@ -148,7 +148,7 @@ describe('coerceParams', () => {
         `1,2024/06/${String(i + 1).padStart(2, '0')} 09:00:00,2024/06/${String(i + 1).padStart(2, '0')} 10:00:00`,
     );
     const r = coerce('person.registPersonAcessTimeForCloud', { personCode: 'F1', serialNo: 'S1', access });
-    expect(r.issues.map((i) => i.code)).toEqual(['count', 'count', 'count']);
+    expect(r.issues.map((i) => `${i.name}:${i.code}`)).toEqual(['accessFlag_11:count']);
   });
 
   it('joins id arrays and strips spaces from id lists and colours', () => {

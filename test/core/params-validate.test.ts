@@ -553,7 +553,8 @@ describe('families', () => {
 
   it('rejects an 11th window', () => {
     const issues = access(Array.from({ length: 11 }, (_, i) => day(i + 1)));
-    expect(codes(issues)).toEqual(['accessFlag_11:count', 'accessTimeFrom_11:count', 'accessTimeTo_11:count']);
+    expect(codes(issues)).toEqual(['accessFlag_11:count']);
+    expect(issues[0].message).toContain('at most 10');
   });
 
   it('rejects overlapping windows and accepts touching ones', () => {
@@ -631,11 +632,7 @@ describe('families', () => {
       ['A3', '2024/01/01', '2024/12/31'],
     ];
     expect(cards(three)).toEqual([]);
-    expect(codes(cards([...three, ['A4', '2024/01/01', '2024/12/31']]))).toEqual([
-      'card_no_4:count',
-      'validityDateFrom_4:count',
-      'validityDateTo_4:count',
-    ]);
+    expect(codes(cards([...three, ['A4', '2024/01/01', '2024/12/31']]))).toEqual(['card_no_4:count']);
     expect(codes(cards([['A1', '2025/01/01', '2024/12/31']]))).toEqual(['validityDateFrom_1:interval']);
   });
 });

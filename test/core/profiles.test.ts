@@ -57,6 +57,12 @@ describe('profiles store', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).profiles.prod.host).toBe('h2');
   });
 
+  it('stores a relative CA file path as an absolute one', async () => {
+    const ctx = { ...testContext(), cwd: '/srv/certs' };
+    await saveProfile(ctx, { name: 'p', host: 'h', token: 't', caCert: 'ca.pem' });
+    expect((await getProfile(ctx, 'p'))?.caCert).toBe('/srv/certs/ca.pem');
+  });
+
   it('rejects bad profile names and reports a corrupt file clearly', async () => {
     const ctx = testContext();
     await expect(saveProfile(ctx, { name: '../x', host: 'h', token: 't' })).rejects.toBeInstanceOf(UsageError);

@@ -74,21 +74,20 @@ const deleteRecogLog: Handler = (call) => {
   const { db } = call.emu;
   const idsText = str(call, 'ids');
   const ids = idsText === undefined ? undefined : idsText.split(',').map((s) => Number(s.trim()));
-  const matched = matchingIds(db, filterOf(call), ids);
-  const batch = matched.slice(0, DELETE_LIMIT);
+  const { total, batch } = matchingIds(db, filterOf(call), ids, DELETE_LIMIT);
   const serial = device(call).serial;
   const cut = takeFailAfter(call, serial);
   if (cut !== undefined && cut < batch.length) {
     deleteRecogIds(db, serial, batch.slice(0, cut));
     return json({
       result: false,
-      total: matched.length,
+      total,
       deleted: cut,
       message: `ログ ID[${batch[cut]}]について、デバイスとの通信異常により削除に失敗し、処理を中断しました。`,
     });
   }
   deleteRecogIds(db, serial, batch);
-  return json({ result: true, total: matched.length, deleted: batch.length });
+  return json({ result: true, total, deleted: batch.length });
 };
 
 interface OperateRow {

@@ -1,7 +1,7 @@
 /** /person/* that stay in the cloud: the person list, registration, deletion, access windows, cards. */
 import type { Call, Handler } from '../emu.js';
 import { abort, json, messages } from '../envelope.js';
-import { analyse } from '../face-check.js';
+import { analyse, hasFace } from '../face-check.js';
 import {
   type AccessTime,
   accessTimesFor,
@@ -195,7 +195,7 @@ const getPersonCardInfoFromCloud: Handler = (call) => json({ list: cardsOf(call.
 /** Whether a device could learn the face: a decodable JPEG with at least one face. */
 const checkPersonPicture: Handler = async (call) => {
   const probe = await analyse(call.emu, Buffer.from(str(call, 'picture')!, 'base64'));
-  if (!probe.decodable || probe.faces < 1) return json({ result: false, message: messages.badFace });
+  if (!hasFace(probe)) return json({ result: false, message: messages.badFace });
   return json({ result: true });
 };
 

@@ -2,7 +2,7 @@
 import { addOperateLog, NO_SIMILARITY_MODELS } from '../devices.js';
 import type { Call, Handler } from '../emu.js';
 import { type Answer, bytes, fail, json, messages } from '../envelope.js';
-import { analyse, analyseStored, bestMatch, similarity } from '../face-check.js';
+import { analyse, analyseStored, bestMatch, hasFace } from '../face-check.js';
 import {
   type AccessTime,
   accessTimesFor,
@@ -97,13 +97,15 @@ const toDevice: Handler = async (call) => {
   let pictureId = existing?.picture_id ?? null;
   if (!noImage) {
     const probe = person.picture_id === null ? undefined : await analyseStored(emu, person.picture_id);
-    if (!probe || !probe.decodable || probe.faces < 1) return registAnswer(false, false, messages.badFace);
+    if (!probe || !hasFace(probe)) return registAnswer(false, false, messages.badFace);
     const others = db
       .prepare('SELECT code, picture_id FROM device_persons WHERE serial = ? AND code <> ? AND picture_id IS NOT NULL')
       .all(d.serial, code) as { code: string; picture_id: number }[];
     for (const o of others) {
       const other = await analyseStored(emu, o.picture_id);
-      if (other && similarity(emu, probe, other) > 0) return registAnswer(false, false, messages.duplicateFace);
+      if (other && hasFace(other) && emu.faces.samePerson(probe, other)) {
+        return registAnswer(false, false, messages.duplicateFace);
+      }
     }
     pictureId = person.picture_id;
   }
@@ -248,14 +250,14 @@ const checkSimilarityInDevice: Handler = async (call) => {
   const d = device(call);
   if (NO_SIMILARITY_MODELS.includes(d.model)) return fail(400, 'device', messages.deviceError(d.serial));
   const probe = await analyse(emu, Buffer.from(str(call, 'picture')!, 'base64'));
-  if (!probe.decodable || probe.faces < 1) return json({ result: false, message: 'チェック画像に顔が存在しません。' });
+  if (!hasFace(probe)) return json({ result: false, message: 'チェック画像に顔が存在しません。' });
   if (probe.faces > 1) return json({ result: false, message: 'チェック画像に顔が複数存在します。' });
   const candidates = emu.db
     .prepare('SELECT code, picture_id FROM device_persons WHERE serial = ? AND picture_id IS NOT NULL ORDER BY seq')
     .all(d.serial) as { code: string; picture_id: number | null }[];
   const best = await bestMatch(emu, probe, candidates);
   if (!best) return json({ result: false, message: '類似する人物がデバイスに登録されていません。' });
-  return json({ result: true, personCode: best.candidate.code, score: Math.round(best.score * 1000) / 10 });
+  return json({ result: true, personCode: best.candidate.code, score: best.score });
 };
 
 const getPersonPictureFromDevice: Handler = (call) => {

@@ -62,17 +62,21 @@ async function decodes(bytes: Buffer): Promise<string | undefined> {
 }
 
 /**
- * Reads and checks one picture. `maxBase64` is the registry's limit (the documents' 5 MB after
+ * Reads and checks one picture. With `expectSha256` (reading again to send) a file whose bytes
+ * changed since validation is refused. `maxBase64` is the registry's limit (the documents' 5 MB after
  * base64). With `fix`, a PNG, an oversized picture or an EXIF-rotated one becomes a compliant JPEG.
  */
 export async function preparePicture(
   path: string,
   written: string,
-  opts: { fix: boolean; maxBase64: number },
+  opts: { fix: boolean; maxBase64: number; expectSha256?: string },
 ): Promise<PictureResult> {
   const read = await readPictureFile(path, written);
   if (typeof read === 'string') return { ok: false, message: read };
   const sha256 = createHash('sha256').update(read).digest('hex');
+  if (opts.expectSha256 !== undefined && opts.expectSha256 !== sha256) {
+    return { ok: false, message: `${written} changed after it was validated; run the import again` };
+  }
   let bytes = read;
   let fixed = false;
   if (opts.fix) {
@@ -95,7 +99,8 @@ export async function preparePicture(
       message: `${written} is ${mb(size)} once base64-encoded; the limit is ${mb(opts.maxBase64)}${hint}`,
     };
   }
-  const why = await decodes(bytes);
+  // The same bytes were decoded when they were validated; sending them needs no second decode.
+  const why = opts.expectSha256 === undefined ? await decodes(bytes) : undefined;
   if (why) return { ok: false, message: `${written} cannot be decoded as a JPEG: ${why}` };
   return { ok: true, picture: { bytes, sha256, fixed } };
 }

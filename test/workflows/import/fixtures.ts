@@ -10,13 +10,25 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'facetctl-import-'));
 }
 
-/** A small JPEG whose bytes differ for every `i` (its colour encodes i). */
-export async function syntheticJpeg(i: number, size = { width: 48, height: 64 }): Promise<Buffer> {
-  return sharp({
-    create: { ...size, channels: 3, background: { r: i & 255, g: (i >> 8) & 255, b: 255 - ((i * 37) & 255) } },
-  })
-    .jpeg({ quality: 80 })
-    .toBuffer();
+/**
+ * A small JPEG that differs for every `i` (0…65535) in its pixels, not just its bytes: the 16 bits
+ * of i are drawn as black and white 12×16 blocks, which JPEG compression cannot merge.
+ */
+export async function syntheticJpeg(i: number): Promise<Buffer> {
+  const width = 48;
+  const height = 64;
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const bit = Math.floor(y / 16) * 4 + Math.floor(x / 12);
+      const on = (i >> bit) & 1;
+      const o = (y * width + x) * 3;
+      pixels[o] = on ? 240 : 20;
+      pixels[o + 1] = on ? 230 : 40;
+      pixels[o + 2] = on ? 220 : 60;
+    }
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
 }
 
 /** CSV text from a header and rows (fields quoted when needed). */

@@ -1,0 +1,174 @@
+/**
+ * `facetctl log recog export` and `facetctl log operate export`: the cron-job exports
+ * (src/workflows/export/log-export.ts). Rows go to stdout or an atomic `--out FILE`; status to stderr.
+ */
+import { resolve } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { note } from '../core/context.js';
+import { UsageError } from '../core/errors.js';
+import { checkCsvFlags, exportFormat, parseWindow, resolveSerials } from '../workflows/export/export-options.js';
+import { type LogKind, exportFailure, runLogExport } from '../workflows/export/log-export.js';
+import type { CommandEnv } from './env.js';
+import { describeError } from './errors-report.js';
+import { subcommand } from './generated.js';
+import { setCompletionValues } from './option-meta.js';
+
+interface ExportFlags {
+  serial?: string[];
+  allDevices?: boolean;
+  from?: string;
+  to?: string;
+  since?: string;
+  out?: string;
+  bom?: boolean;
+  encoding?: string;
+  sync?: boolean;
+  state?: string;
+  pictures?: string;
+  pictureExpires?: number;
+  concurrency: number;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function intIn(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+      throw new InvalidArgumentError(`must be a whole number from ${min} to ${max} (got '${value}')`);
+    }
+    return n;
+  };
+}
+
+const EXAMPLES: Record<LogKind, string[]> = {
+  recog: [
+    '  facetctl log recog export --serial 7L11R010014 --since 24h -o csv --out logs.csv',
+    '  facetctl log recog export --all-devices --state recog.state.json -o ndjson --out "logs-$(date +%F-%H%M).ndjson"',
+    '  facetctl log recog export --serial 7L11R010014 --from 2024/05/01 --to 2024/05/31 -o csv --bom --out may.csv',
+    '  facetctl log recog export --serial 7L11R010014 --since 1h --pictures pics/ -o ndjson',
+  ],
+  operate: [
+    '  facetctl log operate export --serial 7L11R010014 --since 7d -o csv --encoding cp932 --out ops.csv',
+    '  facetctl log operate export --all-devices --state operate.state.json -o ndjson --out "ops-$(date +%F).ndjson"',
+  ],
+};
+
+function addExport(group: Command, kind: LogKind, env: CommandEnv): void {
+  const cmd = group
+    .command('export')
+    .description(
+      kind === 'recog'
+        ? 'Export recognition logs of one or more devices, page by page, nothing lost or written twice'
+        : 'Export operation logs of one or more devices, page by page, nothing lost or written twice',
+    )
+    .option('--serial <serial>', 'device serial number (repeatable)', collect)
+    .option('--all-devices', 'every device of the contract (device list)')
+    .option('--from <time>', 'start: YYYY/MM/DD HH:MI:SS, ISO 8601, a date, or -24h/today/yesterday')
+    .option('--to <time>', 'end (same forms as --from)')
+    .option('--since <duration>', 'start that long ago: 30m, 24h, 7d, 2w')
+    .option('--out <file>', 'write to this file atomically (temporary file, fsync, rename); default stdout')
+    .option('--bom', 'CSV: start with a UTF-8 byte order mark (Excel)')
+    .option('--encoding <name>', 'CSV: utf8 (default) or cp932 (Excel in Japan)')
+    .option('--sync', 'ask each device to send its newest logs to the cloud first (device sync)')
+    .option('--state <file>', 'incremental: export only rows newer than the last run, and record how far')
+    .option('--concurrency <n>', 'devices exported at once (default 4)', intIn(1, 32), 4);
+  if (kind === 'recog') {
+    cmd
+      .option('--pictures <dir>', 'save each row picture as DIR/<serial>/<id>.jpg (existing files are kept)')
+      .option('--picture-expires <sec>', 'lifetime of the picture cookies, 10–300 seconds', intIn(10, 300));
+  }
+  cmd.addHelpText(
+    'after',
+    [
+      '',
+      'Output format: -o csv, -o ndjson or -o json (one array). Without -o, the --out extension',
+      'decides (.csv, .json), else ndjson. Columns: see the README (serialNo first, then the API fields).',
+      '',
+      'Exit codes: 0 ok, 1 API or file error (with --out nothing is written), 2 bad flags,',
+      '3 some devices or pictures failed (the others were exported), 130 interrupted (re-run: with',
+      '--state the next run starts where the last completed one stopped).',
+      '',
+      'Examples:',
+      ...EXAMPLES[kind],
+    ].join('\n'),
+  );
+  cmd.action(async (flags: ExportFlags) => runExport(env, kind, flags));
+  const enc = cmd.options.find((o) => o.long === '--encoding');
+  if (enc) setCompletionValues(enc, ['utf8', 'cp932']);
+  for (const long of ['--out', '--state']) {
+    const opt = cmd.options.find((o) => o.long === long);
+    if (opt) setCompletionValues(opt, 'file');
+  }
+}
+
+async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Promise<void> {
+  const ctx = env.ctx;
+  const now = ctx.now();
+  const format = exportFormat(env.flags().output, flags.out);
+  const encoding = checkCsvFlags(format, flags);
+  const window = parseWindow(flags, now);
+  if (flags.state && window.to) {
+    throw new UsageError(
+      '--to cannot be combined with --state: the high-water mark would pass rows after --to. Use --state alone (with --from/--since for the first run).',
+    );
+  }
+  if (flags.pictureExpires !== undefined && !flags.pictures) throw new UsageError('--picture-expires needs --pictures');
+  const serials = await resolveSerials(() => env.client(), flags, ctx.signal);
+  if (serials.length === 0) {
+    note(ctx, 'no devices to export');
+    return;
+  }
+  const client = await env.client();
+  const progress = env.progress(`exporting ${kind} logs of ${serials.length} device(s)`);
+  const cwd = ctx.cwd;
+  let result: Awaited<ReturnType<typeof runLogExport>>;
+  try {
+    result = await runLogExport(client, {
+      kind,
+      serials,
+      from: window.from,
+      to: window.to,
+      format,
+      out: flags.out ? resolve(cwd, flags.out) : undefined,
+      bom: flags.bom,
+      encoding,
+      sync: flags.sync,
+      statePath: flags.state ? resolve(cwd, flags.state) : undefined,
+      pictures: flags.pictures ? { dir: resolve(cwd, flags.pictures), expires: flags.pictureExpires } : undefined,
+      concurrency: flags.concurrency,
+      now,
+      signal: ctx.signal,
+      stdout: ctx.io.stdout,
+      note: (line) => note(ctx, line),
+      onProgress: (n) => progress.update(`${n} rows`),
+    });
+  } catch (err) {
+    progress.fail();
+    throw err;
+  }
+  progress.stop();
+  for (const d of result.devices) {
+    if (d.error !== undefined) for (const line of describeError(d.error, { device: d.serialNo })) note(ctx, line);
+  }
+  for (const f of result.pictures?.failed ?? []) note(ctx, `${f.serialNo}: picture of log ${f.id} not saved: ${f.reason}`);
+  if (result.preliminarySkipped > 0) {
+    note(
+      ctx,
+      `${result.preliminarySkipped} preliminary record(s) without an id yet were not exported${flags.state ? '; the next run with --state picks them up' : ''}`,
+    );
+  }
+  const where = flags.out ? ` to ${flags.out}` : '';
+  const pics = result.pictures ? `, ${result.pictures.saved} pictures saved (${result.pictures.skipped} already there)` : '';
+  note(ctx, `exported ${result.rows} ${kind} log rows from ${serials.length} device(s)${where}${pics}`);
+  const failure = exportFailure(result);
+  if (failure) throw failure;
+}
+
+export function register(parent: Command, env: CommandEnv): void {
+  const log = parent.name() === 'log' ? parent : subcommand(parent, 'log');
+  addExport(subcommand(log, 'recog'), 'recog', env);
+  addExport(subcommand(log, 'operate'), 'operate', env);
+}

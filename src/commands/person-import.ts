@@ -1,0 +1,234 @@
+/**
+ * `facetctl person import FILE.csv`: commander wiring for the bulk import workflow
+ * (src/workflows/import/). Progress, the summary and problems go to stderr; stdout carries only
+ * the report when `--report -` asks for it there.
+ */
+import { resolve } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { CancelledError, ExitCode, UsageError } from '../core/errors.js';
+import type { CommandEnv } from './env.js';
+import { ExitWith } from './exit.js';
+import { subcommand } from './generated.js';
+import { setCompletionValues } from './option-meta.js';
+
+interface ImportFlags {
+  template?: boolean;
+  serial?: string[];
+  encoding?: string;
+  ignoreUnknownColumns?: boolean;
+  skipInvalid?: boolean;
+  fixPictures?: boolean;
+  remoteCheck: boolean;
+  override?: boolean;
+  image: boolean;
+  concurrency: number;
+  journal?: string;
+  fresh?: boolean;
+  report?: string;
+  dryRun?: boolean;
+}
+
+const DEFAULT_CONCURRENCY = 8;
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function concurrency(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 64) {
+    throw new InvalidArgumentError(`must be a whole number from 1 to 64 (got '${value}')`);
+  }
+  return n;
+}
+
+/** `persons.csv` → `persons.csv.facetctl-journal.ndjson`, beside the CSV. */
+export function defaultJournalPath(csvPath: string): string {
+  return `${csvPath}.facetctl-journal.ndjson`;
+}
+
+export function register(parent: Command, env: CommandEnv): void {
+  const person = parent.name() === 'person' ? parent : subcommand(parent, 'person');
+  const cmd = person
+    .command('import')
+    .argument('[file]', 'CSV of persons (UTF-8, UTF-8 with BOM, or CP932/Shift_JIS as Excel saves it)')
+    .description('Register persons in bulk from a CSV: cloud, access times, cards, then each device')
+    .option('--template', 'print a header line and one example row, then exit')
+    .option('--serial <serial>', 'also register every row on this device (repeatable)', collect)
+    .option('--encoding <name>', 'force the CSV encoding: utf8 or cp932 (default: detected)')
+    .option('--ignore-unknown-columns', 'ignore columns that are not API parameter names')
+    .option('--skip-invalid', 'import the valid rows and report the invalid ones (default: any invalid row stops)')
+    .option('--fix-pictures', 'convert PNG, oversized and EXIF-rotated pictures to a compliant JPEG (files untouched)')
+    .option('--no-remote-check', "skip the cloud's checkPersonPicture before registering")
+    .option('--override', 'replace a person already on a device (default)')
+    .option('--no-override', 'leave a person already on a device as it is (reported as skipped)')
+    .option('--no-image', 'send to devices without the picture (names and access times only)')
+    .option(
+      '--concurrency <n>',
+      `cloud calls at once (default ${DEFAULT_CONCURRENCY})`,
+      concurrency,
+      DEFAULT_CONCURRENCY,
+    )
+    .option('--journal <file>', 'journal of completed steps (default: FILE.facetctl-journal.ndjson beside the CSV)')
+    .option('--fresh', 'ignore and restart the journal: send every step again')
+    .option(
+      '--report <file>',
+      'write a CSV line per row and device (row, personCode, serialNo, status, step, message); - for stdout',
+    )
+    .option('--dry-run', 'validate and check pictures with the cloud; send nothing that changes anything')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Columns are the API parameter names: personCode (required), personName, sex, birthday, memo,',
+        'personTypeCode, picture (path relative to the CSV), serialNos (separated by ;),',
+        'accessFlag_N/accessTimeFrom_N/accessTimeTo_N (N ≤ 10), card_no_N/validityDateFrom_N/validityDateTo_N (N ≤ 3).',
+        '',
+        'Exit codes: 0 every row succeeded, 2 invalid input (nothing sent), 3 some rows failed or were invalid,',
+        '130 interrupted (run the same command again to finish).',
+        '',
+        'Examples:',
+        '  facetctl person import --template > persons.csv',
+        '  facetctl person import persons.csv --dry-run',
+        '  facetctl person import persons.csv --serial 7L11R010014 --report result.csv',
+      ].join('\n'),
+    )
+    .action(async (file: string | undefined, flags: ImportFlags) => runImportCommand(env, file, flags));
+  const encoding = cmd.options.find((o) => o.long === '--encoding');
+  if (encoding) setCompletionValues(encoding, ['utf8', 'cp932']);
+  for (const long of ['--journal', '--report']) {
+    const opt = cmd.options.find((o) => o.long === long);
+    if (opt) setCompletionValues(opt, 'file');
+  }
+}
+
+function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  return m < 60
+    ? `${m}m${String(s % 60).padStart(2, '0')}s`
+    : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** The cloud's base URL, for the journal (no token needed, nothing read from stdin). */
+async function targetOf(env: CommandEnv): Promise<string> {
+  const { resolveConnection } = await import('../core/connection.js');
+  const flags = env.flags();
+  const conn = await resolveConnection(env.ctx, {
+    profile: flags.profile,
+    host: flags.host,
+    token: flags.tokenStdin ? 'from-stdin' : undefined,
+    insecureHttp: flags.insecureHttp,
+  });
+  return conn.baseUrl;
+}
+
+async function runImportCommand(env: CommandEnv, file: string | undefined, flags: ImportFlags): Promise<void> {
+  const ctx = env.ctx;
+  const err = (line: string) => ctx.io.stderr.write(`${line}\n`);
+  if (flags.template) {
+    const { templateCsv } = await import('../workflows/import/columns.js');
+    ctx.io.stdout.write(templateCsv());
+    return;
+  }
+  if (!file) throw new UsageError('person import: give the CSV file (or --template for an example)');
+  const [{ importPersons }, { parseEncodingName }, report] = await Promise.all([
+    import('../workflows/import/import-persons.js'),
+    import('../workflows/import/csv-decode.js'),
+    import('../workflows/import/report.js'),
+  ]);
+  const csvPath = resolve(ctx.cwd, file);
+  const journalPath = flags.journal ? resolve(ctx.cwd, flags.journal) : defaultJournalPath(csvPath);
+  const startedAt = Date.now();
+  let progress: ReturnType<CommandEnv['progress']> | undefined;
+
+  const result = await importPersons({
+    csvPath,
+    encoding: flags.encoding ? parseEncodingName(flags.encoding) : undefined,
+    ignoreUnknownColumns: flags.ignoreUnknownColumns === true,
+    serials: flags.serial ?? [],
+    fixPictures: flags.fixPictures === true,
+    skipInvalid: flags.skipInvalid === true,
+    dryRun: flags.dryRun === true,
+    remoteCheck: flags.remoteCheck !== false,
+    override: flags.override !== false,
+    noImage: flags.image === false,
+    concurrency: flags.concurrency,
+    journalPath,
+    freshJournal: flags.fresh === true,
+    target: () => targetOf(env),
+    now: () => ctx.now(),
+    signal: ctx.signal,
+    client: () => env.client(),
+    onValidated: (loaded) => {
+      for (const r of loaded.invalid) for (const i of r.issues) err(`skipped: row ${r.row}, ${i.field}: ${i.message}`);
+      progress = env.progress(flags.dryRun ? 'checking' : 'importing');
+      progress.update(`0/${loaded.rows.length} rows`);
+    },
+    onProgress: (p) => {
+      const elapsed = (Date.now() - startedAt) / 1000;
+      const rate = p.rowsDone / Math.max(elapsed, 0.001);
+      const eta = rate > 0 ? duration(((p.rowsTotal - p.rowsDone) / rate) * 1000) : '?';
+      const failed = p.failed ? `, ${p.failed} failed` : '';
+      progress?.update(`${p.rowsDone}/${p.rowsTotal} rows${failed}, ${rate.toFixed(1)} rows/s, ETA ${eta}`);
+    },
+    onRetry: env.verbose
+      ? (row, step, attempt, e, delay) =>
+          err(`retry ${attempt}: row ${row.row}, ${step}: ${e.message} (waiting ${delay} ms)`)
+      : undefined,
+  }).catch((e: unknown) => {
+    progress?.stop();
+    throw e;
+  });
+  progress?.stop();
+
+  if (flags.report === '-') ctx.io.stdout.write(await report.reportCsv(result.lines));
+  else if (flags.report) await report.writeReport(resolve(ctx.cwd, flags.report), result.lines);
+
+  await printSummary(env, result, flags.dryRun === true);
+  if (result.cancelled) {
+    throw new CancelledError(
+      'the import was interrupted; completed steps are in the journal: run the same command again to finish',
+    );
+  }
+  const counts = report.countStatuses(result.lines);
+  if (counts.rows.failed > 0 || counts.rows.invalid > 0) throw new ExitWith(ExitCode.partial);
+}
+
+const MAX_PROBLEM_LINES = 20;
+
+async function printSummary(
+  env: CommandEnv,
+  result: Awaited<ReturnType<typeof import('../workflows/import/import-persons.js').importPersons>>,
+  dryRun: boolean,
+): Promise<void> {
+  const ctx = env.ctx;
+  const [{ countStatuses }, { default: Table }] = await Promise.all([
+    import('../workflows/import/report.js'),
+    import('cli-table3'),
+  ]);
+  const failed = result.lines.filter((l) => l.status === 'failed');
+  for (const l of failed.slice(0, MAX_PROBLEM_LINES)) {
+    const where = [`row ${l.row}`, l.personCode, l.serialNo ? `device ${l.serialNo}` : ''].filter(Boolean).join(', ');
+    ctx.io.stderr.write(`failed: ${where}, ${l.step}: ${l.message}\n`);
+  }
+  if (failed.length > MAX_PROBLEM_LINES) {
+    ctx.io.stderr.write(`… and ${failed.length - MAX_PROBLEM_LINES} more failures (see --report)\n`);
+  }
+  const counts = countStatuses(result.lines);
+  const table = new Table({
+    head: ['status', 'rows', 'row × device'],
+    style: { head: [], border: [] },
+  });
+  for (const status of ['ok', 'skipped', 'failed', 'invalid'] as const) {
+    table.push([status, String(counts.rows[status]), String(counts.lines[status])]);
+  }
+  const secs = result.elapsedMs / 1000;
+  const devices = new Set(result.lines.map((l) => l.serialNo).filter(Boolean)).size;
+  const head = dryRun ? 'Dry run' : 'Import';
+  ctx.io.stderr.write(
+    `${head}: ${result.rows} rows (${result.encoding}), ${devices} device(s), ${result.progress.sent} calls sent, ` +
+      `${result.progress.skipped} steps already done, ${secs.toFixed(1)} s\n${table.toString()}\n`,
+  );
+}

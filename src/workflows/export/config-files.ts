@@ -1,0 +1,167 @@
+/**
+ * `config export`, `config diff` and `config apply`: settings backups per device, the differences
+ * between a backup and a device, and applying a backup (only the keys that differ, validated against
+ * the documented ranges before anything is sent).
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RuntimeError, UsageError, ValidationError } from '../../core/errors.js';
+import { type WireParams, validateWire } from '../../core/params.js';
+import { configKeys } from '../../registry/index.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { type ConfigDifference, diffConfig, wireValue } from './config-diff.js';
+import { type ExportClient, endpoint } from './export-client.js';
+import { safeName } from './picture-saver.js';
+import { runPool } from './pool.js';
+
+export interface ConfigExportItem {
+  serialNo: string;
+  config: 'ok' | string;
+  configBin: 'ok' | string;
+  logo: 'ok' | string;
+}
+
+async function binary(client: ExportClient, id: string, serialNo: string, signal?: AbortSignal): Promise<Buffer> {
+  const answer = await client.call(endpoint(id), { serialNo }, { signal });
+  if (answer.kind === 'binary' && answer.data) return answer.data;
+  const body = answer.kind === 'json' ? JSON.stringify(answer.body) : 'no data';
+  throw new RuntimeError(`${id} answered without a file: ${body}`);
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message.replace(/\n/g, '; ') : String(err);
+}
+
+/** One folder per device: config.json (getConfig), config.bin (exportConfig), logo.png (getLogo). */
+export async function exportConfigs(
+  client: ExportClient,
+  serials: readonly string[],
+  dir: string,
+  signal?: AbortSignal,
+): Promise<ConfigExportItem[]> {
+  const results = await runPool(serials, 4, async (serialNo) => {
+    const folder = join(dir, safeName(serialNo));
+    await mkdir(folder, { recursive: true });
+    const item: ConfigExportItem = { serialNo, config: 'ok', configBin: 'ok', logo: 'ok' };
+    const step = async (field: 'config' | 'configBin' | 'logo', save: () => Promise<void>) => {
+      try {
+        await save();
+      } catch (err) {
+        if (signal?.aborted) throw err;
+        item[field] = describe(err);
+      }
+    };
+    await step('config', async () => {
+      const config = await client.json(endpoint('config.getConfig'), { serialNo }, { signal });
+      await writeFileAtomic(join(folder, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    });
+    await step('configBin', async () =>
+      writeFileAtomic(join(folder, 'config.bin'), await binary(client, 'system.exportConfig', serialNo, signal)),
+    );
+    await step('logo', async () =>
+      writeFileAtomic(join(folder, 'logo.png'), await binary(client, 'config.getLogo', serialNo, signal)),
+    );
+    return item;
+  });
+  return results.map((r, i) =>
+    r.status === 'fulfilled'
+      ? r.value
+      : { serialNo: serials[i], config: describe(r.reason), configBin: describe(r.reason), logo: describe(r.reason) },
+  );
+}
+
+export function exportItemFailed(item: ConfigExportItem): boolean {
+  return item.config !== 'ok' || item.configBin !== 'ok' || item.logo !== 'ok';
+}
+
+/** A config file: a JSON object of key → value (what `config export` writes as config.json). */
+export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    throw new UsageError(`${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(`${path} must hold a JSON object of settings (as config.json from \`config export\`)`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export async function diffWithDevice(
+  client: ExportClient,
+  file: Record<string, unknown>,
+  serialNo: string,
+  signal?: AbortSignal,
+): Promise<ConfigDifference[]> {
+  const device = await client.json<Record<string, unknown>>(endpoint('config.getConfig'), { serialNo }, { signal });
+  return diffConfig(file, device);
+}
+
+export interface ApplyPlan {
+  /** Settable keys of the file, as wire strings. */
+  settable: Record<string, string>;
+  /** Read-only keys present in the file: ignored (a backup of getConfig always contains them). */
+  readOnly: string[];
+}
+
+/**
+ * Check the whole file before any device is touched: unknown keys and values outside the documented
+ * ranges are a usage error (exit 2, nothing sent); read-only keys are set aside.
+ */
+export function planApply(file: Record<string, unknown>): ApplyPlan {
+  const keys = new Map(configKeys.map((k) => [k.name, k]));
+  const settable: Record<string, string> = {};
+  const readOnly: string[] = [];
+  const unknown: string[] = [];
+  for (const [name, value] of Object.entries(file)) {
+    if (name === 'serialNo') continue;
+    const key = keys.get(name);
+    if (!key) unknown.push(name);
+    else if (!key.settable) readOnly.push(name);
+    else settable[name] = wireValue(value);
+  }
+  const fields = unknown.map((name) => ({ name, message: 'is not a setting the API knows (check the spelling)' }));
+  const issues = validateWire(endpoint('config.setConfig'), { serialNo: 'x', ...settable });
+  for (const i of issues) fields.push({ name: i.name, message: i.message });
+  if (fields.length > 0) throw new ValidationError(fields);
+  return { settable, readOnly };
+}
+
+export interface ApplyOutcome {
+  serialNo: string;
+  changes: ConfigDifference[];
+  updated: string[];
+  errored: string[];
+  error?: string;
+}
+
+export async function applyConfig(
+  client: ExportClient,
+  plan: ApplyPlan,
+  serials: readonly string[],
+  opts: { dryRun: boolean; signal?: AbortSignal },
+): Promise<ApplyOutcome[]> {
+  const results = await runPool(serials, 4, async (serialNo) => {
+    const changes = await diffWithDevice(client, plan.settable, serialNo, opts.signal);
+    const outcome: ApplyOutcome = { serialNo, changes, updated: [], errored: [] };
+    if (opts.dryRun || changes.length === 0) return outcome;
+    const wire: WireParams = { serialNo };
+    for (const c of changes) wire[c.key] = plan.settable[c.key];
+    const answer = await client.json<{ updated?: string[]; errored?: string[] }>(endpoint('config.setConfig'), wire, {
+      signal: opts.signal,
+    });
+    outcome.updated = answer.updated ?? [];
+    outcome.errored = answer.errored ?? [];
+    return outcome;
+  });
+  return results.map((r, i) =>
+    r.status === 'fulfilled' ? r.value : { serialNo: serials[i], changes: [], updated: [], errored: [], error: describe(r.reason) },
+  );
+}

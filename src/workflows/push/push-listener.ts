@@ -1,0 +1,145 @@
+/**
+ * `push listen`: an HTTP server for the cloud's push notifications. It answers 200 as soon as the
+ * body is read (the cloud does not retry, and a slow answer only risks a timeout), then writes the
+ * event as one ndjson line, or hands it to `--exec CMD` on stdin. Commands run one at a time in
+ * arrival order, so a script never sees two events at once; the HTTP answers never wait for them.
+ */
+import { spawn } from 'node:child_process';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Writable } from 'node:stream';
+import { RuntimeError } from '../../core/errors.js';
+import { createIpAllow } from './ip-allow.js';
+import { normalisePushEvent, parsePushBody } from './push-event.js';
+
+const MAX_BODY = 1024 * 1024;
+
+export interface PushListenOptions {
+  port: number;
+  bind: string;
+  allowIp?: readonly string[];
+  /** Shell command run once per event with the event JSON on stdin. */
+  exec?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  cwd?: string;
+  stdout: Writable;
+  stderr: Writable;
+  note: (line: string) => void;
+}
+
+export interface PushListener {
+  url: string;
+  /** Events received so far. */
+  readonly received: number;
+  /** Stop accepting, then wait for queued commands. */
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(Object.assign(new Error('body too large'), { status: 413 }));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function answer(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function runCommand(opts: PushListenOptions, event: string): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(opts.exec as string, {
+      shell: true,
+      cwd: opts.cwd,
+      env: opts.env as NodeJS.ProcessEnv | undefined,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (c) => opts.stdout.write(c));
+    child.stderr.on('data', (c) => opts.stderr.write(c));
+    child.stdin.on('error', () => {});
+    child.on('error', (err) => {
+      opts.note(`push: --exec could not start: ${err.message}`);
+      resolve();
+    });
+    child.on('close', (code, signal) => {
+      if (code !== 0) opts.note(`push: --exec exited with ${signal ?? code} for event ${event.slice(0, 120)}`);
+      resolve();
+    });
+    child.stdin.end(`${event}\n`);
+  });
+}
+
+export async function startPushListener(opts: PushListenOptions): Promise<PushListener> {
+  const allowed = createIpAllow(opts.allowIp ?? []);
+  let received = 0;
+  let queue: Promise<void> = Promise.resolve();
+  const deliver = (event: Record<string, unknown>) => {
+    const line = JSON.stringify(normalisePushEvent(event));
+    if (opts.exec) queue = queue.then(() => runCommand(opts, line));
+    else opts.stdout.write(`${line}\n`);
+  };
+  const server = createServer((req, res) => {
+    const from = req.socket.remoteAddress;
+    if (!allowed(from)) {
+      opts.note(`push: refused ${from ?? 'unknown address'} (not in --allow-ip)`);
+      answer(res, 403, { result: false, message: 'forbidden' });
+      req.resume();
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      answer(res, 405, { result: false, message: 'push notifications are POSTed' });
+      req.resume();
+      return;
+    }
+    readBody(req).then(
+      (body) => {
+        let event: Record<string, unknown>;
+        try {
+          event = parsePushBody(req.headers['content-type'], body);
+        } catch (err) {
+          answer(res, 400, { result: false, message: (err as Error).message });
+          return;
+        }
+        answer(res, 200, { result: true });
+        received++;
+        deliver(event);
+      },
+      (err: Error & { status?: number }) => {
+        if (!res.headersSent) answer(res, err.status ?? 400, { result: false, message: err.message });
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) => reject(new RuntimeError(`push listen: cannot listen on ${opts.bind}:${opts.port}: ${err.message}`)));
+    server.listen(opts.port, opts.bind, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${host}:${addr.port}/`,
+    get received() {
+      return received;
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await queue;
+    },
+  };
+}

@@ -1,0 +1,301 @@
+/**
+ * What a user and a script can rely on: exit codes, formats, paging, devices in parallel, the token
+ * kept secret, confirmations, binary answers, usage errors.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { type TestEmulator, startTestEmulator } from '../helpers/emulator.js';
+import { SERIAL, clearJournal, connectionEnv, exampleDir, journal, resetWithDevice } from './setup-state.js';
+
+let emu: TestEmulator;
+let env: Record<string, string>;
+let cwd: string;
+const cli = (argv: string[], opts: Parameters<typeof runCli>[1] = {}) =>
+  runCli(argv, { cwd, ...opts, env: { ...env, ...opts.env } });
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  env = connectionEnv(emu);
+  cwd = exampleDir();
+});
+afterAll(() => emu.close());
+beforeEach(async () => {
+  await resetWithDevice(emu);
+});
+
+async function addDevice(serialNo: string, extra: Record<string, unknown> = {}) {
+  const r = await emu.op('POST', '/devices', { serialNo, kind: 'terminal', ...extra });
+  expect(r.status).toBeLessThan(300);
+}
+
+describe('exit codes', () => {
+  it('0: success, data on stdout, nothing on stderr without a terminal', async () => {
+    const r = await cli(['device', 'list']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ serialNo: SERIAL })]);
+    expect(r.stderr).toBe('');
+  });
+
+  it('1: the API answered an error; its message verbatim, ours in English', async () => {
+    const r = await cli(['person', 'get', '--serial', 'NOSUCH1', '--person-code', 'X']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: the API answered an error/);
+    expect(r.stderr).toContain('NOSUCH1');
+    expect(r.stderr).toMatch(/契約されていません/);
+  });
+
+  it('1: a documented failure inside a 200 (result:false) with the API message', async () => {
+    const r = await cli(['person', 'capture', '--serial', SERIAL, '--get-count', '1', '--out', 'x.jpg']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('顔画像が取得出来ませんでした。');
+    expect(existsSync(join(cwd, 'x.jpg'))).toBe(false);
+  });
+
+  it('2: a bad value; every issue named by its flag; nothing sent', async () => {
+    await clearJournal(emu);
+    const r = await cli(['system', 'message', '--serial', SERIAL, '--customtip', 'x'.repeat(26), '--tipstime', 'soon']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--customtip');
+    expect(r.stderr).toContain('--tipstime');
+    expect(r.stderr).toContain('--border-color');
+    expect(r.stderr).toContain('nothing was sent');
+    expect(await journal(emu)).toEqual([]);
+  });
+
+  it('2: unknown commands and options, missing option values', async () => {
+    expect((await cli(['device', 'frobnicate'])).code).toBe(2);
+    const unknown = await cli(['device', 'list', '--frob']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown option '--frob'");
+    expect((await cli(['device', 'sync', '--serial'])).code).toBe(2);
+    expect((await cli(['device', 'list', '-o', 'xml'])).code).toBe(2);
+    expect((await cli(['device', 'list', '--retries', 'many'])).code).toBe(2);
+    expect((await cli([])).code).toBe(2);
+  });
+
+  it('3: some devices failed and others succeeded; each reported by serial', async () => {
+    await addDevice('S20001');
+    await addDevice('S20002', { online: false });
+    const r = await cli(['system', 'info', '--serial', 'S20001', '--serial', 'S20002', '--serial', SERIAL]);
+    expect(r.code).toBe(3);
+    const rows = JSON.parse(r.stdout);
+    expect(rows.map((x: { serialNo: string }) => x.serialNo)).toEqual(['S20001', SERIAL]);
+    expect(r.stderr).toContain('device S20002');
+    expect(r.stderr).toMatch(/接続されていません|応答/);
+  });
+
+  it('4: the token is rejected', async () => {
+    const r = await cli(['device', 'list'], { env: { FACETCTL_TOKEN: 'A'.repeat(64) } });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/authentication failed/);
+  });
+
+  it('5: the device is offline (503 with a body)', async () => {
+    await addDevice('S30001', { online: false });
+    const r = await cli(['system', 'info', '--serial', 'S30001']);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/could not be reached/);
+    expect(r.stderr).toContain('S30001');
+  });
+
+  it('5: every device offline on a multi-device command', async () => {
+    await addDevice('S30002', { online: false });
+    await addDevice('S30003', { online: false });
+    const r = await cli(['device', 'sync', '--serial', 'S30002', '--serial', 'S30003']);
+    expect(r.code).toBe(5);
+  });
+
+  it('130: Ctrl-C (the context signal) stops a call', async () => {
+    const ctl = new AbortController();
+    ctl.abort();
+    const r = await cli(['device', 'list'], { signal: ctl.signal });
+    expect(r.code).toBe(130);
+  });
+});
+
+describe('destructive commands', () => {
+  it('without a terminal and without --yes: exit 2, nothing sent', async () => {
+    await clearJournal(emu);
+    const r = await cli(['system', 'reboot', '--serial', SERIAL]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--yes');
+    expect(await journal(emu)).toEqual([]);
+  });
+
+  it('with --yes (before or after the words) they run', async () => {
+    expect((await cli(['system', 'reboot', '--serial', SERIAL, '--yes'])).code).toBe(0);
+    expect((await cli(['-y', 'person', 'device', 'clear', '--serial', SERIAL])).code).toBe(0);
+  });
+});
+
+describe('output formats', () => {
+  beforeEach(async () => {
+    await emu.op('POST', '/recognize', { serialNo: SERIAL, count: 3 });
+  });
+
+  it('json is the answer unchanged', async () => {
+    const r = await cli(['log', 'recog', 'list', '--serial', SERIAL, '-o', 'json']);
+    const body = JSON.parse(r.stdout);
+    expect(body).toMatchObject({ rows: 3, pages: 1 });
+    expect(body.list).toHaveLength(3);
+  });
+
+  it('ndjson is a row a line, csv has a header, table draws a table', async () => {
+    const nd = await cli(['log', 'recog', 'list', '--serial', SERIAL, '-o', 'ndjson']);
+    expect(nd.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toHaveLength(3);
+    const csv = await cli(['log', 'recog', 'list', '--serial', SERIAL, '--output', 'csv']);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^id,time,/);
+    expect(lines).toHaveLength(4);
+    const table = await cli(['device', 'list', '-o', 'table']);
+    expect(table.stdout).toMatch(/│ serialNo/);
+  });
+
+  it('a table on a terminal, JSON otherwise', async () => {
+    expect((await cli(['device', 'list'], { stdoutIsTTY: true })).stdout).toContain('┌');
+    const piped = await cli(['device', 'list']);
+    expect(() => JSON.parse(piped.stdout)).not.toThrow();
+  });
+});
+
+describe('paging', () => {
+  beforeEach(async () => {
+    await emu.op('POST', '/recognize', { serialNo: SERIAL, count: 250 });
+  });
+
+  it('--all follows every page: one JSON array of every row', async () => {
+    const r = await cli(['log', 'recog', 'list', '--serial', SERIAL, '--all']);
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout);
+    expect(rows).toHaveLength(250);
+    expect(new Set(rows.map((x: { id: number }) => x.id)).size).toBe(250);
+    const pages = (await journal(emu)).filter((c) => c.path === '/api1/log/getRecogLog');
+    expect(pages).toHaveLength(3);
+  });
+
+  it('--all with ndjson streams a line per row', async () => {
+    const r = await cli(['log', 'getRecogLog', '--serial', SERIAL, '--all', '-o', 'ndjson']);
+    expect(r.stdout.trim().split('\n')).toHaveLength(250);
+  });
+
+  it('--page N asks for that page', async () => {
+    const r = await cli(['log', 'recog', 'list', '--serial', SERIAL, '--page', '3']);
+    expect(JSON.parse(r.stdout).list).toHaveLength(50);
+  });
+
+  it('--page and --all together is a usage error', async () => {
+    expect((await cli(['log', 'recog', 'list', '--serial', SERIAL, '--page', '2', '--all'])).code).toBe(2);
+  });
+});
+
+describe('binary answers', () => {
+  it('go to --out FILE', async () => {
+    const r = await cli(['config', 'logo', 'get', '--serial', SERIAL, '--out', 'logo-out.png']);
+    expect(r.code).toBe(0);
+    const bytes = readFileSync(join(cwd, 'logo-out.png'));
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+    expect(existsSync(join(cwd, 'logo-out.png.part'))).toBe(false);
+  });
+
+  it('go to stdout when it is not a terminal', async () => {
+    const r = await cli(['config', 'logo', 'get', '--serial', SERIAL]);
+    expect(r.stdoutBytes.subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('need --out when stdout is a terminal; nothing sent', async () => {
+    await clearJournal(emu);
+    const r = await cli(['config', 'logo', 'get', '--serial', SERIAL], { stdoutIsTTY: true });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--out');
+    expect(await journal(emu)).toEqual([]);
+  });
+});
+
+describe('flags', () => {
+  it('config set takes a flag per key and --set key=value', async () => {
+    const r = await cli(['config', 'set', '--serial', SERIAL, '--device-audio-volume', '61', '--set', 'deviceLedBrightness=42']);
+    expect(r.code, r.stderr).toBe(0);
+    const got = JSON.parse((await cli(['config', 'get', '--serial', SERIAL])).stdout);
+    expect(got).toMatchObject({ deviceAudioVolume: 61, deviceLedBrightness: 42 });
+    const bad = await cli(['config', 'set', '--serial', SERIAL, '--set', 'noSuchKey=1']);
+    expect(bad.code).toBe(2);
+  });
+
+  it('--no-image alone sends noImage=1', async () => {
+    await cli(['person', 'register', '--person-code', 'N1', '--person-name', 'n', '--picture', 'face.jpg']);
+    // The document: noImage=1 only updates a person the device already holds.
+    expect((await cli(['person', 'to-device', '--serial', SERIAL, '--person-code', 'N1'])).code).toBe(0);
+    await clearJournal(emu);
+    const r = await cli(['person', 'to-device', '--serial', SERIAL, '--person-code', 'N1', '--no-image']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await journal(emu))[0].params).toContain('noImage');
+  });
+
+  it('relative dates reach the API in its format', async () => {
+    await emu.op('POST', '/recognize', { serialNo: SERIAL, count: 5 });
+    const r = await cli(['log', 'recog', 'list', '--serial', SERIAL, '--recog-time-from', '-3650d', '--recog-time-to', 'now']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).rows).toBe(5);
+  });
+
+  it('a missing picture file is a usage error naming the flag', async () => {
+    const r = await cli(['person', 'check-picture', '--picture', 'nope.jpg']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--picture: cannot read 'nope.jpg'");
+  });
+
+  it('global flags work before and after the command words', async () => {
+    const before = await cli(['-o', 'csv', 'device', 'list']);
+    const after = await cli(['device', 'list', '-o', 'csv']);
+    expect(before.stdout).toBe(after.stdout);
+    expect(before.stdout).toMatch(/^serialNo,/);
+  });
+});
+
+describe('the token stays secret', () => {
+  it('appears in no output, no --verbose log, no journaled URL', async () => {
+    const runs = [
+      await cli(['device', 'list', '--verbose']),
+      await cli(['person', 'check-picture', '--picture', 'face.jpg', '--verbose']),
+      await cli(['system', 'info', '--serial', 'NOPE9', '--verbose']),
+      await cli(['api', '/device/getDevice', '--verbose']),
+      await cli(['device', 'list', '--verbose', '--host', emu.url, '--token-stdin'], { stdin: `${emu.token}\n` }),
+    ];
+    expect(runs[0].stderr).toContain('/device/getDevice');
+    for (const r of runs) {
+      expect(r.stdout).not.toContain(emu.token);
+      expect(r.stderr).not.toContain(emu.token);
+    }
+    expect(JSON.stringify(await journal(emu))).not.toContain(emu.token);
+  });
+
+  it('-f ds-api-token is refused by `api`', async () => {
+    const r = await cli(['api', '/device/getDevice', '-f', `ds-api-token=${emu.token}`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain(emu.token);
+  });
+
+  it('--token-stdin reads the token from stdin', async () => {
+    const r = await cli(['device', 'list', '--token-stdin'], { env: { FACETCTL_TOKEN: 'B'.repeat(64) }, stdin: `${emu.token}\n` });
+    expect(r.code, r.stderr).toBe(0);
+  });
+});
+
+describe('help and version', () => {
+  it('--help shows the summary in both languages, the path, limits and the example', async () => {
+    const r = await cli(['person', 'register', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('(クラウドサーバーへ人物を登録)');
+    expect(r.stdout).toContain('/person/registPersonForCloud');
+    expect(r.stdout).toMatch(/--person-name <text>.*≤ 100 characters|at most 100/s);
+    expect(r.stdout).toContain('$ facetctl person register');
+  });
+
+  it('--version prints the package version', async () => {
+    const r = await cli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});

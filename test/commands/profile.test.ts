@@ -1,0 +1,188 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { run } from '../../src/commands/index.js';
+import type { Context } from '../../src/core/context.js';
+import { runCli, tempConfigDir } from '../helpers/cli.js';
+import { type TestEmulator, startTestEmulator } from '../helpers/emulator.js';
+
+let emu: TestEmulator;
+let configDir: string;
+const cli = (argv: string[], opts: Parameters<typeof runCli>[1] = {}) =>
+  runCli(argv, { ...opts, env: { FACETCTL_CONFIG_DIR: configDir, ...opts.env } });
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+});
+afterAll(() => emu.close());
+beforeEach(() => {
+  configDir = tempConfigDir();
+});
+
+async function addProfile(name: string, token = emu.token) {
+  return cli(['profile', 'add', name, '--host', emu.url, '--token-stdin'], { stdin: `${token}\n` });
+}
+
+describe('profile add without a terminal', () => {
+  it('takes flags and --token-stdin, stores the file 0600 and makes the first profile active', async () => {
+    const r = await addProfile('emu');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("saved profile 'emu' (active)");
+    const file = join(configDir, 'config.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect((await cli(['device', 'list'])).code).toBe(0);
+  });
+
+  it('never prompts: missing fields are a usage error naming the flags', async () => {
+    const r = await cli(['profile', 'add']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--name');
+    expect(r.stderr).toContain('--host');
+    expect(r.stderr).toContain('--token-stdin');
+  });
+
+  it('stores SenseLink settings with the secret read from the second stdin line', async () => {
+    const r = await cli(
+      ['profile', 'add', 'sl', '--host', emu.url, '--token-stdin', '--senselink-url', emu.senselink.baseUrl, '--senselink-app-key', emu.senselink.appKey, '--senselink-app-secret-stdin'],
+      { stdin: `${emu.token}\n${emu.senselink.appSecret}\n` },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const list = await cli(['senselink', 'record', 'list', '--time-from', '-1h', '--time-to', 'now']);
+    expect(list.code, list.stderr).toBe(0);
+    const shown = await cli(['profile', 'show', 'sl']);
+    expect(shown.stdout).not.toContain(emu.senselink.appSecret);
+  });
+});
+
+/**
+ * Runs in-process on a pretend terminal. The first answer is typed when `firstPrompt` shows on
+ * stderr, each next one when the previous prompt has finished (it shows the cursor again):
+ * @inquirer draws a prompt only once it gets input.
+ */
+async function interactive(argv: string[], firstPrompt: string, answers: string[]) {
+  const stdin = new PassThrough();
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let err = '';
+  let out = '';
+  stdout.on('data', (c) => {
+    out += c;
+  });
+  const pending = [...answers];
+  let finished = 0;
+  const type = () => {
+    const next = pending.shift();
+    if (next !== undefined) setImmediate(() => stdin.write(`${next}\r`));
+  };
+  stderr.on('data', (c) => {
+    const before = err;
+    err += c;
+    if (!before.includes(firstPrompt) && err.includes(firstPrompt)) type();
+    const count = err.split('\u001b[?25h').length - 1;
+    if (count > finished) {
+      finished = count;
+      type();
+    }
+  });
+  const ctx: Context = {
+    io: { stdin, stdout, stderr, stdinIsTTY: true, stdoutIsTTY: true, stderrIsTTY: true, columns: 100 },
+    env: { FACETCTL_CONFIG_DIR: configDir },
+    cwd: process.cwd(),
+    now: () => new Date(),
+    signal: new AbortController().signal,
+  };
+  const code = await run(argv, ctx);
+  return { code, stdout: out, stderr: err, unanswered: pending };
+}
+
+describe('profile add on a terminal', () => {
+  it('asks for the missing fields, the token as a password (never echoed)', async () => {
+    const r = await interactive(['profile', 'add', '--host', emu.url], 'Profile name', ['tty', emu.token]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.unanswered).toEqual([]);
+    expect(r.stderr).not.toContain(emu.token);
+    expect((await cli(['profile', 'list', '--names'])).stdout).toBe('tty\n');
+    expect((await cli(['device', 'list'])).code).toBe(0);
+  });
+
+  it('a declined confirmation exits 130 and sends nothing', async () => {
+    await addProfile('emu');
+    await emu.op('POST', '/devices', { serialNo: 'C00001', kind: 'terminal' });
+    await emu.op('DELETE', '/requests');
+    const r = await interactive(['system', 'reboot', '--serial', 'C00001'], 'Continue?', ['n']);
+    expect(r.code).toBe(130);
+    expect((await emu.op('GET', '/requests')).body.requests).toEqual([]);
+  });
+
+  it('an accepted confirmation runs the command', async () => {
+    await addProfile('emu');
+    await emu.op('POST', '/devices', { serialNo: 'C00002', kind: 'terminal' });
+    const r = await interactive(['system', 'reboot', '--serial', 'C00002', '-o', 'json'], 'Continue?', ['y']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ request: true });
+  });
+});
+
+describe('profile list, show, use, remove', () => {
+  it('list and show mask the token', async () => {
+    await addProfile('one');
+    await addProfile('two');
+    const list = await cli(['profile', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).not.toContain(emu.token);
+    const rows = JSON.parse(list.stdout);
+    expect(rows.map((p: { name: string }) => p.name)).toEqual(['one', 'two']);
+    expect(rows[0].token).toBe(`••••${emu.token.slice(-4)}`);
+    const show = await cli(['profile', 'show']);
+    expect(JSON.parse(show.stdout)).toMatchObject({ name: 'one', active: true });
+    expect(show.stdout).not.toContain(emu.token);
+    const table = await cli(['profile', 'list'], { stdoutIsTTY: true });
+    expect(table.stdout).not.toContain(emu.token);
+  });
+
+  it('--names prints one name a line (for completion)', async () => {
+    await addProfile('b');
+    await addProfile('a');
+    expect((await cli(['profile', 'list', '--names'])).stdout).toBe('a\nb\n');
+  });
+
+  it('use switches the active profile; remove deletes one', async () => {
+    await addProfile('good');
+    await addProfile('bad', 'X'.repeat(64));
+    expect((await cli(['device', 'list'])).code).toBe(0);
+    expect((await cli(['profile', 'use', 'bad'])).code).toBe(0);
+    expect((await cli(['device', 'list'])).code).toBe(4);
+    expect((await cli(['device', 'list', '--profile', 'good'])).code).toBe(0);
+    expect((await cli(['device', 'list'], { env: { FACETCTL_PROFILE: 'good' } })).code).toBe(0);
+    expect((await cli(['profile', 'remove', 'bad'])).code).toBe(0);
+    expect((await cli(['profile', 'list', '--names'])).stdout).toBe('good\n');
+    expect((await cli(['profile', 'use', 'nope'])).code).toBe(2);
+  });
+});
+
+describe('profile test', () => {
+  it('0 when the host answers and the token is accepted', async () => {
+    await addProfile('ok');
+    const r = await cli(['profile', 'test']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('token is accepted');
+  });
+
+  it('4 when the token is refused', async () => {
+    await addProfile('ok');
+    await addProfile('refused', 'Y'.repeat(64));
+    const r = await cli(['profile', 'test', 'refused']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('token is not accepted');
+  });
+
+  it('1 when nothing answers', async () => {
+    await cli(['profile', 'add', 'gone', '--host', 'http://127.0.0.1:9/api1', '--token-stdin', '--retries', '0'], {
+      stdin: 'Z'.repeat(64),
+    });
+    const r = await cli(['profile', 'test', 'gone', '--retries', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/network|connect/i);
+  });
+});

@@ -1,0 +1,110 @@
+/**
+ * The real executable: `bin/facetctl.js` (the build output) as a child process without a terminal,
+ * against an emulator running in the test process.
+ */
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, spawnCli } from '../helpers/cli.js';
+import { type TestEmulator, startTestEmulator } from '../helpers/emulator.js';
+import { ensureBuilt } from '../setup/build.js';
+
+let emu: TestEmulator;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  ensureBuilt();
+  emu = await startTestEmulator();
+  env = { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token };
+  await emu.op('POST', '/devices', { serialNo: 'E2E0001', kind: 'terminal' });
+  await emu.op('POST', '/devices', { serialNo: 'E2E0002', kind: 'terminal', online: false });
+  await emu.op('POST', '/recognize', { serialNo: 'E2E0001', count: 150 });
+  // Far more than a pipe buffer holds, so the writer really meets a closed pipe.
+  await emu.op('POST', '/devices', { serialNo: 'E2E0003', kind: 'terminal' });
+  await emu.op('POST', '/recognize', { serialNo: 'E2E0003', count: 3000 });
+});
+afterAll(() => emu.close());
+
+function shell(cmd: string, childEnv: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((res, rej) => {
+    const child = spawn('bash', ['-c', cmd], { env: childEnv });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    child.on('error', rej);
+    child.on('close', () => res({ stdout, stderr }));
+  });
+}
+
+describe('bin/facetctl.js', () => {
+  it('--version prints the version and exits 0', async () => {
+    const r = await spawnCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('--help lists the groups on stdout and exits 0', async () => {
+    const r = await spawnCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: facetctl');
+    for (const g of ['device', 'log', 'person', 'config', 'system', 'senselink', 'profile', 'api', 'completion']) {
+      expect(r.stdout).toContain(`  ${g}`);
+    }
+  });
+
+  it('stdout carries only data (JSON), stderr nothing, on success', async () => {
+    const r = await spawnCli(['log', 'recog', 'list', '--serial', 'E2E0001', '--all'], { env });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveLength(150);
+    expect(r.stderr).toBe('');
+  });
+
+  it('device-contacting calls show no spinner without a terminal', async () => {
+    const r = await spawnCli(['device', 'sync', '--serial', 'E2E0001'], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).not.toMatch(/[\u2800-\u28ff]|\u001b\[/);
+  });
+
+  it('exit codes: 2 validation, 4 token, 5 device offline, 3 partial, 1 API error', async () => {
+    const invalid = await spawnCli(['system', 'message', '--serial', 'E2E0001', '--customtip', 'x'], { env });
+    expect(invalid.code).toBe(2);
+    expect(invalid.stdout).toBe('');
+    expect(invalid.stderr).toContain('--tipstime');
+    expect((await spawnCli(['device', 'list'], { env: { ...env, FACETCTL_TOKEN: 'Q'.repeat(64) } })).code).toBe(4);
+    const offline = await spawnCli(['system', 'info', '--serial', 'E2E0002'], { env });
+    expect(offline.code).toBe(5);
+    expect(offline.stdout).toBe('');
+    expect(offline.stderr).toContain('E2E0002');
+    const partial = await spawnCli(['system', 'info', '--serial', 'E2E0001', '--serial', 'E2E0002'], { env });
+    expect(partial.code).toBe(3);
+    expect(JSON.parse(partial.stdout)).toHaveLength(1);
+    expect((await spawnCli(['person', 'get', '--serial', 'NONE00', '--person-code', 'x'], { env })).code).toBe(1);
+  });
+
+  it('destructive without a terminal needs --yes (exit 2) and never waits for input', async () => {
+    const r = await spawnCli(['person', 'device', 'clear', '--serial', 'E2E0001'], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--yes');
+  });
+
+  it('--token-stdin reads the token from a pipe', async () => {
+    const r = await spawnCli(['device', 'list', '--host', emu.url, '--token-stdin'], { stdin: `${emu.token}\n` });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain(emu.token);
+  });
+
+  it('a closed pipe (| head) ends quietly', async () => {
+    const cmd = `"${process.execPath}" "${BIN}" log recog list --serial E2E0003 --all -o ndjson | head -n 1; echo "status=\${PIPESTATUS[0]}" >&2`;
+    // Asynchronous: the emulator answering this child lives in this very process.
+    const r = await shell(cmd, { ...process.env, ...env });
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/status=0/);
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+  });
+});

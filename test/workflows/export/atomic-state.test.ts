@@ -1,0 +1,56 @@
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openAtomicFile, writeFileAtomic } from '../../../src/workflows/export/atomic-file.js';
+import { emptyState, loadState, saveState } from '../../../src/workflows/export/export-state.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'facetctl-export-'));
+
+describe('atomic file', () => {
+  it('the target appears only at commit; abort leaves the old content and no temp file', async () => {
+    const d = dir();
+    const target = join(d, 'logs.csv');
+    writeFileSync(target, 'old');
+    const f = await openAtomicFile(target);
+    await f.write('new content');
+    expect(readFileSync(target, 'utf8')).toBe('old');
+    expect(f.tempPath.startsWith(d)).toBe(true);
+    await f.commit();
+    expect(readFileSync(target, 'utf8')).toBe('new content');
+    expect(readdirSync(d)).toEqual(['logs.csv']);
+
+    const g = await openAtomicFile(target);
+    await g.write('half');
+    await g.abort();
+    expect(readFileSync(target, 'utf8')).toBe('new content');
+    expect(readdirSync(d)).toEqual(['logs.csv']);
+  });
+
+  it('writeFileAtomic replaces a file with the given mode', async () => {
+    const target = join(dir(), 'state.json');
+    await writeFileAtomic(target, 'x', 0o600);
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('export state', () => {
+  it('a missing file is an empty state; a saved state reads back', async () => {
+    const path = join(dir(), 'state.json');
+    expect(await loadState(path)).toEqual(emptyState());
+    const s = emptyState();
+    s.recog.S1 = { lastId: 42, lastTime: '2026/01/01 00:00:00', recheck: { from: '2026/01/01 00:00:00', ids: [41] } };
+    s.operate.S1 = { lastTime: '2026/01/01 00:00:00', keys: ['k'] };
+    await saveState(path, s);
+    expect(await loadState(path)).toEqual(s);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it('a damaged file stops the export with the file named', async () => {
+    const path = join(dir(), 'state.json');
+    writeFileSync(path, '{"version":1,"recog":{"S1":{"lastId":"x"}}}');
+    await expect(loadState(path)).rejects.toThrow(/S1.*lastId/);
+    writeFileSync(path, 'not json');
+    await expect(loadState(path)).rejects.toThrow(/state\.json is not valid JSON/);
+  });
+});

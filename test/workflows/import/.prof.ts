@@ -1,0 +1,14 @@
+import { loadRows } from '../../../src/workflows/import/load-rows.js';
+import { emulatorWithDevices, SERIALS, runWorkflow } from './emulator-setup.js';
+import { writePersons } from './fixtures.js';
+const N = Number(process.argv[2] ?? 300);
+let t = Date.now();
+const file = await writePersons(N, { serials: SERIALS });
+console.log('write', Date.now() - t); t = Date.now();
+const l = await loadRows({ csvPath: file.csvPath, ignoreUnknownColumns: false, extraSerials: [], fixPictures: false, now: new Date() });
+console.log('load', Date.now() - t, l.rows.length); t = Date.now();
+const emu = await emulatorWithDevices({ faces: 'off', latencyMs: 1, child: true });
+let last = Date.now();
+const r = await runWorkflow(emu, file.csvPath, { onProgress: (p) => { if (p.rowsDone % 50 === 0) { console.log(p.rowsDone, Date.now() - last); last = Date.now(); } } });
+console.log('run', Date.now() - t, r.progress);
+await emu.close();

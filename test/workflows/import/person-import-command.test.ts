@@ -1,0 +1,316 @@
+/**
+ * `facetctl person import` through the CLI (in-process): flags, exit codes, stderr/stdout, the
+ * report file, pictures checked and fixed by the cloud, dry runs, encodings.
+ */
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { endpointById } from '../../../src/registry/index.js';
+import { runCli } from '../../helpers/cli.js';
+import type { TestEmulator } from '../../helpers/emulator.js';
+import { clientFor, emulatorWithDevices, requestedPaths } from './emulator-setup.js';
+import { FIXTURES, csv, syntheticJpeg, tempDir } from './fixtures.js';
+
+vi.mock('../../../src/commands/program.js', async (importOriginal) => {
+  const { withImportCommand } = await import('./register-shim.js');
+  return withImportCommand(await importOriginal());
+});
+
+const DEVICES = ['EMU0001', 'EMU0002'];
+
+function cliEnv(emu: TestEmulator) {
+  return { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token };
+}
+
+async function cloudPerson(emu: TestEmulator, personCode: string, serialNo = DEVICES[0]) {
+  const client = clientFor(emu);
+  try {
+    return await client.json(endpointById('person.getPerson')!, { serialNo, personCode, includePicture: '1' });
+  } finally {
+    await client.close();
+  }
+}
+
+/** Empties the emulator and creates the devices again. */
+async function freshDevices(emu: TestEmulator): Promise<void> {
+  await emu.op('POST', '/reset');
+  for (const serialNo of DEVICES) await emu.op('POST', '/devices', { serialNo, latencyMs: 1 });
+}
+
+function fixtureDir(): string {
+  const dir = tempDir();
+  for (const f of ['face-astronaut.jpg', 'face-cameraman.jpg', 'noface-cat.jpg', 'persons-cp932.csv', 'persons-bom.csv', 'persons-quoted-newline.csv']) {
+    copyFileSync(join(FIXTURES, f), join(dir, f));
+  }
+  return dir;
+}
+
+describe('facetctl person import (faces: off)', () => {
+  let emu: TestEmulator;
+  beforeAll(async () => {
+    emu = await emulatorWithDevices({ faces: 'off', latencyMs: 1, serials: ['EMU0001', 'EMU0002'] });
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
+
+  it('--template prints a header and an example row that validate', async () => {
+    const res = await runCli(['person', 'import', '--template']);
+    expect(res.code).toBe(0);
+    const [header, example, ...rest] = res.stdout.trimEnd().split('\n');
+    expect(rest).toEqual([]);
+    expect(header.split(',')).toContain('personCode');
+    expect(header.split(',')).toContain('accessTimeFrom_1');
+    expect(example.split(',')[0]).toBe('F00001');
+    expect(res.stderr).toBe('');
+  });
+
+  it.each([
+    ['CP932', 'persons-cp932.csv', []],
+    ['UTF-8 with BOM', 'persons-bom.csv', []],
+  ])('imports a %s CSV with Japanese names intact', async (_what, file) => {
+    await freshDevices(emu);
+    const dir = fixtureDir();
+    const res = await runCli(['person', 'import', join(dir, file), '--report', join(dir, 'report.csv')], { env: cliEnv(emu) });
+    expect(res.stderr).not.toMatch(/failed:/);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toBe('');
+    const j002 = await cloudPerson(emu, 'J002', 'EMU0002');
+    expect(j002.cloud).toMatchObject({ personName: '佐藤 花子', sex: 'female', birthday: '1991/04/01', memo: '営業部, 東京' });
+    expect(j002.device).toMatchObject({ personName: '佐藤 花子' });
+    const j003 = await cloudPerson(emu, 'J003', 'EMU0002');
+    expect(j003.cloud.personName).toBe('髙橋 﨑子');
+    expect(j003.device.personName).toBe('髙橋 﨑子');
+    const report = parse(readFileSync(join(dir, 'report.csv')), { columns: true }) as Record<string, string>[];
+    expect(report.map((r) => [r.row, r.personCode, r.serialNo, r.status])).toEqual([
+      ['2', 'J001', 'EMU0001', 'ok'],
+      ['3', 'J002', 'EMU0001', 'ok'],
+      ['3', 'J002', 'EMU0002', 'ok'],
+      ['4', 'J003', 'EMU0002', 'ok'],
+    ]);
+    expect(report[0]).toMatchObject({ step: 'toDevice', message: '人物がデバイスに登録されました。' });
+  });
+
+  it('imports quoted multi-line fields and reports the invalid row by its spreadsheet number (exit 3 with --skip-invalid)', async () => {
+    // The fixture pictures are already on the devices under other codes: the emulator would call them duplicates.
+    await freshDevices(emu);
+    const dir = fixtureDir();
+    const refused = await runCli(['person', 'import', join(dir, 'persons-quoted-newline.csv')], { env: cliEnv(emu) });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('row 5, picture: is required');
+    expect(refused.stderr).toContain('nothing was sent');
+
+    const res = await runCli(['person', 'import', join(dir, 'persons-quoted-newline.csv'), '--skip-invalid', '--report', '-'], {
+      env: cliEnv(emu),
+    });
+    expect(res.code).toBe(3);
+    const report = parse(res.stdout, { columns: true }) as Record<string, string>[];
+    expect(report.map((r) => [r.row, r.personCode, r.status])).toEqual([
+      ['2', 'Q001', 'ok'],
+      ['3', 'Q002', 'ok'],
+      ['4', 'Q003', 'ok'],
+      ['5', 'Q004', 'invalid'],
+    ]);
+    expect(report[3].message).toBe('picture: is required: a JPEG file (or recogLogSerialNo and recogLogId)');
+    expect((await cloudPerson(emu, 'Q001')).cloud).toMatchObject({ personName: 'Smith, John', memo: 'line one\nline two' });
+    expect((await cloudPerson(emu, 'Q003')).device.personName).toBe('田中 次郎');
+  });
+
+  it('sends nothing for an invalid file and names every bad row and field (exit 2)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.jpg'), await syntheticJpeg(1));
+    const file = join(dir, 'bad.csv');
+    writeFileSync(
+      file,
+      csv(
+        ['personCode', 'personName', 'birthday', 'picture', 'serialNos'],
+        [
+          ['V1', 'ok', '2001/13/01', 'a.jpg', 'EMU0001'],
+          ['V2', 'ok', '', 'nope.jpg', 'EMU0001'],
+          ['V3', 'ok', '', 'a.jpg', 'NOSUCHDEVICE'],
+        ],
+      ),
+    );
+    await emu.op('DELETE', '/requests');
+    const res = await runCli(['person', 'import', file], { env: cliEnv(emu) });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('row 2, birthday: must be a real date in the form YYYY/MM/DD');
+    expect(res.stderr).toContain('row 3, picture: file not found: nope.jpg');
+    expect(res.stderr).toContain("row 4, serialNos: device 'NOSUCHDEVICE' is not in the cloud's device list");
+    expect(await requestedPaths(emu)).toEqual(['/api1/device/getDevice']);
+  });
+
+  it('refuses unknown columns unless told to ignore them', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.jpg'), await syntheticJpeg(2));
+    const file = join(dir, 'extra.csv');
+    writeFileSync(file, csv(['personCode', 'personName', 'picture', 'Department'], [['U1', 'u', 'a.jpg', 'HR']]));
+    const refused = await runCli(['person', 'import', file], { env: cliEnv(emu) });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('row 1, Department: unknown column');
+    const ok = await runCli(['person', 'import', file, '--ignore-unknown-columns'], { env: cliEnv(emu) });
+    expect(ok.code).toBe(0);
+  });
+
+  it('--dry-run checks pictures with the cloud and sends nothing that changes state', async () => {
+    const dir = tempDir();
+    for (let i = 0; i < 3; i++) writeFileSync(join(dir, `d${i}.jpg`), await syntheticJpeg(100 + i));
+    const file = join(dir, 'dry.csv');
+    writeFileSync(
+      file,
+      csv(
+        ['personCode', 'personName', 'picture', 'accessFlag_1', 'accessTimeFrom_1', 'accessTimeTo_1'],
+        [0, 1, 2].map((i) => [`DRY${i}`, `d${i}`, `d${i}.jpg`, '1', '2024/04/01 00:00:00', '2024/05/01 00:00:00']),
+      ),
+    );
+    await emu.op('DELETE', '/requests');
+    const res = await runCli(['person', 'import', file, '--serial', 'EMU0001', '--dry-run', '--report', '-'], {
+      env: cliEnv(emu),
+    });
+    expect(res.code).toBe(0);
+    const paths = await requestedPaths(emu);
+    expect(paths.filter((p) => p === '/api1/person/checkPersonPicture')).toHaveLength(3);
+    expect(new Set(paths)).toEqual(new Set(['/api1/device/getDevice', '/api1/person/checkPersonPicture']));
+    const report = parse(res.stdout, { columns: true }) as Record<string, string>[];
+    expect(report[0].message).toBe('dry run: would send registPersonForCloud, registPersonAcessTimeForCloud, toDevice');
+    expect((await cloudPerson(emu, 'DRY0')).cloud).toBeNull();
+  });
+
+  it('--fix-pictures sends a PNG and an EXIF-rotated JPEG as upright JPEGs; the files stay as they were', async () => {
+    const dir = tempDir();
+    const png = await sharp(join(FIXTURES, 'face-astronaut.jpg')).png().toBuffer();
+    writeFileSync(join(dir, 'face.png'), png);
+    const rotated = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#884422' } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    writeFileSync(join(dir, 'rotated.jpg'), rotated);
+    const file = join(dir, 'fix.csv');
+    writeFileSync(file, csv(['personCode', 'personName', 'picture', 'serialNos'], [['FIX1', 'png', 'face.png', 'EMU0001'], ['FIX2', 'exif', 'rotated.jpg', 'EMU0001']]));
+
+    const refused = await runCli(['person', 'import', file], { env: cliEnv(emu) });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('row 2, picture: face.png is not a JPEG (PNG) (--fix-pictures converts it)');
+
+    const res = await runCli(['person', 'import', file, '--fix-pictures'], { env: cliEnv(emu) });
+    expect(res.code).toBe(0);
+    const fix1 = await cloudPerson(emu, 'FIX1');
+    const sent1 = await sharp(Buffer.from(fix1.cloud.picture, 'base64')).metadata();
+    expect(sent1.format).toBe('jpeg');
+    expect(fix1.device.personName).toBe('png');
+    const fix2 = await cloudPerson(emu, 'FIX2');
+    const sent2 = await sharp(Buffer.from(fix2.cloud.picture, 'base64')).metadata();
+    expect([sent2.width, sent2.height, sent2.orientation ?? 1]).toEqual([200, 300, 1]);
+    expect(readFileSync(join(dir, 'face.png')).equals(png)).toBe(true);
+    expect(readFileSync(join(dir, 'rotated.jpg')).equals(rotated)).toBe(true);
+  });
+
+  it('retries injected maintenance answers and connection resets, and still imports every row', async () => {
+    const dir = tempDir();
+    const rows = [];
+    for (let i = 0; i < 12; i++) {
+      writeFileSync(join(dir, `f${i}.jpg`), await syntheticJpeg(200 + i));
+      rows.push([`FLT${i}`, `flaky ${i}`, `f${i}.jpg`, 'EMU0001;EMU0002']);
+    }
+    const file = join(dir, 'flaky.csv');
+    writeFileSync(file, csv(['personCode', 'personName', 'picture', 'serialNos'], rows));
+    await emu.op('DELETE', '/requests');
+    await emu.op('POST', '/faults', { path: '/api1/person/', status: 503, rate: 0.2, seed: 7 });
+    await emu.op('POST', '/faults', { path: '/api1/person/toDevice', resetRate: 0.2, seed: 11 });
+    try {
+      const res = await runCli(['person', 'import', file], { env: cliEnv(emu) });
+      expect(res.stderr).not.toMatch(/failed:/);
+      expect(res.code).toBe(0);
+      const statuses = (await emu.op('GET', '/requests')).body.requests.map((r: { status: number }) => r.status);
+      expect(statuses).toContain(503);
+    } finally {
+      await emu.op('DELETE', '/faults');
+    }
+    for (const code of ['FLT0', 'FLT11']) expect((await cloudPerson(emu, code, 'EMU0002')).device.personName).toMatch(/^flaky/);
+  });
+
+  it('a re-run skips what is done, and a changed row is sent again', async () => {
+    const dir = tempDir();
+    for (let i = 0; i < 3; i++) writeFileSync(join(dir, `r${i}.jpg`), await syntheticJpeg(300 + i));
+    const file = join(dir, 'rerun.csv');
+    const write = (name1: string) =>
+      writeFileSync(file, csv(['personCode', 'personName', 'picture', 'serialNos'], [['RR0', 'a', 'r0.jpg', 'EMU0001'], ['RR1', name1, 'r1.jpg', 'EMU0001'], ['RR2', 'c', 'r2.jpg', 'EMU0001']]));
+    write('b');
+    expect((await runCli(['person', 'import', file], { env: cliEnv(emu) })).code).toBe(0);
+    await emu.op('DELETE', '/requests');
+    const same = await runCli(['person', 'import', file, '--report', '-'], { env: cliEnv(emu) });
+    expect(same.code).toBe(0);
+    expect((parse(same.stdout, { columns: true }) as Record<string, string>[]).map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(await requestedPaths(emu)).toEqual(['/api1/device/getDevice']);
+
+    write('b, renamed');
+    await emu.op('DELETE', '/requests');
+    expect((await runCli(['person', 'import', file], { env: cliEnv(emu) })).code).toBe(0);
+    expect(await requestedPaths(emu)).toEqual([
+      '/api1/device/getDevice',
+      '/api1/person/checkPersonPicture',
+      '/api1/person/registPersonForCloud',
+      '/api1/person/toDevice',
+    ]);
+    expect((await cloudPerson(emu, 'RR1')).device.personName).toBe('b, renamed');
+  });
+
+  it('--no-override leaves a person already on the device and reports it skipped', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'o.jpg'), await syntheticJpeg(400));
+    await emu.op('POST', '/device-persons', { serialNo: 'EMU0001', personCode: 'OVR1', personName: 'already here' });
+    const file = join(dir, 'o.csv');
+    writeFileSync(file, csv(['personCode', 'personName', 'picture', 'serialNos'], [['OVR1', 'from csv', 'o.jpg', 'EMU0001']]));
+    const res = await runCli(['person', 'import', file, '--no-override', '--report', '-'], { env: cliEnv(emu) });
+    expect(res.code).toBe(0);
+    const [line] = parse(res.stdout, { columns: true }) as Record<string, string>[];
+    expect(line).toMatchObject({ status: 'skipped', step: 'toDevice' });
+    expect(line.message).toMatch(/override/);
+    expect((await cloudPerson(emu, 'OVR1')).device.personName).toBe('already here');
+  });
+});
+
+describe('facetctl person import (faces: basic)', () => {
+  let emu: TestEmulator;
+  beforeAll(async () => {
+    emu = await emulatorWithDevices({ faces: 'basic', latencyMs: 1, serials: DEVICES });
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
+
+  it("fails a row whose picture the cloud's check rejects, with the API message, and never sends it to a device", async () => {
+    const dir = fixtureDir();
+    const file = join(dir, 'faces.csv');
+    writeFileSync(
+      file,
+      csv(
+        ['personCode', 'personName', 'picture', 'serialNos'],
+        [
+          ['FACE1', 'astronaut', 'face-astronaut.jpg', 'EMU0001'],
+          ['CAT1', 'cat', 'noface-cat.jpg', 'EMU0001'],
+        ],
+      ),
+    );
+    await emu.op('DELETE', '/requests');
+    const res = await runCli(['person', 'import', file, '--report', join(dir, 'r.csv')], { env: cliEnv(emu) });
+    expect(res.code).toBe(3);
+    const report = parse(readFileSync(join(dir, 'r.csv')), { columns: true }) as Record<string, string>[];
+    expect(report[0]).toMatchObject({ personCode: 'FACE1', status: 'ok' });
+    expect(report[1]).toMatchObject({ row: '3', personCode: 'CAT1', serialNo: 'EMU0001', status: 'failed', step: 'checkPersonPicture' });
+    expect(report[1].message).toMatch(/顔/);
+    expect(res.stderr).toContain(`failed: row 3, CAT1, device EMU0001, checkPersonPicture: ${report[1].message}`);
+    expect((await cloudPerson(emu, 'CAT1')).cloud).toBeNull();
+    const toDevice = (await emu.op('GET', '/requests')).body.requests.filter((r: { path: string }) => r.path.endsWith('/toDevice'));
+    expect(toDevice).toHaveLength(1);
+
+    // --no-remote-check: the cloud stores it, and the device refuses it with the documented message.
+    const again = await runCli(['person', 'import', file, '--no-remote-check', '--report', '-'], { env: cliEnv(emu) });
+    expect(again.code).toBe(3);
+    const lines = parse(again.stdout, { columns: true }) as Record<string, string>[];
+    expect(lines[1]).toMatchObject({ personCode: 'CAT1', status: 'failed', step: 'toDevice' });
+    expect(lines[1].message).toMatch(/顔/);
+  });
+});
