@@ -28,7 +28,9 @@ async function median(label: string, query: string, runs = 15): Promise<void> {
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  console.log(`${label.padEnd(34)} median ${times[runs >> 1].toFixed(1)} ms  (rows=${body.rows}, list=${body.list?.length})`);
+  console.log(
+    `${label.padEnd(34)} median ${times[runs >> 1].toFixed(1)} ms  (rows=${body.rows}, list=${body.list?.length})`,
+  );
 }
 
 const pages = Math.ceil(rows / 100);
@@ -41,7 +43,10 @@ await median('page 2', 'pageNo=2');
 await median(`middle page ${pages >> 1}`, `pageNo=${pages >> 1}`);
 await median(`last page ${pages}`, `pageNo=${pages}`);
 await median('latest=1', 'latest=1');
-await median('one day window, page 1', `recogTimeFrom=${day(yesterday)} 00:00:00&recogTimeTo=${day(yesterday)} 23:59:59`);
+await median(
+  'one day window, page 1',
+  `recogTimeFrom=${day(yesterday)} 00:00:00&recogTimeTo=${day(yesterday)} 23:59:59`,
+);
 await median('whole window, page 1', 'recogTimeFrom=2000/01/01 00:00:00&recogTimeTo=2099/12/31 23:59:59');
 await median('person P1, page 1', 'personCode=P1');
 await median('person P1, page 50', 'personCode=P1&pageNo=50');

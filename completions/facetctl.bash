@@ -2,7 +2,7 @@
 # bash completion for facetctl. Load it with: source completions/facetctl.bash
 # (or copy it to ~/.local/share/bash-completion/completions/facetctl).
 
-_facetctl_value_flags=' --access --access-type --algorithm-version --background-color --birthday --border-color --ca-cert --card --customtip --data --device-audio-volume --device-led-brightness --device-machine-name --device-screen-brightness --device-standby-time --device-workstate-time --disp-info --extend --field --firmware-version --get-count --host --ids --image --image-id --k --main-type --mask-detect-mode --mask-face-attr-switch --mask-nowear-show-background-color --mask-nowear-show-tips --mask-wear-show-background-color --mask-wear-show-tips --memo --method --name --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-link-local-address --ntp-host-name --ntp-interval --ntp-port --operate-time-from --operate-time-to --operate-user --order --out --output --p --page --person-code --person-name --person-type-code --person-type-name --picture --picture-allow-ip --picture-expires --port-http --port-rtsp --port-server --process-mode --profile --push-url --reboot-schedule-day-week --reboot-schedule-hours --recog-circle-interval --recog-liveness --recog-log-id --recog-log-serial-no --recog-mouthocc-threshold --recog-search-threshold --recog-time-from --recog-time-to --recog-workstate-time --rect --regist-serial-no --retries --s --senselink-app-key --senselink-url --serial --set --sex --size --sn --stranger-tips-background-color --stranger-tips-custom --stranger-tips-type --stranger-voice-type --sub-type --temp-abnormal-show-tips --temp-correction --temp-detect-mode --temp-min-pixel --temp-normal-show-tips --temp-unit --temp-value-range-from --temp-value-range-to --threshold --time-from --time-to --timeout --timestamp --timezone --tips-background-color --tips-custom --tips-type --tips-voice-type --tipstime --write -X -f -o '
+_facetctl_value_flags=' --access --access-type --algorithm-version --allow-ip --background-color --bind --birthday --border-color --ca-cert --card --concurrency --customtip --data --db --device-audio-volume --device-led-brightness --device-machine-name --device-screen-brightness --device-standby-time --device-workstate-time --disp-info --encoding --extend --faces --field --firmware-version --from --get-count --host --ids --image --image-id --journal --k --latency --main-type --mask-detect-mode --mask-face-attr-switch --mask-nowear-show-background-color --mask-nowear-show-tips --mask-wear-show-background-color --mask-wear-show-tips --memo --method --name --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-link-local-address --ntp-host-name --ntp-interval --ntp-port --operate-time-from --operate-time-to --operate-user --order --out --output --p --page --person-code --person-name --person-type-code --person-type-name --picture --picture-allow-ip --picture-expires --pictures --port --port-http --port-rtsp --port-server --process-mode --profile --push-url --reboot-schedule-day-week --reboot-schedule-hours --recog-circle-interval --recog-liveness --recog-log-id --recog-log-serial-no --recog-mouthocc-threshold --recog-search-threshold --recog-time-from --recog-time-to --recog-workstate-time --rect --regist-serial-no --report --retries --s --seed --senselink-app-key --senselink-app-secret --senselink-url --serial --set --sex --since --size --sn --state --stranger-tips-background-color --stranger-tips-custom --stranger-tips-type --stranger-voice-type --sub-type --temp-abnormal-show-tips --temp-correction --temp-detect-mode --temp-min-pixel --temp-normal-show-tips --temp-unit --temp-value-range-from --temp-value-range-to --threshold --time-from --time-to --timeout --timestamp --timezone --tips-background-color --tips-custom --tips-type --tips-voice-type --tipstime --to --token --write -X -f -o '
 _facetctl_global='--version -V --profile --host --token-stdin --output -o --verbose --retries --timeout --ca-cert --insecure-http --yes -y --no-color --help -h'
 
 _facetctl_resolve() {
@@ -14,6 +14,7 @@ _facetctl_resolve() {
     '|system') echo 'system' ;;
     '|tool') echo 'tool' ;;
     '|senselink') echo 'senselink' ;;
+    '|server') echo 'server' ;;
     '|profile') echo 'profile' ;;
     '|api') echo 'api' ;;
     '|completion') echo 'completion' ;;
@@ -34,7 +35,9 @@ _facetctl_resolve() {
     'log|getOperateLog') echo 'log getOperateLog' ;;
     'log recog|list') echo 'log recog list' ;;
     'log recog|delete') echo 'log recog delete' ;;
+    'log recog|export') echo 'log recog export' ;;
     'log operate|list') echo 'log operate list' ;;
+    'log operate|export') echo 'log operate export' ;;
     'person|get') echo 'person get' ;;
     'person|getPerson') echo 'person get' ;;
     'person|check-picture') echo 'person check-picture' ;;
@@ -70,6 +73,7 @@ _facetctl_resolve() {
     'person|getPersonType') echo 'person getPersonType' ;;
     'person|registPersonType') echo 'person registPersonType' ;;
     'person|deletePersonType') echo 'person deletePersonType' ;;
+    'person|import') echo 'person import' ;;
     'person access-times|get') echo 'person access-times get' ;;
     'person access-times|set') echo 'person access-times set' ;;
     'person device|list') echo 'person device list' ;;
@@ -136,13 +140,13 @@ _facetctl_resolve() {
 
 _facetctl_subcommands() {
   case "$1" in
-    '') echo 'device log person config system tool senselink profile api completion' ;;
+    '') echo 'device log person config system tool senselink server profile api completion' ;;
     'device') echo 'list sync apb-repair push-url' ;;
     'device push-url') echo 'get set' ;;
     'log') echo 'recog operate' ;;
-    'log recog') echo 'list delete' ;;
-    'log operate') echo 'list' ;;
-    'person') echo 'get check-picture list register to-device delete unlink access-times device to-cloud cards capture similarity type' ;;
+    'log recog') echo 'list delete export' ;;
+    'log operate') echo 'list export' ;;
+    'person') echo 'get check-picture list register to-device delete unlink access-times device to-cloud cards capture similarity type import' ;;
     'person access-times') echo 'get set' ;;
     'person device') echo 'list delete clear picture' ;;
     'person cards') echo 'set get' ;;
@@ -168,9 +172,11 @@ _facetctl_options() {
     'device registPushUrl') echo '--serial --push-url' ;;
     'log recog list') echo '--serial --latest --recog-time-from --recog-time-to --person-code --page --picture-expires --picture-allow-ip --all' ;;
     'log recog delete') echo '--serial --ids --recog-time-from --recog-time-to --person-code' ;;
+    'log recog export') echo '--serial --all-devices --from --to --since --out --bom --encoding --sync --state --concurrency --pictures --picture-expires' ;;
     'log getRecogLog') echo '--serial --latest --recog-time-from --recog-time-to --person-code --page --picture-expires --picture-allow-ip --all' ;;
     'log deleteRecogLog') echo '--serial --ids --recog-time-from --recog-time-to --person-code' ;;
     'log operate list') echo '--serial --operate-time-from --operate-time-to --operate-user --main-type --sub-type --page --all' ;;
+    'log operate export') echo '--serial --all-devices --from --to --since --out --bom --encoding --sync --state --concurrency' ;;
     'log getOperateLog') echo '--serial --operate-time-from --operate-time-to --operate-user --main-type --sub-type --page --all' ;;
     'person get') echo '--serial --person-code --include-picture' ;;
     'person check-picture') echo '--picture --algorithm-version' ;;
@@ -202,6 +208,7 @@ _facetctl_options() {
     'person type delete') echo '--person-type-code' ;;
     'person registPersonType') echo '--person-type-code --person-type-name --override' ;;
     'person deletePersonType') echo '--person-type-code' ;;
+    'person import') echo '--template --serial --encoding --ignore-unknown-columns --skip-invalid --fix-pictures --no-remote-check --override --no-override --no-image --concurrency --journal --fresh --report --dry-run' ;;
     'config get') echo '--serial' ;;
     'config set') echo '--serial --device-machine-name --device-audio-volume --device-screen-brightness --device-led-brightness --device-standby-time --device-workstate-time --access-type --net-eth0-ipv4-dhcp-enable --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv6-link-local-address --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --port-http --port-rtsp --port-server --disp-info --disp-show-name --disp-show-id --disp-show-photo --disp-show-ip --disp-show-serail-no --disp-show-version --disp-show-person-info --disp-show-offline-data --tips-enable --tips-type --tips-custom --tips-background-color --tips-voice-enable --tips-voice-type --stranger-tips-enable --stranger-tips-type --stranger-tips-custom --stranger-tips-background-color --stranger-voice-enable --stranger-voice-type --recog-workstate-time --recog-liveness --recog-circle-interval --recog-search-threshold --recog-mouthocc-threshold --mask-detect-mode --mask-face-attr-switch --mask-wear-show-enable --mask-wear-show-tips --mask-wear-show-background-color --mask-wear-voice-enable --mask-nowear-show-enable --mask-nowear-show-tips --mask-nowear-show-background-color --mask-nowear-voice-enable --temp-enable --temp-detect-mode --temp-unit --temp-value-range-from --temp-value-range-to --temp-correction --temp-low-temp-correction --temp-min-pixel --temp-normal-show-enable --temp-normal-show-tips --temp-normal-voice-enable --temp-abnormal-show-enable --temp-abnormal-show-tips --temp-abnormal-voice-enable --ntp-enable --ntp-host-name --ntp-port --ntp-interval --set' ;;
     'config logo get') echo '--serial --out' ;;
@@ -229,6 +236,7 @@ _facetctl_options() {
     'senselink getRecords') echo '--time-from --time-to --sn --order --page --size --all' ;;
     'senselink image get') echo '--image-id --out' ;;
     'senselink getImage') echo '--image-id --out' ;;
+    'server') echo '--port --bind --db --seed --token --print-token --allow-ip --faces --latency --no-entry-exit-mode --name-masking --maintenance --senselink-app-key --senselink-app-secret' ;;
     'profile add') echo '--name --senselink-url --senselink-app-key --senselink-app-secret-stdin --use' ;;
     'profile list') echo '--names' ;;
     'api') echo '--field -f --method -X --out' ;;
@@ -238,6 +246,12 @@ _facetctl_options() {
 
 _facetctl_values() {
   case "$1|$2" in
+    'log recog export|--out') echo '@file' ;;
+    'log recog export|--encoding') echo 'utf8 cp932' ;;
+    'log recog export|--state') echo '@file' ;;
+    'log operate export|--out') echo '@file' ;;
+    'log operate export|--encoding') echo 'utf8 cp932' ;;
+    'log operate export|--state') echo '@file' ;;
     'person check-picture|--picture') echo '@file' ;;
     'person register|--sex') echo 'male female' ;;
     'person register|--picture') echo '@file' ;;
@@ -245,6 +259,9 @@ _facetctl_values() {
     'person capture|--out') echo '@file' ;;
     'person similarity|--picture') echo '@file' ;;
     'person getPersonPictureFromDevice|--out') echo '@file' ;;
+    'person import|--encoding') echo 'utf8 cp932' ;;
+    'person import|--journal') echo '@file' ;;
+    'person import|--report') echo '@file' ;;
     'config set|--access-type') echo '1 3 4' ;;
     'config set|--tips-type') echo 'Welcome RecognitOK PunchOK PassOK Custom' ;;
     'config set|--tips-background-color') echo 'Blue Red Green' ;;
@@ -276,6 +293,8 @@ _facetctl_values() {
     'senselink getRecords|--order') echo '0 1' ;;
     'senselink image get|--out') echo '@file' ;;
     'senselink getImage|--out') echo '@file' ;;
+    'server|--seed') echo 'demo none' ;;
+    'server|--faces') echo 'detector basic off' ;;
     'api|--method'|'api|-X') echo 'GET POST' ;;
     'api|--out') echo '@file' ;;
     *'|--profile') echo '@profile' ;;

@@ -87,10 +87,7 @@ export function createCommandEnv(ctx: Context, flags: () => GlobalFlags): Runnab
         throw new UsageError(`${question} Refusing without a terminal: pass --yes to confirm.`);
       }
       const { confirm } = await import('@inquirer/prompts');
-      const ok = await confirm(
-        { message: question, default: false },
-        promptContext(ctx),
-      ).catch((err: unknown) => {
+      const ok = await confirm({ message: question, default: false }, promptContext(ctx)).catch((err: unknown) => {
         if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError')) return false;
         throw err;
       });

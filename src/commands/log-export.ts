@@ -5,9 +5,9 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { note } from '../core/context.js';
-import { UsageError } from '../core/errors.js';
+import { PartialError, UsageError } from '../core/errors.js';
 import { checkCsvFlags, exportFormat, parseWindow, resolveSerials } from '../workflows/export/export-options.js';
-import { type LogKind, exportFailure, runLogExport } from '../workflows/export/log-export.js';
+import { exportFailure, type LogKind, runLogExport } from '../workflows/export/log-export.js';
 import type { CommandEnv } from './env.js';
 import { describeError } from './errors-report.js';
 import { subcommand } from './generated.js';
@@ -150,10 +150,15 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Pr
     throw err;
   }
   progress.stop();
-  for (const d of result.devices) {
-    if (d.error !== undefined) for (const line of describeError(d.error, { device: d.serialNo })) note(ctx, line);
+  const failure = exportFailure(result);
+  // When every device failed, the error itself is reported once by the caller.
+  if (failure instanceof PartialError) {
+    for (const d of result.devices) {
+      if (d.error !== undefined) for (const line of describeError(d.error, { device: d.serialNo })) note(ctx, line);
+    }
   }
-  for (const f of result.pictures?.failed ?? []) note(ctx, `${f.serialNo}: picture of log ${f.id} not saved: ${f.reason}`);
+  for (const f of result.pictures?.failed ?? [])
+    note(ctx, `${f.serialNo}: picture of log ${f.id} not saved: ${f.reason}`);
   if (result.preliminarySkipped > 0) {
     note(
       ctx,
@@ -161,9 +166,10 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Pr
     );
   }
   const where = flags.out ? ` to ${flags.out}` : '';
-  const pics = result.pictures ? `, ${result.pictures.saved} pictures saved (${result.pictures.skipped} already there)` : '';
+  const pics = result.pictures
+    ? `, ${result.pictures.saved} pictures saved (${result.pictures.skipped} already there)`
+    : '';
   note(ctx, `exported ${result.rows} ${kind} log rows from ${serials.length} device(s)${where}${pics}`);
-  const failure = exportFailure(result);
   if (failure) throw failure;
 }
 

@@ -63,12 +63,7 @@ export function register(parent: Command, env: CommandEnv): void {
     .option('--override', 'replace a person already on a device (default)')
     .option('--no-override', 'leave a person already on a device as it is (reported as skipped)')
     .option('--no-image', 'send to devices without the picture (names and access times only)')
-    .option(
-      '--concurrency <n>',
-      `cloud calls at once (default ${DEFAULT_CONCURRENCY})`,
-      concurrency,
-      DEFAULT_CONCURRENCY,
-    )
+    .option('--concurrency <n>', 'cloud calls at once', concurrency, DEFAULT_CONCURRENCY)
     .option('--journal <file>', 'journal of completed steps (default: FILE.facetctl-journal.ndjson beside the CSV)')
     .option('--fresh', 'ignore and restart the journal: send every step again')
     .option(
@@ -219,7 +214,7 @@ async function printSummary(
   const counts = countStatuses(result.lines);
   const table = new Table({
     head: ['status', 'rows', 'row × device'],
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
   });
   for (const status of ['ok', 'skipped', 'failed', 'invalid'] as const) {
     table.push([status, String(counts.rows[status]), String(counts.lines[status])]);

@@ -8,10 +8,13 @@ import type { Context } from '../core/context.js';
 import { register as registerApi } from './api.js';
 import { register as registerCompletion } from './completion.js';
 import { createCommandEnv, type RunnableEnv } from './env.js';
-import { addEndpointCommands } from './generated.js';
+import { addEndpointCommands, GROUPS } from './generated.js';
 import { addGlobalFlags, readGlobalFlags } from './global-flags.js';
+import { register as registerLogExport } from './log-export.js';
 import { setCompletionValues } from './option-meta.js';
+import { register as registerPersonImport } from './person-import.js';
 import { register as registerProfile } from './profile.js';
+import { register as registerServer } from './server.js';
 
 type Register = (parent: Command, env: RunnableEnv) => void;
 
@@ -20,7 +23,18 @@ type Register = (parent: Command, env: RunnableEnv) => void;
  * its group with `subcommand(root, 'log')` (src/commands/generated.ts). Workflow modules owned by other
  * areas are added here as they land.
  */
-const HAND_WRITTEN: readonly Register[] = [registerProfile, registerApi, registerCompletion];
+const HAND_WRITTEN: readonly Register[] = [
+  registerPersonImport,
+  registerLogExport,
+  // registerConfigFiles,      (config export|diff|apply: src/commands/config-files.ts, not landed yet)
+  // registerSenselinkExport,  (senselink record export: src/commands/senselink-export.ts, not landed yet)
+  // registerPush,             (push listen: src/commands/push.ts, not landed yet)
+  registerServer,
+  // registerDemo,             (demo: src/commands/demo.ts, not landed yet)
+  registerProfile,
+  registerApi,
+  registerCompletion,
+];
 
 let version: string | undefined;
 
@@ -52,7 +66,25 @@ export interface BuiltProgram {
   env: RunnableEnv;
 }
 
-export function buildProgram(ctx: Context): BuiltProgram {
+/** Global flags that take the next word as their value, for finding the command word in argv. */
+const VALUE_FLAGS = new Set(['--profile', '--host', '-o', '--output', '--retries', '--timeout', '--ca-cert']);
+
+/** The first command word of argv (`log` in `-o csv log recog list`), skipping global flags. */
+export function commandWord(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') return argv[i + 1];
+    if (!a.startsWith('-')) return a;
+    if (VALUE_FLAGS.has(a)) i++;
+  }
+  return undefined;
+}
+
+/**
+ * The whole tree, or (given argv naming one endpoint group) only that group's endpoint commands:
+ * help, completion and the hand-written commands still see every group's name.
+ */
+export function buildProgram(ctx: Context, argv?: readonly string[]): BuiltProgram {
   const program = new Command('facetctl');
   program
     .description('facetCloud v4.0 API and SenseLink 認証レコード+ from the command line, with an embedded emulator')
@@ -63,7 +95,8 @@ export function buildProgram(ctx: Context): BuiltProgram {
   const profileOpt = program.options.find((o) => o.long === '--profile');
   if (profileOpt) setCompletionValues(profileOpt, 'profile');
   const env = createCommandEnv(ctx, () => readGlobalFlags(program));
-  addEndpointCommands(program, env);
+  const word = argv && commandWord(argv);
+  addEndpointCommands(program, env, word && GROUPS.some((g) => g.name === word) ? word : undefined);
   for (const register of HAND_WRITTEN) register(program, env);
   program.hook('preAction', async () => {
     const { loadServices } = await import('./services.js');

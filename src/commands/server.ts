@@ -35,7 +35,13 @@ function intArg(name: string, min: number, max: number) {
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }
 
 export function register(parent: Command, env: CommandEnv): void {
@@ -49,7 +55,13 @@ export function register(parent: Command, env: CommandEnv): void {
     .option('--token <token>', 'API token to accept (default: generated, or the one stored in --db)')
     .option('--print-token', 'print the token stored in --db and exit')
     .option('--allow-ip <cidr...>', 'only these source addresses/ranges may call the API (others get 401)', collect)
-    .addOption(new Option('--faces <mode>', 'face analysis (default: detector when installed, else basic)').choices(['detector', 'basic', 'off']))
+    .addOption(
+      new Option('--faces <mode>', 'face analysis (default: detector when installed, else basic)').choices([
+        'detector',
+        'basic',
+        'off',
+      ]),
+    )
     .option('--latency <ms>', 'simulated device latency in milliseconds (default 20)', intArg('--latency', 0, 600000))
     .option('--no-entry-exit-mode', 'contract without entry/exit mode: the person-type APIs answer an error')
     .option('--name-masking', 'contract with name masking: names are stored as ***')
@@ -84,6 +96,9 @@ async function runServer(env: CommandEnv, opts: ServerOpts): Promise<void> {
   if (opts.token !== undefined && !/^[\x21-\x7e]{1,256}$/.test(opts.token)) {
     throw new UsageError('--token must be 1–256 printable characters without spaces');
   }
+  const { isValidIpRule } = await import('../emulator/ip-match.js');
+  const badRule = (opts.allowIp ?? []).find((rule) => !isValidIpRule(rule));
+  if (badRule !== undefined) throw new UsageError(`--allow-ip: '${badRule}' is not an IP address or CIDR range`);
   const { startEmulator } = await import('../emulator/index.js');
   const handle = await startEmulator({
     port: opts.port,

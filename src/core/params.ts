@@ -574,6 +574,11 @@ function checkCross(rule: CrossRule, ep: EndpointDef, wire: WireParams, out: Sin
 // ---------------------------------------------------------------------------------------------
 // validateWire
 
+/** A declared parameter; never something inherited from Object.prototype (`toString`, `constructor`). */
+function ownParam(ep: EndpointDef, name: string): ParamDef | undefined {
+  return Object.hasOwn(ep.params, name) ? ep.params[name] : undefined;
+}
+
 /**
  * Strict check of wire params exactly as the API would receive them. Returns one issue per problem,
  * all of them (never stops at the first). An empty value of an optional parameter counts as absent,
@@ -585,7 +590,7 @@ export function validateWire(ep: EndpointDef, wire: WireParams, opts: { allowUnk
   let surplus: Set<string> | undefined;
   for (const name in wire) {
     const value = wire[name];
-    const def = ep.params[name];
+    const def = ownParam(ep, name);
     if (def) {
       if (value !== '' && value !== undefined) checkValue(name, def, value, out);
       continue;
@@ -725,7 +730,8 @@ function coerceValue(def: ParamDef, value: unknown, now: Date): string | undefin
 function coerceEnum(def: ParamDef, s: string): string {
   const values = def.values ?? [];
   if (values.includes('male') && values.includes('female')) {
-    const sex = SEX_WORDS[s.toLowerCase()];
+    const word = s.toLowerCase();
+    const sex = Object.hasOwn(SEX_WORDS, word) ? SEX_WORDS[word] : undefined;
     if (sex) return sex;
   }
   const l = s.toLowerCase();
@@ -786,11 +792,16 @@ export function coerceParams(
   for (const key of Object.keys(input)) {
     const value = input[key];
     if (value === undefined || value === null) continue;
-    const def = ep.params[key];
+    const def = ownParam(ep, key);
     if (def) {
+      if (isBytes(value) && def.type !== 'base64') {
+        issues.push(
+          issue(key, 'type', 'takes text, not file content', `${def.label}（${key}）は文字列で指定して下さい。`),
+        );
+        continue;
+      }
       const v = coerceValue(def, value, opts.now);
       if (v !== undefined) wire[key] = v;
-      else if (isBytes(value)) wire[key] = String(value);
       continue;
     }
     const family = ep.families?.find((f) => f.name === key);

@@ -4,8 +4,8 @@
  * model) before any handler runs.
  */
 import { defaultConfig } from '../registry/index.js';
-import { nowSeconds } from './times.js';
 import { type Db, nextSeq } from './store.js';
+import { nowSeconds } from './times.js';
 
 export type DeviceKind = 'terminal' | 'aicamera';
 
@@ -62,7 +62,11 @@ export function listDevices(db: Db): DeviceRow[] {
 
 export function createDevice(db: Db, d: NewDevice): DeviceRow {
   const kind = d.kind ?? 'terminal';
-  const config = { ...defaultConfig, deviceMachineName: d.serialNo.slice(0, 32), netEth0MacAddress: macFor(d.serialNo) };
+  const config = {
+    ...defaultConfig,
+    deviceMachineName: d.serialNo.slice(0, 32),
+    netEth0MacAddress: macFor(d.serialNo),
+  };
   db.prepare(
     `INSERT INTO devices (serial, seq, description, kind, model, firmware, build_date, online, latency_ms, apb, config, last_access)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -99,13 +103,15 @@ export function touchDevice(db: Db, serial: string): void {
 }
 
 /** Records what the API did on a device, as the device's own operation log would. */
-export function addOperateLog(db: Db, serial: string, subType: string, detail = '', user = 'System', mainType = '操作'): void {
-  db.prepare('INSERT INTO operate_logs (serial, time, user, main_type, sub_type, detail, pending) VALUES (?, ?, ?, ?, ?, ?, 0)').run(
-    serial,
-    nowSeconds(),
-    user,
-    mainType,
-    subType,
-    detail,
-  );
+export function addOperateLog(
+  db: Db,
+  serial: string,
+  subType: string,
+  detail = '',
+  user = 'System',
+  mainType = '操作',
+): void {
+  db.prepare(
+    'INSERT INTO operate_logs (serial, time, user, main_type, sub_type, detail, pending) VALUES (?, ?, ?, ?, ?, ?, 0)',
+  ).run(serial, nowSeconds(), user, mainType, subType, detail);
 }

@@ -45,7 +45,11 @@ export async function handleFacet(emu: Emu, req: FacetRequest, handlers: Map<str
   const params = { ...req.params };
   for (const k of CONTROL_PARAMS) delete params[k];
   const issues = validateWire(ep, params, { allowUnknown: true });
-  if (issues.length > 0) return failMany(400, issues.map((i) => ({ name: i.name, message: i.messageJa })));
+  if (issues.length > 0)
+    return failMany(
+      400,
+      issues.map((i) => ({ name: i.name, message: i.messageJa })),
+    );
   const handler = handlers.get(ep.id);
   if (!handler) return fail(404, 'url', messages.notFound);
   return runOnDevice(emu, ep, { emu, ep, params, ip: req.ip }, handler);

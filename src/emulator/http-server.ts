@@ -8,7 +8,7 @@ import { endpointForPath } from '../registry/index.js';
 import type { Emu, Handler } from './emu.js';
 import { type Answer, fail, failMany, messages } from './envelope.js';
 import { handleFacet, ipAllowed } from './facet-api.js';
-import { BodyTooLarge, clientIp, parseBody, parseCookies, readBody, searchToRecord } from './http-util.js';
+import { BodyTooLarge, bodyOf, clientIp, parseBody, parseCookies, searchToRecord } from './http-util.js';
 import { handleOperator } from './operator.js';
 import { pictureCookieScript } from './pictures.js';
 import { handleSenselink } from './senselink.js';
@@ -87,7 +87,7 @@ async function route(
     inc.req.resume();
     return { answer: servePicture(emu, inc), paramNames, nochange: false };
   }
-  const body = inc.method === 'POST' ? await readBody(inc.req) : (inc.req.resume(), Buffer.alloc(0));
+  const body = await bodyOf(inc.req, inc.method === 'POST' ? 'POST' : 'GET');
   const fault = emu.faults.roll(inc.path);
   if (fault.delayMs > 0) await emu.sleep(fault.delayMs);
   if (fault.action === 'reset') return { answer: { kind: 'reset' }, paramNames, nochange: false };
@@ -105,7 +105,8 @@ async function route(
   const params = parsed.ok ? { ...inc.query, ...parsed.params } : { ...inc.query };
   const names = Object.keys(params);
   const nochange = params['nochange-response-status'] === '1';
-  if (!parsed.ok) return { answer: fail(400, 'body', 'リクエストの形式が正しくありません。'), paramNames: names, nochange };
+  if (!parsed.ok)
+    return { answer: fail(400, 'body', 'リクエストの形式が正しくありません。'), paramNames: names, nochange };
   const sub = inc.path.slice('/api1'.length);
   if (sub === '/tool/setPictureCookie.js') {
     return { answer: pictureCookieJs(emu, inc, params), paramNames: names, nochange };
@@ -129,7 +130,11 @@ function pictureCookieJs(emu: Emu, inc: Incoming, params: Record<string, string>
   const ep = endpointForPath('facetcloud', '/tool/setPictureCookie.js');
   if (ep) {
     const issues = validateWire(ep, params, { allowUnknown: true });
-    if (issues.length) return failMany(400, issues.map((i) => ({ name: i.name, message: i.messageJa })));
+    if (issues.length)
+      return failMany(
+        400,
+        issues.map((i) => ({ name: i.name, message: i.messageJa })),
+      );
   }
   const { p = '', s = '', k = '' } = params;
   if (!p || !s || !k) return fail(400, 'p', 'p, s, k は必須です。');
@@ -165,7 +170,8 @@ function servePicture(emu: Emu, inc: Incoming): Answer {
   if (inc.method !== 'GET' && inc.method !== 'HEAD') return { kind: 'empty', status: 405 };
   const name = inc.path.slice('/pictures/'.length);
   const verdict = emu.signer.verify(name, parseCookies(inc.req.headers.cookie), inc.ip);
-  if ('denied' in verdict) return { kind: 'bytes', status: 403, contentType: 'text/plain', body: Buffer.from(verdict.denied) };
+  if ('denied' in verdict)
+    return { kind: 'bytes', status: 403, contentType: 'text/plain', body: Buffer.from(verdict.denied) };
   const data = getPicture(emu.db, verdict.pictureId);
   if (!data) return { kind: 'empty', status: 404 };
   return { kind: 'bytes', status: 200, contentType: 'image/jpeg', body: data };
@@ -185,7 +191,11 @@ function write(res: ServerResponse, answer: Answer): void {
     return;
   }
   if (answer.kind === 'bytes') {
-    res.writeHead(answer.status, { ...headers, 'content-type': answer.contentType, 'content-length': answer.body.length });
+    res.writeHead(answer.status, {
+      ...headers,
+      'content-type': answer.contentType,
+      'content-length': answer.body.length,
+    });
     res.end(answer.body);
     return;
   }

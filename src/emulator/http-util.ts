@@ -24,6 +24,13 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
   });
 }
 
+/** POST bodies are read; any other method's body is drained and ignored. */
+export async function bodyOf(req: IncomingMessage, method: string): Promise<Buffer> {
+  if (method === 'POST' || method === 'PATCH' || method === 'PUT' || method === 'DELETE') return readBody(req);
+  req.resume();
+  return Buffer.alloc(0);
+}
+
 export function searchToRecord(params: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of params) if (!(k in out)) out[k] = v;

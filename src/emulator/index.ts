@@ -4,6 +4,7 @@
  * with its state in SQLite (in memory, or in a file that survives restarts).
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Emu } from './emu.js';
 import { ExclusiveLocks } from './exclusive.js';
@@ -58,6 +59,7 @@ export function generateToken(length = 64): string {
 
 /** The token a database keeps (for `--print-token`), or undefined when none was stored yet. */
 export async function readStoredToken(dbFile: string): Promise<string | undefined> {
+  if (!existsSync(dbFile)) return undefined;
   const db = await openDb(dbFile);
   try {
     return getMeta(db, 'token');
@@ -81,7 +83,10 @@ function metaOrCreate(db: Emu['db'], key: string, make: () => string, override?:
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<EmulatorHandle> {
   const db = await openDb(opts.db);
   const token = metaOrCreate(db, 'token', () => generateToken(), opts.token);
-  const secret = Buffer.from(metaOrCreate(db, 'signing-secret', () => randomBytes(32).toString('hex')), 'hex');
+  const secret = Buffer.from(
+    metaOrCreate(db, 'signing-secret', () => randomBytes(32).toString('hex')),
+    'hex',
+  );
   const appKey = metaOrCreate(db, 'senselink-app-key', () => generateToken(24), opts.senselink?.appKey);
   const appSecret = metaOrCreate(db, 'senselink-app-secret', () => generateToken(32), opts.senselink?.appSecret);
   const log = opts.log ?? (() => {});

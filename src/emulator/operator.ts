@@ -8,9 +8,9 @@ import { asset } from './assets.js';
 import { createDevice, type DeviceKind, getDevice, listDevices } from './devices.js';
 import type { Emu } from './emu.js';
 import type { Answer } from './envelope.js';
-import { validateFault } from './faults.js';
 import { ipAllowed } from './facet-api.js';
-import { readBody } from './http-util.js';
+import { validateFault } from './faults.js';
+import { bodyOf, clientIp } from './http-util.js';
 import { sendPush } from './push.js';
 import { insertRecog, insertRecogGenerated, type NewRecog, type RecogRow } from './recog-logs.js';
 import { putPicture, resetState } from './store.js';
@@ -33,8 +33,8 @@ export async function handleOperator(
   req: IncomingMessage,
   _query: Record<string, string>,
 ): Promise<Answer> {
-  const raw = method === 'GET' ? (req.resume(), Buffer.alloc(0)) : await readBody(req);
-  if (!ipAllowed(emu, (req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''))) return bad('source IP not allowed', 401);
+  const raw = await bodyOf(req, method);
+  if (!ipAllowed(emu, clientIp(req))) return bad('source IP not allowed', 401);
   if (req.headers['ds-api-token'] !== emu.token) return bad('missing or wrong ds-api-token header', 403);
   let body: Body = {};
   if (raw.length) {
@@ -123,9 +123,11 @@ function addDevice(emu: Emu, b: Body): Answer {
   if (!isStr(b.serialNo) || !/^[A-Za-z0-9_-]{1,32}$/.test(b.serialNo)) {
     return bad('serialNo is required: 1–32 letters, digits, - or _');
   }
-  if (b.kind !== undefined && b.kind !== 'terminal' && b.kind !== 'aicamera') return bad('kind must be terminal or aicamera');
+  if (b.kind !== undefined && b.kind !== 'terminal' && b.kind !== 'aicamera')
+    return bad('kind must be terminal or aicamera');
   if (getDevice(emu.db, b.serialNo)) return bad(`device ${b.serialNo} already exists`, 409);
-  if (b.latencyMs !== undefined && (typeof b.latencyMs !== 'number' || b.latencyMs < 0)) return bad('latencyMs must be ≥ 0');
+  if (b.latencyMs !== undefined && (typeof b.latencyMs !== 'number' || b.latencyMs < 0))
+    return bad('latencyMs must be ≥ 0');
   const d = createDevice(emu.db, {
     serialNo: b.serialNo,
     kind: (b.kind as DeviceKind | undefined) ?? 'terminal',
@@ -152,7 +154,8 @@ function patchDevice(emu: Emu, serial: string, b: Body): Answer {
   if (b.maintenance !== undefined) set('maintenance', b.maintenance === true ? 1 : 0);
   if (b.apb !== undefined) set('apb', b.apb === true ? 1 : 0);
   if (b.latencyMs !== undefined) {
-    if (b.latencyMs !== null && (typeof b.latencyMs !== 'number' || b.latencyMs < 0)) return bad('latencyMs must be ≥ 0');
+    if (b.latencyMs !== null && (typeof b.latencyMs !== 'number' || b.latencyMs < 0))
+      return bad('latencyMs must be ≥ 0');
     set('latency_ms', b.latencyMs);
   }
   for (const [k, col] of [
@@ -217,7 +220,10 @@ function recognize(emu: Emu, b: Body): Answer {
   const d = getDevice(emu.db, b.serialNo);
   if (!d) return bad(`no device ${b.serialNo}`, 404);
   const pending = b.pending === true;
-  const defaultPicture = putPicture(emu.db, isStr(b.picture) ? Buffer.from(b.picture, 'base64') : asset('face-cameraman.jpg'));
+  const defaultPicture = putPicture(
+    emu.db,
+    isStr(b.picture) ? Buffer.from(b.picture, 'base64') : asset('face-cameraman.jpg'),
+  );
   if (b.count !== undefined) {
     if (typeof b.count !== 'number' || !Number.isInteger(b.count) || b.count < 1 || b.count > 10_000_000) {
       return bad('count must be an integer from 1 to 10000000');
@@ -314,7 +320,9 @@ function addOperate(emu: Emu, b: Body): Answer {
   const time = isStr(b.time) ? parseDateTime(b.time) : nowSeconds();
   if (time === undefined) return bad('time must be YYYY/MM/DD HH:MI:SS');
   emu.db
-    .prepare('INSERT INTO operate_logs (serial, time, user, main_type, sub_type, detail, pending) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .prepare(
+      'INSERT INTO operate_logs (serial, time, user, main_type, sub_type, detail, pending) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
     .run(
       b.serialNo,
       time,

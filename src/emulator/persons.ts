@@ -101,7 +101,9 @@ export function dissociate(db: Db, code: string, serial?: string): number {
 
 export function serialNosOf(db: Db, code: string): string[] {
   return (
-    db.prepare('SELECT serial FROM associations WHERE person_code = ? ORDER BY serial').all(code) as { serial: string }[]
+    db.prepare('SELECT serial FROM associations WHERE person_code = ? ORDER BY serial').all(code) as {
+      serial: string;
+    }[]
   ).map((r) => r.serial);
 }
 

@@ -54,13 +54,22 @@ export function insertRecog(db: Db, row: NewRecog, pending = false): number {
   if (!pending) {
     addRecogCount(db, row.serial, 1);
     addPersonCount(db, row.serial, row.person_code, 1);
-    db.prepare('UPDATE devices SET last_recog = MAX(COALESCE(last_recog, 0), ?) WHERE serial = ?').run(row.time, row.serial);
+    db.prepare('UPDATE devices SET last_recog = MAX(COALESCE(last_recog, 0), ?) WHERE serial = ?').run(
+      row.time,
+      row.serial,
+    );
   }
   return id;
 }
 
 /** Many rows in one transaction with one prepared statement: a million in a few seconds. */
-export function insertRecogBulk(db: Db, serial: string, count: number, make: (i: number) => NewRecog, pending = false): void {
+export function insertRecogBulk(
+  db: Db,
+  serial: string,
+  count: number,
+  make: (i: number) => NewRecog,
+  pending = false,
+): void {
   const stmt = db.prepare(insertSql(pending ? 'recog_pending' : 'recog_logs'));
   db.transaction(() => {
     let last = 0;
@@ -174,9 +183,11 @@ export function countRecog(db: Db, f: RecogFilter): number {
     return (db.prepare(`SELECT COUNT(*) AS n FROM recog_logs WHERE ${w.sql}`).get(...w.args) as { n: number }).n;
   }
   const count = (sql: string, ...args: (string | number)[]) =>
-    (db.prepare(`SELECT COUNT(*) AS n FROM recog_logs INDEXED BY recog_serial_time WHERE ${sql}`).get(...args) as {
-      n: number;
-    }).n;
+    (
+      db.prepare(`SELECT COUNT(*) AS n FROM recog_logs INDEXED BY recog_serial_time WHERE ${sql}`).get(...args) as {
+        n: number;
+      }
+    ).n;
   const total = recogCount(db, f.serial);
   const from = f.from ?? Number.MIN_SAFE_INTEGER;
   const to = f.to ?? Number.MAX_SAFE_INTEGER;
@@ -184,7 +195,9 @@ export function countRecog(db: Db, f: RecogFilter): number {
   const edge = (dir: 'ASC' | 'DESC') =>
     (
       db
-        .prepare(`SELECT time FROM recog_logs INDEXED BY recog_serial_time WHERE serial = ? ORDER BY time ${dir} LIMIT 1`)
+        .prepare(
+          `SELECT time FROM recog_logs INDEXED BY recog_serial_time WHERE serial = ? ORDER BY time ${dir} LIMIT 1`,
+        )
         .get(f.serial) as { time: number } | undefined
     )?.time;
   const span = { lo: edge('ASC'), hi: edge('DESC') };
@@ -270,7 +283,9 @@ export function deleteRecogIds(db: Db, serial: string, ids: number[]): void {
 /** /device/sync: up to `limit` pending recognitions become cloud logs (new ids, oldest first). */
 export function syncPending(db: Db, serial: string, limit: number): { logs: number; pictures: number } {
   return db.transaction(() => {
-    const rows = db.prepare('SELECT * FROM recog_pending WHERE serial = ? ORDER BY id LIMIT ?').all(serial, limit) as RecogRow[];
+    const rows = db
+      .prepare('SELECT * FROM recog_pending WHERE serial = ? ORDER BY id LIMIT ?')
+      .all(serial, limit) as RecogRow[];
     let pictures = 0;
     for (const r of rows) {
       const { id, ...rest } = r;

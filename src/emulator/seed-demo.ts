@@ -73,8 +73,16 @@ export async function seedDemo(emu: Emu): Promise<void> {
     seedAccessAndCards(emu);
     seedLogs(emu, faces);
     db.prepare('UPDATE devices SET camera_picture = ? WHERE serial = ?').run(faces[0], '7L11R010014');
-    db.prepare('INSERT INTO apb_failures (serial, person_code, tries) VALUES (?, ?, ?)').run('7L11R010015', 'F00003', 1);
-    db.prepare('INSERT INTO apb_failures (serial, person_code, tries) VALUES (?, ?, ?)').run('7L11R010014', 'F00005', 0);
+    db.prepare('INSERT INTO apb_failures (serial, person_code, tries) VALUES (?, ?, ?)').run(
+      '7L11R010015',
+      'F00003',
+      1,
+    );
+    db.prepare('INSERT INTO apb_failures (serial, person_code, tries) VALUES (?, ?, ?)').run(
+      '7L11R010014',
+      'F00005',
+      0,
+    );
   })();
 }
 
@@ -117,7 +125,9 @@ function seedAccessAndCards(emu: Emu): void {
       { accessFlag: 0, accessTimeFrom: `${year}/04/02 00:00:00`, accessTimeTo: `2099/12/31 23:59:59` },
     ]);
   }
-  setCards(db, 'F00001', [{ card_no: '0123456789ABCDEF', validityDateFrom: `${year}/01/01`, validityDateTo: `${year + 1}/03/31` }]);
+  setCards(db, 'F00001', [
+    { card_no: '0123456789ABCDEF', validityDateFrom: `${year}/01/01`, validityDateTo: `${year + 1}/03/31` },
+  ]);
   setCards(db, 'F00002', [
     { card_no: '12345678901234567890', validityDateFrom: `${year}/01/01`, validityDateTo: `${year + 1}/03/31` },
     { card_no: 'ABCDEF01', validityDateFrom: `${year}/01/01`, validityDateTo: `${year}/12/31` },

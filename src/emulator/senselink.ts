@@ -144,8 +144,9 @@ function getRecords(emu: Emu, p: Record<string, string>): Answer {
     args.push(p.sn);
   }
   const where = parts.join(' AND ');
-  const total = (emu.db.prepare(`SELECT COUNT(*) AS n FROM senselink_records WHERE ${where}`).get(...args) as { n: number })
-    .n;
+  const total = (
+    emu.db.prepare(`SELECT COUNT(*) AS n FROM senselink_records WHERE ${where}`).get(...args) as { n: number }
+  ).n;
   const rows = emu.db
     .prepare(`SELECT * FROM senselink_records WHERE ${where} ORDER BY id ${order} LIMIT ? OFFSET ?`)
     .all(...args, size, (page - 1) * size) as RecordRow[];
@@ -176,4 +177,3 @@ function getImage(emu: Emu, imageId: string): Answer {
   const isPng = data[0] === 0x89 && data[1] === 0x50;
   return { kind: 'bytes', status: 200, contentType: isPng ? 'image/png' : 'image/jpeg', body: data };
 }
-

@@ -7,6 +7,7 @@
  * sort. Unfiltered counts come from `recog_counts`, kept next to each insert and delete.
  */
 import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
 
 export type Db = BetterSqlite3.Database;
@@ -168,6 +169,9 @@ const STATE_TABLES = [
 export async function openDb(file?: string): Promise<Db> {
   const mod = await import('better-sqlite3');
   const Database = mod.default;
+  // The database holds the API token: create it readable by its owner only (SQLite gives the -wal
+  // and -shm files the same permissions).
+  if (file && !existsSync(file)) closeSync(openSync(file, 'wx', 0o600));
   const db = new Database(file ?? ':memory:');
   if (file) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -20,7 +20,14 @@ export function formatDate(d: Date): string {
 export function parseDateTime(text: string): number | undefined {
   const m = /^(\d{4})\/(\d{1,2})\/(\d{1,2})(?: (\d{1,2}):(\d{2}):(\d{2}))?$/.exec(text.trim());
   if (!m) return undefined;
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
+  const d = new Date(
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(m[4] ?? 0),
+    Number(m[5] ?? 0),
+    Number(m[6] ?? 0),
+  );
   const t = d.getTime();
   return Number.isNaN(t) ? undefined : Math.floor(t / 1000);
 }

@@ -90,6 +90,16 @@ describe('coerceParams', () => {
     expect(coerce('person.checkPersonPicture', { picture: png }).issues.map((i) => i.code)).toEqual(['content']);
   });
 
+  it('refuses file content for a text parameter and odd words for sex', () => {
+    const r = coerce('person.registPersonForCloud', {
+      personCode: 'F1',
+      picture: jpeg,
+      memo: jpeg,
+      sex: 'constructor',
+    });
+    expect(r.issues.map((i) => `${i.name}:${i.code}`).sort()).toEqual(['memo:type', 'sex:enum']);
+  });
+
   it('takes numbers as numbers or numeric strings, and enums case-insensitively', () => {
     const r = coerce('config.setConfig', {
       serialNo: 'S1',

@@ -430,6 +430,13 @@ describe('required, unknown and all-at-once', () => {
     expect(issuesOf('device.registPushUrl', { ...S, pushUrl: '' })).toEqual([]);
   });
 
+  it('does not mistake Object.prototype members for declared parameters', () => {
+    expect(codes(issuesOf('device.sync', { ...S, toString: 'x', constructor: 'y' }))).toEqual([
+      'toString:unknown',
+      'constructor:unknown',
+    ]);
+  });
+
   it('rejects unknown parameters unless allowed, and always allows the token and nochange flag', () => {
     expect(codes(issuesOf('device.sync', { ...S, serial: 'x' }))).toEqual(['serial:unknown']);
     expect(validateWire(ep('device.sync'), { ...S, serial: 'x' }, { allowUnknown: true })).toEqual([]);

@@ -36,13 +36,23 @@ describe('getConfig / setConfig', () => {
     const after = await ok(emu, '/config/getConfig', { serialNo: 'C1' });
     expect(after.tipsType).toBe('Custom');
     expect(after.recogWorkstateTime).toBe(1.5);
-    expect(await ok(emu, '/config/setConfig', { serialNo: 'C1', tipsType: 'Custom' })).toEqual({ updated: [], errored: [] });
+    expect(await ok(emu, '/config/setConfig', { serialNo: 'C1', tipsType: 'Custom' })).toEqual({
+      updated: [],
+      errored: [],
+    });
   });
 
   it('refuses out-of-range values with one Japanese entry per field (400), changing nothing', async () => {
-    const r = await api(emu, '/config/setConfig', { serialNo: 'C1', deviceAudioVolume: 101, tipsBackgroundColor: 'Pink' });
+    const r = await api(emu, '/config/setConfig', {
+      serialNo: 'C1',
+      deviceAudioVolume: 101,
+      tipsBackgroundColor: 'Pink',
+    });
     expect(r.status).toBe(400);
-    expect(r.body.errors.map((e: { name: string }) => e.name).sort()).toEqual(['deviceAudioVolume', 'tipsBackgroundColor']);
+    expect(r.body.errors.map((e: { name: string }) => e.name).sort()).toEqual([
+      'deviceAudioVolume',
+      'tipsBackgroundColor',
+    ]);
     expect((await ok(emu, '/config/getConfig', { serialNo: 'C1' })).deviceAudioVolume).not.toBe(101);
   });
 
@@ -78,10 +88,17 @@ describe('logo', () => {
     expect(first.bytes.subarray(1, 4).toString()).toBe('PNG');
     const png = b64('face-astronaut.png');
     expect((await api(emu, '/config/setLogo', { serialNo: 'C1', data: 'x' })).status).toBe(405);
-    expect((await api(emu, '/config/setLogo', { serialNo: 'C1', data: png }, { method: 'POST' })).body).toEqual({ result: true });
+    expect((await api(emu, '/config/setLogo', { serialNo: 'C1', data: png }, { method: 'POST' })).body).toEqual({
+      result: true,
+    });
     const again = await api(emu, '/config/getLogo', { serialNo: 'C1' });
     expect(again.bytes.toString('base64')).toBe(png);
-    const jpeg = await api(emu, '/config/setLogo', { serialNo: 'C1', data: b64('face-astronaut.jpg') }, { method: 'POST' });
+    const jpeg = await api(
+      emu,
+      '/config/setLogo',
+      { serialNo: 'C1', data: b64('face-astronaut.jpg') },
+      { method: 'POST' },
+    );
     expect(jpeg.status).toBe(400);
   });
 });
@@ -94,7 +111,9 @@ describe('system', () => {
       softwareVersion: '1.396.11.10.T',
       softwareBuildDate: '2020-08-19',
     });
-    expect(await ok(emu, '/system/updateFirmware', { serialNo: 'C1', version: '1.400.0.0.T' })).toEqual({ request: true });
+    expect(await ok(emu, '/system/updateFirmware', { serialNo: 'C1', version: '1.400.0.0.T' })).toEqual({
+      request: true,
+    });
     const info = await ok(emu, '/system/getSystemInfo', { serialNo: 'C1' });
     expect(info.softwareVersion).toBe('1.400.0.0.T');
     expect(info.softwareBuildDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -114,9 +133,19 @@ describe('system', () => {
   });
 
   it('displayMessage needs all four fields within limits', async () => {
-    const good = { serialNo: 'C1', Customtip: 'ようこそ', Tipstime: 3000, BorderColor: '0,0,0,255', BackgroundColor: '255,255,255,128' };
+    const good = {
+      serialNo: 'C1',
+      Customtip: 'ようこそ',
+      Tipstime: 3000,
+      BorderColor: '0,0,0,255',
+      BackgroundColor: '255,255,255,128',
+    };
     expect(await ok(emu, '/system/displayMessage', good)).toEqual({ result: true });
-    const bad = await api(emu, '/system/displayMessage', { ...good, Customtip: 'あ'.repeat(26), BorderColor: '256,0,0,0' });
+    const bad = await api(emu, '/system/displayMessage', {
+      ...good,
+      Customtip: 'あ'.repeat(26),
+      BorderColor: '256,0,0,0',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { name: string }) => e.name).sort()).toEqual(['BorderColor', 'Customtip']);
   });
@@ -128,7 +157,12 @@ describe('system', () => {
       rebootScheduleHours: 5,
     });
     expect(
-      await ok(emu, '/system/setRebootSchedule', { serialNo: 'C1', rebootScheduleEnable: 0, rebootScheduleDayWeek: 3, rebootScheduleHours: 4 }),
+      await ok(emu, '/system/setRebootSchedule', {
+        serialNo: 'C1',
+        rebootScheduleEnable: 0,
+        rebootScheduleDayWeek: 3,
+        rebootScheduleHours: 4,
+      }),
     ).toEqual({ updated: ['rebootScheduleDayWeek', 'rebootScheduleHours'], errored: [] });
     expect((await ok(emu, '/system/getRebootSchedule', { serialNo: 'C1' })).rebootScheduleDayWeek).toBe(3);
     expect((await api(emu, '/system/setRebootSchedule', { serialNo: 'C1', rebootScheduleHours: 24 })).status).toBe(400);
@@ -139,7 +173,12 @@ describe('system', () => {
     expect(r.status).toBe(200);
     expect(r.contentType).toBe('application/octet-stream');
     expect(JSON.parse(gunzipSync(r.bytes).toString()).serialNo).toBe('C1');
-    const imp = await api(emu, '/system/importConfig', { serialNo: 'C1', data: r.bytes.toString('base64') }, { method: 'POST' });
+    const imp = await api(
+      emu,
+      '/system/importConfig',
+      { serialNo: 'C1', data: r.bytes.toString('base64') },
+      { method: 'POST' },
+    );
     expect(imp.status).toBe(400);
     expect(imp.body.errors[0].message).toBe('この機能は現在ご利用いただけません。');
   });
@@ -147,7 +186,9 @@ describe('system', () => {
   it('an AI camera answers getSystemInfo but refuses the other system calls', async () => {
     expect((await api(emu, '/system/getSystemInfo', { serialNo: 'CAM' })).status).toBe(200);
     for (const path of ['/system/openOnce', '/system/getCurrentMode', '/system/getRebootSchedule']) {
-      expect((await api(emu, path, { serialNo: 'CAM' })).body.errors[0].message).toBe('デバイス[CAM]がエラーを返却しています。');
+      expect((await api(emu, path, { serialNo: 'CAM' })).body.errors[0].message).toBe(
+        'デバイス[CAM]がエラーを返却しています。',
+      );
     }
   });
 });

@@ -18,7 +18,11 @@ describe('getDevice', () => {
     await emu.op('POST', '/recognize', { serialNo: 'D00001', time: '2020/08/06 16:00:05' });
     const body = await ok(emu, '/device/getDevice');
     expect(body).toHaveLength(2);
-    expect(body[0]).toMatchObject({ serialNo: 'D00001', description: '1F西側ゲート', lastRecog: '2020/08/06 16:00:05' });
+    expect(body[0]).toMatchObject({
+      serialNo: 'D00001',
+      description: '1F西側ゲート',
+      lastRecog: '2020/08/06 16:00:05',
+    });
     expect(body[0].lastAccess).toMatch(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}$/);
     expect(Object.keys(body[1])).toEqual(['serialNo', 'description', 'lastAccess', 'lastRecog']);
     expect(body[1].lastRecog).toBeNull();
@@ -104,10 +108,14 @@ describe('apbRepaire', () => {
 describe('push URL', () => {
   it('registers, reads back and deletes the push URL (no device contact)', async () => {
     expect(await ok(emu, '/device/getPushUrl', { serialNo: 'D00002' })).toEqual({ push_url: '' });
-    expect(await ok(emu, '/device/registPushUrl', { serialNo: 'D00002', pushUrl: 'https://test.com/testApi' })).toEqual({
-      result: true,
+    expect(await ok(emu, '/device/registPushUrl', { serialNo: 'D00002', pushUrl: 'https://test.com/testApi' })).toEqual(
+      {
+        result: true,
+      },
+    );
+    expect(await ok(emu, '/device/getPushUrl', { serialNo: 'D00002' })).toEqual({
+      push_url: 'https://test.com/testApi',
     });
-    expect(await ok(emu, '/device/getPushUrl', { serialNo: 'D00002' })).toEqual({ push_url: 'https://test.com/testApi' });
     await ok(emu, '/device/registPushUrl', { serialNo: 'D00002', pushUrl: '' });
     expect(await ok(emu, '/device/getPushUrl', { serialNo: 'D00002' })).toEqual({ push_url: '' });
   });
@@ -120,7 +128,10 @@ describe('push URL', () => {
         req.on('end', () => {
           res.end('ok');
           server.close();
-          resolve({ type: req.headers['content-type'] ?? '', fields: new URLSearchParams(Buffer.concat(chunks).toString()) });
+          resolve({
+            type: req.headers['content-type'] ?? '',
+            fields: new URLSearchParams(Buffer.concat(chunks).toString()),
+          });
         });
       });
       server.listen(0, '127.0.0.1', async () => {

@@ -193,7 +193,11 @@ describe('getOperateLog', () => {
       '2024/01/02 10:00:00',
       '2024/01/01 10:00:00',
     ]);
-    const admin = await ok(emu, '/log/getOperateLog', { serialNo: 'O1', operateUser: 'admin', operateTimeFrom: '2024/01/02 00:00:00' });
+    const admin = await ok(emu, '/log/getOperateLog', {
+      serialNo: 'O1',
+      operateUser: 'admin',
+      operateTimeFrom: '2024/01/02 00:00:00',
+    });
     expect(admin.rows).toBe(1);
     const sub = await ok(emu, '/log/getOperateLog', { serialNo: 'O1', mainType: '操作', subType: '起動' });
     expect(sub.list).toHaveLength(1);

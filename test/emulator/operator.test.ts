@@ -27,7 +27,12 @@ describe('operator authentication', () => {
 
 describe('devices', () => {
   it('creates, refuses duplicates and bad input, and patches', async () => {
-    const made = await emu.op('POST', '/devices', { serialNo: 'OP1', kind: 'aicamera', description: 'カメラ', latencyMs: 1 });
+    const made = await emu.op('POST', '/devices', {
+      serialNo: 'OP1',
+      kind: 'aicamera',
+      description: 'カメラ',
+      latencyMs: 1,
+    });
     expect(made.status).toBe(201);
     expect(made.body).toMatchObject({ serialNo: 'OP1', kind: 'aicamera', online: true, latencyMs: 1 });
     expect((await emu.op('POST', '/devices', { serialNo: 'OP1' })).status).toBe(409);
@@ -99,7 +104,10 @@ describe('journal and reset', () => {
     await api(emu, '/device/getDevice', {}, { tokenIn: 'query' });
     await api(emu, '/person/checkPersonPicture', { picture: 'SECRETPICTUREDATA' }, { method: 'POST' });
     const { body } = await emu.op('GET', '/requests');
-    expect(body.requests.map((r: { path: string }) => r.path)).toEqual(['/api1/device/getDevice', '/api1/person/checkPersonPicture']);
+    expect(body.requests.map((r: { path: string }) => r.path)).toEqual([
+      '/api1/device/getDevice',
+      '/api1/person/checkPersonPicture',
+    ]);
     expect(body.requests[0]).toMatchObject({ method: 'GET', params: [], status: 200 });
     expect(body.requests[1]).toMatchObject({ method: 'POST', params: ['picture'], status: 400 });
     const text = JSON.stringify(body);

@@ -49,3 +49,20 @@ describe('persistence', () => {
     expect(await readStoredToken(db)).toBe('T'.repeat(64));
   });
 });
+
+describe('the database file', () => {
+  it('is created readable by its owner only, since it holds the token', async () => {
+    const { statSync } = await import('node:fs');
+    const db = join(dir, 'private.sqlite');
+    const emu = await startTestEmulator({ db });
+    await emu.close();
+    expect(statSync(db).mode & 0o077).toBe(0);
+  });
+
+  it('readStoredToken of a missing file answers undefined without creating it', async () => {
+    const { existsSync } = await import('node:fs');
+    const missing = join(dir, 'missing.sqlite');
+    expect(await readStoredToken(missing)).toBeUndefined();
+    expect(existsSync(missing)).toBe(false);
+  });
+});

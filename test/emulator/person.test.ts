@@ -4,7 +4,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twoFacesSideBySide } from './faces/pictures.js';
-import { addDevice, api, b64, cookieHeader, fixture, ok, registPerson, startTestEmulator, type TestEmulator } from './util.js';
+import {
+  addDevice,
+  api,
+  b64,
+  cookieHeader,
+  fixture,
+  ok,
+  registPerson,
+  startTestEmulator,
+  type TestEmulator,
+} from './util.js';
 
 let emu: TestEmulator;
 
@@ -23,7 +33,14 @@ describe('registPersonForCloud and getPersonFromCloud', () => {
   it('inserts, then updates only the given fields, keeping the registration order', async () => {
     await registPerson(emu, 'C0001', 'face-astronaut.jpg', { sex: 'male', birthday: '1980/12/05', memo: 'メモ' });
     await registPerson(emu, 'C0002', 'face-cameraman.jpg');
-    expect(await ok(emu, '/person/registPersonForCloud', { personCode: 'C0001', personName: '山田 太郎', picture: b64('face-astronaut.jpg') }, 'POST')).toEqual({
+    expect(
+      await ok(
+        emu,
+        '/person/registPersonForCloud',
+        { personCode: 'C0001', personName: '山田 太郎', picture: b64('face-astronaut.jpg') },
+        'POST',
+      ),
+    ).toEqual({
       result: true,
     });
     const body = await ok(emu, '/person/getPersonFromCloud', { personCode: 'C000*' });
@@ -60,7 +77,12 @@ describe('registPersonForCloud and getPersonFromCloud', () => {
   it('takes the picture from a recognition log, and picture wins over the log', async () => {
     await addDevice(emu, 'LOGS');
     const rec = await emu.op('POST', '/recognize', { serialNo: 'LOGS', picture: b64('face-cameraman.jpg') });
-    await ok(emu, '/person/registPersonForCloud', { personCode: 'FROMLOG', personName: 'ログ', recogLogSerialNo: 'LOGS', recogLogId: rec.body.id }, 'POST');
+    await ok(
+      emu,
+      '/person/registPersonForCloud',
+      { personCode: 'FROMLOG', personName: 'ログ', recogLogSerialNo: 'LOGS', recogLogId: rec.body.id },
+      'POST',
+    );
     const p = await ok(emu, '/person/getPerson', { serialNo: 'T1', personCode: 'FROMLOG', includePicture: 1 });
     expect(Buffer.from(p.cloud.picture, 'base64').equals(fixture('face-cameraman.jpg'))).toBe(true);
     await ok(
@@ -71,7 +93,11 @@ describe('registPersonForCloud and getPersonFromCloud', () => {
     );
     const q = await ok(emu, '/person/getPerson', { serialNo: 'T1', personCode: 'FROMLOG', includePicture: 1 });
     expect(Buffer.from(q.cloud.picture, 'base64').equals(fixture('face-astronaut.jpg'))).toBe(true);
-    const missing = await post('/person/registPersonForCloud', { personCode: 'X', recogLogSerialNo: 'LOGS', recogLogId: 999999 });
+    const missing = await post('/person/registPersonForCloud', {
+      personCode: 'X',
+      recogLogSerialNo: 'LOGS',
+      recogLogId: 999999,
+    });
     expect(missing.status).toBe(400);
     expect(missing.body.errors[0].name).toBe('recogLogId');
   });
@@ -81,7 +107,11 @@ describe('registPersonForCloud and getPersonFromCloud', () => {
     const png = await post('/person/registPersonForCloud', { personCode: 'N1', picture: b64('face-astronaut.png') });
     expect(png.status).toBe(400);
     expect(png.body.errors[0].name).toBe('picture');
-    const memo = await post('/person/registPersonForCloud', { personCode: 'N1', picture: b64('face-astronaut.jpg'), memo: 'あ'.repeat(501) });
+    const memo = await post('/person/registPersonForCloud', {
+      personCode: 'N1',
+      picture: b64('face-astronaut.jpg'),
+      memo: 'あ'.repeat(501),
+    });
     expect(memo.status).toBe(400);
     expect(memo.body.errors[0].name).toBe('memo');
   });
@@ -100,7 +130,9 @@ describe('registPersonForCloud and getPersonFromCloud', () => {
 
 describe('checkPersonPicture', () => {
   it('accepts a face and rejects a picture without one, with the documented message', async () => {
-    expect(await ok(emu, '/person/checkPersonPicture', { picture: b64('face-astronaut.jpg') }, 'POST')).toEqual({ result: true });
+    expect(await ok(emu, '/person/checkPersonPicture', { picture: b64('face-astronaut.jpg') }, 'POST')).toEqual({
+      result: true,
+    });
     expect(await ok(emu, '/person/checkPersonPicture', { picture: b64('noface-cat.jpg') }, 'POST')).toEqual({
       result: false,
       message: 'アルゴリズム不明のエラーです。顔として認識出来ない写真の可能性があります。別の顔写真を指定して下さい。',
@@ -184,7 +216,12 @@ describe('toDevice', () => {
     const fresh = await ok(emu, '/person/toDevice', { serialNo: 'T3', personCode: 'NI1', noImage: 1 });
     expect(fresh.result).toBe(false);
     await ok(emu, '/person/toDevice', { serialNo: 'T3', personCode: 'NI1' });
-    await ok(emu, '/person/registPersonForCloud', { personCode: 'NI1', personName: '新名', picture: b64('noface-cat.jpg') }, 'POST');
+    await ok(
+      emu,
+      '/person/registPersonForCloud',
+      { personCode: 'NI1', personName: '新名', picture: b64('noface-cat.jpg') },
+      'POST',
+    );
     await ok(emu, '/person/registPersonAcessTimeForCloud', {
       personCode: 'NI1',
       serialNo: 'T3',
@@ -214,7 +251,10 @@ describe('getPerson, deletions and associations', () => {
       picture: null,
       accessTimes: [],
     });
-    expect(await ok(emu, '/person/getPerson', { serialNo: 'T2', personCode: 'NOBODY' })).toEqual({ device: null, cloud: null });
+    expect(await ok(emu, '/person/getPerson', { serialNo: 'T2', personCode: 'NOBODY' })).toEqual({
+      device: null,
+      cloud: null,
+    });
     await emu.op('POST', '/device-persons', { serialNo: 'T2', personCode: 'GP1', personName: 'デバイス側' });
     expect((await ok(emu, '/person/getPersonFromCloud', { personCode: 'GP1' })).list[0].serialNos).toEqual([]);
     const both = await ok(emu, '/person/getPerson', { serialNo: 'T2', personCode: 'GP1', includePicture: 0 });
@@ -230,8 +270,13 @@ describe('getPerson, deletions and associations', () => {
     const after = await ok(emu, '/person/getPerson', { serialNo: 'T4', personCode: 'DEL1' });
     expect(after.cloud).toBeNull();
     expect(after.device.personCode).toBe('DEL1');
-    expect(await ok(emu, '/person/deletePersonFromDevice', { serialNo: 'T4', personCode: 'DEL1' })).toEqual({ result: true });
-    expect(await ok(emu, '/person/getPerson', { serialNo: 'T4', personCode: 'DEL1' })).toEqual({ device: null, cloud: null });
+    expect(await ok(emu, '/person/deletePersonFromDevice', { serialNo: 'T4', personCode: 'DEL1' })).toEqual({
+      result: true,
+    });
+    expect(await ok(emu, '/person/getPerson', { serialNo: 'T4', personCode: 'DEL1' })).toEqual({
+      device: null,
+      cloud: null,
+    });
     expect((await api(emu, '/person/deletePersonFromCloud', { personCode: 'DEL1' })).status).toBe(400);
   });
 
@@ -241,7 +286,9 @@ describe('getPerson, deletions and associations', () => {
     await addDevice(emu, 'A2');
     await ok(emu, '/person/toDevice', { serialNo: 'A1', personCode: 'AS1' });
     await ok(emu, '/person/toDevice', { serialNo: 'A2', personCode: 'AS1' });
-    expect(await ok(emu, '/person/deletePersonAssociation', { personCode: 'AS1', serialNo: 'A1' })).toEqual({ deleted: 1 });
+    expect(await ok(emu, '/person/deletePersonAssociation', { personCode: 'AS1', serialNo: 'A1' })).toEqual({
+      deleted: 1,
+    });
     expect(await ok(emu, '/person/deletePersonAssociation', { personCode: 'AS1' })).toEqual({ deleted: 1 });
     expect(await ok(emu, '/person/deletePersonAssociation', { personCode: 'AS1' })).toEqual({ deleted: 0 });
     expect((await ok(emu, '/person/getPerson', { serialNo: 'A2', personCode: 'AS1' })).device.personCode).toBe('AS1');
@@ -249,7 +296,8 @@ describe('getPerson, deletions and associations', () => {
 
   it('clearPersonFromDevice deletes all, and answers the partial failure shape when the device is lost', async () => {
     await addDevice(emu, 'CLR');
-    for (const code of ['K1', 'K2', 'K3', 'K4']) await emu.op('POST', '/device-persons', { serialNo: 'CLR', personCode: code });
+    for (const code of ['K1', 'K2', 'K3', 'K4'])
+      await emu.op('POST', '/device-persons', { serialNo: 'CLR', personCode: code });
     await emu.op('PATCH', '/devices/CLR', { failAfter: 3 });
     expect(await ok(emu, '/person/clearPersonFromDevice', { serialNo: 'CLR' })).toEqual({
       result: false,
@@ -296,15 +344,33 @@ describe('toCloud and getPersonFromDevice', () => {
   it('lists the device persons newest first, matching anywhere, 100 a page, without pictures', async () => {
     await addDevice(emu, 'MANY');
     for (let i = 1; i <= 105; i++) {
-      await emu.op('POST', '/device-persons', { serialNo: 'MANY', personCode: `E${String(i).padStart(4, '0')}`, personName: `社員${i}` });
+      await emu.op('POST', '/device-persons', {
+        serialNo: 'MANY',
+        personCode: `E${String(i).padStart(4, '0')}`,
+        personName: `社員${i}`,
+      });
     }
     const p1 = await ok(emu, '/person/getPersonFromDevice', { serialNo: 'MANY' });
     expect(p1.rows).toBe(105);
     expect(p1.pages).toBe(2);
-    expect(p1.list[0]).toEqual({ personCode: 'E0105', personName: '社員105', sex: 'male', birthday: '1970/01/01', accessTimes: [] });
+    expect(p1.list[0]).toEqual({
+      personCode: 'E0105',
+      personName: '社員105',
+      sex: 'male',
+      birthday: '1970/01/01',
+      accessTimes: [],
+    });
     expect((await ok(emu, '/person/getPersonFromDevice', { serialNo: 'MANY', pageNo: 2 })).list).toHaveLength(5);
     const hit = await ok(emu, '/person/getPersonFromDevice', { serialNo: 'MANY', personCode: '010' });
-    expect(hit.list.map((p: { personCode: string }) => p.personCode)).toEqual(['E0105', 'E0104', 'E0103', 'E0102', 'E0101', 'E0100', 'E0010']);
+    expect(hit.list.map((p: { personCode: string }) => p.personCode)).toEqual([
+      'E0105',
+      'E0104',
+      'E0103',
+      'E0102',
+      'E0101',
+      'E0100',
+      'E0010',
+    ]);
     expect((await ok(emu, '/person/getPersonFromDevice', { serialNo: 'MANY', personName: '社員10' })).rows).toBe(7);
   });
 });
@@ -323,7 +389,13 @@ describe('access windows and cards', () => {
       accessTimeTo_2: '2021/05/06 10:00:00',
     };
     expect(await ok(emu, '/person/registPersonAcessTimeForCloud', w)).toEqual({ result: true });
-    await ok(emu, '/person/registPersonAcessTimeForCloud', { ...w, serialNo: 'T2', accessFlag_2: '', accessTimeFrom_2: '', accessTimeTo_2: '' });
+    await ok(emu, '/person/registPersonAcessTimeForCloud', {
+      ...w,
+      serialNo: 'T2',
+      accessFlag_2: '',
+      accessTimeFrom_2: '',
+      accessTimeTo_2: '',
+    });
     expect(await ok(emu, '/person/getPersonAcessTimeFromCloud', { personCode: 'AT1' })).toEqual({
       T1: [
         { accessFlag: 1, accessTimeFrom: '2021/05/03 10:00:00', accessTimeTo: '2021/05/04 10:00:00' },
@@ -428,7 +500,8 @@ describe('pictures on the device', () => {
     await addDevice(emu, 'SIM', { model: 'TACX1270' });
     await emu.op('POST', '/device-persons', { serialNo: 'SIM', personCode: 'S-A', picture: b64('face-astronaut.jpg') });
     await emu.op('POST', '/device-persons', { serialNo: 'SIM', personCode: 'S-C', picture: b64('face-cameraman.jpg') });
-    const hit = (await post('/person/checkSimilarityInDevice', { serialNo: 'SIM', picture: b64('face-cameraman.jpg') })).body;
+    const hit = (await post('/person/checkSimilarityInDevice', { serialNo: 'SIM', picture: b64('face-cameraman.jpg') }))
+      .body;
     expect(hit.result).toBe(true);
     expect(hit.personCode).toBe('S-C');
     expect(hit.score).toBeGreaterThanOrEqual(80);
@@ -454,7 +527,9 @@ describe('person types', () => {
         { person_type_code: '1', person_type_name: '区分 1' },
         { person_type_code: '2', person_type_name: '区分 2' },
       ]);
-      expect((await ok(local, '/person/registPersonType', { personTypeCode: 2, personTypeName: 'x' })).result).toBe(false);
+      expect((await ok(local, '/person/registPersonType', { personTypeCode: 2, personTypeName: 'x' })).result).toBe(
+        false,
+      );
       await ok(local, '/person/registPersonType', { personTypeCode: 2, personTypeName: '改名', override: 1 });
       expect((await ok(local, '/person/getPersonType'))[1].person_type_name).toBe('改名');
       for (let i = 3; i <= 10; i++) await ok(local, '/person/registPersonType', { personTypeName: `区分 ${i}` });
@@ -463,7 +538,9 @@ describe('person types', () => {
         message: '登録上限数「10」に達しています。',
       });
       await registPerson(local, 'TY1', 'face-astronaut.jpg', { personTypeCode: 2 });
-      expect((await ok(local, '/person/getPersonFromCloud', { personTypeCode: 2 })).list[0].personTypeName).toBe('改名');
+      expect((await ok(local, '/person/getPersonFromCloud', { personTypeCode: 2 })).list[0].personTypeName).toBe(
+        '改名',
+      );
       expect(await ok(local, '/person/deletePersonType', { personTypeCode: 2 })).toEqual({ result: true });
       expect((await ok(local, '/person/getPersonFromCloud', { personCode: 'TY1' })).list[0].personTypeName).toBeNull();
       expect((await api(local, '/person/deletePersonType', { personTypeCode: 2 })).status).toBe(400);

@@ -33,7 +33,10 @@ describe('picture cookies', () => {
   it('refuses without cookies, with a tampered policy or signature, or a wrong key pair (403)', async () => {
     const { url, cookie } = await firstPicture();
     expect((await fetch(url)).status).toBe(403);
-    const policy = Buffer.from(cookie['CloudFront-Policy'].replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'), 'base64')
+    const policy = Buffer.from(
+      cookie['CloudFront-Policy'].replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'),
+      'base64',
+    )
       .toString()
       .replace(/"AWS:EpochTime":\d+/, '"AWS:EpochTime":4102444800');
     const forged = Buffer.from(policy).toString('base64').replace(/\+/g, '-').replace(/=/g, '_').replace(/\//g, '~');
@@ -61,7 +64,9 @@ describe('picture cookies', () => {
 
   it('pictureExpires is limited to 10–300 seconds', async () => {
     expect((await firstPicture({ pictureExpires: 10 })).url).toMatch(/\.jpg$/);
-    const r = await fetch(`${emu.url}/log/getRecogLog?serialNo=P1&pictureExpires=301`, { headers: { 'ds-api-token': emu.token } });
+    const r = await fetch(`${emu.url}/log/getRecogLog?serialNo=P1&pictureExpires=301`, {
+      headers: { 'ds-api-token': emu.token },
+    });
     expect(r.status).toBe(400);
   });
 });
@@ -118,7 +123,9 @@ describe("the document's PHP example, with fetch", () => {
     const apiToken = emu.token;
     const serialNo = 'P1';
     // $res = file_get_contents("https://{$host}/api1/log/getRecogLog?ds-api-token={$apiToken}&serialNo=$serialNo");
-    const res = await (await fetch(`http://${host}/api1/log/getRecogLog?ds-api-token=${apiToken}&serialNo=${serialNo}`)).text();
+    const res = await (
+      await fetch(`http://${host}/api1/log/getRecogLog?ds-api-token=${apiToken}&serialNo=${serialNo}`)
+    ).text();
     const data = JSON.parse(res);
     const cookie = data.pictureCookie;
     const list = data.list;

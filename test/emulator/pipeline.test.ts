@@ -51,7 +51,12 @@ describe('routing', () => {
     const long = 'x'.repeat(9000);
     const get = await api(emu, '/device/registPushUrl', { serialNo: 'S1', pushUrl: `https://example.com/${long}` });
     expect(get.status).toBe(414);
-    const post = await api(emu, '/device/registPushUrl', { serialNo: 'S1', pushUrl: `https://example.com/${long}` }, { method: 'POST' });
+    const post = await api(
+      emu,
+      '/device/registPushUrl',
+      { serialNo: 'S1', pushUrl: `https://example.com/${long}` },
+      { method: 'POST' },
+    );
     expect(post.status).toBe(200);
   });
 
@@ -85,7 +90,12 @@ describe('parameter errors (400)', () => {
     expect(plain.status).toBe(400);
     expect(same.status).toBe(200);
     expect(same.body).toEqual(plain.body);
-    const forbidden = await api(emu, '/device/getDevice', { 'nochange-response-status': 1 }, { token: 'bad', tokenIn: 'query' });
+    const forbidden = await api(
+      emu,
+      '/device/getDevice',
+      { 'nochange-response-status': 1 },
+      { token: 'bad', tokenIn: 'query' },
+    );
     expect(forbidden.status).toBe(200);
     expect(forbidden.body.errors[0].name).toBe('ds-api-token');
   });
@@ -142,7 +152,7 @@ describe('exclusive control', () => {
   it('two concurrent toDevice calls on one serial: exactly one exclusion error', async () => {
     await registPerson(emu, 'EX1', 'face-astronaut.jpg');
     await registPerson(emu, 'EX2', 'face-cameraman.jpg');
-    await emu.op('PATCH', '/devices/S1', { latencyMs: 300 });
+    await emu.op('PATCH', '/devices/S1', { latencyMs: 800 });
     const [a, b] = await Promise.all([
       api(emu, '/person/toDevice', { serialNo: 'S1', personCode: 'EX1' }),
       api(emu, '/person/toDevice', { serialNo: 'S1', personCode: 'EX2' }),
@@ -151,12 +161,15 @@ describe('exclusive control', () => {
     const statuses = [a.status, b.status].sort();
     expect(statuses).toEqual([200, 400]);
     const refused = a.status === 400 ? a : b;
-    expect(refused.body).toEqual({ error: true, errors: [{ name: 'exclusion', message: '他のリクエストを処理中です。' }] });
+    expect(refused.body).toEqual({
+      error: true,
+      errors: [{ name: 'exclusion', message: '他のリクエストを処理中です。' }],
+    });
   });
 
   it('non-exclusive endpoints and other serials are not blocked', async () => {
     await addDevice(emu, 'S2');
-    await emu.op('PATCH', '/devices/S1', { latencyMs: 300 });
+    await emu.op('PATCH', '/devices/S1', { latencyMs: 800 });
     const [a, b, c] = await Promise.all([
       api(emu, '/system/reboot', { serialNo: 'S1' }),
       api(emu, '/system/reboot', { serialNo: 'S2' }),

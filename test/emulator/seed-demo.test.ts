@@ -28,9 +28,15 @@ describe('demo seed', () => {
     expect(logs.rows).toBeGreaterThanOrEqual(1000);
     const ops = await ok(emu, '/log/getOperateLog', { serialNo: serial });
     expect(ops.rows).toBeGreaterThan(100);
-    expect(Object.keys(await ok(emu, '/person/getPersonAcessTimeFromCloud', { personCode: 'F00006' })).length).toBeGreaterThan(0);
-    expect((await ok(emu, '/person/getPersonCardInfoFromCloud', { personCode: 'F00001' })).list.length).toBeGreaterThan(0);
+    expect(
+      Object.keys(await ok(emu, '/person/getPersonAcessTimeFromCloud', { personCode: 'F00006' })).length,
+    ).toBeGreaterThan(0);
+    expect((await ok(emu, '/person/getPersonCardInfoFromCloud', { personCode: 'F00001' })).list.length).toBeGreaterThan(
+      0,
+    );
     expect((await ok(emu, '/device/sync', { serialNo: '7L11R010014' })).recogLogRegisted).toBeGreaterThan(0);
-    expect((await api(emu, '/person/capturePersonPicture', { serialNo: '7L11R010014' })).contentType).toBe('image/jpeg');
+    expect((await api(emu, '/person/capturePersonPicture', { serialNo: '7L11R010014' })).contentType).toBe(
+      'image/jpeg',
+    );
   });
 });

@@ -12,10 +12,20 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
-function signed(path: string, query: Record<string, string | number> = {}, secret = 'test-secret', key = 'test-key'): string {
+function signed(
+  path: string,
+  query: Record<string, string | number> = {},
+  secret = 'test-secret',
+  key = 'test-key',
+): string {
   const timestamp = String(Date.now());
   const sign = createHash('md5').update(`${timestamp}#${secret}`).digest('hex');
-  const q = new URLSearchParams({ ...Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])), app_key: key, timestamp, sign });
+  const q = new URLSearchParams({
+    ...Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])),
+    app_key: key,
+    timestamp,
+    sign,
+  });
   return `${emu.senselink.baseUrl}${path}?${q}`;
 }
 
@@ -65,9 +75,18 @@ describe('POST record', () => {
     expect(r.body.message).toBe('OK');
     expect(typeof r.body.data.record_id).toBe('number');
     expect(r.body.data.image_id).toMatch(/^[0-9a-f]{24}$/);
-    const list = await listRecords({ time_from: iso(Date.now() - 60_000), time_to: iso(Date.now() + 60_000), sn: 'JKQ00009234' });
+    const list = await listRecords({
+      time_from: iso(Date.now() - 60_000),
+      time_to: iso(Date.now() + 60_000),
+      sn: 'JKQ00009234',
+    });
     const rec = list.body.data.list.find((x: { record_id: number }) => x.record_id === r.body.data.record_id);
-    expect(rec).toMatchObject({ sn: 'JKQ00009234', image_id: r.body.data.image_id, device_timestamp: 1659423903, extend: '{"device_name":"gate"}' });
+    expect(rec).toMatchObject({
+      sn: 'JKQ00009234',
+      image_id: r.body.data.image_id,
+      device_timestamp: 1659423903,
+      extend: '{"device_name":"gate"}',
+    });
     expect(rec.user_id).not.toBeNull();
     expect(rec.verify_score).toBeGreaterThanOrEqual(0.8);
     const img = await fetch(signed(`/api/v1/plus/image/${r.body.data.image_id}`));
@@ -78,7 +97,11 @@ describe('POST record', () => {
   it('leaves user_id empty when nobody reaches the threshold', async () => {
     const r = await createRecord({ sn: 'NOFACE1', timestamp: 1, image: { data: b64('noface-cat.jpg') } });
     expect(r.status).toBe(200);
-    const list = await listRecords({ time_from: iso(Date.now() - 60_000), time_to: iso(Date.now() + 60_000), sn: 'NOFACE1' });
+    const list = await listRecords({
+      time_from: iso(Date.now() - 60_000),
+      time_to: iso(Date.now() + 60_000),
+      sn: 'NOFACE1',
+    });
     expect(list.body.data.list[0].user_id).toBeNull();
   });
 
@@ -106,19 +129,32 @@ describe('GET record', () => {
   });
 
   it('pages with page/size (≤100), orders by record id, and reports total', async () => {
-    for (let i = 0; i < 5; i++) await createRecord({ sn: 'PAGER', timestamp: i, image: { data: b64('face-astronaut.jpg') } });
+    for (let i = 0; i < 5; i++)
+      await createRecord({ sn: 'PAGER', timestamp: i, image: { data: b64('face-astronaut.jpg') } });
     const window = { time_from: iso(Date.now() - 60_000), time_to: iso(Date.now() + 60_000), sn: 'PAGER' };
     const desc = await listRecords({ ...window, size: 2, page: 1 });
     expect(desc.body.data).toMatchObject({ page_num: 1, page_size: 2, total: 5 });
     expect(desc.body.data.list).toHaveLength(2);
     const asc = await listRecords({ ...window, size: 2, page: 3, order: 1 });
     expect(asc.body.data.list).toHaveLength(1);
-    const allDesc = (await listRecords({ ...window, size: 100 })).body.data.list.map((x: { record_id: number }) => x.record_id);
+    const allDesc = (await listRecords({ ...window, size: 100 })).body.data.list.map(
+      (x: { record_id: number }) => x.record_id,
+    );
     expect(allDesc).toEqual([...allDesc].sort((a: number, b: number) => b - a));
     expect(asc.body.data.list[0].record_id).toBe(allDesc[0]);
     expect((await listRecords({ ...window, size: 101 })).status).toBe(400);
     const fields = Object.keys(desc.body.data.list[0]);
-    expect(fields).toEqual(['record_id', 'sn', 'image_id', 'user_id', 'verify_score', 'device_timestamp', 'timezone', 'create_at', 'extend']);
+    expect(fields).toEqual([
+      'record_id',
+      'sn',
+      'image_id',
+      'user_id',
+      'verify_score',
+      'device_timestamp',
+      'timezone',
+      'create_at',
+      'extend',
+    ]);
   });
 });
 

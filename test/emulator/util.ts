@@ -55,7 +55,12 @@ export async function api(
 }
 
 /** Asserts a 200 JSON answer and returns its body. */
-export async function ok(emu: TestEmulator, path: string, params: Record<string, string | number> = {}, method?: 'GET' | 'POST') {
+export async function ok(
+  emu: TestEmulator,
+  path: string,
+  params: Record<string, string | number> = {},
+  method?: 'GET' | 'POST',
+) {
   const r = await api(emu, path, params, { method });
   if (r.status !== 200) throw new Error(`${path} answered ${r.status}: ${r.bytes.toString('utf8').slice(0, 300)}`);
   return r.body;
@@ -73,7 +78,12 @@ export async function registPerson(
   picture = 'face-astronaut.jpg',
   extra: Record<string, string | number> = {},
 ) {
-  return ok(emu, '/person/registPersonForCloud', { personCode, personName: `Name ${personCode}`, picture: b64(picture), ...extra }, 'POST');
+  return ok(
+    emu,
+    '/person/registPersonForCloud',
+    { personCode, personName: `Name ${personCode}`, picture: b64(picture), ...extra },
+    'POST',
+  );
 }
 
 export function cookieHeader(cookie: Record<string, string>): string {

@@ -25,11 +25,11 @@ const getConfig: Handler = (call) => {
 };
 
 function celsiusToFahrenheit(c: number): number {
-  return Math.round((c * 9) / 5 * 10 + 320) / 10;
+  return Math.round(((c * 9) / 5) * 10 + 320) / 10;
 }
 
 function fahrenheitToCelsius(f: number): number {
-  return Math.round(((f - 32) * 5) / 9 * 10) / 10;
+  return Math.round((((f - 32) * 5) / 9) * 10) / 10;
 }
 
 /**
@@ -41,9 +41,17 @@ const setConfig: Handler = (call) => {
   const d = device(call);
   const config = deviceConfig(d);
   if (str(call, 'tempUnit') === undefined && TEMP_RANGE_KEYS.some((k) => str(call, k) !== undefined)) {
-    const issues = validateWire(call.ep, { ...call.params, tempUnit: String(config.tempUnit ?? 0) }, { allowUnknown: true });
+    const issues = validateWire(
+      call.ep,
+      { ...call.params, tempUnit: String(config.tempUnit ?? 0) },
+      { allowUnknown: true },
+    );
     const range = issues.filter((i) => TEMP_RANGE_KEYS.includes(i.name));
-    if (range.length) return failMany(400, range.map((i) => ({ name: i.name, message: i.messageJa })));
+    if (range.length)
+      return failMany(
+        400,
+        range.map((i) => ({ name: i.name, message: i.messageJa })),
+      );
   }
   const changes: [string, string | number][] = [];
   for (const k of configKeys) {
@@ -83,7 +91,9 @@ const getLogo: Handler = (call) => bytes(device(call).logo ?? factoryLogo(), 'im
 
 const setLogo: Handler = (call) => {
   const d = device(call);
-  call.emu.db.prepare('UPDATE devices SET logo = ? WHERE serial = ?').run(Buffer.from(str(call, 'data')!, 'base64'), d.serial);
+  call.emu.db
+    .prepare('UPDATE devices SET logo = ? WHERE serial = ?')
+    .run(Buffer.from(str(call, 'data')!, 'base64'), d.serial);
   addOperateLog(call.emu.db, d.serial, 'ロゴ設定');
   return json({ result: true });
 };
@@ -94,4 +104,3 @@ export const configHandlers: Record<string, Handler> = {
   'config.getLogo': getLogo,
   'config.setLogo': setLogo,
 };
-

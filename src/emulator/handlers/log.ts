@@ -11,7 +11,7 @@ import {
   type RecogRow,
 } from '../recog-logs.js';
 import { formatDateTime, parseDateTime } from '../times.js';
-import { device, takeFailAfter, maskName, PAGE_SIZE, paging, pictureAccess, str } from './common.js';
+import { device, maskName, PAGE_SIZE, paging, pictureAccess, str, takeFailAfter } from './common.js';
 
 const DELETE_LIMIT = 100;
 

@@ -80,7 +80,11 @@ const toDevice: Handler = async (call) => {
     return registAnswer(false, false, '指定された personCodeに該当する人物データがクラウドに登録されていません。');
   }
   if (!person.name) {
-    return registAnswer(false, false, '指定された personCodeに該当する人物の personNameが登録されていないため、登録出来ません。');
+    return registAnswer(
+      false,
+      false,
+      '指定された personCodeに該当する人物の personNameが登録されていないため、登録出来ません。',
+    );
   }
   const existing = getDevicePerson(db, d.serial, code);
   if (existing && flag(call, 'override', 1) === 0) {
@@ -92,7 +96,11 @@ const toDevice: Handler = async (call) => {
   }
   const noImage = flag(call, 'noImage', 0) === 1;
   if (noImage && !existing) {
-    return registAnswer(false, false, 'デバイスに登録されていない人物は、画像データを含めて登録して下さい（noImage=0）。');
+    return registAnswer(
+      false,
+      false,
+      'デバイスに登録されていない人物は、画像データを含めて登録して下さい（noImage=0）。',
+    );
   }
   let pictureId = existing?.picture_id ?? null;
   if (!noImage) {

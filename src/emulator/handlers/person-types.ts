@@ -28,14 +28,18 @@ const registPersonType: Handler = (call) => {
   const code = int(call, 'personTypeCode');
   if (code !== undefined && db.prepare('SELECT 1 FROM person_types WHERE code = ?').get(code)) {
     if (str(call, 'override') !== '1') {
-      return json({ result: false, message: `区分コード[${code}]は既に登録されています。上書きする場合は overrideに 1を指定して下さい。` });
+      return json({
+        result: false,
+        message: `区分コード[${code}]は既に登録されています。上書きする場合は overrideに 1を指定して下さい。`,
+      });
     }
     db.prepare('UPDATE person_types SET name = ? WHERE code = ?').run(name, code);
     return json({ result: true });
   }
   const count = (db.prepare('SELECT COUNT(*) AS n FROM person_types').get() as { n: number }).n;
   if (count >= MAX_TYPES) return json({ result: false, message: `登録上限数「${MAX_TYPES}」に達しています。` });
-  const newCode = code ?? (db.prepare('SELECT COALESCE(MAX(code), 0) + 1 AS n FROM person_types').get() as { n: number }).n;
+  const newCode =
+    code ?? (db.prepare('SELECT COALESCE(MAX(code), 0) + 1 AS n FROM person_types').get() as { n: number }).n;
   db.prepare('INSERT INTO person_types (code, name) VALUES (?, ?)').run(newCode, name);
   return json({ result: true });
 };
@@ -48,7 +52,9 @@ const deletePersonType: Handler = (call) => {
   const gone = db.prepare('DELETE FROM person_types WHERE code = ?').run(code).changes;
   if (!gone) abort(400, 'personTypeCode', `区分コード[${code}]の区分は登録されていません。`);
   db.prepare('UPDATE persons SET type_code = NULL WHERE type_code = ?').run(code);
-  db.prepare('UPDATE recog_logs SET person_type_code = NULL, pass_flag_name = NULL WHERE person_type_code = ?').run(code);
+  db.prepare('UPDATE recog_logs SET person_type_code = NULL, pass_flag_name = NULL WHERE person_type_code = ?').run(
+    code,
+  );
   return json({ result: true });
 };
 

@@ -99,7 +99,9 @@ const updateFirmware: Handler = (call) => {
   const version = str(call, 'version')!;
   const today = new Date();
   const buildDate = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
-  call.emu.db.prepare('UPDATE devices SET firmware = ?, build_date = ? WHERE serial = ?').run(version, buildDate, d.serial);
+  call.emu.db
+    .prepare('UPDATE devices SET firmware = ?, build_date = ? WHERE serial = ?')
+    .run(version, buildDate, d.serial);
   addOperateLog(call.emu.db, d.serial, 'ファームウェア更新', `version:${version}`);
   return json({ request: true });
 };

@@ -6,7 +6,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RuntimeError, UsageError, ValidationError } from '../../core/errors.js';
-import { type WireParams, validateWire } from '../../core/params.js';
+import { validateWire, type WireParams } from '../../core/params.js';
 import { configKeys } from '../../registry/index.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { type ConfigDifference, diffConfig, wireValue } from './config-diff.js';
@@ -162,6 +162,8 @@ export async function applyConfig(
     return outcome;
   });
   return results.map((r, i) =>
-    r.status === 'fulfilled' ? r.value : { serialNo: serials[i], changes: [], updated: [], errored: [], error: describe(r.reason) },
+    r.status === 'fulfilled'
+      ? r.value
+      : { serialNo: serials[i], changes: [], updated: [], errored: [], error: describe(r.reason) },
   );
 }

@@ -3,17 +3,20 @@
  * workflows depend on behaviour, not on the client's construction (and tests can hand in a fake to
  * reach states the emulator cannot produce).
  */
-import type { WireParams } from '../../core/params.js';
+
 import { RuntimeError } from '../../core/errors.js';
+import type { WireParams } from '../../core/params.js';
 import { type EndpointDef, endpointById } from '../../registry/index.js';
 
 export interface ExportClient {
+  // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (CONTRACTS.md)
   json<T = any>(ep: EndpointDef, wire: WireParams, opts?: { signal?: AbortSignal }): Promise<T>;
   call(
     ep: EndpointDef,
     wire: WireParams,
     opts?: { signal?: AbortSignal },
   ): Promise<
+    // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (CONTRACTS.md)
     | { kind: 'json'; status: number; body: any }
     | { kind: 'binary'; status: number; contentType: string; bytes: number; data?: Buffer }
   >;

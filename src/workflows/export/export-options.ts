@@ -34,7 +34,11 @@ export interface WindowFlags {
 
 export function parseWindow(flags: WindowFlags, now: Date): { from?: Date; to?: Date } {
   if (flags.since && flags.from) throw new UsageError('--since and --from both set the start: give one');
-  const from = flags.since ? parseSince(flags.since, now) : flags.from ? parseWhen('--from', flags.from, now) : undefined;
+  const from = flags.since
+    ? parseSince(flags.since, now)
+    : flags.from
+      ? parseWhen('--from', flags.from, now)
+      : undefined;
   const to = flags.to ? parseWhen('--to', flags.to, now) : undefined;
   if (from && to && from > to) throw new UsageError('--from is after --to');
   return { from, to };
@@ -52,7 +56,8 @@ export function exportFormat(output: string | undefined, out: string | undefined
 
 export function checkCsvFlags(format: ExportFormat, flags: { bom?: boolean; encoding?: string }): 'utf8' | 'cp932' {
   const enc = (flags.encoding ?? 'utf8').toLowerCase().replace(/[-_]/g, '');
-  const encoding = enc === 'utf8' ? 'utf8' : enc === 'cp932' || enc === 'shiftjis' || enc === 'sjis' ? 'cp932' : undefined;
+  const encoding =
+    enc === 'utf8' ? 'utf8' : enc === 'cp932' || enc === 'shiftjis' || enc === 'sjis' ? 'cp932' : undefined;
   if (!encoding) throw new UsageError(`--encoding ${flags.encoding}: use utf8 or cp932`);
   if (format !== 'csv' && (flags.bom || encoding !== 'utf8')) {
     throw new UsageError('--bom and --encoding apply to CSV only (-o csv); JSON is always UTF-8');
@@ -71,7 +76,8 @@ export async function resolveSerials(
 ): Promise<string[]> {
   const given = flags.serial ?? [];
   if (given.length > 0 && flags.allDevices) throw new UsageError('give --serial or --all-devices, not both');
-  if (given.length === 0 && !flags.allDevices) throw new UsageError('which devices? give --serial S (repeatable) or --all-devices');
+  if (given.length === 0 && !flags.allDevices)
+    throw new UsageError('which devices? give --serial S (repeatable) or --all-devices');
   if (given.length > 0) return [...new Set(given)];
   const devices = await (await client()).json<{ serialNo: string }[]>(endpoint('device.getDevice'), {}, { signal });
   if (!Array.isArray(devices)) return [];

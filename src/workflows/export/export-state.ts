@@ -52,7 +52,9 @@ export async function loadState(path: string): Promise<ExportState> {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new RuntimeError(`state file ${path} is not valid JSON; fix or remove it (removing exports everything again)`);
+    throw new RuntimeError(
+      `state file ${path} is not valid JSON; fix or remove it (removing exports everything again)`,
+    );
   }
   if (!isRecord(parsed) || parsed.version !== 1) {
     throw new RuntimeError(`state file ${path} is not a facetctl export state (version 1)`);

@@ -8,14 +8,14 @@ import { formatApiDateTime } from '../../core/dates.js';
 import { PartialError, RuntimeError } from '../../core/errors.js';
 import type { WireParams } from '../../core/params.js';
 import { type AtomicFile, openAtomicFile } from './atomic-file.js';
-import { OPERATE_COLUMNS, RECOG_COLUMNS, orderRow } from './columns.js';
+import { OPERATE_COLUMNS, orderRow, RECOG_COLUMNS } from './columns.js';
 import { type ExportClient, endpoint } from './export-client.js';
-import { type ExportState, type OperateMark, type RecogMark, loadState, saveState } from './export-state.js';
+import { type ExportState, loadState, type OperateMark, type RecogMark, saveState } from './export-state.js';
 import { newOperateStats, walkOperatePages } from './operate-walk.js';
-import { type PictureStats, newPictureStats, savePictures } from './picture-saver.js';
+import { newPictureStats, type PictureStats, savePictures } from './picture-saver.js';
 import { runPool } from './pool.js';
-import { type RecogPage, type RecogRow, newWalkStats, rowId, walkRecogPages } from './recog-walk.js';
-import { type CsvEncoding, type ExportFormat, type RowWriter, createRowWriter } from './row-writer.js';
+import { newWalkStats, type RecogPage, type RecogRow, rowId, walkRecogPages } from './recog-walk.js';
+import { type CsvEncoding, createRowWriter, type ExportFormat, type RowWriter } from './row-writer.js';
 import { fileSink, streamSink } from './sinks.js';
 
 export type LogKind = 'recog' | 'operate';
@@ -96,12 +96,20 @@ async function syncFirst(job: DeviceJob): Promise<void> {
 /** The newest id when the export starts: rows above it belong to the next run. */
 async function readUpperBound(job: DeviceJob): Promise<{ id: number; time?: string }> {
   const ep = endpoint('log.getRecogLog');
-  const latest = await job.client.json<RecogPage>(ep, { serialNo: job.serialNo, latest: '1' }, { signal: job.opts.signal });
+  const latest = await job.client.json<RecogPage>(
+    ep,
+    { serialNo: job.serialNo, latest: '1' },
+    { signal: job.opts.signal },
+  );
   const known = (latest.list ?? []).filter((r) => rowId(r) !== null);
   if (known.length > 0) return { id: rowId(known[0]) as number, time: known[0].time };
   if ((latest.list ?? []).length === 0) return { id: 0 };
   // The newest record is preliminary (no id yet): the first page holds the newest known id.
-  const first = await job.client.json<RecogPage>(ep, { serialNo: job.serialNo, pageNo: '1' }, { signal: job.opts.signal });
+  const first = await job.client.json<RecogPage>(
+    ep,
+    { serialNo: job.serialNo, pageNo: '1' },
+    { signal: job.opts.signal },
+  );
   let best: { id: number; time?: string } = { id: 0 };
   for (const r of first.list ?? []) {
     const id = rowId(r);

@@ -53,7 +53,13 @@ export interface OperateWalkStep {
 }
 
 export function operateKey(row: OperateRow): string {
-  return JSON.stringify([row.operateTime, row.operateUser ?? null, row.mainType ?? null, row.subType ?? null, row.detail ?? null]);
+  return JSON.stringify([
+    row.operateTime,
+    row.operateUser ?? null,
+    row.mainType ?? null,
+    row.subType ?? null,
+    row.detail ?? null,
+  ]);
 }
 
 export function newOperateStats(): OperateWalkStats {

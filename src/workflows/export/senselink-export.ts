@@ -13,10 +13,10 @@ import { formatIso8601 } from '../../core/dates.js';
 import { PartialError, RuntimeError } from '../../core/errors.js';
 import type { WireParams } from '../../core/params.js';
 import { type AtomicFile, openAtomicFile, writeFileAtomic } from './atomic-file.js';
-import { SENSELINK_COLUMNS, orderRow } from './columns.js';
+import { orderRow, SENSELINK_COLUMNS } from './columns.js';
 import { type ExportClient, endpoint } from './export-client.js';
 import { safeName } from './picture-saver.js';
-import { type RowWriter, createRowWriter } from './row-writer.js';
+import { createRowWriter, type RowWriter } from './row-writer.js';
 import { fileSink, streamSink } from './sinks.js';
 
 export const WINDOW_MS = 24 * 3600 * 1000;
@@ -116,7 +116,11 @@ export async function runSenselinkExport(
 ): Promise<SenselinkExportResult> {
   const ep = endpoint('senselink.getRecords');
   const windows = splitWindows(opts.from, opts.to);
-  const result: SenselinkExportResult = { rows: 0, windows: windows.length, images: { saved: 0, skipped: 0, failed: [] } };
+  const result: SenselinkExportResult = {
+    rows: 0,
+    windows: windows.length,
+    images: { saved: 0, skipped: 0, failed: [] },
+  };
   let file: AtomicFile | undefined;
   if (opts.out) {
     file = await openAtomicFile(opts.out).catch((err: Error) => {
@@ -159,7 +163,8 @@ export async function runSenselinkExport(
           if (at >= boundary) nextBoundary.add(key);
         }
         if (opts.images) {
-          for (const r of rows) if (r.image_id) await saveImage(client, opts.images, String(r.image_id), result, opts.signal);
+          for (const r of rows)
+            if (r.image_id) await saveImage(client, opts.images, String(r.image_id), result, opts.signal);
         }
         await writer.writeRows(rows.map((r) => orderRow(SENSELINK_COLUMNS, r)));
         result.rows += rows.length;

@@ -48,7 +48,8 @@ export function parsePushBody(contentType: string | undefined, body: Buffer): Re
   const type = (contentType ?? '').toLowerCase();
   if (type.includes('json') || (!type.includes('form') && text.trimStart().startsWith('{'))) {
     const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('JSON body is not an object');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('JSON body is not an object');
     return parsed as Record<string, unknown>;
   }
   return Object.fromEntries(new URLSearchParams(text));

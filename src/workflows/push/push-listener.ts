@@ -5,7 +5,7 @@
  * arrival order, so a script never sees two events at once; the HTTP answers never wait for them.
  */
 import { spawn } from 'node:child_process';
-import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import { RuntimeError } from '../../core/errors.js';
@@ -124,7 +124,9 @@ export async function startPushListener(opts: PushListenOptions): Promise<PushLi
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new RuntimeError(`push listen: cannot listen on ${opts.bind}:${opts.port}: ${err.message}`)));
+    server.once('error', (err) =>
+      reject(new RuntimeError(`push listen: cannot listen on ${opts.bind}:${opts.port}: ${err.message}`)),
+    );
     server.listen(opts.port, opts.bind, () => resolve());
   });
   const addr = server.address() as AddressInfo;

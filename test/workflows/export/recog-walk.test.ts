@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type RecogPage, type RecogRow, newWalkStats, walkRecogPages } from '../../../src/workflows/export/recog-walk.js';
+import {
+  newWalkStats,
+  type RecogPage,
+  type RecogRow,
+  walkRecogPages,
+} from '../../../src/workflows/export/recog-walk.js';
 
 /** A device's log as the cloud holds it, with a hook that changes it before each page is answered. */
 function fakeLog(ids: number[], beforePage?: (pageNo: number, log: FakeLog) => void) {
@@ -49,7 +54,7 @@ describe('walkRecogPages', () => {
   });
 
   it('skips repeats when new rows push pages down, and ignores rows above the bound', async () => {
-    const { fetchPage } = fakeLog(range(1, 95), (call, log) => log.insert(3));
+    const { fetchPage } = fakeLog(range(1, 95), (_call, log) => log.insert(3));
     const { ids, stats } = await collect(fetchPage, 95);
     expect(ids).toEqual(range(1, 95));
     expect(stats.duplicatesSkipped).toBeGreaterThan(0);
@@ -95,7 +100,11 @@ describe('walkRecogPages', () => {
   });
 
   it('ids given as strings (the document sample) are compared as numbers', async () => {
-    const rows = [{ id: '100', time: 'a' }, { id: '99', time: 'b' }, { id: '9', time: 'c' }];
+    const rows = [
+      { id: '100', time: 'a' },
+      { id: '99', time: 'b' },
+      { id: '9', time: 'c' },
+    ];
     const fetchPage = async () => ({ rows: 3, pages: 1, list: rows });
     const { ids } = await collect(fetchPage, 100);
     expect(ids).toEqual([100, 99, 9]);

@@ -1,6 +1,6 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { OPERATE_COLUMNS, RECOG_COLUMNS, orderRow } from '../../../src/workflows/export/columns.js';
+import { OPERATE_COLUMNS, orderRow, RECOG_COLUMNS } from '../../../src/workflows/export/columns.js';
 import { type ByteSink, createRowWriter } from '../../../src/workflows/export/row-writer.js';
 
 function memorySink(): ByteSink & { bytes(): Buffer } {
@@ -60,7 +60,12 @@ describe('row writer', () => {
     const w = await createRowWriter(sink, { format: 'ndjson', columns: RECOG_COLUMNS });
     await w.writeRows([row, { ...row, id: '124' }]);
     await w.end();
-    const lines = sink.bytes().toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = sink
+      .bytes()
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual(['125', '124']);
     expect(Object.keys(lines[0]).slice(0, 3)).toEqual(['serialNo', 'id', 'time']);
     expect(lines[0].extra).toBe('x');
@@ -72,7 +77,13 @@ describe('row writer', () => {
     const page = (s: string) => Array.from({ length: 50 }, (_, i) => ({ serialNo: s, id: i }));
     await Promise.all([w.writeRows(page('A')), w.writeRows(page('B')), w.writeRows(page('A'))]);
     await w.end();
-    const serials = sink.bytes().toString('utf8').trim().split('\n').map((l) => JSON.parse(l).serialNo).join('');
+    const serials = sink
+      .bytes()
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).serialNo)
+      .join('');
     expect(serials).toBe(`${'A'.repeat(50)}${'B'.repeat(50)}${'A'.repeat(50)}`);
   });
 });

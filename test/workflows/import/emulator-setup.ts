@@ -1,11 +1,11 @@
 /** The emulator side of import tests: devices, running the workflow, and a comparable snapshot of the state. */
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createClient, type FacetClient } from '../../../src/core/client.js';
 import { endpointById } from '../../../src/registry/index.js';
 import { type ImportOptions, type ImportResult, importPersons } from '../../../src/workflows/import/import-persons.js';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
-import { join } from 'node:path';
 
 export const SERIALS = ['EMU0001', 'EMU0002', 'EMU0003', 'EMU0004'];
 
@@ -31,9 +31,19 @@ function withOp(handle: { origin: string; token: string }) {
 
 /** The emulator in a child process (tsx runs its TypeScript), closed by closing its stdin. */
 export async function childEmulator(opts: { faces: string; latencyMs: number }): Promise<TestEmulator> {
-  const child = spawn(process.execPath, [...(process.env.EMU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/eprof'] : []), '--import', 'tsx', join(import.meta.dirname, 'emulator-child.ts'), JSON.stringify(opts)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.EMU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/eprof'] : []),
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'emulator-child.ts'),
+      JSON.stringify(opts),
+    ],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
     rl.once('line', (l) => {
@@ -110,8 +120,18 @@ export async function requestedPaths(emu: TestEmulator): Promise<string[]> {
 
 const ep = (id: string) => endpointById(id)!;
 
-async function allPages(client: FacetClient, id: string, wire: Record<string, string>): Promise<any[]> {
-  const rows: any[] = [];
+/** A row of a person list answer, as far as the snapshot reads it. */
+interface PersonListRow {
+  personCode: string;
+  personName?: string;
+  sex?: string;
+  birthday?: string;
+  memo?: string;
+  serialNos?: string[];
+}
+
+async function allPages(client: FacetClient, id: string, wire: Record<string, string>): Promise<PersonListRow[]> {
+  const rows: PersonListRow[] = [];
   for await (const page of client.pages(ep(id), wire)) rows.push(...(page.list ?? []));
   return rows;
 }

@@ -28,7 +28,9 @@ export async function syntheticJpeg(i: number): Promise<Buffer> {
       pixels[o + 2] = on ? 220 : 60;
     }
   }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 80 })
+    .toBuffer();
 }
 
 /** CSV text from a header and rows (fields quoted when needed). */

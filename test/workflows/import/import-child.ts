@@ -5,7 +5,12 @@
 import { createClient } from '../../../src/core/client.js';
 import { importPersons } from '../../../src/workflows/import/import-persons.js';
 
-const opts = JSON.parse(process.argv[2] ?? '{}') as { url: string; token: string; csvPath: string; concurrency?: number };
+const opts = JSON.parse(process.argv[2] ?? '{}') as {
+  url: string;
+  token: string;
+  csvPath: string;
+  concurrency?: number;
+};
 const client = createClient({ baseUrl: opts.url, token: opts.token });
 const result = await importPersons({
   csvPath: opts.csvPath,

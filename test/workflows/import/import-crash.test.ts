@@ -38,7 +38,12 @@ async function runAndKill(emu: TestEmulator, csvPath: string, killAt: number): P
   const journal = `${csvPath}.facetctl-journal.ndjson`;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'import-child.ts'), JSON.stringify({ url: emu.url, token: emu.token, csvPath })],
+    [
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'import-child.ts'),
+      JSON.stringify({ url: emu.url, token: emu.token, csvPath }),
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   let exited = false;
@@ -80,7 +85,11 @@ describe('person import after crashes', () => {
       const final = await runWorkflow(crashed, file.csvPath);
       expect(final.lines.filter((l) => l.status === 'failed')).toEqual([]);
 
-      const expected = (await snapshot(reference)) as { cloud: unknown[]; devices: Record<string, unknown[]>; details: Record<string, any> };
+      const expected = (await snapshot(reference)) as {
+        cloud: unknown[];
+        devices: Record<string, unknown[]>;
+        details: Record<string, { cards: { list: unknown[] } }>;
+      };
       expect(expected.cloud).toHaveLength(PERSONS);
       for (const s of SERIALS) expect(expected.devices[s]).toHaveLength(PERSONS);
       expect(expected.details.P00007.cards.list).toHaveLength(1);

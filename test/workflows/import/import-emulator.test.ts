@@ -1,17 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { SERIALS, emulatorWithDevices, requestedPaths, runWorkflow, snapshot } from './emulator-setup.js';
+import { emulatorWithDevices, requestedPaths, runWorkflow, SERIALS, snapshot } from './emulator-setup.js';
 import { writePersons } from './fixtures.js';
 
 describe('person import against the emulator', () => {
   // The emulator runs in its own process here: it and the importer each get a CPU.
-  it('imports 2,000 persons onto 4 devices, and a re-run sends no registration again', { timeout: 180_000 }, async () => {
+  it('imports 2,000 persons onto 4 devices, and a re-run sends no registration again', {
+    timeout: 180_000,
+  }, async () => {
     const emu = await emulatorWithDevices({ faces: 'off', latencyMs: 1, child: true });
     try {
       const file = await writePersons(2000, { serials: SERIALS });
       const result = await runWorkflow(emu, file.csvPath);
       expect(result.lines).toHaveLength(8000);
       expect(result.lines.filter((l) => l.status !== 'ok')).toEqual([]);
-      const state = (await snapshot(emu, SERIALS, false)) as { cloud: unknown[]; devices: Record<string, { personCode: string }[]> };
+      const state = (await snapshot(emu, SERIALS, false)) as {
+        cloud: unknown[];
+        devices: Record<string, { personCode: string }[]>;
+      };
       expect(state.cloud).toHaveLength(2000);
       for (const serial of SERIALS) {
         const codes = state.devices[serial].map((p) => p.personCode);

@@ -11,7 +11,7 @@ import { endpointById } from '../../../src/registry/index.js';
 import { runCli } from '../../helpers/cli.js';
 import type { TestEmulator } from '../../helpers/emulator.js';
 import { clientFor, emulatorWithDevices, requestedPaths } from './emulator-setup.js';
-import { FIXTURES, csv, syntheticJpeg, tempDir } from './fixtures.js';
+import { csv, FIXTURES, syntheticJpeg, tempDir } from './fixtures.js';
 
 vi.mock('../../../src/commands/program.js', async (importOriginal) => {
   const { withImportCommand } = await import('./register-shim.js');
@@ -41,7 +41,14 @@ async function freshDevices(emu: TestEmulator): Promise<void> {
 
 function fixtureDir(): string {
   const dir = tempDir();
-  for (const f of ['face-astronaut.jpg', 'face-cameraman.jpg', 'noface-cat.jpg', 'persons-cp932.csv', 'persons-bom.csv', 'persons-quoted-newline.csv']) {
+  for (const f of [
+    'face-astronaut.jpg',
+    'face-cameraman.jpg',
+    'noface-cat.jpg',
+    'persons-cp932.csv',
+    'persons-bom.csv',
+    'persons-quoted-newline.csv',
+  ]) {
     copyFileSync(join(FIXTURES, f), join(dir, f));
   }
   return dir;
@@ -73,12 +80,19 @@ describe('facetctl person import (faces: off)', () => {
   ])('imports a %s CSV with Japanese names intact', async (_what, file) => {
     await freshDevices(emu);
     const dir = fixtureDir();
-    const res = await runCli(['person', 'import', join(dir, file), '--report', join(dir, 'report.csv')], { env: cliEnv(emu) });
+    const res = await runCli(['person', 'import', join(dir, file), '--report', join(dir, 'report.csv')], {
+      env: cliEnv(emu),
+    });
     expect(res.stderr).not.toMatch(/failed:/);
     expect(res.code).toBe(0);
     expect(res.stdout).toBe('');
     const j002 = await cloudPerson(emu, 'J002', 'EMU0002');
-    expect(j002.cloud).toMatchObject({ personName: '佐藤 花子', sex: 'female', birthday: '1991/04/01', memo: '営業部, 東京' });
+    expect(j002.cloud).toMatchObject({
+      personName: '佐藤 花子',
+      sex: 'female',
+      birthday: '1991/04/01',
+      memo: '営業部, 東京',
+    });
     expect(j002.device).toMatchObject({ personName: '佐藤 花子' });
     const j003 = await cloudPerson(emu, 'J003', 'EMU0002');
     expect(j003.cloud.personName).toBe('髙橋 﨑子');
@@ -102,9 +116,12 @@ describe('facetctl person import (faces: off)', () => {
     expect(refused.stderr).toContain('row 5, picture: is required');
     expect(refused.stderr).toContain('nothing was sent');
 
-    const res = await runCli(['person', 'import', join(dir, 'persons-quoted-newline.csv'), '--skip-invalid', '--report', '-'], {
-      env: cliEnv(emu),
-    });
+    const res = await runCli(
+      ['person', 'import', join(dir, 'persons-quoted-newline.csv'), '--skip-invalid', '--report', '-'],
+      {
+        env: cliEnv(emu),
+      },
+    );
     expect(res.code).toBe(3);
     const report = parse(res.stdout, { columns: true }) as Record<string, string>[];
     expect(report.map((r) => [r.row, r.personCode, r.status])).toEqual([
@@ -114,7 +131,10 @@ describe('facetctl person import (faces: off)', () => {
       ['5', 'Q004', 'invalid'],
     ]);
     expect(report[3].message).toBe('picture: is required: a JPEG file (or recogLogSerialNo and recogLogId)');
-    expect((await cloudPerson(emu, 'Q001')).cloud).toMatchObject({ personName: 'Smith, John', memo: 'line one\nline two' });
+    expect((await cloudPerson(emu, 'Q001')).cloud).toMatchObject({
+      personName: 'Smith, John',
+      memo: 'line one\nline two',
+    });
     expect((await cloudPerson(emu, 'Q003')).device.personName).toBe('田中 次郎');
   });
 
@@ -188,7 +208,16 @@ describe('facetctl person import (faces: off)', () => {
       .toBuffer();
     writeFileSync(join(dir, 'rotated.jpg'), rotated);
     const file = join(dir, 'fix.csv');
-    writeFileSync(file, csv(['personCode', 'personName', 'picture', 'serialNos'], [['FIX1', 'png', 'face.png', 'EMU0001'], ['FIX2', 'exif', 'rotated.jpg', 'EMU0001']]));
+    writeFileSync(
+      file,
+      csv(
+        ['personCode', 'personName', 'picture', 'serialNos'],
+        [
+          ['FIX1', 'png', 'face.png', 'EMU0001'],
+          ['FIX2', 'exif', 'rotated.jpg', 'EMU0001'],
+        ],
+      ),
+    );
 
     const refused = await runCli(['person', 'import', file], { env: cliEnv(emu) });
     expect(refused.code).toBe(2);
@@ -228,7 +257,8 @@ describe('facetctl person import (faces: off)', () => {
     } finally {
       await emu.op('DELETE', '/faults');
     }
-    for (const code of ['FLT0', 'FLT11']) expect((await cloudPerson(emu, code, 'EMU0002')).device.personName).toMatch(/^flaky/);
+    for (const code of ['FLT0', 'FLT11'])
+      expect((await cloudPerson(emu, code, 'EMU0002')).device.personName).toMatch(/^flaky/);
   });
 
   it('a re-run skips what is done, and a changed row is sent again', async () => {
@@ -236,13 +266,27 @@ describe('facetctl person import (faces: off)', () => {
     for (let i = 0; i < 3; i++) writeFileSync(join(dir, `r${i}.jpg`), await syntheticJpeg(300 + i));
     const file = join(dir, 'rerun.csv');
     const write = (name1: string) =>
-      writeFileSync(file, csv(['personCode', 'personName', 'picture', 'serialNos'], [['RR0', 'a', 'r0.jpg', 'EMU0001'], ['RR1', name1, 'r1.jpg', 'EMU0001'], ['RR2', 'c', 'r2.jpg', 'EMU0001']]));
+      writeFileSync(
+        file,
+        csv(
+          ['personCode', 'personName', 'picture', 'serialNos'],
+          [
+            ['RR0', 'a', 'r0.jpg', 'EMU0001'],
+            ['RR1', name1, 'r1.jpg', 'EMU0001'],
+            ['RR2', 'c', 'r2.jpg', 'EMU0001'],
+          ],
+        ),
+      );
     write('b');
     expect((await runCli(['person', 'import', file], { env: cliEnv(emu) })).code).toBe(0);
     await emu.op('DELETE', '/requests');
     const same = await runCli(['person', 'import', file, '--report', '-'], { env: cliEnv(emu) });
     expect(same.code).toBe(0);
-    expect((parse(same.stdout, { columns: true }) as Record<string, string>[]).map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect((parse(same.stdout, { columns: true }) as Record<string, string>[]).map((r) => r.status)).toEqual([
+      'skipped',
+      'skipped',
+      'skipped',
+    ]);
     expect(await requestedPaths(emu)).toEqual(['/api1/device/getDevice']);
 
     write('b, renamed');
@@ -262,7 +306,10 @@ describe('facetctl person import (faces: off)', () => {
     writeFileSync(join(dir, 'o.jpg'), await syntheticJpeg(400));
     await emu.op('POST', '/device-persons', { serialNo: 'EMU0001', personCode: 'OVR1', personName: 'already here' });
     const file = join(dir, 'o.csv');
-    writeFileSync(file, csv(['personCode', 'personName', 'picture', 'serialNos'], [['OVR1', 'from csv', 'o.jpg', 'EMU0001']]));
+    writeFileSync(
+      file,
+      csv(['personCode', 'personName', 'picture', 'serialNos'], [['OVR1', 'from csv', 'o.jpg', 'EMU0001']]),
+    );
     const res = await runCli(['person', 'import', file, '--no-override', '--report', '-'], { env: cliEnv(emu) });
     expect(res.code).toBe(0);
     const [line] = parse(res.stdout, { columns: true }) as Record<string, string>[];
@@ -299,11 +346,19 @@ describe('facetctl person import (faces: basic)', () => {
     expect(res.code).toBe(3);
     const report = parse(readFileSync(join(dir, 'r.csv')), { columns: true }) as Record<string, string>[];
     expect(report[0]).toMatchObject({ personCode: 'FACE1', status: 'ok' });
-    expect(report[1]).toMatchObject({ row: '3', personCode: 'CAT1', serialNo: 'EMU0001', status: 'failed', step: 'checkPersonPicture' });
+    expect(report[1]).toMatchObject({
+      row: '3',
+      personCode: 'CAT1',
+      serialNo: 'EMU0001',
+      status: 'failed',
+      step: 'checkPersonPicture',
+    });
     expect(report[1].message).toMatch(/顔/);
     expect(res.stderr).toContain(`failed: row 3, CAT1, device EMU0001, checkPersonPicture: ${report[1].message}`);
     expect((await cloudPerson(emu, 'CAT1')).cloud).toBeNull();
-    const toDevice = (await emu.op('GET', '/requests')).body.requests.filter((r: { path: string }) => r.path.endsWith('/toDevice'));
+    const toDevice = (await emu.op('GET', '/requests')).body.requests.filter((r: { path: string }) =>
+      r.path.endsWith('/toDevice'),
+    );
     expect(toDevice).toHaveLength(1);
 
     // --no-remote-check: the cloud stores it, and the device refuses it with the documented message.
@@ -312,5 +367,58 @@ describe('facetctl person import (faces: basic)', () => {
     const lines = parse(again.stdout, { columns: true }) as Record<string, string>[];
     expect(lines[1]).toMatchObject({ personCode: 'CAT1', status: 'failed', step: 'toDevice' });
     expect(lines[1].message).toMatch(/顔/);
+  });
+});
+
+describe('facetctl person import, interrupted', () => {
+  it('Ctrl-C stops scheduling, journals what finished, exits 130; the same command then finishes the job', async () => {
+    const emu = await emulatorWithDevices({ faces: 'off', latencyMs: 5, serials: DEVICES });
+    try {
+      const dir = tempDir();
+      const rows = [];
+      for (let i = 0; i < 40; i++) {
+        writeFileSync(join(dir, `c${i}.jpg`), await syntheticJpeg(500 + i));
+        rows.push([`CTRL${i}`, `ctrl ${i}`, `c${i}.jpg`, DEVICES.join(';')]);
+      }
+      const file = join(dir, 'ctrl.csv');
+      writeFileSync(file, csv(['personCode', 'personName', 'picture', 'serialNos'], rows));
+      const journal = `${file}.facetctl-journal.ndjson`;
+      const ac = new AbortController();
+      const lines = () => {
+        try {
+          return readFileSync(journal, 'utf8').split('\n').length - 1;
+        } catch {
+          return 0;
+        }
+      };
+      const running = runCli(['person', 'import', file], { env: cliEnv(emu), signal: ac.signal });
+      // Interrupt once some steps are journaled (the journal is the only sign of progress from outside).
+      while (lines() < 10) await new Promise((r) => setTimeout(r, 2));
+      ac.abort();
+      const res = await running;
+      expect(res.code).toBe(130);
+      expect(res.stderr).toMatch(/run the same command again to finish/);
+      const journaled = lines();
+      expect(journaled).toBeGreaterThanOrEqual(10);
+      expect(journaled).toBeLessThan(40 * 4);
+
+      await emu.op('DELETE', '/requests');
+      const again = await runCli(['person', 'import', file, '--report', '-'], { env: cliEnv(emu) });
+      expect(again.code).toBe(0);
+      expect(lines()).toBe(40 * 4);
+      const sent = (await requestedPaths(emu)).filter((p) => p !== '/api1/device/getDevice');
+      expect(sent.length).toBe(40 * 4 - journaled);
+      const client = clientFor(emu);
+      try {
+        for (const serialNo of DEVICES) {
+          const page = await client.json(endpointById('person.getPersonFromDevice')!, { serialNo });
+          expect(page.rows).toBe(40);
+        }
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await emu.close();
+    }
   });
 });

@@ -1,0 +1,81 @@
+/** `facetctl server`: URL and token on stdout, a working server, a clean stop on the signal, --print-token. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/commands/index.js';
+import type { Context } from '../../src/core/context.js';
+import { runCli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'facet-server-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function context(signal: AbortSignal) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => {
+    out += c;
+  });
+  stderr.on('data', (c) => {
+    err += c;
+  });
+  const ctx: Context = {
+    io: { stdout, stderr, stdin: Readable.from([]), stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: false },
+    env: { FACETCTL_CONFIG_DIR: dir },
+    cwd: dir,
+    now: () => new Date(),
+    signal,
+  };
+  return { ctx, out: () => out, err: () => err };
+}
+
+async function until<T>(probe: () => T | undefined): Promise<T> {
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+describe('facetctl server', () => {
+  it('prints URL and token, serves the API, persists the token, and stops on the signal', async () => {
+    const db = join(dir, 'cli.sqlite');
+    const abort = new AbortController();
+    const io = context(abort.signal);
+    const done = run(['server', '--port', '0', '--db', db, '--seed', 'demo', '-o', 'json'], io.ctx);
+    const info = await until(() => {
+      const line = io.out().split('\n')[0];
+      return line ? (JSON.parse(line) as { url: string; token: string }) : undefined;
+    });
+    expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api1$/);
+    expect(info.token).toMatch(/^[A-Za-z0-9]{64}$/);
+    const res = await fetch(`${info.url}/device/getDevice`, { headers: { 'ds-api-token': info.token } });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as unknown[]).length).toBeGreaterThanOrEqual(4);
+    abort.abort();
+    expect(await done).toBe(0);
+    expect(io.err()).toContain('stopped');
+    await expect(fetch(`${info.url}/device/getDevice`)).rejects.toThrow();
+
+    const printed = await runCli(['server', '--db', db, '--print-token']);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout.trim()).toBe(info.token);
+  });
+
+  it('--print-token needs --db (exit 2)', async () => {
+    const r = await runCli(['server', '--print-token']);
+    expect(r.code).toBe(2);
+  });
+});
+
+describe('facetctl server flags', () => {
+  it('refuses a malformed --allow-ip (exit 2) and --print-token of an empty database (exit 1)', async () => {
+    expect((await runCli(['server', '--port', '0', '--allow-ip', '10.0.0.0/33'])).code).toBe(2);
+    const r = await runCli(['server', '--db', join(dir, 'none.sqlite'), '--print-token']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no token is stored');
+  });
+});

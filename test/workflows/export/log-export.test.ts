@@ -1,0 +1,270 @@
+/**
+ * `log recog export` / `log operate export` against the emulator: exactness, consistency while logs
+ * arrive, incremental runs, crashes, output formats. The full "one million rows" run lives in
+ * bench/export.ts; here the large case uses 100,000 rows to keep the suite quick.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, runCli, tempConfigDir } from '../../helpers/cli.js';
+import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { ensureBuilt } from '../../setup/build.js';
+
+let emu: TestEmulator;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  env = { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token };
+});
+afterAll(async () => {
+  await emu?.close();
+});
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'facetctl-export-'));
+
+async function device(serialNo: string, logs = 0): Promise<void> {
+  expect((await emu.op('POST', '/devices', { serialNo })).status).toBe(201);
+  if (logs > 0) expect((await emu.op('POST', '/recognize', { serialNo, count: logs })).status).toBe(200);
+}
+
+/** Every id the cloud holds for a device, read with plain HTTP (not through facetctl). */
+async function storedIds(serialNo: string): Promise<number[]> {
+  const ids: number[] = [];
+  for (let page = 1; ; page++) {
+    const res = await fetch(`${emu.url}/log/getRecogLog?serialNo=${serialNo}&pageNo=${page}`, {
+      headers: { 'ds-api-token': emu.token },
+    });
+    const body = (await res.json()) as { pages: number; list: { id: string }[] };
+    ids.push(...body.list.map((r) => Number(r.id)));
+    if (page >= body.pages) return ids;
+  }
+}
+
+function ndjsonIds(text: string): number[] {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => Number(JSON.parse(l).id));
+}
+
+function expectExactly(ids: number[], expected: number[]): void {
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(ids.length).toBe(expected.length);
+  expect([...ids].sort((a, b) => a - b)).toEqual([...expected].sort((a, b) => a - b));
+}
+
+async function recognize(serialNo: string, extra: Record<string, unknown> = {}): Promise<number> {
+  const res = await emu.op('POST', '/recognize', { serialNo, ...extra });
+  expect(res.status).toBe(200);
+  return res.body.id as number;
+}
+
+async function getRecogLogCalls(): Promise<number> {
+  const { body } = await emu.op('GET', '/requests');
+  return (body.requests as { path: string }[]).filter((r) => r.path.endsWith('/log/getRecogLog')).length;
+}
+
+describe('log recog export', () => {
+  it('exports 100,000 stored rows exactly: same ids, no duplicates, nothing else', async () => {
+    await device('BIG1', 100_000);
+    const dir = tmp();
+    const out = join(dir, 'big.ndjson');
+    const res = await runCli(['log', 'recog', 'export', '--serial', 'BIG1', '-o', 'ndjson', '--out', out], { env });
+    expect(res.stderr).toContain('exported 100000 recog log rows');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toBe('');
+    const ids = ndjsonIds(readFileSync(out, 'utf8'));
+    expectExactly(ids, await storedIds('BIG1'));
+    expect(Math.min(...ids)).toBeGreaterThan(0);
+    expect(readdirSync(dir)).toEqual(['big.ndjson']);
+  });
+
+  it('recognitions arriving during the export (10 a second, inside the window) change nothing', async () => {
+    await device('LIVE1', 20_000);
+    const before = await storedIds('LIVE1');
+    const calls0 = await getRecogLogCalls();
+    const arrived: number[] = [];
+    let exporting = true;
+    // Recognitions start once the export has read its bound (its first getRecogLog), so every one of
+    // them is newer than the bound. Their time is inside the exported window, so they do shift pages.
+    const live = (async () => {
+      while (exporting && (await getRecogLogCalls()) <= calls0 + 1) await new Promise((r) => setImmediate(r));
+      let n = 0;
+      while (exporting || n < 3) {
+        const t = new Date(Date.now() - 3600_000);
+        const time = `${t.getFullYear()}/${String(t.getMonth() + 1).padStart(2, '0')}/${String(t.getDate()).padStart(2, '0')} ${String(t.getHours()).padStart(2, '0')}:${String(t.getMinutes()).padStart(2, '0')}:00`;
+        arrived.push(await recognize('LIVE1', { time }));
+        n++;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const res = await runCli(['log', 'recog', 'export', '--serial', 'LIVE1', '--since', '30d', '-o', 'ndjson'], { env });
+    exporting = false;
+    await live;
+    expect(res.code).toBe(0);
+    const ids = ndjsonIds(res.stdout);
+    expect(arrived.length).toBeGreaterThan(0);
+    expectExactly(ids, before);
+    for (const id of arrived) expect(ids).not.toContain(id);
+  });
+
+  it('--state: the next run exports only the new rows, then nothing', async () => {
+    await device('INC1', 350);
+    const dir = tmp();
+    const state = join(dir, 'state.json');
+    const run = (name: string) =>
+      runCli(['log', 'recog', 'export', '--serial', 'INC1', '--state', state, '-o', 'csv', '--out', join(dir, name)], { env });
+    expect((await run('1.csv')).code).toBe(0);
+    const fresh = [await recognize('INC1'), await recognize('INC1'), await recognize('INC1')];
+    expect((await run('2.csv')).code).toBe(0);
+    expect((await run('3.csv')).code).toBe(0);
+    const csvIds = (name: string) =>
+      readFileSync(join(dir, name), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => Number(l.split(',')[1]));
+    expect(csvIds('1.csv')).toHaveLength(350);
+    expectExactly(csvIds('2.csv'), fresh);
+    expect(csvIds('3.csv')).toEqual([]);
+    expectExactly([...csvIds('1.csv'), ...csvIds('2.csv')], await storedIds('INC1'));
+    expect(JSON.parse(readFileSync(state, 'utf8')).recog.INC1.lastId).toBe(Math.max(...fresh));
+  });
+
+  it('a run killed mid-export leaves no output and no state move; the re-run writes every row exactly once', async () => {
+    ensureBuilt();
+    await device('KILL1', 30_000);
+    const dir = tmp();
+    const state = join(dir, 'state.json');
+    const first = join(dir, 'first.ndjson');
+    expect((await runCli(['log', 'recog', 'export', '--serial', 'KILL1', '--state', state, '--out', first], { env })).code).toBe(0);
+    const added = await emu.op('POST', '/recognize', { serialNo: 'KILL1', count: 20_000 });
+    expect(added.status).toBe(200);
+    const stateBefore = readFileSync(state, 'utf8');
+
+    const killed = join(dir, 'killed.ndjson');
+    const calls0 = await getRecogLogCalls();
+    const child = spawn(process.execPath, [BIN, 'log', 'recog', 'export', '--serial', 'KILL1', '--state', state, '--out', killed], {
+      env: { ...process.env, ...env, FACETCTL_CONFIG_DIR: tempConfigDir() },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    // Let it get well into the pages (and write part of its temporary file), then kill it hard.
+    while ((await getRecogLogCalls()) < calls0 + 30) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(existsSync(killed)).toBe(false);
+    expect(readFileSync(state, 'utf8')).toBe(stateBefore);
+
+    const again = join(dir, 'again.ndjson');
+    const res = await runCli(['log', 'recog', 'export', '--serial', 'KILL1', '--state', state, '--out', again], { env });
+    expect(res.code).toBe(0);
+    const union = [...ndjsonIds(readFileSync(first, 'utf8')), ...ndjsonIds(readFileSync(again, 'utf8'))];
+    expect(ndjsonIds(readFileSync(again, 'utf8'))).toHaveLength(20_000);
+    expectExactly(union, await storedIds('KILL1'));
+  });
+
+  it('several devices at once: each row once, serialNo column, json as one array', async () => {
+    await device('MULTI1', 230);
+    await device('MULTI2', 170);
+    const res = await runCli(['log', 'recog', 'export', '--serial', 'MULTI1', '--serial', 'MULTI2', '-o', 'json'], { env });
+    expect(res.code).toBe(0);
+    const rows = JSON.parse(res.stdout) as { serialNo: string; id: string }[];
+    const of = (s: string) => rows.filter((r) => r.serialNo === s).map((r) => Number(r.id));
+    expectExactly(of('MULTI1'), await storedIds('MULTI1'));
+    expectExactly(of('MULTI2'), await storedIds('MULTI2'));
+    expect(rows).toHaveLength(400);
+  });
+
+  it('CSV for Excel: CP932 bytes, or UTF-8 with a BOM, in the documented column order', async () => {
+    await device('CSV1');
+    await emu.op('POST', '/device-persons', { serialNo: 'CSV1', personCode: 'P1', personName: '山田 太郎' });
+    const id = await recognize('CSV1', { personCode: 'P1' });
+    const sjis = await runCli(['log', 'recog', 'export', '--serial', 'CSV1', '-o', 'csv', '--encoding', 'cp932'], { env });
+    expect(sjis.code).toBe(0);
+    expect(sjis.stdoutBytes.includes(iconv.encode('山田 太郎', 'cp932'))).toBe(true);
+    const text = iconv.decode(sjis.stdoutBytes, 'cp932');
+    const [header, line] = text.trim().split('\n');
+    expect(header).toBe(
+      'serialNo,id,time,personCode,personName,pictureUrl,mask,temp,pass,searchScore,passFlagName,accessType,cardNo,cardType,cardBindPersonCode,cardBindPersonName',
+    );
+    expect(line.startsWith(`CSV1,${id},`)).toBe(true);
+    expect(line).toContain(',P1,山田 太郎,');
+
+    const bom = await runCli(['log', 'recog', 'export', '--serial', 'CSV1', '-o', 'csv', '--bom'], { env });
+    expect([...bom.stdoutBytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(bom.stdoutBytes.subarray(3).toString('utf8').split('\n')[0]).toBe(header);
+  });
+
+  it('--pictures saves each picture with the cookies, skips existing files, and refetches on an expired cookie', async () => {
+    await device('PIC1');
+    const ids = [await recognize('PIC1'), await recognize('PIC1'), await recognize('PIC1')];
+    const dir = tmp();
+    const res = await runCli(
+      ['log', 'recog', 'export', '--serial', 'PIC1', '--pictures', dir, '--picture-expires', '10', '-o', 'ndjson'],
+      { env },
+    );
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain('3 pictures saved');
+    const files = readdirSync(join(dir, 'PIC1')).sort();
+    expect(files).toEqual(ids.map((i) => `${i}.jpg`).sort());
+    const jpeg = readFileSync(join(dir, 'PIC1', files[0]));
+    expect([...jpeg.subarray(0, 2)]).toEqual([0xff, 0xd8]);
+    const again = await runCli(['log', 'recog', 'export', '--serial', 'PIC1', '--pictures', dir, '-o', 'ndjson'], { env });
+    expect(again.stderr).toContain('0 pictures saved (3 already there)');
+    const { body } = await emu.op('GET', '/requests');
+    const pictureCalls = (body.requests as { path: string; params?: string[] }[]).filter((r) => r.path.startsWith('/pictures/'));
+    expect(pictureCalls.length).toBe(3);
+  });
+
+  it('usage errors exit 2 before anything is sent', async () => {
+    const cases = [
+      ['log', 'recog', 'export', '-o', 'csv'],
+      ['log', 'recog', 'export', '--serial', 'X', '--all-devices'],
+      ['log', 'recog', 'export', '--serial', 'X', '--from', 'garbage'],
+      ['log', 'recog', 'export', '--serial', 'X', '-o', 'table'],
+      ['log', 'recog', 'export', '--serial', 'X', '-o', 'ndjson', '--encoding', 'cp932'],
+      ['log', 'recog', 'export', '--serial', 'X', '--state', 's.json', '--to', 'now'],
+      ['log', 'recog', 'export', '--serial', 'X', '--picture-expires', '5', '--pictures', 'd'],
+    ];
+    for (const argv of cases) {
+      const res = await runCli(argv, { env });
+      expect(res.code, argv.join(' ')).toBe(2);
+    }
+  });
+});
+
+describe('log operate export', () => {
+  it('exports every operation log once, and --state continues from the last second', async () => {
+    await device('OPS1');
+    const add = (time: string, subType: string) =>
+      emu.op('POST', '/operate-logs', { serialNo: 'OPS1', time, subType, detail: subType });
+    for (let i = 0; i < 150; i++) {
+      await add(`2026/01/01 10:${String(Math.floor(i / 3)).padStart(2, '0')}:00`, `s${i}`);
+    }
+    const dir = tmp();
+    const state = join(dir, 'state.json');
+    const run = (name: string) =>
+      runCli(['log', 'operate', 'export', '--serial', 'OPS1', '--state', state, '-o', 'ndjson', '--out', join(dir, name)], { env });
+    expect((await run('1.ndjson')).code).toBe(0);
+    // One more in the last exported second, and one later.
+    await add('2026/01/01 10:49:00', 'late-same-second');
+    await add('2026/01/01 11:00:00', 'later');
+    expect((await run('2.ndjson')).code).toBe(0);
+    const read = (name: string) =>
+      readFileSync(join(dir, name), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { subType: string; serialNo: string });
+    const first = read('1.ndjson').map((r) => r.subType);
+    const second = read('2.ndjson').map((r) => r.subType);
+    const created = first.filter((s) => /^s\d+$/.test(s));
+    expect(new Set(created).size).toBe(150);
+    expect(second.sort()).toEqual(['late-same-second', 'later']);
+    expect(read('1.ndjson')[0].serialNo).toBe('OPS1');
+  });
+});
