@@ -8,7 +8,7 @@
  * The emulator runs in a child process, as the cloud would be elsewhere, so its CPU does not slow
  * the importer down.
  *
- * Run: npx tsx bench/import.ts [--persons 500] [--latency 20] [--devices 4] [--concurrency 8]
+ * Run: npx tsx bench/import.ts [--persons 500] [--latency 20] [--devices 4] [--concurrency 8] [--no-remote-check]
  * Prints the header and one Markdown table line.
  */
 import { spawn } from 'node:child_process';
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '20' },
     devices: { type: 'string', default: '4' },
     concurrency: { type: 'string', default: '8' },
+    'no-remote-check': { type: 'boolean', default: false },
     'emulator-child': { type: 'string' },
   },
 });
@@ -129,7 +130,7 @@ async function bench(): Promise<void> {
     fixPictures: false,
     skipInvalid: false,
     dryRun: false,
-    remoteCheck: true,
+    remoteCheck: !values['no-remote-check'],
     override: true,
     noImage: false,
     concurrency,

@@ -48,7 +48,12 @@ async function main(): Promise<void> {
       body: JSON.stringify({ serialNo: 'BENCH0001', kind: 'terminal' }),
     });
     if (!op.ok) throw new Error(`cannot create the bench device: ${op.status}`);
-    const env = { ...process.env, FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token, FACETCTL_CONFIG_DIR: '/nonexistent' };
+    const env = {
+      ...process.env,
+      FACETCTL_HOST: emu.url,
+      FACETCTL_TOKEN: emu.token,
+      FACETCTL_CONFIG_DIR: '/nonexistent',
+    };
     const cases: [string, string[]][] = [
       ['node -e 0', ['-e', '0']],
       ['facetctl --version', [BIN, '--version']],
@@ -62,7 +67,9 @@ async function main(): Promise<void> {
       for (let i = 0; i < RUNS; i++) times.push(await timeOnce(args, env));
       medians.push(median(times));
     }
-    console.log(`Start-up, median of ${RUNS} runs each (Node ${process.version}, ${process.platform}/${process.arch})\n`);
+    console.log(
+      `Start-up, median of ${RUNS} runs each (Node ${process.version}, ${process.platform}/${process.arch})\n`,
+    );
     console.log('| command | median (ms) | × node -e 0 |');
     console.log('|---|---:|---:|');
     cases.forEach(([name], i) => {

@@ -6,7 +6,7 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { exitCodeOf, UsageError } from '../core/errors.js';
+import { exitCodeOf, RuntimeError, UsageError } from '../core/errors.js';
 import type { CommandEnv } from './env.js';
 import { reportError } from './errors-report.js';
 import { ExitWith } from './exit.js';
@@ -80,8 +80,10 @@ async function writeAnswer(env: CommandEnv, opts: ApiOpts, contentType: string, 
     io.stdout.write(body);
     return;
   }
-  if (io.stdoutIsTTY)
-    throw new UsageError(`the answer is binary (${contentType || 'no content type'}): give --out FILE`);
+  // Not a UsageError: the request was already made, and exit 2 promises that nothing was sent.
+  if (io.stdoutIsTTY) {
+    throw new RuntimeError(`the answer is binary (${contentType || 'no content type'}): give --out FILE`);
+  }
   io.stdout.write(body);
 }
 

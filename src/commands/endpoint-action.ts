@@ -38,20 +38,16 @@ export function commandLabel(ep: EndpointDef): string {
 
 export async function runEndpoint(env: CommandEnv, ep: EndpointDef, specs: FlagSpec[], opts: EndpointOpts) {
   const plans = await planCalls(env, ep, specs, opts);
-  if (opts.all && ep.paging && opts[pageAttr()] !== undefined) throw new UsageError('give either --page or --all');
+  if (opts.all && ep.paging && opts.page !== undefined) throw new UsageError('give either --page or --all');
   const binary = ep.answer === 'binary';
   if (binary && !opts.out && env.ctx.io.stdoutIsTTY) {
     throw new UsageError(`${commandLabel(ep)} answers binary data: give --out FILE (or redirect stdout)`);
   }
-  if (binary && opts.out && plans.length > 1) throw new UsageError('--out takes one device: give one --serial');
+  if (binary && plans.length > 1) throw new UsageError(`${commandLabel(ep)} answers bytes for one device: give one --serial`);
   if (ep.destructive) await env.confirm(confirmQuestion(ep, plans), false);
   const client = await env.client({ senselink: ep.api === 'senselink' });
   if (plans.length === 1) return runOne(env, client, ep, plans[0], opts);
   return runMany(env, client, ep, plans);
-}
-
-function pageAttr(): string {
-  return 'page';
 }
 
 function confirmQuestion(ep: EndpointDef, plans: Plan[]): string {
@@ -150,7 +146,7 @@ function settle(env: CommandEnv, ep: EndpointDef, body: unknown, serial?: string
   throw new ExitWith(outcome.status === 'partial' ? 3 : 1);
 }
 
-/** Bytes go to --out (written beside it, renamed when complete) or to stdout. */
+/** Bytes go to --out (written beside it, renamed when complete) or to stdout; streamed when the client streams. */
 async function callToOutput(
   env: CommandEnv,
   client: FacetClient,
@@ -158,12 +154,18 @@ async function callToOutput(
   plan: Plan,
   out: string | undefined,
 ): Promise<CallAnswer> {
-  if (!out) return client.call(ep, plan.wire, { signal: env.ctx.signal, out: env.ctx.io.stdout });
+  if (!out) {
+    const answer = await client.call(ep, plan.wire, { signal: env.ctx.signal, out: env.ctx.io.stdout });
+    if (answer.kind === 'binary' && answer.data) env.ctx.io.stdout.write(answer.data);
+    return answer;
+  }
   const target = resolve(env.ctx.cwd, out);
   const part = `${target}.part`;
   const file = createWriteStream(part);
   try {
     const answer = await client.call(ep, plan.wire, { signal: env.ctx.signal, out: file });
+    // Small answers (the picture-cookie script) come back buffered rather than streamed.
+    if (answer.kind === 'binary' && answer.data) file.write(answer.data);
     await new Promise<void>((res, rej) => file.end((err?: Error | null) => (err ? rej(err) : res())));
     if (answer.kind === 'binary') {
       await rename(part, target);
@@ -200,17 +202,21 @@ export function valueAt(body: unknown, path: string): unknown {
 
 /** One call per device: errors named by device on stderr, successes rendered together, exit 3 when mixed. */
 async function runMany(env: CommandEnv, client: FacetClient, ep: EndpointDef, plans: Plan[]) {
+  // One spinner for the whole command: several on one stream would draw over each other.
+  const label = `${commandLabel(ep)} on ${plans.length} devices`;
+  const spinner = ep.contactsDevice && env.ctx.io.stderrIsTTY ? env.progress(label) : undefined;
+  let finished = 0;
   const results = await runPool(plans, DEVICE_CONCURRENCY, async (plan) => {
-    const spinner = ep.contactsDevice && env.ctx.io.stderrIsTTY ? env.progress(spinnerLabel(ep, plan)) : undefined;
     try {
       const answer = await client.call(ep, plan.wire, { signal: env.ctx.signal });
-      spinner?.stop();
       return { plan, body: answer.kind === 'json' ? answer.body : undefined, error: undefined as unknown };
     } catch (error) {
-      spinner?.stop();
       return { plan, body: undefined, error };
+    } finally {
+      spinner?.update(`${++finished}/${plans.length} answered`);
     }
   });
+  spinner?.stop();
   const rows: unknown[] = [];
   const codes: number[] = [];
   for (const r of results) {

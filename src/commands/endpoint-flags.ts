@@ -100,11 +100,12 @@ const PLACEHOLDER: Record<ParamDef['type'], string> = {
 };
 
 /** `--person-code <text>`, `--latest [0|1]`, `--access <FLAG,FROM,TO...>`. */
-export function flagSyntax(spec: FlagSpec): string {
+export function flagSyntax(spec: FlagSpec, ep?: EndpointDef): string {
   if (spec.kind === 'family') return `--${spec.flag} <${spec.family.cliFormat}>`;
   if (spec.kind === 'rect') return `--${spec.flag} <top,left,width,height>`;
   if (spec.def.type === 'flag') return `--${spec.flag} [0|1]`;
   if (spec.flag === 'serial' || spec.flag === 'sn') return `--${spec.flag} <serial>`;
+  if (ep?.api === 'senselink' && spec.wire === 'timestamp') return `--${spec.flag} <unix-or-datetime>`;
   return `--${spec.flag} <${PLACEHOLDER[spec.def.type]}>`;
 }
 
@@ -172,6 +173,8 @@ export function flagHelp(spec: FlagSpec, ep: EndpointDef): string {
     return `Face rectangle in the picture, in pixels [${required}four whole numbers]`;
   }
   const limits = limitsOf(spec.def);
+  if (ep.api === 'senselink' && spec.wire === 'timestamp')
+    limits.push('or a date/time (ISO 8601, -1h, now), converted to Unix seconds');
   if (spec.repeatable) limits.unshift('repeatable: one call per device');
   return limits.length ? `${spec.def.description} [${limits.join('; ')}]` : spec.def.description;
 }

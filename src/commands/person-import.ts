@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CancelledError, ExitCode, UsageError } from '../core/errors.js';
+import type { ReportLine } from '../workflows/import/types.js';
 import type { CommandEnv } from './env.js';
 import { ExitWith } from './exit.js';
 import { subcommand } from './generated.js';
@@ -128,7 +129,7 @@ async function runImportCommand(env: CommandEnv, file: string | undefined, flags
     return;
   }
   if (!file) throw new UsageError('person import: give the CSV file (or --template for an example)');
-  const [{ importPersons }, { parseEncodingName }, report] = await Promise.all([
+  const [{ importPersons, InvalidInputError }, { parseEncodingName }, report] = await Promise.all([
     import('../workflows/import/import-persons.js'),
     import('../workflows/import/csv-decode.js'),
     import('../workflows/import/report.js'),
@@ -172,14 +173,17 @@ async function runImportCommand(env: CommandEnv, file: string | undefined, flags
       ? (row, step, attempt, e, delay) =>
           err(`retry ${attempt}: row ${row.row}, ${step}: ${e.message} (waiting ${delay} ms)`)
       : undefined,
-  }).catch((e: unknown) => {
+  }).catch(async (e: unknown) => {
     progress?.stop();
+    // Scripts read the report: invalid rows are in it even when nothing was sent.
+    if (e instanceof InvalidInputError && e.rows.length > 0 && flags.report) {
+      await writeReportTo(env, flags.report, report.invalidLines(e.rows));
+    }
     throw e;
   });
   progress?.stop();
 
-  if (flags.report === '-') ctx.io.stdout.write(await report.reportCsv(result.lines));
-  else if (flags.report) await report.writeReport(resolve(ctx.cwd, flags.report), result.lines);
+  if (flags.report) await writeReportTo(env, flags.report, result.lines);
 
   await printSummary(env, result, flags.dryRun === true);
   if (result.cancelled) {
@@ -189,6 +193,12 @@ async function runImportCommand(env: CommandEnv, file: string | undefined, flags
   }
   const counts = report.countStatuses(result.lines);
   if (counts.rows.failed > 0 || counts.rows.invalid > 0) throw new ExitWith(ExitCode.partial);
+}
+
+async function writeReportTo(env: CommandEnv, target: string, lines: ReportLine[]): Promise<void> {
+  const report = await import('../workflows/import/report.js');
+  if (target === '-') env.ctx.io.stdout.write(await report.reportCsv(lines));
+  else await report.writeReport(resolve(env.ctx.cwd, target), lines);
 }
 
 const MAX_PROBLEM_LINES = 20;

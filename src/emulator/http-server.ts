@@ -7,7 +7,7 @@ import { validateWire } from '../core/params.js';
 import { endpointForPath } from '../registry/index.js';
 import type { Emu, Handler } from './emu.js';
 import { type Answer, fail, failMany, messages } from './envelope.js';
-import { handleFacet, ipAllowed } from './facet-api.js';
+import { handleFacet, ipAllowed, tokenOk } from './facet-api.js';
 import { BodyTooLarge, bodyOf, clientIp, parseBody, parseCookies, searchToRecord } from './http-util.js';
 import { handleOperator } from './operator.js';
 import { pictureCookieScript } from './pictures.js';
@@ -105,18 +105,21 @@ async function route(
   const params = parsed.ok ? { ...inc.query, ...parsed.params } : { ...inc.query };
   const names = Object.keys(params);
   const nochange = params['nochange-response-status'] === '1';
-  if (!parsed.ok)
-    return { answer: fail(400, 'body', 'リクエストの形式が正しくありません。'), paramNames: names, nochange };
   const sub = inc.path.slice('/api1'.length);
+  const header = inc.req.headers['ds-api-token'];
+  const headerToken = Array.isArray(header) ? header[0] : header;
+  if (!parsed.ok) {
+    const answer = !ipAllowed(emu, inc.ip)
+      ? fail(401, 'ip', messages.ip)
+      : !tokenOk(emu, headerToken, params)
+        ? fail(403, 'ds-api-token', messages.token)
+        : fail(400, 'body', 'リクエストの形式が正しくありません。');
+    return { answer, paramNames: names, nochange };
+  }
   if (sub === '/tool/setPictureCookie.js') {
     return { answer: pictureCookieJs(emu, inc, params), paramNames: names, nochange };
   }
-  const header = inc.req.headers['ds-api-token'];
-  const answer = await handleFacet(
-    emu,
-    { method: inc.method, path: sub, params, headerToken: Array.isArray(header) ? header[0] : header, ip: inc.ip },
-    handlers,
-  );
+  const answer = await handleFacet(emu, { method: inc.method, path: sub, params, headerToken, ip: inc.ip }, handlers);
   return { answer, paramNames: names, nochange };
 }
 

@@ -2,7 +2,15 @@
  * Recognition logs: one row per recognition, ids increasing. Pages are found with an index-only
  * sub-select (ids first, rows after), so even deep pages never read a million full rows.
  */
-import { addPersonCount, addRecogCount, type Db, personCount, recogCount } from './store.js';
+import {
+  addPersonCount,
+  addRecogCount,
+  type Db,
+  noteRecogTimes,
+  personCount,
+  recogCount,
+  recogOrdered,
+} from './store.js';
 
 export interface RecogRow {
   id: number;
@@ -52,6 +60,7 @@ function insertSql(table: string): string {
 export function insertRecog(db: Db, row: NewRecog, pending = false): number {
   const id = Number(db.prepare(insertSql(pending ? 'recog_pending' : 'recog_logs')).run(row).lastInsertRowid);
   if (!pending) {
+    noteRecogTimes(db, row.serial, row.time, row.time);
     addRecogCount(db, row.serial, 1);
     addPersonCount(db, row.serial, row.person_code, 1);
     db.prepare('UPDATE devices SET last_recog = MAX(COALESCE(last_recog, 0), ?) WHERE serial = ?').run(
@@ -73,14 +82,19 @@ export function insertRecogBulk(
   const stmt = db.prepare(insertSql(pending ? 'recog_pending' : 'recog_logs'));
   db.transaction(() => {
     let last = 0;
+    let first = 0;
+    let inOrder = true;
     const perPerson = new Map<string, number>();
     for (let i = 0; i < count; i++) {
       const row = make(i);
       stmt.run(row);
+      if (i === 0) first = row.time;
+      else if (row.time < last) inOrder = false;
       if (row.time > last) last = row.time;
       if (row.person_code !== null) perPerson.set(row.person_code, (perPerson.get(row.person_code) ?? 0) + 1);
     }
     if (!pending) {
+      if (count > 0) noteRecogTimes(db, serial, first, last, inOrder);
       for (const [code, n] of perPerson) addPersonCount(db, serial, code, n);
       addRecogCount(db, serial, count);
       db.prepare('UPDATE devices SET last_recog = MAX(COALESCE(last_recog, 0), ?) WHERE serial = ?').run(last, serial);
@@ -131,6 +145,7 @@ export function insertRecogGenerated(db: Db, g: GeneratedRecogs): void {
     });
     db.exec('DELETE FROM temp.bulk_people');
     if (!g.pending) {
+      noteRecogTimes(db, g.serial, g.start, g.start + g.span);
       addRecogCount(db, g.serial, g.count);
       db.prepare(
         `INSERT INTO recog_person_counts (serial, person_code, n)
@@ -175,12 +190,20 @@ function where(f: RecogFilter): { sql: string; args: (string | number)[]; filter
  * Counts without scanning: kept counters for the device and for a person; a time window counts
  * whichever is smaller, the window or what lies outside it.
  */
-export function countRecog(db: Db, f: RecogFilter): number {
+export function countRecog(db: Db, filter: RecogFilter): number {
+  const f = clampWindow(db, filter);
+  if (f.from !== undefined && f.to !== undefined && f.from > f.to) return 0;
   const w = where(f);
   if (!w.filtered) return recogCount(db, f.serial);
   if (f.from === undefined && f.to === undefined) return personCount(db, f.serial, f.personCode!);
   if (f.personCode !== undefined) {
-    return (db.prepare(`SELECT COUNT(*) AS n FROM recog_logs WHERE ${w.sql}`).get(...w.args) as { n: number }).n;
+    return (
+      db
+        .prepare(`SELECT COUNT(*) AS n FROM recog_logs INDEXED BY recog_serial_person WHERE ${w.sql}`)
+        .get(...w.args) as {
+        n: number;
+      }
+    ).n;
   }
   const count = (sql: string, ...args: (string | number)[]) =>
     (
@@ -188,23 +211,14 @@ export function countRecog(db: Db, f: RecogFilter): number {
         n: number;
       }
     ).n;
-  const total = recogCount(db, f.serial);
-  const from = f.from ?? Number.MIN_SAFE_INTEGER;
-  const to = f.to ?? Number.MAX_SAFE_INTEGER;
-  if (from > to) return 0;
-  const edge = (dir: 'ASC' | 'DESC') =>
-    (
-      db
-        .prepare(
-          `SELECT time FROM recog_logs INDEXED BY recog_serial_time WHERE serial = ? ORDER BY time ${dir} LIMIT 1`,
-        )
-        .get(f.serial) as { time: number } | undefined
-    )?.time;
-  const span = { lo: edge('ASC'), hi: edge('DESC') };
-  if (span.lo === undefined || span.hi === undefined) return 0;
+  const lo = timeEdge(db, f.serial, 'ASC') ?? 0;
+  const hi = timeEdge(db, f.serial, 'DESC') ?? 0;
+  const from = f.from ?? lo;
+  const to = f.to ?? hi;
   // Estimate the window's share from the time span; count the smaller side exactly.
-  const share = (Math.min(to, span.hi) - Math.max(from, span.lo)) / Math.max(1, span.hi - span.lo);
+  const share = (Math.min(to, hi) - Math.max(from, lo)) / Math.max(1, hi - lo);
   if (share <= 0.5) return count('serial = ? AND time >= ? AND time <= ?', f.serial, from, to);
+  const total = recogCount(db, f.serial);
   return total - count('serial = ? AND time < ?', f.serial, from) - count('serial = ? AND time > ?', f.serial, to);
 }
 
@@ -215,24 +229,76 @@ export function countRecog(db: Db, f: RecogFilter): number {
 function indexFor(f: RecogFilter, matching: number, total: number): string {
   if (f.personCode !== undefined) return 'recog_serial_person';
   if ((f.from !== undefined || f.to !== undefined) && matching * 8 < total) return 'recog_serial_time';
-  return 'recog_serial';
+  return 'recog_serial_id';
+}
+
+function timeEdge(db: Db, serial: string, dir: 'ASC' | 'DESC'): number | undefined {
+  const row = db
+    .prepare(`SELECT time FROM recog_logs INDEXED BY recog_serial_time WHERE serial = ? ORDER BY time ${dir} LIMIT 1`)
+    .get(serial) as { time: number } | undefined;
+  return row?.time;
+}
+
+/** Drops window edges that lie beyond the device's oldest or newest log: they select nothing out. */
+export function clampWindow(db: Db, f: RecogFilter): RecogFilter {
+  if (f.from === undefined && f.to === undefined) return f;
+  const out = { ...f };
+  if (out.from !== undefined) {
+    const lo = timeEdge(db, f.serial, 'ASC');
+    if (lo !== undefined && out.from <= lo) out.from = undefined;
+  }
+  if (out.to !== undefined) {
+    const hi = timeEdge(db, f.serial, 'DESC');
+    if (hi !== undefined && out.to >= hi) out.to = undefined;
+  }
+  return out;
 }
 
 /**
  * One page, newest id first. Pages in the older half are walked from the oldest end instead, so the
  * deepest page costs what the first one does.
  */
-export function pageRecog(db: Db, f: RecogFilter, offset: number, limit: number, matching: number): RecogRow[] {
-  const w = where(f);
-  const index = indexFor(f, matching, recogCount(db, f.serial));
+export function pageRecog(db: Db, filter: RecogFilter, offset: number, limit: number, matching: number): RecogRow[] {
+  const f = clampWindow(db, filter);
   const fromOldest = offset + limit > matching / 2;
   const take = fromOldest ? Math.min(limit, matching - offset) : limit;
   const skip = fromOldest ? Math.max(0, matching - offset - take) : offset;
   if (take <= 0) return [];
-  const ids = `SELECT id FROM recog_logs INDEXED BY ${index} WHERE ${w.sql} ORDER BY id ${fromOldest ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`;
-  return db
-    .prepare(`SELECT * FROM recog_logs WHERE id IN (${ids}) ORDER BY id DESC`)
-    .all(...w.args, take, skip) as RecogRow[];
+  const order = fromOldest ? 'ASC' : 'DESC';
+  const range = f.personCode === undefined ? idRange(db, f) : undefined;
+  let ids: string;
+  let args: (string | number)[];
+  if (range) {
+    ids = `SELECT id FROM recog_logs INDEXED BY recog_serial_id WHERE serial = ? AND id BETWEEN ? AND ? ORDER BY id ${order} LIMIT ? OFFSET ?`;
+    args = [f.serial, range.lo, range.hi, take, skip];
+  } else {
+    const w = where(f);
+    const index = indexFor(f, matching, recogCount(db, f.serial));
+    ids = `SELECT id FROM recog_logs INDEXED BY ${index} WHERE ${w.sql} ORDER BY id ${order} LIMIT ? OFFSET ?`;
+    args = [...w.args, take, skip];
+  }
+  return db.prepare(`SELECT * FROM recog_logs WHERE id IN (${ids}) ORDER BY id DESC`).all(...args) as RecogRow[];
+}
+
+/**
+ * When a device's ids and times grow together, a time window is exactly the ids between the first
+ * log at or after `from` and the last log at or before `to`: two index seeks instead of a filter.
+ */
+function idRange(db: Db, f: RecogFilter): { lo: number; hi: number } | undefined {
+  if (f.from === undefined && f.to === undefined) return undefined;
+  if (!recogOrdered(db, f.serial)) return undefined;
+  const seek = (cond: string, dir: 'ASC' | 'DESC', value: number) =>
+    (
+      db
+        .prepare(
+          `SELECT id FROM recog_logs INDEXED BY recog_serial_time WHERE serial = ? AND ${cond} ORDER BY time ${dir}, id ${dir} LIMIT 1`,
+        )
+        .get(f.serial, value) as { id: number } | undefined
+    )?.id;
+  const lo = f.from === undefined ? 0 : seek('time >= ?', 'ASC', f.from);
+  const hi = f.to === undefined ? Number.MAX_SAFE_INTEGER : seek('time <= ?', 'DESC', f.to);
+  if (lo === undefined || hi === undefined) return { lo: 1, hi: 0 };
+  return { lo, hi };
 }
 
 export function latestRecog(db: Db, serial: string): RecogRow | undefined {

@@ -2,9 +2,10 @@
  * The emulator's state in one SQLite database (better-sqlite3, synchronous, loaded lazily so the CLI
  * stays fast). `:memory:` without a file; WAL with a file so a restart keeps everything.
  *
- * The recognition-log indexes are chosen for a million rows per device: `id` is the rowid, so an index
- * on `(serial)` is also `(serial, id)` and every list ordered by id descending walks an index, never a
- * sort. Unfiltered counts come from `recog_counts`, kept next to each insert and delete.
+ * The recognition-log indexes are chosen for a million rows per device: `(serial, id, time)` and
+ * `(serial, person_code, id, time)` let every list ordered by id descending walk an index, never a
+ * sort, and check a time window inside the index without reading rows; `(serial, time)` serves narrow
+ * windows and counts. Unfiltered and per-person counts are kept in counter tables.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
@@ -88,9 +89,9 @@ CREATE TABLE IF NOT EXISTS recog_logs (
   card_bind_name TEXT,
   person_type_code INTEGER
 );
-CREATE INDEX IF NOT EXISTS recog_serial ON recog_logs (serial);
+CREATE INDEX IF NOT EXISTS recog_serial_id ON recog_logs (serial, id, time);
 CREATE INDEX IF NOT EXISTS recog_serial_time ON recog_logs (serial, time);
-CREATE INDEX IF NOT EXISTS recog_serial_person ON recog_logs (serial, person_code);
+CREATE INDEX IF NOT EXISTS recog_serial_person ON recog_logs (serial, person_code, id, time);
 /* Recognitions still on the device only (not yet synchronised): /device/sync moves them over. */
 CREATE TABLE IF NOT EXISTS recog_pending (
   id INTEGER PRIMARY KEY,
@@ -112,7 +113,11 @@ CREATE TABLE IF NOT EXISTS recog_pending (
   person_type_code INTEGER
 );
 CREATE INDEX IF NOT EXISTS recog_pending_serial ON recog_pending (serial);
-CREATE TABLE IF NOT EXISTS recog_counts (serial TEXT PRIMARY KEY, n INTEGER NOT NULL);
+/* n: logs on the device; max_time: the newest time ever stored; ordered: every log was stored with a
+   time not older than all before it, so ids and times grow together (time windows become id ranges). */
+CREATE TABLE IF NOT EXISTS recog_counts (
+  serial TEXT PRIMARY KEY, n INTEGER NOT NULL, max_time INTEGER, ordered INTEGER NOT NULL DEFAULT 1
+);
 CREATE TABLE IF NOT EXISTS recog_person_counts (
   serial TEXT NOT NULL, person_code TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (serial, person_code)
 );
@@ -214,6 +219,23 @@ export function getPicture(db: Db, id: number | null | undefined): Buffer | unde
 export function nextSeq(db: Db, table: 'persons' | 'devices'): number {
   const row = db.prepare(`SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM ${table}`).get() as { n: number };
   return row.n;
+}
+
+/** Notes the times of logs just stored (oldest and newest of the batch, in id order). */
+export function noteRecogTimes(db: Db, serial: string, first: number, last: number, inOrder = true): void {
+  db.prepare(
+    `INSERT INTO recog_counts (serial, n, max_time, ordered) VALUES (@serial, 0, @last, @inOrder)
+     ON CONFLICT(serial) DO UPDATE SET
+       ordered = ordered AND @inOrder AND (max_time IS NULL OR @first >= max_time),
+       max_time = MAX(COALESCE(max_time, @last), @last)`,
+  ).run({ serial, first, last, inOrder: inOrder ? 1 : 0 });
+}
+
+export function recogOrdered(db: Db, serial: string): boolean {
+  const row = db.prepare('SELECT ordered FROM recog_counts WHERE serial = ?').get(serial) as
+    | { ordered: number }
+    | undefined;
+  return row === undefined || row.ordered === 1;
 }
 
 export function addRecogCount(db: Db, serial: string, delta: number): void {

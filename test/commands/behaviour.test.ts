@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { type TestEmulator, startTestEmulator } from '../helpers/emulator.js';
-import { SERIAL, clearJournal, connectionEnv, exampleDir, journal, resetWithDevice } from './setup-state.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { clearJournal, connectionEnv, exampleDir, journal, resetWithDevice, SERIAL } from './setup-state.js';
 
 let emu: TestEmulator;
 let env: Record<string, string>;
@@ -144,7 +144,12 @@ describe('output formats', () => {
 
   it('ndjson is a row a line, csv has a header, table draws a table', async () => {
     const nd = await cli(['log', 'recog', 'list', '--serial', SERIAL, '-o', 'ndjson']);
-    expect(nd.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toHaveLength(3);
+    expect(
+      nd.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).id),
+    ).toHaveLength(3);
     const csv = await cli(['log', 'recog', 'list', '--serial', SERIAL, '--output', 'csv']);
     const lines = csv.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^id,time,/);
@@ -215,7 +220,16 @@ describe('binary answers', () => {
 
 describe('flags', () => {
   it('config set takes a flag per key and --set key=value', async () => {
-    const r = await cli(['config', 'set', '--serial', SERIAL, '--device-audio-volume', '61', '--set', 'deviceLedBrightness=42']);
+    const r = await cli([
+      'config',
+      'set',
+      '--serial',
+      SERIAL,
+      '--device-audio-volume',
+      '61',
+      '--set',
+      'deviceLedBrightness=42',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const got = JSON.parse((await cli(['config', 'get', '--serial', SERIAL])).stdout);
     expect(got).toMatchObject({ deviceAudioVolume: 61, deviceLedBrightness: 42 });
@@ -235,7 +249,17 @@ describe('flags', () => {
 
   it('relative dates reach the API in its format', async () => {
     await emu.op('POST', '/recognize', { serialNo: SERIAL, count: 5 });
-    const r = await cli(['log', 'recog', 'list', '--serial', SERIAL, '--recog-time-from', '-3650d', '--recog-time-to', 'now']);
+    const r = await cli([
+      'log',
+      'recog',
+      'list',
+      '--serial',
+      SERIAL,
+      '--recog-time-from',
+      '-3650d',
+      '--recog-time-to',
+      'now',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).rows).toBe(5);
   });
@@ -278,7 +302,10 @@ describe('the token stays secret', () => {
   });
 
   it('--token-stdin reads the token from stdin', async () => {
-    const r = await cli(['device', 'list', '--token-stdin'], { env: { FACETCTL_TOKEN: 'B'.repeat(64) }, stdin: `${emu.token}\n` });
+    const r = await cli(['device', 'list', '--token-stdin'], {
+      env: { FACETCTL_TOKEN: 'B'.repeat(64) },
+      stdin: `${emu.token}\n`,
+    });
     expect(r.code, r.stderr).toBe(0);
   });
 });
@@ -297,5 +324,75 @@ describe('help and version', () => {
     const r = await cli(['--version']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('spinner', () => {
+  it('shows on a terminal stderr for device calls, never without one', async () => {
+    // Slow enough for the spinner (loaded lazily) to start drawing.
+    await emu.op('PATCH', `/devices/${SERIAL}`, { latencyMs: 600 });
+    const tty = await cli(['device', 'sync', '--serial', SERIAL], { stderrIsTTY: true });
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toContain('device sync on 7L11R010014');
+    expect(JSON.parse(tty.stdout)).toHaveProperty('recogLogRegisted');
+    const piped = await cli(['device', 'sync', '--serial', SERIAL]);
+    expect(piped.stderr).toBe('');
+  });
+});
+
+describe('senselink flags', () => {
+  it('--rect fills the four rectangle fields and --timestamp takes a date', async () => {
+    const argv = ['senselink', 'record', 'create', '--sn', 'JKQ00009234', '--timestamp', '2024-05-01T09:00:00+09:00'];
+    const r = await cli([
+      ...argv,
+      '--image',
+      'face.jpg',
+      '--rect',
+      '0,0,200,200',
+      '--extend',
+      '{"gate":"A"}',
+      '--verbose',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    // --verbose names the JSON body's fields (never their values).
+    expect(r.stderr).toMatch(
+      /json: sn, timestamp, image\.data \([\d.]+ kB\), image\.rectangle\.top, image\.rectangle\.left/,
+    );
+    // The window is when records were stored (just now), not the picture's timestamp.
+    const window = ['--time-from', '-1h', '--time-to', new Date(Date.now() + 60_000).toISOString()];
+    const listed = await cli(['senselink', 'record', 'list', ...window]);
+    expect(listed.code, listed.stderr).toBe(0);
+    const records = JSON.parse(listed.stdout).data.list;
+    expect(records).toHaveLength(1);
+    expect(Number(records[0].device_timestamp)).toBe(Math.floor(Date.parse('2024-05-01T09:00:00+09:00') / 1000));
+    const bad = await cli([
+      'senselink',
+      'record',
+      'create',
+      '--sn',
+      'J1',
+      '--timestamp',
+      'now',
+      '--image',
+      'face.jpg',
+      '--rect',
+      '1,2,3',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--rect');
+  });
+});
+
+describe('other answers', () => {
+  it('the picture-cookie script is printed as text', async () => {
+    const r = await cli(['tool', 'picture-cookie-js', '--p', 'P', '--s', 'S', '--k', 'K']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/cookie/i);
+  });
+
+  it("`help <command>` shows that command's help", async () => {
+    const r = await cli(['help', 'device']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('push-url');
   });
 });

@@ -7,15 +7,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { flagSpecsOf, inputFromFlags } from '../../src/commands/endpoint-flags.js';
+import { buildProgram } from '../../src/commands/program.js';
 import type { Context } from '../../src/core/context.js';
 import { coerceParams } from '../../src/core/params.js';
-import { buildProgram } from '../../src/commands/program.js';
-import { flagSpecsOf, inputFromFlags } from '../../src/commands/endpoint-flags.js';
 import { type EndpointDef, endpoints } from '../../src/registry/index.js';
 import { runCli } from '../helpers/cli.js';
-import { type TestEmulator, startTestEmulator } from '../helpers/emulator.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { splitExample } from './example-argv.js';
-import { PICTURES, SERIAL, clearJournal, connectionEnv, exampleDir, journal, resetWithDevice } from './setup-state.js';
+import { clearJournal, connectionEnv, exampleDir, journal, PICTURES, resetWithDevice, SERIAL } from './setup-state.js';
 
 let emu: TestEmulator;
 let env: Record<string, string>;
@@ -43,7 +43,8 @@ async function prepare(ep: EndpointDef): Promise<string[]> {
     ['person', 'register', '--person-code', 'F00001', '--person-name', '山田 太郎', '--picture', 'face.jpg'],
     ['person', 'to-device', '--serial', SERIAL, '--person-code', 'F00001'],
   ];
-  if (ep.id === 'person.deletePersonType') setup.push(['person', 'type', 'set', '--person-type-code', '3', '--person-type-name', '来客']);
+  if (ep.id === 'person.deletePersonType')
+    setup.push(['person', 'type', 'set', '--person-type-code', '3', '--person-type-name', '来客']);
   for (const argv of setup) expect((await cli(argv)).code, argv.join(' ')).toBe(0);
   if (ep.id === 'person.capturePersonPicture') {
     const picture = readFileSync(join(PICTURES, 'face-astronaut.jpg')).toString('base64');
@@ -51,7 +52,17 @@ async function prepare(ep: EndpointDef): Promise<string[]> {
   }
   let argv = splitExample(ep.example);
   if (ep.id === 'senselink.getImage') {
-    const made = await cli(['senselink', 'record', 'create', '--sn', 'JKQ00009234', '--timestamp', '-1h', '--image', 'face.jpg']);
+    const made = await cli([
+      'senselink',
+      'record',
+      'create',
+      '--sn',
+      'JKQ00009234',
+      '--timestamp',
+      '-1h',
+      '--image',
+      'face.jpg',
+    ]);
     expect(made.code).toBe(0);
     const imageId = JSON.parse(made.stdout).data.image_id as string;
     argv = argv.map((a) => (a === '5fceef6e1ddb2800010d1409' ? imageId : a));
@@ -79,7 +90,14 @@ async function expectOneCall(ep: EndpointDef, result: { code: number; stderr: st
 /** The wire parameters the friendly command would send for these words and flags. */
 async function wireOf(ep: EndpointDef, argv: string[]): Promise<Record<string, string>> {
   const ctx: Context = {
-    io: { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: false },
+    io: {
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      stdin: new PassThrough(),
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+      stdinIsTTY: false,
+    },
     env: {},
     cwd,
     now: () => new Date(),

@@ -7,11 +7,11 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FlagSpec, flagSpecsOf } from '../../src/commands/endpoint-flags.js';
-import { type EndpointDef, type ParamDef, endpoints } from '../../src/registry/index.js';
+import { type EndpointDef, endpoints, type ParamDef } from '../../src/registry/index.js';
 import { runCli } from '../helpers/cli.js';
-import { type TestEmulator, startTestEmulator } from '../helpers/emulator.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { splitExample } from './example-argv.js';
-import { PICTURES, connectionEnv, exampleDir, journal } from './setup-state.js';
+import { connectionEnv, exampleDir, journal, PICTURES } from './setup-state.js';
 
 interface Case {
   ep: EndpointDef;
@@ -26,11 +26,13 @@ function badValues(def: ParamDef): { why: string; value: string }[] {
   if (def.type === 'int' || def.type === 'number') {
     if (def.max !== undefined) out.push({ why: `above ${def.max}`, value: String(def.max + 1) });
     if (def.min !== undefined) out.push({ why: `below ${def.min}`, value: String(def.min - 1) });
-    if (def.decimals !== undefined) out.push({ why: 'too many decimals', value: (def.min ?? 0).toFixed(def.decimals + 2).replace(/0$/, '1') });
+    if (def.decimals !== undefined)
+      out.push({ why: 'too many decimals', value: (def.min ?? 0).toFixed(def.decimals + 2).replace(/0$/, '1') });
     if (def.values?.length) out.push({ why: 'not an allowed number', value: '123457' });
     out.push({ why: 'not a number', value: 'abc' });
   }
-  if (def.maxLength !== undefined) out.push({ why: `longer than ${def.maxLength}`, value: 'あ'.repeat(def.maxLength + 1) });
+  if (def.maxLength !== undefined)
+    out.push({ why: `longer than ${def.maxLength}`, value: 'あ'.repeat(def.maxLength + 1) });
   if (def.type === 'enum') out.push({ why: 'not one of the values', value: 'no-such-value' });
   if (def.type === 'flag') out.push({ why: 'not 0 or 1', value: '2' });
   if (def.type === 'datetime' || def.type === 'date' || def.type === 'iso8601') {
@@ -38,13 +40,18 @@ function badValues(def: ParamDef): { why: string; value: string }[] {
   }
   if (def.type === 'idList') {
     out.push({ why: 'not ids', value: '1,x' });
-    if (def.maxItems) out.push({ why: `more than ${def.maxItems} ids`, value: Array.from({ length: def.maxItems + 1 }, (_, i) => i + 1).join(',') });
+    if (def.maxItems)
+      out.push({
+        why: `more than ${def.maxItems} ids`,
+        value: Array.from({ length: def.maxItems + 1 }, (_, i) => i + 1).join(','),
+      });
   }
   if (def.type === 'rgba') out.push({ why: 'component above 255', value: '256,0,0,255' });
   if (def.type === 'cardNo') out.push({ why: 'neither hex ≤16 nor decimal ≤20 digits', value: '0123456789ABCDEF0' });
   if (def.type === 'json') {
     out.push({ why: 'not JSON', value: '{nope' });
-    if (def.maxBytes) out.push({ why: `over ${def.maxBytes} bytes`, value: JSON.stringify({ a: 'x'.repeat(def.maxBytes) }) });
+    if (def.maxBytes)
+      out.push({ why: `over ${def.maxBytes} bytes`, value: JSON.stringify({ a: 'x'.repeat(def.maxBytes) }) });
   }
   if (def.type === 'base64') {
     if (def.content === 'jpeg') out.push({ why: 'a PNG where a JPEG is required', value: 'logo.png' });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/commands/index.js';
 import type { Context } from '../../src/core/context.js';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
-import { type TestEmulator, startTestEmulator } from '../helpers/emulator.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 
 let emu: TestEmulator;
 let configDir: string;
@@ -44,7 +44,19 @@ describe('profile add without a terminal', () => {
 
   it('stores SenseLink settings with the secret read from the second stdin line', async () => {
     const r = await cli(
-      ['profile', 'add', 'sl', '--host', emu.url, '--token-stdin', '--senselink-url', emu.senselink.baseUrl, '--senselink-app-key', emu.senselink.appKey, '--senselink-app-secret-stdin'],
+      [
+        'profile',
+        'add',
+        'sl',
+        '--host',
+        emu.url,
+        '--token-stdin',
+        '--senselink-url',
+        emu.senselink.baseUrl,
+        '--senselink-app-key',
+        emu.senselink.appKey,
+        '--senselink-app-secret-stdin',
+      ],
       { stdin: `${emu.token}\n${emu.senselink.appSecret}\n` },
     );
     expect(r.code, r.stderr).toBe(0);

@@ -32,7 +32,9 @@ export async function resetWithDevice(emu: TestEmulator): Promise<void> {
   if (made.status >= 300) throw new Error(`cannot create device: ${JSON.stringify(made.body)}`);
 }
 
-export async function journal(emu: TestEmulator): Promise<{ method: string; path: string; params: string[]; status: number }[]> {
+export async function journal(
+  emu: TestEmulator,
+): Promise<{ method: string; path: string; params: string[]; status: number }[]> {
   const r = await emu.op('GET', '/requests');
   return r.body.requests;
 }

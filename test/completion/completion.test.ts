@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/commands/program.js';
-import { COMPLETION_FILES, SHELLS, completionScript } from '../../src/completion/index.js';
+import { COMPLETION_FILES, completionScript, SHELLS } from '../../src/completion/index.js';
 import type { Context } from '../../src/core/context.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -17,7 +17,14 @@ const DIR = resolve(import.meta.dirname, '../../completions');
 
 function program() {
   const ctx: Context = {
-    io: { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough(), stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false },
+    io: {
+      stdin: new PassThrough(),
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      stdinIsTTY: false,
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+    },
     env: {},
     cwd: process.cwd(),
     now: () => new Date(),
@@ -42,7 +49,7 @@ describe('committed completions', () => {
     expect((await runCli(['completion', 'tcsh'])).code).toBe(2);
   });
 
-  it('zsh and fish scripts have their shells\' entry points', () => {
+  it("zsh and fish scripts have their shells' entry points", () => {
     const zsh = completionScript(program(), 'zsh');
     expect(zsh.startsWith('#compdef facetctl\n')).toBe(true);
     expect(zsh).toContain("'person register|--sex') echo 'male female'");
@@ -61,8 +68,10 @@ describe.runIf(bash)('bash completion', () => {
       // Profile names come from `facetctl profile list --names` at completion time.
       'facetctl() { [[ "$*" == "profile list --names" ]] && echo "prod staging"; }',
       `COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')})`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: bash, not a template
       'COMP_CWORD=$((${#COMP_WORDS[@]}-1))',
       '_facetctl',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: bash, not a template
       'printf "%s\\n" "${COMPREPLY[@]}"',
     ].join('\n');
     const r = spawnSync('bash', ['-c', script], { encoding: 'utf8' });

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, spawnCli } from '../helpers/cli.js';
-import { type TestEmulator, startTestEmulator } from '../helpers/emulator.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { ensureBuilt } from '../setup/build.js';
 
 let emu: TestEmulator;
@@ -106,5 +106,23 @@ describe('bin/facetctl.js', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/status=0/);
     expect(r.stderr).not.toMatch(/EPIPE|Error/);
+  });
+});
+
+describe('signals', () => {
+  it('Ctrl-C (SIGINT) during a device call exits 130', async () => {
+    await emu.op('POST', '/devices', { serialNo: 'E2E0009', kind: 'terminal', latencyMs: 10_000 });
+    const child = spawn(process.execPath, [BIN, 'device', 'sync', '--serial', 'E2E0009', '--verbose'], {
+      env: { ...process.env, ...env },
+    });
+    let stderr = '';
+    child.stderr.on('data', (c) => {
+      stderr += c;
+      // The request is on its way: interrupt it.
+      if (stderr.includes('→ GET')) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/cancel|interrupt/i);
   });
 });

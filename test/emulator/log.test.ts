@@ -89,6 +89,25 @@ describe('getRecogLog', () => {
     expect(none).toMatchObject({ rows: 0, pages: 0, list: [] });
   });
 
+  it('filters time windows correctly when logs arrived out of time order', async () => {
+    await addDevice(emu, 'OOO');
+    const ids: Record<string, number> = {};
+    for (const t of ['2024/03/03 00:00:00', '2024/03/01 00:00:00', '2024/03/02 00:00:00', '2024/03/04 00:00:00']) {
+      ids[t] = (await emu.op('POST', '/recognize', { serialNo: 'OOO', time: t })).body.id;
+    }
+    const w = await ok(emu, '/log/getRecogLog', {
+      serialNo: 'OOO',
+      recogTimeFrom: '2024/03/01 12:00:00',
+      recogTimeTo: '2024/03/03 12:00:00',
+    });
+    expect(w.rows).toBe(2);
+    expect(w.list.map((x: { id: string }) => Number(x.id))).toEqual(
+      [ids['2024/03/03 00:00:00'], ids['2024/03/02 00:00:00']].sort((a, b) => b - a),
+    );
+    const early = await ok(emu, '/log/getRecogLog', { serialNo: 'OOO', recogTimeTo: '2024/03/01 23:59:59' });
+    expect(early.list.map((x: { time: string }) => x.time)).toEqual(['2024/03/01 00:00:00']);
+  });
+
   it('keeps devices apart', async () => {
     const other = await ok(emu, '/log/getRecogLog', { serialNo: 'L2' });
     expect(other).toMatchObject({ rows: 0, pages: 0, list: [] });

@@ -3,7 +3,7 @@
  * the document says; access windows, cards, pictures, similarity, capture, person types.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { twoFacesSideBySide } from './faces/pictures.js';
+import { editedCopies, twoFacesSideBySide } from './faces/pictures.js';
 import {
   addDevice,
   api,
@@ -566,6 +566,67 @@ describe('person types', () => {
       }
     } finally {
       await local.close();
+    }
+  });
+});
+
+describe("faces: 'off'", () => {
+  it('any decodable JPEG has a face; only identical bytes are the same person', async () => {
+    const off = await startTestEmulator({ faces: 'off' });
+    try {
+      await addDevice(off, 'OFF');
+      await registPerson(off, 'O1', 'noface-cat.jpg');
+      await registPerson(off, 'O2', 'noface-gray.jpg');
+      await registPerson(off, 'O3', 'noface-cat.jpg');
+      expect((await ok(off, '/person/toDevice', { serialNo: 'OFF', personCode: 'O1' })).regist).toBe(true);
+      expect((await ok(off, '/person/toDevice', { serialNo: 'OFF', personCode: 'O2' })).regist).toBe(true);
+      expect((await ok(off, '/person/toDevice', { serialNo: 'OFF', personCode: 'O3' })).message).toBe(
+        '既に保存されている人物の顔写真です。',
+      );
+      const sim = await api(
+        off,
+        '/person/checkSimilarityInDevice',
+        { serialNo: 'OFF', picture: b64('noface-gray.jpg') },
+        { method: 'POST' },
+      );
+      expect(sim.body).toEqual({ result: true, personCode: 'O2', score: 100 });
+      const bad = await api(
+        off,
+        '/person/checkPersonPicture',
+        { picture: Buffer.from('not a jpeg').toString('base64') },
+        { method: 'POST' },
+      );
+      expect(bad.status === 400 || bad.body.result === false).toBe(true);
+    } finally {
+      await off.close();
+    }
+  });
+});
+
+describe("faces: 'detector' (when the add-on is installed)", () => {
+  it('rejects a picture without a face and a face already on the device', async () => {
+    const { detectorAvailable } = await import('../../src/emulator/faces/index.js');
+    if (!(await detectorAvailable())) return;
+    const det = await startTestEmulator({ faces: 'detector' });
+    try {
+      await addDevice(det, 'DET');
+      await registPerson(det, 'D1', 'face-astronaut.jpg');
+      await registPerson(det, 'D2', 'noface-cat.jpg');
+      // An edited copy: other bytes, the same face, so the detector itself must tell.
+      const { quality70 } = await editedCopies(fixture('face-astronaut.jpg'));
+      await ok(
+        det,
+        '/person/registPersonForCloud',
+        { personCode: 'D3', personName: 'D3', picture: quality70.toString('base64') },
+        'POST',
+      );
+      expect((await ok(det, '/person/toDevice', { serialNo: 'DET', personCode: 'D1' })).regist).toBe(true);
+      expect((await ok(det, '/person/toDevice', { serialNo: 'DET', personCode: 'D2' })).result).toBe(false);
+      expect((await ok(det, '/person/toDevice', { serialNo: 'DET', personCode: 'D3' })).message).toBe(
+        '既に保存されている人物の顔写真です。',
+      );
+    } finally {
+      await det.close();
     }
   });
 });

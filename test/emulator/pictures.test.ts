@@ -58,6 +58,10 @@ describe('picture cookies', () => {
   it('binds the cookies to pictureAllowIp', async () => {
     const elsewhere = await firstPicture({ pictureAllowIp: '10.1.2.3' });
     expect((await fetch(elsewhere.url, { headers: { cookie: cookieHeader(elsewhere.cookie) } })).status).toBe(403);
+    const malformed = await fetch(`${emu.url}/log/getRecogLog?serialNo=P1&pictureAllowIp=not-an-ip`, {
+      headers: { 'ds-api-token': emu.token },
+    });
+    expect(malformed.status).toBe(400);
     const here = await firstPicture({ pictureAllowIp: '127.0.0.1' });
     expect((await fetch(here.url, { headers: { cookie: cookieHeader(here.cookie) } })).status).toBe(200);
   });

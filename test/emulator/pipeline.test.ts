@@ -68,6 +68,26 @@ describe('routing', () => {
   });
 });
 
+describe('request bodies', () => {
+  it('accepts a JSON body as well as a form body', async () => {
+    const res = await fetch(`${emu.url}/device/registPushUrl`, {
+      method: 'POST',
+      headers: { 'ds-api-token': emu.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ serialNo: 'S1', pushUrl: 'https://example.com/json' }),
+    });
+    expect(res.status).toBe(200);
+    expect((await api(emu, '/device/getPushUrl', { serialNo: 'S1' })).body).toEqual({
+      push_url: 'https://example.com/json',
+    });
+    const broken = await fetch(`${emu.url}/device/getDevice`, {
+      method: 'POST',
+      headers: { 'ds-api-token': emu.token, 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect(broken.status).toBe(400);
+  });
+});
+
 describe('parameter errors (400)', () => {
   it('lists one entry per bad field with Japanese messages', async () => {
     const r = await api(emu, '/log/getRecogLog', { recogTimeFrom: 'yesterday', pageNo: 'abc' });

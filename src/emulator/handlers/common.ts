@@ -1,6 +1,7 @@
 /** Small helpers the handlers share: parameter reading, paging arithmetic, picture cookies. */
 import type { Call } from '../emu.js';
 import { abort } from '../envelope.js';
+import { isValidIpRule } from '../ip-match.js';
 import { DEFAULT_PICTURE_EXPIRES, type PictureCookie } from '../pictures.js';
 
 export const PAGE_SIZE = 100;
@@ -34,6 +35,9 @@ export function paging(call: Call, rows: number): { pageNo: number; pages: numbe
 export function pictureAccess(call: Call): { cookie: PictureCookie; url: (pictureId: number | null) => string | null } {
   const expires = int(call, 'pictureExpires') ?? DEFAULT_PICTURE_EXPIRES;
   const allowIp = str(call, 'pictureAllowIp');
+  if (allowIp !== undefined && !isValidIpRule(allowIp)) {
+    abort(400, 'pictureAllowIp', '画像のアクセス元IPアドレスはIPアドレスの形式で指定して下さい。');
+  }
   const { emu } = call;
   const { cookie, expiresAt } = emu.signer.cookie(emu.origin, expires, allowIp);
   return { cookie, url: (id) => (id === null ? null : emu.signer.url(emu.origin, id, expiresAt)) };

@@ -2,7 +2,7 @@
 import { addOperateLog, NO_SIMILARITY_MODELS } from '../devices.js';
 import type { Call, Handler } from '../emu.js';
 import { type Answer, bytes, fail, json, messages } from '../envelope.js';
-import { analyse, analyseStored, bestMatch, hasFace } from '../face-check.js';
+import { analyse, analyseStored, bestMatch, faceOnDevice, hasFace } from '../face-check.js';
 import {
   type AccessTime,
   accessTimesFor,
@@ -106,14 +106,8 @@ const toDevice: Handler = async (call) => {
   if (!noImage) {
     const probe = person.picture_id === null ? undefined : await analyseStored(emu, person.picture_id);
     if (!probe || !hasFace(probe)) return registAnswer(false, false, messages.badFace);
-    const others = db
-      .prepare('SELECT code, picture_id FROM device_persons WHERE serial = ? AND code <> ? AND picture_id IS NOT NULL')
-      .all(d.serial, code) as { code: string; picture_id: number }[];
-    for (const o of others) {
-      const other = await analyseStored(emu, o.picture_id);
-      if (other && hasFace(other) && emu.faces.samePerson(probe, other)) {
-        return registAnswer(false, false, messages.duplicateFace);
-      }
+    if (await faceOnDevice(emu, d.serial, code, person.picture_id!, probe)) {
+      return registAnswer(false, false, messages.duplicateFace);
     }
     pictureId = person.picture_id;
   }

@@ -11,6 +11,8 @@
  * older time than the mark are not exported (`--sync` first reduces that risk).
  */
 
+import { withLookahead } from './recog-walk.js';
+
 export interface OperateRow {
   operateTime: string;
   operateUser?: string | null;
@@ -77,8 +79,9 @@ export async function* walkOperatePages(
   let keysInOldest = new Set<string>();
   let pageNo = 1;
   let previousTotal: number | undefined;
+  const pager = withLookahead(fetchPage);
   for (;;) {
-    const page = await fetchPage(pageNo);
+    const page = await pager.get(pageNo, undefined);
     stats.pagesRead++;
     const list = Array.isArray(page.list) ? page.list : [];
     const total = typeof page.rows === 'number' ? page.rows : undefined;

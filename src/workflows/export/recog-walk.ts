@@ -31,6 +31,32 @@ export interface RecogPage {
 
 export type FetchRecogPage = (pageNo: number) => Promise<RecogPage>;
 
+/**
+ * Fetches ahead: while the caller writes page p, page p+1 is already on its way, so the cloud's time
+ * and ours overlap. A page fetched ahead is an answer like any other (it was asked for after page p
+ * arrived), so the consistency checks hold; one the walk does not need (after a step back) is dropped.
+ */
+export function withLookahead<P>(fetchPage: (pageNo: number) => Promise<P>): {
+  get(pageNo: number, pages: number | undefined): Promise<P>;
+} {
+  let ahead: { pageNo: number; answer: Promise<P> } | undefined;
+  return {
+    async get(pageNo, pages) {
+      const answer = ahead?.pageNo === pageNo ? ahead.answer : fetchPage(pageNo);
+      ahead = undefined;
+      const page = await answer;
+      const total = (page as { pages?: unknown }).pages;
+      const last = typeof total === 'number' ? total : pages;
+      if (last !== undefined && pageNo < last) {
+        const next = fetchPage(pageNo + 1);
+        next.catch(() => {});
+        ahead = { pageNo: pageNo + 1, answer: next };
+      }
+      return page;
+    },
+  };
+}
+
 export interface RecogWalkOptions {
   /** Rows with a larger id arrived after the export started. */
   upperId: number;
@@ -92,8 +118,9 @@ export async function* walkRecogPages(
   let smallestWritten = Number.POSITIVE_INFINITY;
   let pageNo = 1;
   let previousTotal: number | undefined;
+  const pager = withLookahead(fetchPage);
   for (;;) {
-    const page = await fetchPage(pageNo);
+    const page = await pager.get(pageNo, undefined);
     stats.pagesRead++;
     const list = Array.isArray(page.list) ? page.list : [];
     const total = typeof page.rows === 'number' ? page.rows : undefined;

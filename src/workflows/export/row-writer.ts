@@ -11,6 +11,8 @@ export type CsvEncoding = 'utf8' | 'cp932';
 /** Where formatted bytes go: an atomic file or stdout. */
 export interface ByteSink {
   write(chunk: Buffer): Promise<void>;
+  /** Hand on anything held back; called by the writer's end(). */
+  flush?(): Promise<void>;
 }
 
 export interface RowWriterOptions {
@@ -104,12 +106,13 @@ export async function createRowWriter(sink: ByteSink, opts: RowWriterOptions): P
         return chunks;
       });
     },
-    end() {
-      return enqueue(() => {
+    async end() {
+      await enqueue(() => {
         const chunks = start();
         if (opts.format === 'json') chunks.push(encode(count === 0 ? ']\n' : '\n]\n'));
         return chunks;
       });
+      await sink.flush?.();
     },
   };
 }

@@ -27,11 +27,15 @@ export interface TimeWindow {
   to: Date;
 }
 
-/** [from, to] cut into windows of at most 24 hours that share their boundaries. */
+/**
+ * [from, to] cut into windows of at most 24 hours that share their boundaries. The API takes whole
+ * seconds while records carry milliseconds, so the start is rounded down and the end up: `--to now`
+ * must include a record stored 300 ms before now.
+ */
 export function splitWindows(from: Date, to: Date): TimeWindow[] {
   const out: TimeWindow[] = [];
-  let start = from.getTime();
-  const end = to.getTime();
+  let start = Math.floor(from.getTime() / 1000) * 1000;
+  const end = Math.ceil(to.getTime() / 1000) * 1000;
   do {
     const stop = Math.min(start + WINDOW_MS, end);
     out.push({ from: new Date(start), to: new Date(stop) });

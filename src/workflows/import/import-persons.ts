@@ -55,8 +55,19 @@ export interface ImportResult {
   elapsedMs: number;
 }
 
+/** Invalid input, nothing sent (exit 2). Carries the rows so the command can still write its report. */
+export class InvalidInputError extends ValidationError {
+  constructor(
+    fields: ConstructorParameters<typeof ValidationError>[0],
+    message: string,
+    readonly rows: readonly InvalidRow[],
+  ) {
+    super(fields, message);
+  }
+}
+
 /** The invalid-input error: every issue of every row, each naming its row and field. */
-export function invalidInputError(invalid: readonly InvalidRow[], headerOnly = false): ValidationError {
+export function invalidInputError(invalid: readonly InvalidRow[], headerOnly = false): InvalidInputError {
   const fields = invalid.flatMap((r) =>
     r.issues.map((i) => ({ name: `row ${r.row}, ${i.field}`, message: i.message })),
   );
@@ -65,7 +76,7 @@ export function invalidInputError(invalid: readonly InvalidRow[], headerOnly = f
   const head = headerOnly
     ? 'the CSV header is invalid; nothing was sent'
     : `${rows} invalid row${rows === 1 ? '' : 's'}; nothing was sent (--skip-invalid imports the valid ones)`;
-  return new ValidationError(fields, [head, ...lines].join('\n'));
+  return new InvalidInputError(fields, [head, ...lines].join('\n'), headerOnly ? [] : invalid);
 }
 
 async function listDevices(client: ImportClient): Promise<Set<string>> {

@@ -21,6 +21,9 @@ export interface JournalEntry {
   at: string;
 }
 
+/** The journal cannot be written (disk full, file removed): the import must stop, it could not record progress. */
+export class JournalWriteError extends RuntimeError {}
+
 function slot(key: string, step: string, serial?: string): string {
   return `${key}\u0000${step}\u0000${serial ?? ''}`;
 }
@@ -156,7 +159,7 @@ class FileJournal implements Journal {
           await this.fh.write(batch.map((p) => p.line).join(''));
           await this.fh.datasync();
         } catch (err) {
-          this.failed = new RuntimeError(`cannot write the journal ${this.path}: ${(err as Error).message}`);
+          this.failed = new JournalWriteError(`cannot write the journal ${this.path}: ${(err as Error).message}`);
           for (const p of [...batch, ...this.pending]) p.reject(this.failed);
           this.pending = [];
           return;

@@ -32,9 +32,10 @@ function fromParamIssue(i: ParamIssue): RowIssue {
   return { field: i.name, message: i.message.startsWith(prefix) ? i.message.slice(prefix.length) : i.message };
 }
 
+/** `A;B` (a quoted `A,B` or `A B` is read the same: serial numbers hold none of these). */
 export function splitSerials(cell: string): string[] {
   return cell
-    .split(';')
+    .split(/[;,\s]+/)
     .map((s) => s.trim())
     .filter((s) => s !== '');
 }

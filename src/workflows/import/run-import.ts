@@ -16,7 +16,7 @@ import type { WireParams } from '../../core/params.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, realSleep, type Sleep, withRetry } from '../../core/retry.js';
 import type { EndpointDef } from '../../registry/index.js';
 import { importEndpoints } from './endpoints.js';
-import type { Journal, JournalView } from './journal.js';
+import { type Journal, type JournalView, JournalWriteError } from './journal.js';
 import { DeviceQueues, PriorityLimiter } from './limit.js';
 import type { ImportClient, LineStatus, PersonRow, ReportLine, StepName } from './types.js';
 
@@ -90,217 +90,252 @@ function answerMessage(body: AnswerBody): string {
   return typeof body.message === 'string' ? body.message : '';
 }
 
-export async function runImport(opts: RunImportOptions): Promise<RunImportResult> {
-  const eps = importEndpoints();
-  const stop = new AbortController();
-  const onAbort = () => stop.abort();
-  if (opts.signal.aborted) stop.abort();
-  else opts.signal.addEventListener('abort', onAbort, { once: true });
-  let fatal: unknown;
-  const failFatal = (err: unknown) => {
-    fatal ??= err;
-    stop.abort();
-  };
+/** What a row still needs, decided from the journal before anything is sent. */
+interface Plan {
+  check: boolean;
+  regist: boolean;
+  access: string[];
+  cards: boolean;
+  device: string[];
+  anyStateChange: boolean;
+}
 
-  const cloud = new PriorityLimiter(Math.max(1, opts.concurrency), stop.signal);
-  const devices = new DeviceQueues(stop.signal);
-  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, retries: 5, ...opts.retry };
-  const progress: ImportProgress = { rowsTotal: opts.rows.length, rowsDone: 0, failed: 0, sent: 0, skipped: 0 };
-  const journal = opts.journal;
-  const writable = !opts.dryRun && isWritable(journal) ? journal : undefined;
+/** What happened to a row so far. */
+interface RowState {
+  row: PersonRow;
+  plan: Plan;
+  /** Set when a cloud step failed: every device line of the row carries it. */
+  rowOutcome?: Outcome;
+  deviceOutcome: Map<string, Outcome>;
+  lastStep: StepName;
+  anySent: boolean;
+  pictureBytes?: Buffer;
+}
 
-  const send = async (row: PersonRow, step: StepName, ep: EndpointDef, wire: WireParams): Promise<AnswerBody> => {
+/** One run of the scheduler; `runImport` is its entry point. */
+class ImportRun {
+  private readonly eps = importEndpoints();
+  /** Aborted on Ctrl-C and on a fatal error: nothing new starts after it. */
+  private readonly stop = new AbortController();
+  private readonly cloud: PriorityLimiter;
+  private readonly devices: DeviceQueues;
+  private readonly policy: RetryPolicy;
+  private readonly writable: Journal | undefined;
+  private fatal: unknown;
+  readonly progress: ImportProgress;
+
+  constructor(private readonly opts: RunImportOptions) {
+    this.cloud = new PriorityLimiter(Math.max(1, opts.concurrency), this.stop.signal);
+    this.devices = new DeviceQueues(this.stop.signal);
+    this.policy = { ...DEFAULT_RETRY_POLICY, retries: 5, ...opts.retry };
+    this.writable = !opts.dryRun && isWritable(opts.journal) ? opts.journal : undefined;
+    this.progress = { rowsTotal: opts.rows.length, rowsDone: 0, failed: 0, sent: 0, skipped: 0 };
+  }
+
+  async run(): Promise<RunImportResult> {
+    const { signal } = this.opts;
+    const onAbort = () => this.stop.abort();
+    if (signal.aborted) this.stop.abort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const perRow = await Promise.all(this.opts.rows.map((row, i) => this.runRow(row, i)));
+      if (this.fatal) throw this.fatal;
+      return { lines: perRow.flat(), cancelled: signal.aborted, progress: { ...this.progress } };
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private failFatal(err: unknown): void {
+    this.fatal ??= err;
+    this.stop.abort();
+  }
+
+  /** One call with retries of transient failures; the client itself is told not to retry. */
+  private async send(row: PersonRow, step: StepName, ep: EndpointDef, wire: WireParams): Promise<AnswerBody> {
+    const { opts } = this;
     const body = await withRetry(
       async () => {
         const answer = await opts.client.call(ep, wire, { retries: 0 });
         if (answer.kind !== 'json') throw new RuntimeError(`${ep.action} answered ${answer.contentType}, not JSON`);
         return (answer.body ?? {}) as AnswerBody;
       },
-      policy,
+      this.policy,
       {
         sleep: opts.sleep ?? realSleep,
         random: opts.random ?? Math.random,
         clock: () => Date.now(),
-        signal: stop.signal,
+        signal: this.stop.signal,
         onRetry: (attempt, err, delay) => opts.onRetry?.(row, step, attempt, err, delay),
       },
     );
-    progress.sent++;
+    this.progress.sent++;
     return body;
-  };
+  }
 
-  const done = async (row: PersonRow, step: StepName, serial?: string) => {
-    if (!writable) return;
-    await writable.record({ key: row.personCode, rowHash: row.rowHash, step, serial, at: opts.now().toISOString() });
-  };
+  /** Sends a cloud step unless cancelled; a documented `result:false` becomes Refused. */
+  private async cloudStep(state: RowState, step: StepName, ep: EndpointDef, wire: WireParams, serial?: string) {
+    state.lastStep = step;
+    if (this.stop.signal.aborted) throw new CancelledError();
+    const body = await this.send(state.row, step, ep, wire);
+    if (body.result === false) throw new Refused(answerMessage(body) || `${step} answered result: false`);
+    await this.journaled(state, step, serial);
+  }
 
-  const pending = (row: PersonRow, step: StepName, serial?: string): boolean => {
-    const need = !journal.isDone(row.personCode, step, row.rowHash, serial);
-    if (!need) progress.skipped++;
+  private async journaled(state: RowState, step: StepName, serial?: string): Promise<void> {
+    state.anySent = true;
+    const { row } = state;
+    await this.writable?.record({
+      key: row.personCode,
+      rowHash: row.rowHash,
+      step,
+      serial,
+      at: this.opts.now().toISOString(),
+    });
+  }
+
+  private pending(row: PersonRow, step: StepName, serial?: string): boolean {
+    const need = !this.opts.journal.isDone(row.personCode, step, row.rowHash, serial);
+    if (!need) this.progress.skipped++;
     return need;
-  };
+  }
 
-  const runRow = async (row: PersonRow, index: number): Promise<ReportLine[]> => {
-    const serials = row.serials;
-    const deviceOutcome = new Map<string, Outcome>();
-    let rowOutcome: Outcome | undefined;
-    let lastStep: StepName = 'registPersonForCloud';
-    let anySent = false;
+  private planFor(row: PersonRow): Plan {
+    const check = this.opts.remoteCheck && !!row.picture && this.pending(row, 'checkPersonPicture');
+    const regist = this.pending(row, 'registPersonForCloud');
+    const access = row.access ? row.serials.filter((s) => this.pending(row, 'registPersonAcessTimeForCloud', s)) : [];
+    const cards = !!row.cards && this.pending(row, 'registPersonCardInfoForCloud');
+    const device = row.serials.filter((s) => this.pending(row, 'toDevice', s));
+    const anyStateChange = regist || access.length > 0 || cards || device.length > 0;
+    return { check, regist, access, cards, device, anyStateChange };
+  }
 
-    const needCheck = opts.remoteCheck && !!row.picture && pending(row, 'checkPersonPicture');
-    const needRegist = pending(row, 'registPersonForCloud');
-    const needAccess = row.access ? serials.filter((s) => pending(row, 'registPersonAcessTimeForCloud', s)) : [];
-    const needCards = !!row.cards && pending(row, 'registPersonCardInfoForCloud');
-    const needDevice = serials.filter((s) => pending(row, 'toDevice', s));
-    const anyStateChange = needRegist || needAccess.length > 0 || needCards || needDevice.length > 0;
-    const plan: Plan = { needRegist, needAccess, needCards, needDevice, anyStateChange };
+  private async picture(state: RowState): Promise<Buffer> {
+    state.pictureBytes ??= await this.opts.loadPicture(state.row);
+    return state.pictureBytes;
+  }
 
-    let pictureBytes: Buffer | undefined;
-    const picture = async () => {
-      pictureBytes ??= await opts.loadPicture(row);
-      return pictureBytes;
-    };
-
-    const cloudPhase = async () => {
-      // The check is only worth its upload when something is still to be sent.
-      if (needCheck && anyStateChange) {
-        lastStep = 'checkPersonPicture';
-        const body = await send(row, 'checkPersonPicture', eps.check, {
-          picture: (await picture()).toString('base64'),
-        });
-        if (body.result === false) throw new Refused(answerMessage(body) || 'the cloud rejected the picture');
-        await done(row, 'checkPersonPicture');
-        anySent = true;
-      }
-      if (opts.dryRun) return;
-      if (needRegist) {
-        lastStep = 'registPersonForCloud';
-        if (stop.signal.aborted) throw new CancelledError();
-        const wire = { ...row.person };
-        if (row.picture) wire.picture = (await picture()).toString('base64');
-        pictureBytes = undefined;
-        const body = await send(row, 'registPersonForCloud', eps.regist, wire);
-        if (body.result === false)
-          throw new Refused(answerMessage(body) || 'registPersonForCloud answered result: false');
-        await done(row, 'registPersonForCloud');
-        anySent = true;
-      }
-      for (const serial of needAccess) {
-        lastStep = 'registPersonAcessTimeForCloud';
-        if (stop.signal.aborted) throw new CancelledError();
-        try {
-          const body = await send(row, 'registPersonAcessTimeForCloud', eps.access, {
-            personCode: row.personCode,
-            serialNo: serial,
-            ...row.access,
-          });
-          if (body.result === false) throw new Refused(answerMessage(body) || 'result: false');
-          await done(row, 'registPersonAcessTimeForCloud', serial);
-          anySent = true;
-        } catch (err) {
-          if (err instanceof CancelledError || isFatal(err)) throw err;
-          // Without its access times this device must not get the person; the others still can.
-          deviceOutcome.set(serial, {
-            status: 'failed',
-            step: 'registPersonAcessTimeForCloud',
-            message: messageOf(err),
-          });
-        }
-      }
-      if (needCards) {
-        lastStep = 'registPersonCardInfoForCloud';
-        if (stop.signal.aborted) throw new CancelledError();
-        const body = await send(row, 'registPersonCardInfoForCloud', eps.cards, {
-          personCode: row.personCode,
-          ...row.cards,
-        });
-        if (body.result === false) throw new Refused(answerMessage(body) || 'result: false');
-        await done(row, 'registPersonCardInfoForCloud');
-        anySent = true;
-      }
-    };
-
-    const toDevice = async (serial: string): Promise<Outcome> => {
-      const wire: WireParams = {
-        serialNo: serial,
-        personCode: row.personCode,
-        override: opts.override ? '1' : '0',
-        noImage: opts.noImage ? '1' : '0',
-      };
-      const body = await devices.run(serial, () => send(row, 'toDevice', eps.toDevice, wire));
-      const message = answerMessage(body);
-      if (body.result === false) return { status: 'failed', step: 'toDevice', message: message || 'result: false' };
-      await done(row, 'toDevice', serial);
-      anySent = true;
-      if (body.regist === false) return { status: 'skipped', step: 'toDevice', message };
-      return { status: 'ok', step: 'toDevice', message };
-    };
-
-    try {
-      await cloud.run(index, cloudPhase);
-    } catch (err) {
-      if (isFatal(err)) failFatal(err);
-      rowOutcome = outcomeOfError(err, lastStep);
+  /** The cloud steps of one row, in one slot of the cloud pool. */
+  private async cloudPhase(state: RowState): Promise<void> {
+    const { row, plan } = state;
+    const eps = this.eps;
+    // The check is only worth its upload when something is still to be sent.
+    if (plan.check && plan.anyStateChange) {
+      const picture = (await this.picture(state)).toString('base64');
+      await this.cloudStep(state, 'checkPersonPicture', eps.check, { picture });
     }
+    if (this.opts.dryRun) return;
+    if (plan.regist) {
+      const wire = { ...row.person };
+      if (row.picture) wire.picture = (await this.picture(state)).toString('base64');
+      state.pictureBytes = undefined;
+      await this.cloudStep(state, 'registPersonForCloud', eps.regist, wire);
+    }
+    for (const serial of plan.access) {
+      const wire = { personCode: row.personCode, serialNo: serial, ...row.access };
+      try {
+        await this.cloudStep(state, 'registPersonAcessTimeForCloud', eps.access, wire, serial);
+      } catch (err) {
+        if (err instanceof CancelledError || isFatal(err)) throw err;
+        // Without its access times this device must not get the person; the others still can.
+        state.deviceOutcome.set(serial, {
+          status: 'failed',
+          step: 'registPersonAcessTimeForCloud',
+          message: messageOf(err),
+        });
+      }
+    }
+    if (plan.cards) {
+      await this.cloudStep(state, 'registPersonCardInfoForCloud', eps.cards, {
+        personCode: row.personCode,
+        ...row.cards,
+      });
+    }
+  }
 
-    if (!rowOutcome) {
+  /** toDevice on one device, in that device's queue; journaling happens after the device is free again. */
+  private async toDevice(state: RowState, serial: string): Promise<Outcome> {
+    const wire: WireParams = {
+      serialNo: serial,
+      personCode: state.row.personCode,
+      override: this.opts.override ? '1' : '0',
+      noImage: this.opts.noImage ? '1' : '0',
+    };
+    const body = await this.devices.run(serial, () => this.send(state.row, 'toDevice', this.eps.toDevice, wire));
+    const message = answerMessage(body);
+    if (body.result === false) return { status: 'failed', step: 'toDevice', message: message || 'result: false' };
+    await this.journaled(state, 'toDevice', serial);
+    if (body.regist === false) return { status: 'skipped', step: 'toDevice', message };
+    return { status: 'ok', step: 'toDevice', message };
+  }
+
+  private async deviceOutcome(state: RowState, serial: string): Promise<Outcome> {
+    if (this.opts.dryRun) return dryRunOutcome(state.plan, serial);
+    if (!state.plan.device.includes(serial)) {
+      return { status: state.anySent ? 'ok' : 'skipped', step: 'toDevice', message: 'already on the device (journal)' };
+    }
+    try {
+      return await this.toDevice(state, serial);
+    } catch (err) {
+      if (isFatal(err)) this.failFatal(err);
+      return outcomeOfError(err, 'toDevice');
+    }
+  }
+
+  private async runRow(row: PersonRow, index: number): Promise<ReportLine[]> {
+    const state: RowState = {
+      row,
+      plan: this.planFor(row),
+      deviceOutcome: new Map(),
+      lastStep: 'registPersonForCloud',
+      anySent: false,
+    };
+    try {
+      await this.cloud.run(index, () => this.cloudPhase(state));
+    } catch (err) {
+      if (isFatal(err)) this.failFatal(err);
+      state.rowOutcome = outcomeOfError(err, state.lastStep);
+    }
+    if (!state.rowOutcome) {
       await Promise.all(
-        serials.map(async (serial) => {
-          if (deviceOutcome.has(serial)) return;
-          if (opts.dryRun) {
-            deviceOutcome.set(serial, dryRunOutcome(plan, serial));
-            return;
-          }
-          if (!needDevice.includes(serial)) {
-            deviceOutcome.set(serial, {
-              status: anySent ? 'ok' : 'skipped',
-              step: 'toDevice',
-              message: 'already on the device (journal)',
-            });
-            return;
-          }
-          try {
-            deviceOutcome.set(serial, await toDevice(serial));
-          } catch (err) {
-            if (isFatal(err)) failFatal(err);
-            deviceOutcome.set(serial, outcomeOfError(err, 'toDevice'));
-          }
-        }),
+        row.serials
+          .filter((serial) => !state.deviceOutcome.has(serial))
+          .map(async (serial) => state.deviceOutcome.set(serial, await this.deviceOutcome(state, serial))),
       );
     }
-
-    const lines: ReportLine[] = [];
-    const base = { row: row.row, personCode: row.personCode };
-    if (serials.length === 0) {
-      const o =
-        rowOutcome ??
-        (opts.dryRun
-          ? dryRunOutcome(plan, undefined)
-          : anySent
-            ? { status: 'ok' as const, step: lastStep, message: '' }
-            : { status: 'skipped' as const, step: lastStep, message: 'already done (journal)' });
-      lines.push({ ...base, serialNo: '', ...o });
-    } else {
-      for (const serial of serials)
-        lines.push({ ...base, serialNo: serial, ...(rowOutcome ?? deviceOutcome.get(serial)!) });
-    }
-    progress.rowsDone++;
-    if (lines.some((l) => l.status === 'failed')) progress.failed++;
-    opts.onProgress?.({ ...progress });
+    const lines = this.linesOf(state);
+    this.progress.rowsDone++;
+    if (lines.some((l) => l.status === 'failed')) this.progress.failed++;
+    this.opts.onProgress?.({ ...this.progress });
     return lines;
-  };
+  }
 
-  const perRow = await Promise.all(opts.rows.map((row, i) => runRow(row, i)));
-  opts.signal.removeEventListener('abort', onAbort);
-  if (fatal) throw fatal;
-  return { lines: perRow.flat(), cancelled: opts.signal.aborted, progress: { ...progress } };
+  private linesOf(state: RowState): ReportLine[] {
+    const { row } = state;
+    const base = { row: row.row, personCode: row.personCode };
+    if (row.serials.length > 0) {
+      return row.serials.map((serialNo) => ({
+        ...base,
+        serialNo,
+        ...(state.rowOutcome ?? state.deviceOutcome.get(serialNo)!),
+      }));
+    }
+    let outcome: Outcome;
+    if (state.rowOutcome) outcome = state.rowOutcome;
+    else if (this.opts.dryRun) outcome = dryRunOutcome(state.plan, undefined);
+    else if (state.anySent) outcome = { status: 'ok', step: state.lastStep, message: '' };
+    else outcome = { status: 'skipped', step: state.lastStep, message: 'already done (journal)' };
+    return [{ ...base, serialNo: '', ...outcome }];
+  }
+}
+
+export function runImport(opts: RunImportOptions): Promise<RunImportResult> {
+  return new ImportRun(opts).run();
 }
 
 /** Errors that make every further call pointless: a rejected token, a journal that cannot be written. */
 function isFatal(err: unknown): boolean {
-  return (
-    err instanceof AuthError || (err instanceof RuntimeError && err.message.startsWith('cannot write the journal'))
-  );
+  return err instanceof AuthError || err instanceof JournalWriteError;
 }
 
 function outcomeOfError(err: unknown, step: StepName): Outcome {
@@ -310,20 +345,12 @@ function outcomeOfError(err: unknown, step: StepName): Outcome {
   return { status: 'failed', step, message: messageOf(err) };
 }
 
-interface Plan {
-  needRegist: boolean;
-  needAccess: string[];
-  needCards: boolean;
-  needDevice: string[];
-  anyStateChange: boolean;
-}
-
 function dryRunOutcome(plan: Plan, serial: string | undefined): Outcome {
   const steps: string[] = [];
-  if (plan.needRegist) steps.push('registPersonForCloud');
-  if (serial && plan.needAccess.includes(serial)) steps.push('registPersonAcessTimeForCloud');
-  if (plan.needCards) steps.push('registPersonCardInfoForCloud');
-  if (serial && plan.needDevice.includes(serial)) steps.push('toDevice');
+  if (plan.regist) steps.push('registPersonForCloud');
+  if (serial && plan.access.includes(serial)) steps.push('registPersonAcessTimeForCloud');
+  if (plan.cards) steps.push('registPersonCardInfoForCloud');
+  if (serial && plan.device.includes(serial)) steps.push('toDevice');
   if (steps.length === 0) return { status: 'skipped', step: '', message: 'dry run: already done (journal)' };
   return { status: 'ok', step: '', message: `dry run: would send ${steps.join(', ')}` };
 }

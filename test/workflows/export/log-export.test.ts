@@ -4,7 +4,7 @@
  * bench/export.ts; here the large case uses 100,000 rows to keep the suite quick.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
@@ -17,6 +17,8 @@ let emu: TestEmulator;
 let env: Record<string, string>;
 
 beforeAll(async () => {
+  // Before the emulator starts: the build blocks this process, and the emulator lives in it.
+  ensureBuilt();
   emu = await startTestEmulator();
   env = { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token };
 });
@@ -102,7 +104,9 @@ describe('log recog export', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
-    const res = await runCli(['log', 'recog', 'export', '--serial', 'LIVE1', '--since', '30d', '-o', 'ndjson'], { env });
+    const res = await runCli(['log', 'recog', 'export', '--serial', 'LIVE1', '--since', '30d', '-o', 'ndjson'], {
+      env,
+    });
     exporting = false;
     await live;
     expect(res.code).toBe(0);
@@ -117,7 +121,9 @@ describe('log recog export', () => {
     const dir = tmp();
     const state = join(dir, 'state.json');
     const run = (name: string) =>
-      runCli(['log', 'recog', 'export', '--serial', 'INC1', '--state', state, '-o', 'csv', '--out', join(dir, name)], { env });
+      runCli(['log', 'recog', 'export', '--serial', 'INC1', '--state', state, '-o', 'csv', '--out', join(dir, name)], {
+        env,
+      });
     expect((await run('1.csv')).code).toBe(0);
     const fresh = [await recognize('INC1'), await recognize('INC1'), await recognize('INC1')];
     expect((await run('2.csv')).code).toBe(0);
@@ -136,42 +142,72 @@ describe('log recog export', () => {
   });
 
   it('a run killed mid-export leaves no output and no state move; the re-run writes every row exactly once', async () => {
-    ensureBuilt();
     await device('KILL1', 30_000);
     const dir = tmp();
     const state = join(dir, 'state.json');
     const first = join(dir, 'first.ndjson');
-    expect((await runCli(['log', 'recog', 'export', '--serial', 'KILL1', '--state', state, '--out', first], { env })).code).toBe(0);
+    expect(
+      (await runCli(['log', 'recog', 'export', '--serial', 'KILL1', '--state', state, '--out', first], { env })).code,
+    ).toBe(0);
     const added = await emu.op('POST', '/recognize', { serialNo: 'KILL1', count: 20_000 });
     expect(added.status).toBe(200);
     const stateBefore = readFileSync(state, 'utf8');
 
     const killed = join(dir, 'killed.ndjson');
     const calls0 = await getRecogLogCalls();
-    const child = spawn(process.execPath, [BIN, 'log', 'recog', 'export', '--serial', 'KILL1', '--state', state, '--out', killed], {
-      env: { ...process.env, ...env, FACETCTL_CONFIG_DIR: tempConfigDir() },
-      stdio: 'ignore',
-    });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const child = spawn(
+      process.execPath,
+      [BIN, 'log', 'recog', 'export', '--serial', 'KILL1', '--state', state, '--out', killed],
+      {
+        env: { ...process.env, ...env, FACETCTL_CONFIG_DIR: tempConfigDir() },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
     // Let it get well into the pages (and write part of its temporary file), then kill it hard.
     while ((await getRecogLogCalls()) < calls0 + 30) await new Promise((r) => setTimeout(r, 5));
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     expect(existsSync(killed)).toBe(false);
+    // It was killed while writing: its temporary file is what remains.
+    expect(readdirSync(dir).some((f) => f.startsWith('.killed.ndjson.facetctl-tmp-'))).toBe(true);
     expect(readFileSync(state, 'utf8')).toBe(stateBefore);
 
     const again = join(dir, 'again.ndjson');
-    const res = await runCli(['log', 'recog', 'export', '--serial', 'KILL1', '--state', state, '--out', again], { env });
+    const res = await runCli(['log', 'recog', 'export', '--serial', 'KILL1', '--state', state, '--out', again], {
+      env,
+    });
     expect(res.code).toBe(0);
     const union = [...ndjsonIds(readFileSync(first, 'utf8')), ...ndjsonIds(readFileSync(again, 'utf8'))];
     expect(ndjsonIds(readFileSync(again, 'utf8'))).toHaveLength(20_000);
     expectExactly(union, await storedIds('KILL1'));
   });
 
+  it('Ctrl-C mid-export: exit 130, no output file, no temporary file, state unchanged', async () => {
+    await device('INT1', 20_000);
+    const dir = tmp();
+    const state = join(dir, 'state.json');
+    const stop = new AbortController();
+    const calls0 = await getRecogLogCalls();
+    const running = runCli(['log', 'recog', 'export', '--serial', 'INT1', '--state', state, '--out', join(dir, 'x.csv')], {
+      env,
+      signal: stop.signal,
+    });
+    while ((await getRecogLogCalls()) < calls0 + 10) await new Promise((r) => setTimeout(r, 5));
+    stop.abort();
+    const res = await running;
+    expect(res.code).toBe(130);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('several devices at once: each row once, serialNo column, json as one array', async () => {
     await device('MULTI1', 230);
     await device('MULTI2', 170);
-    const res = await runCli(['log', 'recog', 'export', '--serial', 'MULTI1', '--serial', 'MULTI2', '-o', 'json'], { env });
+    const res = await runCli(['log', 'recog', 'export', '--serial', 'MULTI1', '--serial', 'MULTI2', '-o', 'json'], {
+      env,
+    });
     expect(res.code).toBe(0);
     const rows = JSON.parse(res.stdout) as { serialNo: string; id: string }[];
     const of = (s: string) => rows.filter((r) => r.serialNo === s).map((r) => Number(r.id));
@@ -184,7 +220,9 @@ describe('log recog export', () => {
     await device('CSV1');
     await emu.op('POST', '/device-persons', { serialNo: 'CSV1', personCode: 'P1', personName: '山田 太郎' });
     const id = await recognize('CSV1', { personCode: 'P1' });
-    const sjis = await runCli(['log', 'recog', 'export', '--serial', 'CSV1', '-o', 'csv', '--encoding', 'cp932'], { env });
+    const sjis = await runCli(['log', 'recog', 'export', '--serial', 'CSV1', '-o', 'csv', '--encoding', 'cp932'], {
+      env,
+    });
     expect(sjis.code).toBe(0);
     expect(sjis.stdoutBytes.includes(iconv.encode('山田 太郎', 'cp932'))).toBe(true);
     const text = iconv.decode(sjis.stdoutBytes, 'cp932');
@@ -200,7 +238,7 @@ describe('log recog export', () => {
     expect(bom.stdoutBytes.subarray(3).toString('utf8').split('\n')[0]).toBe(header);
   });
 
-  it('--pictures saves each picture with the cookies, skips existing files, and refetches on an expired cookie', async () => {
+  it('--pictures saves each picture with the cookies and skips files already there', async () => {
     await device('PIC1');
     const ids = [await recognize('PIC1'), await recognize('PIC1'), await recognize('PIC1')];
     const dir = tmp();
@@ -214,10 +252,14 @@ describe('log recog export', () => {
     expect(files).toEqual(ids.map((i) => `${i}.jpg`).sort());
     const jpeg = readFileSync(join(dir, 'PIC1', files[0]));
     expect([...jpeg.subarray(0, 2)]).toEqual([0xff, 0xd8]);
-    const again = await runCli(['log', 'recog', 'export', '--serial', 'PIC1', '--pictures', dir, '-o', 'ndjson'], { env });
+    const again = await runCli(['log', 'recog', 'export', '--serial', 'PIC1', '--pictures', dir, '-o', 'ndjson'], {
+      env,
+    });
     expect(again.stderr).toContain('0 pictures saved (3 already there)');
     const { body } = await emu.op('GET', '/requests');
-    const pictureCalls = (body.requests as { path: string; params?: string[] }[]).filter((r) => r.path.startsWith('/pictures/'));
+    const pictureCalls = (body.requests as { path: string; params?: string[] }[]).filter((r) =>
+      r.path.startsWith('/pictures/'),
+    );
     expect(pictureCalls.length).toBe(3);
   });
 
@@ -249,7 +291,10 @@ describe('log operate export', () => {
     const dir = tmp();
     const state = join(dir, 'state.json');
     const run = (name: string) =>
-      runCli(['log', 'operate', 'export', '--serial', 'OPS1', '--state', state, '-o', 'ndjson', '--out', join(dir, name)], { env });
+      runCli(
+        ['log', 'operate', 'export', '--serial', 'OPS1', '--state', state, '-o', 'ndjson', '--out', join(dir, name)],
+        { env },
+      );
     expect((await run('1.ndjson')).code).toBe(0);
     // One more in the last exported second, and one later.
     await add('2026/01/01 10:49:00', 'late-same-second');

@@ -64,7 +64,9 @@ async function runAndKill(emu: TestEmulator, csvPath: string, killAt: number): P
 describe('person import after crashes', () => {
   const seed = Number(process.env.FACETCTL_CRASH_SEED ?? Date.now() % 100000);
 
-  it(`killed at random moments and run again, ends as an uninterrupted run (seed ${seed})`, async () => {
+  it(`killed at random moments and run again, ends as an uninterrupted run (seed ${seed})`, {
+    timeout: 120_000,
+  }, async () => {
     const random = seeded(seed);
     const reference = await emulatorWithDevices({ latencyMs: 2 });
     const crashed = await emulatorWithDevices({ latencyMs: 2 });

@@ -6,17 +6,12 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpointById } from '../../../src/registry/index.js';
 import { runCli } from '../../helpers/cli.js';
 import type { TestEmulator } from '../../helpers/emulator.js';
 import { clientFor, emulatorWithDevices, requestedPaths } from './emulator-setup.js';
 import { csv, FIXTURES, syntheticJpeg, tempDir } from './fixtures.js';
-
-vi.mock('../../../src/commands/program.js', async (importOriginal) => {
-  const { withImportCommand } = await import('./register-shim.js');
-  return withImportCommand(await importOriginal());
-});
 
 const DEVICES = ['EMU0001', 'EMU0002'];
 
@@ -75,9 +70,9 @@ describe('facetctl person import (faces: off)', () => {
   });
 
   it.each([
-    ['CP932', 'persons-cp932.csv', []],
-    ['UTF-8 with BOM', 'persons-bom.csv', []],
-  ])('imports a %s CSV with Japanese names intact', async (_what, file) => {
+    ['CP932', 'persons-cp932.csv', 'cp932'],
+    ['UTF-8 with BOM', 'persons-bom.csv', 'utf8'],
+  ])('imports a %s CSV with Japanese names intact', async (_what, file, encoding) => {
     await freshDevices(emu);
     const dir = fixtureDir();
     const res = await runCli(['person', 'import', join(dir, file), '--report', join(dir, 'report.csv')], {
@@ -86,6 +81,9 @@ describe('facetctl person import (faces: off)', () => {
     expect(res.stderr).not.toMatch(/failed:/);
     expect(res.code).toBe(0);
     expect(res.stdout).toBe('');
+    expect(res.stderr).toContain(`Import: 3 rows (${encoding}), 2 device(s)`);
+    // No terminal: no spinner, no escape sequences.
+    expect(res.stderr).not.toMatch(/\u001b\[/);
     const j002 = await cloudPerson(emu, 'J002', 'EMU0002');
     expect(j002.cloud).toMatchObject({
       personName: '佐藤 花子',
@@ -154,8 +152,18 @@ describe('facetctl person import (faces: off)', () => {
       ),
     );
     await emu.op('DELETE', '/requests');
-    const res = await runCli(['person', 'import', file], { env: cliEnv(emu) });
+    const res = await runCli(['person', 'import', file, '--report', '-'], { env: cliEnv(emu) });
     expect(res.code).toBe(2);
+    const report = parse(res.stdout, { columns: true }) as Record<string, string>[];
+    expect(report.map((r) => [r.row, r.personCode, r.status, r.step])).toEqual([
+      ['2', 'V1', 'invalid', 'validate'],
+      ['3', 'V2', 'invalid', 'validate'],
+      ['4', 'V3', 'invalid', 'validate'],
+    ]);
+    expect(report[2]).toMatchObject({
+      serialNo: 'NOSUCHDEVICE',
+      message: "serialNos: device 'NOSUCHDEVICE' is not in the cloud's device list",
+    });
     expect(res.stderr).toContain('row 2, birthday: must be a real date in the form YYYY/MM/DD');
     expect(res.stderr).toContain('row 3, picture: file not found: nope.jpg');
     expect(res.stderr).toContain("row 4, serialNos: device 'NOSUCHDEVICE' is not in the cloud's device list");

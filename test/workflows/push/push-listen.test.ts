@@ -1,0 +1,166 @@
+/**
+ * `push listen` receiving the emulator's push notifications: registered with `device push-url set`,
+ * triggered with `/_emulator/recognize`.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPushListener } from '../../../src/workflows/push/push-listener.js';
+import { BIN, runCli, tempConfigDir } from '../../helpers/cli.js';
+import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { ensureBuilt } from '../../setup/build.js';
+
+let emu: TestEmulator;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  ensureBuilt();
+  emu = await startTestEmulator();
+  env = { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token };
+  expect((await emu.op('POST', '/devices', { serialNo: 'PUSH1' })).status).toBe(201);
+  await emu.op('POST', '/device-persons', { serialNo: 'PUSH1', personCode: 'P7', personName: '山田 花子' });
+});
+afterAll(async () => {
+  await emu?.close();
+});
+
+async function until<T>(probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function setPushUrl(url: string): Promise<void> {
+  const res = await runCli(['device', 'push-url', 'set', '--serial', 'PUSH1', '--push-url', url], { env });
+  expect(res.code, res.stderr).toBe(0);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('push listen', () => {
+  it('writes each recognition the emulator pushes as one ndjson line (child process, stops on SIGTERM)', async () => {
+    const child = spawn(process.execPath, [BIN, 'push', 'listen', '--port', '0'], {
+      env: { ...process.env, FACETCTL_CONFIG_DIR: tempConfigDir() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+    });
+    child.stderr.on('data', (c) => {
+      err += c;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = await until(() => /listening on (\S+)/.exec(err)?.[1]);
+    await setPushUrl(url);
+    await emu.op('POST', '/recognize', { serialNo: 'PUSH1', personCode: 'P7', temp: 36.4 });
+    await emu.op('POST', '/recognize', { serialNo: 'PUSH1' });
+    const lines = await until(() => {
+      const l = out.split('\n').filter(Boolean);
+      return l.length >= 2 ? l.map((x) => JSON.parse(x)) : undefined;
+    });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const named = lines.find((e) => e.personCode === 'P7');
+    expect(named).toMatchObject({ serialNo: 'PUSH1', personCode: 'P7', personName: '山田 花子', temp: 36.4, pass: 1 });
+    expect(Object.keys(named).slice(0, 4)).toEqual(['serialNo', 'time', 'personCode', 'personName']);
+    expect(named.time).toMatch(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}$/);
+    expect(lines.find((e) => e.personCode === null)).toMatchObject({ serialNo: 'PUSH1', personName: null });
+    expect(err).toContain('stopped after 2 event(s)');
+  });
+
+  it('--exec runs the command per event with the event JSON on stdin (in-process, stops on the signal)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'facetctl-push-'));
+    const file = join(dir, 'events.ndjson');
+    const port = await freePort();
+    const stop = new AbortController();
+    const running = runCli(['push', 'listen', '--port', String(port), '--exec', `cat >> '${file}'`], {
+      signal: stop.signal,
+    });
+    const url = `http://127.0.0.1:${port}/`;
+    // The listener is up once a push is accepted.
+    await until(async () =>
+      fetch(url, { method: 'POST', body: new URLSearchParams({ serialNo: 'PROBE', time: '2026/01/01 00:00:00' }) }).then(
+        (r) => (r.status === 200 ? true : undefined),
+        () => undefined,
+      ),
+    );
+    await setPushUrl(url);
+    await emu.op('POST', '/recognize', { serialNo: 'PUSH1', personCode: 'P7' });
+    const events = await until(() => {
+      if (!existsSync(file)) return undefined;
+      const l = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+      return l.length >= 2 ? l.map((x) => JSON.parse(x)) : undefined;
+    });
+    stop.abort();
+    const res = await running;
+    expect(res.code).toBe(0);
+    expect(events[0]).toMatchObject({ serialNo: 'PROBE' });
+    expect(events[1]).toMatchObject({ serialNo: 'PUSH1', personCode: 'P7', personName: '山田 花子' });
+    expect(res.stdout).toBe('');
+  });
+});
+
+describe('push listener', () => {
+  it('accepts JSON bodies, refuses sources outside --allow-ip with 403 and methods other than POST with 405', async () => {
+    const stdout = new PassThrough();
+    let text = '';
+    stdout.on('data', (c) => {
+      text += c;
+    });
+    const notes: string[] = [];
+    const open = await startPushListener({
+      port: 0,
+      bind: '127.0.0.1',
+      allowIp: ['127.0.0.0/8'],
+      stdout,
+      stderr: new PassThrough(),
+      note: (l) => notes.push(l),
+    });
+    const json = await fetch(open.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ serialNo: 'J1', time: '2026/01/01 00:00:00', mask: '1', extra: 'kept' }),
+    });
+    expect(json.status).toBe(200);
+    expect(await json.json()).toEqual({ result: true });
+    expect((await fetch(open.url)).status).toBe(405);
+    await open.close();
+    expect(JSON.parse(text.trim())).toMatchObject({ serialNo: 'J1', mask: 1, temp: null, extra: 'kept' });
+
+    const closed = await startPushListener({
+      port: 0,
+      bind: '127.0.0.1',
+      allowIp: ['203.0.113.0/24'],
+      stdout,
+      stderr: new PassThrough(),
+      note: (l) => notes.push(l),
+    });
+    const refused = await fetch(closed.url, { method: 'POST', body: 'serialNo=X' });
+    expect(refused.status).toBe(403);
+    await closed.close();
+    expect(closed.received).toBe(0);
+    expect(notes.some((n) => n.includes('refused 127.0.0.1'))).toBe(true);
+  });
+
+  it('a bad --allow-ip is a usage error', async () => {
+    const res = await runCli(['push', 'listen', '--allow-ip', '300.1.1.1/8']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('--allow-ip 300.1.1.1/8');
+  });
+});
