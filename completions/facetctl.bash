@@ -2,7 +2,7 @@
 # bash completion for facetctl. Load it with: source completions/facetctl.bash
 # (or copy it to ~/.local/share/bash-completion/completions/facetctl).
 
-_facetctl_value_flags=' --access --access-type --algorithm-version --allow-ip --background-color --bind --birthday --border-color --ca-cert --card --concurrency --customtip --data --db --device-audio-volume --device-led-brightness --device-machine-name --device-screen-brightness --device-standby-time --device-workstate-time --disp-info --encoding --extend --faces --field --firmware-version --from --get-count --host --ids --image --image-id --journal --k --latency --main-type --mask-detect-mode --mask-face-attr-switch --mask-nowear-show-background-color --mask-nowear-show-tips --mask-wear-show-background-color --mask-wear-show-tips --memo --method --name --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-link-local-address --ntp-host-name --ntp-interval --ntp-port --operate-time-from --operate-time-to --operate-user --order --out --output --p --page --person-code --person-name --person-type-code --person-type-name --picture --picture-allow-ip --picture-expires --pictures --port --port-http --port-rtsp --port-server --process-mode --profile --push-url --reboot-schedule-day-week --reboot-schedule-hours --recog-circle-interval --recog-liveness --recog-log-id --recog-log-serial-no --recog-mouthocc-threshold --recog-search-threshold --recog-time-from --recog-time-to --recog-workstate-time --rect --regist-serial-no --report --retries --s --seed --senselink-app-key --senselink-app-secret --senselink-url --serial --set --sex --since --size --sn --state --stranger-tips-background-color --stranger-tips-custom --stranger-tips-type --stranger-voice-type --sub-type --temp-abnormal-show-tips --temp-correction --temp-detect-mode --temp-min-pixel --temp-normal-show-tips --temp-unit --temp-value-range-from --temp-value-range-to --threshold --time-from --time-to --timeout --timestamp --timezone --tips-background-color --tips-custom --tips-type --tips-voice-type --tipstime --to --token --write -X -f -o '
+_facetctl_value_flags=' --access --access-type --algorithm-version --allow-ip --background-color --bind --birthday --border-color --ca-cert --card --concurrency --customtip --data --db --device-audio-volume --device-led-brightness --device-machine-name --device-screen-brightness --device-standby-time --device-workstate-time --dir --disp-info --encoding --exec --extend --faces --field --firmware-version --from --get-count --host --ids --image --image-id --images --journal --k --latency --main-type --mask-detect-mode --mask-face-attr-switch --mask-nowear-show-background-color --mask-nowear-show-tips --mask-wear-show-background-color --mask-wear-show-tips --memo --method --name --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-link-local-address --ntp-host-name --ntp-interval --ntp-port --operate-time-from --operate-time-to --operate-user --order --out --output --p --page --person-code --person-name --person-type-code --person-type-name --picture --picture-allow-ip --picture-expires --pictures --port --port-http --port-rtsp --port-server --process-mode --profile --push-url --reboot-schedule-day-week --reboot-schedule-hours --recog-circle-interval --recog-liveness --recog-log-id --recog-log-serial-no --recog-mouthocc-threshold --recog-search-threshold --recog-time-from --recog-time-to --recog-workstate-time --rect --regist-serial-no --report --retries --s --seed --senselink-app-key --senselink-app-secret --senselink-url --serial --set --sex --since --size --sn --state --stranger-tips-background-color --stranger-tips-custom --stranger-tips-type --stranger-voice-type --sub-type --temp-abnormal-show-tips --temp-correction --temp-detect-mode --temp-min-pixel --temp-normal-show-tips --temp-unit --temp-value-range-from --temp-value-range-to --threshold --time-from --time-to --timeout --timestamp --timezone --tips-background-color --tips-custom --tips-type --tips-voice-type --tipstime --to --token --write -X -f -o '
 _facetctl_global='--version -V --profile --host --token-stdin --output -o --verbose --retries --timeout --ca-cert --insecure-http --yes -y --no-color --help -h'
 
 _facetctl_resolve() {
@@ -14,7 +14,9 @@ _facetctl_resolve() {
     '|system') echo 'system' ;;
     '|tool') echo 'tool' ;;
     '|senselink') echo 'senselink' ;;
+    '|push') echo 'push' ;;
     '|server') echo 'server' ;;
+    '|demo') echo 'demo' ;;
     '|profile') echo 'profile' ;;
     '|api') echo 'api' ;;
     '|completion') echo 'completion' ;;
@@ -92,6 +94,9 @@ _facetctl_resolve() {
     'config|logo') echo 'config logo' ;;
     'config|getLogo') echo 'config getLogo' ;;
     'config|setLogo') echo 'config setLogo' ;;
+    'config|export') echo 'config export' ;;
+    'config|diff') echo 'config diff' ;;
+    'config|apply') echo 'config apply' ;;
     'config logo|get') echo 'config logo get' ;;
     'config logo|set') echo 'config logo set' ;;
     'system|info') echo 'system info' ;;
@@ -127,7 +132,9 @@ _facetctl_resolve() {
     'senselink|getImage') echo 'senselink getImage' ;;
     'senselink record|create') echo 'senselink record create' ;;
     'senselink record|list') echo 'senselink record list' ;;
+    'senselink record|export') echo 'senselink record export' ;;
     'senselink image|get') echo 'senselink image get' ;;
+    'push|listen') echo 'push listen' ;;
     'profile|add') echo 'profile add' ;;
     'profile|list') echo 'profile list' ;;
     'profile|use') echo 'profile use' ;;
@@ -140,7 +147,7 @@ _facetctl_resolve() {
 
 _facetctl_subcommands() {
   case "$1" in
-    '') echo 'device log person config system tool senselink server profile api completion' ;;
+    '') echo 'device log person config system tool senselink push server demo profile api completion' ;;
     'device') echo 'list sync apb-repair push-url' ;;
     'device push-url') echo 'get set' ;;
     'log') echo 'recog operate' ;;
@@ -151,14 +158,15 @@ _facetctl_subcommands() {
     'person device') echo 'list delete clear picture' ;;
     'person cards') echo 'set get' ;;
     'person type') echo 'list set delete' ;;
-    'config') echo 'get set logo' ;;
+    'config') echo 'get set logo export diff apply' ;;
     'config logo') echo 'get set' ;;
     'system') echo 'info reboot open-door hibernate resume mode message reboot-schedule export-config import-config update-firmware' ;;
     'system reboot-schedule') echo 'get set' ;;
     'tool') echo 'picture-cookie-js' ;;
     'senselink') echo 'record image' ;;
-    'senselink record') echo 'create list' ;;
+    'senselink record') echo 'create list export' ;;
     'senselink image') echo 'get' ;;
+    'push') echo 'listen' ;;
     'profile') echo 'add list use show remove test' ;;
   esac
 }
@@ -215,6 +223,9 @@ _facetctl_options() {
     'config logo set') echo '--serial --data' ;;
     'config getLogo') echo '--serial --out' ;;
     'config setLogo') echo '--serial --data' ;;
+    'config export') echo '--serial --all-devices --dir' ;;
+    'config diff') echo '--serial --exit-code' ;;
+    'config apply') echo '--serial --all-devices --dry-run' ;;
     'system info') echo '--serial' ;;
     'system reboot') echo '--serial' ;;
     'system open-door') echo '--serial' ;;
@@ -232,11 +243,14 @@ _facetctl_options() {
     'tool picture-cookie-js') echo '--p --s --k --out' ;;
     'senselink record create') echo '--sn --timestamp --timezone --threshold --image --rect --process-mode --extend' ;;
     'senselink record list') echo '--time-from --time-to --sn --order --page --size --all' ;;
+    'senselink record export') echo '--from --to --sn --out --bom --encoding --images' ;;
     'senselink createRecord') echo '--sn --timestamp --timezone --threshold --image --rect --process-mode --extend' ;;
     'senselink getRecords') echo '--time-from --time-to --sn --order --page --size --all' ;;
     'senselink image get') echo '--image-id --out' ;;
     'senselink getImage') echo '--image-id --out' ;;
+    'push listen') echo '--port --bind --allow-ip --exec' ;;
     'server') echo '--port --bind --db --seed --token --print-token --allow-ip --faces --latency --no-entry-exit-mode --name-masking --maintenance --senselink-app-key --senselink-app-secret' ;;
+    'demo') echo '--dir' ;;
     'profile add') echo '--name --senselink-url --senselink-app-key --senselink-app-secret-stdin --use' ;;
     'profile list') echo '--names' ;;
     'api') echo '--field -f --method -X --out' ;;
@@ -282,12 +296,14 @@ _facetctl_values() {
     'config logo set|--data') echo '@file' ;;
     'config getLogo|--out') echo '@file' ;;
     'config setLogo|--data') echo '@file' ;;
+    'config export|--dir') echo '@file' ;;
     'system export-config|--out') echo '@file' ;;
     'system import-config|--data') echo '@file' ;;
     'tool picture-cookie-js|--out') echo '@file' ;;
     'senselink record create|--image') echo '@file' ;;
     'senselink record create|--process-mode') echo '0' ;;
     'senselink record list|--order') echo '0 1' ;;
+    'senselink record export|--encoding') echo 'utf8 cp932' ;;
     'senselink createRecord|--image') echo '@file' ;;
     'senselink createRecord|--process-mode') echo '0' ;;
     'senselink getRecords|--order') echo '0 1' ;;

@@ -7,6 +7,8 @@ import { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { register as registerApi } from './api.js';
 import { register as registerCompletion } from './completion.js';
+import { register as registerConfigFiles } from './config-files.js';
+import { register as registerDemo } from './demo.js';
 import { createCommandEnv, type RunnableEnv } from './env.js';
 import { addEndpointCommands, GROUPS } from './generated.js';
 import { addGlobalFlags, readGlobalFlags } from './global-flags.js';
@@ -14,23 +16,24 @@ import { register as registerLogExport } from './log-export.js';
 import { setCompletionValues } from './option-meta.js';
 import { register as registerPersonImport } from './person-import.js';
 import { register as registerProfile } from './profile.js';
+import { register as registerPush } from './push.js';
+import { register as registerSenselinkExport } from './senselink-export.js';
 import { register as registerServer } from './server.js';
 
 type Register = (parent: Command, env: RunnableEnv) => void;
 
 /**
  * Hand-written command modules. Each `register(root, env)` adds its commands under the root or finds
- * its group with `subcommand(root, 'log')` (src/commands/generated.ts). Workflow modules owned by other
- * areas are added here as they land.
+ * its group with `subcommand(root, 'log')` (src/commands/generated.ts).
  */
 const HAND_WRITTEN: readonly Register[] = [
   registerPersonImport,
   registerLogExport,
-  // registerConfigFiles,      (config export|diff|apply: src/commands/config-files.ts, not landed yet)
-  // registerSenselinkExport,  (senselink record export: src/commands/senselink-export.ts, not landed yet)
-  // registerPush,             (push listen: src/commands/push.ts, not landed yet)
+  registerConfigFiles,
+  registerSenselinkExport,
+  registerPush,
   registerServer,
-  // registerDemo,             (demo: src/commands/demo.ts, not landed yet)
+  registerDemo,
   registerProfile,
   registerApi,
   registerCompletion,

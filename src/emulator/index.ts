@@ -81,6 +81,8 @@ function metaOrCreate(db: Emu['db'], key: string, make: () => string, override?:
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<EmulatorHandle> {
+  // The analyzer first: an explicit `detector` that is not installed fails before any file is opened.
+  const faces = await createFaceAnalyzer(opts.faces);
   const db = await openDb(opts.db);
   const token = metaOrCreate(db, 'token', () => generateToken(), opts.token);
   const secret = Buffer.from(
@@ -102,7 +104,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     },
     token,
     origin: '',
-    faces: await createFaceAnalyzer(opts.faces),
+    faces,
     signer: new PictureSigner(secret),
     locks: new ExclusiveLocks(),
     faults: new Faults(),
@@ -111,19 +113,26 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     log,
     sleep: (ms) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve()),
   };
-  if (opts.seed === 'demo' && getMeta(db, 'seeded') === undefined) {
+  // The demo goes only into a new state: never on top of devices a --db already holds.
+  const empty = (db.prepare('SELECT COUNT(*) AS n FROM devices').get() as { n: number }).n === 0;
+  if (opts.seed === 'demo' && empty && getMeta(db, 'seeded') === undefined) {
     await seedDemo(emu);
     setMeta(db, 'seeded', 'demo');
   }
   const server = createEmulatorServer(emu, allHandlers());
   const bind = opts.bind ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 8080, bind, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 8080, bind, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   const host = bind.includes(':') ? `[${bind}]` : bind === '0.0.0.0' ? '127.0.0.1' : bind;
   emu.origin = `http://${host}:${port}`;

@@ -66,3 +66,22 @@ describe('the database file', () => {
     expect(existsSync(missing)).toBe(false);
   });
 });
+
+describe('demo seed into a database', () => {
+  it('seeds a new state once, and never on top of existing devices', async () => {
+    const db = join(dir, 'demo.sqlite');
+    const a = await startTestEmulator({ db, seed: 'demo' });
+    const count = (await ok(a, '/device/getDevice')).length;
+    await a.close();
+    const b = await startTestEmulator({ db, seed: 'demo' });
+    expect((await ok(b, '/device/getDevice')).length).toBe(count);
+    await b.close();
+    const other = join(dir, 'own.sqlite');
+    const c = await startTestEmulator({ db: other });
+    await addDevice(c, 'MINE');
+    await c.close();
+    const d = await startTestEmulator({ db: other, seed: 'demo' });
+    expect((await ok(d, '/device/getDevice')).map((x: { serialNo: string }) => x.serialNo)).toEqual(['MINE']);
+    await d.close();
+  });
+});

@@ -33,13 +33,7 @@ function withOp(handle: { origin: string; token: string }) {
 export async function childEmulator(opts: { faces: string; latencyMs: number }): Promise<TestEmulator> {
   const child = spawn(
     process.execPath,
-    [
-      ...(process.env.EMU_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/eprof'] : []),
-      '--import',
-      'tsx',
-      join(import.meta.dirname, 'emulator-child.ts'),
-      JSON.stringify(opts),
-    ],
+    ['--import', 'tsx', join(import.meta.dirname, 'emulator-child.ts'), JSON.stringify(opts)],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
     },
