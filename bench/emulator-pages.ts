@@ -20,11 +20,11 @@ console.log(`inserted ${rows} rows in ${(performance.now() - t).toFixed(0)} ms`)
 
 async function median(label: string, query: string, runs = 15): Promise<void> {
   const times: number[] = [];
-  let body: any;
+  let body: { rows?: number; list?: unknown[] } = {};
   for (let i = 0; i < runs; i++) {
     t = performance.now();
     const res = await fetch(`${h.url}/log/getRecogLog?serialNo=BENCH1&${query}`, { headers });
-    body = await res.json();
+    body = (await res.json()) as typeof body;
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);

@@ -25,7 +25,7 @@ const LATENCY = arg('latency', 0);
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'facetctl.js');
 const MAX_RSS_PRELOAD =
-  'data:text/javascript,import{writeSync}from"node:fs";process.on("exit",()=>writeSync(2,`\\nMAXRSS ${process.resourceUsage().maxRSS}\\n`))';
+  'data:text/javascript,import{writeSync}from"node:fs";process.on("exit",()=>writeSync(2,"\\nMAXRSS "+process.resourceUsage().maxRSS+"\\n"))';
 
 const BARE_LOOP = `
 import { request } from 'undici';
@@ -77,7 +77,9 @@ ensureBuilt();
 const emu = await startEmulator({ port: 0, seed: 'none', faces: 'off', latencyMs: LATENCY });
 const headers = { 'ds-api-token': emu.token, 'content-type': 'application/json' };
 const op = (path: string, body: unknown) =>
-  fetch(`${emu.origin}/_emulator${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).then((r) => r.json());
+  fetch(`${emu.origin}/_emulator${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).then((r) =>
+    r.json(),
+  );
 
 const sizes = [Math.max(1000, Math.round(ROWS / 10)), ROWS];
 const dir = mkdtempSync(join(tmpdir(), 'facetctl-bench-export-'));
@@ -95,7 +97,8 @@ for (const rows of sizes) {
     BENCH_TOKEN: emu.token,
     BENCH_SERIAL: serial,
   });
-  if (Number(bare.stdout.trim()) !== rows) throw new Error(`bare loop read ${bare.stdout.trim()} rows, expected ${rows}`);
+  if (Number(bare.stdout.trim()) !== rows)
+    throw new Error(`bare loop read ${bare.stdout.trim()} rows, expected ${rows}`);
   const out = join(dir, `${serial}.ndjson`);
   const exp = await runChild([BIN, 'log', 'recog', 'export', '--serial', serial, '-o', 'ndjson', '--out', out], env);
   const bytes = statSync(out).size;
@@ -110,7 +113,9 @@ await emu.close();
 rmSync(dir, { recursive: true, force: true });
 
 console.log(`### log recog export (emulator latency ${LATENCY} ms, Node ${process.versions.node})\n`);
-console.log('| rows | insert | bare loop rows/s | export rows/s | ratio | bare peak RSS | export peak RSS | ndjson size |');
+console.log(
+  '| rows | insert | bare loop rows/s | export rows/s | ratio | bare peak RSS | export peak RSS | ndjson size |',
+);
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const l of lines) console.log(l);
 console.log(

@@ -211,6 +211,13 @@ function typeName(emu: Emu, code: number | null): string | null {
   return row?.name ?? null;
 }
 
+/** `pass` as given (true/false or 1/0); by default a known person passes and a stranger does not. */
+function passOf(v: unknown, known: boolean): number {
+  if (v === true || v === 1) return 1;
+  if (v === false || v === 0) return 0;
+  return known ? 1 : 0;
+}
+
 function num(v: unknown, dflt: number | null): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : dflt;
 }
@@ -241,7 +248,7 @@ function recognize(emu: Emu, b: Body): Answer {
     picture_id: isStr(b.picture) ? defaultPicture : (person?.picture_id ?? defaultPicture),
     mask: num(b.mask, 2)!,
     temp: num(b.temp, null),
-    pass: b.pass === false || b.pass === 0 ? 0 : isStr(b.personCode) ? 1 : 0,
+    pass: passOf(b.pass, isStr(b.personCode)),
     score: num(b.score, isStr(b.personCode) ? 95.2 : 41.3),
     pass_flag_name: typeName(emu, person?.type_code ?? null),
     access_type: isStr(b.accessType) ? b.accessType : 'Face',

@@ -135,6 +135,13 @@ describe('getRecogLog', () => {
       cardNo: '0123ABCD',
       cardType: '1',
     });
+    await emu.op('POST', '/recognize', { serialNo: 'L2', time: '2024/05/01 10:00:01' });
+    expect((await ok(emu, '/log/getRecogLog', { serialNo: 'L2', latest: 1 })).list[0]).toMatchObject({
+      personCode: null,
+      pass: false,
+    });
+    await emu.op('POST', '/recognize', { serialNo: 'L2', time: '2024/05/01 10:00:02', pass: true });
+    expect((await ok(emu, '/log/getRecogLog', { serialNo: 'L2', latest: 1 })).list[0].pass).toBe(true);
   });
 });
 

@@ -41,9 +41,13 @@ export const SENSELINK_COLUMNS = [
  * The row with the documented columns first, in order, then any field a newer API adds (so JSON
  * output loses nothing; CSV keeps to the documented columns).
  */
-export function orderRow(columns: readonly string[], row: Record<string, unknown>): Record<string, unknown> {
+export function orderRow(
+  columns: readonly string[],
+  row: Record<string, unknown>,
+  serialNo?: string,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const c of columns) out[c] = row[c] ?? null;
+  for (const c of columns) out[c] = c === 'serialNo' && serialNo !== undefined ? serialNo : (row[c] ?? null);
   for (const [k, v] of Object.entries(row)) if (!(k in out)) out[k] = v;
   return out;
 }

@@ -119,7 +119,7 @@ async function readUpperBound(job: DeviceJob): Promise<{ id: number; time?: stri
 }
 
 function recogRowOut(serialNo: string, row: RecogRow): Record<string, unknown> {
-  return orderRow(RECOG_COLUMNS, { ...row, serialNo });
+  return orderRow(RECOG_COLUMNS, row, serialNo);
 }
 
 async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): Promise<DeviceRun> {
@@ -227,7 +227,7 @@ async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined
   let rows = 0;
   for await (const step of walkOperatePages(fetchPage, { upperTime, floor: mark }, stats)) {
     if (step.rows.length === 0) continue;
-    await job.writer.writeRows(step.rows.map((r) => orderRow(OPERATE_COLUMNS, { ...r, serialNo })));
+    await job.writer.writeRows(step.rows.map((r) => orderRow(OPERATE_COLUMNS, r, serialNo)));
     rows += step.rows.length;
     opts.onProgress?.(job.writer.rowsWritten);
   }

@@ -83,7 +83,7 @@ describe('log recog export', () => {
     expectExactly(ids, await storedIds('BIG1'));
     expect(Math.min(...ids)).toBeGreaterThan(0);
     expect(readdirSync(dir)).toEqual(['big.ndjson']);
-  });
+  }, 240_000);
 
   it('recognitions arriving during the export (10 a second, inside the window) change nothing', async () => {
     await device('LIVE1', 20_000);
@@ -114,7 +114,7 @@ describe('log recog export', () => {
     expect(arrived.length).toBeGreaterThan(0);
     expectExactly(ids, before);
     for (const id of arrived) expect(ids).not.toContain(id);
-  });
+  }, 120_000);
 
   it('--state: the next run exports only the new rows, then nothing', async () => {
     await device('INC1', 350);
@@ -183,7 +183,7 @@ describe('log recog export', () => {
     const union = [...ndjsonIds(readFileSync(first, 'utf8')), ...ndjsonIds(readFileSync(again, 'utf8'))];
     expect(ndjsonIds(readFileSync(again, 'utf8'))).toHaveLength(20_000);
     expectExactly(union, await storedIds('KILL1'));
-  });
+  }, 120_000);
 
   it('Ctrl-C mid-export: exit 130, no output file, no temporary file, state unchanged', async () => {
     await device('INT1', 20_000);
@@ -191,10 +191,13 @@ describe('log recog export', () => {
     const state = join(dir, 'state.json');
     const stop = new AbortController();
     const calls0 = await getRecogLogCalls();
-    const running = runCli(['log', 'recog', 'export', '--serial', 'INT1', '--state', state, '--out', join(dir, 'x.csv')], {
-      env,
-      signal: stop.signal,
-    });
+    const running = runCli(
+      ['log', 'recog', 'export', '--serial', 'INT1', '--state', state, '--out', join(dir, 'x.csv')],
+      {
+        env,
+        signal: stop.signal,
+      },
+    );
     while ((await getRecogLogCalls()) < calls0 + 10) await new Promise((r) => setTimeout(r, 5));
     stop.abort();
     const res = await running;

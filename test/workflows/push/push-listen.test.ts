@@ -95,7 +95,10 @@ describe('push listen', () => {
     const url = `http://127.0.0.1:${port}/`;
     // The listener is up once a push is accepted.
     await until(async () =>
-      fetch(url, { method: 'POST', body: new URLSearchParams({ serialNo: 'PROBE', time: '2026/01/01 00:00:00' }) }).then(
+      fetch(url, {
+        method: 'POST',
+        body: new URLSearchParams({ serialNo: 'PROBE', time: '2026/01/01 00:00:00' }),
+      }).then(
         (r) => (r.status === 200 ? true : undefined),
         () => undefined,
       ),
