@@ -43,7 +43,8 @@ export async function runEndpoint(env: CommandEnv, ep: EndpointDef, specs: FlagS
   if (binary && !opts.out && env.ctx.io.stdoutIsTTY) {
     throw new UsageError(`${commandLabel(ep)} answers binary data: give --out FILE (or redirect stdout)`);
   }
-  if (binary && plans.length > 1) throw new UsageError(`${commandLabel(ep)} answers bytes for one device: give one --serial`);
+  if (binary && plans.length > 1)
+    throw new UsageError(`${commandLabel(ep)} answers bytes for one device: give one --serial`);
   if (ep.destructive) await env.confirm(confirmQuestion(ep, plans), false);
   const client = await env.client({ senselink: ep.api === 'senselink' });
   if (plans.length === 1) return runOne(env, client, ep, plans[0], opts);

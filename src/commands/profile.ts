@@ -78,8 +78,9 @@ async function addProfile(env: CommandEnv, nameArg: string | undefined, opts: Ad
     missing.push('--senselink-url, --senselink-app-key and --senselink-app-secret-stdin together');
   }
   if (missing.length) throw new UsageError(`profile add: missing ${missing.join(', ')} (no terminal to ask)`);
-  const { normaliseBaseUrl } = await import('../core/connection.js');
-  normaliseBaseUrl(p.host!);
+  // Refuse now what every later command would refuse: a bad host, or the token over plain http.
+  const { assertSafeScheme, normaliseBaseUrl } = await import('../core/connection.js');
+  assertSafeScheme(normaliseBaseUrl(p.host!), p.insecureHttp);
   const profiles = await import('../core/profiles.js');
   await profiles.saveProfile(env.ctx, p as Profile);
   if (opts.use) await profiles.useProfile(env.ctx, p.name!);

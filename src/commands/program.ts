@@ -5,38 +5,30 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Context } from '../core/context.js';
-import { register as registerApi } from './api.js';
-import { register as registerCompletion } from './completion.js';
-import { register as registerConfigFiles } from './config-files.js';
-import { register as registerDemo } from './demo.js';
 import { createCommandEnv, type RunnableEnv } from './env.js';
 import { addEndpointCommands, GROUPS } from './generated.js';
 import { addGlobalFlags, readGlobalFlags } from './global-flags.js';
-import { register as registerLogExport } from './log-export.js';
 import { setCompletionValues } from './option-meta.js';
-import { register as registerPersonImport } from './person-import.js';
-import { register as registerProfile } from './profile.js';
-import { register as registerPush } from './push.js';
-import { register as registerSenselinkExport } from './senselink-export.js';
-import { register as registerServer } from './server.js';
 
 type Register = (parent: Command, env: RunnableEnv) => void;
 
 /**
- * Hand-written command modules. Each `register(root, env)` adds its commands under the root or finds
- * its group with `subcommand(root, 'log')` (src/commands/generated.ts).
+ * Hand-written command modules, by the first command word they live under. Each `register(root, env)`
+ * adds its commands under the root or finds its group with `subcommand(root, 'log')`
+ * (src/commands/generated.ts). They are imported only when their word is the one typed (or for help
+ * and completion, which need the whole tree): a cron `device list` loads none of the workflows.
  */
-const HAND_WRITTEN: readonly Register[] = [
-  registerPersonImport,
-  registerLogExport,
-  registerConfigFiles,
-  registerSenselinkExport,
-  registerPush,
-  registerServer,
-  registerDemo,
-  registerProfile,
-  registerApi,
-  registerCompletion,
+const HAND_WRITTEN: readonly { word: string; load: () => Promise<{ register: Register }> }[] = [
+  { word: 'person', load: () => import('./person-import.js') },
+  { word: 'log', load: () => import('./log-export.js') },
+  { word: 'config', load: () => import('./config-files.js') },
+  { word: 'senselink', load: () => import('./senselink-export.js') },
+  { word: 'push', load: () => import('./push.js') },
+  { word: 'server', load: () => import('./server.js') },
+  { word: 'demo', load: () => import('./demo.js') },
+  { word: 'profile', load: () => import('./profile.js') },
+  { word: 'api', load: () => import('./api.js') },
+  { word: 'completion', load: () => import('./completion.js') },
 ];
 
 let version: string | undefined;
@@ -87,7 +79,7 @@ export function commandWord(argv: readonly string[]): string | undefined {
  * The whole tree, or (given argv naming one endpoint group) only that group's endpoint commands:
  * help, completion and the hand-written commands still see every group's name.
  */
-export function buildProgram(ctx: Context, argv?: readonly string[]): BuiltProgram {
+export async function buildProgram(ctx: Context, argv?: readonly string[]): Promise<BuiltProgram> {
   const program = new Command('facetctl');
   program
     .description('facetCloud v4.0 API and SenseLink 認証レコード+ from the command line, with an embedded emulator')
@@ -99,8 +91,15 @@ export function buildProgram(ctx: Context, argv?: readonly string[]): BuiltProgr
   if (profileOpt) setCompletionValues(profileOpt, 'profile');
   const env = createCommandEnv(ctx, () => readGlobalFlags(program));
   const word = argv && commandWord(argv);
-  addEndpointCommands(program, env, word && GROUPS.some((g) => g.name === word) ? word : undefined);
-  for (const register of HAND_WRITTEN) register(program, env);
+  const isGroup = word !== undefined && GROUPS.some((g) => g.name === word);
+  // Completion scripts and `help` describe the whole tree.
+  const whole = word === undefined || word === 'completion' || word === 'help';
+  const known = !whole && (isGroup || HAND_WRITTEN.some((h) => h.word === word));
+  addEndpointCommands(program, env, isGroup ? word : undefined);
+  // `facetctl --version` needs no command at all.
+  const versionOnly = word === undefined && argv !== undefined && argv.some((a) => a === '-V' || a === '--version');
+  const modules = versionOnly ? [] : HAND_WRITTEN.filter((h) => !known || h.word === word);
+  for (const { register } of await Promise.all(modules.map((h) => h.load()))) register(program, env);
   program.hook('preAction', async () => {
     const { loadServices } = await import('./services.js');
     env.provide(await loadServices());

@@ -4,7 +4,7 @@
  * model) before any handler runs.
  */
 import { defaultConfig } from '../registry/index.js';
-import { type Db, nextSeq } from './store.js';
+import { type Db, nextSeq, stmt } from './store.js';
 import { nowSeconds } from './times.js';
 
 export type DeviceKind = 'terminal' | 'aicamera';
@@ -53,11 +53,11 @@ export interface NewDevice {
 }
 
 export function getDevice(db: Db, serial: string): DeviceRow | undefined {
-  return db.prepare('SELECT * FROM devices WHERE serial = ?').get(serial) as DeviceRow | undefined;
+  return stmt(db, 'SELECT * FROM devices WHERE serial = ?').get(serial) as DeviceRow | undefined;
 }
 
 export function listDevices(db: Db): DeviceRow[] {
-  return db.prepare('SELECT * FROM devices ORDER BY seq').all() as DeviceRow[];
+  return stmt(db, 'SELECT * FROM devices ORDER BY seq').all() as DeviceRow[];
 }
 
 export function createDevice(db: Db, d: NewDevice): DeviceRow {
@@ -67,7 +67,8 @@ export function createDevice(db: Db, d: NewDevice): DeviceRow {
     deviceMachineName: d.serialNo.slice(0, 32),
     netEth0MacAddress: macFor(d.serialNo),
   };
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO devices (serial, seq, description, kind, model, firmware, build_date, online, latency_ms, apb, config, last_access)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
@@ -99,7 +100,7 @@ export function deviceConfig(row: DeviceRow): Record<string, string | number> {
 }
 
 export function touchDevice(db: Db, serial: string): void {
-  db.prepare('UPDATE devices SET last_access = ? WHERE serial = ?').run(nowSeconds(), serial);
+  stmt(db, 'UPDATE devices SET last_access = ? WHERE serial = ?').run(nowSeconds(), serial);
 }
 
 /** Records what the API did on a device, as the device's own operation log would. */
@@ -111,7 +112,8 @@ export function addOperateLog(
   user = 'System',
   mainType = '操作',
 ): void {
-  db.prepare(
+  stmt(
+    db,
     'INSERT INTO operate_logs (serial, time, user, main_type, sub_type, detail, pending) VALUES (?, ?, ?, ?, ?, ?, 0)',
   ).run(serial, nowSeconds(), user, mainType, subType, detail);
 }

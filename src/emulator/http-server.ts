@@ -11,11 +11,15 @@ import { handleFacet, ipAllowed, tokenOk } from './facet-api.js';
 import { BodyTooLarge, bodyOf, clientIp, parseBody, parseCookies, searchToRecord } from './http-util.js';
 import { handleOperator } from './operator.js';
 import { pictureCookieScript } from './pictures.js';
+import { finalizeDue } from './preliminary.js';
 import { handleSenselink } from './senselink.js';
 import { getPicture } from './store.js';
 
 /** GET URIs longer than this answer 414, as the cloud's web server does ("use POST"). */
 export const MAX_URI_LENGTH = 8192;
+
+/** How long an idle kept-alive connection stays open. */
+export const KEEP_ALIVE_MS = 30_000;
 
 interface Incoming {
   method: string;
@@ -26,16 +30,22 @@ interface Incoming {
 }
 
 export function createEmulatorServer(emu: Emu, handlers: Map<string, Handler>): Server {
-  return createServer({ maxHeaderSize: 4 * 1024 * 1024 }, (req, res) => {
+  const server = createServer({ maxHeaderSize: 4 * 1024 * 1024 }, (req, res) => {
     serve(emu, handlers, req, res).catch((err: unknown) => {
       emu.log(`emulator: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       if (!res.headersSent) write(res, fail(500, 'server', '予期せぬエラーが発生しました。'));
       else res.destroy();
     });
   });
+  // Bulk clients pause between bursts (a device queue waiting on its latency): keep their connections
+  // (Node's 5 s default closes them), below headersTimeout (60 s) as Node requires.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  return server;
 }
 
 async function serve(emu: Emu, handlers: Map<string, Handler>, req: IncomingMessage, res: ServerResponse) {
+  // Whatever a request reads, a preliminary log whose analysis time has passed has its id by now.
+  finalizeDue(emu);
   const method = (req.method ?? 'GET').toUpperCase();
   const rawUrl = req.url ?? '/';
   if (method === 'GET' && rawUrl.length > MAX_URI_LENGTH) {

@@ -14,8 +14,9 @@ import { allHandlers } from './handlers/index.js';
 import { createEmulatorServer } from './http-server.js';
 import { Journal } from './journal.js';
 import { PictureSigner } from './pictures.js';
+import { schedulePreliminary, stopPreliminary } from './preliminary.js';
 import { seedDemo } from './seed-demo.js';
-import { getMeta, openDb, setMeta } from './store.js';
+import { getMeta, openDb, setMeta, stmt } from './store.js';
 
 export interface EmulatorOptions {
   port?: number;
@@ -114,11 +115,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     sleep: (ms) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve()),
   };
   // The demo goes only into a new state: never on top of devices a --db already holds.
-  const empty = (db.prepare('SELECT COUNT(*) AS n FROM devices').get() as { n: number }).n === 0;
+  const empty = (stmt(db, 'SELECT COUNT(*) AS n FROM devices').get() as { n: number }).n === 0;
   if (opts.seed === 'demo' && empty && getMeta(db, 'seeded') === undefined) {
     await seedDemo(emu);
     setMeta(db, 'seeded', 'demo');
   }
+  schedulePreliminary(emu);
   const server = createEmulatorServer(emu, allHandlers());
   const bind = opts.bind ?? '127.0.0.1';
   try {
@@ -130,6 +132,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       });
     });
   } catch (err) {
+    stopPreliminary(emu);
     db.close();
     throw err;
   }
@@ -149,6 +152,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      stopPreliminary(emu);
       db.close();
     },
   };

@@ -13,8 +13,11 @@ export interface JournalEntry {
 
 const HIDDEN_PARAMS = new Set(['ds-api-token']);
 
+/** A ring of the last `limit` entries: adding is O(1) however full the journal is. */
 export class Journal {
   private entries: JournalEntry[] = [];
+  /** Where the oldest entry sits once the ring is full. */
+  private head = 0;
   private seq = 0;
 
   constructor(private readonly limit = 10_000) {}
@@ -22,15 +25,21 @@ export class Journal {
   add(method: string, path: string, paramNames: Iterable<string>, status: number): void {
     const params = [...new Set(paramNames)].filter((n) => !HIDDEN_PARAMS.has(n));
     this.seq += 1;
-    this.entries.push({ seq: this.seq, time: new Date().toISOString(), method, path, params, status });
-    if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
+    const entry = { seq: this.seq, time: new Date().toISOString(), method, path, params, status };
+    if (this.entries.length < this.limit) {
+      this.entries.push(entry);
+      return;
+    }
+    this.entries[this.head] = entry;
+    this.head = (this.head + 1) % this.limit;
   }
 
   list(): JournalEntry[] {
-    return this.entries.slice();
+    return [...this.entries.slice(this.head), ...this.entries.slice(0, this.head)];
   }
 
   clear(): void {
     this.entries = [];
+    this.head = 0;
   }
 }

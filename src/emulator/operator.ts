@@ -11,10 +11,11 @@ import type { Answer } from './envelope.js';
 import { ipAllowed } from './facet-api.js';
 import { validateFault } from './faults.js';
 import { bodyOf, clientIp } from './http-util.js';
+import { addPreliminary, DEFAULT_FINALIZE_AFTER_MS, finalizePreliminary, schedulePreliminary } from './preliminary.js';
 import { sendPush } from './push.js';
 import { insertRecog, insertRecogGenerated, type NewRecog, type RecogRow } from './recog-logs.js';
-import { putPicture, resetState } from './store.js';
-import { nowSeconds, parseDateTime } from './times.js';
+import { putPicture, resetState, stmt } from './store.js';
+import { formatDateTime, nowSeconds, parseDateTime } from './times.js';
 
 type Body = Record<string, unknown>;
 
@@ -64,6 +65,8 @@ export async function handleOperator(
       return ok({ maintenance: emu.settings.maintenance });
     case 'POST /recognize':
       return recognize(emu, body);
+    case 'POST /finalize':
+      return finalize(emu, body);
     case 'POST /device-persons':
       return addDevicePerson(emu, body);
     case 'POST /operate-logs':
@@ -93,6 +96,7 @@ export async function handleOperator(
       emu.locks.clear();
       emu.failAfter.clear();
       emu.settings.maintenance = false;
+      schedulePreliminary(emu);
       return ok({ reset: true });
     default:
       return bad(`unknown operator call ${method} /_emulator${path}`, 404);
@@ -178,7 +182,7 @@ function patchDevice(emu: Emu, serial: string, b: Body): Answer {
     else if (typeof b.failAfter === 'number' && b.failAfter >= 0) emu.failAfter.set(serial, Math.floor(b.failAfter));
     else return bad('failAfter must be a number ≥ 0 or null');
   }
-  if (sets.length) emu.db.prepare(`UPDATE devices SET ${sets.join(', ')} WHERE serial = ?`).run(...args, serial);
+  if (sets.length) stmt(emu.db, `UPDATE devices SET ${sets.join(', ')} WHERE serial = ?`).run(...args, serial);
   return ok(describeDevice(getDevice(emu.db, serial)!));
 }
 
@@ -190,10 +194,11 @@ interface KnownPerson {
 }
 
 function personOnDevice(emu: Emu, serial: string, code: string): KnownPerson | undefined {
-  const onDevice = emu.db
-    .prepare('SELECT code, name, picture_id, NULL AS type_code FROM device_persons WHERE serial = ? AND code = ?')
-    .get(serial, code) as KnownPerson | undefined;
-  const cloud = emu.db.prepare('SELECT code, name, picture_id, type_code FROM persons WHERE code = ?').get(code) as
+  const onDevice = stmt(
+    emu.db,
+    'SELECT code, name, picture_id, NULL AS type_code FROM device_persons WHERE serial = ? AND code = ?',
+  ).get(serial, code) as KnownPerson | undefined;
+  const cloud = stmt(emu.db, 'SELECT code, name, picture_id, type_code FROM persons WHERE code = ?').get(code) as
     | KnownPerson
     | undefined;
   if (!onDevice && !cloud) return undefined;
@@ -207,7 +212,7 @@ function personOnDevice(emu: Emu, serial: string, code: string): KnownPerson | u
 
 function typeName(emu: Emu, code: number | null): string | null {
   if (code === null) return null;
-  const row = emu.db.prepare('SELECT name FROM person_types WHERE code = ?').get(code) as { name: string } | undefined;
+  const row = stmt(emu.db, 'SELECT name FROM person_types WHERE code = ?').get(code) as { name: string } | undefined;
   return row?.name ?? null;
 }
 
@@ -227,6 +232,14 @@ function recognize(emu: Emu, b: Body): Answer {
   const d = getDevice(emu.db, b.serialNo);
   if (!d) return bad(`no device ${b.serialNo}`, 404);
   const pending = b.pending === true;
+  const preliminary = b.preliminary === true;
+  if (preliminary && (pending || b.count !== undefined)) {
+    return bad('preliminary is for one recognition already in the cloud: not with count or pending');
+  }
+  const finalizeAfterMs = b.finalizeAfterMs ?? DEFAULT_FINALIZE_AFTER_MS;
+  if (typeof finalizeAfterMs !== 'number' || !Number.isFinite(finalizeAfterMs) || finalizeAfterMs < 0) {
+    return bad('finalizeAfterMs must be a number ≥ 0');
+  }
   const defaultPicture = putPicture(
     emu.db,
     isStr(b.picture) ? Buffer.from(b.picture, 'base64') : asset('face-cameraman.jpg'),
@@ -258,12 +271,29 @@ function recognize(emu: Emu, b: Body): Answer {
     card_bind_name: isStr(b.cardNo) ? (person?.name ?? null) : null,
     person_type_code: person?.type_code ?? null,
   };
+  if (preliminary) {
+    addPreliminary(emu, row, finalizeAfterMs);
+    recordApbFailures(emu, d.serial, row.person_code);
+    // The push fields carry no id, so the notification need not wait for one.
+    sendPush(emu, d.push_url, { id: 0, ...row });
+    return ok({ id: null, pending: false, preliminary: true, finalizeAfterMs });
+  }
   const id = insertRecog(emu.db, row, pending);
   if (!pending) {
     recordApbFailures(emu, d.serial, row.person_code);
     sendPush(emu, d.push_url, { id, ...row } as RecogRow);
   }
   return ok({ id: pending ? null : id, pending });
+}
+
+/** The device finishes analysing its preliminary recognitions now (one device, or all). */
+function finalize(emu: Emu, b: Body): Answer {
+  if (b.serialNo !== undefined) {
+    if (!isStr(b.serialNo)) return bad('serialNo must be a string');
+    if (!getDevice(emu.db, b.serialNo)) return bad(`no device ${b.serialNo}`, 404);
+  }
+  const done = finalizePreliminary(emu, { serial: b.serialNo as string | undefined });
+  return ok({ finalized: done.map((f) => ({ serialNo: f.serialNo, id: f.id, time: formatDateTime(f.time) })) });
 }
 
 /** A recognition on an APB device that its offline APB peers could not hear about. */
@@ -273,9 +303,10 @@ function recordApbFailures(emu: Emu, serial: string, personCode: string | null):
   if (!d?.apb) return;
   for (const peer of listDevices(emu.db)) {
     if (peer.serial === serial || !peer.apb || peer.online) continue;
-    emu.db
-      .prepare('INSERT OR IGNORE INTO apb_failures (serial, person_code, tries) VALUES (?, ?, 0)')
-      .run(peer.serial, personCode);
+    stmt(emu.db, 'INSERT OR IGNORE INTO apb_failures (serial, person_code, tries) VALUES (?, ?, 0)').run(
+      peer.serial,
+      personCode,
+    );
   }
 }
 
@@ -285,7 +316,7 @@ function bulkRecognize(emu: Emu, serial: string, count: number, b: Body, picture
   const span = Math.floor(days * 86400);
   const people = isStr(b.personCode)
     ? [{ code: b.personCode, name: personOnDevice(emu, serial, b.personCode)?.name ?? null }]
-    : (emu.db.prepare('SELECT code, name FROM device_persons WHERE serial = ? ORDER BY seq').all(serial) as {
+    : (stmt(emu.db, 'SELECT code, name FROM device_persons WHERE serial = ? ORDER BY seq').all(serial) as {
         code: string;
         name: string | null;
       }[]);
@@ -299,26 +330,25 @@ function addDevicePerson(emu: Emu, b: Body): Answer {
   if (!isStr(b.personCode) || !b.personCode) return bad('personCode is required');
   const picture = isStr(b.picture) ? putPicture(emu.db, Buffer.from(b.picture, 'base64')) : null;
   const seq = (
-    emu.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM device_persons WHERE serial = ?').get(b.serialNo) as {
+    stmt(emu.db, 'SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM device_persons WHERE serial = ?').get(b.serialNo) as {
       n: number;
     }
   ).n;
-  emu.db
-    .prepare(
-      `INSERT INTO device_persons (serial, code, seq, name, sex, birthday, picture_id, access_times, cards)
+  stmt(
+    emu.db,
+    `INSERT INTO device_persons (serial, code, seq, name, sex, birthday, picture_id, access_times, cards)
        VALUES (?, ?, ?, ?, ?, ?, ?, '[]', '[]')
        ON CONFLICT(serial, code) DO UPDATE SET name = excluded.name, sex = excluded.sex,
          birthday = excluded.birthday, picture_id = COALESCE(excluded.picture_id, picture_id)`,
-    )
-    .run(
-      b.serialNo,
-      b.personCode,
-      seq,
-      isStr(b.personName) ? b.personName : null,
-      isStr(b.sex) ? b.sex : 'male',
-      isStr(b.birthday) ? b.birthday : '1970/01/01',
-      picture,
-    );
+  ).run(
+    b.serialNo,
+    b.personCode,
+    seq,
+    isStr(b.personName) ? b.personName : null,
+    isStr(b.sex) ? b.sex : 'male',
+    isStr(b.birthday) ? b.birthday : '1970/01/01',
+    picture,
+  );
   return ok({ serialNo: b.serialNo, personCode: b.personCode }, 201);
 }
 
@@ -326,27 +356,28 @@ function addOperate(emu: Emu, b: Body): Answer {
   if (!isStr(b.serialNo) || !getDevice(emu.db, b.serialNo)) return bad('serialNo must name a device');
   const time = isStr(b.time) ? parseDateTime(b.time) : nowSeconds();
   if (time === undefined) return bad('time must be YYYY/MM/DD HH:MI:SS');
-  emu.db
-    .prepare(
-      'INSERT INTO operate_logs (serial, time, user, main_type, sub_type, detail, pending) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    )
-    .run(
-      b.serialNo,
-      time,
-      isStr(b.operateUser) ? b.operateUser : 'admin',
-      isStr(b.mainType) ? b.mainType : '操作',
-      isStr(b.subType) ? b.subType : 'ユーザーログイン',
-      isStr(b.detail) ? b.detail : '',
-      b.pending === true ? 1 : 0,
-    );
+  stmt(
+    emu.db,
+    'INSERT INTO operate_logs (serial, time, user, main_type, sub_type, detail, pending) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run(
+    b.serialNo,
+    time,
+    isStr(b.operateUser) ? b.operateUser : 'admin',
+    isStr(b.mainType) ? b.mainType : '操作',
+    isStr(b.subType) ? b.subType : 'ユーザーログイン',
+    isStr(b.detail) ? b.detail : '',
+    b.pending === true ? 1 : 0,
+  );
   return ok({ added: 1 }, 201);
 }
 
 function addApbFailure(emu: Emu, b: Body): Answer {
   if (!isStr(b.serialNo) || !getDevice(emu.db, b.serialNo)) return bad('serialNo must name a device');
   if (!isStr(b.personCode)) return bad('personCode is required');
-  emu.db
-    .prepare('INSERT OR REPLACE INTO apb_failures (serial, person_code, tries) VALUES (?, ?, ?)')
-    .run(b.serialNo, b.personCode, num(b.tries, 0));
+  stmt(emu.db, 'INSERT OR REPLACE INTO apb_failures (serial, person_code, tries) VALUES (?, ?, ?)').run(
+    b.serialNo,
+    b.personCode,
+    num(b.tries, 0),
+  );
   return ok({ added: 1 }, 201);
 }

@@ -4,6 +4,7 @@
  * registered on the device directly). Moving data between the two is the handlers' business.
  */
 import type { Db } from './store.js';
+import { stmt } from './store.js';
 
 export interface PersonRow {
   code: string;
@@ -41,26 +42,27 @@ export interface Card {
 }
 
 export function getPerson(db: Db, code: string): PersonRow | undefined {
-  return db.prepare('SELECT * FROM persons WHERE code = ?').get(code) as PersonRow | undefined;
+  return stmt(db, 'SELECT * FROM persons WHERE code = ?').get(code) as PersonRow | undefined;
 }
 
 export function getDevicePerson(db: Db, serial: string, code: string): DevicePersonRow | undefined {
-  return db.prepare('SELECT * FROM device_persons WHERE serial = ? AND code = ?').get(serial, code) as
+  return stmt(db, 'SELECT * FROM device_persons WHERE serial = ? AND code = ?').get(serial, code) as
     | DevicePersonRow
     | undefined;
 }
 
 export function accessTimesFor(db: Db, code: string, serial: string): AccessTime[] {
   return (
-    db
-      .prepare('SELECT flag, from_t, to_t FROM access_times WHERE person_code = ? AND serial = ? ORDER BY n')
-      .all(code, serial) as { flag: number; from_t: string; to_t: string }[]
+    stmt(db, 'SELECT flag, from_t, to_t FROM access_times WHERE person_code = ? AND serial = ? ORDER BY n').all(
+      code,
+      serial,
+    ) as { flag: number; from_t: string; to_t: string }[]
   ).map((r) => ({ accessFlag: r.flag, accessTimeFrom: r.from_t, accessTimeTo: r.to_t }));
 }
 
 export function cardsOf(db: Db, code: string): Card[] {
   return (
-    db.prepare('SELECT card_no, valid_from, valid_to FROM cards WHERE person_code = ? ORDER BY n').all(code) as {
+    stmt(db, 'SELECT card_no, valid_from, valid_to FROM cards WHERE person_code = ? ORDER BY n').all(code) as {
       card_no: string;
       valid_from: string;
       valid_to: string;
@@ -70,8 +72,9 @@ export function cardsOf(db: Db, code: string): Card[] {
 
 export function setAccessTimes(db: Db, code: string, serial: string, list: AccessTime[]): void {
   db.transaction(() => {
-    db.prepare('DELETE FROM access_times WHERE person_code = ? AND serial = ?').run(code, serial);
-    const ins = db.prepare(
+    stmt(db, 'DELETE FROM access_times WHERE person_code = ? AND serial = ?').run(code, serial);
+    const ins = stmt(
+      db,
       'INSERT INTO access_times (person_code, serial, n, flag, from_t, to_t) VALUES (?, ?, ?, ?, ?, ?)',
     );
     list.forEach((a, i) => {
@@ -82,8 +85,8 @@ export function setAccessTimes(db: Db, code: string, serial: string, list: Acces
 
 export function setCards(db: Db, code: string, list: Card[]): void {
   db.transaction(() => {
-    db.prepare('DELETE FROM cards WHERE person_code = ?').run(code);
-    const ins = db.prepare('INSERT INTO cards (person_code, n, card_no, valid_from, valid_to) VALUES (?, ?, ?, ?, ?)');
+    stmt(db, 'DELETE FROM cards WHERE person_code = ?').run(code);
+    const ins = stmt(db, 'INSERT INTO cards (person_code, n, card_no, valid_from, valid_to) VALUES (?, ?, ?, ?, ?)');
     list.forEach((c, i) => {
       ins.run(code, i + 1, c.card_no, c.validityDateFrom, c.validityDateTo);
     });
@@ -91,17 +94,17 @@ export function setCards(db: Db, code: string, list: Card[]): void {
 }
 
 export function associate(db: Db, code: string, serial: string): void {
-  db.prepare('INSERT OR IGNORE INTO associations (person_code, serial) VALUES (?, ?)').run(code, serial);
+  stmt(db, 'INSERT OR IGNORE INTO associations (person_code, serial) VALUES (?, ?)').run(code, serial);
 }
 
 export function dissociate(db: Db, code: string, serial?: string): number {
-  if (serial === undefined) return db.prepare('DELETE FROM associations WHERE person_code = ?').run(code).changes;
-  return db.prepare('DELETE FROM associations WHERE person_code = ? AND serial = ?').run(code, serial).changes;
+  if (serial === undefined) return stmt(db, 'DELETE FROM associations WHERE person_code = ?').run(code).changes;
+  return stmt(db, 'DELETE FROM associations WHERE person_code = ? AND serial = ?').run(code, serial).changes;
 }
 
 export function serialNosOf(db: Db, code: string): string[] {
   return (
-    db.prepare('SELECT serial FROM associations WHERE person_code = ? ORDER BY serial').all(code) as {
+    stmt(db, 'SELECT serial FROM associations WHERE person_code = ? ORDER BY serial').all(code) as {
       serial: string;
     }[]
   ).map((r) => r.serial);
@@ -121,8 +124,9 @@ export interface UpsertPerson {
 export function upsertPerson(db: Db, p: UpsertPerson): void {
   const existing = getPerson(db, p.code);
   if (!existing) {
-    const seq = (db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM persons').get() as { n: number }).n;
-    db.prepare(
+    const seq = (stmt(db, 'SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM persons').get() as { n: number }).n;
+    stmt(
+      db,
       'INSERT INTO persons (code, seq, name, sex, birthday, memo, type_code, picture_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ).run(
       p.code,
@@ -145,12 +149,12 @@ export function upsertPerson(db: Db, p: UpsertPerson): void {
       args.push(p[f]);
     }
   }
-  if (sets.length) db.prepare(`UPDATE persons SET ${sets.join(', ')} WHERE code = ?`).run(...args, p.code);
+  if (sets.length) stmt(db, `UPDATE persons SET ${sets.join(', ')} WHERE code = ?`).run(...args, p.code);
 }
 
 export function nextDeviceSeq(db: Db, serial: string): number {
   return (
-    db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM device_persons WHERE serial = ?').get(serial) as {
+    stmt(db, 'SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM device_persons WHERE serial = ?').get(serial) as {
       n: number;
     }
   ).n;

@@ -10,6 +10,7 @@ import {
   personCount,
   recogCount,
   recogOrdered,
+  stmt,
 } from './store.js';
 
 export interface RecogRow {
@@ -58,12 +59,12 @@ function insertSql(table: string): string {
 }
 
 export function insertRecog(db: Db, row: NewRecog, pending = false): number {
-  const id = Number(db.prepare(insertSql(pending ? 'recog_pending' : 'recog_logs')).run(row).lastInsertRowid);
+  const id = Number(stmt(db, insertSql(pending ? 'recog_pending' : 'recog_logs')).run(row).lastInsertRowid);
   if (!pending) {
     noteRecogTimes(db, row.serial, row.time, row.time);
     addRecogCount(db, row.serial, 1);
     addPersonCount(db, row.serial, row.person_code, 1);
-    db.prepare('UPDATE devices SET last_recog = MAX(COALESCE(last_recog, 0), ?) WHERE serial = ?').run(
+    stmt(db, 'UPDATE devices SET last_recog = MAX(COALESCE(last_recog, 0), ?) WHERE serial = ?').run(
       row.time,
       row.serial,
     );
@@ -79,7 +80,7 @@ export function insertRecogBulk(
   make: (i: number) => NewRecog,
   pending = false,
 ): void {
-  const stmt = db.prepare(insertSql(pending ? 'recog_pending' : 'recog_logs'));
+  const insert = stmt(db, insertSql(pending ? 'recog_pending' : 'recog_logs'));
   db.transaction(() => {
     let last = 0;
     let first = 0;
@@ -87,7 +88,7 @@ export function insertRecogBulk(
     const perPerson = new Map<string, number>();
     for (let i = 0; i < count; i++) {
       const row = make(i);
-      stmt.run(row);
+      insert.run(row);
       if (i === 0) first = row.time;
       else if (row.time < last) inOrder = false;
       if (row.time > last) last = row.time;
@@ -97,7 +98,7 @@ export function insertRecogBulk(
       if (count > 0) noteRecogTimes(db, serial, first, last, inOrder);
       for (const [code, n] of perPerson) addPersonCount(db, serial, code, n);
       addRecogCount(db, serial, count);
-      db.prepare('UPDATE devices SET last_recog = MAX(COALESCE(last_recog, 0), ?) WHERE serial = ?').run(last, serial);
+      stmt(db, 'UPDATE devices SET last_recog = MAX(COALESCE(last_recog, 0), ?) WHERE serial = ?').run(last, serial);
     }
   })();
 }
@@ -123,12 +124,13 @@ export function insertRecogGenerated(db: Db, g: GeneratedRecogs): void {
   db.transaction(() => {
     db.exec('CREATE TEMP TABLE IF NOT EXISTS bulk_people (k INTEGER PRIMARY KEY, code TEXT, name TEXT)');
     db.exec('DELETE FROM temp.bulk_people');
-    const before = (db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM recog_logs').get() as { id: number }).id;
-    const put = db.prepare('INSERT INTO temp.bulk_people (k, code, name) VALUES (?, ?, ?)');
+    const before = (stmt(db, 'SELECT COALESCE(MAX(id), 0) AS id FROM recog_logs').get() as { id: number }).id;
+    const put = stmt(db, 'INSERT INTO temp.bulk_people (k, code, name) VALUES (?, ?, ?)');
     g.people.forEach((p, k) => {
       put.run(k, p.code, p.name);
     });
-    db.prepare(
+    stmt(
+      db,
       `INSERT INTO ${table} (serial, time, person_code, person_name, picture_id, mask, temp, pass, score, access_type)
        WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < @count - 1)
        SELECT @serial, CAST(@start + (i * @span) / @count AS INTEGER), p.code, p.name, @picture, i % 3,
@@ -147,13 +149,14 @@ export function insertRecogGenerated(db: Db, g: GeneratedRecogs): void {
     if (!g.pending) {
       noteRecogTimes(db, g.serial, g.start, g.start + g.span);
       addRecogCount(db, g.serial, g.count);
-      db.prepare(
+      stmt(
+        db,
         `INSERT INTO recog_person_counts (serial, person_code, n)
          SELECT serial, person_code, COUNT(*) FROM recog_logs WHERE id > ? AND person_code IS NOT NULL
          GROUP BY serial, person_code
          ON CONFLICT(serial, person_code) DO UPDATE SET n = n + excluded.n`,
       ).run(before);
-      db.prepare('UPDATE devices SET last_recog = MAX(COALESCE(last_recog, 0), ?) WHERE serial = ?').run(
+      stmt(db, 'UPDATE devices SET last_recog = MAX(COALESCE(last_recog, 0), ?) WHERE serial = ?').run(
         g.start + g.span,
         g.serial,
       );
@@ -198,16 +201,14 @@ export function countRecog(db: Db, filter: RecogFilter): number {
   if (f.from === undefined && f.to === undefined) return personCount(db, f.serial, f.personCode!);
   if (f.personCode !== undefined) {
     return (
-      db
-        .prepare(`SELECT COUNT(*) AS n FROM recog_logs INDEXED BY recog_serial_person WHERE ${w.sql}`)
-        .get(...w.args) as {
+      stmt(db, `SELECT COUNT(*) AS n FROM recog_logs INDEXED BY recog_serial_person WHERE ${w.sql}`).get(...w.args) as {
         n: number;
       }
     ).n;
   }
   const count = (sql: string, ...args: (string | number)[]) =>
     (
-      db.prepare(`SELECT COUNT(*) AS n FROM recog_logs INDEXED BY recog_serial_time WHERE ${sql}`).get(...args) as {
+      stmt(db, `SELECT COUNT(*) AS n FROM recog_logs INDEXED BY recog_serial_time WHERE ${sql}`).get(...args) as {
         n: number;
       }
     ).n;
@@ -233,9 +234,10 @@ function indexFor(f: RecogFilter, matching: number, total: number): string {
 }
 
 function timeEdge(db: Db, serial: string, dir: 'ASC' | 'DESC'): number | undefined {
-  const row = db
-    .prepare(`SELECT time FROM recog_logs INDEXED BY recog_serial_time WHERE serial = ? ORDER BY time ${dir} LIMIT 1`)
-    .get(serial) as { time: number } | undefined;
+  const row = stmt(
+    db,
+    `SELECT time FROM recog_logs INDEXED BY recog_serial_time WHERE serial = ? ORDER BY time ${dir} LIMIT 1`,
+  ).get(serial) as { time: number } | undefined;
   return row?.time;
 }
 
@@ -277,7 +279,7 @@ export function pageRecog(db: Db, filter: RecogFilter, offset: number, limit: nu
     ids = `SELECT id FROM recog_logs INDEXED BY ${index} WHERE ${w.sql} ORDER BY id ${order} LIMIT ? OFFSET ?`;
     args = [...w.args, take, skip];
   }
-  return db.prepare(`SELECT * FROM recog_logs WHERE id IN (${ids}) ORDER BY id DESC`).all(...args) as RecogRow[];
+  return stmt(db, `SELECT * FROM recog_logs WHERE id IN (${ids}) ORDER BY id DESC`).all(...args) as RecogRow[];
 }
 
 /**
@@ -289,11 +291,10 @@ function idRange(db: Db, f: RecogFilter): { lo: number; hi: number } | undefined
   if (!recogOrdered(db, f.serial)) return undefined;
   const seek = (cond: string, dir: 'ASC' | 'DESC', value: number) =>
     (
-      db
-        .prepare(
-          `SELECT id FROM recog_logs INDEXED BY recog_serial_time WHERE serial = ? AND ${cond} ORDER BY time ${dir}, id ${dir} LIMIT 1`,
-        )
-        .get(f.serial, value) as { id: number } | undefined
+      stmt(
+        db,
+        `SELECT id FROM recog_logs INDEXED BY recog_serial_time WHERE serial = ? AND ${cond} ORDER BY time ${dir}, id ${dir} LIMIT 1`,
+      ).get(f.serial, value) as { id: number } | undefined
     )?.id;
   const lo = f.from === undefined ? 0 : seek('time >= ?', 'ASC', f.from);
   const hi = f.to === undefined ? Number.MAX_SAFE_INTEGER : seek('time <= ?', 'DESC', f.to);
@@ -302,13 +303,13 @@ function idRange(db: Db, f: RecogFilter): { lo: number; hi: number } | undefined
 }
 
 export function latestRecog(db: Db, serial: string): RecogRow | undefined {
-  return db.prepare('SELECT * FROM recog_logs WHERE serial = ? ORDER BY id DESC LIMIT 1').get(serial) as
+  return stmt(db, 'SELECT * FROM recog_logs WHERE serial = ? ORDER BY id DESC LIMIT 1').get(serial) as
     | RecogRow
     | undefined;
 }
 
 export function getRecog(db: Db, serial: string, id: number): RecogRow | undefined {
-  return db.prepare('SELECT * FROM recog_logs WHERE serial = ? AND id = ?').get(serial, id) as RecogRow | undefined;
+  return stmt(db, 'SELECT * FROM recog_logs WHERE serial = ? AND id = ?').get(serial, id) as RecogRow | undefined;
 }
 
 /** How many logs match (filter AND the given ids), and the oldest `limit` of them. */
@@ -320,26 +321,26 @@ export function matchingIds(
 ): { total: number; batch: number[] } {
   const w = where(f);
   if (!ids) {
-    const batch = db.prepare(`SELECT id FROM recog_logs WHERE ${w.sql} ORDER BY id LIMIT ?`).all(...w.args, limit) as {
+    const batch = stmt(db, `SELECT id FROM recog_logs WHERE ${w.sql} ORDER BY id LIMIT ?`).all(...w.args, limit) as {
       id: number;
     }[];
     return { total: countRecog(db, f), batch: batch.map((r) => r.id) };
   }
   const sql = `SELECT id FROM recog_logs WHERE ${w.sql} AND id IN (${ids.map(() => '?').join(',')}) ORDER BY id`;
-  const all = (db.prepare(sql).all(...w.args, ...ids) as { id: number }[]).map((r) => r.id);
+  const all = (stmt(db, sql).all(...w.args, ...ids) as { id: number }[]).map((r) => r.id);
   return { total: all.length, batch: all.slice(0, limit) };
 }
 
 export function deleteRecogIds(db: Db, serial: string, ids: number[]): void {
   if (ids.length === 0) return;
   db.transaction(() => {
-    const find = db.prepare('SELECT person_code FROM recog_logs WHERE id = ? AND serial = ?');
-    const stmt = db.prepare('DELETE FROM recog_logs WHERE id = ? AND serial = ?');
+    const find = stmt(db, 'SELECT person_code FROM recog_logs WHERE id = ? AND serial = ?');
+    const del = stmt(db, 'DELETE FROM recog_logs WHERE id = ? AND serial = ?');
     let n = 0;
     for (const id of ids) {
       const row = find.get(id, serial) as { person_code: string | null } | undefined;
       if (!row) continue;
-      n += stmt.run(id, serial).changes;
+      n += del.run(id, serial).changes;
       addPersonCount(db, serial, row.person_code, -1);
     }
     addRecogCount(db, serial, -n);
@@ -349,14 +350,15 @@ export function deleteRecogIds(db: Db, serial: string, ids: number[]): void {
 /** /device/sync: up to `limit` pending recognitions become cloud logs (new ids, oldest first). */
 export function syncPending(db: Db, serial: string, limit: number): { logs: number; pictures: number } {
   return db.transaction(() => {
-    const rows = db
-      .prepare('SELECT * FROM recog_pending WHERE serial = ? ORDER BY id LIMIT ?')
-      .all(serial, limit) as RecogRow[];
+    const rows = stmt(db, 'SELECT * FROM recog_pending WHERE serial = ? ORDER BY id LIMIT ?').all(
+      serial,
+      limit,
+    ) as RecogRow[];
     let pictures = 0;
     for (const r of rows) {
       const { id, ...rest } = r;
       insertRecog(db, rest);
-      db.prepare('DELETE FROM recog_pending WHERE id = ?').run(id);
+      stmt(db, 'DELETE FROM recog_pending WHERE id = ?').run(id);
       if (r.picture_id !== null) pictures++;
     }
     return { logs: rows.length, pictures };

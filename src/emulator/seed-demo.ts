@@ -9,7 +9,7 @@ import { createDevice } from './devices.js';
 import type { Emu } from './emu.js';
 import { associate, setAccessTimes, setCards, upsertPerson } from './persons.js';
 import { insertRecogBulk } from './recog-logs.js';
-import { putPicture } from './store.js';
+import { putPicture, stmt } from './store.js';
 import { formatDateTime, nowSeconds } from './times.js';
 
 const DEVICES = [
@@ -57,7 +57,7 @@ export async function seedDemo(emu: Emu): Promise<void> {
   const faces = [putPicture(db, asset('face-astronaut.jpg')), putPicture(db, asset('face-cameraman.jpg'))];
   db.transaction(() => {
     for (const d of DEVICES) createDevice(db, d);
-    for (const [code, name] of TYPES) db.prepare('INSERT INTO person_types (code, name) VALUES (?, ?)').run(code, name);
+    for (const [code, name] of TYPES) stmt(db, 'INSERT INTO person_types (code, name) VALUES (?, ?)').run(code, name);
     PERSONS.forEach(([code, name, sex, birthday, type], i) => {
       upsertPerson(db, {
         code,
@@ -72,23 +72,16 @@ export async function seedDemo(emu: Emu): Promise<void> {
     seedDevicePersons(emu);
     seedAccessAndCards(emu);
     seedLogs(emu, faces);
-    db.prepare('UPDATE devices SET camera_picture = ? WHERE serial = ?').run(faces[0], '7L11R010014');
-    db.prepare('INSERT INTO apb_failures (serial, person_code, tries) VALUES (?, ?, ?)').run(
-      '7L11R010015',
-      'F00003',
-      1,
-    );
-    db.prepare('INSERT INTO apb_failures (serial, person_code, tries) VALUES (?, ?, ?)').run(
-      '7L11R010014',
-      'F00005',
-      0,
-    );
+    stmt(db, 'UPDATE devices SET camera_picture = ? WHERE serial = ?').run(faces[0], '7L11R010014');
+    stmt(db, 'INSERT INTO apb_failures (serial, person_code, tries) VALUES (?, ?, ?)').run('7L11R010015', 'F00003', 1);
+    stmt(db, 'INSERT INTO apb_failures (serial, person_code, tries) VALUES (?, ?, ?)').run('7L11R010014', 'F00005', 0);
   })();
 }
 
 function seedDevicePersons(emu: Emu): void {
   const { db } = emu;
-  const place = db.prepare(
+  const place = stmt(
+    db,
     `INSERT INTO device_persons (serial, code, seq, name, sex, birthday, picture_id, access_times, cards)
      SELECT ?, code, ?, name, COALESCE(sex, 'male'), COALESCE(birthday, '1970/01/01'), picture_id, '[]', '[]'
      FROM persons WHERE code = ?`,
@@ -107,7 +100,8 @@ function seedDevicePersons(emu: Emu): void {
     });
   }
   // One person registered on the device directly, unknown to the cloud (for `person to-cloud`).
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO device_persons (serial, code, seq, name, sex, birthday, picture_id, access_times, cards)
      SELECT '7L11R010014', 'X0001', 11, 'デバイス 花子', 'female', '1970/01/01', id, '[]', '[]' FROM pictures LIMIT 1`,
   ).run();
@@ -134,7 +128,8 @@ function seedAccessAndCards(emu: Emu): void {
   ]);
   // Device copies of the windows, as toDevice would have made them.
   for (const serial of ['7L11R010014', '7L11R010015']) {
-    db.prepare(
+    stmt(
+      db,
       `UPDATE device_persons SET access_times = (SELECT json_group_array(json_object('accessFlag', flag,
          'accessTimeFrom', from_t, 'accessTimeTo', to_t)) FROM access_times WHERE person_code = device_persons.code
          AND serial = device_persons.serial) WHERE serial = ? AND code IN ('F00006')`,
@@ -156,7 +151,7 @@ function seedLogs(emu: Emu, faces: number[]): void {
   };
   for (const [serial, count] of Object.entries(perDevice)) {
     const people = (
-      db.prepare('SELECT code, name FROM device_persons WHERE serial = ? ORDER BY seq').all(serial) as {
+      stmt(db, 'SELECT code, name FROM device_persons WHERE serial = ? ORDER BY seq').all(serial) as {
         code: string;
         name: string;
       }[]
@@ -187,7 +182,8 @@ function seedLogs(emu: Emu, faces: number[]): void {
         person_type_code: type,
       };
     });
-    const ops = db.prepare(
+    const ops = stmt(
+      db,
       'INSERT INTO operate_logs (serial, time, user, main_type, sub_type, detail, pending) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     const opCount = 400;
@@ -224,6 +220,6 @@ function seedLogs(emu: Emu, faces: number[]): void {
       for (let i = 0; i < 23; i++) ops.run(serial, end - 40 + i, 'System', '操作', '時刻同期', '', 1);
     }
   }
-  db.prepare('UPDATE devices SET last_access = ? WHERE serial = ?').run(end - DAY, '7L11R010017');
+  stmt(db, 'UPDATE devices SET last_access = ? WHERE serial = ?').run(end - DAY, '7L11R010017');
   emu.log(`emulator: demo seed ready (${formatDateTime(end)})`);
 }

@@ -12,7 +12,7 @@ import type { Emu } from './emu.js';
 import type { Answer } from './envelope.js';
 import { analyse, bestMatch, hasFace } from './face-check.js';
 import { parseBody } from './http-util.js';
-import { getPicture, putPicture } from './store.js';
+import { getPicture, putPicture, stmt } from './store.js';
 
 const SIGN_PARAMS = ['app_key', 'timestamp', 'sign'];
 
@@ -87,7 +87,7 @@ async function createRecord(emu: Emu, p: Record<string, string>): Promise<Answer
   const bytes = Buffer.from(p['image.data'], 'base64');
   const threshold = p.threshold ? Number(p.threshold) : 0.9;
   const probe = await analyse(emu, bytes);
-  const persons = emu.db.prepare('SELECT seq, picture_id FROM persons WHERE picture_id IS NOT NULL').all() as {
+  const persons = stmt(emu.db, 'SELECT seq, picture_id FROM persons WHERE picture_id IS NOT NULL').all() as {
     seq: number;
     picture_id: number | null;
   }[];
@@ -97,23 +97,22 @@ async function createRecord(emu: Emu, p: Record<string, string>): Promise<Answer
   const hit = match && score >= threshold ? match : undefined;
   const imageId = randomBytes(12).toString('hex');
   const pictureId = putPicture(emu.db, bytes);
-  emu.db.prepare('INSERT INTO senselink_images (id, picture_id) VALUES (?, ?)').run(imageId, pictureId);
+  stmt(emu.db, 'INSERT INTO senselink_images (id, picture_id) VALUES (?, ?)').run(imageId, pictureId);
   const extend = p.extend ?? null;
-  const info = emu.db
-    .prepare(
-      `INSERT INTO senselink_records (sn, image_id, user_id, verify_score, device_timestamp, timezone, create_at, extend)
+  const info = stmt(
+    emu.db,
+    `INSERT INTO senselink_records (sn, image_id, user_id, verify_score, device_timestamp, timezone, create_at, extend)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      p.sn,
-      imageId,
-      hit ? hit.candidate.seq : null,
-      score,
-      Number(p.timestamp),
-      p.timezone ?? 'GMT+9:00',
-      Date.now(),
-      extend,
-    );
+  ).run(
+    p.sn,
+    imageId,
+    hit ? hit.candidate.seq : null,
+    score,
+    Number(p.timestamp),
+    p.timezone ?? 'GMT+9:00',
+    Date.now(),
+    extend,
+  );
   return reply(200, 'OK', { record_id: Number(info.lastInsertRowid), image_id: imageId });
 }
 
@@ -145,11 +144,13 @@ function getRecords(emu: Emu, p: Record<string, string>): Answer {
   }
   const where = parts.join(' AND ');
   const total = (
-    emu.db.prepare(`SELECT COUNT(*) AS n FROM senselink_records WHERE ${where}`).get(...args) as { n: number }
+    stmt(emu.db, `SELECT COUNT(*) AS n FROM senselink_records WHERE ${where}`).get(...args) as { n: number }
   ).n;
-  const rows = emu.db
-    .prepare(`SELECT * FROM senselink_records WHERE ${where} ORDER BY id ${order} LIMIT ? OFFSET ?`)
-    .all(...args, size, (page - 1) * size) as RecordRow[];
+  const rows = stmt(emu.db, `SELECT * FROM senselink_records WHERE ${where} ORDER BY id ${order} LIMIT ? OFFSET ?`).all(
+    ...args,
+    size,
+    (page - 1) * size,
+  ) as RecordRow[];
   return reply(200, 'OK', {
     page_num: page,
     page_size: size,
@@ -169,7 +170,7 @@ function getRecords(emu: Emu, p: Record<string, string>): Answer {
 }
 
 function getImage(emu: Emu, imageId: string): Answer {
-  const row = emu.db.prepare('SELECT picture_id FROM senselink_images WHERE id = ?').get(imageId) as
+  const row = stmt(emu.db, 'SELECT picture_id FROM senselink_images WHERE id = ?').get(imageId) as
     | { picture_id: number }
     | undefined;
   const data = row ? getPicture(emu.db, row.picture_id) : undefined;

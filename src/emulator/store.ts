@@ -68,6 +68,8 @@ CREATE TABLE IF NOT EXISTS device_persons (
   PRIMARY KEY (serial, code)
 );
 CREATE INDEX IF NOT EXISTS device_persons_seq ON device_persons (serial, seq);
+/* toDevice's duplicate-face check: another person on the device with the same picture. */
+CREATE INDEX IF NOT EXISTS device_persons_picture ON device_persons (serial, picture_id);
 CREATE TABLE IF NOT EXISTS associations (person_code TEXT NOT NULL, serial TEXT NOT NULL, PRIMARY KEY (person_code, serial));
 CREATE INDEX IF NOT EXISTS associations_serial ON associations (serial);
 CREATE TABLE IF NOT EXISTS recog_logs (
@@ -113,6 +115,29 @@ CREATE TABLE IF NOT EXISTS recog_pending (
   person_type_code INTEGER
 );
 CREATE INDEX IF NOT EXISTS recog_pending_serial ON recog_pending (serial);
+/* Preliminary recognitions (速報データ): listed with a null id until finalize_at (epoch ms), then moved
+   to recog_logs with the next id. seq keeps their arrival order. */
+CREATE TABLE IF NOT EXISTS recog_preliminary (
+  seq INTEGER PRIMARY KEY,
+  finalize_at INTEGER NOT NULL,
+  serial TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  person_code TEXT,
+  person_name TEXT,
+  picture_id INTEGER,
+  mask INTEGER NOT NULL DEFAULT 0,
+  temp REAL,
+  pass INTEGER NOT NULL DEFAULT 1,
+  score REAL,
+  pass_flag_name TEXT,
+  access_type TEXT NOT NULL DEFAULT 'Face',
+  card_no TEXT,
+  card_type TEXT,
+  card_bind_code TEXT,
+  card_bind_name TEXT,
+  person_type_code INTEGER
+);
+CREATE INDEX IF NOT EXISTS recog_preliminary_serial ON recog_preliminary (serial, seq);
 /* n: logs on the device; max_time: the newest time ever stored; ordered: every log was stored with a
    time not older than all before it, so ids and times grow together (time windows become id ranges). */
 CREATE TABLE IF NOT EXISTS recog_counts (
@@ -165,11 +190,33 @@ const STATE_TABLES = [
   'recog_counts',
   'recog_person_counts',
   'recog_pending',
+  'recog_preliminary',
   'operate_logs',
   'apb_failures',
   'senselink_images',
   'senselink_records',
 ];
+
+/** Prepared statements per database, by SQL text: preparing costs more than most of our queries. */
+const STATEMENT_LIMIT = 500;
+const statements = new WeakMap<Db, Map<string, BetterSqlite3.Statement>>();
+
+/** `stmt(db, sql)`, prepared once per database and kept (the SQL texts we build are a bounded set). */
+export function stmt(db: Db, sql: string): BetterSqlite3.Statement {
+  let cache = statements.get(db);
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let prepared = cache.get(sql);
+  if (!prepared) {
+    // Texts with a placeholder per item (deleteRecogLog's ids) vary: keep the cache bounded.
+    if (cache.size >= STATEMENT_LIMIT) cache.delete(cache.keys().next().value as string);
+    prepared = db.prepare(sql);
+    cache.set(sql, prepared);
+  }
+  return prepared;
+}
 
 export async function openDb(file?: string): Promise<Db> {
   const mod = await import('better-sqlite3');
@@ -185,12 +232,12 @@ export async function openDb(file?: string): Promise<Db> {
 }
 
 export function getMeta(db: Db, key: string): string | undefined {
-  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  const row = stmt(db, 'SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
   return row?.value;
 }
 
 export function setMeta(db: Db, key: string, value: string): void {
-  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+  stmt(db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
     key,
     value,
   );
@@ -205,25 +252,26 @@ export function resetState(db: Db): void {
 /** Pictures are content-addressed, so a million logs of one face share one blob. */
 export function putPicture(db: Db, data: Buffer): number {
   const sha = createHash('sha256').update(data).digest('hex');
-  const found = db.prepare('SELECT id FROM pictures WHERE sha = ?').get(sha) as { id: number } | undefined;
+  const found = stmt(db, 'SELECT id FROM pictures WHERE sha = ?').get(sha) as { id: number } | undefined;
   if (found) return found.id;
-  return Number(db.prepare('INSERT INTO pictures (sha, data) VALUES (?, ?)').run(sha, data).lastInsertRowid);
+  return Number(stmt(db, 'INSERT INTO pictures (sha, data) VALUES (?, ?)').run(sha, data).lastInsertRowid);
 }
 
 export function getPicture(db: Db, id: number | null | undefined): Buffer | undefined {
   if (id === null || id === undefined) return undefined;
-  const row = db.prepare('SELECT data FROM pictures WHERE id = ?').get(id) as { data: Buffer } | undefined;
+  const row = stmt(db, 'SELECT data FROM pictures WHERE id = ?').get(id) as { data: Buffer } | undefined;
   return row?.data;
 }
 
 export function nextSeq(db: Db, table: 'persons' | 'devices'): number {
-  const row = db.prepare(`SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM ${table}`).get() as { n: number };
+  const row = stmt(db, `SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM ${table}`).get() as { n: number };
   return row.n;
 }
 
 /** Notes the times of logs just stored (oldest and newest of the batch, in id order). */
 export function noteRecogTimes(db: Db, serial: string, first: number, last: number, inOrder = true): void {
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO recog_counts (serial, n, max_time, ordered) VALUES (@serial, 0, @last, @inOrder)
      ON CONFLICT(serial) DO UPDATE SET
        ordered = ordered AND @inOrder AND (max_time IS NULL OR @first >= max_time),
@@ -232,34 +280,37 @@ export function noteRecogTimes(db: Db, serial: string, first: number, last: numb
 }
 
 export function recogOrdered(db: Db, serial: string): boolean {
-  const row = db.prepare('SELECT ordered FROM recog_counts WHERE serial = ?').get(serial) as
+  const row = stmt(db, 'SELECT ordered FROM recog_counts WHERE serial = ?').get(serial) as
     | { ordered: number }
     | undefined;
   return row === undefined || row.ordered === 1;
 }
 
 export function addRecogCount(db: Db, serial: string, delta: number): void {
-  db.prepare(
+  stmt(
+    db,
     'INSERT INTO recog_counts (serial, n) VALUES (?, ?) ON CONFLICT(serial) DO UPDATE SET n = n + excluded.n',
   ).run(serial, delta);
 }
 
 export function addPersonCount(db: Db, serial: string, personCode: string | null, delta: number): void {
   if (personCode === null) return;
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO recog_person_counts (serial, person_code, n) VALUES (?, ?, ?)
      ON CONFLICT(serial, person_code) DO UPDATE SET n = n + excluded.n`,
   ).run(serial, personCode, delta);
 }
 
 export function personCount(db: Db, serial: string, personCode: string): number {
-  const row = db
-    .prepare('SELECT n FROM recog_person_counts WHERE serial = ? AND person_code = ?')
-    .get(serial, personCode) as { n: number } | undefined;
+  const row = stmt(db, 'SELECT n FROM recog_person_counts WHERE serial = ? AND person_code = ?').get(
+    serial,
+    personCode,
+  ) as { n: number } | undefined;
   return row?.n ?? 0;
 }
 
 export function recogCount(db: Db, serial: string): number {
-  const row = db.prepare('SELECT n FROM recog_counts WHERE serial = ?').get(serial) as { n: number } | undefined;
+  const row = stmt(db, 'SELECT n FROM recog_counts WHERE serial = ?').get(serial) as { n: number } | undefined;
   return row?.n ?? 0;
 }

@@ -103,7 +103,7 @@ async function wireOf(ep: EndpointDef, argv: string[]): Promise<Record<string, s
     now: () => new Date(),
     signal: new AbortController().signal,
   };
-  const { program } = buildProgram(ctx);
+  const { program } = await buildProgram(ctx);
   let cmd = program.commands.find((c) => c.name() === ep.group)!;
   for (const w of ep.command) cmd = cmd.commands.find((c) => c.name() === w)!;
   const flags = argv.slice(1 + ep.command.length);

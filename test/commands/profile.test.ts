@@ -34,6 +34,14 @@ describe('profile add without a terminal', () => {
     expect((await cli(['device', 'list'])).code).toBe(0);
   });
 
+  it('refuses a plain-http remote host unless --insecure-http', async () => {
+    const plain = ['profile', 'add', 'remote', '--host', 'http://cloud.example.jp/api1', '--token-stdin'];
+    const refused = await cli(plain, { stdin: 'T'.repeat(64) });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--insecure-http');
+    expect((await cli([...plain, '--insecure-http'], { stdin: 'T'.repeat(64) })).code).toBe(0);
+  });
+
   it('never prompts: missing fields are a usage error naming the flags', async () => {
     const r = await cli(['profile', 'add']);
     expect(r.code).toBe(2);

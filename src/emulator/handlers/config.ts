@@ -6,6 +6,7 @@ import { addOperateLog, deviceConfig } from '../devices.js';
 import type { Handler } from '../emu.js';
 import { bytes, failMany, json } from '../envelope.js';
 import { solidPng } from '../png.js';
+import { stmt } from '../store.js';
 import { device, str, takeFailAfter } from './common.js';
 
 const TEMP_RANGE_KEYS = ['tempValueRangeFrom', 'tempValueRangeTo'];
@@ -77,7 +78,7 @@ const setConfig: Handler = (call) => {
     config[name] = value;
     updated.push(name);
   });
-  db.prepare('UPDATE devices SET config = ? WHERE serial = ?').run(JSON.stringify(config), d.serial);
+  stmt(db, 'UPDATE devices SET config = ? WHERE serial = ?').run(JSON.stringify(config), d.serial);
   if (updated.length) addOperateLog(db, d.serial, '設定変更', updated.join(','));
   return json({ updated, errored });
 };
@@ -91,9 +92,10 @@ const getLogo: Handler = (call) => bytes(device(call).logo ?? factoryLogo(), 'im
 
 const setLogo: Handler = (call) => {
   const d = device(call);
-  call.emu.db
-    .prepare('UPDATE devices SET logo = ? WHERE serial = ?')
-    .run(Buffer.from(str(call, 'data')!, 'base64'), d.serial);
+  stmt(call.emu.db, 'UPDATE devices SET logo = ? WHERE serial = ?').run(
+    Buffer.from(str(call, 'data')!, 'base64'),
+    d.serial,
+  );
   addOperateLog(call.emu.db, d.serial, 'ロゴ設定');
   return json({ result: true });
 };

@@ -3,6 +3,7 @@ import { listDevices } from '../devices.js';
 import type { Handler } from '../emu.js';
 import { json } from '../envelope.js';
 import { syncPending } from '../recog-logs.js';
+import { stmt } from '../store.js';
 import { formatDateTime } from '../times.js';
 import { device, str } from './common.js';
 
@@ -25,11 +26,10 @@ const sync: Handler = (call) => {
   const { db } = call.emu;
   const serial = device(call).serial;
   const recog = syncPending(db, serial, SYNC_RECOG_LIMIT);
-  const ops = db
-    .prepare(
-      'UPDATE operate_logs SET pending = 0 WHERE id IN (SELECT id FROM operate_logs WHERE serial = ? AND pending = 1 ORDER BY id LIMIT ?)',
-    )
-    .run(serial, SYNC_OPERATE_LIMIT);
+  const ops = stmt(
+    db,
+    'UPDATE operate_logs SET pending = 0 WHERE id IN (SELECT id FROM operate_logs WHERE serial = ? AND pending = 1 ORDER BY id LIMIT ?)',
+  ).run(serial, SYNC_OPERATE_LIMIT);
   return json({ recogLogRegisted: recog.logs, recogPictureRegisted: recog.pictures, operateLogRegisted: ops.changes });
 };
 
@@ -42,17 +42,18 @@ const apbRepaire: Handler = ({ emu }) => {
   const apbDevices = listDevices(db).filter((d) => d.apb);
   const result: Record<string, { success: string[]; error: string[] }> = {};
   for (const d of apbDevices) result[d.serial] = { success: [], error: [] };
-  const failures = db
-    .prepare('SELECT serial, person_code, tries FROM apb_failures WHERE tries < ? ORDER BY tries, rowid LIMIT ?')
-    .all(APB_MAX_TRIES, APB_REPAIRS_PER_CALL) as { serial: string; person_code: string; tries: number }[];
+  const failures = stmt(
+    db,
+    'SELECT serial, person_code, tries FROM apb_failures WHERE tries < ? ORDER BY tries, rowid LIMIT ?',
+  ).all(APB_MAX_TRIES, APB_REPAIRS_PER_CALL) as { serial: string; person_code: string; tries: number }[];
   for (const f of failures) {
     const d = apbDevices.find((x) => x.serial === f.serial);
     if (!d) continue;
     if (d.online && !d.maintenance) {
-      db.prepare('DELETE FROM apb_failures WHERE serial = ? AND person_code = ?').run(f.serial, f.person_code);
+      stmt(db, 'DELETE FROM apb_failures WHERE serial = ? AND person_code = ?').run(f.serial, f.person_code);
       result[f.serial].success.push(f.person_code);
     } else {
-      db.prepare('UPDATE apb_failures SET tries = tries + 1 WHERE serial = ? AND person_code = ?').run(
+      stmt(db, 'UPDATE apb_failures SET tries = tries + 1 WHERE serial = ? AND person_code = ?').run(
         f.serial,
         f.person_code,
       );
@@ -66,7 +67,7 @@ const getPushUrl: Handler = (call) => json({ push_url: device(call).push_url });
 
 const registPushUrl: Handler = (call) => {
   const serial = device(call).serial;
-  call.emu.db.prepare('UPDATE devices SET push_url = ? WHERE serial = ?').run(str(call, 'pushUrl') ?? '', serial);
+  stmt(call.emu.db, 'UPDATE devices SET push_url = ? WHERE serial = ?').run(str(call, 'pushUrl') ?? '', serial);
   return json({ result: true });
 };
 

@@ -1,6 +1,7 @@
 /** /log/*: recognition logs (list, physical delete) and operation logs. */
 import type { Call, Handler } from '../emu.js';
 import { json } from '../envelope.js';
+import { countPreliminary, latestPreliminary, type PreliminaryRow, pagePreliminary } from '../preliminary.js';
 import {
   countRecog,
   deleteRecogIds,
@@ -10,6 +11,7 @@ import {
   type RecogFilter,
   type RecogRow,
 } from '../recog-logs.js';
+import { stmt } from '../store.js';
 import { formatDateTime, parseDateTime } from '../times.js';
 import { device, maskName, PAGE_SIZE, paging, pictureAccess, str, takeFailAfter } from './common.js';
 
@@ -17,11 +19,12 @@ const DELETE_LIMIT = 100;
 
 /**
  * One list entry as the document shows it. `id` is a string like the sample's "125" (the PHP cloud
- * answers database ids as strings); `pass` is a boolean; absent values are null.
+ * answers database ids as strings), null while the log is preliminary (速報データ); `pass` is a
+ * boolean; absent values are null.
  */
-function recogItem(call: Call, r: RecogRow, url: (id: number | null) => string | null) {
+function recogItem(call: Call, r: RecogRow | PreliminaryRow, url: (id: number | null) => string | null) {
   return {
-    id: String(r.id),
+    id: r.id === null ? null : String(r.id),
     time: formatDateTime(r.time),
     personCode: r.person_code,
     personName: maskName(call, r.person_name),
@@ -54,13 +57,21 @@ const getRecogLog: Handler = (call) => {
   const { db } = call.emu;
   const pics = pictureAccess(call);
   if (str(call, 'latest') === '1') {
-    const row = latestRecog(db, device(call).serial);
+    const serial = device(call).serial;
+    const row = latestPreliminary(db, serial) ?? latestRecog(db, serial);
     return json({ pictureCookie: pics.cookie, list: row ? [recogItem(call, row, pics.url)] : [] });
   }
   const filter = filterOf(call);
-  const rows = countRecog(db, filter);
+  // Preliminary logs will get the largest ids: they lead the id-descending list, then the stored ones.
+  const waiting = countPreliminary(db, filter);
+  const stored = countRecog(db, filter);
+  const rows = waiting + stored;
   const page = paging(call, rows);
-  const list = page.offset >= rows ? [] : pageRecog(db, filter, page.offset, PAGE_SIZE, rows);
+  const list: (RecogRow | PreliminaryRow)[] =
+    page.offset < waiting ? pagePreliminary(db, filter, page.offset, PAGE_SIZE) : [];
+  const storedOffset = Math.max(0, page.offset - waiting);
+  const room = PAGE_SIZE - list.length;
+  if (room > 0 && storedOffset < stored) list.push(...pageRecog(db, filter, storedOffset, room, stored));
   return json({
     rows,
     pages: page.pages,
@@ -124,11 +135,12 @@ const getOperateLog: Handler = (call) => {
     }
   }
   const whereSql = parts.join(' AND ');
-  const rows = (db.prepare(`SELECT COUNT(*) AS n FROM operate_logs WHERE ${whereSql}`).get(...args) as { n: number }).n;
+  const rows = (stmt(db, `SELECT COUNT(*) AS n FROM operate_logs WHERE ${whereSql}`).get(...args) as { n: number }).n;
   const page = paging(call, rows);
-  const list = db
-    .prepare(`SELECT * FROM operate_logs WHERE ${whereSql} ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`)
-    .all(...args, PAGE_SIZE, page.offset) as OperateRow[];
+  const list = stmt(
+    db,
+    `SELECT * FROM operate_logs WHERE ${whereSql} ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`,
+  ).all(...args, PAGE_SIZE, page.offset) as OperateRow[];
   return json({
     rows,
     pages: page.pages,

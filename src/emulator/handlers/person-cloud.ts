@@ -16,7 +16,7 @@ import {
   upsertPerson,
 } from '../persons.js';
 import { getRecog } from '../recog-logs.js';
-import { getPicture, putPicture } from '../store.js';
+import { getPicture, putPicture, stmt } from '../store.js';
 import { int, maskName, PAGE_SIZE, paging, pictureAccess, str } from './common.js';
 
 export function requirePerson(call: Call): PersonRow {
@@ -39,7 +39,7 @@ export function familyNs(call: Call, keyField: string): number[] {
 
 function typeNameOf(call: Call, code: number | null): string | null {
   if (!call.emu.settings.entryExitMode || code === null) return null;
-  const row = call.emu.db.prepare('SELECT name FROM person_types WHERE code = ?').get(code) as
+  const row = stmt(call.emu.db, 'SELECT name FROM person_types WHERE code = ?').get(code) as
     | { name: string }
     | undefined;
   return row?.name ?? null;
@@ -70,15 +70,14 @@ const getPersonFromCloud: Handler = (call) => {
     args.push(serial);
   }
   const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
-  const rows = (db.prepare(`SELECT COUNT(*) AS n FROM persons p ${where}`).get(...args) as { n: number }).n;
+  const rows = (stmt(db, `SELECT COUNT(*) AS n FROM persons p ${where}`).get(...args) as { n: number }).n;
   const page = paging(call, rows);
-  const list = db
-    .prepare(
-      `SELECT p.*, (SELECT GROUP_CONCAT(serial, char(9)) FROM (SELECT serial FROM associations a
+  const list = stmt(
+    db,
+    `SELECT p.*, (SELECT GROUP_CONCAT(serial, char(9)) FROM (SELECT serial FROM associations a
          WHERE a.person_code = p.code ORDER BY serial)) AS serials
        FROM persons p ${where} ORDER BY p.seq DESC LIMIT ? OFFSET ?`,
-    )
-    .all(...args, PAGE_SIZE, page.offset) as (PersonRow & { serials: string | null })[];
+  ).all(...args, PAGE_SIZE, page.offset) as (PersonRow & { serials: string | null })[];
   const pics = pictureAccess(call);
   return json({
     rows,
@@ -116,7 +115,7 @@ const registPersonForCloud: Handler = (call) => {
   let typeCode: number | null | undefined;
   const typeParam = int(call, 'personTypeCode');
   if (typeParam !== undefined && settings.entryExitMode) {
-    const exists = db.prepare('SELECT 1 FROM person_types WHERE code = ?').get(typeParam);
+    const exists = stmt(db, 'SELECT 1 FROM person_types WHERE code = ?').get(typeParam);
     if (!exists) abort(400, 'personTypeCode', `区分コード[${typeParam}]の区分は登録されていません。`);
     typeCode = typeParam;
   }
@@ -138,9 +137,9 @@ const deletePersonFromCloud: Handler = (call) => {
   const { db } = call.emu;
   const p = requirePerson(call);
   db.transaction(() => {
-    db.prepare('DELETE FROM persons WHERE code = ?').run(p.code);
-    db.prepare('DELETE FROM access_times WHERE person_code = ?').run(p.code);
-    db.prepare('DELETE FROM cards WHERE person_code = ?').run(p.code);
+    stmt(db, 'DELETE FROM persons WHERE code = ?').run(p.code);
+    stmt(db, 'DELETE FROM access_times WHERE person_code = ?').run(p.code);
+    stmt(db, 'DELETE FROM cards WHERE person_code = ?').run(p.code);
     dissociate(db, p.code);
   })();
   return json({ result: true });
@@ -151,9 +150,10 @@ const deletePersonAssociation: Handler = (call) =>
 
 const getPersonAcessTimeFromCloud: Handler = (call) => {
   const p = requirePerson(call);
-  const serials = call.emu.db
-    .prepare('SELECT DISTINCT serial FROM access_times WHERE person_code = ? ORDER BY serial')
-    .all(p.code) as { serial: string }[];
+  const serials = stmt(
+    call.emu.db,
+    'SELECT DISTINCT serial FROM access_times WHERE person_code = ? ORDER BY serial',
+  ).all(p.code) as { serial: string }[];
   const out: Record<string, AccessTime[]> = {};
   for (const { serial } of serials) out[serial] = accessTimesFor(call.emu.db, p.code, serial);
   return json(out);
@@ -179,9 +179,10 @@ const registPersonCardInfoForCloud: Handler = (call) => {
     validityDateTo: call.params[`validityDateTo_${n}`],
   }));
   for (const c of list) {
-    const owner = db
-      .prepare('SELECT person_code FROM cards WHERE lower(card_no) = lower(?) AND person_code <> ?')
-      .get(c.card_no, p.code) as { person_code: string } | undefined;
+    const owner = stmt(db, 'SELECT person_code FROM cards WHERE lower(card_no) = lower(?) AND person_code <> ?').get(
+      c.card_no,
+      p.code,
+    ) as { person_code: string } | undefined;
     if (owner) {
       return json({ result: false, message: `カード番号[${c.card_no}]は既に他の人物に登録されています。` });
     }

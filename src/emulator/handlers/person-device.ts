@@ -20,7 +20,7 @@ import {
   setCards,
   upsertPerson,
 } from '../persons.js';
-import { getPicture } from '../store.js';
+import { getPicture, stmt } from '../store.js';
 import { device, flag, PAGE_SIZE, paging, str, takeFailAfter } from './common.js';
 
 const NOT_ON_DEVICE = '該当の personCodeが存在しません。';
@@ -115,7 +115,8 @@ const toDevice: Handler = async (call) => {
   const isCamera = d.kind === 'aicamera';
   const accessTimes = isCamera ? [] : accessTimesFor(db, code, d.serial);
   const cards = isCamera ? [] : cardsOf(db, code);
-  db.prepare(
+  stmt(
+    db,
     `INSERT INTO device_persons (serial, code, seq, name, sex, birthday, picture_id, access_times, cards)
      VALUES (@serial, @code, @seq, @name, @sex, @birthday, @picture_id, @access_times, @cards)
      ON CONFLICT(serial, code) DO UPDATE SET name = excluded.name, sex = excluded.sex, birthday = excluded.birthday,
@@ -181,11 +182,13 @@ const getPersonFromDevice: Handler = (call) => {
     args.push(likeContains(v));
   }
   const where = parts.join(' AND ');
-  const rows = (db.prepare(`SELECT COUNT(*) AS n FROM device_persons WHERE ${where}`).get(...args) as { n: number }).n;
+  const rows = (stmt(db, `SELECT COUNT(*) AS n FROM device_persons WHERE ${where}`).get(...args) as { n: number }).n;
   const page = paging(call, rows);
-  const list = db
-    .prepare(`SELECT * FROM device_persons WHERE ${where} ORDER BY seq DESC LIMIT ? OFFSET ?`)
-    .all(...args, PAGE_SIZE, page.offset) as DevicePersonRow[];
+  const list = stmt(db, `SELECT * FROM device_persons WHERE ${where} ORDER BY seq DESC LIMIT ? OFFSET ?`).all(
+    ...args,
+    PAGE_SIZE,
+    page.offset,
+  ) as DevicePersonRow[];
   return json({
     rows,
     pages: page.pages,
@@ -203,7 +206,7 @@ const deletePersonFromDevice: Handler = (call) => {
   const { db } = call.emu;
   const serial = device(call).serial;
   const code = str(call, 'personCode')!;
-  const gone = db.prepare('DELETE FROM device_persons WHERE serial = ? AND code = ?').run(serial, code).changes;
+  const gone = stmt(db, 'DELETE FROM device_persons WHERE serial = ? AND code = ?').run(serial, code).changes;
   if (!gone) return json({ result: false, message: NOT_ON_DEVICE });
   dissociate(db, code, serial);
   addOperateLog(db, serial, '人物削除', `personCode:${code}`);
@@ -214,12 +217,12 @@ const clearPersonFromDevice: Handler = (call) => {
   const { db } = call.emu;
   const serial = device(call).serial;
   const codes = (
-    db.prepare('SELECT code FROM device_persons WHERE serial = ? ORDER BY seq').all(serial) as { code: string }[]
+    stmt(db, 'SELECT code FROM device_persons WHERE serial = ? ORDER BY seq').all(serial) as { code: string }[]
   ).map((r) => r.code);
   const cut = takeFailAfter(call, serial);
   const doomed = cut !== undefined && cut < codes.length ? codes.slice(0, cut) : codes;
   db.transaction(() => {
-    const del = db.prepare('DELETE FROM device_persons WHERE serial = ? AND code = ?');
+    const del = stmt(db, 'DELETE FROM device_persons WHERE serial = ? AND code = ?');
     for (const code of doomed) {
       del.run(serial, code);
       dissociate(db, code, serial);
@@ -254,9 +257,10 @@ const checkSimilarityInDevice: Handler = async (call) => {
   const probe = await analyse(emu, Buffer.from(str(call, 'picture')!, 'base64'));
   if (!hasFace(probe)) return json({ result: false, message: 'チェック画像に顔が存在しません。' });
   if (probe.faces > 1) return json({ result: false, message: 'チェック画像に顔が複数存在します。' });
-  const candidates = emu.db
-    .prepare('SELECT code, picture_id FROM device_persons WHERE serial = ? AND picture_id IS NOT NULL ORDER BY seq')
-    .all(d.serial) as { code: string; picture_id: number | null }[];
+  const candidates = stmt(
+    emu.db,
+    'SELECT code, picture_id FROM device_persons WHERE serial = ? AND picture_id IS NOT NULL ORDER BY seq',
+  ).all(d.serial) as { code: string; picture_id: number | null }[];
   const best = await bestMatch(emu, probe, candidates);
   if (!best) return json({ result: false, message: '類似する人物がデバイスに登録されていません。' });
   return json({ result: true, personCode: best.candidate.code, score: best.score });

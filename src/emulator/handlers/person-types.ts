@@ -1,6 +1,7 @@
 /** /person/*PersonType: at most 10 person types, only under an entry/exit-mode contract. */
 import type { Call, Handler } from '../emu.js';
 import { abort, json } from '../envelope.js';
+import { stmt } from '../store.js';
 import { int, str } from './common.js';
 
 const MAX_TYPES = 10;
@@ -14,7 +15,7 @@ function requireEntryExitMode(call: Call): void {
 /** Codes are strings, as in the document's sample (`"person_type_code": "1"`). */
 const getPersonType: Handler = (call) => {
   requireEntryExitMode(call);
-  const rows = call.emu.db.prepare('SELECT code, name FROM person_types ORDER BY code').all() as {
+  const rows = stmt(call.emu.db, 'SELECT code, name FROM person_types ORDER BY code').all() as {
     code: number;
     name: string;
   }[];
@@ -26,21 +27,21 @@ const registPersonType: Handler = (call) => {
   const { db } = call.emu;
   const name = str(call, 'personTypeName')!;
   const code = int(call, 'personTypeCode');
-  if (code !== undefined && db.prepare('SELECT 1 FROM person_types WHERE code = ?').get(code)) {
+  if (code !== undefined && stmt(db, 'SELECT 1 FROM person_types WHERE code = ?').get(code)) {
     if (str(call, 'override') !== '1') {
       return json({
         result: false,
         message: `区分コード[${code}]は既に登録されています。上書きする場合は overrideに 1を指定して下さい。`,
       });
     }
-    db.prepare('UPDATE person_types SET name = ? WHERE code = ?').run(name, code);
+    stmt(db, 'UPDATE person_types SET name = ? WHERE code = ?').run(name, code);
     return json({ result: true });
   }
-  const count = (db.prepare('SELECT COUNT(*) AS n FROM person_types').get() as { n: number }).n;
+  const count = (stmt(db, 'SELECT COUNT(*) AS n FROM person_types').get() as { n: number }).n;
   if (count >= MAX_TYPES) return json({ result: false, message: `登録上限数「${MAX_TYPES}」に達しています。` });
   const newCode =
-    code ?? (db.prepare('SELECT COALESCE(MAX(code), 0) + 1 AS n FROM person_types').get() as { n: number }).n;
-  db.prepare('INSERT INTO person_types (code, name) VALUES (?, ?)').run(newCode, name);
+    code ?? (stmt(db, 'SELECT COALESCE(MAX(code), 0) + 1 AS n FROM person_types').get() as { n: number }).n;
+  stmt(db, 'INSERT INTO person_types (code, name) VALUES (?, ?)').run(newCode, name);
   return json({ result: true });
 };
 
@@ -49,12 +50,10 @@ const deletePersonType: Handler = (call) => {
   requireEntryExitMode(call);
   const { db } = call.emu;
   const code = int(call, 'personTypeCode')!;
-  const gone = db.prepare('DELETE FROM person_types WHERE code = ?').run(code).changes;
+  const gone = stmt(db, 'DELETE FROM person_types WHERE code = ?').run(code).changes;
   if (!gone) abort(400, 'personTypeCode', `区分コード[${code}]の区分は登録されていません。`);
-  db.prepare('UPDATE persons SET type_code = NULL WHERE type_code = ?').run(code);
-  db.prepare('UPDATE recog_logs SET person_type_code = NULL, pass_flag_name = NULL WHERE person_type_code = ?').run(
-    code,
-  );
+  stmt(db, 'UPDATE persons SET type_code = NULL WHERE type_code = ?').run(code);
+  stmt(db, 'UPDATE recog_logs SET person_type_code = NULL, pass_flag_name = NULL WHERE person_type_code = ?').run(code);
   return json({ result: true });
 };
 

@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { addOperateLog, deviceConfig } from '../devices.js';
 import type { Handler } from '../emu.js';
 import { bytes, fail, json } from '../envelope.js';
+import { stmt } from '../store.js';
 import { device, int, str, takeFailAfter } from './common.js';
 
 const getSystemInfo: Handler = (call) => {
@@ -29,7 +30,7 @@ const openOnce: Handler = (call) => {
 function setMode(state: 0 | 1, subType: string): Handler {
   return (call) => {
     const d = device(call);
-    call.emu.db.prepare('UPDATE devices SET mode = ? WHERE serial = ?').run(state, d.serial);
+    stmt(call.emu.db, 'UPDATE devices SET mode = ? WHERE serial = ?').run(state, d.serial);
     addOperateLog(call.emu.db, d.serial, subType, 'API');
     return json({ result: true });
   };
@@ -45,7 +46,7 @@ const displayMessage: Handler = (call) => {
     BorderColor: str(call, 'BorderColor'),
     BackgroundColor: str(call, 'BackgroundColor'),
   };
-  call.emu.db.prepare('UPDATE devices SET message = ? WHERE serial = ?').run(JSON.stringify(message), d.serial);
+  stmt(call.emu.db, 'UPDATE devices SET message = ? WHERE serial = ?').run(JSON.stringify(message), d.serial);
   return json({ result: true });
 };
 
@@ -78,7 +79,7 @@ const setRebootSchedule: Handler = (call) => {
       errored.push(param);
       return;
     }
-    call.emu.db.prepare(`UPDATE devices SET ${column} = ? WHERE serial = ?`).run(int(call, param), d.serial);
+    stmt(call.emu.db, `UPDATE devices SET ${column} = ? WHERE serial = ?`).run(int(call, param), d.serial);
     updated.push(param);
   });
   return json({ updated, errored });
@@ -99,9 +100,11 @@ const updateFirmware: Handler = (call) => {
   const version = str(call, 'version')!;
   const today = new Date();
   const buildDate = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
-  call.emu.db
-    .prepare('UPDATE devices SET firmware = ?, build_date = ? WHERE serial = ?')
-    .run(version, buildDate, d.serial);
+  stmt(call.emu.db, 'UPDATE devices SET firmware = ?, build_date = ? WHERE serial = ?').run(
+    version,
+    buildDate,
+    d.serial,
+  );
   addOperateLog(call.emu.db, d.serial, 'ファームウェア更新', `version:${version}`);
   return json({ request: true });
 };

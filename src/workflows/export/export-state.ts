@@ -9,7 +9,9 @@
  * - Operation logs have no id: `lastTime` (wire format, compares as text) and `keys`, the rows
  *   already written in that last second (see operate-walk.ts).
  */
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { RuntimeError } from '../../core/errors.js';
 import { writeFileAtomic } from './atomic-file.js';
 
@@ -77,6 +79,18 @@ export async function loadState(path: string): Promise<ExportState> {
     }
   }
   return state;
+}
+
+/**
+ * Checked before exporting: a state that cannot be saved after the output is written would make the
+ * next run write the same rows again.
+ */
+export async function assertStateWritable(path: string): Promise<void> {
+  try {
+    await access(dirname(path), constants.W_OK);
+  } catch {
+    throw new RuntimeError(`cannot write the state file ${path}: its folder does not exist or is not writable`);
+  }
 }
 
 export async function saveState(path: string, state: ExportState): Promise<void> {

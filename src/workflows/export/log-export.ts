@@ -4,13 +4,20 @@
  * the output is safely written. See recog-walk.ts and operate-walk.ts for the consistency rules.
  */
 import type { Writable } from 'node:stream';
-import { formatApiDateTime } from '../../core/dates.js';
+import { formatApiDateTime, parseApiDateTime } from '../../core/dates.js';
 import { PartialError, RuntimeError } from '../../core/errors.js';
 import type { WireParams } from '../../core/params.js';
 import { type AtomicFile, openAtomicFile } from './atomic-file.js';
 import { OPERATE_COLUMNS, orderRow, RECOG_COLUMNS } from './columns.js';
 import { type ExportClient, endpoint } from './export-client.js';
-import { type ExportState, loadState, type OperateMark, type RecogMark, saveState } from './export-state.js';
+import {
+  assertStateWritable,
+  type ExportState,
+  loadState,
+  type OperateMark,
+  type RecogMark,
+  saveState,
+} from './export-state.js';
 import { newOperateStats, walkOperatePages } from './operate-walk.js';
 import { newPictureStats, type PictureStats, savePictures } from './picture-saver.js';
 import { runPool } from './pool.js';
@@ -78,10 +85,6 @@ function apiTime(d: Date): string {
   return formatApiDateTime(d);
 }
 
-function sameMoment(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 async function syncFirst(job: DeviceJob): Promise<void> {
   if (!job.opts.sync) return;
   try {
@@ -139,7 +142,7 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
     const fetchPage = (pageNo: number) =>
       client.json<RecogPage>(ep, { ...wire, pageNo: String(pageNo) }, { signal: opts.signal });
     const stats = newWalkStats();
-    const walk = walkRecogPages(fetchPage, { upperId, floorId, accept: accept && ((id) => accept(id)) }, stats);
+    const walk = walkRecogPages(fetchPage, { upperId, floorId, accept }, stats);
     for await (const step of walk) {
       if (step.rows.length === 0) continue;
       if (opts.pictures && job.pictures) {
@@ -182,10 +185,8 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
 }
 
 function shiftApiTime(wire: string, ms: number): string | undefined {
-  const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(wire);
-  if (!m) return undefined;
-  const d = new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
-  return apiTime(new Date(d.getTime() + ms));
+  const d = parseApiDateTime(wire);
+  return d ? apiTime(new Date(d.getTime() + ms)) : undefined;
 }
 
 function nextRecogMark(
@@ -200,7 +201,8 @@ function nextRecogMark(
   if (lastId === 0 && preliminary.length === 0) return mark;
   const next: RecogMark = { lastId, lastTime: bound.id >= (mark?.lastId ?? 0) ? bound.time : mark?.lastTime };
   if (preliminary.length === 0) return next;
-  let from = preliminary.reduce((a, b) => (sameMoment(a, b) <= 0 ? a : b));
+  // Wire times compare as text (fixed width), so the first in sort order is the oldest.
+  let from = [...preliminary].sort()[0];
   if (recentFrom && from < recentFrom) {
     job.opts.note(
       `${job.serialNo}: a preliminary record from ${from} still has no id; records older than ${recentFrom} are no longer waited for`,
@@ -256,6 +258,7 @@ async function openOutput(opts: LogExportOptions): Promise<{ writer: RowWriter; 
 
 export async function runLogExport(client: ExportClient, opts: LogExportOptions): Promise<LogExportResult> {
   const state: ExportState | undefined = opts.statePath ? await loadState(opts.statePath) : undefined;
+  if (opts.statePath) await assertStateWritable(opts.statePath);
   const { writer, file } = await openOutput(opts);
   const pictures = opts.pictures ? newPictureStats() : undefined;
   const runs = new Map<string, DeviceRun>();

@@ -81,7 +81,7 @@ export async function* walkOperatePages(
   let previousTotal: number | undefined;
   const pager = withLookahead(fetchPage);
   for (;;) {
-    const page = await pager.get(pageNo, undefined);
+    const page = await pager.get(pageNo);
     stats.pagesRead++;
     const list = Array.isArray(page.list) ? page.list : [];
     const total = typeof page.rows === 'number' ? page.rows : undefined;
@@ -134,9 +134,11 @@ export async function* walkOperatePages(
     }
     // Keys of this page join the "already written" set only now, so duplicates inside one page stay.
     for (const a of added) if (a.time === oldestTime) keysInOldest.add(a.key);
-    yield { pageNo, rows };
     const pages = typeof page.pages === 'number' ? page.pages : pageNo;
-    if (reachedFloor || list.length === 0 || pageNo >= pages) return stats;
+    const done = reachedFloor || list.length === 0 || pageNo >= pages;
+    if (!done) pager.prefetch(pageNo + 1);
+    yield { pageNo, rows };
+    if (done) return stats;
     pageNo++;
   }
 }

@@ -34,25 +34,23 @@ export type FetchRecogPage = (pageNo: number) => Promise<RecogPage>;
 /**
  * Fetches ahead: while the caller writes page p, page p+1 is already on its way, so the cloud's time
  * and ours overlap. A page fetched ahead is an answer like any other (it was asked for after page p
- * arrived), so the consistency checks hold; one the walk does not need (after a step back) is dropped.
+ * arrived), so the consistency checks hold; one the walk does not use (after a step back) is dropped.
  */
 export function withLookahead<P>(fetchPage: (pageNo: number) => Promise<P>): {
-  get(pageNo: number, pages: number | undefined): Promise<P>;
+  get(pageNo: number): Promise<P>;
+  prefetch(pageNo: number): void;
 } {
   let ahead: { pageNo: number; answer: Promise<P> } | undefined;
   return {
-    async get(pageNo, pages) {
+    get(pageNo) {
       const answer = ahead?.pageNo === pageNo ? ahead.answer : fetchPage(pageNo);
       ahead = undefined;
-      const page = await answer;
-      const total = (page as { pages?: unknown }).pages;
-      const last = typeof total === 'number' ? total : pages;
-      if (last !== undefined && pageNo < last) {
-        const next = fetchPage(pageNo + 1);
-        next.catch(() => {});
-        ahead = { pageNo: pageNo + 1, answer: next };
-      }
-      return page;
+      return answer;
+    },
+    prefetch(pageNo) {
+      const answer = fetchPage(pageNo);
+      answer.catch(() => {});
+      ahead = { pageNo, answer };
     },
   };
 }
@@ -120,7 +118,7 @@ export async function* walkRecogPages(
   let previousTotal: number | undefined;
   const pager = withLookahead(fetchPage);
   for (;;) {
-    const page = await pager.get(pageNo, undefined);
+    const page = await pager.get(pageNo);
     stats.pagesRead++;
     const list = Array.isArray(page.list) ? page.list : [];
     const total = typeof page.rows === 'number' ? page.rows : undefined;
@@ -162,9 +160,11 @@ export async function* walkRecogPages(
       stats.written++;
       if (id > stats.maxIdWritten) stats.maxIdWritten = id;
     }
-    yield { pageNo, page, rows };
     const pages = typeof page.pages === 'number' ? page.pages : pageNo;
-    if (reachedFloor || list.length === 0 || pageNo >= pages) return stats;
+    const done = reachedFloor || list.length === 0 || pageNo >= pages;
+    if (!done) pager.prefetch(pageNo + 1);
+    yield { pageNo, page, rows };
+    if (done) return stats;
     pageNo++;
   }
 }

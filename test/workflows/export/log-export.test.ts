@@ -266,6 +266,28 @@ describe('log recog export', () => {
     expect(pictureCalls.length).toBe(3);
   });
 
+  it('a state file that could not be saved is refused before anything is exported', async () => {
+    await device('ST1', 5);
+    const dir = tmp();
+    const res = await runCli(
+      [
+        'log',
+        'recog',
+        'export',
+        '--serial',
+        'ST1',
+        '--state',
+        join(dir, 'missing', 's.json'),
+        '--out',
+        join(dir, 'o.csv'),
+      ],
+      { env },
+    );
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('cannot write the state file');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('usage errors exit 2 before anything is sent', async () => {
     const cases = [
       ['log', 'recog', 'export', '-o', 'csv'],
