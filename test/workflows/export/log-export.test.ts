@@ -205,6 +205,17 @@ describe('log recog export', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('--sync first asks the device for the logs the cloud has not received yet', async () => {
+    await device('SYNC1');
+    for (let i = 0; i < 3; i++) await emu.op('POST', '/recognize', { serialNo: 'SYNC1', pending: true });
+    const without = await runCli(['log', 'recog', 'export', '--serial', 'SYNC1', '-o', 'ndjson'], { env });
+    expect(ndjsonIds(without.stdout)).toEqual([]);
+    const synced = await runCli(['log', 'recog', 'export', '--serial', 'SYNC1', '--sync', '-o', 'ndjson'], { env });
+    expect(synced.code, synced.stderr).toBe(0);
+    expectExactly(ndjsonIds(synced.stdout), await storedIds('SYNC1'));
+    expect(ndjsonIds(synced.stdout)).toHaveLength(3);
+  });
+
   it('several devices at once: each row once, serialNo column, json as one array', async () => {
     await device('MULTI1', 230);
     await device('MULTI2', 170);
