@@ -25,6 +25,11 @@ interface Step {
 
 function steps(dir: string): Step[] {
   const csv = join(dir, 'persons.csv');
+  // The cron job's command: the same state file each run, so each run writes only the new rows.
+  const exportArgv = (out: string) => [
+    ...['log', 'recog', 'export', '--all-devices', '--since', '7d', '-o', 'csv', '--bom'],
+    ...['--out', out, '--state', join(dir, 'export-state.json')],
+  ];
   return [
     { title: 'Devices in the cloud', argv: ['device', 'list', '-o', 'table'], expect: { 0: 'ok' } },
     {
@@ -50,46 +55,21 @@ function steps(dir: string): Step[] {
     },
     {
       title: 'Export every device’s recognition logs of the last 7 days (CSV for Excel, incremental state)',
-      argv: [
-        'log',
-        'recog',
-        'export',
-        '--all-devices',
-        '--since',
-        '7d',
-        '-o',
-        'csv',
-        '--bom',
-        '--out',
-        join(dir, 'recog-logs.csv'),
-        '--state',
-        join(dir, 'export-state.json'),
-      ],
+      argv: exportArgv(join(dir, 'recog-logs.csv')),
       expect: { 0: 'ok' },
     },
     {
       title: 'Run the same export again: only rows newer than the saved state',
-      argv: [
-        'log',
-        'recog',
-        'export',
-        '--all-devices',
-        '--since',
-        '7d',
-        '-o',
-        'csv',
-        '--bom',
-        '--out',
-        join(dir, 'recog-logs-incremental.csv'),
-        '--state',
-        join(dir, 'export-state.json'),
-      ],
+      argv: exportArgv(join(dir, 'recog-logs-incremental.csv')),
       expect: { 0: 'ok' },
     },
     {
       title: 'Back up every device’s settings, settings file and logo',
       argv: ['config', 'export', '--all-devices', '--dir', join(dir, 'configs')],
-      expect: { 0: 'ok', 3: 'the warehouse terminal 7L11R010017 is offline (503) and the AI camera has no settings API; the others are saved' },
+      expect: {
+        0: 'ok',
+        3: 'the warehouse terminal 7L11R010017 is offline (503) and the AI camera has no settings API; the others are saved',
+      },
     },
   ];
 }
