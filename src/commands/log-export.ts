@@ -74,7 +74,7 @@ function addExport(group: Command, kind: LogKind, env: CommandEnv): void {
     .option('--encoding <name>', 'CSV: utf8 (default) or cp932 (Excel in Japan)')
     .option('--sync', 'ask each device to send its newest logs to the cloud first (device sync)')
     .option('--state <file>', 'incremental: export only rows newer than the last run, and record how far')
-    .option('--concurrency <n>', 'devices exported at once (default 4)', intIn(1, 32), 4);
+    .option('--concurrency <n>', 'devices exported at once', intIn(1, 32), 4);
   if (kind === 'recog') {
     cmd
       .option('--pictures <dir>', 'save each row picture as DIR/<serial>/<id>.jpg (existing files are kept)')
@@ -169,7 +169,9 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Pr
   const pics = result.pictures
     ? `, ${result.pictures.saved} pictures saved (${result.pictures.skipped} already there)`
     : '';
-  note(ctx, `exported ${result.rows} ${kind} log rows from ${serials.length} device(s)${where}${pics}`);
+  const ok = result.devices.filter((d) => d.error === undefined).length;
+  const from = ok === serials.length ? `${ok}` : `${ok} of ${serials.length}`;
+  note(ctx, `exported ${result.rows} ${kind} log rows from ${from} device(s)${where}${pics}`);
   if (failure) throw failure;
 }
 

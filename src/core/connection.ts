@@ -13,7 +13,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { ClientConfig } from './client.js';
 import type { Context } from './context.js';
-import { RuntimeError, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
 import { activeProfileName, getProfile, type Profile, type SenselinkSettings } from './profiles.js';
 
 export interface ConnectionFlags {
@@ -101,7 +101,11 @@ function readCaCert(ctx: Context, file: string): string {
     return pem;
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    throw new RuntimeError(`cannot read the CA certificate ${file}: ${(err as Error).message}`);
+    // A file named on the command line that cannot be read is a bad flag (exit 2, nothing sent),
+    // like a missing --picture.
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    throw new UsageError(`--ca-cert ${file}: cannot read the CA certificate: ${why}`);
   }
 }
 

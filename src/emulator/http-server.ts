@@ -38,7 +38,7 @@ export function createEmulatorServer(emu: Emu, handlers: Map<string, Handler>): 
     });
   });
   // Bulk clients pause between bursts (a device queue waiting on its latency): keep their connections
-  // (Node's 5 s default closes them), below headersTimeout (60 s) as Node requires.
+  // (Node's 5 s default closes them); kept below headersTimeout (60 s).
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   return server;
 }

@@ -8,7 +8,7 @@ import {
   normaliseBaseUrl,
   resolveConnection,
 } from '../../src/core/connection.js';
-import { RuntimeError, UsageError } from '../../src/core/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { saveProfile, useProfile } from '../../src/core/profiles.js';
 import { testContext } from './test-context.js';
 
@@ -146,9 +146,10 @@ describe('resolveConnection precedence', () => {
     writeFileSync(join(dir, 'ca.pem'), pem);
     const conn = await resolveConnection({ ...ctx, cwd: dir }, { caCert: 'ca.pem' });
     expect(conn.caCert).toBe(pem);
-    await expect(resolveConnection({ ...ctx, cwd: dir }, { caCert: 'missing.pem' })).rejects.toBeInstanceOf(
-      RuntimeError,
-    );
+    // A missing file is a bad flag: exit 2, nothing sent.
+    const missing = resolveConnection({ ...ctx, cwd: dir }, { caCert: 'missing.pem' });
+    await expect(missing).rejects.toBeInstanceOf(UsageError);
+    await expect(missing).rejects.toThrow(/--ca-cert missing\.pem: cannot read the CA certificate: no such file/);
     writeFileSync(join(dir, 'bad.pem'), 'hello');
     await expect(resolveConnection({ ...ctx, cwd: dir }, { caCert: 'bad.pem' })).rejects.toBeInstanceOf(UsageError);
   });

@@ -276,7 +276,13 @@ export async function runLogExport(client: ExportClient, opts: LogExportOptions)
     if (opts.signal.aborted) throw opts.signal.reason ?? new Error('aborted');
     const failed = settled.filter((s) => s.status === 'rejected');
     // A file with some devices missing would move no marks and hide the failure: keep all-or-nothing.
-    if (file && failed.length > 0) throw (failed[0] as PromiseRejectedResult).reason;
+    if (file && failed.length > 0) {
+      settled.forEach((s, i) => {
+        if (s.status === 'rejected')
+          opts.note(`${opts.serials[i]}: export failed, so nothing was written to ${opts.out}`);
+      });
+      throw (failed[0] as PromiseRejectedResult).reason;
+    }
     await writer.end();
     if (file) await file.commit();
   } catch (err) {

@@ -83,8 +83,12 @@ export async function loadRows(opts: LoadOptions): Promise<LoadedRows> {
   results.forEach((v, i) => {
     const row = records[i].row;
     if (!v.ok) {
-      invalid.push({ row, personCode: v.personCode, serials: v.serials, issues: v.issues });
-      if (v.personCode && !firstRowOf.has(v.personCode)) firstRowOf.set(v.personCode, row);
+      // Every problem at once: a row that is invalid and also repeats a personCode says both.
+      const code = v.personCode;
+      const first = code ? firstRowOf.get(code) : undefined;
+      const issues = code && first !== undefined ? [...v.issues, duplicateIssue(code, first)] : v.issues;
+      invalid.push({ row, personCode: code, serials: v.serials, issues });
+      if (code && first === undefined) firstRowOf.set(code, row);
       return;
     }
     const first = firstRowOf.get(v.row.personCode);
@@ -93,7 +97,7 @@ export async function loadRows(opts: LoadOptions): Promise<LoadedRows> {
         row,
         personCode: v.row.personCode,
         serials: v.row.serials,
-        issues: [{ field: 'personCode', message: `'${v.row.personCode}' is already on row ${first}` }],
+        issues: [duplicateIssue(v.row.personCode, first)],
       });
       return;
     }
@@ -132,4 +136,8 @@ export function applyDeviceList(loaded: LoadedRows, known: ReadonlySet<string>):
   }
   invalid.sort((a, b) => a.row - b.row);
   return { ...loaded, rows, invalid };
+}
+
+function duplicateIssue(personCode: string, firstRow: number): RowIssue {
+  return { field: 'personCode', message: `'${personCode}' is already on row ${firstRow}` };
 }

@@ -216,6 +216,20 @@ describe('log recog export', () => {
     expect(ndjsonIds(synced.stdout)).toHaveLength(3);
   });
 
+  it('a device that fails: exit 3 on stdout with the others exported; with --out nothing is written', async () => {
+    await device('OKDEV', 120);
+    const argv = ['log', 'recog', 'export', '--serial', 'OKDEV', '--serial', 'NOSUCHDEV', '-o', 'ndjson'];
+    const res = await runCli(argv, { env });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('NOSUCHDEV');
+    expectExactly(ndjsonIds(res.stdout), await storedIds('OKDEV'));
+    const dir = tmp();
+    const state = join(dir, 'state.json');
+    const toFile = await runCli([...argv, '--out', join(dir, 'x.ndjson'), '--state', state], { env });
+    expect(toFile.code).toBe(1);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('several devices at once: each row once, serialNo column, json as one array', async () => {
     await device('MULTI1', 230);
     await device('MULTI2', 170);

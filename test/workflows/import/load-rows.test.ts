@@ -177,6 +177,7 @@ describe('loading and validating rows', () => {
       /* 18 */ ['B1', 'dup', '', '', '', 'p3.jpg', '', ...blank(9)],
       /* 19 */ ['C1', 'fine', '', '', '', 'p3.jpg', '', ...blank(9)],
       /* 20 */ ['C1', 'dup of a valid row', '', '', '', 'p2.jpg', '', ...blank(9)],
+      /* 21 */ ['C1', 'dup and invalid', '', '', '', 'missing.jpg', '', ...blank(9)],
     ];
     const loaded = await load(dir, csv(header, rows));
     const text = messages(loaded).join('\n');
@@ -200,8 +201,13 @@ describe('loading and validating rows', () => {
     expectLine(/^row 17, picture: is required/m);
     expectLine(/^row 18, personCode: 'B1' is already on row 2/m);
     expectLine(/^row 20, personCode: 'C1' is already on row 19/m);
+    // An invalid row that also repeats a personCode reports both problems at once.
+    expectLine(/^row 21, picture: file not found: missing\.jpg/m);
+    expectLine(/^row 21, personCode: 'C1' is already on row 19/m);
     expect(loaded.rows.map((r) => r.personCode)).toEqual(['C1']);
-    expect(loaded.invalid.map((r) => r.row)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20]);
+    expect(loaded.invalid.map((r) => r.row)).toEqual([
+      2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 20, 21,
+    ]);
   });
 
   it('refuses unknown columns, a family entry past its maximum and a header without personCode', async () => {
