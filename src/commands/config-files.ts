@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { note } from '../core/context.js';
-import { PartialError, UsageError } from '../core/errors.js';
+import { PartialError, RuntimeError, UsageError } from '../core/errors.js';
 import {
   applyConfig,
   diffWithDevice,
@@ -46,7 +46,7 @@ function addExport(config: Command, env: CommandEnv): void {
       [
         '',
         'Exit codes: 0 every file of every device written, 3 some failed (listed; the rest is written),',
-        '1/4/5 when nothing could be written.',
+        '1 when nothing could be written.',
         '',
         'Examples:',
         '  facetctl config export --all-devices --dir backup/$(date +%F)',
@@ -62,6 +62,8 @@ function addExport(config: Command, env: CommandEnv): void {
       env.render(items, { columns: ['serialNo', 'config', 'configBin', 'logo'] });
       const failed = items.filter(exportItemFailed);
       note(ctx, `config export: ${items.length - failed.length} of ${items.length} device(s) complete in ${flags.dir}`);
+      const nothing = items.every((i) => i.config !== 'ok' && i.configBin !== 'ok' && i.logo !== 'ok');
+      if (nothing) throw new RuntimeError('config export: nothing could be written');
       if (failed.length > 0) throw new PartialError(`config export: ${failed.length} device(s) incomplete`);
     });
   fileCompletion(cmd, ['--dir']);

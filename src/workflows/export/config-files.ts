@@ -3,13 +3,14 @@
  * between a backup and a device, and applying a backup (only the keys that differ, validated against
  * the documented ranges before anything is sent).
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RuntimeError, UsageError, ValidationError } from '../../core/errors.js';
 import { validateWire, type WireParams } from '../../core/params.js';
 import { configKeys } from '../../registry/index.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { type ConfigDifference, diffConfig, wireValue } from './config-diff.js';
+import { ensureDir } from './ensure-dir.js';
 import { type ExportClient, endpoint } from './export-client.js';
 import { safeName } from './picture-saver.js';
 import { runPool } from './pool.js';
@@ -39,9 +40,11 @@ export async function exportConfigs(
   dir: string,
   signal?: AbortSignal,
 ): Promise<ConfigExportItem[]> {
+  // A folder that cannot be made fails once, before any device is asked.
+  await ensureDir(dir);
   const results = await runPool(serials, 4, async (serialNo) => {
     const folder = join(dir, safeName(serialNo));
-    await mkdir(folder, { recursive: true });
+    await ensureDir(folder);
     const item: ConfigExportItem = { serialNo, config: 'ok', configBin: 'ok', logo: 'ok' };
     const step = async (field: 'config' | 'configBin' | 'logo', save: () => Promise<void>) => {
       try {

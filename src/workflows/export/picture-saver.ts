@@ -5,9 +5,10 @@
  * the picture tried once more. Files already there are skipped, and each picture is written
  * atomically, so a re-run after a crash completes the folder without re-downloading.
  */
-import { access, mkdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
+import { ensureDir } from './ensure-dir.js';
 import type { ExportClient } from './export-client.js';
 import { runPool } from './pool.js';
 import { type RecogPage, type RecogRow, rowId } from './recog-walk.js';
@@ -51,7 +52,7 @@ export interface SavePicturesArgs {
 
 export async function savePictures(args: SavePicturesArgs): Promise<void> {
   const folder = join(args.dir, safeName(args.serialNo));
-  await mkdir(folder, { recursive: true });
+  await ensureDir(folder);
   let cookie = args.page.pictureCookie ?? {};
   let fresh: Promise<RecogPage> | undefined;
   const freshPage = () => {

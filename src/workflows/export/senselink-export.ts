@@ -6,7 +6,7 @@
  * records stored during the export only add rows at the end instead of shifting pages; the largest
  * id written is enough to skip any repeat.
  */
-import { access, mkdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { formatIso8601 } from '../../core/dates.js';
@@ -14,6 +14,7 @@ import { PartialError, RuntimeError } from '../../core/errors.js';
 import type { WireParams } from '../../core/params.js';
 import { type AtomicFile, openAtomicFile, writeFileAtomic } from './atomic-file.js';
 import { orderRow, SENSELINK_COLUMNS } from './columns.js';
+import { ensureDir } from './ensure-dir.js';
 import { type ExportClient, endpoint } from './export-client.js';
 import { safeName } from './picture-saver.js';
 import { createRowWriter, type RowWriter } from './row-writer.js';
@@ -131,7 +132,7 @@ export async function runSenselinkExport(
       throw new RuntimeError(`cannot create ${opts.out}: ${err.message}`);
     });
   }
-  if (opts.images) await mkdir(opts.images, { recursive: true });
+  if (opts.images) await ensureDir(opts.images);
   const writer: RowWriter = await createRowWriter(file ? fileSink(file) : streamSink(opts.stdout), {
     format: opts.format,
     columns: SENSELINK_COLUMNS,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openAtomicFile, writeFileAtomic } from '../../../src/workflows/export/atomic-file.js';
+import { ensureDir } from '../../../src/workflows/export/ensure-dir.js';
 import { emptyState, loadState, saveState } from '../../../src/workflows/export/export-state.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'facetctl-export-'));
@@ -52,5 +53,21 @@ describe('export state', () => {
     await expect(loadState(path)).rejects.toThrow(/S1.*lastId/);
     writeFileSync(path, 'not json');
     await expect(loadState(path)).rejects.toThrow(/state\.json is not valid JSON/);
+  });
+});
+
+describe('ensureDir', () => {
+  it('creates nested folders, accepts existing ones, and fails (never hangs) where no folder can be made', async () => {
+    const base = dir();
+    await ensureDir(join(base, 'a', 'b', 'c'));
+    await ensureDir(join(base, 'a', 'b', 'c'));
+    expect(statSync(join(base, 'a', 'b', 'c')).isDirectory()).toBe(true);
+    writeFileSync(join(base, 'file'), 'x');
+    await expect(ensureDir(join(base, 'file'))).rejects.toThrow(/not a folder/);
+    await expect(ensureDir(join(base, 'file', 'sub'))).rejects.toThrow(/cannot create the folder/);
+    if (process.platform === 'linux') {
+      // fs.mkdir({ recursive: true }) spins forever on this path under Node 20.
+      await expect(ensureDir('/proc/nope/sub')).rejects.toThrow(/cannot create the folder/);
+    }
   });
 });

@@ -129,6 +129,9 @@ describe('facetctl person import (faces: off)', () => {
       ['5', 'Q004', 'invalid'],
     ]);
     expect(report[3].message).toBe('picture: is required: a JPEG file (or recogLogSerialNo and recogLogId)');
+    // stderr calls it what the report and the summary call it: invalid (not "skipped", a status of its own).
+    expect(res.stderr).toContain('invalid, not imported: row 5, picture: is required');
+    expect(res.stderr).not.toMatch(/^skipped: row 5/m);
     expect((await cloudPerson(emu, 'Q001')).cloud).toMatchObject({
       personName: 'Smith, John',
       memo: 'line one\nline two',
