@@ -7,7 +7,7 @@
  * once through the operator API. The push notification carries no id, so it goes out at recognition.
  */
 import type { Emu } from './emu.js';
-import { insertRecog, type NewRecog, type RecogFilter, type RecogRow } from './recog-logs.js';
+import { insertRecog, type NewRecog, RECOG_COLUMNS, type RecogFilter, type RecogRow } from './recog-logs.js';
 import { type Db, stmt } from './store.js';
 
 /** How long a device takes to finish analysing a preliminary recognition, by default. */
@@ -15,25 +15,6 @@ export const DEFAULT_FINALIZE_AFTER_MS = 3000;
 
 /** A recognition as a list shows it while its id is still null. */
 export type PreliminaryRow = NewRecog & { id: null };
-
-const COLUMNS = [
-  'serial',
-  'time',
-  'person_code',
-  'person_name',
-  'picture_id',
-  'mask',
-  'temp',
-  'pass',
-  'score',
-  'pass_flag_name',
-  'access_type',
-  'card_no',
-  'card_type',
-  'card_bind_code',
-  'card_bind_name',
-  'person_type_code',
-] as const;
 
 interface State {
   /** Epoch ms of the earliest finalisation due; undefined when none waits. */
@@ -74,8 +55,8 @@ export function stopPreliminary(emu: Emu): void {
 export function addPreliminary(emu: Emu, row: NewRecog, finalizeAfterMs: number): void {
   stmt(
     emu.db,
-    `INSERT INTO recog_preliminary (finalize_at, ${COLUMNS.join(', ')})
-     VALUES (@finalize_at, ${COLUMNS.map((c) => `@${c}`).join(', ')})`,
+    `INSERT INTO recog_preliminary (finalize_at, ${RECOG_COLUMNS.join(', ')})
+     VALUES (@finalize_at, ${RECOG_COLUMNS.map((c) => `@${c}`).join(', ')})`,
   ).run({ ...row, finalize_at: Date.now() + finalizeAfterMs });
   schedulePreliminary(emu);
 }
@@ -149,7 +130,7 @@ export function pagePreliminary(db: Db, f: RecogFilter, offset: number, limit: n
   const w = where(f);
   const rows = stmt(
     db,
-    `SELECT ${COLUMNS.join(', ')} FROM recog_preliminary WHERE ${w.sql} ORDER BY seq DESC LIMIT ? OFFSET ?`,
+    `SELECT ${RECOG_COLUMNS.join(', ')} FROM recog_preliminary WHERE ${w.sql} ORDER BY seq DESC LIMIT ? OFFSET ?`,
   ).all(...w.args, limit, offset) as NewRecog[];
   return rows.map((r) => ({ ...r, id: null }));
 }

@@ -35,7 +35,8 @@ export interface RecogRow {
 
 export type NewRecog = Omit<RecogRow, 'id'>;
 
-const COLUMNS = [
+/** The columns of a recognition row, in the order of the tables' definitions (store.ts). */
+export const RECOG_COLUMNS = [
   'serial',
   'time',
   'person_code',
@@ -55,7 +56,7 @@ const COLUMNS = [
 ] as const;
 
 function insertSql(table: string): string {
-  return `INSERT INTO ${table} (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`;
+  return `INSERT INTO ${table} (${RECOG_COLUMNS.join(', ')}) VALUES (${RECOG_COLUMNS.map((c) => `@${c}`).join(', ')})`;
 }
 
 export function insertRecog(db: Db, row: NewRecog, pending = false): number {

@@ -13,6 +13,24 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 export type Db = BetterSqlite3.Database;
 
+/** The fields of a recognition, shared by stored, pending (not yet synchronised) and preliminary rows. */
+const RECOG_FIELDS = `  serial TEXT NOT NULL,
+  time INTEGER NOT NULL,
+  person_code TEXT,
+  person_name TEXT,
+  picture_id INTEGER,
+  mask INTEGER NOT NULL DEFAULT 0,
+  temp REAL,
+  pass INTEGER NOT NULL DEFAULT 1,
+  score REAL,
+  pass_flag_name TEXT,
+  access_type TEXT NOT NULL DEFAULT 'Face',
+  card_no TEXT,
+  card_type TEXT,
+  card_bind_code TEXT,
+  card_bind_name TEXT,
+  person_type_code INTEGER`;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS devices (
@@ -74,22 +92,7 @@ CREATE TABLE IF NOT EXISTS associations (person_code TEXT NOT NULL, serial TEXT 
 CREATE INDEX IF NOT EXISTS associations_serial ON associations (serial);
 CREATE TABLE IF NOT EXISTS recog_logs (
   id INTEGER PRIMARY KEY,
-  serial TEXT NOT NULL,
-  time INTEGER NOT NULL,
-  person_code TEXT,
-  person_name TEXT,
-  picture_id INTEGER,
-  mask INTEGER NOT NULL DEFAULT 0,
-  temp REAL,
-  pass INTEGER NOT NULL DEFAULT 1,
-  score REAL,
-  pass_flag_name TEXT,
-  access_type TEXT NOT NULL DEFAULT 'Face',
-  card_no TEXT,
-  card_type TEXT,
-  card_bind_code TEXT,
-  card_bind_name TEXT,
-  person_type_code INTEGER
+${RECOG_FIELDS}
 );
 CREATE INDEX IF NOT EXISTS recog_serial_id ON recog_logs (serial, id, time);
 CREATE INDEX IF NOT EXISTS recog_serial_time ON recog_logs (serial, time);
@@ -97,22 +100,7 @@ CREATE INDEX IF NOT EXISTS recog_serial_person ON recog_logs (serial, person_cod
 /* Recognitions still on the device only (not yet synchronised): /device/sync moves them over. */
 CREATE TABLE IF NOT EXISTS recog_pending (
   id INTEGER PRIMARY KEY,
-  serial TEXT NOT NULL,
-  time INTEGER NOT NULL,
-  person_code TEXT,
-  person_name TEXT,
-  picture_id INTEGER,
-  mask INTEGER NOT NULL DEFAULT 0,
-  temp REAL,
-  pass INTEGER NOT NULL DEFAULT 1,
-  score REAL,
-  pass_flag_name TEXT,
-  access_type TEXT NOT NULL DEFAULT 'Face',
-  card_no TEXT,
-  card_type TEXT,
-  card_bind_code TEXT,
-  card_bind_name TEXT,
-  person_type_code INTEGER
+${RECOG_FIELDS}
 );
 CREATE INDEX IF NOT EXISTS recog_pending_serial ON recog_pending (serial);
 /* Preliminary recognitions (速報データ): listed with a null id until finalize_at (epoch ms), then moved
@@ -120,22 +108,7 @@ CREATE INDEX IF NOT EXISTS recog_pending_serial ON recog_pending (serial);
 CREATE TABLE IF NOT EXISTS recog_preliminary (
   seq INTEGER PRIMARY KEY,
   finalize_at INTEGER NOT NULL,
-  serial TEXT NOT NULL,
-  time INTEGER NOT NULL,
-  person_code TEXT,
-  person_name TEXT,
-  picture_id INTEGER,
-  mask INTEGER NOT NULL DEFAULT 0,
-  temp REAL,
-  pass INTEGER NOT NULL DEFAULT 1,
-  score REAL,
-  pass_flag_name TEXT,
-  access_type TEXT NOT NULL DEFAULT 'Face',
-  card_no TEXT,
-  card_type TEXT,
-  card_bind_code TEXT,
-  card_bind_name TEXT,
-  person_type_code INTEGER
+${RECOG_FIELDS}
 );
 CREATE INDEX IF NOT EXISTS recog_preliminary_serial ON recog_preliminary (serial, seq);
 /* n: logs on the device; max_time: the newest time ever stored; ordered: every log was stored with a
