@@ -6,7 +6,9 @@ import type { Command } from 'commander';
 import { note } from '../core/context.js';
 import { PartialError, RuntimeError, UsageError } from '../core/errors.js';
 import {
+  type ApplyOutcome,
   applyConfig,
+  type ConfigExportItem,
   diffWithDevice,
   exportConfigs,
   exportItemFailed,
@@ -32,6 +34,29 @@ function fileCompletion(cmd: Command, longs: string[]): void {
 
 function show(v: unknown): string {
   return v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+const FILE_OF = { config: 'config.json', configBin: 'config.bin', logo: 'logo.png' } as const;
+
+/** `SERIAL: FILE: reason` for every file not written (the reason carries the API's words verbatim). */
+function exportFailureLines(failed: readonly ConfigExportItem[]): string[] {
+  const lines: string[] = [];
+  for (const item of failed) {
+    for (const field of ['config', 'configBin', 'logo'] as const) {
+      if (item[field] !== 'ok') lines.push(`${item.serialNo}: ${FILE_OF[field]}: ${item[field]}`);
+    }
+  }
+  return lines;
+}
+
+/** `SERIAL: reason` for a device that failed, `SERIAL: setConfig errored: keys` for keys it refused. */
+function applyFailureLines(bad: readonly ApplyOutcome[]): string[] {
+  const lines: string[] = [];
+  for (const o of bad) {
+    if (o.error) lines.push(`${o.serialNo}: ${o.error}`);
+    if (o.errored.length > 0) lines.push(`${o.serialNo}: setConfig errored: ${o.errored.join(', ')}`);
+  }
+  return lines;
 }
 
 function addExport(config: Command, env: CommandEnv): void {
@@ -61,6 +86,7 @@ function addExport(config: Command, env: CommandEnv): void {
       const items = await exportConfigs(client, serials, dir, ctx.signal);
       env.render(items, { columns: ['serialNo', 'config', 'configBin', 'logo'] });
       const failed = items.filter(exportItemFailed);
+      for (const line of exportFailureLines(failed)) note(ctx, line);
       note(ctx, `config export: ${items.length - failed.length} of ${items.length} device(s) complete in ${flags.dir}`);
       const nothing = items.every((i) => i.config !== 'ok' && i.configBin !== 'ok' && i.logo !== 'ok');
       if (nothing) throw new RuntimeError('config export: nothing could be written');
@@ -152,6 +178,7 @@ function addApply(config: Command, env: CommandEnv): void {
         );
       }
       const bad = outcomes.filter((o) => o.error || o.errored.length > 0);
+      for (const line of applyFailureLines(bad)) note(ctx, line);
       note(
         ctx,
         flags.dryRun

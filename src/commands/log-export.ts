@@ -5,11 +5,11 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { note } from '../core/context.js';
-import { PartialError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import { checkCsvFlags, exportFormat, parseWindow, resolveSerials } from '../workflows/export/export-options.js';
+import { failureLines } from '../workflows/export/failure-lines.js';
 import { exportFailure, type LogKind, runLogExport } from '../workflows/export/log-export.js';
 import type { CommandEnv } from './env.js';
-import { describeError } from './errors-report.js';
 import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
 
@@ -151,14 +151,13 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Pr
   }
   progress.stop();
   const failure = exportFailure(result);
-  // When every device failed, the error itself is reported once by the caller.
-  if (failure instanceof PartialError) {
-    for (const d of result.devices) {
-      if (d.error !== undefined) for (const line of describeError(d.error, { device: d.serialNo })) note(ctx, line);
-    }
+  // Item by item, with the API's words; when every device failed the caller also reports the error.
+  for (const d of result.devices) {
+    if (d.error !== undefined) for (const line of failureLines(d.serialNo, d.error)) note(ctx, line);
   }
+  const retryLater = flags.state ? ' (the next run with --state and --pictures tries again)' : '';
   for (const f of result.pictures?.failed ?? [])
-    note(ctx, `${f.serialNo}: picture of log ${f.id} not saved: ${f.reason}`);
+    note(ctx, `${f.serialNo}: picture of log ${f.id} not saved: ${f.reason}${retryLater}`);
   if (result.preliminarySkipped > 0) {
     note(
       ctx,
@@ -167,7 +166,7 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Pr
   }
   const where = flags.out ? ` to ${flags.out}` : '';
   const pics = result.pictures
-    ? `, ${result.pictures.saved} pictures saved (${result.pictures.skipped} already there)`
+    ? `, ${result.pictures.saved} pictures saved (${result.pictures.skipped} already there${result.pictures.retried > 0 ? `, ${result.pictures.retried} from earlier failures` : ''})`
     : '';
   const ok = result.devices.filter((d) => d.error === undefined).length;
   const from = ok === serials.length ? `${ok}` : `${ok} of ${serials.length}`;

@@ -158,7 +158,8 @@ async function runImportCommand(env: CommandEnv, file: string | undefined, flags
     signal: ctx.signal,
     client: () => env.client(),
     onValidated: (loaded) => {
-      for (const r of loaded.invalid) for (const i of r.issues) err(`invalid, not imported: row ${r.row}, ${i.field}: ${i.message}`);
+      for (const r of loaded.invalid)
+        for (const i of r.issues) err(`invalid, not imported: row ${r.row}, ${i.field}: ${i.message}`);
       progress = env.progress(flags.dryRun ? 'checking' : 'importing');
       progress.update(`0/${loaded.rows.length} rows`);
     },

@@ -6,6 +6,8 @@
  *   `recheck` remembers preliminary records (id still null) seen at or after `recheck.from`: the
  *   next run also looks at rows from that time with id ≤ lastId, skipping `recheck.ids` (written
  *   already), so a record that gets a lower id after the fact is still exported exactly once.
+ *   `pictureRetry` lists rows exported without their picture: the mark passed them, so they are
+ *   fetched again by (time, id) on the next run with `--pictures`.
  * - Operation logs have no id: `lastTime` (wire format, compares as text) and `keys`, the rows
  *   already written in that last second (see operate-walk.ts).
  */
@@ -20,6 +22,14 @@ export interface RecogMark {
   /** Time of the newest row covered, for people reading the file. */
   lastTime?: string;
   recheck?: { from: string; ids: number[] };
+  /** Rows exported whose picture could not be saved: the next run with `--pictures` tries again. */
+  pictureRetry?: PictureRetry[];
+}
+
+export interface PictureRetry {
+  id: number;
+  /** The row's time, the only filter that finds it again (getRecogLog has no id filter). */
+  time: string;
 }
 
 export interface OperateMark {
@@ -39,6 +49,10 @@ export function emptyState(): ExportState {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isPictureRetryList(v: unknown): v is PictureRetry[] {
+  return Array.isArray(v) && v.every((e) => isRecord(e) && typeof e.id === 'number' && typeof e.time === 'string');
 }
 
 /** A missing file is a first run; a damaged one stops the export (guessing could duplicate or lose rows). */
@@ -66,6 +80,9 @@ export async function loadState(path: string): Promise<ExportState> {
     for (const [serial, m] of Object.entries(parsed.recog)) {
       if (!isRecord(m) || typeof m.lastId !== 'number' || !Number.isFinite(m.lastId)) {
         throw new RuntimeError(`state file ${path}: recog mark of ${serial} has no numeric lastId`);
+      }
+      if (m.pictureRetry !== undefined && !isPictureRetryList(m.pictureRetry)) {
+        throw new RuntimeError(`state file ${path}: pictureRetry of ${serial} must be a list of {id, time}`);
       }
       state.recog[serial] = m as unknown as RecogMark;
     }

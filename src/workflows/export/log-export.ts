@@ -15,10 +15,13 @@ import {
   type ExportState,
   loadState,
   type OperateMark,
+  type PictureRetry,
   type RecogMark,
   saveState,
 } from './export-state.js';
+import { failureLines } from './failure-lines.js';
 import { newOperateStats, walkOperatePages } from './operate-walk.js';
+import { retryPictures } from './picture-retry.js';
 import { newPictureStats, type PictureStats, savePictures } from './picture-saver.js';
 import { runPool } from './pool.js';
 import { newWalkStats, type RecogPage, type RecogRow, rowId, walkRecogPages } from './recog-walk.js';
@@ -65,6 +68,8 @@ export interface LogExportResult {
 
 /** Preliminary records older than this, relative to the newest row, are no longer waited for. */
 const RECHECK_HORIZON_MS = 10 * 60_000;
+/** Ids of this run's newest rows kept in memory for the re-check list; beyond it they are read back. */
+const RECENT_KEPT = 10_000;
 
 interface DeviceJob {
   client: ExportClient;
@@ -135,6 +140,7 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
   if (opts.pictures?.expires) base.pictureExpires = String(opts.pictures.expires);
   const recentFrom = bound.time ? shiftApiTime(bound.time, -RECHECK_HORIZON_MS) : undefined;
   const recent: { id: number; time: string }[] = [];
+  let recentOverflow = false;
   let rows = 0;
   const preliminary: string[] = [];
 
@@ -161,14 +167,28 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
       rows += step.rows.length;
       opts.onProgress?.(job.writer.rowsWritten);
       for (const r of step.rows) {
-        if (recentFrom && String(r.time) >= recentFrom && recent.length < 10_000) {
-          recent.push({ id: rowId(r) as number, time: String(r.time) });
+        if (recentFrom && String(r.time) >= recentFrom) {
+          if (recent.length < RECENT_KEPT) recent.push({ id: rowId(r) as number, time: String(r.time) });
+          else recentOverflow = true;
         }
       }
     }
     preliminary.push(...stats.preliminaryTimes);
   };
 
+  if (opts.pictures && job.pictures && mark?.pictureRetry?.length) {
+    const { recogTimeTo: _to, ...retryBase } = base;
+    await retryPictures({
+      client,
+      dir: opts.pictures.dir,
+      serialNo,
+      pending: mark.pictureRetry,
+      base: retryBase,
+      stats: job.pictures,
+      signal: opts.signal,
+      note: opts.note,
+    });
+  }
   const floorId = mark?.lastId ?? 0;
   const main: WireParams = { ...base };
   if (opts.from && !mark) main.recogTimeFrom = apiTime(opts.from);
@@ -177,11 +197,66 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
     const done = new Set(mark.recheck.ids);
     await pass({ ...base, recogTimeFrom: mark.recheck.from }, floorId, 0, (id) => !done.has(id));
   }
+  const recheckFrom = preliminary.length > 0 ? oldestAwaited(preliminary, recentFrom, job) : undefined;
+  // Past the memory cap the ids of this run are read back from the cloud instead (all are written by now).
+  const earlier = !recheckFrom
+    ? []
+    : recentOverflow
+      ? await idsExportedBefore(job, base, recheckFrom, Math.max(floorId, bound.id), undefined)
+      : floorId > 0 && !(mark?.recheck && recheckFrom >= mark.recheck.from)
+        ? await idsExportedBefore(job, base, recheckFrom, floorId, mark?.recheck?.from)
+        : [];
   return {
     rows,
     preliminary: preliminary.length,
-    recogMark: nextRecogMark(mark, bound, preliminary, recent, recentFrom, job),
+    recogMark: withPictureRetry(nextRecogMark(mark, bound, recheckFrom, [...recent, ...earlier]), job, mark),
   };
+}
+
+/** Rows written without their picture stay listed until a run with `--pictures` saves it. */
+function withPictureRetry(next: RecogMark | undefined, job: DeviceJob, mark: RecogMark | undefined) {
+  const pending = job.pictures
+    ? uniqueById(job.pictures.failed.filter((f) => f.serialNo === job.serialNo).map(({ id, time }) => ({ id, time })))
+    : (mark?.pictureRetry ?? []);
+  if (!next) return pending.length > 0 ? { lastId: 0, pictureRetry: pending } : next;
+  const { pictureRetry: _old, ...rest } = next;
+  return pending.length > 0 ? { ...rest, pictureRetry: pending } : rest;
+}
+
+function uniqueById(list: PictureRetry[]): PictureRetry[] {
+  const seen = new Map<number, PictureRetry>();
+  for (const p of list) seen.set(p.id, p);
+  return [...seen.values()].sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Ids at or after `from` that earlier runs exported (id ≤ floorId). The next run's re-check pass
+ * looks at every row from `from` on, and rows sharing a second with a preliminary one were often
+ * exported by an earlier run: without their ids they would be written again. Rows at or after the
+ * previous re-check's start are already covered by its list and by this run's re-check pass.
+ */
+async function idsExportedBefore(
+  job: DeviceJob,
+  base: WireParams,
+  from: string,
+  floorId: number,
+  coveredFrom: string | undefined,
+): Promise<{ id: number; time: string }[]> {
+  const ep = endpoint('log.getRecogLog');
+  const fetchPage = (pageNo: number) =>
+    job.client.json<RecogPage>(
+      ep,
+      { ...base, recogTimeFrom: from, pageNo: String(pageNo) },
+      { signal: job.opts.signal },
+    );
+  const found: { id: number; time: string }[] = [];
+  for await (const step of walkRecogPages(fetchPage, { upperId: floorId, floorId: 0 })) {
+    for (const r of step.rows) {
+      const time = String(r.time);
+      if (coveredFrom === undefined || time < coveredFrom) found.push({ id: rowId(r) as number, time });
+    }
+  }
+  return found;
 }
 
 function shiftApiTime(wire: string, ms: number): string | undefined {
@@ -189,29 +264,32 @@ function shiftApiTime(wire: string, ms: number): string | undefined {
   return d ? apiTime(new Date(d.getTime() + ms)) : undefined;
 }
 
-function nextRecogMark(
-  mark: RecogMark | undefined,
-  bound: { id: number; time?: string },
-  preliminary: string[],
-  recent: { id: number; time: string }[],
-  recentFrom: string | undefined,
-  job: DeviceJob,
-): RecogMark | undefined {
-  const lastId = Math.max(mark?.lastId ?? 0, bound.id);
-  if (lastId === 0 && preliminary.length === 0) return mark;
-  const next: RecogMark = { lastId, lastTime: bound.id >= (mark?.lastId ?? 0) ? bound.time : mark?.lastTime };
-  if (preliminary.length === 0) return next;
+/** The start of the next run's re-check: the oldest preliminary record still worth waiting for. */
+function oldestAwaited(preliminary: string[], recentFrom: string | undefined, job: DeviceJob): string {
   // Wire times compare as text (fixed width), so the first in sort order is the oldest.
-  let from = [...preliminary].sort()[0];
+  const from = [...preliminary].sort()[0];
   if (recentFrom && from < recentFrom) {
     job.opts.note(
       `${job.serialNo}: a preliminary record from ${from} still has no id; records older than ${recentFrom} are no longer waited for`,
     );
-    from = recentFrom;
+    return recentFrom;
   }
+  return from;
+}
+
+function nextRecogMark(
+  mark: RecogMark | undefined,
+  bound: { id: number; time?: string },
+  recheckFrom: string | undefined,
+  exported: { id: number; time: string }[],
+): RecogMark | undefined {
+  const lastId = Math.max(mark?.lastId ?? 0, bound.id);
+  if (lastId === 0 && recheckFrom === undefined) return mark;
+  const next: RecogMark = { lastId, lastTime: bound.id >= (mark?.lastId ?? 0) ? bound.time : mark?.lastTime };
+  if (recheckFrom === undefined) return next;
   const ids = new Set<number>(mark?.recheck?.ids ?? []);
-  for (const r of recent) if (r.time >= from) ids.add(r.id);
-  next.recheck = { from, ids: [...ids].sort((a, b) => a - b) };
+  for (const r of exported) if (r.time >= recheckFrom) ids.add(r.id);
+  next.recheck = { from: recheckFrom, ids: [...ids].sort((a, b) => a - b) };
   return next;
 }
 
@@ -278,9 +356,10 @@ export async function runLogExport(client: ExportClient, opts: LogExportOptions)
     // A file with some devices missing would move no marks and hide the failure: keep all-or-nothing.
     if (file && failed.length > 0) {
       settled.forEach((s, i) => {
-        if (s.status === 'rejected')
-          opts.note(`${opts.serials[i]}: export failed, so nothing was written to ${opts.out}`);
+        if (s.status !== 'rejected') return;
+        for (const line of failureLines(opts.serials[i], s.reason)) opts.note(line);
       });
+      opts.note(`${failed.length} of ${opts.serials.length} device(s) failed, so nothing was written to ${opts.out}`);
       throw (failed[0] as PromiseRejectedResult).reason;
     }
     await writer.end();

@@ -16,11 +16,13 @@ import { type RecogPage, type RecogRow, rowId } from './recog-walk.js';
 export interface PictureStats {
   saved: number;
   skipped: number;
-  failed: { serialNo: string; id: number; reason: string }[];
+  failed: { serialNo: string; id: number; time: string; reason: string }[];
+  /** Pictures that failed in an earlier run and were saved now (`--state`). */
+  retried: number;
 }
 
 export function newPictureStats(): PictureStats {
-  return { saved: 0, skipped: 0, failed: [] };
+  return { saved: 0, skipped: 0, failed: [], retried: 0 };
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -84,7 +86,7 @@ export async function savePictures(args: SavePicturesArgs): Promise<void> {
       args.stats.saved++;
     } catch (err) {
       if (args.signal?.aborted) throw err;
-      args.stats.failed.push({ serialNo: args.serialNo, id, reason: (err as Error).message });
+      args.stats.failed.push({ serialNo: args.serialNo, id, time: String(row.time), reason: (err as Error).message });
     }
   });
 }

@@ -11,7 +11,14 @@
  *
  * On abort (Ctrl-C) nothing new starts; steps in flight finish and are journaled.
  */
-import { ApiError, AuthError, CancelledError, type FacetError, RuntimeError } from '../../core/errors.js';
+import {
+  ApiError,
+  AuthError,
+  CancelledError,
+  type FacetError,
+  RuntimeError,
+  ValidationError,
+} from '../../core/errors.js';
 import type { WireParams } from '../../core/params.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, realSleep, type Sleep, withRetry } from '../../core/retry.js';
 import type { EndpointDef } from '../../registry/index.js';
@@ -156,7 +163,13 @@ class ImportRun {
     const { opts } = this;
     const body = await withRetry(
       async () => {
-        const answer = await opts.client.call(ep, wire, { retries: 0 });
+        const answer = await opts.client.call(ep, wire, { retries: 0 }).catch((err: unknown) => {
+          // A refused call (503 device offline, 400, a retried failure) was sent too: the summary's
+          // "calls sent" counts requests, not successes. Only a local validation sends nothing.
+          if (!(err instanceof ValidationError)) this.progress.sent++;
+          throw err;
+        });
+        this.progress.sent++;
         if (answer.kind !== 'json') throw new RuntimeError(`${ep.action} answered ${answer.contentType}, not JSON`);
         return (answer.body ?? {}) as AnswerBody;
       },
@@ -169,7 +182,6 @@ class ImportRun {
         onRetry: (attempt, err, delay) => opts.onRetry?.(row, step, attempt, err, delay),
       },
     );
-    this.progress.sent++;
     return body;
   }
 

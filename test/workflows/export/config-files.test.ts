@@ -54,6 +54,14 @@ describe('config export', () => {
     expect(on).toMatchObject({ config: 'ok', configBin: 'ok', logo: 'ok' });
     expect(off && [off.config, off.configBin, off.logo].some((v) => v !== 'ok')).toBe(true);
     expect(readFileSync(join(dir, 'CFG1', 'config.json'), 'utf8')).toContain('deviceAudioVolume');
+    // The terminal shows each failed file of each device with the API's words, not only a count.
+    expect(res.stderr).toContain(
+      'CFGOFF: config.json: device: デバイス[CFGOFF]はクラウドサーバーに接続されていません。\n',
+    );
+    const failedLines = res.stderr.split('\n').filter((l) => l.startsWith('CFGOFF: '));
+    const failedFiles = (['config', 'configBin', 'logo'] as const).filter((f) => off?.[f] !== 'ok');
+    expect(failedLines).toHaveLength(failedFiles.length);
+    expect(res.stderr).not.toMatch(/^CFG[12]: /m);
   });
 });
 
@@ -116,5 +124,21 @@ describe('config diff and apply', () => {
     const outcomes = JSON.parse(res.stdout) as { serialNo: string; updated: string[]; error?: string }[];
     expect(outcomes.find((o) => o.serialNo === 'CFG1')?.updated).toEqual(['deviceAudioVolume']);
     expect(outcomes.find((o) => o.serialNo === 'CFGOFF')?.error).toBeTruthy();
+    expect(res.stderr).toContain('CFGOFF: device: デバイス[CFGOFF]はクラウドサーバーに接続されていません。\n');
+    expect(res.stderr).not.toMatch(/^CFG1: /m);
+  });
+
+  it('keys a device refused are listed on stderr, per device', async () => {
+    expect((await emu.op('POST', '/devices', { serialNo: 'CFGCUT' })).status).toBe(201);
+    expect((await emu.op('PATCH', '/devices/CFGCUT', { failAfter: 1 })).status).toBe(200);
+    const dir = tmp();
+    const file = join(dir, 'two.json');
+    writeFileSync(file, JSON.stringify({ deviceAudioVolume: 13, deviceScreenBrightness: 41 }));
+    const res = await runCli(['config', 'apply', file, '--serial', 'CFGCUT', '-o', 'json'], { env });
+    expect(res.code).toBe(3);
+    const [outcome] = JSON.parse(res.stdout) as { updated: string[]; errored: string[] }[];
+    expect(outcome.updated).toHaveLength(1);
+    expect(outcome.errored).toHaveLength(1);
+    expect(res.stderr).toContain(`CFGCUT: setConfig errored: ${outcome.errored[0]}\n`);
   });
 });

@@ -129,6 +129,6 @@ describe('pictures', () => {
     const page = await client.json({ action: 'getRecogLog' } as EndpointDef, { pageNo: '1' });
     const stats = newPictureStats();
     await savePictures({ client, dir: tmp(), serialNo: 'S1', rows: page.list, page, refetch: async () => page, stats });
-    expect(stats.failed).toEqual([{ serialNo: 'S1', id: 7, reason: 'HTTP 403' }]);
+    expect(stats.failed).toEqual([{ serialNo: 'S1', id: 7, time: '2026/01/01 10:00:01', reason: 'HTTP 403' }]);
   });
 });

@@ -221,12 +221,17 @@ describe('log recog export', () => {
     const argv = ['log', 'recog', 'export', '--serial', 'OKDEV', '--serial', 'NOSUCHDEV', '-o', 'ndjson'];
     const res = await runCli(argv, { env });
     expect(res.code).toBe(3);
-    expect(res.stderr).toContain('NOSUCHDEV');
+    // Item by item on stderr, with the API's message verbatim.
+    const failed = res.stderr.split('\n').filter((l) => l.startsWith('NOSUCHDEV: '));
+    expect(failed).toEqual(['NOSUCHDEV: serialNo: シリアルNo[NOSUCHDEV]のデバイスは契約されていません。']);
+    expect(res.stderr).not.toMatch(/^OKDEV: /m);
     expectExactly(ndjsonIds(res.stdout), await storedIds('OKDEV'));
     const dir = tmp();
     const state = join(dir, 'state.json');
     const toFile = await runCli([...argv, '--out', join(dir, 'x.ndjson'), '--state', state], { env });
     expect(toFile.code).toBe(1);
+    expect(toFile.stderr.split('\n').filter((l) => l.startsWith('NOSUCHDEV: '))).toEqual(failed);
+    expect(toFile.stderr).toContain(`1 of 2 device(s) failed, so nothing was written to ${join(dir, 'x.ndjson')}`);
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -361,5 +366,15 @@ describe('log operate export', () => {
     expect(new Set(created).size).toBe(150);
     expect(second.sort()).toEqual(['late-same-second', 'later']);
     expect(read('1.ndjson')[0].serialNo).toBe('OPS1');
+  });
+
+  it('a device that fails is named on stderr with the API message', async () => {
+    await device('OPS2');
+    const res = await runCli(['log', 'operate', 'export', '--serial', 'OPS2', '--serial', 'NOOPSDEV', '-o', 'ndjson'], {
+      env,
+    });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('NOOPSDEV: serialNo: シリアルNo[NOOPSDEV]のデバイスは契約されていません。\n');
+    expect(res.stderr).not.toMatch(/^OPS2: /m);
   });
 });

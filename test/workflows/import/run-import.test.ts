@@ -171,6 +171,20 @@ describe('the import scheduler', () => {
     expect(result.lines[0]).toMatchObject({ status: 'failed', step: 'toDevice', message: 'HTTP 503' });
   });
 
+  it('counts refused and retried calls as sent (the summary counts requests, not successes)', async () => {
+    const fake = fakeClient({
+      toDevice: () => {
+        throw new ServerUnavailableError(503, [], '');
+      },
+    });
+    const result = await runImport(base(fake.client, rows(1, ['S1'], false), { retry: { retries: 2 } }));
+    expect(result.lines[0]).toMatchObject({ status: 'failed', step: 'toDevice' });
+    // checkPersonPicture + registPersonForCloud answered; toDevice was sent 3 times (1 + 2 retries).
+    expect(by(fake.calls, 'toDevice')).toHaveLength(3);
+    expect(result.progress.sent).toBe(fake.calls.length);
+    expect(result.progress.sent).toBe(5);
+  });
+
   it('fails a row whose picture the cloud rejects, with the API message, and sends it nowhere', async () => {
     const msg =
       'アルゴリズム不明のエラーです。顔として認識出来ない写真の可能性があります。別の顔写真を指定して下さい。';
