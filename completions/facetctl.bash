@@ -251,7 +251,7 @@ _facetctl_options() {
     'push listen') echo '--port --bind --allow-ip --exec' ;;
     'server') echo '--port --bind --db --seed --token --print-token --allow-ip --faces --latency --no-entry-exit-mode --name-masking --maintenance --senselink-app-key --senselink-app-secret' ;;
     'demo') echo '--dir' ;;
-    'profile add') echo '--name --senselink-url --senselink-app-key --senselink-app-secret-stdin --use' ;;
+    'profile add') echo '--name --senselink-url --senselink-app-key --senselink-app-secret-stdin --use --force' ;;
     'profile list') echo '--names' ;;
     'api') echo '--field -f --method -X --out' ;;
     'completion') echo '--write' ;;

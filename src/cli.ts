@@ -37,4 +37,13 @@ const ctx: Context = {
   signal: controller.signal,
 };
 
-process.exitCode = await run(process.argv.slice(2), ctx);
+const code = await run(process.argv.slice(2), ctx);
+
+/**
+ * Exit as soon as the command is done and stdout/stderr are flushed. Left to itself, Node lingers
+ * ~100 ms after undici's last request (its sockets' teardown), a third of an API call's wall time,
+ * which cron jobs pay on every run. Nothing is lost: every command awaits its own work and files.
+ */
+const flushed = (stream: NodeJS.WriteStream) => new Promise<void>((resolve) => stream.write('', () => resolve()));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit(code);

@@ -14,7 +14,7 @@ import { coerceParams, type ParamIssue, type WireParams } from '../core/params.j
 import type { EndpointDef } from '../registry/index.js';
 import { type FlagSpec, flagMapper, inputFromFlags } from './endpoint-flags.js';
 import type { CommandEnv } from './env.js';
-import { reportError } from './errors-report.js';
+import { type ReportScope, reportError } from './errors-report.js';
 import { combinedExitCode, ExitWith } from './exit.js';
 import { runPool } from './pool.js';
 
@@ -47,8 +47,23 @@ export async function runEndpoint(env: CommandEnv, ep: EndpointDef, specs: FlagS
     throw new UsageError(`${commandLabel(ep)} answers bytes for one device: give one --serial`);
   if (ep.destructive) await env.confirm(confirmQuestion(ep, plans), false);
   const client = await env.client({ senselink: ep.api === 'senselink' });
-  if (plans.length === 1) return runOne(env, client, ep, plans[0], opts);
+  if (plans.length === 1) return runOneNamed(env, client, ep, plans[0], opts);
   return runMany(env, client, ep, plans);
+}
+
+/** The error names the command and device, as runMany's do: a cron mail must say which device failed. */
+async function runOneNamed(env: CommandEnv, client: FacetClient, ep: EndpointDef, plan: Plan, opts: EndpointOpts) {
+  try {
+    await runOne(env, client, ep, plan, opts);
+  } catch (err) {
+    // An interrupt is reported once, as 'cancelled', by the top level.
+    if (err instanceof ExitWith || env.ctx.signal.aborted) throw err;
+    throw new ExitWith(reportError(env.ctx, err, scopeOf(env, ep, plan)));
+  }
+}
+
+function scopeOf(env: CommandEnv, ep: EndpointDef, plan: Plan): ReportScope {
+  return { command: commandLabel(ep), device: plan.serial, api: ep.api, verbose: env.verbose };
 }
 
 function confirmQuestion(ep: EndpointDef, plans: Plan[]): string {
@@ -223,7 +238,7 @@ async function runMany(env: CommandEnv, client: FacetClient, ep: EndpointDef, pl
   for (const r of results) {
     if (r.error !== undefined) {
       codes.push(
-        reportError(env.ctx, r.error, { command: commandLabel(ep), device: r.plan.serial, verbose: env.verbose }),
+        reportError(env.ctx, r.error, scopeOf(env, ep, r.plan)),
       );
       continue;
     }

@@ -17,6 +17,8 @@ export type FlagSpec =
       def: ParamDef;
       /** `--serial` on a multi-device endpoint. */
       repeatable: boolean;
+      /** The endpoint's device parameter: collected even when single, so a repeat is refused, not dropped. */
+      device: boolean;
       /** base64 parameters are given as a file path; the file's bytes are sent. */
       file: boolean;
     }
@@ -66,6 +68,7 @@ export function flagSpecsOf(ep: EndpointDef): FlagSpec[] {
       wire,
       def,
       repeatable: wire === ep.deviceParam && ep.multiDevice === true,
+      device: wire === ep.deviceParam,
       file: def.type === 'base64',
     });
   }
@@ -224,6 +227,17 @@ async function readFileFlag(ctx: Context, flag: string, path: string): Promise<B
   }
 }
 
+/** A single-device command given `--serial` twice would silently answer for the last one only. */
+function singleDevice(flag: string, values: unknown[]): unknown {
+  const distinct = new Set(values.map(String));
+  if (distinct.size > 1) {
+    throw new UsageError(
+      `--${flag}: this command takes one device (given ${distinct.size}); commands that accept several say "repeatable" in --help`,
+    );
+  }
+  return values[values.length - 1];
+}
+
 /**
  * Parsed commander options → the input coerceParams takes (wire names, family names, Buffers).
  * Files are read here; a missing file is a usage error naming the flag.
@@ -247,6 +261,8 @@ export async function inputFromFlags(
       spec.wires.forEach((w, i) => {
         input[w] = parts[i].trim();
       });
+    } else if (spec.device && !spec.repeatable && Array.isArray(value)) {
+      input[spec.wire] = singleDevice(spec.flag, value);
     } else if (spec.file) {
       input[spec.wire] = await readFileFlag(ctx, spec.flag, String(value));
     } else {

@@ -3,6 +3,7 @@
  * field or device, then the API's own messages verbatim (they are Japanese).
  */
 import type { Context } from '../core/context.js';
+import type { ApiName } from '../registry/types.js';
 import {
   ApiError,
   AuthError,
@@ -24,6 +25,8 @@ export interface ReportScope {
   /** Maps a wire parameter name to the flag the user typed (`personCode` → `--person-code`). */
   flagOf?: (wireName: string) => string;
   verbose?: boolean;
+  /** Which service answered: a SenseLink 401 is about its app key, a facetCloud 401 about the source IP. */
+  api?: ApiName;
 }
 
 /** Prints the error and returns the exit code it maps to. */
@@ -45,6 +48,28 @@ function apiMessages(err: ApiError): string[] {
   return err.errors.map((e) => `  ${e.name}: ${e.message}`);
 }
 
+/** core/outcome's SenseLink errors say so; the scope says so when the command knows its endpoint. */
+function fromSenseLink(err: ApiError, scope: ReportScope): boolean {
+  return scope.api === 'senselink' || (scope.api === undefined && err.message.startsWith('SenseLink '));
+}
+
+function authReason(err: AuthError, scope: ReportScope): string {
+  if (fromSenseLink(err, scope)) {
+    return `SenseLink rejected the request (HTTP ${err.status}): check the profile's SenseLink app key and secret (FACETCTL_SENSELINK_APP_KEY, FACETCTL_SENSELINK_APP_SECRET)`;
+  }
+  return err.status === 401
+    ? 'this source IP address is not allowed by the contract (HTTP 401)'
+    : 'the API token was rejected (HTTP 403): check the profile or FACETCTL_TOKEN';
+}
+
+/** The document tells these apart: 500 is an unexpected server error, 502 and a bodiless 503 are maintenance. */
+function unavailableReason(err: ServerUnavailableError, at: string): string {
+  const status = `(HTTP ${err.status})`;
+  if (err.status === 502 || err.status === 503) return `the service is in maintenance${at} ${status}; try again shortly`;
+  if (err.status === 504) return `the gateway timed out${at} ${status}; try again`;
+  return `the server met an unexpected error${at} ${status}; it is usually temporary, try again later`;
+}
+
 export function describeError(err: unknown, scope: ReportScope = {}): string[] {
   const at = where(scope);
   if (err instanceof ValidationError) {
@@ -54,23 +79,14 @@ export function describeError(err: unknown, scope: ReportScope = {}): string[] {
       ...err.fields.map((f) => `  ${flag(f.name)}: ${f.message}`),
     ];
   }
-  if (err instanceof AuthError) {
-    const why =
-      err.status === 401
-        ? 'this source IP address is not allowed by the contract (HTTP 401)'
-        : 'the API token was rejected (HTTP 403): check the profile or FACETCTL_TOKEN';
-    return [`error: authentication failed${at}: ${why}`, ...apiMessages(err)];
-  }
+  if (err instanceof AuthError) return [`error: authentication failed${at}: ${authReason(err, scope)}`, ...apiMessages(err)];
   if (err instanceof DeviceError) {
     return [`error: the device could not be reached${at} (HTTP ${err.status})`, ...apiMessages(err)];
   }
   if (err instanceof ExclusionError) {
     return [`error: the device is busy with another request${at}; try again`, ...apiMessages(err)];
   }
-  if (err instanceof ServerUnavailableError) {
-    const msgs = apiMessages(err);
-    return [`error: the service is unavailable or in maintenance${at} (HTTP ${err.status})`, ...msgs];
-  }
+  if (err instanceof ServerUnavailableError) return [`error: ${unavailableReason(err, at)}`, ...apiMessages(err)];
   if (err instanceof ApiError) {
     const msgs = apiMessages(err);
     if (msgs.length === 0 && err.message && err.message !== `HTTP ${err.status}`) msgs.push(`  ${err.message}`);

@@ -49,8 +49,8 @@ function collect(value: string, previous: string[] | undefined): string[] {
 
 function addFlag(cmd: Command, spec: FlagSpec, ep: EndpointDef): void {
   const opt = new Option(flagSyntax(spec, ep), flagHelp(spec, ep));
-  const repeatable = spec.kind === 'family' || (spec.kind === 'param' && spec.repeatable);
-  if (repeatable) opt.argParser(collect);
+  const collected = spec.kind === 'family' || (spec.kind === 'param' && (spec.repeatable || spec.device));
+  if (collected) opt.argParser(collect);
   if (spec.kind === 'param' && spec.def.values?.length) setCompletionValues(opt, spec.def.values.map(String));
   if (spec.kind === 'param' && spec.def.type === 'flag') setCompletionValues(opt, ['1', '0']);
   if (spec.kind === 'param' && spec.file) setCompletionValues(opt, 'file');

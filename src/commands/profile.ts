@@ -16,6 +16,7 @@ interface AddOpts {
   senselinkAppKey?: string;
   senselinkAppSecretStdin?: boolean;
   use?: boolean;
+  force?: boolean;
 }
 
 async function readStdinLines(env: CommandEnv): Promise<string[]> {
@@ -37,10 +38,41 @@ async function secretsFromStdin(env: CommandEnv, opts: AddOpts): Promise<{ token
   const wantSecret = opts.senselinkAppSecretStdin === true;
   if (!wantToken && !wantSecret) return {};
   const lines = (await readStdinLines(env)).filter((l) => l !== '');
+  const flag = wantToken ? '--token-stdin' : '--senselink-app-secret-stdin';
+  if (lines.length === 0) throw new UsageError(`${flag}: standard input was empty (pipe the secret to it)`);
+  if (wantToken && wantSecret && lines.length < 2) {
+    throw new UsageError('--senselink-app-secret-stdin: no second line on standard input (the app secret follows the token)');
+  }
   return {
     token: wantToken ? lines[0] : undefined,
     appSecret: wantSecret ? lines[wantToken ? 1 : 0] : undefined,
   };
+}
+
+async function promptName(env: CommandEnv): Promise<string> {
+  const { input } = await import('@inquirer/prompts');
+  return input({ message: 'Profile name', default: 'default', required: true }, promptContext(env.ctx));
+}
+
+/** Saving over a profile throws its token away: only on purpose. */
+async function confirmReplace(env: CommandEnv, name: string, force: boolean): Promise<void> {
+  if (force) return;
+  const profiles = await import('../core/profiles.js');
+  if (!(await profiles.getProfile(env.ctx, name))) return;
+  if (!interactive(env) && !env.flags().yes) {
+    throw new UsageError(`profile add: a profile named '${name}' already exists; pass --force to replace it and its token`);
+  }
+  await env.confirm(`Replace profile '${name}' and its saved token?`, false);
+}
+
+async function removeProfile(env: CommandEnv, name: string): Promise<void> {
+  const profiles = await import('../core/profiles.js');
+  if (!(await profiles.getProfile(env.ctx, name))) {
+    throw new UsageError(`no profile named '${name}': see \`facetctl profile list\``);
+  }
+  await env.confirm(`Remove profile '${name}' and its saved token?`, false);
+  await profiles.removeProfile(env.ctx, name);
+  env.ctx.io.stderr.write(`removed profile '${name}'\n`);
 }
 
 async function promptMissing(env: CommandEnv, p: Partial<Profile>, opts: AddOpts): Promise<void> {
@@ -68,6 +100,8 @@ async function addProfile(env: CommandEnv, nameArg: string | undefined, opts: Ad
   if (opts.senselinkUrl && opts.senselinkAppKey && secrets.appSecret) {
     p.senselink = { baseUrl: opts.senselinkUrl, appKey: opts.senselinkAppKey, appSecret: secrets.appSecret };
   }
+  if (interactive(env) && !p.name) p.name = await promptName(env);
+  if (p.name) await confirmReplace(env, p.name, opts.force === true);
   if (interactive(env)) await promptMissing(env, p, opts);
   const missing = [
     p.name ? undefined : '--name',
@@ -151,6 +185,10 @@ async function testProfile(env: CommandEnv, name: string | undefined): Promise<v
   }
 }
 
+function examples(...lines: string[]): string {
+  return ['', 'Examples:', ...lines.map((l) => `  $ ${l}`)].join('\n');
+}
+
 export function register(root: Command, env: CommandEnv): void {
   const profile = root.command('profile').description('Saved connections: host, token, SenseLink keys');
   profile
@@ -161,15 +199,18 @@ export function register(root: Command, env: CommandEnv): void {
     .option('--senselink-app-key <key>', 'SenseLink app key')
     .option('--senselink-app-secret-stdin', 'read the SenseLink app secret from stdin (after the token line)')
     .option('--use', 'make it the active profile')
+    .option('--force', 'replace an existing profile of that name, and its saved token, without asking')
     .addHelpText(
       'after',
       [
         '',
         'Uses the global --host, --token-stdin, --insecure-http and --ca-cert flags.',
+        'An existing profile is replaced only with --force (or when confirmed on a terminal).',
         '',
         'Examples:',
         '  $ facetctl profile add                      # asks on a terminal',
         '  $ printf "%s\\n" "$TOKEN" | facetctl profile add prod --host cloud.example.jp --token-stdin',
+        '  $ printf "%s\\n" "$NEW_TOKEN" | facetctl profile add prod --host cloud.example.jp --token-stdin --force',
       ].join('\n'),
     )
     .action((name: string | undefined, opts: AddOpts) => addProfile(env, name, opts));
@@ -177,10 +218,12 @@ export function register(root: Command, env: CommandEnv): void {
     .command('list')
     .description('List the profiles (tokens masked)')
     .option('--names', 'only the names, one a line (for shell completion)')
+    .addHelpText('after', examples('facetctl profile list', 'facetctl profile list -o json', 'facetctl profile list --names'))
     .action((opts: { names?: boolean }) => listProfiles(env, opts));
   profile
     .command('use <name>')
     .description('Make a profile the active one')
+    .addHelpText('after', examples('facetctl profile use prod'))
     .action(async (name: string) => {
       const profiles = await import('../core/profiles.js');
       await profiles.useProfile(env.ctx, name);
@@ -189,18 +232,17 @@ export function register(root: Command, env: CommandEnv): void {
   profile
     .command('show [name]')
     .description('Show a profile (default: the one in use; secrets masked)')
+    .addHelpText('after', examples('facetctl profile show', 'facetctl profile show prod -o json'))
     .action((name: string | undefined) => showProfile(env, name));
   profile
     .command('remove <name>')
     .alias('rm')
-    .description('Remove a profile')
-    .action(async (name: string) => {
-      const profiles = await import('../core/profiles.js');
-      await profiles.removeProfile(env.ctx, name);
-      env.ctx.io.stderr.write(`removed profile '${name}'\n`);
-    });
+    .description('Remove a profile and its saved token (asks on a terminal; --yes otherwise)')
+    .addHelpText('after', examples('facetctl profile remove old', 'facetctl profile rm old --yes    # in a script'))
+    .action((name: string) => removeProfile(env, name));
   profile
     .command('test [name]')
     .description('Check that the host answers and accepts the token (exit 0 ok, 4 refused, 1 unreachable)')
+    .addHelpText('after', examples('facetctl profile test', 'facetctl profile test prod && echo reachable'))
     .action((name: string | undefined) => testProfile(env, name));
 }

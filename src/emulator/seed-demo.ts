@@ -69,16 +69,31 @@ export async function seedDemo(emu: Emu): Promise<void> {
         picture_id: faces[i % 2],
       });
     });
-    seedDevicePersons(emu);
+    seedDevicePersons(emu, faces);
     seedAccessAndCards(emu);
     seedLogs(emu, faces);
     stmt(db, 'UPDATE devices SET camera_picture = ? WHERE serial = ?').run(faces[0], '7L11R010014');
     stmt(db, 'INSERT INTO apb_failures (serial, person_code, tries) VALUES (?, ?, ?)').run('7L11R010015', 'F00003', 1);
-    stmt(db, 'INSERT INTO apb_failures (serial, person_code, tries) VALUES (?, ?, ?)').run('7L11R010014', 'F00005', 0);
+    stmt(db, 'INSERT INTO apb_failures (serial, person_code, tries) VALUES (?, ?, ?)').run('7L11R010014', 'F00001', 0);
   })();
 }
 
-function seedDevicePersons(emu: Emu): void {
+/**
+ * Who sits on which device. We have only two distinct real faces (astronaut for F00001, F00003, …;
+ * cameraman for F00002, F00004, …), and toDevice refuses a face the device already holds under another
+ * personCode, so each device holds at most one person per face: re-pushing a device's own persons
+ * works, pushing a look-alike onto a device that holds its twin is refused.
+ */
+const ON_DEVICE: Record<string, string[]> = {
+  '7L11R010014': ['F00001', 'F00002'],
+  '7L11R010015': ['F00003', 'F00004'],
+  // X0001 (cameraman) joins below, registered on the device only.
+  '7L11R010016': ['F00005'],
+  '7L11R010017': ['F00009', 'F00010'],
+  AC00000001: ['F00007', 'F00008'],
+};
+
+function seedDevicePersons(emu: Emu, faces: number[]): void {
   const { db } = emu;
   const place = stmt(
     db,
@@ -86,14 +101,7 @@ function seedDevicePersons(emu: Emu): void {
      SELECT ?, code, ?, name, COALESCE(sex, 'male'), COALESCE(birthday, '1970/01/01'), picture_id, '[]', '[]'
      FROM persons WHERE code = ?`,
   );
-  const onDevice: Record<string, string[]> = {
-    '7L11R010014': PERSONS.slice(0, 10).map((p) => p[0]),
-    '7L11R010015': PERSONS.slice(0, 8).map((p) => p[0]),
-    '7L11R010016': PERSONS.slice(0, 6).map((p) => p[0]),
-    '7L11R010017': PERSONS.slice(0, 4).map((p) => p[0]),
-    AC00000001: ['F00001', 'F00002'],
-  };
-  for (const [serial, codes] of Object.entries(onDevice)) {
+  for (const [serial, codes] of Object.entries(ON_DEVICE)) {
     codes.forEach((code, i) => {
       place.run(serial, i + 1, code);
       associate(db, code, serial);
@@ -103,17 +111,20 @@ function seedDevicePersons(emu: Emu): void {
   stmt(
     db,
     `INSERT INTO device_persons (serial, code, seq, name, sex, birthday, picture_id, access_times, cards)
-     SELECT '7L11R010014', 'X0001', 11, 'デバイス 花子', 'female', '1970/01/01', id, '[]', '[]' FROM pictures LIMIT 1`,
-  ).run();
+     VALUES ('7L11R010016', 'X0001', 2, 'デバイス 花子', 'female', '1970/01/01', ?, '[]', '[]')`,
+  ).run(faces[1]);
 }
 
 function seedAccessAndCards(emu: Emu): void {
   const { db } = emu;
   const year = new Date().getFullYear();
+  setAccessTimes(db, 'F00002', '7L11R010014', [
+    { accessFlag: 1, accessTimeFrom: `${year}/01/01 08:00:00`, accessTimeTo: `${year}/12/31 20:00:00` },
+  ]);
+  setAccessTimes(db, 'F00004', '7L11R010015', [
+    { accessFlag: 1, accessTimeFrom: `${year}/01/01 08:00:00`, accessTimeTo: `${year}/12/31 20:00:00` },
+  ]);
   for (const serial of ['7L11R010014', '7L11R010015']) {
-    setAccessTimes(db, 'F00006', serial, [
-      { accessFlag: 1, accessTimeFrom: `${year}/01/01 08:00:00`, accessTimeTo: `${year}/12/31 20:00:00` },
-    ]);
     setAccessTimes(db, 'V00001', serial, [
       { accessFlag: 1, accessTimeFrom: `${year}/04/01 09:00:00`, accessTimeTo: `${year}/04/01 18:00:00` },
       { accessFlag: 0, accessTimeFrom: `${year}/04/02 00:00:00`, accessTimeTo: `2099/12/31 23:59:59` },
@@ -132,7 +143,7 @@ function seedAccessAndCards(emu: Emu): void {
       db,
       `UPDATE device_persons SET access_times = (SELECT json_group_array(json_object('accessFlag', flag,
          'accessTimeFrom', from_t, 'accessTimeTo', to_t)) FROM access_times WHERE person_code = device_persons.code
-         AND serial = device_persons.serial) WHERE serial = ? AND code IN ('F00006')`,
+         AND serial = device_persons.serial) WHERE serial = ? AND code IN ('F00002', 'F00004')`,
     ).run(serial);
   }
 }
@@ -151,9 +162,10 @@ function seedLogs(emu: Emu, faces: number[]): void {
   };
   for (const [serial, count] of Object.entries(perDevice)) {
     const people = (
-      stmt(db, 'SELECT code, name FROM device_persons WHERE serial = ? ORDER BY seq').all(serial) as {
+      stmt(db, 'SELECT code, name, picture_id FROM device_persons WHERE serial = ? ORDER BY seq').all(serial) as {
         code: string;
         name: string;
+        picture_id: number;
       }[]
     ).filter((p) => p.code !== 'X0001');
     const span = 7 * DAY - 3600;
@@ -162,13 +174,14 @@ function seedLogs(emu: Emu, faces: number[]): void {
     insertRecogBulk(db, serial, count, (i) => {
       const who = i % 7 === 6 ? undefined : people[(i * 5) % people.length];
       const type = who ? (personType.get(who.code) ?? null) : null;
-      const card = who && i % 11 === 0 && serial !== 'AC00000001';
+      // Only F00001 holds the card 0123456789ABCDEF (and AI cameras read no cards).
+      const card = who?.code === 'F00001' && i % 11 === 0 && serial !== 'AC00000001';
       return {
         serial,
         time: stop - span + Math.floor((i * span) / count),
         person_code: who?.code ?? null,
         person_name: who?.name ?? null,
-        picture_id: faces[i % 2],
+        picture_id: who?.picture_id ?? faces[i % 2],
         mask: i % 3,
         temp: serial === 'AC00000001' || i % 13 === 0 ? null : Math.round((35.8 + (i % 12) / 10) * 10) / 10,
         pass: who ? 1 : 0,
@@ -202,7 +215,7 @@ function seedLogs(emu: Emu, faces: number[]): void {
           time: end - 50 + i,
           person_code: people[i % people.length].code,
           person_name: people[i % people.length].name,
-          picture_id: faces[i % 2],
+          picture_id: people[i % people.length].picture_id,
           mask: 2,
           temp: 36.4,
           pass: 1,

@@ -175,7 +175,7 @@ describe('profile list, show, use, remove', () => {
     expect((await cli(['device', 'list'])).code).toBe(4);
     expect((await cli(['device', 'list', '--profile', 'good'])).code).toBe(0);
     expect((await cli(['device', 'list'], { env: { FACETCTL_PROFILE: 'good' } })).code).toBe(0);
-    expect((await cli(['profile', 'remove', 'bad'])).code).toBe(0);
+    expect((await cli(['profile', 'remove', 'bad', '--yes'])).code).toBe(0);
     expect((await cli(['profile', 'list', '--names'])).stdout).toBe('good\n');
     expect((await cli(['profile', 'use', 'nope'])).code).toBe(2);
   });
@@ -204,5 +204,60 @@ describe('profile test', () => {
     const r = await cli(['profile', 'test', 'gone', '--retries', '0']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/network|connect/i);
+  });
+});
+
+describe('profile add over an existing profile, and remove', () => {
+  it('refuses to replace a profile (and its token) without --force: exit 2, the old token kept', async () => {
+    expect((await addProfile('emu')).code).toBe(0);
+    const again = await addProfile('emu', 'B'.repeat(64));
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("a profile named 'emu' already exists; pass --force");
+    expect((await cli(['device', 'list'])).code).toBe(0);
+    const forced = await cli(['profile', 'add', 'emu', '--host', emu.url, '--token-stdin', '--force'], {
+      stdin: `${'B'.repeat(64)}\n`,
+    });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect((await cli(['device', 'list'])).code).toBe(4);
+  });
+
+  it('on a terminal, asks before replacing; declining keeps the profile', async () => {
+    expect((await addProfile('emu')).code).toBe(0);
+    const r = await interactive(['profile', 'add', 'emu', '--host', emu.url], 'Replace profile', ['n']);
+    expect(r.code).toBe(130);
+    expect((await cli(['device', 'list'])).code).toBe(0);
+  });
+
+  it('empty standard input with --token-stdin says so', async () => {
+    const r = await cli(['profile', 'add', 'emu', '--host', emu.url, '--token-stdin'], { stdin: '' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--token-stdin: standard input was empty');
+    expect(r.stderr).not.toContain('missing');
+  });
+
+  it('remove without a terminal needs --yes; with it the profile is gone', async () => {
+    expect((await addProfile('emu')).code).toBe(0);
+    const refused = await cli(['profile', 'remove', 'emu']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--yes');
+    expect((await cli(['profile', 'list', '--names'])).stdout).toBe('emu\n');
+    const removed = await cli(['profile', 'remove', 'emu', '--yes']);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect((await cli(['profile', 'list', '--names'])).stdout).toBe('');
+  });
+
+  it('remove of an unknown profile is a usage error before any question', async () => {
+    const r = await cli(['profile', 'rm', 'ghost']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("no profile named 'ghost'");
+  });
+
+  it('every profile command shows examples in --help', async () => {
+    for (const sub of ['add', 'list', 'use', 'show', 'remove', 'test']) {
+      const r = await cli(['profile', sub, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout, sub).toContain('Examples:');
+      expect(r.stdout, sub).toContain(`$ facetctl profile ${sub === 'remove' ? 'remove' : sub}`);
+    }
   });
 });

@@ -110,6 +110,8 @@ export async function diffWithDevice(
 export interface ApplyPlan {
   /** Settable keys of the file, as wire strings. */
   settable: Record<string, string>;
+  /** The same keys with the values as in the file (a number stays a number), for the report. */
+  values: Record<string, unknown>;
   /** Read-only keys present in the file: ignored (a backup of getConfig always contains them). */
   readOnly: string[];
 }
@@ -121,6 +123,7 @@ export interface ApplyPlan {
 export function planApply(file: Record<string, unknown>): ApplyPlan {
   const keys = new Map(configKeys.map((k) => [k.name, k]));
   const settable: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
   const readOnly: string[] = [];
   const unknown: string[] = [];
   for (const [name, value] of Object.entries(file)) {
@@ -128,13 +131,16 @@ export function planApply(file: Record<string, unknown>): ApplyPlan {
     const key = keys.get(name);
     if (!key) unknown.push(name);
     else if (!key.settable) readOnly.push(name);
-    else settable[name] = wireValue(value);
+    else {
+      settable[name] = wireValue(value);
+      values[name] = value;
+    }
   }
   const fields = unknown.map((name) => ({ name, message: 'is not a setting the API knows (check the spelling)' }));
   const issues = validateWire(endpoint('config.setConfig'), { serialNo: 'x', ...settable });
   for (const i of issues) fields.push({ name: i.name, message: i.message });
   if (fields.length > 0) throw new ValidationError(fields);
-  return { settable, readOnly };
+  return { settable, values, readOnly };
 }
 
 export interface ApplyOutcome {
@@ -152,7 +158,8 @@ export async function applyConfig(
   opts: { dryRun: boolean; signal?: AbortSignal },
 ): Promise<ApplyOutcome[]> {
   const results = await runPool(serials, 4, async (serialNo) => {
-    const changes = await diffWithDevice(client, plan.settable, serialNo, opts.signal);
+    // The file's own values, so the report shows `"file": 60` as `config diff` does, not the wire's "60".
+    const changes = await diffWithDevice(client, plan.values, serialNo, opts.signal);
     const outcome: ApplyOutcome = { serialNo, changes, updated: [], errored: [] };
     if (opts.dryRun || changes.length === 0) return outcome;
     const wire: WireParams = { serialNo };

@@ -57,6 +57,8 @@ export interface DeviceOutcome {
   serialNo: string;
   rows: number;
   error?: unknown;
+  /** `--sync` failed for this device; its rows are what the cloud had. */
+  syncFailed?: boolean;
 }
 
 export interface LogExportResult {
@@ -82,6 +84,7 @@ interface DeviceJob {
 interface DeviceRun {
   rows: number;
   preliminary: number;
+  syncFailed?: boolean;
   recogMark?: RecogMark;
   operateMark?: OperateMark;
 }
@@ -90,14 +93,19 @@ function apiTime(d: Date): string {
   return formatApiDateTime(d);
 }
 
-async function syncFirst(job: DeviceJob): Promise<void> {
-  if (!job.opts.sync) return;
+/** `--sync` first; whether it failed (a requested step: the run ends partial, exit 3). */
+async function syncFirst(job: DeviceJob): Promise<boolean> {
+  if (!job.opts.sync) return false;
   try {
     await job.client.json(endpoint('device.sync'), { serialNo: job.serialNo }, { signal: job.opts.signal });
+    return false;
   } catch (err) {
     if (job.opts.signal.aborted) throw err;
     // The cloud still holds what it received; exporting that is better than exporting nothing.
-    job.opts.note(`${job.serialNo}: sync failed, exporting what the cloud has: ${(err as Error).message}`);
+    job.opts.note(
+      `${job.serialNo}: sync failed, exporting what the cloud has (the run will exit 3): ${(err as Error).message}`,
+    );
+    return true;
   }
 }
 
@@ -133,7 +141,7 @@ function recogRowOut(serialNo: string, row: RecogRow): Record<string, unknown> {
 async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): Promise<DeviceRun> {
   const { client, serialNo, opts } = job;
   const ep = endpoint('log.getRecogLog');
-  await syncFirst(job);
+  const syncFailed = await syncFirst(job);
   const bound = await readUpperBound(job);
   const base: WireParams = { serialNo };
   if (opts.to) base.recogTimeTo = apiTime(opts.to);
@@ -208,6 +216,7 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
         : [];
   return {
     rows,
+    syncFailed,
     preliminary: preliminary.length,
     recogMark: withPictureRetry(nextRecogMark(mark, bound, recheckFrom, [...recent, ...earlier]), job, mark),
   };
@@ -296,7 +305,7 @@ function nextRecogMark(
 async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined): Promise<DeviceRun> {
   const { client, serialNo, opts } = job;
   const ep = endpoint('log.getOperateLog');
-  await syncFirst(job);
+  const syncFailed = await syncFirst(job);
   const startSecond = apiTime(opts.now);
   const upperTime = opts.to && apiTime(opts.to) < startSecond ? apiTime(opts.to) : startSecond;
   const wire: WireParams = { serialNo, operateTimeTo: upperTime };
@@ -318,7 +327,7 @@ async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined
         ? { lastTime: mark.lastTime, keys: [...new Set([...mark.keys, ...stats.newestKeys])] }
         : { lastTime: stats.newestTime, keys: stats.newestKeys };
   }
-  return { rows, preliminary: 0, operateMark: next };
+  return { rows, preliminary: 0, operateMark: next, syncFailed };
 }
 
 async function openOutput(opts: LogExportOptions): Promise<{ writer: RowWriter; file?: AtomicFile }> {
@@ -371,7 +380,8 @@ export async function runLogExport(client: ExportClient, opts: LogExportOptions)
   if (state && opts.statePath) await commitMarks(opts, runs);
   const devices: DeviceOutcome[] = opts.serials.map((serialNo, i) => {
     const s = settled[i];
-    return s.status === 'fulfilled' ? { serialNo, rows: s.value.rows } : { serialNo, rows: 0, error: s.reason };
+    if (s.status === 'rejected') return { serialNo, rows: 0, error: s.reason };
+    return s.value.syncFailed ? { serialNo, rows: s.value.rows, syncFailed: true } : { serialNo, rows: s.value.rows };
   });
   const result: LogExportResult = {
     rows: writer.rowsWritten,
@@ -393,14 +403,16 @@ async function commitMarks(opts: LogExportOptions, runs: Map<string, DeviceRun>)
   await saveState(path, fresh);
 }
 
-/** Exit status of a finished export: partial when some devices or pictures failed. */
+/** Exit status of a finished export: partial when some devices, syncs or pictures failed. */
 export function exportFailure(result: LogExportResult): Error | undefined {
   const failed = result.devices.filter((d) => d.error !== undefined);
   if (failed.length > 0 && failed.length === result.devices.length) return failed[0].error as Error;
   const pictureFailures = result.pictures?.failed.length ?? 0;
-  if (failed.length > 0 || pictureFailures > 0) {
+  const syncFailures = result.devices.filter((d) => d.syncFailed).length;
+  if (failed.length > 0 || pictureFailures > 0 || syncFailures > 0) {
     const parts: string[] = [];
     if (failed.length > 0) parts.push(`${failed.length} of ${result.devices.length} devices failed`);
+    if (syncFailures > 0) parts.push(`sync failed for ${syncFailures} of ${result.devices.length} devices`);
     if (pictureFailures > 0) parts.push(`${pictureFailures} pictures could not be saved`);
     return new PartialError(parts.join('; '));
   }

@@ -1,7 +1,7 @@
 /**
  * A push notification as facetctl writes it: the documented fields in the documented order (absent
- * ones as null: the cloud leaves null fields out of its form), numbers as numbers, and whatever else
- * the sender added after them, unchanged.
+ * ones as null: the cloud leaves null fields out of its form) and numbers as numbers. Nothing else:
+ * consumers (jq, a CSV) get the same keys on every line, and a stray field cannot inject one.
  */
 
 export const PUSH_FIELDS = [
@@ -20,7 +20,10 @@ export const PUSH_FIELDS = [
   'cardBindPersonCode',
 ] as const;
 
-const NUMERIC = new Set(['mask', 'temp', 'pass', 'searchScore']);
+/** The fields the document marks required (必須 〇): a body without them is not a push. */
+export const PUSH_REQUIRED = ['serialNo', 'time'] as const;
+
+const NUMERIC = new Set(['mask', 'temp', 'pass', 'searchScore', 'cardType']);
 
 function asNumber(v: unknown): unknown {
   if (typeof v !== 'string') return v;
@@ -38,8 +41,15 @@ export function normalisePushEvent(fields: Record<string, unknown>): Record<stri
     const v = fields[f];
     out[f] = v === undefined ? null : NUMERIC.has(f) ? asNumber(v) : v;
   }
-  for (const [k, v] of Object.entries(fields)) if (!(k in out)) out[k] = v;
   return out;
+}
+
+/** The required fields this body lacks (absent, null or blank). */
+export function missingPushFields(fields: Record<string, unknown>): string[] {
+  return PUSH_REQUIRED.filter((f) => {
+    const v = fields[f];
+    return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+  });
 }
 
 /** The body of a push: JSON when it says so (or looks like an object), else a form. */

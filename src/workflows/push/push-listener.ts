@@ -1,8 +1,10 @@
 /**
  * `push listen`: an HTTP server for the cloud's push notifications. It answers 200 as soon as the
- * body is read (the cloud does not retry, and a slow answer only risks a timeout), then writes the
- * event as one ndjson line, or hands it to `--exec CMD` on stdin. Commands run one at a time in
- * arrival order, so a script never sees two events at once; the HTTP answers never wait for them.
+ * body is read and holds the document's required fields (the cloud does not retry, and a slow answer
+ * only risks a timeout), then writes the event as one ndjson line, or hands it to `--exec CMD` on
+ * stdin. A body without serialNo/time is answered 400 and emitted nowhere: it is not a push. Commands
+ * run one at a time in arrival order, so a script never sees two events at once; the HTTP answers
+ * never wait for them.
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -10,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import { RuntimeError } from '../../core/errors.js';
 import { createIpAllow } from './ip-allow.js';
-import { normalisePushEvent, parsePushBody } from './push-event.js';
+import { missingPushFields, normalisePushEvent, parsePushBody } from './push-event.js';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -111,7 +113,14 @@ export async function startPushListener(opts: PushListenOptions): Promise<PushLi
         try {
           event = parsePushBody(req.headers['content-type'], body);
         } catch (err) {
+          opts.note(`push: ignored an unreadable push from ${from ?? 'unknown address'}: ${(err as Error).message}`);
           answer(res, 400, { result: false, message: (err as Error).message });
+          return;
+        }
+        const missing = missingPushFields(event);
+        if (missing.length) {
+          opts.note(`push: ignored a push without ${missing.join('/')} from ${from ?? 'unknown address'}`);
+          answer(res, 400, { result: false, message: `required: ${missing.join(', ')}` });
           return;
         }
         answer(res, 200, { result: true });

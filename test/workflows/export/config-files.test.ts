@@ -82,13 +82,20 @@ describe('config diff and apply', () => {
 
     const dry = await runCli(['config', 'apply', file, '--serial', 'CFG2', '--dry-run', '-o', 'json'], { env });
     expect(dry.code, dry.stderr).toBe(0);
-    expect(JSON.parse(dry.stdout)[0]).toMatchObject({ serialNo: 'CFG2', updated: [], errored: [] });
+    // The same changes as `config diff`, the file's value as in the file (a number, not the wire's string).
+    expect(JSON.parse(dry.stdout)[0]).toEqual({
+      serialNo: 'CFG2',
+      changes: JSON.parse(diff.stdout),
+      updated: [],
+      errored: [],
+    });
     expect((await getConfig('CFG2')).deviceAudioVolume).toEqual(current.deviceAudioVolume);
 
     const applied = await runCli(['config', 'apply', file, '--serial', 'CFG2', '-o', 'json'], { env });
     expect(applied.code, applied.stderr).toBe(0);
     expect(JSON.parse(applied.stdout)[0]).toMatchObject({
       serialNo: 'CFG2',
+      changes: [{ key: 'deviceAudioVolume', file: volume, device: current.deviceAudioVolume }],
       updated: ['deviceAudioVolume'],
       errored: [],
     });

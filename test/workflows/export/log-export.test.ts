@@ -216,6 +216,22 @@ describe('log recog export', () => {
     expect(ndjsonIds(synced.stdout)).toHaveLength(3);
   });
 
+  it('--sync that fails for a device: exports what the cloud has, writes the file, moves the state, exits 3', async () => {
+    await device('SYNCOK', 4);
+    await device('SYNCOFF', 5);
+    expect((await emu.op('PATCH', '/devices/SYNCOFF', { online: false })).status).toBe(200);
+    const dir = tmp();
+    const out = join(dir, 'logs.ndjson');
+    const state = join(dir, 'state.json');
+    const argv = ['log', 'recog', 'export', '--serial', 'SYNCOK', '--serial', 'SYNCOFF', '--sync', '-o', 'ndjson'];
+    const res = await runCli([...argv, '--out', out, '--state', state], { env });
+    expect(res.code, res.stderr).toBe(3);
+    expect(res.stderr).toMatch(/^SYNCOFF: sync failed, exporting what the cloud has \(the run will exit 3\): /m);
+    expect(res.stderr).not.toMatch(/^SYNCOK: sync failed/m);
+    expectExactly(ndjsonIds(readFileSync(out, 'utf8')), [...(await storedIds('SYNCOK')), ...(await storedIds('SYNCOFF'))]);
+    expect(Object.keys(JSON.parse(readFileSync(state, 'utf8')).recog).sort()).toEqual(['SYNCOFF', 'SYNCOK']);
+  });
+
   it('a device that fails: exit 3 on stdout with the others exported; with --out nothing is written', async () => {
     await device('OKDEV', 120);
     const argv = ['log', 'recog', 'export', '--serial', 'OKDEV', '--serial', 'NOSUCHDEV', '-o', 'ndjson'];

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PUSH_FIELDS } from '../../../src/workflows/push/push-event.js';
 import { startPushListener } from '../../../src/workflows/push/push-listener.js';
 import { BIN, runCli, tempConfigDir } from '../../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
@@ -144,7 +145,10 @@ describe('push listener', () => {
     expect(await json.json()).toEqual({ result: true });
     expect((await fetch(open.url)).status).toBe(405);
     await open.close();
-    expect(JSON.parse(text.trim())).toMatchObject({ serialNo: 'J1', mask: 1, temp: null, extra: 'kept' });
+    const event = JSON.parse(text.trim());
+    expect(event).toMatchObject({ serialNo: 'J1', mask: 1, temp: null });
+    // Only the documented fields, in the documented order.
+    expect(Object.keys(event)).toEqual([...PUSH_FIELDS]);
 
     const closed = await startPushListener({
       port: 0,
@@ -159,6 +163,41 @@ describe('push listener', () => {
     await closed.close();
     expect(closed.received).toBe(0);
     expect(notes.some((n) => n.includes('refused 127.0.0.1'))).toBe(true);
+  });
+
+  it('answers 400 to a body without serialNo/time, emits nothing and notes it on stderr', async () => {
+    const stdout = new PassThrough();
+    let text = '';
+    stdout.on('data', (c) => {
+      text += c;
+    });
+    const notes: string[] = [];
+    const listener = await startPushListener({
+      port: 0,
+      bind: '127.0.0.1',
+      stdout,
+      stderr: new PassThrough(),
+      note: (l) => notes.push(l),
+    });
+    const garbage = await fetch(listener.url, { method: 'POST', body: 'garbage' });
+    expect(garbage.status).toBe(400);
+    expect(await garbage.json()).toEqual({ result: false, message: 'required: serialNo, time' });
+    const noTime = await fetch(listener.url, { method: 'POST', body: new URLSearchParams({ serialNo: 'S1', time: ' ' }) });
+    expect(noTime.status).toBe(400);
+    const good = await fetch(listener.url, {
+      method: 'POST',
+      body: new URLSearchParams({ serialNo: 'S1', time: '2026/01/01 00:00:00', cardType: '6' }),
+    });
+    expect(good.status).toBe(200);
+    await listener.close();
+    expect(listener.received).toBe(1);
+    const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ serialNo: 'S1', cardType: 6 });
+    expect(notes).toEqual([
+      'push: ignored a push without serialNo/time from 127.0.0.1',
+      'push: ignored a push without time from 127.0.0.1',
+    ]);
   });
 
   it('a bad --allow-ip is a usage error', async () => {
