@@ -38,12 +38,21 @@ function show(v: unknown): string {
 
 const FILE_OF = { config: 'config.json', configBin: 'config.bin', logo: 'logo.png' } as const;
 
+/**
+ * What AI cameras answer to getConfig/exportConfig/getLogo (the document: they have no settings APIs).
+ * A faulty terminal answers the same words, so the run still fails; the hint only names the usual cause.
+ */
+const DEVICE_ERROR = /デバイス\[[^\]]*\]がエラーを返却しています。/;
+
 /** `SERIAL: FILE: reason` for every file not written (the reason carries the API's words verbatim). */
 function exportFailureLines(failed: readonly ConfigExportItem[]): string[] {
   const lines: string[] = [];
   for (const item of failed) {
     for (const field of ['config', 'configBin', 'logo'] as const) {
-      if (item[field] !== 'ok') lines.push(`${item.serialNo}: ${FILE_OF[field]}: ${item[field]}`);
+      const reason = item[field];
+      if (reason === 'ok') continue;
+      const hint = DEVICE_ERROR.test(reason) ? ' (AI cameras do not support the settings APIs)' : '';
+      lines.push(`${item.serialNo}: ${FILE_OF[field]}: ${reason}${hint}`);
     }
   }
   return lines;
@@ -71,7 +80,8 @@ function addExport(config: Command, env: CommandEnv): void {
       [
         '',
         'Exit codes: 0 every file of every device written, 3 some failed (listed; the rest is written),',
-        '1 when nothing could be written.',
+        '1 when nothing could be written. AI cameras have no settings APIs: they answer',
+        '「デバイス[S]がエラーを返却しています。」, listed with that hint, and the run exits 3.',
         '',
         'Examples:',
         '  facetctl config export --all-devices --dir backup/$(date +%F)',

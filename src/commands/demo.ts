@@ -97,6 +97,20 @@ export function register(parent: Command, env: CommandEnv): void {
     .command('demo')
     .description('Run the main job on the embedded emulator: import a sample CSV, export logs and configs')
     .option('--dir <dir>', 'where the demo writes its files', 'facetctl-demo')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Nothing outside the in-process emulator is contacted; your profiles are not used. Each step is',
+        'printed with its command line on stderr, the commands’ output goes to stdout, and the files',
+        '(persons.csv and pictures, import report, exported logs, config backups) stay in --dir.',
+        'Exit codes: 0 every step ended as expected, 1 a step did not.',
+        '',
+        'Examples:',
+        '  facetctl demo',
+        '  facetctl demo --dir /tmp/facetctl-demo && ls /tmp/facetctl-demo',
+      ].join('\n'),
+    )
     .action(async (opts: { dir: string }) => {
       const { ctx } = env;
       const dir = resolve(ctx.cwd, opts.dir);

@@ -237,9 +237,7 @@ async function runMany(env: CommandEnv, client: FacetClient, ep: EndpointDef, pl
   const codes: number[] = [];
   for (const r of results) {
     if (r.error !== undefined) {
-      codes.push(
-        reportError(env.ctx, r.error, scopeOf(env, ep, r.plan)),
-      );
+      codes.push(reportError(env.ctx, r.error, scopeOf(env, ep, r.plan)));
       continue;
     }
     rows.push(withSerial(r.plan.serial, r.body));

@@ -3,7 +3,6 @@
  * field or device, then the API's own messages verbatim (they are Japanese).
  */
 import type { Context } from '../core/context.js';
-import type { ApiName } from '../registry/types.js';
 import {
   ApiError,
   AuthError,
@@ -16,6 +15,7 @@ import {
   ServerUnavailableError,
   ValidationError,
 } from '../core/errors.js';
+import type { ApiName } from '../registry/types.js';
 
 export interface ReportScope {
   /** What was being done, e.g. 'person to-device'. */
@@ -65,7 +65,8 @@ function authReason(err: AuthError, scope: ReportScope): string {
 /** The document tells these apart: 500 is an unexpected server error, 502 and a bodiless 503 are maintenance. */
 function unavailableReason(err: ServerUnavailableError, at: string): string {
   const status = `(HTTP ${err.status})`;
-  if (err.status === 502 || err.status === 503) return `the service is in maintenance${at} ${status}; try again shortly`;
+  if (err.status === 502 || err.status === 503)
+    return `the service is in maintenance${at} ${status}; try again shortly`;
   if (err.status === 504) return `the gateway timed out${at} ${status}; try again`;
   return `the server met an unexpected error${at} ${status}; it is usually temporary, try again later`;
 }
@@ -79,7 +80,8 @@ export function describeError(err: unknown, scope: ReportScope = {}): string[] {
       ...err.fields.map((f) => `  ${flag(f.name)}: ${f.message}`),
     ];
   }
-  if (err instanceof AuthError) return [`error: authentication failed${at}: ${authReason(err, scope)}`, ...apiMessages(err)];
+  if (err instanceof AuthError)
+    return [`error: authentication failed${at}: ${authReason(err, scope)}`, ...apiMessages(err)];
   if (err instanceof DeviceError) {
     return [`error: the device could not be reached${at} (HTTP ${err.status})`, ...apiMessages(err)];
   }

@@ -41,7 +41,9 @@ async function secretsFromStdin(env: CommandEnv, opts: AddOpts): Promise<{ token
   const flag = wantToken ? '--token-stdin' : '--senselink-app-secret-stdin';
   if (lines.length === 0) throw new UsageError(`${flag}: standard input was empty (pipe the secret to it)`);
   if (wantToken && wantSecret && lines.length < 2) {
-    throw new UsageError('--senselink-app-secret-stdin: no second line on standard input (the app secret follows the token)');
+    throw new UsageError(
+      '--senselink-app-secret-stdin: no second line on standard input (the app secret follows the token)',
+    );
   }
   return {
     token: wantToken ? lines[0] : undefined,
@@ -60,7 +62,9 @@ async function confirmReplace(env: CommandEnv, name: string, force: boolean): Pr
   const profiles = await import('../core/profiles.js');
   if (!(await profiles.getProfile(env.ctx, name))) return;
   if (!interactive(env) && !env.flags().yes) {
-    throw new UsageError(`profile add: a profile named '${name}' already exists; pass --force to replace it and its token`);
+    throw new UsageError(
+      `profile add: a profile named '${name}' already exists; pass --force to replace it and its token`,
+    );
   }
   await env.confirm(`Replace profile '${name}' and its saved token?`, false);
 }
@@ -218,7 +222,10 @@ export function register(root: Command, env: CommandEnv): void {
     .command('list')
     .description('List the profiles (tokens masked)')
     .option('--names', 'only the names, one a line (for shell completion)')
-    .addHelpText('after', examples('facetctl profile list', 'facetctl profile list -o json', 'facetctl profile list --names'))
+    .addHelpText(
+      'after',
+      examples('facetctl profile list', 'facetctl profile list -o json', 'facetctl profile list --names'),
+    )
     .action((opts: { names?: boolean }) => listProfiles(env, opts));
   profile
     .command('use <name>')

@@ -37,4 +37,10 @@ describe('facetctl demo (the quick start main job)', () => {
     expect(existsSync(join(dir, 'configs', '7L11R010017', 'config.json'))).toBe(false);
     expect(res.stdout).toContain('デバイス[7L11R010017]はクラウドサーバーに接続されていません。');
   });
+
+  it('--help shows an example', async () => {
+    const res = await runCli(['demo', '--help']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/Examples:\n {2}facetctl demo\n {2}facetctl demo --dir /);
+  });
 });

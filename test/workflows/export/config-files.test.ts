@@ -65,6 +65,26 @@ describe('config export', () => {
   });
 });
 
+describe('config export of an AI camera', () => {
+  it('lists each refused file with the API words and the AI-camera hint, and exits 3', async () => {
+    expect((await emu.op('POST', '/devices', { serialNo: 'CFGCAM', kind: 'aicamera' })).status).toBe(201);
+    const dir = tmp();
+    const res = await runCli(['config', 'export', '--serial', 'CFG1', '--serial', 'CFGCAM', '--dir', dir], { env });
+    expect(res.code).toBe(3);
+    const lines = res.stderr.split('\n').filter((l) => l.startsWith('CFGCAM: '));
+    expect(lines).toEqual(
+      ['config.json', 'config.bin', 'logo.png'].map(
+        (f) =>
+          `CFGCAM: ${f}: device: デバイス[CFGCAM]がエラーを返却しています。 (AI cameras do not support the settings APIs)`,
+      ),
+    );
+    // Other failures get no such hint.
+    const off = await runCli(['config', 'export', '--serial', 'CFGOFF', '--dir', dir], { env });
+    expect(off.stderr).toContain('CFGOFF: config.json: ');
+    expect(off.stderr).not.toContain('AI cameras');
+  });
+});
+
 describe('config diff and apply', () => {
   it('diff lists differing keys (exit 0, or 1 with --exit-code); apply sends only those and reports updated', async () => {
     const dir = tmp();

@@ -205,6 +205,14 @@ describe('log recog export', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('--help states the --concurrency default once', async () => {
+    for (const kind of ['recog', 'operate']) {
+      const help = (await runCli(['log', kind, 'export', '--help'])).stdout;
+      const line = help.split('\n').find((l) => l.includes('--concurrency'));
+      expect(line, kind).toMatch(/devices exported at once \(default: 4\)$/);
+    }
+  });
+
   it('--sync first asks the device for the logs the cloud has not received yet', async () => {
     await device('SYNC1');
     for (let i = 0; i < 3; i++) await emu.op('POST', '/recognize', { serialNo: 'SYNC1', pending: true });
@@ -228,7 +236,10 @@ describe('log recog export', () => {
     expect(res.code, res.stderr).toBe(3);
     expect(res.stderr).toMatch(/^SYNCOFF: sync failed, exporting what the cloud has \(the run will exit 3\): /m);
     expect(res.stderr).not.toMatch(/^SYNCOK: sync failed/m);
-    expectExactly(ndjsonIds(readFileSync(out, 'utf8')), [...(await storedIds('SYNCOK')), ...(await storedIds('SYNCOFF'))]);
+    expectExactly(ndjsonIds(readFileSync(out, 'utf8')), [
+      ...(await storedIds('SYNCOK')),
+      ...(await storedIds('SYNCOFF')),
+    ]);
     expect(Object.keys(JSON.parse(readFileSync(state, 'utf8')).recog).sort()).toEqual(['SYNCOFF', 'SYNCOK']);
   });
 

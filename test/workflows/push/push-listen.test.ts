@@ -182,7 +182,10 @@ describe('push listener', () => {
     const garbage = await fetch(listener.url, { method: 'POST', body: 'garbage' });
     expect(garbage.status).toBe(400);
     expect(await garbage.json()).toEqual({ result: false, message: 'required: serialNo, time' });
-    const noTime = await fetch(listener.url, { method: 'POST', body: new URLSearchParams({ serialNo: 'S1', time: ' ' }) });
+    const noTime = await fetch(listener.url, {
+      method: 'POST',
+      body: new URLSearchParams({ serialNo: 'S1', time: ' ' }),
+    });
     expect(noTime.status).toBe(400);
     const good = await fetch(listener.url, {
       method: 'POST',
@@ -191,7 +194,10 @@ describe('push listener', () => {
     expect(good.status).toBe(200);
     await listener.close();
     expect(listener.received).toBe(1);
-    const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const lines = text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ serialNo: 'S1', cardType: 6 });
     expect(notes).toEqual([
