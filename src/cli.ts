@@ -2,8 +2,18 @@
  * The entry point, and the only module that touches `process`: it builds the Context, runs the
  * command and sets the exit code.
  */
+import { setFlagsFromString } from 'node:v8';
 import { run } from './commands/index.js';
 import type { Context } from './core/context.js';
+
+/**
+ * Words of the long-running commands (bulk import, exports, the emulator, the push receiver, the demo).
+ * Every other command makes a call or two and exits: for those, undici's HTTP parser (WebAssembly) is
+ * compiled by V8's baseline compiler only, because the optimising tier compiles in the background and
+ * V8 waits for it at exit, ~70–100 ms of a one-call run. Long runs keep the optimising tier.
+ */
+const LONG_RUNNING = new Set(['import', 'export', 'server', 'listen', 'demo']);
+if (!process.argv.slice(2).some((word) => LONG_RUNNING.has(word))) setFlagsFromString('--liftoff-only');
 
 const controller = new AbortController();
 
