@@ -7,7 +7,14 @@
  * once through the operator API. The push notification carries no id, so it goes out at recognition.
  */
 import type { Emu } from './emu.js';
-import { insertRecog, type NewRecog, RECOG_COLUMNS, type RecogFilter, type RecogRow } from './recog-logs.js';
+import {
+  insertRecog,
+  type NewRecog,
+  RECOG_COLUMNS,
+  type RecogFilter,
+  type RecogRow,
+  recogWhere,
+} from './recog-logs.js';
 import { type Db, stmt } from './store.js';
 
 /** How long a device takes to finish analysing a preliminary recognition, by default. */
@@ -102,32 +109,14 @@ export function finalizePreliminary(emu: Emu, opts: { serial?: string; dueBy?: n
   return done.map((r) => ({ serialNo: r.serial, id: r.id, time: r.time }));
 }
 
-function where(f: RecogFilter): { sql: string; args: (string | number)[] } {
-  const parts = ['serial = ?'];
-  const args: (string | number)[] = [f.serial];
-  if (f.personCode !== undefined) {
-    parts.push('person_code = ?');
-    args.push(f.personCode);
-  }
-  if (f.from !== undefined) {
-    parts.push('time >= ?');
-    args.push(f.from);
-  }
-  if (f.to !== undefined) {
-    parts.push('time <= ?');
-    args.push(f.to);
-  }
-  return { sql: parts.join(' AND '), args };
-}
-
 export function countPreliminary(db: Db, f: RecogFilter): number {
-  const w = where(f);
+  const w = recogWhere(f);
   return (stmt(db, `SELECT COUNT(*) AS n FROM recog_preliminary WHERE ${w.sql}`).get(...w.args) as { n: number }).n;
 }
 
 /** Waiting rows, the last to arrive first: they will get the largest ids, so they lead an id-descending list. */
 export function pagePreliminary(db: Db, f: RecogFilter, offset: number, limit: number): PreliminaryRow[] {
-  const w = where(f);
+  const w = recogWhere(f);
   const rows = stmt(
     db,
     `SELECT ${RECOG_COLUMNS.join(', ')} FROM recog_preliminary WHERE ${w.sql} ORDER BY seq DESC LIMIT ? OFFSET ?`,

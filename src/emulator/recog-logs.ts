@@ -172,7 +172,8 @@ export interface RecogFilter {
   personCode?: string;
 }
 
-function where(f: RecogFilter): { sql: string; args: (string | number)[]; filtered: boolean } {
+/** The WHERE clause of a recognition filter, for the stored and the preliminary tables alike. */
+export function recogWhere(f: RecogFilter): { sql: string; args: (string | number)[]; filtered: boolean } {
   const parts = ['serial = ?'];
   const args: (string | number)[] = [f.serial];
   if (f.personCode !== undefined) {
@@ -197,7 +198,7 @@ function where(f: RecogFilter): { sql: string; args: (string | number)[]; filter
 export function countRecog(db: Db, filter: RecogFilter): number {
   const f = clampWindow(db, filter);
   if (f.from !== undefined && f.to !== undefined && f.from > f.to) return 0;
-  const w = where(f);
+  const w = recogWhere(f);
   if (!w.filtered) return recogCount(db, f.serial);
   if (f.from === undefined && f.to === undefined) return personCount(db, f.serial, f.personCode!);
   if (f.personCode !== undefined) {
@@ -275,7 +276,7 @@ export function pageRecog(db: Db, filter: RecogFilter, offset: number, limit: nu
     ids = `SELECT id FROM recog_logs INDEXED BY recog_serial_id WHERE serial = ? AND id BETWEEN ? AND ? ORDER BY id ${order} LIMIT ? OFFSET ?`;
     args = [f.serial, range.lo, range.hi, take, skip];
   } else {
-    const w = where(f);
+    const w = recogWhere(f);
     const index = indexFor(f, matching, recogCount(db, f.serial));
     ids = `SELECT id FROM recog_logs INDEXED BY ${index} WHERE ${w.sql} ORDER BY id ${order} LIMIT ? OFFSET ?`;
     args = [...w.args, take, skip];
@@ -320,7 +321,7 @@ export function matchingIds(
   ids: number[] | undefined,
   limit: number,
 ): { total: number; batch: number[] } {
-  const w = where(f);
+  const w = recogWhere(f);
   if (!ids) {
     const batch = stmt(db, `SELECT id FROM recog_logs WHERE ${w.sql} ORDER BY id LIMIT ?`).all(...w.args, limit) as {
       id: number;

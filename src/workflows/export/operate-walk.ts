@@ -11,6 +11,7 @@
  * older time than the mark are not exported (`--sync` first reduces that risk).
  */
 
+import { pagesToStepBack } from './page-shift.js';
 import { withLookahead } from './recog-walk.js';
 
 export interface OperateRow {
@@ -89,14 +90,13 @@ export async function* walkOperatePages(
       oldestTime !== undefined &&
       (row.operateTime > oldestTime || (row.operateTime === oldestTime && keysInOldest.has(operateKey(row))));
     const overlaps = list.some((r) => r.operateTime <= opts.upperTime && seen(r));
-    if (pageNo > 1 && previousTotal !== undefined && total !== undefined && total < previousTotal && !overlaps) {
-      const back = Math.ceil((previousTotal - total) / pageSize);
-      previousTotal = total;
+    const back = pagesToStepBack(pageNo, previousTotal, total, overlaps, pageSize);
+    previousTotal = total;
+    if (back > 0) {
       pageNo = Math.max(1, pageNo - back);
       stats.stepBacks++;
       continue;
     }
-    previousTotal = total;
     const rows: OperateRow[] = [];
     const added: { time: string; key: string }[] = [];
     let reachedFloor = false;

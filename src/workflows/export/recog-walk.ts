@@ -16,6 +16,8 @@
  * the caller can keep the high-water mark from passing them (see export-state.ts).
  */
 
+import { pagesToStepBack } from './page-shift.js';
+
 export interface RecogRow {
   id: number | string | null;
   time: string;
@@ -126,14 +128,13 @@ export async function* walkRecogPages(
       const id = rowId(r);
       return id !== null && id <= opts.upperId && id >= smallestWritten;
     });
-    if (pageNo > 1 && previousTotal !== undefined && total !== undefined && total < previousTotal && !overlaps) {
-      const back = Math.ceil((previousTotal - total) / pageSize);
-      previousTotal = total;
+    const back = pagesToStepBack(pageNo, previousTotal, total, overlaps, pageSize);
+    previousTotal = total;
+    if (back > 0) {
       pageNo = Math.max(1, pageNo - back);
       stats.stepBacks++;
       continue;
     }
-    previousTotal = total;
     const rows: RecogRow[] = [];
     let reachedFloor = false;
     for (const row of list) {
