@@ -1,6 +1,6 @@
 /**
  * The basic mode's face test: a deterministic plausibility check on a small RGB thumbnail, not a
- * face detector. README.md (Design, "the emulator's face analysis") explains every threshold and its limits.
+ * face detector. README.md (Design, "The emulator's face analysis") explains every threshold and its limits.
  */
 
 export interface PortraitStats {
