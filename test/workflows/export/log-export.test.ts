@@ -1,7 +1,7 @@
 /**
  * `log recog export` / `log operate export` against the emulator: exactness, consistency while logs
- * arrive, incremental runs, crashes, output formats. The full "one million rows" run lives in
- * bench/export.ts; here the large case uses 100,000 rows to keep the suite quick.
+ * arrive, incremental runs, crashes, output formats. The full one-million-row export is
+ * export-million.test.ts (one test, a child process); throughput and memory are in bench/export.ts.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
