@@ -57,7 +57,8 @@ const HEX_CARD = /^[0-9a-fA-F]{1,16}$/;
 const ISO_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/;
 const FAMILY_MEMBER = /^(.+)_([1-9]\d*)$/;
 const MAX_CARD_DECIMAL = '18446744073709551615';
-const DAY_MS = 86_400_000;
+/** The longest SenseLink record window (the `window24h` rule): exporters split longer ranges by it. */
+export const SENSELINK_MAX_WINDOW_MS = 86_400_000;
 
 // ---------------------------------------------------------------------------------------------
 // Issues
@@ -553,7 +554,7 @@ function checkWindow24h(wire: WireParams, out: Sink): void {
   if (from === undefined || to === undefined) return;
   if (from > to) {
     out.push(issue('time_from', 'cross', 'must not be after time_to', '開始時刻は終了時刻以前で指定して下さい。'));
-  } else if (to - from > DAY_MS) {
+  } else if (to - from > SENSELINK_MAX_WINDOW_MS) {
     out.push(
       issue('time_to', 'cross', 'must be at most 24 hours after time_from', '検索期間は24時間以内で指定して下さい。'),
     );

@@ -73,9 +73,9 @@ export async function handleSenselink(
   if (issues.length) return reply(400, issues.map((i) => `${i.name}: ${i.message}`).join('; '));
   switch (ep.action) {
     case 'createRecord':
-      return createRecord(emu, params);
+      return createRecord(emu, ep, params);
     case 'getRecords':
-      return getRecords(emu, params);
+      return getRecords(emu, ep, params);
     case 'getImage':
       return getImage(emu, params.image_id);
     default:
@@ -83,9 +83,15 @@ export async function handleSenselink(
   }
 }
 
-async function createRecord(emu: Emu, p: Record<string, string>): Promise<Answer> {
+/** A numeric parameter, or the default the registry documents for it. */
+function numberParam(ep: EndpointDef, p: Record<string, string>, name: string): number {
+  const value = p[name];
+  return Number(value === undefined || value === '' ? ep.params[name]?.default : value);
+}
+
+async function createRecord(emu: Emu, ep: EndpointDef, p: Record<string, string>): Promise<Answer> {
   const bytes = Buffer.from(p['image.data'], 'base64');
-  const threshold = p.threshold ? Number(p.threshold) : 0.9;
+  const threshold = numberParam(ep, p, 'threshold');
   const probe = await analyse(emu, bytes);
   const persons = stmt(emu.db, 'SELECT seq, picture_id FROM persons WHERE picture_id IS NOT NULL').all() as {
     seq: number;
@@ -128,13 +134,12 @@ interface RecordRow {
   extend: string | null;
 }
 
-function getRecords(emu: Emu, p: Record<string, string>): Answer {
+/** Formats, ranges and the 24-hour window were checked by validateWire (the registry's window24h rule). */
+function getRecords(emu: Emu, ep: EndpointDef, p: Record<string, string>): Answer {
   const from = Date.parse(p.time_from);
   const to = Date.parse(p.time_to);
-  if (Number.isNaN(from) || Number.isNaN(to)) return reply(400, 'time_from and time_to must be ISO 8601');
-  if (to < from || to - from > 24 * 3600 * 1000) return reply(400, 'time_to - time_from must be within 24 hours');
-  const page = p.page ? Number(p.page) : 1;
-  const size = p.size ? Number(p.size) : 20;
+  const page = numberParam(ep, p, 'page');
+  const size = numberParam(ep, p, 'size');
   const order = p.order === '1' ? 'ASC' : 'DESC';
   const parts = ['create_at >= ?', 'create_at <= ?'];
   const args: (string | number)[] = [from, to];

@@ -4,8 +4,6 @@ import { abort } from '../envelope.js';
 import { isValidIpRule } from '../ip-match.js';
 import { DEFAULT_PICTURE_EXPIRES, type PictureCookie } from '../pictures.js';
 
-export const PAGE_SIZE = 100;
-
 export function str(call: Call, name: string): string | undefined {
   const v = call.params[name];
   return v === undefined || v === '' ? undefined : v;
@@ -26,9 +24,12 @@ export function device(call: Call) {
   return call.device;
 }
 
-export function paging(call: Call, rows: number): { pageNo: number; pages: number; offset: number } {
+/** Paging arithmetic for a list endpoint, with the page size its registry entry documents. */
+export function paging(call: Call, rows: number): { pageNo: number; pages: number; offset: number; size: number } {
+  const size = call.ep.paging?.pageSize;
+  if (!size) throw new Error(`${call.ep.id} is not a paged endpoint`);
   const pageNo = int(call, 'pageNo') ?? 1;
-  return { pageNo, pages: Math.ceil(rows / PAGE_SIZE), offset: (pageNo - 1) * PAGE_SIZE };
+  return { pageNo, pages: Math.ceil(rows / size), offset: (pageNo - 1) * size, size };
 }
 
 /** The answer's `pictureCookie` and a maker of matching picture URLs. */

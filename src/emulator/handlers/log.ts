@@ -13,7 +13,7 @@ import {
 } from '../recog-logs.js';
 import { stmt } from '../store.js';
 import { formatDateTime, parseDateTime } from '../times.js';
-import { device, maskName, PAGE_SIZE, paging, pictureAccess, str, takeFailAfter } from './common.js';
+import { device, maskName, paging, pictureAccess, str, takeFailAfter } from './common.js';
 
 const DELETE_LIMIT = 100;
 
@@ -68,9 +68,9 @@ const getRecogLog: Handler = (call) => {
   const rows = waiting + stored;
   const page = paging(call, rows);
   const list: (RecogRow | PreliminaryRow)[] =
-    page.offset < waiting ? pagePreliminary(db, filter, page.offset, PAGE_SIZE) : [];
+    page.offset < waiting ? pagePreliminary(db, filter, page.offset, page.size) : [];
   const storedOffset = Math.max(0, page.offset - waiting);
-  const room = PAGE_SIZE - list.length;
+  const room = page.size - list.length;
   if (room > 0 && storedOffset < stored) list.push(...pageRecog(db, filter, storedOffset, room, stored));
   return json({
     rows,
@@ -140,7 +140,7 @@ const getOperateLog: Handler = (call) => {
   const list = stmt(
     db,
     `SELECT * FROM operate_logs WHERE ${whereSql} ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`,
-  ).all(...args, PAGE_SIZE, page.offset) as OperateRow[];
+  ).all(...args, page.size, page.offset) as OperateRow[];
   return json({
     rows,
     pages: page.pages,

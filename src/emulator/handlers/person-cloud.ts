@@ -17,7 +17,7 @@ import {
 } from '../persons.js';
 import { getRecog } from '../recog-logs.js';
 import { getPicture, putPicture, stmt } from '../store.js';
-import { int, maskName, PAGE_SIZE, paging, pictureAccess, str } from './common.js';
+import { int, maskName, paging, pictureAccess, str } from './common.js';
 
 export function requirePerson(call: Call): PersonRow {
   const code = str(call, 'personCode') ?? '';
@@ -77,7 +77,7 @@ const getPersonFromCloud: Handler = (call) => {
     `SELECT p.*, (SELECT GROUP_CONCAT(serial, char(9)) FROM (SELECT serial FROM associations a
          WHERE a.person_code = p.code ORDER BY serial)) AS serials
        FROM persons p ${where} ORDER BY p.seq DESC LIMIT ? OFFSET ?`,
-  ).all(...args, PAGE_SIZE, page.offset) as (PersonRow & { serials: string | null })[];
+  ).all(...args, page.size, page.offset) as (PersonRow & { serials: string | null })[];
   const pics = pictureAccess(call);
   return json({
     rows,

@@ -21,7 +21,7 @@ import {
   upsertPerson,
 } from '../persons.js';
 import { getPicture, stmt } from '../store.js';
-import { device, flag, PAGE_SIZE, paging, str, takeFailAfter } from './common.js';
+import { device, flag, paging, str, takeFailAfter } from './common.js';
 
 const NOT_ON_DEVICE = '該当の personCodeが存在しません。';
 
@@ -186,7 +186,7 @@ const getPersonFromDevice: Handler = (call) => {
   const page = paging(call, rows);
   const list = stmt(db, `SELECT * FROM device_persons WHERE ${where} ORDER BY seq DESC LIMIT ? OFFSET ?`).all(
     ...args,
-    PAGE_SIZE,
+    page.size,
     page.offset,
   ) as DevicePersonRow[];
   return json({

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { formatIso8601 } from '../../core/dates.js';
 import { PartialError, RuntimeError } from '../../core/errors.js';
-import type { WireParams } from '../../core/params.js';
+import { SENSELINK_MAX_WINDOW_MS, type WireParams } from '../../core/params.js';
 import { type AtomicFile, openAtomicFile, writeFileAtomic } from './atomic-file.js';
 import { orderRow, SENSELINK_COLUMNS } from './columns.js';
 import { ensureDir } from './ensure-dir.js';
@@ -20,8 +20,10 @@ import { safeName } from './picture-saver.js';
 import { createRowWriter, type RowWriter } from './row-writer.js';
 import { fileSink, streamSink } from './sinks.js';
 
-export const WINDOW_MS = 24 * 3600 * 1000;
-const PAGE_SIZE = 100;
+/** Windows as long as the API allows (the registry's window24h rule, checked in core/params). */
+export const WINDOW_MS = SENSELINK_MAX_WINDOW_MS;
+/** The largest page the API allows (`size` ≤ 100 in the registry): fewest calls per window. */
+const PAGE_SIZE = endpoint('senselink.getRecords').params.size!.max!;
 
 export interface TimeWindow {
   from: Date;
