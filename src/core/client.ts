@@ -386,7 +386,7 @@ class Client implements FacetClient {
       return;
     }
     let page = opts.startPage ?? Number(wire[paging.pageParam] ?? 1);
-    const size = paging.sizeParam ? Number(wire[paging.sizeParam] ?? 100) : paging.pageSize;
+    const size = Number((paging.sizeParam && wire[paging.sizeParam]) || paging.pageSize);
     for (;;) {
       const pageWire: WireParams = { ...wire, [paging.pageParam]: String(page) };
       if (paging.sizeParam) pageWire[paging.sizeParam] = String(size);

@@ -11,6 +11,7 @@
  * older time than the mark are not exported (`--sync` first reduces that risk).
  */
 
+import { endpoint } from './export-client.js';
 import { pagesToStepBack } from './page-shift.js';
 import { withLookahead } from './recog-walk.js';
 
@@ -74,7 +75,7 @@ export async function* walkOperatePages(
   opts: OperateWalkOptions,
   stats: OperateWalkStats = newOperateStats(),
 ): AsyncGenerator<OperateWalkStep, OperateWalkStats> {
-  const pageSize = opts.pageSize ?? 100;
+  const pageSize = opts.pageSize ?? endpoint('log.getOperateLog').paging!.pageSize;
   const floorKeys = new Set(opts.floor?.keys ?? []);
   let oldestTime: string | undefined;
   let keysInOldest = new Set<string>();

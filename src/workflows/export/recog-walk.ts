@@ -16,6 +16,7 @@
  * the caller can keep the high-water mark from passing them (see export-state.ts).
  */
 
+import { endpoint } from './export-client.js';
 import { pagesToStepBack } from './page-shift.js';
 
 export interface RecogRow {
@@ -114,7 +115,7 @@ export async function* walkRecogPages(
   opts: RecogWalkOptions,
   stats: RecogWalkStats = newWalkStats(),
 ): AsyncGenerator<RecogWalkStep, RecogWalkStats> {
-  const pageSize = opts.pageSize ?? 100;
+  const pageSize = opts.pageSize ?? endpoint('log.getRecogLog').paging!.pageSize;
   let smallestWritten = Number.POSITIVE_INFINITY;
   let pageNo = 1;
   let previousTotal: number | undefined;
