@@ -7,11 +7,12 @@
  * Every step runs the real CLI in-process (`run(argv, ctx)`) against the emulator over HTTP, exactly
  * as a user or a cron job would run it; the demo only checks that each step ended as expected.
  */
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { copyFile, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { RuntimeError } from '../core/errors.js';
+import { ensureDir } from '../workflows/export/ensure-dir.js';
 import type { CommandEnv } from './env.js';
 
 const NEW_GATE = '7L11R010099';
@@ -85,7 +86,7 @@ async function operator(origin: string, token: string, method: string, path: str
 
 async function copyExamples(dir: string): Promise<void> {
   const examples = new URL('../../examples/', import.meta.url);
-  await mkdir(join(dir, 'pictures'), { recursive: true });
+  await ensureDir(join(dir, 'pictures'));
   await copyFile(new URL('persons.csv', examples), join(dir, 'persons.csv'));
   for (const name of await readdir(new URL('pictures/', examples))) {
     await copyFile(new URL(`pictures/${name}`, examples), join(dir, 'pictures', name));
@@ -114,7 +115,7 @@ export function register(parent: Command, env: CommandEnv): void {
     .action(async (opts: { dir: string }) => {
       const { ctx } = env;
       const dir = resolve(ctx.cwd, opts.dir);
-      await mkdir(dir, { recursive: true });
+      await ensureDir(dir);
       await copyExamples(dir);
       const say = (line: string) => ctx.io.stderr.write(`${line}\n`);
 
