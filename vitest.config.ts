@@ -10,7 +10,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // Builds dist/ when the e2e tests (which spawn bin/facetctl.js) are selected and it is stale.
-    globalSetup: ['test/setup/build.ts'],
+    globalSetup: ['test/setup/build.ts', 'test/setup/leftovers.ts'],
+    // Every folder made by tempDir() (test/helpers/temp.ts) is removed when its test file ends.
+    setupFiles: ['test/setup/temp-cleanup.ts'],
     reporters: jsonReport ? ['default', 'json'] : ['default'],
     outputFile: jsonReport ? { json: jsonReport } : undefined,
   },

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createFaceAnalyzer, detectorAvailable, type FaceMode } from '../src/emulator/faces/index.js';
 
-const FIXTURES = new URL('../test/emulator/faces/fixtures/', import.meta.url);
+const FIXTURES = new URL('../test/fixtures/pictures/', import.meta.url);
 const NAMES = ['face-astronaut.jpg', 'face-cameraman.jpg', 'noface-cat.jpg', 'noface-coffee.jpg', 'noface-gray.jpg'];
 
 async function benchMode(mode: FaceMode, pictures: Buffer[], count: number): Promise<Record<string, unknown>> {

@@ -1,9 +1,13 @@
 /**
- * Pictures the emulator ships (copies of the project's public-domain/CC0 fixtures in `assets/`): faces
- * for the demo seed and for simulated recognitions without a picture of their own. They are embedded
- * in `assets-data.ts` so the compiled package needs no files beside it.
+ * Pictures the emulator ships (copies of the project's public-domain/CC0 fixtures): faces for the demo
+ * seed and for simulated recognitions without a picture of their own. They are files in the package's
+ * `assets/emulator/` folder, found from this module's own URL, so the same code reads them from `src/`
+ * (tests, tsx) and from `dist/` (the installed package: `assets` is in package.json's `files`).
  */
-import { ASSET_BASE64 } from './assets-data.js';
+import { readFileSync } from 'node:fs';
+
+/** `assets/emulator/` at the package root: `src/emulator/` and `dist/emulator/` are both two levels down. */
+export const ASSETS_DIR = new URL('../../assets/emulator/', import.meta.url);
 
 const cache = new Map<string, Buffer>();
 
@@ -11,10 +15,11 @@ export type AssetName = 'face-astronaut.jpg' | 'face-cameraman.jpg' | 'noface-gr
 
 export const ASSET_NAMES: readonly AssetName[] = ['face-astronaut.jpg', 'face-cameraman.jpg', 'noface-gray.jpg'];
 
+/** The bytes of one shipped picture (read once, then cached). Throws ENOENT if the package is incomplete. */
 export function asset(name: AssetName): Buffer {
   let data = cache.get(name);
   if (!data) {
-    data = Buffer.from(ASSET_BASE64[name], 'base64');
+    data = readFileSync(new URL(name, ASSETS_DIR));
     cache.set(name, data);
   }
   return data;

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 /** Data lines of a CSV written with a BOM and CRLF (the header excluded). */
 function csvRows(file: string): string[] {
@@ -12,7 +12,7 @@ function csvRows(file: string): string[] {
 
 describe('facetctl demo (the quick start main job)', () => {
   it('imports the sample CSV, exports logs twice incrementally and backs up configs on the emulator', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'facetctl-demo-'));
+    const dir = tempDir('facetctl-demo-');
     const res = await runCli(['demo', '--dir', dir]);
     expect(res.stderr).toContain('==> Import persons.csv');
     expect(res.code).toBe(0);

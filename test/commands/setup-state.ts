@@ -1,14 +1,15 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestEmulator } from '../helpers/emulator.js';
+import { PICTURES } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp.js';
 
-export const PICTURES = '/work/shared/fixtures/pictures';
+export { PICTURES };
 export const SERIAL = '7L11R010014';
 
 /** A working directory holding the files the registry's examples name. */
 export function exampleDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'facetctl-examples-'));
+  const dir = tempDir('facetctl-examples-');
   copyFileSync(join(PICTURES, 'face-astronaut.jpg'), join(dir, 'face.jpg'));
   copyFileSync(join(PICTURES, 'face-astronaut.png'), join(dir, 'logo.png'));
   writeFileSync(join(dir, `${SERIAL}.cfg`), Buffer.from('settings file'));

@@ -3,6 +3,7 @@
  * private CA) and what goes over the wire byte for byte (where the token travels, the SenseLink
  * signature, picture cookies): small ad-hoc servers that record what they receive.
  */
+
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -13,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type ClientConfig, createClient, type FacetClient, requestTimeoutMs } from '../../src/core/client.js';
 import { ApiError, AuthError, CancelledError, NetworkError, UsageError } from '../../src/core/errors.js';
 import { endpointById } from '../../src/registry/index.js';
+import { picture } from '../helpers/fixtures.js';
 
 const TOKEN = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQrStUvWx1234';
 const FIXTURES = join(import.meta.dirname, 'fixtures');
@@ -166,7 +168,7 @@ describe('SenseLink signing', () => {
       res.end(JSON.stringify({ code: 40002, message: '画像の形式が正しくありません' }));
     });
     const c = client({ baseUrl: '', senselink: { baseUrl: origin, appKey: 'k', appSecret: 's' }, now: () => now });
-    const jpeg = readFileSync('/work/shared/fixtures/pictures/face-astronaut.jpg').toString('base64');
+    const jpeg = picture('face-astronaut.jpg').toString('base64');
     const err = await c
       .json(ep('senselink.createRecord'), {
         sn: 'SN1',

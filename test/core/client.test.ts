@@ -1,5 +1,4 @@
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type ClientConfig, createClient, type FacetClient } from '../../src/core/client.js';
@@ -15,8 +14,10 @@ import {
 } from '../../src/core/errors.js';
 import { endpointById } from '../../src/registry/index.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { picture } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp.js';
 
-const FACE = readFileSync(join('/work/shared/fixtures/pictures', 'face-astronaut.jpg'));
+const FACE = picture('face-astronaut.jpg');
 const SERIAL = '7L11R010014';
 const ep = (id: string) => {
   const e = endpointById(id);
@@ -84,7 +85,7 @@ describe('client against the emulator', () => {
       personName: 'Yamada',
       picture: FACE.toString('base64'),
     });
-    const dir = mkdtempSync(join(tmpdir(), 'facetctl-bin-'));
+    const dir = tempDir('facetctl-bin-');
     const file = join(dir, 'p.jpg');
     const out = createWriteStream(file);
     const answer = await client().call(

@@ -1,13 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatApiDateTime, formatIso8601 } from '../../src/core/dates.js';
 import { coerceParams } from '../../src/core/params.js';
 import { endpointById } from '../../src/registry/index.js';
+import { picture } from '../helpers/fixtures.js';
 
 const now = new Date(2024, 4, 15, 13, 45, 30);
 const coerce = (id: string, input: Record<string, unknown>) => coerceParams(endpointById(id)!, input, { now });
-const jpeg = readFileSync('/work/shared/fixtures/pictures/face-astronaut.jpg');
-const png = readFileSync('/work/shared/fixtures/pictures/face-astronaut.png');
+const jpeg = picture('face-astronaut.jpg');
+const png = picture('face-astronaut.png');
 
 describe('coerceParams', () => {
   it('turns friendly datetimes into the wire form', () => {

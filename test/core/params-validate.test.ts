@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type ParamIssue, validateWire } from '../../src/core/params.js';
 import { endpointById } from '../../src/registry/index.js';
+import { PICTURES } from '../helpers/fixtures.js';
 
-const PICTURES = '/work/shared/fixtures/pictures';
 const jpeg64 = readFileSync(`${PICTURES}/face-astronaut.jpg`).toString('base64');
 const png64 = readFileSync(`${PICTURES}/face-astronaut.png`).toString('base64');
 

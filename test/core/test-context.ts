@@ -1,8 +1,7 @@
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import type { Context } from '../../src/core/context.js';
+import { tempDir } from '../helpers/temp.js';
 
 export interface TestContext extends Context {
   out(): string;
@@ -34,7 +33,7 @@ export function testContext(
       stdinIsTTY: false,
       columns: 120,
     },
-    env: { FACETCTL_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'facetctl-core-')), ...opts.env },
+    env: { FACETCTL_CONFIG_DIR: tempDir('facetctl-core-'), ...opts.env },
     cwd: opts.cwd ?? tmpdir(),
     now: () => new Date('2026-11-23T12:00:00Z'),
     signal: new AbortController().signal,

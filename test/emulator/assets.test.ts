@@ -1,30 +1,24 @@
-/** The embedded pictures match the files in src/emulator/assets (generated file, no drift). */
-import { readFileSync, writeFileSync } from 'node:fs';
+/** The emulator's pictures are read from the package's assets/emulator/ folder, from src/ and from dist/. */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ASSET_NAMES, asset } from '../../src/emulator/assets.js';
+import { ASSET_NAMES, ASSETS_DIR, asset } from '../../src/emulator/assets.js';
+import { ensureBuilt } from '../setup/build.js';
 
-const dir = new URL('../../src/emulator/assets/', import.meta.url);
-const generated = new URL('../../src/emulator/assets-data.ts', import.meta.url);
+describe('emulator assets', () => {
+  it('each shipped picture is a JPEG read from assets/emulator/', () => {
+    for (const n of ASSET_NAMES) {
+      const bytes = asset(n);
+      expect(bytes.equals(readFileSync(new URL(n, ASSETS_DIR)))).toBe(true);
+      expect(bytes.subarray(0, 2).toString('hex')).toBe('ffd8');
+    }
+  });
 
-function render(): string {
-  const entries = ASSET_NAMES.map((n) => `  '${n}':\n    '${readFileSync(new URL(n, dir)).toString('base64')}',`);
-  return [
-    '/**',
-    ' * GENERATED from src/emulator/assets/*.jpg, do not edit: regenerate with',
-    ' * `FACETCTL_UPDATE_ASSETS=1 npx vitest run test/emulator/assets.test.ts`.',
-    ' * Embedded so the emulator works from the compiled package without copying files beside it.',
-    ' */',
-    'export const ASSET_BASE64: Readonly<Record<string, string>> = {',
-    ...entries,
-    '};',
-    '',
-  ].join('\n');
-}
-
-describe('embedded assets', () => {
-  it('assets-data.ts is generated from the asset files', () => {
-    if (process.env.FACETCTL_UPDATE_ASSETS === '1') writeFileSync(generated, render());
-    expect(readFileSync(generated, 'utf8')).toBe(render());
-    for (const n of ASSET_NAMES) expect(asset(n).equals(readFileSync(new URL(n, dir)))).toBe(true);
+  it('the built module finds the same files', () => {
+    ensureBuilt();
+    const script = `import('./dist/emulator/assets.js').then((m) => console.log(m.asset('face-astronaut.jpg').length))`;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: new URL('../../', import.meta.url), encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(Number(r.stdout.trim())).toBe(asset('face-astronaut.jpg').length);
   });
 });

@@ -1,12 +1,12 @@
 /** With `db`, the state (token, devices, persons, pictures, logs, settings) survives a restart. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readStoredToken } from '../../src/emulator/index.js';
+import { tempDir } from '../helpers/temp.js';
 import { addDevice, b64, cookieHeader, fixture, ok, registPerson, startTestEmulator } from './util.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'facet-emu-'));
+const dir = tempDir('facetctl-emu-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('persistence', () => {

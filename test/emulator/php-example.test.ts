@@ -7,11 +7,11 @@
  * (pictures.test.ts).
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp.js';
 import { addDevice, startTestEmulator, type TestEmulator } from './util.js';
 
 const hasPhp = spawnSync('php', ['--version']).status === 0;
@@ -32,7 +32,7 @@ describe.skipIf(!hasPhp)("the document's PHP example, run by php", () => {
       .replace('"XXX.fc2-cloud.com"', JSON.stringify(host))
       .replace('$apiToken = "XXXXXXXXXXX"', `$apiToken = "${emu.token}"`)
       .replace('$serialNo = "XXXXXXXXXXX"', '$serialNo = "PHP1"');
-    const file = join(mkdtempSync(join(tmpdir(), 'facetctl-php-')), 'example.php');
+    const file = join(tempDir('facetctl-php-'), 'example.php');
     writeFileSync(file, source);
     // Asynchronously: the emulator answers PHP's request from this same process.
     const { stdout: html } = await promisify(execFile)('php', [file], { encoding: 'utf8' });

@@ -1,14 +1,14 @@
 /** `facetctl server`: URL and token on stdout, a working server, a clean stop on the signal, --print-token. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/commands/index.js';
 import type { Context } from '../../src/core/context.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'facet-server-'));
+const dir = tempDir('facetctl-server-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function context(signal: AbortSignal) {

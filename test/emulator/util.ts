@@ -1,12 +1,13 @@
 /** Helpers for the emulator's own tests: raw calls as a client of the documents would make them. */
-import { readFileSync } from 'node:fs';
+
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { picture } from '../helpers/fixtures.js';
 
 export type { TestEmulator };
 export { startTestEmulator };
 
 export function fixture(name: string): Buffer {
-  return readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+  return picture(name);
 }
 
 export function b64(name: string): string {

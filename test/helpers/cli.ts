@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { run } from '../../src/commands/index.js';
 import type { Context } from '../../src/core/context.js';
+import { tempDir } from './temp.js';
 
 export interface CliRunOptions {
   env?: Record<string, string | undefined>;
@@ -27,7 +26,7 @@ export interface CliResult {
 
 /** A fresh, private config dir so tests never touch the user's profiles. */
 export function tempConfigDir(): string {
-  return mkdtempSync(join(tmpdir(), 'facetctl-test-'));
+  return tempDir('facetctl-test-');
 }
 
 /** Run the CLI in-process with captured streams. */

@@ -1,10 +1,13 @@
 /** Fixture pictures and sharp-made variants for the face analysis tests. */
+
 import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import type { AnalyzedPicture, FaceAnalyzer } from '../../../src/emulator/faces/index.js';
+import { PICTURES } from '../../helpers/fixtures.js';
 
-/** Copies of the shared fixture pictures (see fixtures/README.md). */
-export const FIXTURES = new URL('./fixtures/', import.meta.url);
+/** The test pictures (test/fixtures/pictures/, see its README.md). */
+export const FIXTURES = pathToFileURL(`${PICTURES}/`);
 export const FACE_FIXTURES = ['face-astronaut.jpg', 'face-cameraman.jpg'] as const;
 export const NOFACE_FIXTURES = ['noface-cat.jpg', 'noface-coffee.jpg', 'noface-gray.jpg'] as const;
 export const ALL_JPEG_FIXTURES = [...FACE_FIXTURES, ...NOFACE_FIXTURES];

@@ -1,12 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openAtomicFile, writeFileAtomic } from '../../../src/workflows/export/atomic-file.js';
 import { ensureDir } from '../../../src/workflows/export/ensure-dir.js';
 import { emptyState, loadState, saveState } from '../../../src/workflows/export/export-state.js';
+import { tempDir } from '../../helpers/temp.js';
 
-const dir = () => mkdtempSync(join(tmpdir(), 'facetctl-export-'));
+const dir = () => tempDir('facetctl-export-');
 
 describe('atomic file', () => {
   it('the target appears only at commit; abort leaves the old content and no temp file', async () => {

@@ -1,14 +1,14 @@
 /** `config export|diff|apply` against the emulator's devices. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { tempDir } from '../../helpers/temp.js';
 
 let emu: TestEmulator;
 let env: Record<string, string>;
-const tmp = () => mkdtempSync(join(tmpdir(), 'facetctl-config-'));
+const tmp = () => tempDir('facetctl-config-');
 
 beforeAll(async () => {
   emu = await startTestEmulator();

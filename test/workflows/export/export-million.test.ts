@@ -7,13 +7,13 @@
  * stays small. Throughput and memory are measured in bench/export.ts, not here.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, tempConfigDir } from '../../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { tempDir } from '../../helpers/temp.js';
 import { ensureBuilt } from '../../setup/build.js';
 
 const N = 1_000_000;
@@ -23,7 +23,7 @@ let dir: string;
 beforeAll(async () => {
   ensureBuilt();
   emu = await startTestEmulator();
-  dir = mkdtempSync(join(tmpdir(), 'facetctl-million-'));
+  dir = tempDir('facetctl-million-');
 });
 afterAll(async () => {
   await emu?.close();

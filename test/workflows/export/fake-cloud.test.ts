@@ -2,8 +2,7 @@
  * States the emulator cannot produce, through a fake client: preliminary records (id null) that get
  * their id later, and picture cookies that expire between the page and the picture.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -12,8 +11,9 @@ import type { ExportClient } from '../../../src/workflows/export/export-client.j
 import { runLogExport } from '../../../src/workflows/export/log-export.js';
 import { newPictureStats, savePictures } from '../../../src/workflows/export/picture-saver.js';
 import type { RecogRow } from '../../../src/workflows/export/recog-walk.js';
+import { tempDir } from '../../helpers/temp.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'facetctl-fake-'));
+const tmp = () => tempDir('facetctl-fake-');
 
 function fakeCloud(rows: RecogRow[], cookie = () => ({ 'CloudFront-Policy': 'p' })) {
   const sorted = () =>

@@ -4,13 +4,13 @@
  * export-million.test.ts (one test, a child process); throughput and memory are in bench/export.ts.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, tempConfigDir } from '../../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { tempDir } from '../../helpers/temp.js';
 import { ensureBuilt } from '../../setup/build.js';
 
 let emu: TestEmulator;
@@ -26,7 +26,7 @@ afterAll(async () => {
   await emu?.close();
 });
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'facetctl-export-'));
+const tmp = () => tempDir('facetctl-export-');
 
 async function device(serialNo: string, logs = 0): Promise<void> {
   expect((await emu.op('POST', '/devices', { serialNo })).status).toBe(201);

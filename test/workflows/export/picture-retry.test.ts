@@ -7,8 +7,7 @@
  * ids without their cookies, and the emulator answers 403 (also after the re-read for a fresh
  * cookie). Everything else is the real client against the real emulator.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import type { ExportClient } from '../../../src/workflows/export/export-client.j
 import { exportFailure, runLogExport } from '../../../src/workflows/export/log-export.js';
 import { runCli } from '../../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { tempDir } from '../../helpers/temp.js';
 
 let emu: TestEmulator;
 let client: FacetClient;
@@ -30,7 +30,7 @@ afterAll(async () => {
   await emu?.close();
 });
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'facetctl-picretry-'));
+const tmp = () => tempDir('facetctl-picretry-');
 
 /**
  * The real client, except that pictures of `broken` log ids go out without cookies (the emulator

@@ -4,12 +4,12 @@
  * analysis. `--state` runs must not export them early, must not let the mark pass them, and must
  * export them (and the rows around them) exactly once after they get their id.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { tempDir } from '../../helpers/temp.js';
 
 let emu: TestEmulator;
 let env: Record<string, string>;
@@ -22,7 +22,7 @@ afterAll(async () => {
   await emu?.close();
 });
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'facetctl-prelim-'));
+const tmp = () => tempDir('facetctl-prelim-');
 const pad = (n: number) => String(n).padStart(2, '0');
 function wireTime(d: Date): string {
   return `${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;

@@ -1,6 +1,6 @@
 /** `senselink record export` against the emulator's 認証レコード+ API, and the window arithmetic. */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,10 +9,12 @@ import type { ExportClient } from '../../../src/workflows/export/export-client.j
 import { runSenselinkExport, splitWindows, WINDOW_MS } from '../../../src/workflows/export/senselink-export.js';
 import { runCli } from '../../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { PICTURES, picture } from '../../helpers/fixtures.js';
+import { tempDir } from '../../helpers/temp.js';
 
 let emu: TestEmulator;
 let env: Record<string, string>;
-const FACE = readFileSync('/work/shared/fixtures/pictures/face-astronaut.jpg');
+const FACE = picture('face-astronaut.jpg');
 
 beforeAll(async () => {
   emu = await startTestEmulator();
@@ -99,7 +101,7 @@ describe('senselink record export', () => {
           '--timestamp',
           String(1_700_000_000 + i),
           '--image',
-          '/work/shared/fixtures/pictures/face-astronaut.jpg',
+          join(PICTURES, 'face-astronaut.jpg'),
           '-o',
           'json',
         ],
@@ -108,7 +110,7 @@ describe('senselink record export', () => {
       expect(res.code, res.stderr).toBe(0);
       created.push(JSON.parse(res.stdout).data?.record_id ?? JSON.parse(res.stdout).record_id);
     }
-    const dir = mkdtempSync(join(tmpdir(), 'facetctl-sl-'));
+    const dir = tempDir('facetctl-sl-');
     const out = join(dir, 'records.ndjson');
     const images = join(dir, 'snaps');
     const res = await runCli(

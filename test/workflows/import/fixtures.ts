@@ -1,13 +1,15 @@
 /** Builders for import tests: temp folders, synthetic pictures, CSV text. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
+import { PICTURES } from '../../helpers/fixtures.js';
+import { tempDir as newTempDir } from '../../helpers/temp.js';
 
 export const FIXTURES = resolve(import.meta.dirname, '../../fixtures/import');
+export { PICTURES };
 
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'facetctl-import-'));
+  return newTempDir('facetctl-import-');
 }
 
 /**

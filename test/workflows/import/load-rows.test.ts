@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyDeviceList, loadRows } from '../../../src/workflows/import/load-rows.js';
 import { formatIssue } from '../../../src/workflows/import/types.js';
-import { csv, FIXTURES, syntheticJpeg, tempDir } from './fixtures.js';
+import { csv, FIXTURES, PICTURES, syntheticJpeg, tempDir } from './fixtures.js';
 
 const NOW = new Date(2024, 3, 1, 12, 0, 0);
 
@@ -30,8 +30,8 @@ describe('loading and validating rows', () => {
   beforeAll(async () => {
     dir = tempDir();
     for (let i = 0; i < 4; i++) writeFileSync(join(dir, `p${i}.jpg`), await syntheticJpeg(i));
-    copyFileSync(join(FIXTURES, 'face-astronaut.jpg'), join(dir, 'face.jpg'));
-    writeFileSync(join(dir, 'face.png'), await sharp(join(FIXTURES, 'face-astronaut.jpg')).png().toBuffer());
+    copyFileSync(join(PICTURES, 'face-astronaut.jpg'), join(dir, 'face.jpg'));
+    writeFileSync(join(dir, 'face.png'), await sharp(join(PICTURES, 'face-astronaut.jpg')).png().toBuffer());
     // A JPEG header and then garbage: the magic is right, the picture does not decode.
     writeFileSync(
       join(dir, 'broken.jpg'),
@@ -266,7 +266,13 @@ describe('loading and validating rows', () => {
 
   it('reads CP932, BOM and quoted-newline fixtures with Japanese intact', async () => {
     const opts = { ignoreUnknownColumns: false, extraSerials: [], fixPictures: false, now: NOW };
-    const cp = await loadRows({ ...opts, csvPath: join(FIXTURES, 'persons-cp932.csv') });
+    // The CSVs name pictures beside them: one folder with both, as a user would have it.
+    const dir = tempDir();
+    for (const f of ['persons-cp932.csv', 'persons-bom.csv', 'persons-quoted-newline.csv'])
+      copyFileSync(join(FIXTURES, f), join(dir, f));
+    for (const f of ['face-astronaut.jpg', 'face-cameraman.jpg', 'noface-cat.jpg'])
+      copyFileSync(join(PICTURES, f), join(dir, f));
+    const cp = await loadRows({ ...opts, csvPath: join(dir, 'persons-cp932.csv') });
     expect(cp.encoding).toBe('cp932');
     expect(cp.invalid).toEqual([]);
     expect(cp.rows.map((r) => [r.row, r.person.personName, r.person.sex, r.person.memo])).toEqual([
@@ -274,10 +280,10 @@ describe('loading and validating rows', () => {
       [3, '佐藤 花子', 'female', '営業部, 東京'],
       [4, '髙橋 﨑子', 'female', '①番窓口'],
     ]);
-    const bom = await loadRows({ ...opts, csvPath: join(FIXTURES, 'persons-bom.csv') });
+    const bom = await loadRows({ ...opts, csvPath: join(dir, 'persons-bom.csv') });
     expect(bom.encoding).toBe('utf8');
     expect(bom.rows.map((r) => r.person)).toEqual(cp.rows.map((r) => r.person));
-    const quoted = await loadRows({ ...opts, csvPath: join(FIXTURES, 'persons-quoted-newline.csv') });
+    const quoted = await loadRows({ ...opts, csvPath: join(dir, 'persons-quoted-newline.csv') });
     expect(quoted.rows.map((r) => [r.row, r.person.personName, r.person.memo])).toEqual([
       [2, 'Smith, John', 'line one\nline two'],
       [3, '鈴木 一郎', 'He said "hi"'],

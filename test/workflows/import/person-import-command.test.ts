@@ -11,7 +11,7 @@ import { endpointById } from '../../../src/registry/index.js';
 import { runCli } from '../../helpers/cli.js';
 import type { TestEmulator } from '../../helpers/emulator.js';
 import { clientFor, emulatorWithDevices, requestedPaths } from './emulator-setup.js';
-import { csv, FIXTURES, syntheticJpeg, tempDir } from './fixtures.js';
+import { csv, FIXTURES, PICTURES, syntheticJpeg, tempDir } from './fixtures.js';
 
 const DEVICES = ['EMU0001', 'EMU0002'];
 
@@ -44,7 +44,7 @@ function fixtureDir(): string {
     'persons-bom.csv',
     'persons-quoted-newline.csv',
   ]) {
-    copyFileSync(join(FIXTURES, f), join(dir, f));
+    copyFileSync(join(f.endsWith('.jpg') ? PICTURES : FIXTURES, f), join(dir, f));
   }
   return dir;
 }
@@ -211,7 +211,7 @@ describe('facetctl person import (faces: off)', () => {
 
   it('--fix-pictures sends a PNG and an EXIF-rotated JPEG as upright JPEGs; the files stay as they were', async () => {
     const dir = tempDir();
-    const png = await sharp(join(FIXTURES, 'face-astronaut.jpg')).png().toBuffer();
+    const png = await sharp(join(PICTURES, 'face-astronaut.jpg')).png().toBuffer();
     writeFileSync(join(dir, 'face.png'), png);
     const rotated = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#884422' } })
       .jpeg()

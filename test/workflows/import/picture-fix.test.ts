@@ -4,14 +4,14 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { isJpeg, preparePicture } from '../../../src/workflows/import/picture.js';
 import { fixPicture, pictureNeedsFix } from '../../../src/workflows/import/picture-fix.js';
-import { FIXTURES, tempDir } from './fixtures.js';
+import { PICTURES, tempDir } from './fixtures.js';
 
 const FIVE_MB = 5 * 1024 * 1024;
 
 describe('--fix-pictures', () => {
   it('turns a PNG into a JPEG', async () => {
     const dir = tempDir();
-    const png = await sharp(join(FIXTURES, 'face-astronaut.jpg')).png().toBuffer();
+    const png = await sharp(join(PICTURES, 'face-astronaut.jpg')).png().toBuffer();
     writeFileSync(join(dir, 'face.png'), png);
     const without = await preparePicture(join(dir, 'face.png'), 'face.png', { fix: false, maxBase64: FIVE_MB });
     expect(without).toEqual({ ok: false, message: 'face.png is not a JPEG (PNG) (--fix-pictures converts it)' });
@@ -56,7 +56,7 @@ describe('--fix-pictures', () => {
   });
 
   it('leaves a compliant JPEG alone and keeps the source file unchanged', async () => {
-    const file = join(FIXTURES, 'face-cameraman.jpg');
+    const file = join(PICTURES, 'face-cameraman.jpg');
     const got = await preparePicture(file, 'face-cameraman.jpg', { fix: true, maxBase64: FIVE_MB });
     if (!got.ok) throw new Error(got.message);
     expect(got.picture.fixed).toBe(false);

@@ -3,9 +3,8 @@
  * triggered with `/_emulator/recognize`.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { PUSH_FIELDS } from '../../../src/workflows/push/push-event.js';
 import { startPushListener } from '../../../src/workflows/push/push-listener.js';
 import { BIN, runCli, tempConfigDir } from '../../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { tempDir } from '../../helpers/temp.js';
 import { ensureBuilt } from '../../setup/build.js';
 
 let emu: TestEmulator;
@@ -86,7 +86,7 @@ describe('push listen', () => {
   });
 
   it('--exec runs the command per event with the event JSON on stdin (in-process, stops on the signal)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'facetctl-push-'));
+    const dir = tempDir('facetctl-push-');
     const file = join(dir, 'events.ndjson');
     const port = await freePort();
     const stop = new AbortController();
