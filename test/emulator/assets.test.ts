@@ -17,7 +17,10 @@ describe('emulator assets', () => {
   it('the built module finds the same files', () => {
     ensureBuilt();
     const script = `import('./dist/emulator/assets.js').then((m) => console.log(m.asset('face-astronaut.jpg').length))`;
-    const r = spawnSync(process.execPath, ['-e', script], { cwd: new URL('../../', import.meta.url), encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['-e', script], {
+      cwd: new URL('../../', import.meta.url),
+      encoding: 'utf8',
+    });
     expect(r.stderr).toBe('');
     expect(Number(r.stdout.trim())).toBe(asset('face-astronaut.jpg').length);
   });
