@@ -7,4 +7,11 @@ export { type CallAnswer, type ClientConfig, createClient, type FacetClient } fr
 export type { Context } from './core/context.js';
 export * from './core/errors.js';
 export { type EmulatorHandle, type EmulatorOptions, startEmulator } from './emulator/index.js';
-export { type EndpointDef, endpointById, endpoints, findEndpoint } from './registry/index.js';
+export {
+  type EndpointDef,
+  type EndpointId,
+  endpoint,
+  endpointById,
+  endpoints,
+  findEndpoint,
+} from './registry/index.js';

@@ -130,7 +130,7 @@ export function register(parent: Command, env: CommandEnv): void {
           description: '新設ゲート',
         });
         say(`registered a new gate ${NEW_GATE} (新設ゲート)`);
-        const { run } = await import('./index.js');
+        const run = env.runCommand;
         const sub: Context = {
           ...ctx,
           cwd: dir,

@@ -33,6 +33,11 @@ export interface CommandEnv {
   readonly verbose: boolean;
   /** The parsed global flags (addition to the contract). */
   flags(): GlobalFlags;
+  /**
+   * Runs another facetctl command line in this process (`facetctl demo` runs its steps so): the
+   * entry point is handed down by `run()` so that no command module imports the command tree.
+   */
+  runCommand(argv: string[], ctx: Context): Promise<number>;
 }
 
 export interface RowWriter {
@@ -55,7 +60,11 @@ export interface RunnableEnv extends CommandEnv {
   close(): Promise<void>;
 }
 
-export function createCommandEnv(ctx: Context, flags: () => GlobalFlags): RunnableEnv {
+export function createCommandEnv(
+  ctx: Context,
+  flags: () => GlobalFlags,
+  runCommand: (argv: string[], ctx: Context) => Promise<number>,
+): RunnableEnv {
   let services: EnvServices | undefined;
   let client: Promise<FacetClient> | undefined;
   const need = (): EnvServices => {
@@ -65,6 +74,7 @@ export function createCommandEnv(ctx: Context, flags: () => GlobalFlags): Runnab
   const env: RunnableEnv = {
     ctx,
     flags,
+    runCommand,
     get verbose() {
       return flags().verbose === true;
     },

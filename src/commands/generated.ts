@@ -3,36 +3,15 @@
  * (`facetctl person toDevice`, `facetctl log getRecogLog`) reaching the same command.
  */
 import { type Command, Option } from 'commander';
-import { configKeys, type EndpointDef, endpoints } from '../registry/index.js';
+import { configKeys, type EndpointDef, endpoints, groups } from '../registry/index.js';
 import { type EndpointOpts, runEndpoint } from './endpoint-action.js';
 import { attributeOf, type FlagSpec, flagHelp, flagSpecsOf, flagSyntax } from './endpoint-flags.js';
 import { endpointDescription, endpointHelpFooter } from './endpoint-help.js';
 import type { CommandEnv } from './env.js';
 import { setCompletionValues } from './option-meta.js';
 
-export const GROUPS: readonly { name: string; description: string }[] = [
-  { name: 'device', description: 'Devices under the contract: list, log sync, APB repair, push URLs' },
-  { name: 'log', description: 'Recognition and operation logs: search, delete, export' },
-  { name: 'person', description: 'Persons in the cloud and on devices, access times, cards, types' },
-  { name: 'config', description: 'Device settings and logo' },
-  { name: 'system', description: 'Device system: info, reboot, door, modes, messages, firmware' },
-  { name: 'tool', description: 'Helpers the API serves (picture cookie script)' },
-  { name: 'senselink', description: 'SenseLink Cloud 認証レコード+: records and snapshots' },
-];
-
-const INTERMEDIATE: Readonly<Record<string, string>> = {
-  'device push-url': 'The push notification URL of a device',
-  'log recog': 'Recognition logs (認識ログ)',
-  'log operate': 'Operation logs (操作ログ)',
-  'person access-times': 'Access time windows of a person per device',
-  'person device': 'Persons stored on a device',
-  'person cards': 'IC cards of a person',
-  'person type': 'Person types (entry/exit mode contracts)',
-  'config logo': 'The logo shown on a device',
-  'system reboot-schedule': 'The weekly reboot schedule of a device',
-  'senselink record': '認証レコード+ records',
-  'senselink image': '認証レコード+ snapshots',
-};
+/** The groups, from the registry (their names are what `program.ts` needs to build only one). */
+export const GROUPS = groups;
 
 /** Finds a subcommand by name, or creates it (so hand-written modules can add to `log recog` etc.). */
 export function subcommand(parent: Command, name: string, description?: string): Command {
@@ -98,29 +77,47 @@ function configureEndpoint(cmd: Command, ep: EndpointDef, env: CommandEnv): Comm
   return cmd;
 }
 
-function addEndpoint(group: Command, ep: EndpointDef, env: CommandEnv): void {
+/** Refuses a second command of the same name (or alias) under one parent: two entries would shadow each other. */
+function newCommand(parent: Command, name: string, opts?: { hidden: boolean }): Command {
+  const taken = parent.commands.find((c) => c.name() === name || c.aliases().includes(name));
+  if (taken) throw new Error(`registry: two commands named '${name}' under '${parent.name()}'`);
+  return parent.command(name, opts);
+}
+
+function addEndpoint(
+  group: Command,
+  ep: EndpointDef,
+  env: CommandEnv,
+  subgroups: Readonly<Record<string, string>>,
+): void {
   const words = ep.command;
   let parent = group;
   for (let i = 0; i < words.length - 1; i++) {
-    const key = `${ep.group} ${words.slice(0, i + 1).join(' ')}`;
-    parent = subcommand(parent, words[i], INTERMEDIATE[key]);
+    const key = words.slice(0, i + 1).join(' ');
+    const description = subgroups[key];
+    if (!description) throw new Error(`registry: '${ep.group} ${key}' (for ${ep.id}) has no description in groups.ts`);
+    parent = subcommand(parent, words[i], description);
   }
-  const cmd = configureEndpoint(parent.command(words[words.length - 1]), ep, env);
+  const cmd = configureEndpoint(newCommand(parent, words[words.length - 1]), ep, env);
   if (words.length === 1) {
     if (ep.action !== words[0]) cmd.alias(ep.action);
-  } else configureEndpoint(group.command(ep.action, { hidden: true }), ep, env);
+  } else configureEndpoint(newCommand(group, ep.action, { hidden: true }), ep, env);
 }
 
-/** The group commands with every endpoint of the registry under them. */
 /**
  * The group commands with every endpoint of the registry under them. With `only`, the other groups
  * stay empty shells (their name and description for the top-level help): a cron run of `log recog
- * list` need not build forty other commands.
+ * list` need not build forty other commands. `from` is the registry (tests hand in a modified copy).
  */
-export function addEndpointCommands(program: Command, env: CommandEnv, only?: string): void {
-  for (const g of GROUPS) {
+export function addEndpointCommands(
+  program: Command,
+  env: CommandEnv,
+  only?: string,
+  from: readonly EndpointDef[] = endpoints,
+): void {
+  for (const g of groups) {
     const group = subcommand(program, g.name, g.description);
     if (only !== undefined && only !== g.name) continue;
-    for (const ep of endpoints) if (ep.group === g.name) addEndpoint(group, ep, env);
+    for (const ep of from) if (ep.group === g.name) addEndpoint(group, ep, env, g.subgroups);
   }
 }

@@ -18,7 +18,7 @@ function isAbort(err: unknown): boolean {
 
 /** Runs facetctl with `argv` (without node and the script) and returns the exit code. */
 export async function run(argv: string[], ctx: Context): Promise<number> {
-  const { program, env } = await buildProgram(ctx, argv);
+  const { program, env } = await buildProgram(ctx, argv, run);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return ExitCode.ok;

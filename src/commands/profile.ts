@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { AuthError, UsageError } from '../core/errors.js';
 import type { Profile } from '../core/profiles.js';
-import { endpointById } from '../registry/index.js';
+import { endpoint } from '../registry/index.js';
 import type { CommandEnv } from './env.js';
 import { ExitWith } from './exit.js';
 import { promptContext } from './prompt-io.js';
@@ -168,7 +168,7 @@ async function showProfile(env: CommandEnv, name: string | undefined): Promise<v
 async function testProfile(env: CommandEnv, name: string | undefined): Promise<void> {
   const { connectClient } = await import('./services.js');
   const client = await connectClient(env, { profile: name });
-  const ep = endpointById('device.getDevice')!;
+  const ep = endpoint('device.getDevice');
   const err = env.ctx.io.stderr;
   try {
     const devices = await client.json(ep, {}, { signal: env.ctx.signal });

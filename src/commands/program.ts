@@ -2,13 +2,13 @@
  * The command tree: global flags, the commands generated from the registry, and the hand-written
  * ones. Built per run (tests run many in one process); nothing heavy is imported here.
  */
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { createCommandEnv, type RunnableEnv } from './env.js';
 import { addEndpointCommands, GROUPS } from './generated.js';
 import { addGlobalFlags, readGlobalFlags } from './global-flags.js';
 import { setCompletionValues } from './option-meta.js';
+import { packageVersion } from './version.js';
 
 type Register = (parent: Command, env: RunnableEnv) => void;
 
@@ -29,18 +29,10 @@ const HAND_WRITTEN: readonly { word: string; load: () => Promise<{ register: Reg
   { word: 'profile', load: () => import('./profile.js') },
   { word: 'api', load: () => import('./api.js') },
   { word: 'completion', load: () => import('./completion.js') },
+  { word: 'gen-docs', load: () => import('./gen-docs.js') },
 ];
 
-let version: string | undefined;
-
-/** package.json sits two levels up from both src/commands and dist/commands. */
-export function packageVersion(): string {
-  if (!version) {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    version = pkg.version;
-  }
-  return version;
-}
+export { packageVersion };
 
 function configureAll(cmd: Command, ctx: Context, color: () => boolean): void {
   cmd.exitOverride();
@@ -79,7 +71,19 @@ export function commandWord(argv: readonly string[]): string | undefined {
  * The whole tree, or (given argv naming one endpoint group) only that group's endpoint commands:
  * help, completion and the hand-written commands still see every group's name.
  */
-export async function buildProgram(ctx: Context, argv?: readonly string[]): Promise<BuiltProgram> {
+async function noRunner(): Promise<number> {
+  throw new Error('this command tree was built without an entry point to run sub-commands');
+}
+
+/**
+ * Builds the tree for one run. `runCommand` is the entry point itself (`run` in index.ts), handed down
+ * to the commands that run other command lines (the demo), so no module below imports index.ts.
+ */
+export async function buildProgram(
+  ctx: Context,
+  argv?: readonly string[],
+  runCommand: (argv: string[], ctx: Context) => Promise<number> = noRunner,
+): Promise<BuiltProgram> {
   const program = new Command('facetctl');
   program
     .description('facetCloud v4.0 API and SenseLink 認証レコード+ from the command line, with an embedded emulator')
@@ -89,11 +93,11 @@ export async function buildProgram(ctx: Context, argv?: readonly string[]): Prom
   addGlobalFlags(program);
   const profileOpt = program.options.find((o) => o.long === '--profile');
   if (profileOpt) setCompletionValues(profileOpt, 'profile');
-  const env = createCommandEnv(ctx, () => readGlobalFlags(program));
+  const env = createCommandEnv(ctx, () => readGlobalFlags(program), runCommand);
   const word = argv && commandWord(argv);
   const isGroup = word !== undefined && GROUPS.some((g) => g.name === word);
   // Completion scripts and `help` describe the whole tree.
-  const whole = word === undefined || word === 'completion' || word === 'help';
+  const whole = word === undefined || word === 'completion' || word === 'gen-docs' || word === 'help';
   const known = !whole && (isGroup || HAND_WRITTEN.some((h) => h.word === word));
   addEndpointCommands(program, env, isGroup ? word : undefined);
   // `facetctl --version` needs no command at all.

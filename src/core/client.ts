@@ -44,7 +44,7 @@ export interface ClientConfig {
 }
 
 export type CallAnswer =
-  // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (CONTRACTS.md)
+  // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)
   | { kind: 'json'; status: number; body: any }
   | { kind: 'binary'; status: number; contentType: string; bytes: number; data?: Buffer };
 
@@ -57,9 +57,9 @@ export interface CallOptions {
 
 export interface FacetClient {
   call(ep: EndpointDef, wire: WireParams, opts?: CallOptions): Promise<CallAnswer>;
-  // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (CONTRACTS.md)
+  // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)
   json<T = any>(ep: EndpointDef, wire: WireParams, opts?: { signal?: AbortSignal }): Promise<T>;
-  // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (CONTRACTS.md)
+  // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)
   pages(ep: EndpointDef, wire: WireParams, opts?: { signal?: AbortSignal; startPage?: number }): AsyncGenerator<any>;
   raw(
     path: string,
@@ -367,7 +367,7 @@ class Client implements FacetClient {
     );
   }
 
-  // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (CONTRACTS.md)
+  // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)
   async json<T = any>(ep: EndpointDef, wire: WireParams, opts: { signal?: AbortSignal } = {}): Promise<T> {
     const answer = await this.call(ep, wire, opts);
     if (answer.kind === 'json') return answer.body as T;
@@ -378,7 +378,7 @@ class Client implements FacetClient {
     ep: EndpointDef,
     wire: WireParams,
     opts: { signal?: AbortSignal; startPage?: number } = {},
-    // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (CONTRACTS.md)
+    // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)
   ): AsyncGenerator<any> {
     const paging = ep.paging;
     if (!paging) {

@@ -4,7 +4,7 @@ import { defineEndpoint } from './define.js';
 import type { EndpointDef } from './types.js';
 
 /** /config/*: device settings and the standby logo. */
-export const configEndpoints: readonly EndpointDef[] = [
+export const configEndpoints = [
   defineEndpoint({
     group: 'config',
     action: 'getConfig',

@@ -23,11 +23,13 @@ const BOTH: readonly HttpMethod[] = ['GET', 'POST'];
  * not repeatable) so that each entry states only what its document section says. `aiCamera`
  * defaults to true for cloud-only endpoints because the document says those work for AI cameras too.
  */
-export function defineEndpoint(spec: EndpointSpec): EndpointDef {
+export function defineEndpoint<const G extends Group, const A extends string>(
+  spec: EndpointSpec & { group: G; action: A },
+): EndpointDef & { readonly id: `${G}.${A}` } {
   const contactsDevice = spec.contactsDevice ?? false;
   return Object.freeze({
     ...spec,
-    id: `${spec.group}.${spec.action}`,
+    id: `${spec.group}.${spec.action}` as const,
     api: spec.api ?? 'facetcloud',
     methods: spec.methods ?? BOTH,
     answer: spec.answer ?? 'json',

@@ -3,7 +3,7 @@ import { defineEndpoint } from './define.js';
 import type { EndpointDef } from './types.js';
 
 /** /device/*: the contracted devices, log synchronisation, APB repair, push URLs. */
-export const deviceEndpoints: readonly EndpointDef[] = [
+export const deviceEndpoints = [
   defineEndpoint({
     group: 'device',
     action: 'getDevice',

@@ -14,10 +14,11 @@ import { toolEndpoints } from './tool.js';
 import type { ApiName, EndpointDef } from './types.js';
 
 export type { ConfigKey } from './config-keys.js';
+export { type GroupDef, groups } from './groups.js';
 export * from './types.js';
 export { configKeys, defaultConfig };
 
-export const endpoints: readonly EndpointDef[] = Object.freeze([
+export const endpoints = Object.freeze([
   ...deviceEndpoints,
   ...logEndpoints,
   ...personEndpoints,
@@ -27,8 +28,17 @@ export const endpoints: readonly EndpointDef[] = Object.freeze([
   ...senselinkEndpoints,
 ]);
 
-const byId = new Map(endpoints.map((ep) => [ep.id, ep]));
+/** Every endpoint's id, `group.action` (`'person.toDevice'`), checked at compile time. */
+export type EndpointId = (typeof endpoints)[number]['id'];
 
+const byId = new Map<string, EndpointDef>(endpoints.map((ep) => [ep.id, ep]));
+
+/** The entry of a known endpoint: `endpoint('person.toDevice')` (a typo does not compile). */
+export function endpoint(id: EndpointId): EndpointDef {
+  return byId.get(id) as EndpointDef;
+}
+
+/** The entry for an id read at run time (a user's input, a journal), or undefined. */
 export function endpointById(id: string): EndpointDef | undefined {
   return byId.get(id);
 }

@@ -3,7 +3,7 @@ import { defineEndpoint } from './define.js';
 import type { EndpointDef } from './types.js';
 
 /** /log/*: recognition logs (read, physical delete) and operation logs. */
-export const logEndpoints: readonly EndpointDef[] = [
+export const logEndpoints = [
   defineEndpoint({
     group: 'log',
     action: 'getRecogLog',

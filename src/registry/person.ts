@@ -79,7 +79,7 @@ const cardFamily: FamilyDef = {
   cliFormat: 'CARDNO,FROM,TO',
 };
 
-export const personEndpoints: readonly EndpointDef[] = [
+export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'getPerson',

@@ -17,7 +17,7 @@ const rect = (label: string, description: string): ParamDef => ({
   description: `${description} in pixels, 0 or more`,
 });
 
-export const senselinkEndpoints: readonly EndpointDef[] = [
+export const senselinkEndpoints = [
   defineEndpoint({
     api: 'senselink',
     group: 'senselink',

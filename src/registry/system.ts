@@ -5,9 +5,9 @@ import type { EndpointDef, ParamDef } from './types.js';
 /** /system/*: device information, reboot, door, modes, messages, reboot schedule, config files, firmware. */
 
 /** Every /system endpoint addresses one device by serialNo and talks to it. */
-function systemEndpoint(
-  spec: Omit<EndpointSpec, 'group' | 'deviceParam' | 'contactsDevice'> & { aiCamera?: boolean },
-): EndpointDef {
+function systemEndpoint<const A extends string>(
+  spec: Omit<EndpointSpec, 'group' | 'deviceParam' | 'contactsDevice' | 'action'> & { action: A; aiCamera?: boolean },
+): EndpointDef & { readonly id: `system.${A}` } {
   return defineEndpoint({
     ...spec,
     group: 'system',
@@ -24,7 +24,7 @@ const rgba = (label: string, description: string): ParamDef => ({
   description: `${description} as 'R,G,B,A', each 0–255`,
 });
 
-export const systemEndpoints: readonly EndpointDef[] = [
+export const systemEndpoints = [
   systemEndpoint({
     action: 'getSystemInfo',
     command: ['info'],

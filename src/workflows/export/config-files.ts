@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RuntimeError, UsageError, ValidationError } from '../../core/errors.js';
 import { validateWire, type WireParams } from '../../core/params.js';
-import { configKeys } from '../../registry/index.js';
+import { configKeys, type EndpointId } from '../../registry/index.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { type ConfigDifference, diffConfig, wireValue } from './config-diff.js';
 import { ensureDir } from './ensure-dir.js';
@@ -22,7 +22,7 @@ export interface ConfigExportItem {
   logo: 'ok' | string;
 }
 
-async function binary(client: ExportClient, id: string, serialNo: string, signal?: AbortSignal): Promise<Buffer> {
+async function binary(client: ExportClient, id: EndpointId, serialNo: string, signal?: AbortSignal): Promise<Buffer> {
   const answer = await client.call(endpoint(id), { serialNo }, { signal });
   if (answer.kind === 'binary' && answer.data) return answer.data;
   const body = answer.kind === 'json' ? JSON.stringify(answer.body) : 'no data';

@@ -9,14 +9,14 @@ import type { WireParams } from '../../core/params.js';
 import { type EndpointDef, endpointById } from '../../registry/index.js';
 
 export interface ExportClient {
-  // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (CONTRACTS.md)
+  // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)
   json<T = any>(ep: EndpointDef, wire: WireParams, opts?: { signal?: AbortSignal }): Promise<T>;
   call(
     ep: EndpointDef,
     wire: WireParams,
     opts?: { signal?: AbortSignal },
   ): Promise<
-    // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (CONTRACTS.md)
+    // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)
     | { kind: 'json'; status: number; body: any }
     | { kind: 'binary'; status: number; contentType: string; bytes: number; data?: Buffer }
   >;
@@ -27,9 +27,4 @@ export interface ExportClient {
   ): Promise<{ status: number; body: Buffer }>;
 }
 
-/** The registry entry, or a clear error when the registry in this build lacks it. */
-export function endpoint(id: string): EndpointDef {
-  const ep = endpointById(id);
-  if (!ep) throw new RuntimeError(`endpoint ${id} is missing from the registry`);
-  return ep;
-}
+export { endpoint } from '../../registry/index.js';

@@ -1,11 +1,5 @@
 /** The registry entries an import uses, looked up once. */
-import { type EndpointDef, endpointById } from '../../registry/index.js';
-
-function need(id: string): EndpointDef {
-  const ep = endpointById(id);
-  if (!ep) throw new Error(`registry has no ${id}`);
-  return ep;
-}
+import { type EndpointDef, endpoint as need } from '../../registry/index.js';
 
 export interface ImportEndpoints {
   check: EndpointDef;
