@@ -80,7 +80,7 @@ function confirmQuestion(ep: EndpointDef, plans: Plan[]): string {
 /** Flags → one wire param set per device; all issues of all devices reported together. */
 async function planCalls(env: CommandEnv, ep: EndpointDef, specs: FlagSpec[], opts: EndpointOpts): Promise<Plan[]> {
   const input = await inputFromFlags(env.ctx, specs, opts);
-  addSetPairs(input, opts.set);
+  if (ep.keyValueFlag) addKeyValuePairs(input, ep.keyValueFlag, opts[ep.keyValueFlag] as string[] | undefined);
   const now = env.ctx.now();
   unixTimestamp(ep, input, now);
   const flagOf = flagMapper(ep, specs);
@@ -110,11 +110,11 @@ function stripName(message: string, name: string): string {
   return message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
 }
 
-/** `config set --set key=value`: for scripts that hold settings as data. */
-function addSetPairs(input: Record<string, unknown>, pairs: string[] | undefined): void {
+/** The endpoint's `keyValueFlag` (`config set --set key=value`): for scripts that hold settings as data. */
+function addKeyValuePairs(input: Record<string, unknown>, flag: string, pairs: string[] | undefined): void {
   for (const pair of pairs ?? []) {
     const i = pair.indexOf('=');
-    if (i <= 0) throw new UsageError(`--set: expected key=value (got '${pair}')`);
+    if (i <= 0) throw new UsageError(`--${flag}: expected key=value (got '${pair}')`);
     input[pair.slice(0, i).trim()] = pair.slice(i + 1);
   }
 }

@@ -23,11 +23,8 @@ export type FlagSpec =
       file: boolean;
     }
   | { kind: 'family'; flag: string; family: FamilyDef }
-  /** SenseLink's `image.rectangle.{top,left,width,height}` as one `--rect top,left,width,height`. */
-  | { kind: 'rect'; flag: string; wires: readonly string[] };
-
-/** Names that would otherwise collide with a global flag. */
-const RENAMES: Readonly<Record<string, string>> = { version: 'firmware-version' };
+  /** Parameters declared as parts of one flag (`ParamDef.cli.part`): `--rect top,left,width,height`. */
+  | { kind: 'composite'; flag: string; description: string; wires: readonly string[]; defs: readonly ParamDef[] };
 
 export function kebab(name: string): string {
   return name
@@ -39,27 +36,31 @@ export function kebab(name: string): string {
 
 export function flagNameOf(ep: EndpointDef, wire: string, def: ParamDef): string {
   if (def.cli?.flag) return def.cli.flag;
-  if (wire === 'serialNo') return 'serial';
   if (ep.paging && wire === ep.paging.pageParam) return 'page';
   if (def.type === 'base64' && wire.endsWith('.data')) return kebab(wire.slice(0, -'.data'.length));
-  const name = RENAMES[wire] ?? kebab(wire);
+  const name = kebab(wire);
   return RESERVED_FLAG_NAMES.has(name) ? `param-${name}` : name;
 }
 
-const RECT = /^(.*)\.rectangle\.(top|left|width|height)$/;
-
-/** The flags of an endpoint, in the registry's order. */
+/** The flags of an endpoint, in the registry's order (a composite flag where its first part is). */
 export function flagSpecsOf(ep: EndpointDef): FlagSpec[] {
   const specs: FlagSpec[] = [];
-  let rect: { kind: 'rect'; flag: string; wires: string[] } | undefined;
+  const composites = new Map<
+    string,
+    { kind: 'composite'; flag: string; description: string; wires: string[]; defs: ParamDef[] }
+  >();
   for (const [wire, def] of Object.entries(ep.params)) {
     if (def.cli?.hidden) continue;
-    if (RECT.test(wire)) {
-      if (!rect) {
-        rect = { kind: 'rect', flag: 'rect', wires: [] };
-        specs.push(rect);
+    const part = def.cli?.part;
+    if (part) {
+      let spec = composites.get(part.flag);
+      if (!spec) {
+        spec = { kind: 'composite', flag: part.flag, description: part.description, wires: [], defs: [] };
+        composites.set(part.flag, spec);
+        specs.push(spec);
       }
-      rect.wires.push(wire);
+      spec.wires.push(wire);
+      spec.defs.push(def);
       continue;
     }
     specs.push({
@@ -73,12 +74,12 @@ export function flagSpecsOf(ep: EndpointDef): FlagSpec[] {
     });
   }
   for (const family of ep.families ?? []) specs.push({ kind: 'family', flag: family.name, family });
-  if (rect) rect.wires.sort((a, b) => rectOrder(a) - rectOrder(b));
   return specs;
 }
 
-function rectOrder(wire: string): number {
-  return ['top', 'left', 'width', 'height'].indexOf(RECT.exec(wire)?.[2] ?? '');
+/** `top,left,width,height`: the last word of each part's wire name, in order. */
+function compositeFields(spec: { wires: readonly string[] }): string {
+  return spec.wires.map((w) => w.split('.').pop()).join(',');
 }
 
 /** commander's attribute name for a flag (`person-code` → `personCode`). */
@@ -105,7 +106,7 @@ const PLACEHOLDER: Record<ParamDef['type'], string> = {
 /** `--person-code <text>`, `--latest [0|1]`, `--access <FLAG,FROM,TO...>`. */
 export function flagSyntax(spec: FlagSpec, ep?: EndpointDef): string {
   if (spec.kind === 'family') return `--${spec.flag} <${spec.family.cliFormat}>`;
-  if (spec.kind === 'rect') return `--${spec.flag} <top,left,width,height>`;
+  if (spec.kind === 'composite') return `--${spec.flag} <${compositeFields(spec)}>`;
   if (spec.def.type === 'flag') return `--${spec.flag} [0|1]`;
   if (spec.flag === 'serial' || spec.flag === 'sn') return `--${spec.flag} <serial>`;
   if (ep?.api === 'senselink' && spec.wire === 'timestamp') return `--${spec.flag} <unix-or-datetime>`;
@@ -170,10 +171,9 @@ export function flagHelp(spec: FlagSpec, ep: EndpointDef): string {
     const fields = f.fields.map((m) => `${m.name}: ${m.def.description}`).join('; ');
     return `${f.description} (${fields}) [${rules.join('; ')}]`;
   }
-  if (spec.kind === 'rect') {
-    const defs = spec.wires.map((w) => ep.params[w]);
-    const required = defs.some((d) => d?.required) ? 'required; ' : '';
-    return `Face rectangle in the picture, in pixels [${required}four whole numbers]`;
+  if (spec.kind === 'composite') {
+    const required = spec.defs.some((d) => d.required) ? 'required; ' : '';
+    return `${spec.description} [${required}${spec.wires.length} values: ${compositeFields(spec)}]`;
   }
   const limits = limitsOf(spec.def);
   if (ep.api === 'senselink' && spec.wire === 'timestamp')
@@ -187,7 +187,7 @@ export function flagMapper(ep: EndpointDef, specs: readonly FlagSpec[]): (name: 
   const byWire = new Map<string, string>();
   for (const s of specs) {
     if (s.kind === 'param') byWire.set(s.wire, `--${s.flag}`);
-    else if (s.kind === 'rect') for (const w of s.wires) byWire.set(w, `--${s.flag}`);
+    else if (s.kind === 'composite') for (const w of s.wires) byWire.set(w, `--${s.flag}`);
     else byWire.set(s.family.name, `--${s.flag}`);
   }
   const one = (name: string): string => {
@@ -253,10 +253,10 @@ export async function inputFromFlags(
     if (value === undefined) continue;
     if (spec.kind === 'family') {
       input[spec.family.name] = value;
-    } else if (spec.kind === 'rect') {
+    } else if (spec.kind === 'composite') {
       const parts = String(value).split(',');
       if (parts.length !== spec.wires.length) {
-        throw new UsageError(`--${spec.flag}: give ${spec.wires.length} numbers as top,left,width,height`);
+        throw new UsageError(`--${spec.flag}: give ${spec.wires.length} values as ${compositeFields(spec)}`);
       }
       spec.wires.forEach((w, i) => {
         input[w] = parts[i].trim();

@@ -3,7 +3,7 @@
  * (`facetctl person toDevice`, `facetctl log getRecogLog`) reaching the same command.
  */
 import { type Command, Option } from 'commander';
-import { configKeys, type EndpointDef, endpoints, groups } from '../registry/index.js';
+import { type EndpointDef, endpoints, groups } from '../registry/index.js';
 import { type EndpointOpts, runEndpoint } from './endpoint-action.js';
 import { attributeOf, type FlagSpec, flagHelp, flagSpecsOf, flagSyntax } from './endpoint-flags.js';
 import { endpointDescription, endpointHelpFooter } from './endpoint-help.js';
@@ -57,10 +57,13 @@ function configureEndpoint(cmd: Command, ep: EndpointDef, env: CommandEnv): Comm
   const specs = flagSpecsOf(ep);
   cmd.description(endpointDescription(ep));
   for (const spec of specs) addFlag(cmd, spec, ep);
-  if (ep.action === 'setConfig') {
-    const keys = configKeys.filter((k) => k.settable).map((k) => k.name);
-    const opt = new Option('--set <key=value>', 'any settable key by its API name; repeatable (for scripts)');
+  if (ep.keyValueFlag) {
+    const opt = new Option(
+      `--${ep.keyValueFlag} <key=value>`,
+      'any parameter by its API name; repeatable (for scripts)',
+    );
     cmd.addOption(opt.argParser(collect));
+    const keys = Object.keys(ep.params).filter((k) => k !== ep.deviceParam);
     setCompletionValues(
       opt,
       keys.map((k) => `${k}=`),

@@ -7,6 +7,7 @@ export const serialNo: ParamDef = {
   required: true,
   label: 'シリアルNo',
   description: 'Device serial number (e.g. 7L11R010014)',
+  cli: { flag: 'serial' },
 };
 
 export const optionalSerialNo: ParamDef = { ...serialNo, required: false };

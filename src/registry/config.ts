@@ -34,6 +34,7 @@ export const configEndpoints = [
     deviceParam: 'serialNo',
     multiDevice: true,
     params: { serialNo, ...settableConfigParams },
+    keyValueFlag: 'set',
     crossRules: ['tempRangeByUnit'],
     example: 'config set --serial 7L11R010014 --device-audio-volume 60 --tips-type Welcome',
   }),

@@ -9,12 +9,16 @@ import type { EndpointDef, ParamDef } from './types.js';
 
 const ONE_MB = 1024 * 1024;
 
+/** The four numbers of `image.rectangle`, given on the command line as one `--rect top,left,width,height`. */
+const RECT_FLAG = { flag: 'rect', description: 'Face search area in the picture, in pixels' };
+
 const rect = (label: string, description: string): ParamDef => ({
   type: 'int',
   min: 0,
   in: 'body',
   label,
   description: `${description} in pixels, 0 or more`,
+  cli: { part: RECT_FLAG },
 });
 
 export const senselinkEndpoints = [

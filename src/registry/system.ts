@@ -221,6 +221,8 @@ export const systemEndpoints = [
         required: true,
         label: 'ファームウェアのバージョン名',
         description: 'Firmware version name',
+        // `--version` is the global flag that prints facetctl's version.
+        cli: { flag: 'firmware-version' },
       },
     },
     example: 'system update-firmware --serial 7L11R010014 --firmware-version 1.2.3 --yes',

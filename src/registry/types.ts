@@ -68,8 +68,20 @@ export interface ParamDef {
   default?: string | number;
   /** Where the parameter travels: query/form (default), a `{name}` path segment, or a JSON body field. */
   in?: 'query' | 'path' | 'body';
-  /** CLI overrides: flag name (without --), hide from help. */
-  cli?: { flag?: string; hidden?: boolean };
+  /**
+   * CLI overrides: the flag name (without --) when the wire name would read badly or collide with a
+   * global flag (`serialNo` → `--serial`, `version` → `--firmware-version`); hide from help; or `part`:
+   * the parameter is one of several given together as one comma-separated flag, in the order the
+   * parts are declared (SenseLink's `image.rectangle.*` as `--rect top,left,width,height`).
+   */
+  cli?: { flag?: string; hidden?: boolean; part?: CompositeFlag };
+}
+
+/** One CLI flag that carries several parameters as comma-separated values (see `ParamDef.cli.part`). */
+export interface CompositeFlag {
+  flag: string;
+  /** The help line of the flag. */
+  description: string;
 }
 
 /**
@@ -171,4 +183,9 @@ export interface EndpointDef {
   public?: boolean;
   /** One CLI example, without the leading `facetctl`. */
   example: string;
+  /**
+   * A repeatable `--FLAG key=value` that takes any of the endpoint's parameters by its API name, for
+   * scripts that hold values as data (setConfig's `--set deviceAudioVolume=60`).
+   */
+  keyValueFlag?: string;
 }

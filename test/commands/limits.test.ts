@@ -66,7 +66,7 @@ function casesOf(ep: EndpointDef): Case[] {
   for (const spec of flagSpecsOf(ep)) {
     if (spec.kind === 'param') {
       for (const b of badValues(spec.def)) cases.push({ ep, flag: spec.flag, ...b });
-    } else if (spec.kind === 'rect') {
+    } else if (spec.kind === 'composite') {
       cases.push({ ep, flag: spec.flag, why: 'negative', value: '-1,0,10,10' });
     } else cases.push(...familyCases(ep, spec));
   }
