@@ -1,5 +1,5 @@
 /** What every part of the emulator shares while it runs. */
-import type { EndpointDef } from '../registry/types.js';
+import type { EndpointDef, EndpointId } from '../registry/index.js';
 import type { Answer } from './envelope.js';
 import type { ExclusiveLocks } from './exclusive.js';
 import type { FaceAnalyzer } from './faces/index.js';
@@ -50,3 +50,6 @@ export interface Call {
 }
 
 export type Handler = (call: Call) => Answer | Promise<Answer>;
+
+/** A group file's handlers, keyed by registry id: a typo in an id does not compile. */
+export type HandlerTable = Partial<Record<EndpointId, Handler>>;

@@ -3,7 +3,7 @@ import { validateWire } from '../../core/params.js';
 import { configKeys } from '../../registry/index.js';
 import type { ParamDef } from '../../registry/types.js';
 import { addOperateLog, deviceConfig } from '../devices.js';
-import type { Handler } from '../emu.js';
+import type { Handler, HandlerTable } from '../emu.js';
 import { bytes, failMany, json } from '../envelope.js';
 import { solidPng } from '../png.js';
 import { stmt } from '../store.js';
@@ -100,9 +100,9 @@ const setLogo: Handler = (call) => {
   return json({ result: true });
 };
 
-export const configHandlers: Record<string, Handler> = {
+export const configHandlers = {
   'config.getConfig': getConfig,
   'config.setConfig': setConfig,
   'config.getLogo': getLogo,
   'config.setLogo': setLogo,
-};
+} satisfies HandlerTable;

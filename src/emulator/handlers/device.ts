@@ -1,6 +1,6 @@
 /** /device/*: the device list, log synchronisation, APB repair and push URLs. */
 import { listDevices } from '../devices.js';
-import type { Handler } from '../emu.js';
+import type { Handler, HandlerTable } from '../emu.js';
 import { json } from '../envelope.js';
 import { syncPending } from '../recog-logs.js';
 import { stmt } from '../store.js';
@@ -71,10 +71,10 @@ const registPushUrl: Handler = (call) => {
   return json({ result: true });
 };
 
-export const deviceHandlers: Record<string, Handler> = {
+export const deviceHandlers = {
   'device.getDevice': getDevice,
   'device.sync': sync,
   'device.apbRepaire': apbRepaire,
   'device.getPushUrl': getPushUrl,
   'device.registPushUrl': registPushUrl,
-};
+} satisfies HandlerTable;

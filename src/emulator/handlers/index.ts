@@ -1,4 +1,5 @@
 /** Every endpoint's handler, keyed by the registry id (`person.toDevice`). */
+import type { EndpointId } from '../../registry/index.js';
 import type { Handler } from '../emu.js';
 import { configHandlers } from './config.js';
 import { deviceHandlers } from './device.js';
@@ -8,7 +9,14 @@ import { personDeviceHandlers } from './person-device.js';
 import { personTypeHandlers } from './person-types.js';
 import { systemHandlers } from './system.js';
 
-export const handlerTable: Readonly<Record<string, Handler>> = {
+/**
+ * The facetCloud endpoints the JSON pipeline serves: every registry entry but SenseLink's (served by
+ * senselink.ts) and the public script (served by http-server.ts). The type makes a missing handler a
+ * compile error.
+ */
+type PipelineId = Exclude<EndpointId, `senselink.${string}` | 'tool.setPictureCookie'>;
+
+export const handlerTable: Readonly<Record<PipelineId, Handler>> = {
   ...deviceHandlers,
   ...logHandlers,
   ...personCloudHandlers,
@@ -19,5 +27,5 @@ export const handlerTable: Readonly<Record<string, Handler>> = {
 };
 
 export function allHandlers(): Map<string, Handler> {
-  return new Map(Object.entries(handlerTable));
+  return new Map<string, Handler>(Object.entries(handlerTable));
 }

@@ -1,5 +1,5 @@
 /** /log/*: recognition logs (list, physical delete) and operation logs. */
-import type { Call, Handler } from '../emu.js';
+import type { Call, Handler, HandlerTable } from '../emu.js';
 import { json } from '../envelope.js';
 import { countPreliminary, latestPreliminary, type PreliminaryRow, pagePreliminary } from '../preliminary.js';
 import {
@@ -154,8 +154,8 @@ const getOperateLog: Handler = (call) => {
   });
 };
 
-export const logHandlers: Record<string, Handler> = {
+export const logHandlers = {
   'log.getRecogLog': getRecogLog,
   'log.deleteRecogLog': deleteRecogLog,
   'log.getOperateLog': getOperateLog,
-};
+} satisfies HandlerTable;

@@ -1,5 +1,5 @@
 /** /person/* that stay in the cloud: the person list, registration, deletion, access windows, cards. */
-import type { Call, Handler } from '../emu.js';
+import type { Call, Handler, HandlerTable } from '../emu.js';
 import { abort, json, messages } from '../envelope.js';
 import { analyse, hasFace } from '../face-check.js';
 import {
@@ -200,7 +200,7 @@ const checkPersonPicture: Handler = async (call) => {
   return json({ result: true });
 };
 
-export const personCloudHandlers: Record<string, Handler> = {
+export const personCloudHandlers = {
   'person.getPersonFromCloud': getPersonFromCloud,
   'person.registPersonForCloud': registPersonForCloud,
   'person.deletePersonFromCloud': deletePersonFromCloud,
@@ -210,4 +210,4 @@ export const personCloudHandlers: Record<string, Handler> = {
   'person.registPersonCardInfoForCloud': registPersonCardInfoForCloud,
   'person.getPersonCardInfoFromCloud': getPersonCardInfoFromCloud,
   'person.checkPersonPicture': checkPersonPicture,
-};
+} satisfies HandlerTable;

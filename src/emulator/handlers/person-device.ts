@@ -1,6 +1,6 @@
 /** /person/* that reach a device: getPerson, toDevice, toCloud, the device's list, deletions, pictures. */
 import { addOperateLog, NO_SIMILARITY_MODELS } from '../devices.js';
-import type { Call, Handler } from '../emu.js';
+import type { Call, Handler, HandlerTable } from '../emu.js';
 import { type Answer, bytes, fail, json, messages } from '../envelope.js';
 import { analyse, analyseStored, bestMatch, faceOnDevice, hasFace } from '../face-check.js';
 import {
@@ -273,7 +273,7 @@ const getPersonPictureFromDevice: Handler = (call) => {
   return bytes(data, 'image/jpeg');
 };
 
-export const personDeviceHandlers: Record<string, Handler> = {
+export const personDeviceHandlers = {
   'person.getPerson': getPerson_,
   'person.toDevice': toDevice,
   'person.toCloud': toCloud,
@@ -283,4 +283,4 @@ export const personDeviceHandlers: Record<string, Handler> = {
   'person.capturePersonPicture': capturePersonPicture,
   'person.checkSimilarityInDevice': checkSimilarityInDevice,
   'person.getPersonPictureFromDevice': getPersonPictureFromDevice,
-};
+} satisfies HandlerTable;

@@ -1,5 +1,5 @@
 /** /person/*PersonType: at most 10 person types, only under an entry/exit-mode contract. */
-import type { Call, Handler } from '../emu.js';
+import type { Call, Handler, HandlerTable } from '../emu.js';
 import { abort, json } from '../envelope.js';
 import { stmt } from '../store.js';
 import { int, str } from './common.js';
@@ -57,8 +57,8 @@ const deletePersonType: Handler = (call) => {
   return json({ result: true });
 };
 
-export const personTypeHandlers: Record<string, Handler> = {
+export const personTypeHandlers = {
   'person.getPersonType': getPersonType,
   'person.registPersonType': registPersonType,
   'person.deletePersonType': deletePersonType,
-};
+} satisfies HandlerTable;

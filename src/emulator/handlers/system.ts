@@ -1,7 +1,7 @@
 /** /system/*: information, reboot, door, modes, messages, reboot schedule, settings files, firmware. */
 import { gzipSync } from 'node:zlib';
 import { addOperateLog, deviceConfig } from '../devices.js';
-import type { Handler } from '../emu.js';
+import type { Handler, HandlerTable } from '../emu.js';
 import { bytes, fail, json } from '../envelope.js';
 import { stmt } from '../store.js';
 import { device, int, str, takeFailAfter } from './common.js';
@@ -109,7 +109,7 @@ const updateFirmware: Handler = (call) => {
   return json({ request: true });
 };
 
-export const systemHandlers: Record<string, Handler> = {
+export const systemHandlers = {
   'system.getSystemInfo': getSystemInfo,
   'system.reboot': reboot,
   'system.openOnce': openOnce,
@@ -122,4 +122,4 @@ export const systemHandlers: Record<string, Handler> = {
   'system.exportConfig': exportConfig,
   'system.importConfig': importConfig,
   'system.updateFirmware': updateFirmware,
-};
+} satisfies HandlerTable;
