@@ -8,7 +8,7 @@ import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CallAnswer, FacetClient } from '../core/client.js';
 import { parseUserDateTime } from '../core/dates.js';
-import { UsageError, ValidationError } from '../core/errors.js';
+import { ExitCode, exitCodeOf, PartialError, UsageError, ValidationError } from '../core/errors.js';
 import { judge } from '../core/outcome.js';
 import { coerceParams, type ParamIssue, type WireParams } from '../core/params.js';
 import type { EndpointDef } from '../registry/index.js';
@@ -57,7 +57,7 @@ async function runOneNamed(env: CommandEnv, client: FacetClient, ep: EndpointDef
     await runOne(env, client, ep, plan, opts);
   } catch (err) {
     // An interrupt is reported once, as 'cancelled', by the top level.
-    if (err instanceof ExitWith || env.ctx.signal.aborted) throw err;
+    if (err instanceof ExitWith || err instanceof PartialError || env.ctx.signal.aborted) throw err;
     throw new ExitWith(reportError(env.ctx, err, scopeOf(env, ep, plan)));
   }
 }
@@ -159,7 +159,7 @@ function settle(env: CommandEnv, ep: EndpointDef, body: unknown, serial?: string
   }
   const head = outcome.status === 'partial' ? 'partly failed' : 'failed';
   env.ctx.io.stderr.write(`error: ${commandLabel(ep)} ${head}${who}${outcome.message ? `: ${outcome.message}` : ''}\n`);
-  throw new ExitWith(outcome.status === 'partial' ? 3 : 1);
+  throw outcome.status === 'partial' ? new PartialError() : new ExitWith(ExitCode.error);
 }
 
 /** Bytes go to --out (written beside it, renamed when complete) or to stdout; streamed when the client streams. */
@@ -245,11 +245,12 @@ async function runMany(env: CommandEnv, client: FacetClient, ep: EndpointDef, pl
       settle(env, ep, r.body, r.plan.serial);
       codes.push(0);
     } catch (err) {
-      codes.push(err instanceof ExitWith ? err.code : 1);
+      codes.push(exitCodeOf(err));
     }
   }
   if (rows.length) env.render(rows);
   const code = combinedExitCode(codes);
+  if (code === ExitCode.partial) throw new PartialError();
   if (code !== 0) throw new ExitWith(code);
 }
 

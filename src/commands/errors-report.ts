@@ -12,6 +12,7 @@ import {
   exitCodeOf,
   FacetError,
   NetworkError,
+  PartialError,
   ServerUnavailableError,
   ValidationError,
 } from '../core/errors.js';
@@ -73,6 +74,7 @@ function unavailableReason(err: ServerUnavailableError, at: string): string {
 
 export function describeError(err: unknown, scope: ReportScope = {}): string[] {
   const at = where(scope);
+  if (err instanceof PartialError && err.message === '') return [];
   if (err instanceof ValidationError) {
     const flag = scope.flagOf ?? ((n: string) => n);
     return [

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { CancelledError, ExitCode, UsageError } from '../core/errors.js';
+import { CancelledError, PartialError, UsageError } from '../core/errors.js';
 import type { ReportLine } from '../workflows/import/types.js';
 import type { CommandEnv } from './env.js';
 import { ExitWith } from './exit.js';
@@ -193,7 +193,7 @@ async function runImportCommand(env: CommandEnv, file: string | undefined, flags
     );
   }
   const counts = report.countStatuses(result.lines);
-  if (counts.rows.failed > 0 || counts.rows.invalid > 0) throw new ExitWith(ExitCode.partial);
+  if (counts.rows.failed > 0 || counts.rows.invalid > 0) throw new PartialError();
 }
 
 async function writeReportTo(env: CommandEnv, target: string, lines: ReportLine[]): Promise<void> {

@@ -106,9 +106,16 @@ export class NetworkError extends FacetError {
   }
 }
 
-/** Some items failed and others succeeded; the items were already reported. */
+/**
+ * Some items failed and others succeeded (exit 3): the one way a partial outcome is signalled.
+ * Without a message the items were already reported one by one and nothing more is printed; with
+ * one, it is the summary line (`3 snapshots could not be saved`).
+ */
 export class PartialError extends FacetError {
   readonly exitCode = ExitCode.partial;
+  constructor(message = '') {
+    super(message);
+  }
 }
 
 /** Ctrl-C, or a confirmation declined. */
