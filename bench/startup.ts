@@ -39,7 +39,7 @@ function median(xs: number[]): number {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(resolve(ROOT, 'dist/cli.js'))) throw new Error('build first: npm run build');
+  if (!existsSync(resolve(ROOT, 'dist/cli/main.js'))) throw new Error('build first: npm run build');
   const emu = await startEmulator({ port: 0, seed: 'none', faces: 'off', latencyMs: 0 });
   try {
     const op = await fetch(`${emu.origin}/_emulator/devices`, {
