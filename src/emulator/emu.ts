@@ -9,7 +9,13 @@ import type { PictureSigner } from './pictures.js';
 import type { Db } from './store.js';
 
 export interface EmuSettings {
+  /** Default latency of a device the cloud contacts (per-device latency overrides it). */
   latencyMs: number;
+  /**
+   * Simulated network latency between the client and the cloud, in ms, added to every API call
+   * (facetCloud and SenseLink; not the operator API or picture downloads): what a cloud 50 ms away does.
+   */
+  apiLatencyMs: number;
   entryExitMode: boolean;
   nameMasking: boolean;
   maintenance: boolean;

@@ -98,6 +98,7 @@ async function route(
     return { answer: servePicture(emu, inc), paramNames, nochange: false };
   }
   const body = await bodyOf(inc.req, inc.method === 'POST' ? 'POST' : 'GET');
+  if (emu.settings.apiLatencyMs > 0) await emu.sleep(emu.settings.apiLatencyMs);
   const fault = emu.faults.roll(inc.path);
   if (fault.delayMs > 0) await emu.sleep(fault.delayMs);
   if (fault.action === 'reset') return { answer: { kind: 'reset' }, paramNames, nochange: false };

@@ -27,6 +27,8 @@ export interface EmulatorOptions {
   allowIp?: string[];
   faces?: 'detector' | 'basic' | 'off';
   latencyMs?: number;
+  /** Network latency added to every API call, ms (default 0). */
+  apiLatencyMs?: number;
   /** Default true: the person-type APIs answer. */
   entryExitMode?: boolean;
   /** Default false. */
@@ -97,6 +99,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     db,
     settings: {
       latencyMs: opts.latencyMs ?? 20,
+      apiLatencyMs: opts.apiLatencyMs ?? 0,
       entryExitMode: opts.entryExitMode ?? true,
       nameMasking: opts.nameMasking ?? false,
       maintenance: opts.maintenance ?? false,

@@ -60,6 +60,13 @@ export async function handleOperator(
     }
     case 'PATCH /devices/:serial':
       return patchDevice(emu, decodeURIComponent(deviceMatch![1]), body);
+    case 'POST /api-latency': {
+      const ms = body.ms;
+      if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 600000)
+        return bad('ms must be a number of milliseconds, 0–600000');
+      emu.settings.apiLatencyMs = ms;
+      return ok({ apiLatencyMs: ms });
+    }
     case 'POST /maintenance':
       emu.settings.maintenance = body.on === true;
       return ok({ maintenance: emu.settings.maintenance });
