@@ -11,12 +11,12 @@ import { parseUserDateTime } from '../core/dates.js';
 import { ExitCode, exitCodeOf, PartialError, UsageError, ValidationError } from '../core/errors.js';
 import { judge } from '../core/outcome.js';
 import { coerceParams, type ParamIssue, type WireParams } from '../core/params.js';
+import { mapLimited as runPool } from '../core/pool.js';
 import type { EndpointDef } from '../registry/index.js';
 import { type FlagSpec, flagMapper, inputFromFlags } from './endpoint-flags.js';
 import type { CommandEnv } from './env.js';
 import { type ReportScope, reportError } from './errors-report.js';
 import { combinedExitCode, ExitWith } from './exit.js';
-import { runPool } from './pool.js';
 
 export interface EndpointOpts extends Record<string, unknown> {
   all?: boolean;

@@ -7,13 +7,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RuntimeError, UsageError, ValidationError } from '../../core/errors.js';
 import { validateWire, type WireParams } from '../../core/params.js';
+import { settleLimited as runPool } from '../../core/pool.js';
 import { configKeys, type EndpointId } from '../../registry/index.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { type ConfigDifference, diffConfig, wireValue } from './config-diff.js';
 import { ensureDir } from './ensure-dir.js';
 import { type ExportClient, endpoint } from './export-client.js';
 import { safeName } from './picture-saver.js';
-import { runPool } from './pool.js';
 
 export interface ConfigExportItem {
   serialNo: string;

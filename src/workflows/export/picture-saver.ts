@@ -7,10 +7,10 @@
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { settleLimited as runPool } from '../../core/pool.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { ensureDir } from './ensure-dir.js';
 import type { ExportClient } from './export-client.js';
-import { runPool } from './pool.js';
 import { type RecogPage, type RecogRow, rowId } from './recog-walk.js';
 
 export interface PictureStats {

@@ -5,25 +5,7 @@
  */
 import { CancelledError } from '../../core/errors.js';
 
-/** Maps `items` with at most `limit` calls running; results keep the input order. */
-export async function runLimited<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>,
-  signal?: AbortSignal,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      if (signal?.aborted) throw new CancelledError();
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
+export { mapLimited as runLimited } from '../../core/pool.js';
 
 interface Waiter {
   priority: number;
