@@ -95,6 +95,7 @@ const PLACEHOLDER: Record<ParamDef['type'], string> = {
   datetime: 'datetime',
   date: 'date',
   iso8601: 'datetime',
+  unixSeconds: 'unix-or-datetime',
   base64: 'file',
   idList: 'ids',
   rgba: 'r,g,b,a',
@@ -103,12 +104,11 @@ const PLACEHOLDER: Record<ParamDef['type'], string> = {
 };
 
 /** `--person-code <text>`, `--latest [0|1]`, `--access <FLAG,FROM,TO...>`. */
-export function flagSyntax(spec: FlagSpec, ep?: EndpointDef): string {
+export function flagSyntax(spec: FlagSpec): string {
   if (spec.kind === 'family') return `--${spec.flag} <${spec.family.cliFormat}>`;
   if (spec.kind === 'rect') return `--${spec.flag} <top,left,width,height>`;
   if (spec.def.type === 'flag') return `--${spec.flag} [0|1]`;
   if (spec.flag === 'serial' || spec.flag === 'sn') return `--${spec.flag} <serial>`;
-  if (ep?.api === 'senselink' && spec.wire === 'timestamp') return `--${spec.flag} <unix-or-datetime>`;
   return `--${spec.flag} <${PLACEHOLDER[spec.def.type]}>`;
 }
 

@@ -4,7 +4,7 @@
  * the output is safely written. See recog-walk.ts and operate-walk.ts for the consistency rules.
  */
 import type { Writable } from 'node:stream';
-import { formatApiDateTime, parseApiDateTime } from '../../core/dates.js';
+import { DEFAULT_TIME_ZONE, formatApiDateTime, parseApiDateTime } from '../../core/dates.js';
 import { PartialError, RuntimeError } from '../../core/errors.js';
 import type { WireParams } from '../../core/params.js';
 import { type AtomicFile, openAtomicFile } from './atomic-file.js';
@@ -45,6 +45,8 @@ export interface LogExportOptions {
   pictures?: { dir: string; expires?: number };
   concurrency?: number;
   now: Date;
+  /** The cloud's IANA zone the wire times are written and read in (default Asia/Tokyo). */
+  zone?: string;
   signal: AbortSignal;
   stdout: Writable;
   /** A status line for stderr. */
@@ -89,8 +91,8 @@ interface DeviceRun {
   operateMark?: OperateMark;
 }
 
-function apiTime(d: Date): string {
-  return formatApiDateTime(d);
+function apiTime(d: Date, zone: string | undefined): string {
+  return formatApiDateTime(d, zone ?? DEFAULT_TIME_ZONE);
 }
 
 /** `--sync` first; whether it failed (a requested step: the run ends partial, exit 3). */
@@ -144,9 +146,9 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
   const syncFailed = await syncFirst(job);
   const bound = await readUpperBound(job);
   const base: WireParams = { serialNo };
-  if (opts.to) base.recogTimeTo = apiTime(opts.to);
+  if (opts.to) base.recogTimeTo = apiTime(opts.to, opts.zone);
   if (opts.pictures?.expires) base.pictureExpires = String(opts.pictures.expires);
-  const recentFrom = bound.time ? shiftApiTime(bound.time, -RECHECK_HORIZON_MS) : undefined;
+  const recentFrom = bound.time ? shiftApiTime(bound.time, -RECHECK_HORIZON_MS, opts.zone) : undefined;
   const recent: { id: number; time: string }[] = [];
   let recentOverflow = false;
   let rows = 0;
@@ -199,7 +201,7 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
   }
   const floorId = mark?.lastId ?? 0;
   const main: WireParams = { ...base };
-  if (opts.from && !mark) main.recogTimeFrom = apiTime(opts.from);
+  if (opts.from && !mark) main.recogTimeFrom = apiTime(opts.from, opts.zone);
   if (bound.id > floorId) await pass(main, bound.id, floorId);
   if (mark?.recheck) {
     const done = new Set(mark.recheck.ids);
@@ -268,9 +270,9 @@ async function idsExportedBefore(
   return found;
 }
 
-function shiftApiTime(wire: string, ms: number): string | undefined {
-  const d = parseApiDateTime(wire);
-  return d ? apiTime(new Date(d.getTime() + ms)) : undefined;
+function shiftApiTime(wire: string, ms: number, zone: string | undefined): string | undefined {
+  const d = parseApiDateTime(wire, zone ?? DEFAULT_TIME_ZONE);
+  return d ? apiTime(new Date(d.getTime() + ms), zone) : undefined;
 }
 
 /** The start of the next run's re-check: the oldest preliminary record still worth waiting for. */
@@ -306,11 +308,11 @@ async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined
   const { client, serialNo, opts } = job;
   const ep = endpoint('log.getOperateLog');
   const syncFailed = await syncFirst(job);
-  const startSecond = apiTime(opts.now);
-  const upperTime = opts.to && apiTime(opts.to) < startSecond ? apiTime(opts.to) : startSecond;
+  const startSecond = apiTime(opts.now, opts.zone);
+  const upperTime = opts.to && apiTime(opts.to, opts.zone) < startSecond ? apiTime(opts.to, opts.zone) : startSecond;
   const wire: WireParams = { serialNo, operateTimeTo: upperTime };
   if (mark) wire.operateTimeFrom = mark.lastTime;
-  else if (opts.from) wire.operateTimeFrom = apiTime(opts.from);
+  else if (opts.from) wire.operateTimeFrom = apiTime(opts.from, opts.zone);
   const fetchPage = (pageNo: number) => client.json(ep, { ...wire, pageNo: String(pageNo) }, { signal: opts.signal });
   const stats = newOperateStats();
   let rows = 0;
