@@ -119,9 +119,10 @@ function formatBytes(n: number): string {
 }
 
 const FORMATS: Partial<Record<ParamDef['type'], string>> = {
-  datetime: 'YYYY/MM/DD HH:MI:SS, ISO 8601, or relative: -24h, -7d, today, yesterday',
+  datetime: "YYYY/MM/DD HH:MI:SS in the cloud's zone, ISO 8601, or relative: -24h, -7d, today, yesterday, now",
   date: 'YYYY/MM/DD or YYYY-MM-DD',
   iso8601: 'ISO 8601 (2022-12-11T00:00:00+09:00), YYYY/MM/DD HH:MI:SS or relative',
+  unixSeconds: 'Unix seconds (not milliseconds), or a date/time (ISO 8601, -1h, now) converted to Unix seconds',
   rgba: 'R,G,B,A each 0–255',
   cardNo: 'hex ≤ 16 digits or decimal ≤ 20 digits (≤ 18446744073709551615)',
   json: 'a JSON text',
@@ -176,8 +177,6 @@ export function flagHelp(spec: FlagSpec, ep: EndpointDef): string {
     return `Face rectangle in the picture, in pixels [${required}four whole numbers]`;
   }
   const limits = limitsOf(spec.def);
-  if (ep.api === 'senselink' && spec.wire === 'timestamp')
-    limits.push('or a date/time (ISO 8601, -1h, now), converted to Unix seconds');
   if (spec.repeatable) limits.unshift('repeatable: one call per device');
   return limits.length ? `${spec.def.description} [${limits.join('; ')}]` : spec.def.description;
 }
