@@ -203,6 +203,7 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
   const main: WireParams = { ...base };
   if (opts.from && !mark) main.recogTimeFrom = apiTime(opts.from, opts.zone);
   if (bound.id > floorId) await pass(main, bound.id, floorId);
+  if (main.recogTimeFrom && opts.statePath && bound.id > 0) await nameRowsBefore(job, base, main.recogTimeFrom);
   if (mark?.recheck) {
     const done = new Set(mark.recheck.ids);
     await pass({ ...base, recogTimeFrom: mark.recheck.from }, floorId, 0, (id) => !done.has(id));
@@ -222,6 +223,28 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
     preliminary: preliminary.length,
     recogMark: withPictureRetry(nextRecogMark(mark, bound, recheckFrom, [...recent, ...earlier]), job, mark),
   };
+}
+
+/**
+ * A first run with `--from` and `--state`: the mark moves to the newest id, past every row dated
+ * before `--from`. Device clocks can be wrong (a log made today dated 2000/01/01), so those rows are
+ * counted and named on stderr rather than skipped silently.
+ */
+async function nameRowsBefore(job: DeviceJob, base: WireParams, from: string): Promise<void> {
+  const start = parseApiDateTime(from, job.opts.zone ?? DEFAULT_TIME_ZONE);
+  if (!start) return;
+  const { recogTimeTo: _to, ...rest } = base;
+  const page = await job.client.json<RecogPage>(
+    endpoint('log.getRecogLog'),
+    { ...rest, recogTimeTo: apiTime(new Date(start.getTime() - 1000), job.opts.zone), pageNo: '1' },
+    { signal: job.opts.signal },
+  );
+  const n = typeof page.rows === 'number' ? page.rows : (page.list ?? []).length;
+  if (n > 0) {
+    job.opts.note(
+      `${job.serialNo}: ${n} recognition log(s) dated before --from ${from} were not exported, and the state now starts after them (check the device's clock if they are recent)`,
+    );
+  }
 }
 
 /** Rows written without their picture stay listed until a run with `--pictures` saves it. */
@@ -280,8 +303,9 @@ function oldestAwaited(preliminary: string[], recentFrom: string | undefined, jo
   // Wire times compare as text (fixed width), so the first in sort order is the oldest.
   const from = [...preliminary].sort()[0];
   if (recentFrom && from < recentFrom) {
+    const given = preliminary.filter((t) => t < recentFrom).length;
     job.opts.note(
-      `${job.serialNo}: a preliminary record from ${from} still has no id; records older than ${recentFrom} are no longer waited for`,
+      `${job.serialNo}: ${given} preliminary record(s) from ${from} on still have no id; records older than ${recentFrom} are no longer waited for and will not be exported`,
     );
     return recentFrom;
   }
@@ -322,6 +346,8 @@ async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined
     rows += step.rows.length;
     opts.onProgress?.(job.writer.rowsWritten);
   }
+  // Past --to is the user's choice; past the start second it is a clock running ahead.
+  if (upperTime === startSecond) await nameRowsAfter(job, upperTime);
   let next = mark;
   if (stats.newestTime !== undefined) {
     next =
@@ -330,6 +356,27 @@ async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined
         : { lastTime: stats.newestTime, keys: stats.newestKeys };
   }
   return { rows, preliminary: 0, operateMark: next, syncFailed };
+}
+
+/**
+ * Operation logs dated after the second this run stopped at (device clocks ahead of the cloud's) are
+ * not written now: counted and named on stderr. The state stays at or before `upperTime`, so a later
+ * run exports them once their time has passed.
+ */
+async function nameRowsAfter(job: DeviceJob, upperTime: string): Promise<void> {
+  const upper = parseApiDateTime(upperTime, job.opts.zone ?? DEFAULT_TIME_ZONE);
+  if (!upper) return;
+  const page = await job.client.json<{ rows?: number; list?: unknown[] }>(
+    endpoint('log.getOperateLog'),
+    { serialNo: job.serialNo, operateTimeFrom: apiTime(new Date(upper.getTime() + 1000), job.opts.zone), pageNo: '1' },
+    { signal: job.opts.signal },
+  );
+  const n = typeof page.rows === 'number' ? page.rows : (page.list ?? []).length;
+  if (n > 0) {
+    job.opts.note(
+      `${job.serialNo}: ${n} operation log(s) are dated after ${upperTime} (the cloud's clock; the device's may be ahead): not exported by this run${job.opts.statePath ? '; the state stays before them' : ''}`,
+    );
+  }
 }
 
 async function openOutput(opts: LogExportOptions): Promise<{ writer: RowWriter; file?: AtomicFile }> {
