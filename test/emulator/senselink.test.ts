@@ -196,7 +196,7 @@ describe('clocks (issue 9 §1)', () => {
     ]) {
       const r = await listRecords({ time_from: iso(from), time_to: iso(to), sn: 'SECOND1' });
       expect(r.status).toBe(200);
-      expect(r.body.data.list.map((x: any) => x.record_id)).toEqual([made.body.data.record_id]);
+      expect(r.body.data.list.map((x: { record_id: number }) => x.record_id)).toEqual([made.body.data.record_id]);
     }
     const before = await listRecords({ time_from: iso(second - 5000), time_to: iso(second - 1000), sn: 'SECOND1' });
     expect(before.body.data.list).toEqual([]);
