@@ -7,7 +7,6 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CallAnswer, FacetClient } from '../core/client.js';
-import { parseUserDateTime } from '../core/dates.js';
 import { ExitCode, exitCodeOf, PartialError, UsageError, ValidationError } from '../core/errors.js';
 import { judge } from '../core/outcome.js';
 import { coerceParams, type ParamIssue, type WireParams } from '../core/params.js';
@@ -82,7 +81,7 @@ async function planCalls(env: CommandEnv, ep: EndpointDef, specs: FlagSpec[], op
   const input = await inputFromFlags(env.ctx, specs, opts);
   if (ep.keyValueFlag) addKeyValuePairs(input, ep.keyValueFlag, opts[ep.keyValueFlag] as string[] | undefined);
   const now = env.ctx.now();
-  unixTimestamp(ep, input, now);
+  const zone = await env.timeZone();
   const flagOf = flagMapper(ep, specs);
   const device = ep.deviceParam;
   const raw = device ? input[device] : undefined;
@@ -94,7 +93,7 @@ async function planCalls(env: CommandEnv, ep: EndpointDef, specs: FlagSpec[], op
       serial === undefined
         ? { ...input, ...(serials ? { [device!]: undefined } : {}) }
         : { ...input, [device!]: serial };
-    const { wire, issues: found } = coerceParams(ep, one, { now });
+    const { wire, issues: found } = coerceParams(ep, one, { now, zone });
     for (const i of found) issues.set(`${i.name}\0${i.message}`, i);
     plans.push({ serial: serial ?? (device ? wire[device] : undefined), wire });
   }
@@ -117,15 +116,6 @@ function addKeyValuePairs(input: Record<string, unknown>, flag: string, pairs: s
     if (i <= 0) throw new UsageError(`--${flag}: expected key=value (got '${pair}')`);
     input[pair.slice(0, i).trim()] = pair.slice(i + 1);
   }
-}
-
-/** SenseLink wants Unix seconds; people have dates. Digits pass through untouched. */
-function unixTimestamp(ep: EndpointDef, input: Record<string, unknown>, now: Date): void {
-  const value = input.timestamp;
-  if (ep.api !== 'senselink' || ep.params.timestamp?.type !== 'int' || typeof value !== 'string') return;
-  if (/^\d+$/.test(value.trim())) return;
-  const d = parseUserDateTime(value, now);
-  if (d) input.timestamp = String(Math.floor(d.getTime() / 1000));
 }
 
 async function runOne(env: CommandEnv, client: FacetClient, ep: EndpointDef, plan: Plan, opts: EndpointOpts) {

@@ -96,6 +96,7 @@ const PLACEHOLDER: Record<ParamDef['type'], string> = {
   datetime: 'datetime',
   date: 'date',
   iso8601: 'datetime',
+  unixSeconds: 'unix-or-datetime',
   base64: 'file',
   idList: 'ids',
   rgba: 'r,g,b,a',
@@ -104,12 +105,11 @@ const PLACEHOLDER: Record<ParamDef['type'], string> = {
 };
 
 /** `--person-code <text>`, `--latest [0|1]`, `--access <FLAG,FROM,TO...>`. */
-export function flagSyntax(spec: FlagSpec, ep?: EndpointDef): string {
+export function flagSyntax(spec: FlagSpec): string {
   if (spec.kind === 'family') return `--${spec.flag} <${spec.family.cliFormat}>`;
   if (spec.kind === 'composite') return `--${spec.flag} <${compositeFields(spec)}>`;
   if (spec.def.type === 'flag') return `--${spec.flag} [0|1]`;
   if (spec.flag === 'serial' || spec.flag === 'sn') return `--${spec.flag} <serial>`;
-  if (ep?.api === 'senselink' && spec.wire === 'timestamp') return `--${spec.flag} <unix-or-datetime>`;
   return `--${spec.flag} <${PLACEHOLDER[spec.def.type]}>`;
 }
 
@@ -120,9 +120,10 @@ function formatBytes(n: number): string {
 }
 
 const FORMATS: Partial<Record<ParamDef['type'], string>> = {
-  datetime: 'YYYY/MM/DD HH:MI:SS, ISO 8601, or relative: -24h, -7d, today, yesterday',
+  datetime: "YYYY/MM/DD HH:MI:SS in the cloud's zone, ISO 8601, or relative: -24h, -7d, today, yesterday, now",
   date: 'YYYY/MM/DD or YYYY-MM-DD',
   iso8601: 'ISO 8601 (2022-12-11T00:00:00+09:00), YYYY/MM/DD HH:MI:SS or relative',
+  unixSeconds: 'Unix seconds (not milliseconds), or a date/time (ISO 8601, -1h, now) converted to Unix seconds',
   rgba: 'R,G,B,A each 0–255',
   cardNo: 'hex ≤ 16 digits or decimal ≤ 20 digits (≤ 18446744073709551615)',
   json: 'a JSON text',
@@ -176,8 +177,6 @@ export function flagHelp(spec: FlagSpec, ep: EndpointDef): string {
     return `${spec.description} [${required}${spec.wires.length} values: ${compositeFields(spec)}]`;
   }
   const limits = limitsOf(spec.def);
-  if (ep.api === 'senselink' && spec.wire === 'timestamp')
-    limits.push('or a date/time (ISO 8601, -1h, now), converted to Unix seconds');
   if (spec.repeatable) limits.unshift('repeatable: one call per device');
   return limits.length ? `${spec.def.description} [${limits.join('; ')}]` : spec.def.description;
 }

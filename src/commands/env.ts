@@ -31,6 +31,11 @@ export interface CommandEnv {
   /** A spinner on a terminal stderr, rate-limited plain lines otherwise. */
   progress(label: string): Progress;
   readonly verbose: boolean;
+  /**
+   * The cloud's IANA time zone: `--timezone` > FACETCTL_TIMEZONE > the profile's > Asia/Tokyo
+   * (resolveTimeZone in core/connection.ts). Rejects with a UsageError (exit 2) for an unknown zone.
+   */
+  timeZone(): Promise<string>;
   /** The parsed global flags (addition to the contract). */
   flags(): GlobalFlags;
   /**
@@ -67,6 +72,7 @@ export function createCommandEnv(
 ): RunnableEnv {
   let services: EnvServices | undefined;
   let client: Promise<FacetClient> | undefined;
+  let zone: Promise<string> | undefined;
   const need = (): EnvServices => {
     if (!services) throw new Error('command services used before the action started');
     return services;
@@ -86,6 +92,12 @@ export function createCommandEnv(
     },
     rows(opts) {
       return need().rows(env, opts);
+    },
+    timeZone() {
+      zone ??= import('../core/connection.js').then(({ resolveTimeZone }) =>
+        resolveTimeZone(ctx, { timezone: flags().timezone, profile: flags().profile }),
+      );
+      return zone;
     },
     client(opts = {}) {
       client ??= need().client(env, opts);

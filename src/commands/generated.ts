@@ -27,7 +27,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
 }
 
 function addFlag(cmd: Command, spec: FlagSpec, ep: EndpointDef): void {
-  const opt = new Option(flagSyntax(spec, ep), flagHelp(spec, ep));
+  const opt = new Option(flagSyntax(spec), flagHelp(spec, ep));
   const collected = spec.kind === 'family' || (spec.kind === 'param' && (spec.repeatable || spec.device));
   if (collected) opt.argParser(collect);
   if (spec.kind === 'param' && spec.def.values?.length) setCompletionValues(opt, spec.def.values.map(String));

@@ -18,6 +18,8 @@ export interface GlobalFlags {
   caCert?: string;
   insecureHttp?: boolean;
   yes?: boolean;
+  /** `--timezone`/`--tz`: the cloud's zone (see core/dates.ts); checked when a command uses it. */
+  timezone?: string;
   color: boolean;
 }
 
@@ -36,6 +38,8 @@ export const RESERVED_FLAG_NAMES: ReadonlySet<string> = new Set([
   'ca-cert',
   'insecure-http',
   'yes',
+  'timezone',
+  'tz',
   'color',
   'no-color',
   'version',
@@ -76,6 +80,10 @@ export function addGlobalFlags(program: Command): void {
     .option('--ca-cert <file>', 'trust this PEM CA certificate (private CAs)')
     .option('--insecure-http', 'allow plain http to a host that is not loopback')
     .option('-y, --yes', 'answer yes to confirmations (needed for destructive commands without a terminal)')
+    .option(
+      '--tz, --timezone <zone>',
+      "the cloud's time zone for every date sent or compared (IANA name; default: FACETCTL_TIMEZONE, then the profile's, then Asia/Tokyo)",
+    )
     .option('--no-color', 'no colours in tables and help');
 }
 

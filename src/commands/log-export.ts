@@ -109,7 +109,8 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Pr
   const now = ctx.now();
   const format = exportFormat(env.flags().output, flags.out);
   const encoding = checkCsvFlags(format, flags);
-  const window = parseWindow(flags, now);
+  const zone = await env.timeZone();
+  const window = parseWindow(flags, now, zone);
   if (flags.state && window.to) {
     throw new UsageError(
       '--to cannot be combined with --state: the high-water mark would pass rows after --to. Use --state alone (with --from/--since for the first run).',
@@ -140,6 +141,7 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Pr
       pictures: flags.pictures ? { dir: resolve(cwd, flags.pictures), expires: flags.pictureExpires } : undefined,
       concurrency: flags.concurrency,
       now,
+      zone,
       signal: ctx.signal,
       stdout: ctx.io.stdout,
       note: (line) => note(ctx, line),

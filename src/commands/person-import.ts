@@ -155,6 +155,7 @@ async function runImportCommand(env: CommandEnv, file: string | undefined, flags
     freshJournal: flags.fresh === true,
     target: () => targetOf(env),
     now: () => ctx.now(),
+    zone: await env.timeZone(),
     signal: ctx.signal,
     client: () => env.client(),
     onValidated: (loaded) => {

@@ -101,6 +101,11 @@ async function addProfile(env: CommandEnv, nameArg: string | undefined, opts: Ad
     insecureHttp: flags.insecureHttp || undefined,
     caCert: flags.caCert,
   };
+  if (flags.timezone !== undefined) {
+    // Saved as its IANA name, after the same check every command makes (exit 2 for an unknown zone).
+    const { checkTimeZone } = await import('../core/dates.js');
+    p.timezone = checkTimeZone(flags.timezone, '--timezone');
+  }
   if (opts.senselinkUrl && opts.senselinkAppKey && secrets.appSecret) {
     p.senselink = { baseUrl: opts.senselinkUrl, appKey: opts.senselinkAppKey, appSecret: secrets.appSecret };
   }
@@ -134,6 +139,7 @@ function masked(p: Profile, active: string | undefined, mask: (t: string) => str
     token: mask(p.token),
     insecureHttp: p.insecureHttp === true,
     caCert: p.caCert ?? '',
+    timezone: p.timezone ?? '',
     senselinkUrl: p.senselink?.baseUrl ?? '',
     senselinkAppKey: p.senselink?.appKey ?? '',
     senselinkAppSecret: p.senselink ? mask(p.senselink.appSecret) : '',
@@ -208,7 +214,7 @@ export function register(root: Command, env: CommandEnv): void {
       'after',
       [
         '',
-        'Uses the global --host, --token-stdin, --insecure-http and --ca-cert flags.',
+        "Uses the global --host, --token-stdin, --insecure-http, --ca-cert and --timezone flags (--timezone: the site's zone, saved with the profile; default Asia/Tokyo).",
         'An existing profile is replaced only with --force (or when confirmed on a terminal).',
         '',
         'Examples:',

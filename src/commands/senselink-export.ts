@@ -49,8 +49,9 @@ export function register(parent: Command, env: CommandEnv): void {
       const now = ctx.now();
       const format = exportFormat(env.flags().output, flags.out);
       const encoding = checkCsvFlags(format, flags);
-      const from = parseWhen('--from', flags.from, now);
-      const to = parseWhen('--to', flags.to, now);
+      const zone = await env.timeZone();
+      const from = parseWhen('--from', flags.from, now, zone);
+      const to = parseWhen('--to', flags.to, now, zone);
       if (from > to) throw new UsageError('--from is after --to');
       const client = await env.client({ senselink: true });
       const progress = env.progress('exporting 認証レコード+ records');
@@ -63,6 +64,7 @@ export function register(parent: Command, env: CommandEnv): void {
         bom: flags.bom,
         encoding,
         images: flags.images ? resolve(ctx.cwd, flags.images) : undefined,
+        zone,
         signal: ctx.signal,
         stdout: ctx.io.stdout,
         onProgress: (n) => progress.update(`${n} records`),

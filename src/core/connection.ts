@@ -13,6 +13,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { ClientConfig } from './client.js';
 import type { Context } from './context.js';
+import { checkTimeZone, DEFAULT_TIME_ZONE } from './dates.js';
 import { UsageError } from './errors.js';
 import { activeProfileName, getProfile, type Profile, type SenselinkSettings } from './profiles.js';
 
@@ -166,6 +167,31 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags = {
     caCert: caCertFile ? readCaCert(ctx, caCertFile) : undefined,
     caCertFile,
   };
+}
+
+/**
+ * The cloud's time zone for this run, an IANA name checked against the platform's zone data.
+ * Precedence: `--timezone`/`--tz` > `FACETCTL_TIMEZONE` > the profile's `timezone` (the profile named
+ * by `--profile`, else `FACETCTL_PROFILE`, else the active one) > Asia/Tokyo. The host's `TZ` is never
+ * used: facetCloud's times are Japan's wall clock wherever facetctl runs.
+ * @throws UsageError (exit 2) naming the source of an unknown zone, or of an unknown profile.
+ */
+export async function resolveTimeZone(
+  ctx: Context,
+  flags: { timezone?: string; profile?: string } = {},
+): Promise<string> {
+  if (flags.timezone !== undefined) return checkTimeZone(flags.timezone, '--timezone');
+  const fromEnv = ctx.env.FACETCTL_TIMEZONE;
+  if (fromEnv) return checkTimeZone(fromEnv, 'FACETCTL_TIMEZONE');
+  let profile: Profile | undefined;
+  if (flags.profile) profile = await loadProfile(ctx, flags.profile, '--profile');
+  else if (ctx.env.FACETCTL_PROFILE) profile = await getProfile(ctx, ctx.env.FACETCTL_PROFILE);
+  else {
+    const active = await activeProfileName(ctx);
+    profile = active ? await getProfile(ctx, active) : undefined;
+  }
+  if (profile?.timezone) return checkTimeZone(profile.timezone, `profile '${profile.name}' timezone`);
+  return DEFAULT_TIME_ZONE;
 }
 
 /** SenseLink's base is an origin (`https://link.japancv.co.jp`); a bare host gets https and no path. */

@@ -1,8 +1,20 @@
 /**
- * Date and time forms. The facetCloud wire format is local time `YYYY/MM/DD HH:MI:SS` (dates alone
- * `YYYY/MM/DD`); SenseLink takes ISO 8601 with an offset. "Local" is the process's time zone, which
- * in practice is Asia/Tokyo like the cloud's.
+ * Date and time forms, in the cloud's time zone whatever the host's zone is. The one date module of
+ * facetctl: the CLI, the importer, the exports and the emulator all read and write times here.
+ *
+ * facetCloud's wire format `YYYY/MM/DD HH:MI:SS` (dates alone `YYYY/MM/DD`) carries no zone: it is
+ * the site's wall clock, Japan's (facetCloud v4.0 「日時形式」). SenseLink takes ISO 8601 with an
+ * offset; its document's default zone is "GMT+9:00". Every function that turns an instant into wall
+ * time or back takes an IANA zone name (default {@link DEFAULT_TIME_ZONE}); the offsets come from the
+ * platform's time-zone data (Intl), never from a hand-written table, and the host's `TZ` is never read.
+ *
+ * A wall time that does not exist in the zone (a daylight-saving gap) is read like Temporal's
+ * `compatible` disambiguation: moved forward by the gap. Asia/Tokyo has no such gap since 1951.
  */
+import { UsageError } from './errors.js';
+
+/** The zone facetCloud and SenseLink sites run on unless the user says otherwise. */
+export const DEFAULT_TIME_ZONE = 'Asia/Tokyo';
 
 const API_DATETIME = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 const API_DATE = /^(\d{4})\/(\d{2})\/(\d{2})$/;
@@ -16,8 +28,22 @@ const HAS_TIME = /:|\dT\d/i;
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
+/** Wall-clock fields in some zone; month 1–12. */
+export interface WallTime {
+  y: number;
+  mo: number;
+  d: number;
+  h: number;
+  mi: number;
+  s: number;
+}
+
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
+}
+
+function pad4(n: number): string {
+  return String(n).padStart(4, '0');
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -30,8 +56,153 @@ export function isRealDateTime(y: number, mo: number, d: number, h = 0, mi = 0, 
   return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h <= 23 && mi <= 59 && s <= 59;
 }
 
-function localMidnight(d: Date): Date {
-  return new Date(d.getFullYear(), d.getMonth(), d.getDate());
+// ---------------------------------------------------------------------------------------------
+// Zones (Intl)
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      era: 'short',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/**
+ * The IANA name of a zone the user gave (`Asia/Tokyo`, `UTC`, `america/los_angeles`), checked against
+ * the platform's time-zone data. `source` names the flag, variable or profile it came from.
+ * @throws UsageError (exit 2) for a zone the platform does not know.
+ */
+export function checkTimeZone(name: string, source: string): string {
+  const text = name.trim();
+  try {
+    if (!text) throw new RangeError('empty');
+    return new Intl.DateTimeFormat('en-US', { timeZone: text }).resolvedOptions().timeZone;
+  } catch {
+    throw new UsageError(
+      `${source} '${name}': unknown time zone; give an IANA name such as Asia/Tokyo (the default), UTC or America/Los_Angeles`,
+    );
+  }
+}
+
+/** The wall-clock fields straight from Intl (slow: ~15 µs); zoneOffsetMs caches what it learns. */
+function intlWallTime(ms: number, zone: string): WallTime {
+  const w: WallTime = { y: 0, mo: 0, d: 0, h: 0, mi: 0, s: 0 };
+  let bc = false;
+  for (const p of formatterFor(zone).formatToParts(ms)) {
+    switch (p.type) {
+      case 'year':
+        w.y = Number(p.value);
+        break;
+      case 'month':
+        w.mo = Number(p.value);
+        break;
+      case 'day':
+        w.d = Number(p.value);
+        break;
+      case 'hour':
+        w.h = Number(p.value);
+        break;
+      case 'minute':
+        w.mi = Number(p.value);
+        break;
+      case 'second':
+        w.s = Number(p.value);
+        break;
+      case 'era':
+        bc = p.value.startsWith('B');
+        break;
+    }
+  }
+  if (bc) w.y = 1 - w.y;
+  return w;
+}
+
+function utcOfWall(w: WallTime): number {
+  const d = new Date(0);
+  d.setUTCFullYear(w.y, w.mo - 1, w.d);
+  d.setUTCHours(w.h, w.mi, w.s, 0);
+  return d.getTime();
+}
+
+function exactOffsetMs(ms: number, zone: string): number {
+  const whole = Math.floor(ms / 1000) * 1000;
+  return utcOfWall(intlWallTime(whole, zone)) - whole;
+}
+
+/** Offsets per zone per 15-minute slot, kept when the slot holds no transition. */
+const OFFSET_SLOT_MS = 15 * 60_000;
+const OFFSET_CACHE_MAX = 50_000;
+const offsetCache = new Map<string, Map<number, number>>();
+
+/**
+ * The zone's offset from UTC at an instant (epoch milliseconds), in milliseconds (Tokyo: +32 400 000).
+ * Cached per 15-minute slot, so formatting a million rows costs little; a slot holding a transition
+ * is computed exactly every time.
+ */
+export function zoneOffsetMs(ms: number, zone: string = DEFAULT_TIME_ZONE): number {
+  let cache = offsetCache.get(zone);
+  if (!cache) {
+    cache = new Map();
+    offsetCache.set(zone, cache);
+  }
+  const slot = Math.floor(ms / OFFSET_SLOT_MS);
+  const known = cache.get(slot);
+  if (known !== undefined) return known;
+  const start = exactOffsetMs(slot * OFFSET_SLOT_MS, zone);
+  const end = exactOffsetMs((slot + 1) * OFFSET_SLOT_MS - 1000, zone);
+  if (start !== end) return exactOffsetMs(ms, zone);
+  if (cache.size >= OFFSET_CACHE_MAX) cache.clear();
+  cache.set(slot, start);
+  return start;
+}
+
+/** The wall-clock fields of an instant (epoch milliseconds) in `zone`, to the second. */
+export function wallTimeOf(ms: number, zone: string = DEFAULT_TIME_ZONE): WallTime {
+  const d = new Date(Math.floor(ms / 1000) * 1000 + zoneOffsetMs(ms, zone));
+  return {
+    y: d.getUTCFullYear(),
+    mo: d.getUTCMonth() + 1,
+    d: d.getUTCDate(),
+    h: d.getUTCHours(),
+    mi: d.getUTCMinutes(),
+    s: d.getUTCSeconds(),
+  };
+}
+
+/** The instant (epoch milliseconds) a wall time in `zone` names; a time in a DST gap moves forward. */
+export function epochOfWall(w: WallTime, zone: string = DEFAULT_TIME_ZONE): number {
+  const asUtc = utcOfWall(w);
+  const first = asUtc - zoneOffsetMs(asUtc, zone);
+  const second = asUtc - zoneOffsetMs(first, zone);
+  if (first === second) return first;
+  // Across a transition: take the reading whose wall time matches, else (a gap) the later one.
+  const back = (t: number) => utcOfWall(wallTimeOf(t, zone)) === asUtc;
+  if (back(first) && back(second)) return Math.min(first, second);
+  if (back(first)) return first;
+  if (back(second)) return second;
+  return Math.max(first, second);
+}
+
+function midnightOf(ms: number, zone: string, daysBack = 0): Date {
+  const w = wallTimeOf(ms, zone);
+  const day = new Date(Date.UTC(2000, w.mo - 1, w.d - daysBack));
+  day.setUTCFullYear(w.y);
+  return new Date(
+    epochOfWall({ y: day.getUTCFullYear(), mo: day.getUTCMonth() + 1, d: day.getUTCDate(), h: 0, mi: 0, s: 0 }, zone),
+  );
 }
 
 /** Offset text like `+09:00` → minutes east of UTC. */
@@ -43,88 +214,110 @@ function offsetMinutes(text: string): number {
 }
 
 /**
- * A date-time a person typed: the wire form, ISO 8601 (with or without offset; an offset converts
- * to local time), a date alone (midnight), relative `-24h`/`-30m`/`-7d`, `now`, `today`, `yesterday`.
- * Returns undefined when the text is none of these or not a real calendar moment.
+ * The end of the current second: what `now` means. The API counts whole seconds, so a bound of
+ * `now` (or `-15m`, measured from it) must not exclude what happened earlier in this second.
  */
-export function parseUserDateTime(text: string, now: Date): Date | undefined {
+function endOfSecond(now: Date): number {
+  return Math.ceil(now.getTime() / 1000) * 1000;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What people type
+
+/**
+ * A date-time a person typed, as an instant:
+ * - the wire form and friendly forms (`2024-05-01 10:00`, `2024/5/1`, a date alone = midnight) are
+ *   wall times in `zone`;
+ * - ISO 8601 with an offset or `Z` is that exact instant, whatever the zone;
+ * - `now` is the end of the current second (so it never excludes the current second); relative
+ *   `-24h`/`-30m`/`-7d`/`+1w` are measured from it; `today`/`yesterday` are midnight in `zone`.
+ * Returns undefined when the text is none of these or not a real calendar moment (`2023/02/30`).
+ */
+export function parseUserDateTime(text: string, now: Date, zone: string = DEFAULT_TIME_ZONE): Date | undefined {
   const s = text.trim();
   const lower = s.toLowerCase();
-  if (lower === 'now') return new Date(now.getTime());
-  if (lower === 'today') return localMidnight(now);
-  if (lower === 'yesterday') {
-    const m = localMidnight(now);
-    return new Date(m.getFullYear(), m.getMonth(), m.getDate() - 1);
-  }
+  if (lower === 'now') return new Date(endOfSecond(now));
+  if (lower === 'today') return midnightOf(now.getTime(), zone);
+  if (lower === 'yesterday') return midnightOf(now.getTime(), zone, 1);
   const rel = RELATIVE.exec(s);
   if (rel) {
     const ms = Number(rel[2]) * UNIT_MS[rel[3].toLowerCase()];
-    return new Date(now.getTime() + (rel[1] === '-' ? -ms : ms));
+    return new Date(endOfSecond(now) + (rel[1] === '-' ? -ms : ms));
   }
   const m = USER_DATETIME.exec(s);
   if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const [h, mi, sec] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
-  if (!isRealDateTime(y, mo, d, h, mi, sec)) return undefined;
-  if (m[7]) {
-    const utc = Date.UTC(y, mo - 1, d, h, mi, sec) - offsetMinutes(m[7]) * 60_000;
-    return new Date(utc);
-  }
-  return new Date(y, mo - 1, d, h, mi, sec);
+  const w: WallTime = {
+    y: Number(m[1]),
+    mo: Number(m[2]),
+    d: Number(m[3]),
+    h: Number(m[4] ?? 0),
+    mi: Number(m[5] ?? 0),
+    s: Number(m[6] ?? 0),
+  };
+  if (!isRealDateTime(w.y, w.mo, w.d, w.h, w.mi, w.s)) return undefined;
+  if (m[7]) return new Date(utcOfWall(w) - offsetMinutes(m[7]) * 60_000);
+  return new Date(epochOfWall(w, zone));
 }
 
-/** A date a person typed: `YYYY/MM/DD`, `YYYY-MM-DD`, `today`, `yesterday`, relative days. */
-export function parseUserDate(text: string, now: Date): Date | undefined {
+/** A date a person typed: `YYYY/MM/DD`, `YYYY-MM-DD`, `today`, `yesterday`, relative days (in `zone`). */
+export function parseUserDate(text: string, now: Date, zone: string = DEFAULT_TIME_ZONE): Date | undefined {
   const s = text.trim();
   if (HAS_TIME.test(s)) return undefined;
-  return parseUserDateTime(s, now);
+  return parseUserDateTime(s, now, zone);
 }
 
-/** Local time as the facetCloud wire wants it: `YYYY/MM/DD HH:MI:SS`. */
-export function formatApiDateTime(d: Date): string {
-  return `${formatApiDate(d)} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+// ---------------------------------------------------------------------------------------------
+// Wire forms
+
+/** An instant as the facetCloud wire wants it: `YYYY/MM/DD HH:MI:SS`, wall time in `zone`. */
+export function formatApiDateTime(d: Date, zone: string = DEFAULT_TIME_ZONE): string {
+  const w = wallTimeOf(d.getTime(), zone);
+  return `${pad4(w.y)}/${pad2(w.mo)}/${pad2(w.d)} ${pad2(w.h)}:${pad2(w.mi)}:${pad2(w.s)}`;
 }
 
-/** Local date as the facetCloud wire wants it: `YYYY/MM/DD`. */
-export function formatApiDate(d: Date): string {
-  return `${d.getFullYear()}/${pad2(d.getMonth() + 1)}/${pad2(d.getDate())}`;
+/** An instant's date in `zone`, as the facetCloud wire wants it: `YYYY/MM/DD`. */
+export function formatApiDate(d: Date, zone: string = DEFAULT_TIME_ZONE): string {
+  const w = wallTimeOf(d.getTime(), zone);
+  return `${pad4(w.y)}/${pad2(w.mo)}/${pad2(w.d)}`;
 }
 
-/** Local time with its offset, as SenseLink wants it: `2022-12-11T00:00:00+09:00`. */
-export function formatIso8601(d: Date): string {
-  const off = -d.getTimezoneOffset();
+/** An instant in `zone` with that zone's offset, as SenseLink wants it: `2022-12-11T00:00:00+09:00`. */
+export function formatIso8601(d: Date, zone: string = DEFAULT_TIME_ZONE): string {
+  const ms = d.getTime();
+  const w = wallTimeOf(ms, zone);
+  const off = Math.round(zoneOffsetMs(ms, zone) / 60_000);
   const sign = off < 0 ? '-' : '+';
   const abs = Math.abs(off);
-  const date = `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
-  const time = `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+  const date = `${pad4(w.y)}-${pad2(w.mo)}-${pad2(w.d)}`;
+  const time = `${pad2(w.h)}:${pad2(w.mi)}:${pad2(w.s)}`;
   return `${date}T${time}${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
 }
 
-/** Strict parse of the wire form `YYYY/MM/DD HH:MI:SS` (local time); undefined when malformed or unreal. */
-export function parseApiDateTime(s: string): Date | undefined {
+/** Strict parse of the wire form `YYYY/MM/DD HH:MI:SS` (wall time in `zone`); undefined when malformed or unreal. */
+export function parseApiDateTime(s: string, zone: string = DEFAULT_TIME_ZONE): Date | undefined {
   const m = API_DATETIME.exec(s);
   if (!m) return undefined;
-  const n = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])];
-  if (!isRealDateTime(n[0], n[1], n[2], n[3], n[4], n[5])) return undefined;
-  return new Date(n[0], n[1] - 1, n[2], n[3], n[4], n[5]);
+  const w: WallTime = { y: +m[1], mo: +m[2], d: +m[3], h: +m[4], mi: +m[5], s: +m[6] };
+  if (!isRealDateTime(w.y, w.mo, w.d, w.h, w.mi, w.s)) return undefined;
+  return new Date(epochOfWall(w, zone));
 }
 
-/** Strict parse of the wire form `YYYY/MM/DD` (local midnight). */
-export function parseApiDate(s: string): Date | undefined {
+/** Strict parse of the wire form `YYYY/MM/DD` (midnight in `zone`); undefined when malformed or unreal. */
+export function parseApiDate(s: string, zone: string = DEFAULT_TIME_ZONE): Date | undefined {
   const m = API_DATE.exec(s);
   if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (!isRealDateTime(y, mo, d)) return undefined;
-  return new Date(y, mo - 1, d);
+  const w: WallTime = { y: +m[1], mo: +m[2], d: +m[3], h: 0, mi: 0, s: 0 };
+  if (!isRealDateTime(w.y, w.mo, w.d)) return undefined;
+  return new Date(epochOfWall(w, zone));
 }
 
 /** Strict parse of ISO 8601 with a mandatory offset (SenseLink); returns epoch milliseconds. */
 export function parseIso8601(s: string): number | undefined {
   const m = ISO_8601.exec(s);
   if (!m) return undefined;
-  const n = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])];
-  if (!isRealDateTime(n[0], n[1], n[2], n[3], n[4], n[5])) return undefined;
-  return Date.UTC(n[0], n[1] - 1, n[2], n[3], n[4], n[5]) - offsetMinutes(m[7]) * 60_000;
+  const w: WallTime = { y: +m[1], mo: +m[2], d: +m[3], h: +m[4], mi: +m[5], s: +m[6] };
+  if (!isRealDateTime(w.y, w.mo, w.d, w.h, w.mi, w.s)) return undefined;
+  return utcOfWall(w) - offsetMinutes(m[7]) * 60_000;
 }
 
 /** Cheap strict check of the wire datetime form, without building a Date. */
@@ -138,3 +331,35 @@ export function isApiDate(s: string): boolean {
   const m = API_DATE.exec(s);
   return !!m && isRealDateTime(+m[1], +m[2], +m[3]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Epoch seconds (the emulator's storage) ↔ wire
+
+/** Epoch seconds → `YYYY/MM/DD HH:MI:SS` in `zone`. */
+export function formatEpochSeconds(epochSeconds: number, zone: string = DEFAULT_TIME_ZONE): string {
+  return formatApiDateTime(new Date(epochSeconds * 1000), zone);
+}
+
+/**
+ * `YYYY/MM/DD HH:MI:SS`, or `YYYY/MM/DD` meaning midnight, in `zone` → epoch seconds; undefined when
+ * malformed or not a real date (`2023/02/30` is refused, never rolled into March).
+ */
+export function parseWireEpochSeconds(text: string, zone: string = DEFAULT_TIME_ZONE): number | undefined {
+  const s = text.trim();
+  const d = parseApiDateTime(s, zone) ?? parseApiDate(s, zone);
+  return d ? Math.floor(d.getTime() / 1000) : undefined;
+}
+
+/** The current time in epoch seconds. */
+export function epochSecondsNow(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unix timestamps (SenseLink `timestamp`)
+
+/**
+ * The largest Unix timestamp in seconds accepted: 99 999 999 999 (year 5138). Any larger value can
+ * only be milliseconds (the SenseLink document's own sample `1659423903029` is 2022-08-02 in ms).
+ */
+export const MAX_UNIX_SECONDS = 99_999_999_999;

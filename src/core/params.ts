@@ -9,11 +9,13 @@
 
 import type { CrossRule, EndpointDef, FamilyDef, ParamDef } from '../registry/types.js';
 import {
+  DEFAULT_TIME_ZONE,
   formatApiDate,
   formatApiDateTime,
   formatIso8601,
   isApiDate,
   isApiDateTime,
+  MAX_UNIX_SECONDS,
   parseIso8601,
   parseUserDate,
   parseUserDateTime,
@@ -326,6 +328,39 @@ function dateIssue(name: string, def: ParamDef, form: string): ParamIssue {
   );
 }
 
+/**
+ * A Unix timestamp in whole seconds. A value above MAX_UNIX_SECONDS (year 5138) can only be
+ * milliseconds, like the SenseLink document's own sample `1659423903029`: refused, naming the seconds
+ * it most likely meant, rather than stored as a date around the year 54554.
+ */
+function checkUnixSeconds(name: string, def: ParamDef, value: string, out: Sink): void {
+  if (!/^\d{1,16}$/.test(value)) {
+    out.push(
+      issue(
+        name,
+        'type',
+        `must be a Unix timestamp in seconds (got '${value}')`,
+        `${def.label}（${name}）はUNIXタイムスタンプ（秒）で指定する必要があります。`,
+      ),
+    );
+    return;
+  }
+  const n = Number(value);
+  if (n > MAX_UNIX_SECONDS) {
+    const seconds = Math.floor(n / 1000);
+    const when =
+      seconds <= MAX_UNIX_SECONDS ? ` (${new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')})` : '';
+    out.push(
+      issue(
+        name,
+        'range',
+        `is in milliseconds, but a Unix timestamp in seconds is expected: did you mean ${seconds}${when}? (got '${value}')`,
+        `${def.label}（${name}）は秒単位のUNIXタイムスタンプで指定して下さい（ミリ秒ではありません）。`,
+      ),
+    );
+  }
+}
+
 /** Checks one present, non-empty value against its definition. */
 export function checkValue(name: string, def: ParamDef, value: string, out: ParamIssue[]): void {
   switch (def.type) {
@@ -356,6 +391,9 @@ export function checkValue(name: string, def: ParamDef, value: string, out: Para
       if (!ISO_SHAPE.test(value) || parseIso8601(value) === undefined) {
         out.push(dateIssue(name, def, 'ISO 8601 with an offset, e.g. 2022-12-11T00:00:00+09:00'));
       }
+      return;
+    case 'unixSeconds':
+      checkUnixSeconds(name, def, value, out);
       return;
     case 'base64':
       checkBase64(name, def, value, out);
@@ -686,14 +724,22 @@ function isBytes(v: unknown): v is Uint8Array {
   return v instanceof Uint8Array;
 }
 
+/** The moment relative forms count from, and the zone wall times are read and written in. */
+interface Clock {
+  now: Date;
+  zone: string;
+}
+
 /** One friendly value → its wire string; leaves what it cannot read as text for validateWire to name. */
-function coerceValue(def: ParamDef, value: unknown, now: Date): string | undefined {
+function coerceValue(def: ParamDef, value: unknown, clock: Clock): string | undefined {
+  const { now, zone } = clock;
   if (value === undefined || value === null) return undefined;
   if (isBytes(value)) return def.type === 'base64' ? Buffer.from(value).toString('base64') : undefined;
   if (value instanceof Date) {
-    if (def.type === 'date') return formatApiDate(value);
-    if (def.type === 'iso8601') return formatIso8601(value);
-    return formatApiDateTime(value);
+    if (def.type === 'date') return formatApiDate(value, zone);
+    if (def.type === 'iso8601') return formatIso8601(value, zone);
+    if (def.type === 'unixSeconds') return String(Math.floor(value.getTime() / 1000));
+    return formatApiDateTime(value, zone);
   }
   if (Array.isArray(value) && (def.type === 'idList' || def.type === 'rgba')) return value.map(String).join(',');
   if (def.type === 'json' && typeof value === 'object') return JSON.stringify(value);
@@ -709,16 +755,22 @@ function coerceValue(def: ParamDef, value: unknown, now: Date): string | undefin
     case 'enum':
       return coerceEnum(def, s);
     case 'datetime': {
-      const d = parseUserDateTime(s, now);
-      return d ? formatApiDateTime(d) : s;
+      const d = parseUserDateTime(s, now, zone);
+      return d ? formatApiDateTime(d, zone) : s;
     }
     case 'date': {
-      const d = parseUserDate(s, now);
-      return d ? formatApiDate(d) : s;
+      const d = parseUserDate(s, now, zone);
+      return d ? formatApiDate(d, zone) : s;
     }
     case 'iso8601': {
-      const d = parseUserDateTime(s, now);
-      return d ? formatIso8601(d) : s;
+      const d = parseUserDateTime(s, now, zone);
+      return d ? formatIso8601(d, zone) : s;
+    }
+    case 'unixSeconds': {
+      // Digits are a timestamp already (validateWire refuses milliseconds); other text may be a date.
+      if (/^\d+$/.test(s)) return s;
+      const d = parseUserDateTime(s, now, zone);
+      return d ? String(Math.floor(d.getTime() / 1000)) : s;
     }
     case 'idList':
     case 'rgba':
@@ -754,7 +806,7 @@ function splitFamilyEntry(entry: string, count: number): string[] {
   return parts;
 }
 
-function coerceFamily(family: FamilyDef, value: unknown, now: Date, wire: WireParams, out: Sink): void {
+function coerceFamily(family: FamilyDef, value: unknown, clock: Clock, wire: WireParams, out: Sink): void {
   const entries = Array.isArray(value) ? value : [value];
   entries.forEach((entry, i) => {
     const n = i + 1;
@@ -771,7 +823,7 @@ function coerceFamily(family: FamilyDef, value: unknown, now: Date, wire: WirePa
       return;
     }
     family.fields.forEach((f, k) => {
-      const v = coerceValue(f.def, parts[k], now);
+      const v = coerceValue(f.def, parts[k], clock);
       if (v !== undefined && v !== '') wire[`${f.name}_${n}`] = v;
     });
   });
@@ -781,13 +833,15 @@ function coerceFamily(family: FamilyDef, value: unknown, now: Date, wire: WirePa
  * CLI/CSV input → wire. Keys are API parameter names or family names ('access', 'card') holding
  * 'a,b,c' strings. Friendly forms are converted (dates, flags, sex, Buffers for base64); whatever
  * cannot be read is passed through so that `validateWire` reports it with the documented limit.
- * All issues come back together.
+ * All issues come back together. `now` is what relative forms (`-15m`, `today`) count from; `zone`
+ * (IANA, default Asia/Tokyo: see core/dates.ts) is the zone wall times are read and written in.
  */
 export function coerceParams(
   ep: EndpointDef,
   input: Record<string, unknown>,
-  opts: { now: Date; allowUnknown?: boolean },
+  opts: { now: Date; zone?: string; allowUnknown?: boolean },
 ): { wire: WireParams; issues: ParamIssue[] } {
+  const clock: Clock = { now: opts.now, zone: opts.zone ?? DEFAULT_TIME_ZONE };
   const wire: WireParams = {};
   const issues: ParamIssue[] = [];
   for (const key of Object.keys(input)) {
@@ -801,18 +855,18 @@ export function coerceParams(
         );
         continue;
       }
-      const v = coerceValue(def, value, opts.now);
+      const v = coerceValue(def, value, clock);
       if (v !== undefined) wire[key] = v;
       continue;
     }
     const family = ep.families?.find((f) => f.name === key);
     if (family) {
-      coerceFamily(family, value, opts.now, wire, issues);
+      coerceFamily(family, value, clock, wire, issues);
       continue;
     }
     const member = familyMemberOf(ep, key);
     if (member) {
-      const v = coerceValue(member.family.fields[member.field].def, value, opts.now);
+      const v = coerceValue(member.family.fields[member.field].def, value, clock);
       if (v !== undefined) wire[key] = v;
       continue;
     }

@@ -27,6 +27,8 @@ export interface Profile {
   /** Path to a PEM file with the private CA(s) to trust. */
   caCert?: string;
   senselink?: SenselinkSettings;
+  /** The cloud's IANA time zone for this site (default Asia/Tokyo); see core/dates.ts. */
+  timezone?: string;
 }
 
 interface Store {

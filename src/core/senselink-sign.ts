@@ -22,10 +22,11 @@ export function senselinkAuthParams(appKey: string, appSecret: string, now: Date
   return { app_key: appKey, timestamp, sign: senselinkSign(timestamp, appSecret) };
 }
 
-/** Wire values are strings; JSON bodies carry `int`/`number` params as numbers. */
+/** Wire values are strings; JSON bodies carry `int`/`number`/`unixSeconds` params as numbers. */
 function jsonValue(ep: EndpointDef, name: string, value: string): unknown {
   const type = ep.params[name]?.type;
-  if ((type === 'int' || type === 'number') && value.trim() !== '' && Number.isFinite(Number(value))) {
+  const numeric = type === 'int' || type === 'number' || type === 'unixSeconds';
+  if (numeric && value.trim() !== '' && Number.isFinite(Number(value))) {
     return Number(value);
   }
   return value;

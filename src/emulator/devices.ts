@@ -3,9 +3,10 @@
  * reboot schedule. The emulator decides from a device row whether a call reaches it (online, kind,
  * model) before any handler runs.
  */
+
+import { epochSecondsNow } from '../core/dates.js';
 import { defaultConfig } from '../registry/index.js';
 import { type Db, nextSeq, stmt } from './store.js';
-import { nowSeconds } from './times.js';
 
 export type DeviceKind = 'terminal' | 'aicamera';
 
@@ -83,7 +84,7 @@ export function createDevice(db: Db, d: NewDevice): DeviceRow {
     d.latencyMs ?? null,
     d.apb ? 1 : 0,
     JSON.stringify(config),
-    nowSeconds(),
+    epochSecondsNow(),
   );
   return getDevice(db, d.serialNo)!;
 }
@@ -100,7 +101,7 @@ export function deviceConfig(row: DeviceRow): Record<string, string | number> {
 }
 
 export function touchDevice(db: Db, serial: string): void {
-  stmt(db, 'UPDATE devices SET last_access = ? WHERE serial = ?').run(nowSeconds(), serial);
+  stmt(db, 'UPDATE devices SET last_access = ? WHERE serial = ?').run(epochSecondsNow(), serial);
 }
 
 /** Records what the API did on a device, as the device's own operation log would. */
@@ -115,5 +116,5 @@ export function addOperateLog(
   stmt(
     db,
     'INSERT INTO operate_logs (serial, time, user, main_type, sub_type, detail, pending) VALUES (?, ?, ?, ?, ?, ?, 0)',
-  ).run(serial, nowSeconds(), user, mainType, subType, detail);
+  ).run(serial, epochSecondsNow(), user, mainType, subType, detail);
 }

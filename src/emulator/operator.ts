@@ -4,6 +4,7 @@
  * no such thing.
  */
 import type { IncomingMessage } from 'node:http';
+import { epochSecondsNow, formatEpochSeconds, parseWireEpochSeconds } from '../core/dates.js';
 import { asset } from './assets.js';
 import { createDevice, type DeviceKind, getDevice, listDevices } from './devices.js';
 import type { Emu } from './emu.js';
@@ -15,7 +16,6 @@ import { addPreliminary, DEFAULT_FINALIZE_AFTER_MS, finalizePreliminary, schedul
 import { sendPush } from './push.js';
 import { insertRecog, insertRecogGenerated, type NewRecog, type RecogRow } from './recog-logs.js';
 import { putPicture, resetState, stmt } from './store.js';
-import { formatDateTime, nowSeconds, parseDateTime } from './times.js';
 
 type Body = Record<string, unknown>;
 
@@ -258,7 +258,7 @@ function recognize(emu: Emu, b: Body): Answer {
     return bulkRecognize(emu, d.serial, b.count, b, defaultPicture, pending);
   }
   const person = isStr(b.personCode) ? personOnDevice(emu, d.serial, b.personCode) : undefined;
-  const time = isStr(b.time) ? parseDateTime(b.time) : nowSeconds();
+  const time = isStr(b.time) ? parseWireEpochSeconds(b.time) : epochSecondsNow();
   if (time === undefined) return bad('time must be YYYY/MM/DD HH:MI:SS');
   const row: NewRecog = {
     serial: d.serial,
@@ -300,7 +300,7 @@ function finalize(emu: Emu, b: Body): Answer {
     if (!getDevice(emu.db, b.serialNo)) return bad(`no device ${b.serialNo}`, 404);
   }
   const done = finalizePreliminary(emu, { serial: b.serialNo as string | undefined });
-  return ok({ finalized: done.map((f) => ({ serialNo: f.serialNo, id: f.id, time: formatDateTime(f.time) })) });
+  return ok({ finalized: done.map((f) => ({ serialNo: f.serialNo, id: f.id, time: formatEpochSeconds(f.time) })) });
 }
 
 /** A recognition on an APB device that its offline APB peers could not hear about. */
@@ -319,7 +319,7 @@ function recordApbFailures(emu: Emu, serial: string, personCode: string | null):
 
 function bulkRecognize(emu: Emu, serial: string, count: number, b: Body, pictureId: number, pending: boolean): Answer {
   const days = typeof b.days === 'number' && b.days > 0 ? b.days : 7;
-  const end = nowSeconds();
+  const end = epochSecondsNow();
   const span = Math.floor(days * 86400);
   const people = isStr(b.personCode)
     ? [{ code: b.personCode, name: personOnDevice(emu, serial, b.personCode)?.name ?? null }]
@@ -361,7 +361,7 @@ function addDevicePerson(emu: Emu, b: Body): Answer {
 
 function addOperate(emu: Emu, b: Body): Answer {
   if (!isStr(b.serialNo) || !getDevice(emu.db, b.serialNo)) return bad('serialNo must name a device');
-  const time = isStr(b.time) ? parseDateTime(b.time) : nowSeconds();
+  const time = isStr(b.time) ? parseWireEpochSeconds(b.time) : epochSecondsNow();
   if (time === undefined) return bad('time must be YYYY/MM/DD HH:MI:SS');
   stmt(
     emu.db,

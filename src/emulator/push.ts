@@ -2,16 +2,17 @@
  * Push notifications: on a simulated recognition the cloud POSTs the documented fields, form-encoded,
  * to the device's push URL. Fire and forget, as the document warns: failures are only logged.
  */
+
+import { formatEpochSeconds } from '../core/dates.js';
 import type { Emu } from './emu.js';
 import { PUSH_PICTURE_SECONDS } from './pictures.js';
 import type { RecogRow } from './recog-logs.js';
-import { formatDateTime } from './times.js';
 
 export function pushFields(emu: Emu, r: RecogRow): Record<string, string> {
   const expiresAt = Math.floor(Date.now() / 1000) + PUSH_PICTURE_SECONDS;
   const fields: Record<string, string | number | null> = {
     serialNo: r.serial,
-    time: formatDateTime(r.time),
+    time: formatEpochSeconds(r.time),
     personCode: r.person_code,
     personName: r.person_name !== null && emu.settings.nameMasking ? '***' : r.person_name,
     pictureUrl: r.picture_id === null ? null : emu.signer.url(emu.origin, r.picture_id, expiresAt, true),

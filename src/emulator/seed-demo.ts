@@ -4,13 +4,14 @@
  * cards and types, thousands of recognition and operation logs over the past week, a few logs still
  * waiting for /device/sync, and APB failures to repair.
  */
+
+import { epochSecondsNow, formatEpochSeconds } from '../core/dates.js';
 import { asset } from './assets.js';
 import { createDevice } from './devices.js';
 import type { Emu } from './emu.js';
 import { associate, setAccessTimes, setCards, upsertPerson } from './persons.js';
 import { insertRecogBulk } from './recog-logs.js';
 import { putPicture, stmt } from './store.js';
-import { formatDateTime, nowSeconds } from './times.js';
 
 const DEVICES = [
   { serialNo: '7L11R010014', model: 'TACX1270', description: '1F西側ゲート', apb: true },
@@ -117,7 +118,7 @@ function seedDevicePersons(emu: Emu, faces: number[]): void {
 
 function seedAccessAndCards(emu: Emu): void {
   const { db } = emu;
-  const year = new Date().getFullYear();
+  const year = formatEpochSeconds(epochSecondsNow()).slice(0, 4);
   setAccessTimes(db, 'F00002', '7L11R010014', [
     { accessFlag: 1, accessTimeFrom: `${year}/01/01 08:00:00`, accessTimeTo: `${year}/12/31 20:00:00` },
   ]);
@@ -150,7 +151,7 @@ function seedAccessAndCards(emu: Emu): void {
 
 function seedLogs(emu: Emu, faces: number[]): void {
   const { db } = emu;
-  const end = nowSeconds();
+  const end = epochSecondsNow();
   const types = new Map(TYPES);
   const personType = new Map(PERSONS.map((p) => [p[0], p[4]]));
   const perDevice: Record<string, number> = {
@@ -234,5 +235,5 @@ function seedLogs(emu: Emu, faces: number[]): void {
     }
   }
   stmt(db, 'UPDATE devices SET last_access = ? WHERE serial = ?').run(end - DAY, '7L11R010017');
-  emu.log(`emulator: demo seed ready (${formatDateTime(end)})`);
+  emu.log(`emulator: demo seed ready (${formatEpochSeconds(end)})`);
 }

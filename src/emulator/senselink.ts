@@ -4,7 +4,9 @@
  * persons, GET records in a ≤24-hour window, GET image. Errors use `{code, message}` with the same
  * HTTP status as `code`.
  */
+
 import { createHash, randomBytes } from 'node:crypto';
+import { parseIso8601 } from '../core/dates.js';
 import { validateWire } from '../core/params.js';
 import { endpoints } from '../registry/index.js';
 import type { EndpointDef } from '../registry/types.js';
@@ -134,10 +136,14 @@ interface RecordRow {
   extend: string | null;
 }
 
-/** Formats, ranges and the 24-hour window were checked by validateWire (the registry's window24h rule). */
+/**
+ * Formats, ranges and the 24-hour window were checked by validateWire (the registry's window24h rule).
+ * Bounds are inclusive at the wire's one-second precision: `time_to` 16:47:25 includes a record stored
+ * at 16:47:25.600 (create_at is in milliseconds).
+ */
 function getRecords(emu: Emu, ep: EndpointDef, p: Record<string, string>): Answer {
-  const from = Date.parse(p.time_from);
-  const to = Date.parse(p.time_to);
+  const from = Math.floor((parseIso8601(p.time_from) ?? 0) / 1000) * 1000;
+  const to = Math.floor((parseIso8601(p.time_to) ?? 0) / 1000) * 1000 + 999;
   const page = numberParam(ep, p, 'page');
   const size = numberParam(ep, p, 'size');
   const order = p.order === '1' ? 'ASC' : 'DESC';

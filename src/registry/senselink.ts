@@ -43,14 +43,21 @@ export const senselinkEndpoints = [
         description: 'Device serial number',
       },
       timestamp: {
-        type: 'int',
+        type: 'unixSeconds',
         required: true,
         min: 0,
         in: 'body',
         label: '画像記録時間',
-        description: 'When the picture was taken, Unix timestamp',
+        description: 'When the picture was taken: Unix seconds (not milliseconds) or a date and time',
       },
-      timezone: { type: 'string', in: 'body', label: 'タイムゾーン', description: "Time zone such as 'GMT+9:00'" },
+      timezone: {
+        type: 'string',
+        in: 'body',
+        label: 'タイムゾーン',
+        description: "The device's time zone, such as 'GMT+9:00'",
+        // `--timezone` is the global flag for the cloud's zone.
+        cli: { flag: 'device-timezone' },
+      },
       threshold: {
         type: 'number',
         min: 0,

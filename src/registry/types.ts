@@ -20,6 +20,8 @@ export type HttpMethod = 'GET' | 'POST';
  * - datetime: `YYYY/MM/DD HH:MI:SS` on the wire; the CLI also accepts ISO 8601 and relative forms
  * - date: `YYYY/MM/DD` on the wire; the CLI also accepts `YYYY-MM-DD`
  * - iso8601: SenseLink's `2022-12-11T00:00:00+09:00` on the wire
+ * - unixSeconds: a Unix timestamp in whole seconds on the wire (SenseLink `timestamp`); the CLI also
+ *   accepts the date-time forms; a value that can only be milliseconds is refused
  * - base64: file content, base64-encoded on the wire; the CLI takes a file path (see `content`)
  * - idList: comma-separated positive integers (at most `maxItems`)
  * - rgba: "R,G,B,A", each 0–255
@@ -35,6 +37,7 @@ export type ParamType =
   | 'datetime'
   | 'date'
   | 'iso8601'
+  | 'unixSeconds'
   | 'base64'
   | 'idList'
   | 'rgba'

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkTimeZone,
+  DEFAULT_TIME_ZONE,
+  epochOfWall,
   formatApiDate,
   formatApiDateTime,
+  formatEpochSeconds,
   formatIso8601,
   isApiDate,
   isApiDateTime,
@@ -10,10 +14,12 @@ import {
   parseIso8601,
   parseUserDate,
   parseUserDateTime,
+  parseWireEpochSeconds,
 } from '../../src/core/dates.js';
+import { UsageError } from '../../src/core/errors.js';
 
-// A fixed local moment: 2024/05/15 13:45:30 in whatever zone the tests run in.
-const now = new Date(2024, 4, 15, 13, 45, 30);
+// A fixed moment: 2024/05/15 13:45:30 in Japan (the default zone), whatever zone the tests run in.
+const now = new Date('2024-05-15T13:45:30+09:00');
 const user = (s: string) => {
   const d = parseUserDateTime(s, now);
   return d ? formatApiDateTime(d) : undefined;
@@ -82,12 +88,82 @@ describe('wire forms', () => {
     expect(isApiDate('2000/02/29')).toBe(true);
   });
 
-  it('formats and parses ISO 8601 with the local offset', () => {
+  it("formats and parses ISO 8601 with the zone's offset", () => {
     const text = formatIso8601(now);
-    expect(text).toMatch(/^2024-05-15T13:45:30[+-]\d{2}:\d{2}$/);
+    expect(text).toBe('2024-05-15T13:45:30+09:00');
     expect(parseIso8601(text)).toBe(now.getTime());
     expect(parseIso8601('2022-12-11T00:00:00+09:00')).toBe(Date.UTC(2022, 11, 10, 15, 0, 0));
     expect(parseIso8601('2022-12-11T00:00:00')).toBeUndefined();
     expect(parseIso8601('2022-02-30T00:00:00Z')).toBeUndefined();
+  });
+});
+
+describe('time zones (issue 9 §1)', () => {
+  it('defaults to Asia/Tokyo, never the host zone', () => {
+    expect(DEFAULT_TIME_ZONE).toBe('Asia/Tokyo');
+    // 07:47:25 UTC is 16:47:25 in Japan.
+    expect(formatApiDateTime(new Date('2026-11-30T07:47:25Z'))).toBe('2026/11/30 16:47:25');
+    expect(formatApiDateTime(parseUserDateTime('2026-11-30 16:47:25', now)!, 'UTC')).toBe('2026/11/30 07:47:25');
+  });
+
+  it("sends an explicit offset as the cloud zone's wall clock", () => {
+    const d = parseUserDateTime('2026-11-30T16:47:25+09:00', now, 'America/Los_Angeles')!;
+    expect(formatApiDateTime(d)).toBe('2026/11/30 16:47:25');
+    expect(formatApiDateTime(d, 'America/Los_Angeles')).toBe('2026/11/29 23:47:25');
+    expect(formatApiDateTime(d, 'UTC')).toBe('2026/11/30 07:47:25');
+  });
+
+  it('reads wall times, today and yesterday in the zone given', () => {
+    const at = new Date('2026-11-30T07:47:25Z');
+    expect(formatIso8601(parseUserDateTime('today', at, 'UTC')!, 'UTC')).toBe('2026-11-30T00:00:00+00:00');
+    expect(formatIso8601(parseUserDateTime('today', at)!)).toBe('2026-11-30T00:00:00+09:00');
+    // 07:47 UTC on the 30th is still the 29th in Los Angeles.
+    const la = parseUserDateTime('yesterday', at, 'America/Los_Angeles')!;
+    expect(formatIso8601(la, 'America/Los_Angeles')).toBe('2026-11-28T00:00:00-08:00');
+    expect(formatIso8601(at, 'Asia/Kolkata')).toBe('2026-11-30T13:17:25+05:30');
+    expect(formatApiDate(at, 'Pacific/Kiritimati')).toBe('2026/11/30');
+  });
+
+  it('uses the zone data for daylight saving (gap moves forward, overlap takes the first)', () => {
+    const gap = epochOfWall({ y: 2026, mo: 3, d: 8, h: 2, mi: 30, s: 0 }, 'America/New_York');
+    expect(new Date(gap).toISOString()).toBe('2026-03-08T07:30:00.000Z');
+    const overlap = epochOfWall({ y: 2026, mo: 11, d: 1, h: 1, mi: 30, s: 0 }, 'America/New_York');
+    expect(new Date(overlap).toISOString()).toBe('2026-11-01T05:30:00.000Z');
+    expect(formatIso8601(new Date('2026-07-01T12:00:00Z'), 'America/New_York')).toBe('2026-07-01T08:00:00-04:00');
+  });
+
+  it('`now` is the end of the current second, and relative forms count from it', () => {
+    const mid = new Date('2026-11-30T07:47:25.600Z');
+    expect(formatApiDateTime(parseUserDateTime('now', mid)!)).toBe('2026/11/30 16:47:26');
+    expect(formatApiDateTime(parseUserDateTime('-15m', mid)!)).toBe('2026/11/30 16:32:26');
+    // A whole second stays itself.
+    expect(formatApiDateTime(parseUserDateTime('now', now)!)).toBe('2024/05/15 13:45:30');
+  });
+
+  it('checks zone names against Intl and refuses unknown ones as a usage error', () => {
+    expect(checkTimeZone('Asia/Tokyo', '--timezone')).toBe('Asia/Tokyo');
+    expect(checkTimeZone(' utc ', '--timezone')).toBe('UTC');
+    expect(checkTimeZone('america/los_angeles', 'FACETCTL_TIMEZONE')).toBe('America/Los_Angeles');
+    for (const bad of ['Mars/Olympus', 'JST+9', '', 'GMT+9:00']) {
+      expect(() => checkTimeZone(bad, '--timezone'), bad).toThrow(UsageError);
+    }
+    expect(() => checkTimeZone('Tokyo', '--timezone')).toThrow(/--timezone 'Tokyo': unknown time zone/);
+  });
+});
+
+describe('one date module for the emulator (issue 8 §5)', () => {
+  it('refuses impossible dates instead of rolling them over', () => {
+    expect(parseWireEpochSeconds('2023/02/30')).toBeUndefined();
+    expect(parseWireEpochSeconds('2023/02/30 10:00:00')).toBeUndefined();
+    expect(parseWireEpochSeconds('2023/04/31 00:00:00')).toBeUndefined();
+    expect(parseWireEpochSeconds('2023/01/01 24:00:00')).toBeUndefined();
+    expect(parseWireEpochSeconds('2023/1/1')).toBeUndefined();
+  });
+
+  it("reads and writes epoch seconds as Japan's wall clock", () => {
+    const s = parseWireEpochSeconds('2024/02/29 09:00:00')!;
+    expect(s).toBe(Date.UTC(2024, 1, 29, 0, 0, 0) / 1000);
+    expect(formatEpochSeconds(s)).toBe('2024/02/29 09:00:00');
+    expect(parseWireEpochSeconds('2024/02/29')).toBe(Date.UTC(2024, 1, 28, 15, 0, 0) / 1000);
   });
 });

@@ -108,6 +108,27 @@ describe('getRecogLog', () => {
     expect(early.list.map((x: { time: string }) => x.time)).toEqual(['2024/03/01 00:00:00']);
   });
 
+  it("keeps Japan's wall clock whatever the host zone, and refuses impossible dates (issue 8 §5)", async () => {
+    await addDevice(emu, 'JST1');
+    // 2023/02/30 used to be stored as March 2nd.
+    const bad = await emu.op('POST', '/recognize', { serialNo: 'JST1', time: '2023/02/30 10:00:00' });
+    expect(bad.status).toBe(400);
+    const made = await emu.op('POST', '/recognize', { serialNo: 'JST1', time: '2023/02/28 10:00:00' });
+    expect(made.status).toBe(200);
+    const all = await ok(emu, '/log/getRecogLog', { serialNo: 'JST1' });
+    expect(all.list.map((x: { time: string }) => x.time)).toEqual(['2023/02/28 10:00:00']);
+    // A recognition made now carries Japan's wall clock, not the test host's.
+    const before = Date.now();
+    await emu.op('POST', '/recognize', { serialNo: 'JST1' });
+    const after = Date.now();
+    const { formatApiDateTime } = await import('../../src/core/dates.js');
+    const latest = await ok(emu, '/log/getRecogLog', { serialNo: 'JST1', latest: '1' });
+    const japan = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', dateStyle: 'short', timeStyle: 'medium' });
+    const expected = [before, after].map((t) => japan.format(t).replaceAll('-', '/'));
+    expect(expected).toContain(latest.list[0].time);
+    expect(expected[0]).toBe(formatApiDateTime(new Date(before)));
+  });
+
   it('keeps devices apart', async () => {
     const other = await ok(emu, '/log/getRecogLog', { serialNo: 'L2' });
     expect(other).toMatchObject({ rows: 0, pages: 0, list: [] });

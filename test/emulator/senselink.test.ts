@@ -165,3 +165,40 @@ describe('GET image', () => {
     expect(((await res.json()) as { code: number }).code).toBe(404);
   });
 });
+
+describe('clocks (issue 9 §1)', () => {
+  it('refuses a timestamp in milliseconds (the document sample 1659423903029) instead of storing year 54554', async () => {
+    const r = await createRecord({ sn: 'MS1', timestamp: 1659423903029, image: { data: b64('face-cameraman.jpg') } });
+    expect(r.status).toBe(400);
+    expect(r.body.message).toMatch(/timestamp: .*milliseconds.*1659423903/);
+    const seconds = await createRecord({
+      sn: 'MS1',
+      timestamp: 1659423903,
+      image: { data: b64('face-cameraman.jpg') },
+    });
+    expect(seconds.status).toBe(200);
+  });
+
+  it('counts time_to inclusive to the whole second: a record stored at .xyz seconds is in its own second', async () => {
+    const made = await createRecord({ sn: 'SECOND1', timestamp: 1, image: { data: b64('face-cameraman.jpg') } });
+    expect(made.status).toBe(200);
+    const all = await listRecords({
+      time_from: iso(Date.now() - 60_000),
+      time_to: iso(Date.now() + 60_000),
+      sn: 'SECOND1',
+    });
+    const createAt: number = all.body.data.list[0].create_at;
+    // The wire has whole seconds: the record's own second, written without milliseconds, must find it.
+    const second = Math.floor(createAt / 1000) * 1000;
+    for (const [from, to] of [
+      [second, second],
+      [second - 5000, second],
+    ]) {
+      const r = await listRecords({ time_from: iso(from), time_to: iso(to), sn: 'SECOND1' });
+      expect(r.status).toBe(200);
+      expect(r.body.data.list.map((x: { record_id: number }) => x.record_id)).toEqual([made.body.data.record_id]);
+    }
+    const before = await listRecords({ time_from: iso(second - 5000), time_to: iso(second - 1000), sn: 'SECOND1' });
+    expect(before.body.data.list).toEqual([]);
+  });
+});

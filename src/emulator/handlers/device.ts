@@ -1,10 +1,11 @@
 /** /device/*: the device list, log synchronisation, APB repair and push URLs. */
+
+import { formatEpochSeconds } from '../../core/dates.js';
 import { listDevices } from '../devices.js';
 import type { Handler, HandlerTable } from '../emu.js';
 import { json } from '../envelope.js';
 import { syncPending } from '../recog-logs.js';
 import { stmt } from '../store.js';
-import { formatDateTime } from '../times.js';
 import { device, str } from './common.js';
 
 const SYNC_RECOG_LIMIT = 100;
@@ -17,8 +18,8 @@ const getDevice: Handler = ({ emu }) =>
     listDevices(emu.db).map((d) => ({
       serialNo: d.serial,
       description: d.description,
-      lastAccess: d.last_access === null ? null : formatDateTime(d.last_access),
-      lastRecog: d.last_recog === null ? null : formatDateTime(d.last_recog),
+      lastAccess: d.last_access === null ? null : formatEpochSeconds(d.last_access),
+      lastRecog: d.last_recog === null ? null : formatEpochSeconds(d.last_recog),
     })),
   );
 

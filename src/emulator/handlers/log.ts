@@ -1,4 +1,6 @@
 /** /log/*: recognition logs (list, physical delete) and operation logs. */
+
+import { formatEpochSeconds, parseWireEpochSeconds } from '../../core/dates.js';
 import type { Call, Handler, HandlerTable } from '../emu.js';
 import { json } from '../envelope.js';
 import { countPreliminary, latestPreliminary, type PreliminaryRow, pagePreliminary } from '../preliminary.js';
@@ -12,7 +14,6 @@ import {
   type RecogRow,
 } from '../recog-logs.js';
 import { stmt } from '../store.js';
-import { formatDateTime, parseDateTime } from '../times.js';
 import { device, maskName, paging, pictureAccess, str, takeFailAfter } from './common.js';
 
 const DELETE_LIMIT = 100;
@@ -25,7 +26,7 @@ const DELETE_LIMIT = 100;
 function recogItem(call: Call, r: RecogRow | PreliminaryRow, url: (id: number | null) => string | null) {
   return {
     id: r.id === null ? null : String(r.id),
-    time: formatDateTime(r.time),
+    time: formatEpochSeconds(r.time),
     personCode: r.person_code,
     personName: maskName(call, r.person_name),
     pictureUrl: url(r.picture_id),
@@ -47,8 +48,8 @@ function filterOf(call: Call): RecogFilter {
   const to = str(call, 'recogTimeTo');
   return {
     serial: device(call).serial,
-    from: from === undefined ? undefined : parseDateTime(from),
-    to: to === undefined ? undefined : parseDateTime(to),
+    from: from === undefined ? undefined : parseWireEpochSeconds(from),
+    to: to === undefined ? undefined : parseWireEpochSeconds(to),
     personCode: str(call, 'personCode'),
   };
 }
@@ -117,11 +118,11 @@ const getOperateLog: Handler = (call) => {
   const to = str(call, 'operateTimeTo');
   if (from !== undefined) {
     parts.push('time >= ?');
-    args.push(parseDateTime(from) ?? 0);
+    args.push(parseWireEpochSeconds(from) ?? 0);
   }
   if (to !== undefined) {
     parts.push('time <= ?');
-    args.push(parseDateTime(to) ?? 0);
+    args.push(parseWireEpochSeconds(to) ?? 0);
   }
   for (const [param, column] of [
     ['operateUser', 'user'],
@@ -145,7 +146,7 @@ const getOperateLog: Handler = (call) => {
     rows,
     pages: page.pages,
     list: list.map((o) => ({
-      operateTime: formatDateTime(o.time),
+      operateTime: formatEpochSeconds(o.time),
       operateUser: o.user,
       mainType: o.main_type,
       subType: o.sub_type,

@@ -1,5 +1,7 @@
 /** /system/*: information, reboot, door, modes, messages, reboot schedule, settings files, firmware. */
+
 import { gzipSync } from 'node:zlib';
+import { formatApiDate } from '../../core/dates.js';
 import { addOperateLog, deviceConfig } from '../devices.js';
 import type { Handler, HandlerTable } from '../emu.js';
 import { bytes, fail, json } from '../envelope.js';
@@ -98,8 +100,8 @@ const importConfig: Handler = () => fail(400, 'importConfig', 'この機能は�
 const updateFirmware: Handler = (call) => {
   const d = device(call);
   const version = str(call, 'version')!;
-  const today = new Date();
-  const buildDate = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+  // The cloud's date today, as `YYYY-MM-DD`.
+  const buildDate = formatApiDate(new Date()).replaceAll('/', '-');
   stmt(call.emu.db, 'UPDATE devices SET firmware = ?, build_date = ? WHERE serial = ?').run(
     version,
     buildDate,

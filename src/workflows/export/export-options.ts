@@ -16,8 +16,8 @@ export function parseSince(text: string, now: Date): Date {
 }
 
 /** `--from`/`--to`: the API format, ISO 8601, a date, or relative (-24h, today, yesterday, now). */
-export function parseWhen(flag: string, text: string, now: Date): Date {
-  const d = parseUserDateTime(text, now);
+export function parseWhen(flag: string, text: string, now: Date, zone?: string): Date {
+  const d = parseUserDateTime(text, now, zone);
   if (!d) {
     throw new UsageError(
       `${flag} ${text}: not a date and time (use YYYY/MM/DD HH:MI:SS, ISO 8601 such as 2024-05-01T09:00:00+09:00, or -24h/today/yesterday)`,
@@ -32,14 +32,15 @@ export interface WindowFlags {
   since?: string;
 }
 
-export function parseWindow(flags: WindowFlags, now: Date): { from?: Date; to?: Date } {
+/** The window of a log export; wall times are read in `zone` (the cloud's, default Asia/Tokyo). */
+export function parseWindow(flags: WindowFlags, now: Date, zone?: string): { from?: Date; to?: Date } {
   if (flags.since && flags.from) throw new UsageError('--since and --from both set the start: give one');
   const from = flags.since
     ? parseSince(flags.since, now)
     : flags.from
-      ? parseWhen('--from', flags.from, now)
+      ? parseWhen('--from', flags.from, now, zone)
       : undefined;
-  const to = flags.to ? parseWhen('--to', flags.to, now) : undefined;
+  const to = flags.to ? parseWhen('--to', flags.to, now, zone) : undefined;
   if (from && to && from > to) throw new UsageError('--from is after --to');
   return { from, to };
 }

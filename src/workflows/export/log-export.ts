@@ -4,7 +4,7 @@
  * the output is safely written. See recog-walk.ts and operate-walk.ts for the consistency rules.
  */
 import type { Writable } from 'node:stream';
-import { formatApiDateTime, parseApiDateTime } from '../../core/dates.js';
+import { DEFAULT_TIME_ZONE, formatApiDateTime, parseApiDateTime } from '../../core/dates.js';
 import { PartialError, RuntimeError } from '../../core/errors.js';
 import type { WireParams } from '../../core/params.js';
 import { settleLimited as runPool } from '../../core/pool.js';
@@ -45,6 +45,8 @@ export interface LogExportOptions {
   pictures?: { dir: string; expires?: number };
   concurrency?: number;
   now: Date;
+  /** The cloud's IANA zone the wire times are written and read in (default Asia/Tokyo). */
+  zone?: string;
   signal: AbortSignal;
   stdout: Writable;
   /** A status line for stderr. */
@@ -89,8 +91,8 @@ interface DeviceRun {
   operateMark?: OperateMark;
 }
 
-function apiTime(d: Date): string {
-  return formatApiDateTime(d);
+function apiTime(d: Date, zone: string | undefined): string {
+  return formatApiDateTime(d, zone ?? DEFAULT_TIME_ZONE);
 }
 
 /** `--sync` first; whether it failed (a requested step: the run ends partial, exit 3). */
@@ -144,9 +146,9 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
   const syncFailed = await syncFirst(job);
   const bound = await readUpperBound(job);
   const base: WireParams = { serialNo };
-  if (opts.to) base.recogTimeTo = apiTime(opts.to);
+  if (opts.to) base.recogTimeTo = apiTime(opts.to, opts.zone);
   if (opts.pictures?.expires) base.pictureExpires = String(opts.pictures.expires);
-  const recentFrom = bound.time ? shiftApiTime(bound.time, -RECHECK_HORIZON_MS) : undefined;
+  const recentFrom = bound.time ? shiftApiTime(bound.time, -RECHECK_HORIZON_MS, opts.zone) : undefined;
   const recent: { id: number; time: string }[] = [];
   let recentOverflow = false;
   let rows = 0;
@@ -199,8 +201,9 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
   }
   const floorId = mark?.lastId ?? 0;
   const main: WireParams = { ...base };
-  if (opts.from && !mark) main.recogTimeFrom = apiTime(opts.from);
+  if (opts.from && !mark) main.recogTimeFrom = apiTime(opts.from, opts.zone);
   if (bound.id > floorId) await pass(main, bound.id, floorId);
+  if (main.recogTimeFrom && opts.statePath && bound.id > 0) await nameRowsBefore(job, base, main.recogTimeFrom);
   if (mark?.recheck) {
     const done = new Set(mark.recheck.ids);
     await pass({ ...base, recogTimeFrom: mark.recheck.from }, floorId, 0, (id) => !done.has(id));
@@ -220,6 +223,28 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
     preliminary: preliminary.length,
     recogMark: withPictureRetry(nextRecogMark(mark, bound, recheckFrom, [...recent, ...earlier]), job, mark),
   };
+}
+
+/**
+ * A first run with `--from` and `--state`: the mark moves to the newest id, past every row dated
+ * before `--from`. Device clocks can be wrong (a log made today dated 2000/01/01), so those rows are
+ * counted and named on stderr rather than skipped silently.
+ */
+async function nameRowsBefore(job: DeviceJob, base: WireParams, from: string): Promise<void> {
+  const start = parseApiDateTime(from, job.opts.zone ?? DEFAULT_TIME_ZONE);
+  if (!start) return;
+  const { recogTimeTo: _to, ...rest } = base;
+  const page = await job.client.json<RecogPage>(
+    endpoint('log.getRecogLog'),
+    { ...rest, recogTimeTo: apiTime(new Date(start.getTime() - 1000), job.opts.zone), pageNo: '1' },
+    { signal: job.opts.signal },
+  );
+  const n = typeof page.rows === 'number' ? page.rows : (page.list ?? []).length;
+  if (n > 0) {
+    job.opts.note(
+      `${job.serialNo}: ${n} recognition log(s) dated before --from ${from} were not exported, and the state now starts after them (check the device's clock if they are recent)`,
+    );
+  }
 }
 
 /** Rows written without their picture stay listed until a run with `--pictures` saves it. */
@@ -268,9 +293,9 @@ async function idsExportedBefore(
   return found;
 }
 
-function shiftApiTime(wire: string, ms: number): string | undefined {
-  const d = parseApiDateTime(wire);
-  return d ? apiTime(new Date(d.getTime() + ms)) : undefined;
+function shiftApiTime(wire: string, ms: number, zone: string | undefined): string | undefined {
+  const d = parseApiDateTime(wire, zone ?? DEFAULT_TIME_ZONE);
+  return d ? apiTime(new Date(d.getTime() + ms), zone) : undefined;
 }
 
 /** The start of the next run's re-check: the oldest preliminary record still worth waiting for. */
@@ -278,8 +303,9 @@ function oldestAwaited(preliminary: string[], recentFrom: string | undefined, jo
   // Wire times compare as text (fixed width), so the first in sort order is the oldest.
   const from = [...preliminary].sort()[0];
   if (recentFrom && from < recentFrom) {
+    const given = preliminary.filter((t) => t < recentFrom).length;
     job.opts.note(
-      `${job.serialNo}: a preliminary record from ${from} still has no id; records older than ${recentFrom} are no longer waited for`,
+      `${job.serialNo}: ${given} preliminary record(s) from ${from} on still have no id; records older than ${recentFrom} are no longer waited for and will not be exported`,
     );
     return recentFrom;
   }
@@ -306,11 +332,11 @@ async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined
   const { client, serialNo, opts } = job;
   const ep = endpoint('log.getOperateLog');
   const syncFailed = await syncFirst(job);
-  const startSecond = apiTime(opts.now);
-  const upperTime = opts.to && apiTime(opts.to) < startSecond ? apiTime(opts.to) : startSecond;
+  const startSecond = apiTime(opts.now, opts.zone);
+  const upperTime = opts.to && apiTime(opts.to, opts.zone) < startSecond ? apiTime(opts.to, opts.zone) : startSecond;
   const wire: WireParams = { serialNo, operateTimeTo: upperTime };
   if (mark) wire.operateTimeFrom = mark.lastTime;
-  else if (opts.from) wire.operateTimeFrom = apiTime(opts.from);
+  else if (opts.from) wire.operateTimeFrom = apiTime(opts.from, opts.zone);
   const fetchPage = (pageNo: number) => client.json(ep, { ...wire, pageNo: String(pageNo) }, { signal: opts.signal });
   const stats = newOperateStats();
   let rows = 0;
@@ -320,6 +346,8 @@ async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined
     rows += step.rows.length;
     opts.onProgress?.(job.writer.rowsWritten);
   }
+  // Past --to is the user's choice; past the start second it is a clock running ahead.
+  if (upperTime === startSecond) await nameRowsAfter(job, upperTime);
   let next = mark;
   if (stats.newestTime !== undefined) {
     next =
@@ -328,6 +356,27 @@ async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined
         : { lastTime: stats.newestTime, keys: stats.newestKeys };
   }
   return { rows, preliminary: 0, operateMark: next, syncFailed };
+}
+
+/**
+ * Operation logs dated after the second this run stopped at (device clocks ahead of the cloud's) are
+ * not written now: counted and named on stderr. The state stays at or before `upperTime`, so a later
+ * run exports them once their time has passed.
+ */
+async function nameRowsAfter(job: DeviceJob, upperTime: string): Promise<void> {
+  const upper = parseApiDateTime(upperTime, job.opts.zone ?? DEFAULT_TIME_ZONE);
+  if (!upper) return;
+  const page = await job.client.json<{ rows?: number; list?: unknown[] }>(
+    endpoint('log.getOperateLog'),
+    { serialNo: job.serialNo, operateTimeFrom: apiTime(new Date(upper.getTime() + 1000), job.opts.zone), pageNo: '1' },
+    { signal: job.opts.signal },
+  );
+  const n = typeof page.rows === 'number' ? page.rows : (page.list ?? []).length;
+  if (n > 0) {
+    job.opts.note(
+      `${job.serialNo}: ${n} operation log(s) are dated after ${upperTime} (the cloud's clock; the device's may be ahead): not exported by this run${job.opts.statePath ? '; the state stays before them' : ''}`,
+    );
+  }
 }
 
 async function openOutput(opts: LogExportOptions): Promise<{ writer: RowWriter; file?: AtomicFile }> {

@@ -69,6 +69,8 @@ export interface SenselinkExportOptions {
   bom?: boolean;
   encoding?: 'utf8' | 'cp932';
   images?: string;
+  /** The zone the window bounds are written in (ISO 8601 with its offset; default Asia/Tokyo). */
+  zone?: string;
   signal: AbortSignal;
   stdout: Writable;
   onProgress?: (rows: number) => void;
@@ -149,8 +151,8 @@ export async function runSenselinkExport(
       let lastId = Number.NEGATIVE_INFINITY;
       for (let page = 1; ; page++) {
         const wire: WireParams = {
-          time_from: formatIso8601(w.from),
-          time_to: formatIso8601(w.to),
+          time_from: formatIso8601(w.from, opts.zone),
+          time_to: formatIso8601(w.to, opts.zone),
           order: '1',
           page: String(page),
           size: String(PAGE_SIZE),

@@ -34,6 +34,8 @@ export interface ImportOptions {
   /** The cloud's base URL, asked once the file is valid: a journal written against another cloud does not count. */
   target: () => Promise<string>;
   now: () => Date;
+  /** The cloud's IANA zone that date cells are read in (default Asia/Tokyo). */
+  zone?: string;
   signal: AbortSignal;
   /** Created only once the file is known to be valid, so a bad file needs no connection. */
   client: () => Promise<ImportClient>;
@@ -107,6 +109,7 @@ export async function importPersons(opts: ImportOptions): Promise<ImportResult> 
     extraSerials: opts.serials,
     fixPictures: opts.fixPictures,
     now: opts.now(),
+    zone: opts.zone,
     signal: opts.signal,
   });
   if (loaded.headerIssues.length > 0) {

@@ -20,6 +20,8 @@ export interface LoadOptions {
   extraSerials: readonly string[];
   fixPictures: boolean;
   now: Date;
+  /** The cloud's IANA zone that date cells are read in (default Asia/Tokyo). */
+  zone?: string;
   /** Pictures checked at once (reading and decoding). */
   concurrency?: number;
   signal?: AbortSignal;
@@ -56,6 +58,7 @@ export async function loadRows(opts: LoadOptions): Promise<LoadedRows> {
     extraSerials: opts.extraSerials,
     fixPictures: opts.fixPictures,
     now: opts.now,
+    zone: opts.zone,
   };
   const results = await runLimited(
     records,

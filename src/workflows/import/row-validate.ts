@@ -20,6 +20,8 @@ export interface RowValidationOptions {
   extraSerials: readonly string[];
   fixPictures: boolean;
   now: Date;
+  /** The cloud's IANA zone that date cells are read in (default Asia/Tokyo). */
+  zone?: string;
 }
 
 export type RowValidation =
@@ -119,7 +121,11 @@ export async function validateRecord(
     }
   }
 
-  const person = coerceParams(eps.regist, { ...cells.person, picture: pictureBytes }, { now: opts.now });
+  const person = coerceParams(
+    eps.regist,
+    { ...cells.person, picture: pictureBytes },
+    { now: opts.now, zone: opts.zone },
+  );
   for (const i of person.issues) {
     // A named picture that failed its own check was reported above; the "one of" rule would repeat it.
     if (i.code === 'oneOf') {
@@ -151,7 +157,7 @@ export async function validateRecord(
     const got = coerceParams(
       eps.access,
       { personCode: personCode ?? 'x', serialNo: serials[0] ?? 'x', ...cells.access },
-      { now: opts.now },
+      { now: opts.now, zone: opts.zone },
     );
     issues.push(...familyIssues(got.issues));
     const { personCode: _p, serialNo: _s, ...members } = got.wire;
@@ -160,7 +166,11 @@ export async function validateRecord(
 
   let cards: WireParams | undefined;
   if (Object.keys(cells.cards).length > 0) {
-    const got = coerceParams(eps.cards, { personCode: personCode ?? 'x', ...cells.cards }, { now: opts.now });
+    const got = coerceParams(
+      eps.cards,
+      { personCode: personCode ?? 'x', ...cells.cards },
+      { now: opts.now, zone: opts.zone },
+    );
     issues.push(...familyIssues(got.issues));
     const { personCode: _p, ...members } = got.wire;
     cards = nonEmpty(members);
