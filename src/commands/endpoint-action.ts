@@ -3,14 +3,13 @@
  * nothing sent) → confirmation for destructive calls → one call per device → rendered answer and
  * an exit code that tells ok / partial / failed apart.
  */
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CallAnswer, FacetClient } from '../core/client.js';
 import { parseUserDateTime } from '../core/dates.js';
 import { UsageError, ValidationError } from '../core/errors.js';
 import { judge } from '../core/outcome.js';
 import { coerceParams, type ParamIssue, type WireParams } from '../core/params.js';
+import { atomicWritable, checkOutputFile, endWritable, openAtomicFile } from '../core/safe-file.js';
 import type { EndpointDef } from '../registry/index.js';
 import { type FlagSpec, flagMapper, inputFromFlags } from './endpoint-flags.js';
 import type { CommandEnv } from './env.js';
@@ -45,6 +44,7 @@ export async function runEndpoint(env: CommandEnv, ep: EndpointDef, specs: FlagS
   }
   if (binary && plans.length > 1)
     throw new UsageError(`${commandLabel(ep)} answers bytes for one device: give one --serial`);
+  if (binary && opts.out) await checkOutputFile(resolve(env.ctx.cwd, opts.out), '--out');
   if (ep.destructive) await env.confirm(confirmQuestion(ep, plans), false);
   const client = await env.client({ senselink: ep.api === 'senselink' });
   if (plans.length === 1) return runOneNamed(env, client, ep, plans[0], opts);
@@ -176,21 +176,20 @@ async function callToOutput(
     return answer;
   }
   const target = resolve(env.ctx.cwd, out);
-  const part = `${target}.part`;
-  const file = createWriteStream(part);
+  const file = await openAtomicFile(target);
+  const stream = atomicWritable(file);
   try {
-    const answer = await client.call(ep, plan.wire, { signal: env.ctx.signal, out: file });
+    const answer = await client.call(ep, plan.wire, { signal: env.ctx.signal, out: stream });
     // Small answers (the picture-cookie script) come back buffered rather than streamed.
-    if (answer.kind === 'binary' && answer.data) file.write(answer.data);
-    await new Promise<void>((res, rej) => file.end((err?: Error | null) => (err ? rej(err) : res())));
+    await endWritable(stream, answer.kind === 'binary' ? answer.data : undefined);
     if (answer.kind === 'binary') {
-      await rename(part, target);
+      await file.commit();
       if (env.ctx.io.stderrIsTTY) env.ctx.io.stderr.write(`wrote ${answer.bytes} bytes to ${out}\n`);
-    } else await rm(part, { force: true });
+    } else await file.abort();
     return answer;
   } catch (err) {
-    file.destroy();
-    await rm(part, { force: true });
+    stream.destroy();
+    await file.abort();
     throw err;
   }
 }

@@ -183,6 +183,8 @@ describe('log recog export', () => {
     const union = [...ndjsonIds(readFileSync(first, 'utf8')), ...ndjsonIds(readFileSync(again, 'utf8'))];
     expect(ndjsonIds(readFileSync(again, 'utf8'))).toHaveLength(20_000);
     expectExactly(union, await storedIds('KILL1'));
+    // The killed run's temporary file was removed by the re-run.
+    expect(readdirSync(dir).filter((f) => f.includes('.facetctl-tmp-'))).toEqual([]);
   }, 120_000);
 
   it('Ctrl-C mid-export: exit 130, no output file, no temporary file, state unchanged', async () => {
@@ -340,8 +342,9 @@ describe('log recog export', () => {
       ],
       { env },
     );
-    expect(res.code).toBe(1);
-    expect(res.stderr).toContain('cannot write the state file');
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/--state .*s\.json: the folder .*missing does not exist/);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(dir)).toEqual([]);
   });
 
