@@ -11,6 +11,7 @@ import { judge } from '../core/outcome.js';
 import { coerceParams, type ParamIssue, type WireParams } from '../core/params.js';
 import { atomicWritable, checkOutputFile, endWritable, openAtomicFile } from '../core/safe-file.js';
 import type { EndpointDef } from '../registry/index.js';
+import { valueAt, walkListOnce } from '../workflows/export/list-walk.js';
 import { type FlagSpec, flagMapper, inputFromFlags } from './endpoint-flags.js';
 import type { CommandEnv } from './env.js';
 import { type ReportScope, reportError } from './errors-report.js';
@@ -142,6 +143,7 @@ async function runOne(env: CommandEnv, client: FacetClient, ep: EndpointDef, pla
   }
   if (answer.kind === 'binary') return;
   env.render(answer.body);
+  tellMorePages(env, ep, plan, answer.body);
   settle(env, ep, answer.body, plan.serial);
 }
 
@@ -194,25 +196,49 @@ async function callToOutput(
   }
 }
 
-/** `--all`: every page, rows written as each page arrives (JSON as one array, built incrementally). */
+/**
+ * `--all`: every page, rows written as each page arrives (JSON as one array, built incrementally),
+ * each row once even while rows arrive or leave (workflows/export/list-walk.ts).
+ */
 async function streamAllPages(env: CommandEnv, client: FacetClient, ep: EndpointDef, plan: Plan) {
   const paging = ep.paging!;
+  const size = Number((paging.sizeParam && plan.wire[paging.sizeParam]) || paging.pageSize);
+  const fetchPage = (pageNo: number) => {
+    const wire: WireParams = { ...plan.wire, [paging.pageParam]: String(pageNo) };
+    if (paging.sizeParam) wire[paging.sizeParam] = String(size);
+    return client.json(ep, wire, { signal: env.ctx.signal });
+  };
   const writer = env.rows();
   try {
-    for await (const page of client.pages(ep, plan.wire, { signal: env.ctx.signal })) {
-      const rows = valueAt(page, paging.listPath);
-      if (Array.isArray(rows)) for (const row of rows) writer.write(row);
-    }
+    for await (const rows of walkListOnce(fetchPage, paging, size)) for (const row of rows) writer.write(row);
   } finally {
     writer.end();
   }
 }
 
-export function valueAt(body: unknown, path: string): unknown {
-  let v: unknown = body;
-  for (const key of path.split('.'))
-    v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
-  return v;
+/**
+ * A single page of a paged list: when more pages exist, say so on stderr in every format, with the
+ * flags that get them (stdout stays the data).
+ */
+function tellMorePages(env: CommandEnv, ep: EndpointDef, plan: Plan, body: unknown): void {
+  const paging = ep.paging;
+  if (!paging) return;
+  const page = Number(plan.wire[paging.pageParam] ?? 1) || 1;
+  const size = Number((paging.sizeParam && plan.wire[paging.sizeParam]) || paging.pageSize);
+  const list = valueAt(body, paging.listPath);
+  const shown = Array.isArray(list) ? list.length : 0;
+  const rawTotal = paging.totalPath ? Number(valueAt(body, paging.totalPath)) : Number.NaN;
+  const rawPages = paging.pagesPath ? Number(valueAt(body, paging.pagesPath)) : Number.NaN;
+  const pages = Number.isFinite(rawPages)
+    ? rawPages
+    : Number.isFinite(rawTotal)
+      ? Math.ceil(rawTotal / size)
+      : undefined;
+  if (pages === undefined || page >= pages) return;
+  const of = Number.isFinite(rawTotal) ? ` (${shown} of ${rawTotal} rows)` : '';
+  env.ctx.io.stderr.write(
+    `page ${page} of ${pages}${of}; more pages: --page ${page + 1} for the next, --all for every row\n`,
+  );
 }
 
 /** One call per device: errors named by device on stderr, successes rendered together, exit 3 when mixed. */
