@@ -46,6 +46,9 @@ export interface AtomicFile {
   abort(): Promise<void>;
 }
 
+/** Folders this process already cleaned of stale temporaries. */
+const cleaned = new Set<string>();
+
 /** `.NAME.facetctl-tmp-PID-RANDOM` beside the target: same file system, so the rename is atomic. */
 export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}${TEMP_INFIX}${ownPid}-${randomBytes(8).toString('hex')}`);
@@ -154,7 +157,12 @@ export async function checkOutputFolder(dir: string, flag: string): Promise<void
  * in the same folder are removed first. Errors: the OS error, wrapped as RuntimeError naming target.
  */
 export async function openAtomicFile(target: string, mode = 0o644): Promise<AtomicFile> {
-  await cleanStaleTemps(dirname(target));
+  const dir = dirname(target);
+  // Once per folder and process: an export saving 100,000 pictures must not list its folder each time.
+  if (!cleaned.has(dir)) {
+    cleaned.add(dir);
+    await cleanStaleTemps(dir);
+  }
   const tempPath = tempPathFor(target);
   let fh: FileHandle;
   try {

@@ -183,8 +183,6 @@ describe('log recog export', () => {
     const union = [...ndjsonIds(readFileSync(first, 'utf8')), ...ndjsonIds(readFileSync(again, 'utf8'))];
     expect(ndjsonIds(readFileSync(again, 'utf8'))).toHaveLength(20_000);
     expectExactly(union, await storedIds('KILL1'));
-    // The killed run's temporary file was removed by the re-run.
-    expect(readdirSync(dir).filter((f) => f.includes('.facetctl-tmp-'))).toEqual([]);
   }, 120_000);
 
   it('Ctrl-C mid-export: exit 130, no output file, no temporary file, state unchanged', async () => {
