@@ -25,12 +25,6 @@ function onSignal(): void {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-/** `facetctl log recog list | head`: the reader went away; that is not an error worth a stack trace. */
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-});
-
 const ctx: Context = {
   io: {
     stdout: process.stdout,
@@ -45,7 +39,28 @@ const ctx: Context = {
   cwd: process.cwd(),
   now: () => new Date(),
   signal: controller.signal,
+  fault: faultPoint(process.env.FACETCTL_FAULT),
 };
+
+/** Test-only: SIGKILL at the named step, the way a crash or `kill -9` would stop the run. */
+function faultPoint(wanted: string | undefined): ((step: string) => void) | undefined {
+  if (!wanted) return undefined;
+  return (step) => {
+    if (step === wanted) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
+/**
+ * `facetctl log recog list | head`: the reader went away; that is not an error worth a stack trace.
+ * A list ends quietly (exit 0); an export whose rows did not all arrive says so and exits non-zero
+ * (its `--state` did not move), so `set -o pipefail` scripts notice.
+ */
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  const closed = ctx.stdoutClosed;
+  if (closed) process.stderr.write(`error: ${closed.message}\n`);
+  process.exit(closed?.exitCode ?? process.exitCode ?? 0);
+});
 
 const code = await run(process.argv.slice(2), ctx);
 

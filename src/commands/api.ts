@@ -2,11 +2,11 @@
  * `facetctl api <path>`: any endpoint, raw. No local validation (that is the point: reaching what
  * the typed commands would refuse), but the same connection, token handling and exit codes.
  */
-import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { exitCodeOf, RuntimeError, UsageError } from '../core/errors.js';
+import { checkOutputFile, writeFileAtomic } from '../core/safe-file.js';
 import type { CommandEnv } from './env.js';
 import { reportError } from './errors-report.js';
 import { ExitWith } from './exit.js';
@@ -61,11 +61,7 @@ function parseJson(body: Buffer): unknown {
 async function writeAnswer(env: CommandEnv, opts: ApiOpts, contentType: string, body: Buffer): Promise<void> {
   const io = env.ctx.io;
   if (opts.out) {
-    const file = createWriteStream(resolve(env.ctx.cwd, opts.out));
-    await new Promise<void>((res, rej) => {
-      file.on('error', rej);
-      file.end(body, () => res());
-    });
+    await writeFileAtomic(resolve(env.ctx.cwd, opts.out), body);
     if (io.stderrIsTTY) io.stderr.write(`wrote ${body.length} bytes to ${opts.out}\n`);
     return;
   }
@@ -89,6 +85,7 @@ async function writeAnswer(env: CommandEnv, opts: ApiOpts, contentType: string, 
 
 async function runApi(env: CommandEnv, path: string, opts: ApiOpts): Promise<void> {
   const params = await fieldsToParams(env, opts.field ?? []);
+  if (opts.out) await checkOutputFile(resolve(env.ctx.cwd, opts.out), '--out');
   const clean = path.startsWith('/') ? path : `/${path}`;
   const senselink = clean.startsWith('/api/v1/');
   const client = await env.client({ senselink });

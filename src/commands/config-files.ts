@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { note } from '../core/context.js';
 import { PartialError, RuntimeError, UsageError } from '../core/errors.js';
+import { checkOutputFolder } from '../core/safe-file.js';
 import {
   type ApplyOutcome,
   applyConfig,
@@ -90,10 +91,12 @@ function addExport(config: Command, env: CommandEnv): void {
     )
     .action(async (flags: { serial?: string[]; allDevices?: boolean; dir: string }) => {
       const ctx = env.ctx;
+      const dir = resolve(ctx.cwd, flags.dir);
+      // A folder that cannot be made or written fails before any device is asked (exit 2).
+      await checkOutputFolder(dir, '--dir');
       const serials = await resolveSerials(() => env.client(), flags, ctx.signal);
       const client = await env.client();
-      const dir = resolve(ctx.cwd, flags.dir);
-      const items = await exportConfigs(client, serials, dir, ctx.signal);
+      const items = await exportConfigs(client, serials, dir, ctx.signal, ctx.fault);
       env.render(items, { columns: ['serialNo', 'config', 'configBin', 'logo'] });
       const failed = items.filter(exportItemFailed);
       for (const line of exportFailureLines(failed)) note(ctx, line);

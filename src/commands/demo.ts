@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { RuntimeError } from '../core/errors.js';
-import { ensureDir } from '../workflows/export/ensure-dir.js';
+import { ensureDir } from '../core/safe-file.js';
 import type { CommandEnv } from './env.js';
 
 const NEW_GATE = '7L11R010099';

@@ -3,15 +3,15 @@
  * nothing sent) → confirmation for destructive calls → one call per device → rendered answer and
  * an exit code that tells ok / partial / failed apart.
  */
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CallAnswer, FacetClient } from '../core/client.js';
 import { ExitCode, exitCodeOf, PartialError, UsageError, ValidationError } from '../core/errors.js';
 import { judge } from '../core/outcome.js';
 import { coerceParams, type ParamIssue, type WireParams } from '../core/params.js';
 import { mapLimited as runPool } from '../core/pool.js';
+import { atomicWritable, checkOutputFile, endWritable, openAtomicFile } from '../core/safe-file.js';
 import type { EndpointDef } from '../registry/index.js';
+import { valueAt, walkListOnce } from '../workflows/export/list-walk.js';
 import { type FlagSpec, flagMapper, inputFromFlags } from './endpoint-flags.js';
 import type { CommandEnv } from './env.js';
 import { type ReportScope, reportError } from './errors-report.js';
@@ -44,6 +44,7 @@ export async function runEndpoint(env: CommandEnv, ep: EndpointDef, specs: FlagS
   }
   if (binary && plans.length > 1)
     throw new UsageError(`${commandLabel(ep)} answers bytes for one device: give one --serial`);
+  if (binary && opts.out) await checkOutputFile(resolve(env.ctx.cwd, opts.out), '--out');
   if (ep.destructive) await env.confirm(confirmQuestion(ep, plans), false);
   const client = await env.client({ senselink: ep.api === 'senselink' });
   if (plans.length === 1) return runOneNamed(env, client, ep, plans[0], opts);
@@ -132,6 +133,7 @@ async function runOne(env: CommandEnv, client: FacetClient, ep: EndpointDef, pla
   }
   if (answer.kind === 'binary') return;
   env.render(answer.body);
+  tellMorePages(env, ep, plan, answer.body);
   settle(env, ep, answer.body, plan.serial);
 }
 
@@ -166,44 +168,67 @@ async function callToOutput(
     return answer;
   }
   const target = resolve(env.ctx.cwd, out);
-  const part = `${target}.part`;
-  const file = createWriteStream(part);
+  const file = await openAtomicFile(target);
+  const stream = atomicWritable(file);
   try {
-    const answer = await client.call(ep, plan.wire, { signal: env.ctx.signal, out: file });
+    const answer = await client.call(ep, plan.wire, { signal: env.ctx.signal, out: stream });
     // Small answers (the picture-cookie script) come back buffered rather than streamed.
-    if (answer.kind === 'binary' && answer.data) file.write(answer.data);
-    await new Promise<void>((res, rej) => file.end((err?: Error | null) => (err ? rej(err) : res())));
+    await endWritable(stream, answer.kind === 'binary' ? answer.data : undefined);
     if (answer.kind === 'binary') {
-      await rename(part, target);
+      await file.commit();
       if (env.ctx.io.stderrIsTTY) env.ctx.io.stderr.write(`wrote ${answer.bytes} bytes to ${out}\n`);
-    } else await rm(part, { force: true });
+    } else await file.abort();
     return answer;
   } catch (err) {
-    file.destroy();
-    await rm(part, { force: true });
+    stream.destroy();
+    await file.abort();
     throw err;
   }
 }
 
-/** `--all`: every page, rows written as each page arrives (JSON as one array, built incrementally). */
+/**
+ * `--all`: every page, rows written as each page arrives (JSON as one array, built incrementally),
+ * each row once even while rows arrive or leave (workflows/export/list-walk.ts).
+ */
 async function streamAllPages(env: CommandEnv, client: FacetClient, ep: EndpointDef, plan: Plan) {
   const paging = ep.paging!;
+  const size = Number((paging.sizeParam && plan.wire[paging.sizeParam]) || paging.pageSize);
+  const fetchPage = (pageNo: number) => {
+    const wire: WireParams = { ...plan.wire, [paging.pageParam]: String(pageNo) };
+    if (paging.sizeParam) wire[paging.sizeParam] = String(size);
+    return client.json(ep, wire, { signal: env.ctx.signal });
+  };
   const writer = env.rows();
   try {
-    for await (const page of client.pages(ep, plan.wire, { signal: env.ctx.signal })) {
-      const rows = valueAt(page, paging.listPath);
-      if (Array.isArray(rows)) for (const row of rows) writer.write(row);
-    }
+    for await (const rows of walkListOnce(fetchPage, paging, size)) for (const row of rows) writer.write(row);
   } finally {
     writer.end();
   }
 }
 
-export function valueAt(body: unknown, path: string): unknown {
-  let v: unknown = body;
-  for (const key of path.split('.'))
-    v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
-  return v;
+/**
+ * A single page of a paged list: when more pages exist, say so on stderr in every format, with the
+ * flags that get them (stdout stays the data).
+ */
+function tellMorePages(env: CommandEnv, ep: EndpointDef, plan: Plan, body: unknown): void {
+  const paging = ep.paging;
+  if (!paging) return;
+  const page = Number(plan.wire[paging.pageParam] ?? 1) || 1;
+  const size = Number((paging.sizeParam && plan.wire[paging.sizeParam]) || paging.pageSize);
+  const list = valueAt(body, paging.listPath);
+  const shown = Array.isArray(list) ? list.length : 0;
+  const rawTotal = paging.totalPath ? Number(valueAt(body, paging.totalPath)) : Number.NaN;
+  const rawPages = paging.pagesPath ? Number(valueAt(body, paging.pagesPath)) : Number.NaN;
+  const pages = Number.isFinite(rawPages)
+    ? rawPages
+    : Number.isFinite(rawTotal)
+      ? Math.ceil(rawTotal / size)
+      : undefined;
+  if (pages === undefined || page >= pages) return;
+  const of = Number.isFinite(rawTotal) ? ` (${shown} of ${rawTotal} rows)` : '';
+  env.ctx.io.stderr.write(
+    `page ${page} of ${pages}${of}; more pages: --page ${page + 1} for the next, --all for every row\n`,
+  );
 }
 
 /** One call per device: errors named by device on stderr, successes rendered together, exit 3 when mixed. */

@@ -8,7 +8,7 @@ import { note } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { checkCsvFlags, exportFormat, parseWindow, resolveSerials } from '../workflows/export/export-options.js';
 import { failureLines } from '../workflows/export/failure-lines.js';
-import { exportFailure, type LogKind, runLogExport } from '../workflows/export/log-export.js';
+import { checkExportPaths, exportFailure, type LogKind, runLogExport } from '../workflows/export/log-export.js';
 import type { CommandEnv } from './env.js';
 import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
@@ -117,6 +117,13 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Pr
     );
   }
   if (flags.pictureExpires !== undefined && !flags.pictures) throw new UsageError('--picture-expires needs --pictures');
+  const cwd = ctx.cwd;
+  const paths = {
+    out: flags.out ? resolve(cwd, flags.out) : undefined,
+    statePath: flags.state ? resolve(cwd, flags.state) : undefined,
+    pictures: flags.pictures ? { dir: resolve(cwd, flags.pictures), expires: flags.pictureExpires } : undefined,
+  };
+  await checkExportPaths(paths);
   const serials = await resolveSerials(() => env.client(), flags, ctx.signal);
   if (serials.length === 0) {
     note(ctx, 'no devices to export');
@@ -124,7 +131,12 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Pr
   }
   const client = await env.client();
   const progress = env.progress(`exporting ${kind} logs of ${serials.length} device(s)`);
-  const cwd = ctx.cwd;
+  if (!flags.out) {
+    ctx.stdoutClosed = {
+      exitCode: 1,
+      message: `stdout was closed before the export finished${flags.state ? `; ${flags.state} did not move, so the next run exports these rows again` : ''}`,
+    };
+  }
   let result: Awaited<ReturnType<typeof runLogExport>>;
   try {
     result = await runLogExport(client, {
@@ -133,12 +145,11 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Pr
       from: window.from,
       to: window.to,
       format,
-      out: flags.out ? resolve(cwd, flags.out) : undefined,
+      ...paths,
       bom: flags.bom,
       encoding,
       sync: flags.sync,
-      statePath: flags.state ? resolve(cwd, flags.state) : undefined,
-      pictures: flags.pictures ? { dir: resolve(cwd, flags.pictures), expires: flags.pictureExpires } : undefined,
+      fault: ctx.fault,
       concurrency: flags.concurrency,
       now,
       zone,
@@ -152,6 +163,7 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Pr
     throw err;
   }
   progress.stop();
+  ctx.stdoutClosed = undefined;
   const failure = exportFailure(result);
   // Item by item, with the API's words; when every device failed the caller also reports the error.
   for (const d of result.devices) {

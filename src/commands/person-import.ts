@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { CancelledError, PartialError, UsageError } from '../core/errors.js';
+import { checkOutputFile, refuseLink } from '../core/safe-file.js';
 import type { ReportLine } from '../workflows/import/types.js';
 import type { CommandEnv } from './env.js';
 import { ExitWith } from './exit.js';
@@ -136,6 +137,12 @@ async function runImportCommand(env: CommandEnv, file: string | undefined, flags
   ]);
   const csvPath = resolve(ctx.cwd, file);
   const journalPath = flags.journal ? resolve(ctx.cwd, flags.journal) : defaultJournalPath(csvPath);
+  // Output paths are checked before anything is read from the cloud or sent (exit 2).
+  if (!flags.dryRun) {
+    await refuseLink(journalPath, '--journal');
+    await checkOutputFile(journalPath, '--journal');
+  }
+  if (flags.report && flags.report !== '-') await checkOutputFile(resolve(ctx.cwd, flags.report), '--report');
   const startedAt = Date.now();
   let progress: ReturnType<CommandEnv['progress']> | undefined;
 

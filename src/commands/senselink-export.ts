@@ -4,7 +4,11 @@ import type { Command } from 'commander';
 import { note } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { checkCsvFlags, exportFormat, parseWhen } from '../workflows/export/export-options.js';
-import { runSenselinkExport, senselinkFailure } from '../workflows/export/senselink-export.js';
+import {
+  checkSenselinkExportPaths,
+  runSenselinkExport,
+  senselinkFailure,
+} from '../workflows/export/senselink-export.js';
 import type { CommandEnv } from './env.js';
 import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
@@ -53,19 +57,24 @@ export function register(parent: Command, env: CommandEnv): void {
       const from = parseWhen('--from', flags.from, now, zone);
       const to = parseWhen('--to', flags.to, now, zone);
       if (from > to) throw new UsageError('--from is after --to');
+      const out = flags.out ? resolve(ctx.cwd, flags.out) : undefined;
+      const images = flags.images ? resolve(ctx.cwd, flags.images) : undefined;
+      await checkSenselinkExportPaths({ out, images });
       const client = await env.client({ senselink: true });
       const progress = env.progress('exporting 認証レコード+ records');
+      if (!out) ctx.stdoutClosed = { exitCode: 1, message: 'stdout was closed before the export finished' };
       const result = await runSenselinkExport(client, {
         from,
         to,
         sn: flags.sn,
         format,
-        out: flags.out ? resolve(ctx.cwd, flags.out) : undefined,
+        out,
         bom: flags.bom,
         encoding,
-        images: flags.images ? resolve(ctx.cwd, flags.images) : undefined,
+        images,
         zone,
         signal: ctx.signal,
+        fault: ctx.fault,
         stdout: ctx.io.stdout,
         onProgress: (n) => progress.update(`${n} records`),
       }).catch((err: unknown) => {
@@ -73,6 +82,7 @@ export function register(parent: Command, env: CommandEnv): void {
         throw err;
       });
       progress.stop();
+      ctx.stdoutClosed = undefined;
       for (const f of result.images.failed) note(ctx, `snapshot ${f.image_id} not saved: ${f.reason}`);
       const imgs = flags.images
         ? `, ${result.images.saved} snapshots saved (${result.images.skipped} already there)`

@@ -24,6 +24,16 @@ export interface Context {
   now(): Date;
   /** Aborted on Ctrl-C/SIGTERM; long operations stop cleanly and exit 130. */
   signal: AbortSignal;
+  /**
+   * Test-only fault points: `src/cli.ts` kills the process (SIGKILL) when `step` equals the
+   * FACETCTL_FAULT variable, so tests can stop an export at every step boundary (export-commit.ts).
+   */
+  fault?: (step: string) => void;
+  /**
+   * Set by a command whose stdout output is not complete until it ends (exports): when the reader
+   * goes away (`| head`, EPIPE), the process prints `message` and exits `exitCode` instead of 0.
+   */
+  stdoutClosed?: { exitCode: number; message: string };
 }
 
 /** Write a line to stderr: status and progress only, never data. */

@@ -27,7 +27,7 @@ export const logEndpoints = [
       pictureExpires,
       pictureAllowIp,
     },
-    paging: facetPaging,
+    paging: { ...facetPaging, keyPath: 'id' },
     example: 'log recog list --serial 7L11R010014 --recog-time-from -24h',
   }),
   defineEndpoint({

@@ -143,7 +143,7 @@ export const personEndpoints = [
       pictureExpires,
       pictureAllowIp,
     },
-    paging: facetPaging,
+    paging: { ...facetPaging, keyPath: 'personCode' },
     example: "person list --person-code 'F0*'",
   }),
   defineEndpoint({
@@ -282,7 +282,7 @@ export const personEndpoints = [
       personName: { ...personName, description: 'Name, matched anywhere (no *)' },
       pageNo,
     },
-    paging: facetPaging,
+    paging: { ...facetPaging, keyPath: 'personCode' },
     example: 'person device list --serial 7L11R010014',
   }),
   defineEndpoint({

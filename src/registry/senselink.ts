@@ -142,7 +142,14 @@ export const senselinkEndpoints = [
       },
     },
     crossRules: ['window24h'],
-    paging: { pageParam: 'page', sizeParam: 'size', pageSize: 100, listPath: 'data.list', totalPath: 'data.total' },
+    paging: {
+      pageParam: 'page',
+      sizeParam: 'size',
+      pageSize: 100,
+      listPath: 'data.list',
+      totalPath: 'data.total',
+      keyPath: 'record_id',
+    },
     example: 'senselink record list --time-from -24h --time-to now',
   }),
   defineEndpoint({

@@ -131,6 +131,12 @@ export interface PagingDef {
   /** Where the page count / total is (`pages`, `data.total`). */
   pagesPath?: string;
   totalPath?: string;
+  /**
+   * The field that tells rows apart (`id`, `personCode`, `record_id`), for `--all` to drop rows that
+   * pages shifted while they were read. Rows without it (or with it null) are told apart by their
+   * whole content.
+   */
+  keyPath?: string;
 }
 
 export interface EndpointDef {

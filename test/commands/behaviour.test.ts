@@ -2,7 +2,7 @@
  * What a user and a script can rely on: exit codes, formats, paging, devices in parallel, the token
  * kept secret, confirmations, binary answers, usage errors.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -202,6 +202,7 @@ describe('binary answers', () => {
     const bytes = readFileSync(join(cwd, 'logo-out.png'));
     expect(bytes.subarray(1, 4).toString()).toBe('PNG');
     expect(existsSync(join(cwd, 'logo-out.png.part'))).toBe(false);
+    expect(readdirSync(cwd).filter((f) => f.includes('.facetctl-tmp-'))).toEqual([]);
   });
 
   it('go to stdout when it is not a terminal', async () => {

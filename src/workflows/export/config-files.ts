@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import { RuntimeError, UsageError, ValidationError } from '../../core/errors.js';
 import { validateWire, type WireParams } from '../../core/params.js';
 import { settleLimited as runPool } from '../../core/pool.js';
+import { ensureDir, writeFileAtomic } from '../../core/safe-file.js';
 import { configKeys, type EndpointId } from '../../registry/index.js';
-import { writeFileAtomic } from './atomic-file.js';
 import { type ConfigDifference, diffConfig, wireValue } from './config-diff.js';
-import { ensureDir } from './ensure-dir.js';
 import { type ExportClient, endpoint } from './export-client.js';
 import { safeName } from './picture-saver.js';
 
@@ -39,6 +38,7 @@ export async function exportConfigs(
   serials: readonly string[],
   dir: string,
   signal?: AbortSignal,
+  fault?: (step: 'after-rename') => void,
 ): Promise<ConfigExportItem[]> {
   // A folder that cannot be made fails once, before any device is asked.
   await ensureDir(dir);
@@ -57,6 +57,7 @@ export async function exportConfigs(
     await step('config', async () => {
       const config = await client.json(endpoint('config.getConfig'), { serialNo }, { signal });
       await writeFileAtomic(join(folder, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+      fault?.('after-rename');
     });
     await step('configBin', async () =>
       writeFileAtomic(join(folder, 'config.bin'), await binary(client, 'system.exportConfig', serialNo, signal)),

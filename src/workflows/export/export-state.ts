@@ -11,11 +11,9 @@
  * - Operation logs have no id: `lastTime` (wire format, compares as text) and `keys`, the rows
  *   already written in that last second (see operate-walk.ts).
  */
-import { constants } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { RuntimeError } from '../../core/errors.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { checkOutputFile, writeFileAtomic } from '../../core/safe-file.js';
 
 export interface RecogMark {
   lastId: number;
@@ -37,10 +35,27 @@ export interface OperateMark {
   keys: string[];
 }
 
+/**
+ * An output file written and synced under its temporary name, whose marks move once it is in place
+ * (see export-commit.ts). Saved before the rename, removed with the marks applied after it.
+ */
+export interface PendingCommit {
+  /** The target (`--out`), absolute. */
+  file: string;
+  /** The synced temporary file, absolute. */
+  temp: string;
+  /** Inode of the temporary file: the target has it once the rename happened. */
+  inode: number;
+  recog?: Record<string, RecogMark>;
+  operate?: Record<string, OperateMark>;
+}
+
 export interface ExportState {
   version: 1;
   recog: Record<string, RecogMark>;
   operate: Record<string, OperateMark>;
+  /** At most one per kind: recog and operate exports may share a state file. */
+  pending?: { recog?: PendingCommit; operate?: PendingCommit };
 }
 
 export function emptyState(): ExportState {
@@ -95,19 +110,24 @@ export async function loadState(path: string): Promise<ExportState> {
       state.operate[serial] = m as unknown as OperateMark;
     }
   }
+  if (isRecord(parsed.pending)) {
+    for (const [kind, p] of Object.entries(parsed.pending)) {
+      if (kind !== 'recog' && kind !== 'operate') continue;
+      if (!isRecord(p) || typeof p.file !== 'string' || typeof p.temp !== 'string' || typeof p.inode !== 'number') {
+        throw new RuntimeError(`state file ${path}: pending ${kind} commit needs file, temp and inode`);
+      }
+      state.pending = { ...state.pending, [kind]: p as unknown as PendingCommit };
+    }
+  }
   return state;
 }
 
 /**
- * Checked before exporting: a state that cannot be saved after the output is written would make the
- * next run write the same rows again.
+ * Checked before exporting (exit 2, nothing sent): a state that cannot be saved after the output is
+ * written would make the next run write the same rows again.
  */
 export async function assertStateWritable(path: string): Promise<void> {
-  try {
-    await access(dirname(path), constants.W_OK);
-  } catch {
-    throw new RuntimeError(`cannot write the state file ${path}: its folder does not exist or is not writable`);
-  }
+  await checkOutputFile(path, '--state');
 }
 
 export async function saveState(path: string, state: ExportState): Promise<void> {

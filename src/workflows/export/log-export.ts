@@ -8,9 +8,10 @@ import { DEFAULT_TIME_ZONE, formatApiDateTime, parseApiDateTime } from '../../co
 import { PartialError, RuntimeError } from '../../core/errors.js';
 import type { WireParams } from '../../core/params.js';
 import { settleLimited as runPool } from '../../core/pool.js';
-import { type AtomicFile, openAtomicFile } from './atomic-file.js';
+import { type AtomicFile, checkOutputFile, checkOutputFolder, openAtomicFile } from '../../core/safe-file.js';
 import { OPERATE_COLUMNS, orderRow, RECOG_COLUMNS } from './columns.js';
 import { type ExportClient, endpoint } from './export-client.js';
+import { commitFile, commitMarks, type Fault, type Marks, settlePending } from './export-commit.js';
 import {
   assertStateWritable,
   type ExportState,
@@ -18,7 +19,6 @@ import {
   type OperateMark,
   type PictureRetry,
   type RecogMark,
-  saveState,
 } from './export-state.js';
 import { failureLines } from './failure-lines.js';
 import { newOperateStats, walkOperatePages } from './operate-walk.js';
@@ -49,6 +49,8 @@ export interface LogExportOptions {
   zone?: string;
   signal: AbortSignal;
   stdout: Writable;
+  /** Test-only fault points (FACETCTL_FAULT): see export-commit.ts. */
+  fault?: Fault;
   /** A status line for stderr. */
   note: (line: string) => void;
   /** Progress after each page (rows written so far). */
@@ -81,6 +83,8 @@ interface DeviceJob {
   writer: RowWriter;
   opts: LogExportOptions;
   pictures?: PictureStats;
+  /** Called after each page written (the `after-page` fault point fires once). */
+  onPage: () => void;
 }
 
 interface DeviceRun {
@@ -176,6 +180,7 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
       await job.writer.writeRows(step.rows.map((r) => recogRowOut(serialNo, r)));
       rows += step.rows.length;
       opts.onProgress?.(job.writer.rowsWritten);
+      job.onPage();
       for (const r of step.rows) {
         if (recentFrom && String(r.time) >= recentFrom) {
           if (recent.length < RECENT_KEPT) recent.push({ id: rowId(r) as number, time: String(r.time) });
@@ -345,6 +350,7 @@ async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined
     await job.writer.writeRows(step.rows.map((r) => orderRow(OPERATE_COLUMNS, r, serialNo)));
     rows += step.rows.length;
     opts.onProgress?.(job.writer.rowsWritten);
+    job.onPage();
   }
   // Past --to is the user's choice; past the start second it is a clock running ahead.
   if (upperTime === startSecond) await nameRowsAfter(job, upperTime);
@@ -383,25 +389,46 @@ async function openOutput(opts: LogExportOptions): Promise<{ writer: RowWriter; 
   const columns = opts.kind === 'recog' ? RECOG_COLUMNS : OPERATE_COLUMNS;
   const writerOpts = { format: opts.format, columns, bom: opts.bom, encoding: opts.encoding };
   if (!opts.out) return { writer: await createRowWriter(streamSink(opts.stdout), writerOpts) };
-  let file: AtomicFile;
-  try {
-    file = await openAtomicFile(opts.out);
-  } catch (err) {
-    throw new RuntimeError(`cannot create ${opts.out}: ${(err as Error).message}`);
-  }
+  const file = await openAtomicFile(opts.out);
   return { writer: await createRowWriter(fileSink(file), writerOpts), file };
 }
 
-export async function runLogExport(client: ExportClient, opts: LogExportOptions): Promise<LogExportResult> {
-  const state: ExportState | undefined = opts.statePath ? await loadState(opts.statePath) : undefined;
+/**
+ * `--out`, `--state` and `--pictures` checked (UsageError naming the flag, exit 2); commands call it
+ * before their first request (`--all-devices` lists devices first), runLogExport again.
+ */
+export async function checkExportPaths(opts: Pick<LogExportOptions, 'out' | 'statePath' | 'pictures'>): Promise<void> {
+  if (opts.out) await checkOutputFile(opts.out, '--out');
   if (opts.statePath) await assertStateWritable(opts.statePath);
+  if (opts.pictures) await checkOutputFolder(opts.pictures.dir, '--pictures');
+}
+
+/**
+ * Every path is checked before the first request (UsageError, exit 2, nothing sent), and a commit
+ * left pending by a killed run is settled before the marks are read (see export-commit.ts).
+ */
+async function prepare(opts: LogExportOptions): Promise<ExportState | undefined> {
+  await checkExportPaths(opts);
+  if (!opts.statePath) return undefined;
+  await settlePending(opts.statePath, opts.kind, opts.note);
+  return loadState(opts.statePath);
+}
+
+export async function runLogExport(client: ExportClient, opts: LogExportOptions): Promise<LogExportResult> {
+  const state = await prepare(opts);
   const { writer, file } = await openOutput(opts);
   const pictures = opts.pictures ? newPictureStats() : undefined;
   const runs = new Map<string, DeviceRun>();
   let settled: PromiseSettledResult<DeviceRun>[];
+  let faultAfterPage = opts.fault;
+  const onPage = () => {
+    const f = faultAfterPage;
+    faultAfterPage = undefined;
+    f?.('after-page');
+  };
   try {
     settled = await runPool(opts.serials, opts.concurrency ?? 4, async (serialNo) => {
-      const job: DeviceJob = { client, serialNo, writer, opts, pictures };
+      const job: DeviceJob = { client, serialNo, writer, opts, pictures, onPage };
       const run =
         opts.kind === 'recog'
           ? await exportRecogDevice(job, state?.recog[serialNo])
@@ -421,12 +448,18 @@ export async function runLogExport(client: ExportClient, opts: LogExportOptions)
       throw (failed[0] as PromiseRejectedResult).reason;
     }
     await writer.end();
-    if (file) await file.commit();
+    const marks = state && opts.statePath ? { path: opts.statePath, kind: opts.kind, marks: marksOf(runs) } : undefined;
+    if (file) await commitFile(file, marks, opts.fault);
+    else if (marks) {
+      // Every byte was handed to stdout: from here a kill repeats these rows (at-least-once).
+      opts.fault?.('after-flush');
+      await commitMarks(marks.path, marks.kind, marks.marks);
+      opts.fault?.('after-state');
+    }
   } catch (err) {
     await file?.abort();
     throw err;
   }
-  if (state && opts.statePath) await commitMarks(opts, runs);
   const devices: DeviceOutcome[] = opts.serials.map((serialNo, i) => {
     const s = settled[i];
     if (s.status === 'rejected') return { serialNo, rows: 0, error: s.reason };
@@ -441,15 +474,13 @@ export async function runLogExport(client: ExportClient, opts: LogExportOptions)
   return result;
 }
 
-/** Re-read the state just before saving, so two exports sharing a file (recog and operate) keep each other's marks. */
-async function commitMarks(opts: LogExportOptions, runs: Map<string, DeviceRun>): Promise<void> {
-  const path = opts.statePath as string;
-  const fresh = await loadState(path);
+function marksOf(runs: Map<string, DeviceRun>): Marks {
+  const marks: Required<Marks> = { recog: {}, operate: {} };
   for (const [serialNo, run] of runs) {
-    if (run.recogMark) fresh.recog[serialNo] = run.recogMark;
-    if (run.operateMark) fresh.operate[serialNo] = run.operateMark;
+    if (run.recogMark) marks.recog[serialNo] = run.recogMark;
+    if (run.operateMark) marks.operate[serialNo] = run.operateMark;
   }
-  await saveState(path, fresh);
+  return marks;
 }
 
 /** Exit status of a finished export: partial when some devices, syncs or pictures failed. */

@@ -8,8 +8,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { settleLimited as runPool } from '../../core/pool.js';
-import { writeFileAtomic } from './atomic-file.js';
-import { ensureDir } from './ensure-dir.js';
+import { ensureDir, writeFileAtomic } from '../../core/safe-file.js';
 import type { ExportClient } from './export-client.js';
 import { type RecogPage, type RecogRow, rowId } from './recog-walk.js';
 

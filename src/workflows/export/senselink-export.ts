@@ -10,12 +10,18 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { formatIso8601 } from '../../core/dates.js';
-import { PartialError, RuntimeError } from '../../core/errors.js';
+import { PartialError } from '../../core/errors.js';
 import { SENSELINK_MAX_WINDOW_MS, type WireParams } from '../../core/params.js';
-import { type AtomicFile, openAtomicFile, writeFileAtomic } from './atomic-file.js';
+import {
+  type AtomicFile,
+  checkOutputFile,
+  checkOutputFolder,
+  openAtomicFile,
+  writeFileAtomic,
+} from '../../core/safe-file.js';
 import { orderRow, SENSELINK_COLUMNS } from './columns.js';
-import { ensureDir } from './ensure-dir.js';
 import { type ExportClient, endpoint } from './export-client.js';
+import { commitFile, type Fault } from './export-commit.js';
 import { safeName } from './picture-saver.js';
 import { createRowWriter, type RowWriter } from './row-writer.js';
 import { fileSink, streamSink } from './sinks.js';
@@ -73,6 +79,8 @@ export interface SenselinkExportOptions {
   zone?: string;
   signal: AbortSignal;
   stdout: Writable;
+  /** Test-only fault points (FACETCTL_FAULT): see export-commit.ts. */
+  fault?: Fault;
   onProgress?: (rows: number) => void;
 }
 
@@ -119,6 +127,12 @@ async function saveImage(
   }
 }
 
+/** `--out` and `--images` checked before the first request (UsageError naming the flag, exit 2). */
+export async function checkSenselinkExportPaths(opts: Pick<SenselinkExportOptions, 'out' | 'images'>): Promise<void> {
+  if (opts.out) await checkOutputFile(opts.out, '--out');
+  if (opts.images) await checkOutputFolder(opts.images, '--images');
+}
+
 export async function runSenselinkExport(
   client: ExportClient,
   opts: SenselinkExportOptions,
@@ -130,13 +144,9 @@ export async function runSenselinkExport(
     windows: windows.length,
     images: { saved: 0, skipped: 0, failed: [] },
   };
-  let file: AtomicFile | undefined;
-  if (opts.out) {
-    file = await openAtomicFile(opts.out).catch((err: Error) => {
-      throw new RuntimeError(`cannot create ${opts.out}: ${err.message}`);
-    });
-  }
-  if (opts.images) await ensureDir(opts.images);
+  await checkSenselinkExportPaths(opts);
+  const file: AtomicFile | undefined = opts.out ? await openAtomicFile(opts.out) : undefined;
+  let faultAfterPage = opts.fault;
   const writer: RowWriter = await createRowWriter(file ? fileSink(file) : streamSink(opts.stdout), {
     format: opts.format,
     columns: SENSELINK_COLUMNS,
@@ -178,13 +188,18 @@ export async function runSenselinkExport(
         await writer.writeRows(rows.map((r) => orderRow(SENSELINK_COLUMNS, r)));
         result.rows += rows.length;
         opts.onProgress?.(result.rows);
+        if (rows.length > 0) {
+          const f = faultAfterPage;
+          faultAfterPage = undefined;
+          f?.('after-page');
+        }
         const total = typeof data.total === 'number' ? data.total : undefined;
         if (list.length < PAGE_SIZE || (total !== undefined && page * PAGE_SIZE >= total)) break;
       }
       atBoundary = nextBoundary;
     }
     await writer.end();
-    await file?.commit();
+    if (file) await commitFile(file, undefined, opts.fault);
   } catch (err) {
     await file?.abort();
     throw err;

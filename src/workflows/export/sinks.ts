@@ -1,6 +1,6 @@
 /** Byte sinks for the row writer: an atomic file, or a stream such as stdout. */
 import type { Writable } from 'node:stream';
-import type { AtomicFile } from './atomic-file.js';
+import type { AtomicFile } from '../../core/safe-file.js';
 import type { ByteSink } from './row-writer.js';
 
 /** Pages are small (tens of KB); gathering them into larger writes saves most of the per-call cost. */

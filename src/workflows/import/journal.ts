@@ -7,8 +7,10 @@
  * batches: while one batch is being synced the next one gathers, so syncing costs one fsync per
  * batch rather than per step.
  */
-import { type FileHandle, open, readFile } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { RuntimeError } from '../../core/errors.js';
+import { openAppendOnly, refuseLink } from '../../core/safe-file.js';
 import type { StepName } from './types.js';
 
 export interface JournalEntry {
@@ -101,19 +103,22 @@ export async function readJournal(path: string): Promise<JournalView> {
 }
 
 /**
- * Opens the journal for appending. `fresh` starts it over (the previous content is ignored and
+ * Opens the journal for appending (O_APPEND|O_NOFOLLOW through core/safe-file: a symbolic link is
+ * refused with a UsageError, never followed). `fresh` starts it over (the previous content is ignored and
  * truncated). The file is created 0600: it holds personCodes.
  */
 export async function openJournal(path: string, opts: { fresh?: boolean } = {}): Promise<Journal> {
+  // A planted link would make the journal append to (and truncate) another file.
+  await refuseLink(path, '--journal');
   const parsed = opts.fresh
     ? { done: new Map<string, string>(), count: 0, intactBytes: 0 }
     : parseJournal(await readIfExists(path));
-  let fh: FileHandle;
+  const fh: FileHandle = await openAppendOnly(path, '--journal', 0o600);
   try {
-    fh = await open(path, 'a+', 0o600);
     // A torn last line would otherwise glue itself to the next entry.
     await fh.truncate(parsed.intactBytes);
   } catch (err) {
+    await fh.close().catch(() => {});
     throw new RuntimeError(`cannot open the journal ${path}: ${(err as Error).message}`);
   }
   return new FileJournal(fh, path, parsed.done, parsed.count);

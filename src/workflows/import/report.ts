@@ -2,8 +2,8 @@
  * The outcome, written for people and for scripts: the `--report` CSV (one line per row and
  * device) and the counts behind the summary table.
  */
-import { writeFile } from 'node:fs/promises';
 import { RuntimeError } from '../../core/errors.js';
+import { writeFileAtomic } from '../../core/safe-file.js';
 import type { InvalidRow, LineStatus, ReportLine } from './types.js';
 
 export const REPORT_COLUMNS = ['row', 'personCode', 'serialNo', 'status', 'step', 'message'] as const;
@@ -29,9 +29,10 @@ export async function reportCsv(lines: readonly ReportLine[]): Promise<string> {
   );
 }
 
+/** Written through a temporary file and a rename (core/safe-file): a link at `path` is replaced, never followed. */
 export async function writeReport(path: string, lines: readonly ReportLine[]): Promise<void> {
   try {
-    await writeFile(path, await reportCsv(lines), { mode: 0o600 });
+    await writeFileAtomic(path, await reportCsv(lines), 0o600);
   } catch (err) {
     throw new RuntimeError(`cannot write the report ${path}: ${(err as Error).message}`);
   }

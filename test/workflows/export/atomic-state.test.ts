@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openAtomicFile, writeFileAtomic } from '../../../src/workflows/export/atomic-file.js';
-import { ensureDir } from '../../../src/workflows/export/ensure-dir.js';
+import { ensureDir, openAtomicFile, writeFileAtomic } from '../../../src/core/safe-file.js';
 import { emptyState, loadState, saveState } from '../../../src/workflows/export/export-state.js';
 import { tempDir } from '../../helpers/temp.js';
 

@@ -340,8 +340,9 @@ describe('log recog export', () => {
       ],
       { env },
     );
-    expect(res.code).toBe(1);
-    expect(res.stderr).toContain('cannot write the state file');
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/--state .*s\.json: the folder .*missing does not exist/);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(dir)).toEqual([]);
   });
 

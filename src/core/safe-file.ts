@@ -1,0 +1,291 @@
+/**
+ * Every file facetctl writes goes through this module (exports, their state files, binary answers,
+ * pictures, config backups, the import journal and report).
+ *
+ * - Checked before the first request: `checkOutputFile` / `checkOutputFolder` refuse a missing
+ *   folder, a directory given as a file, an unwritable folder or a symbolic link where an
+ *   append-only file goes, as a UsageError (exit 2, nothing sent).
+ * - Whole or not at all: `openAtomicFile` writes to an unpredictable temporary name in the target's
+ *   own folder (`.NAME.facetctl-tmp-PID-RANDOM`), created with O_CREAT|O_EXCL|O_NOFOLLOW so a link
+ *   planted at that name is never followed, fsynced, then renamed over the target; the folder is
+ *   fsynced so the rename survives a power cut.
+ * - Left-overs: temporary files of runs that were killed (their PID no longer runs) are removed by
+ *   the next run that writes into the same folder.
+ * - Append-only files (the import journal) are opened O_APPEND|O_NOFOLLOW: a link is refused.
+ */
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, type FileHandle, lstat, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { kill, pid as ownPid } from 'node:process';
+import { Writable } from 'node:stream';
+import { RuntimeError, UsageError } from './errors.js';
+
+/** Infix of every temporary file; the PID after it tells whether its writer still runs. */
+export const TEMP_INFIX = '.facetctl-tmp-';
+const TEMP_NAME = /^\..*\.facetctl-tmp-(\d+)-[0-9a-f]+$/;
+
+const { O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_APPEND } = constants;
+/** Absent on Windows, where links need privileges to create; 0 keeps the flags valid there. */
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+
+export interface AtomicFile {
+  /** Where the bytes go until `publish` (absolute when the target was). */
+  readonly tempPath: string;
+  readonly target: string;
+  write(chunk: Buffer | string): Promise<void>;
+  /** fsync and close: the bytes are on disk under the temporary name. */
+  sync(): Promise<void>;
+  /** Inode of the temporary file, which the target has once renamed (see export-commit.ts). */
+  inode(): Promise<number>;
+  /** Rename over the target and fsync the folder (after `sync`). */
+  publish(): Promise<void>;
+  /** sync + publish. */
+  commit(): Promise<void>;
+  /** Close and delete the temporary file; the target is untouched. */
+  abort(): Promise<void>;
+}
+
+/** Folders this process already cleaned of stale temporaries. */
+const cleaned = new Set<string>();
+
+/** `.NAME.facetctl-tmp-PID-RANDOM` beside the target: same file system, so the rename is atomic. */
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}${TEMP_INFIX}${ownPid}-${randomBytes(8).toString('hex')}`);
+}
+
+function running(pid: number): boolean {
+  if (pid === ownPid) return true;
+  try {
+    kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it runs, under another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files that killed runs left in `dir` (writer PID no longer running).
+ * Returns how many were removed. Never fails: an unreadable folder is reported by the write itself.
+ */
+export async function cleanStaleTemps(dir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (!m || running(Number(m[1]))) continue;
+    try {
+      await unlink(join(dir, name));
+      removed++;
+    } catch {
+      // Gone already (another run cleaned it) or not ours to remove.
+    }
+  }
+  return removed;
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // Some platforms (Windows) cannot open or fsync a folder; the rename is still atomic there.
+  } finally {
+    await fh?.close().catch(() => {});
+  }
+}
+
+function errCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException)?.code;
+}
+
+/**
+ * A file to be written at `path` (given as `flag`, e.g. `--out`): its folder must exist and be
+ * writable, and the path must not be a folder. Throws UsageError (exit 2) before anything is sent.
+ */
+export async function checkOutputFile(path: string, flag: string): Promise<void> {
+  const dir = dirname(path);
+  try {
+    if ((await stat(path)).isDirectory()) {
+      throw new UsageError(`${flag} ${path}: is a folder; give a file name (e.g. ${join(path, 'out.csv')})`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    // ENOENT is the usual case (a new file); anything else is reported by the folder checks below.
+  }
+  let folder: Awaited<ReturnType<typeof stat>>;
+  try {
+    folder = await stat(dir);
+  } catch (err) {
+    if (errCode(err) === 'ENOENT') throw new UsageError(`${flag} ${path}: the folder ${dir} does not exist`);
+    throw new UsageError(`${flag} ${path}: cannot use the folder ${dir}: ${(err as Error).message}`);
+  }
+  if (!folder.isDirectory()) throw new UsageError(`${flag} ${path}: ${dir} is not a folder`);
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`${flag} ${path}: the folder ${dir} is not writable`);
+  }
+}
+
+/**
+ * A folder that files will be written into (`--pictures DIR`, `config export --dir`): created when
+ * missing (with its parents), refused when it is a file or not writable. UsageError, exit 2.
+ */
+export async function checkOutputFolder(dir: string, flag: string): Promise<void> {
+  try {
+    await ensureDir(dir);
+  } catch (err) {
+    throw new UsageError(`${flag} ${dir}: ${(err as Error).message}`);
+  }
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`${flag} ${dir}: the folder is not writable`);
+  }
+}
+
+/**
+ * Opens a temporary file beside `target` (see the module comment). Stale temporaries of killed runs
+ * in the same folder are removed first. Errors: the OS error, wrapped as RuntimeError naming target.
+ */
+export async function openAtomicFile(target: string, mode = 0o644): Promise<AtomicFile> {
+  const dir = dirname(target);
+  // Once per folder and process: an export saving 100,000 pictures must not list its folder each time.
+  if (!cleaned.has(dir)) {
+    cleaned.add(dir);
+    await cleanStaleTemps(dir);
+  }
+  const tempPath = tempPathFor(target);
+  let fh: FileHandle;
+  try {
+    fh = await open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
+  } catch (err) {
+    throw new RuntimeError(`cannot create ${target}: ${(err as Error).message}`);
+  }
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await fh.close();
+  };
+  const file: AtomicFile = {
+    tempPath,
+    target,
+    async write(chunk) {
+      await fh.write(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+    },
+    async sync() {
+      if (closed) return;
+      await fh.sync();
+      await close();
+    },
+    async inode() {
+      return (await lstat(tempPath)).ino;
+    },
+    async publish() {
+      await rename(tempPath, target);
+      await fsyncDir(dirname(target));
+    },
+    async commit() {
+      await file.sync();
+      await file.publish();
+    },
+    async abort() {
+      await close().catch(() => {});
+      await unlink(tempPath).catch(() => {});
+    },
+  };
+  return file;
+}
+
+/**
+ * A Writable over an atomic file, for code that streams (the HTTP client's binary answers).
+ * `end()` it and wait for 'finish' before `commit()`.
+ */
+export function atomicWritable(file: AtomicFile): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      file.write(chunk).then(() => callback(), callback);
+    },
+  });
+}
+
+/** Ends `stream` and resolves once every chunk reached the file (rejects with its error). */
+export function endWritable(stream: Writable, last?: Buffer): Promise<void> {
+  return new Promise<void>((res, rej) => {
+    stream.once('error', rej);
+    stream.end(last ?? Buffer.alloc(0), () => res());
+  });
+}
+
+/** Replace `target` with `data` atomically (state files, pictures, config backups, reports). */
+export async function writeFileAtomic(target: string, data: Buffer | string, mode = 0o644): Promise<void> {
+  const file = await openAtomicFile(target, mode);
+  try {
+    await file.write(data);
+    await file.commit();
+  } catch (err) {
+    await file.abort();
+    throw err;
+  }
+}
+
+/**
+ * Opens `path` for appending (and reading), creating it with `mode`; a symbolic link at `path` is
+ * refused (UsageError), never followed. Used by the import journal.
+ */
+export async function openAppendOnly(path: string, flag: string, mode = 0o600): Promise<FileHandle> {
+  try {
+    return await open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW, mode);
+  } catch (err) {
+    if (errCode(err) === 'ELOOP') throw new UsageError(`${flag} ${path}: is a symbolic link; refusing to follow it`);
+    throw new RuntimeError(`cannot open ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Refuses a symbolic link at `path` (the append-only files), before anything is sent. */
+export async function refuseLink(path: string, flag: string): Promise<void> {
+  try {
+    if ((await lstat(path)).isSymbolicLink()) {
+      throw new UsageError(`${flag} ${path}: is a symbolic link; refusing to follow it`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+  }
+}
+
+function cannotCreate(path: string, err: unknown): RuntimeError {
+  return new RuntimeError(`cannot create the folder ${path}: ${(err as Error).message}`);
+}
+
+/**
+ * `mkdir -p` without `fs.mkdir({ recursive: true })`: on Node 20 that call spins forever under some
+ * virtual file systems (e.g. `/proc/nope`), and a cron job must fail, not hang.
+ */
+export async function ensureDir(path: string): Promise<void> {
+  try {
+    await mkdir(path);
+    return;
+  } catch (err) {
+    const code = errCode(err);
+    if (code === 'EEXIST') {
+      if ((await stat(path)).isDirectory()) return;
+      throw new RuntimeError(`${path} exists and is not a folder`);
+    }
+    if (code !== 'ENOENT' || dirname(path) === path) throw cannotCreate(path, err);
+  }
+  await ensureDir(dirname(path));
+  try {
+    await mkdir(path);
+  } catch (err) {
+    if (errCode(err) !== 'EEXIST') throw cannotCreate(path, err);
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * Files written safely (src/core/safe-file.ts), through the real CLI against the emulator: output
+ * paths checked before the first request (exit 2, a clear message, nothing sent, proven with the
+ * emulator's request journal), links never followed, temporaries of killed runs removed.
+ */
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { checkOutputFile, cleanStaleTemps, openAppendOnly, openAtomicFile } from '../../src/core/safe-file.js';
+import { runCli } from '../helpers/cli.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { PICTURES } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp.js';
+
+let emu: TestEmulator;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  emu = await startTestEmulator();
+  env = {
+    FACETCTL_HOST: emu.url,
+    FACETCTL_TOKEN: emu.token,
+    FACETCTL_SENSELINK_URL: emu.senselink.baseUrl,
+    FACETCTL_SENSELINK_APP_KEY: emu.senselink.appKey,
+    FACETCTL_SENSELINK_APP_SECRET: emu.senselink.appSecret,
+  };
+  await emu.op('POST', '/devices', { serialNo: 'SF1' });
+  await emu.op('POST', '/recognize', { serialNo: 'SF1', count: 120 });
+  const picture = readFileSync(join(PICTURES, 'face-astronaut.jpg')).toString('base64');
+  expect((await emu.op('POST', '/device-persons', { serialNo: 'SF1', personCode: 'P1', picture })).status).toBeLessThan(
+    300,
+  );
+});
+afterAll(async () => {
+  await emu?.close();
+});
+beforeEach(async () => {
+  await emu.op('DELETE', '/requests');
+});
+
+async function requestCount(): Promise<number> {
+  const { body } = await emu.op('GET', '/requests');
+  return (body.requests as unknown[]).length;
+}
+
+const dir = () => tempDir('facetctl-safe-');
+/** No Node stack trace or unhandled-error dump on stderr. */
+const NO_TRACE = /\n\s+at |Unhandled 'error'|EISDIR|ENOENT/;
+
+describe('output paths are checked before the first request', () => {
+  const binaryCommands = (out: string) => [
+    ['api', '/config/getLogo', '-f', 'serialNo=SF1', '--out', out],
+    ['person', 'device', 'picture', '--serial', 'SF1', '--person-code', 'P1', '--out', out],
+    ['config', 'logo', 'get', '--serial', 'SF1', '--out', out],
+    ['system', 'export-config', '--serial', 'SF1', '--out', out],
+    ['person', 'capture', '--serial', 'SF1', '--out', out],
+    ['senselink', 'image', 'get', '--image-id', 'abc', '--out', out],
+    ['log', 'recog', 'export', '--serial', 'SF1', '--out', out],
+    ['log', 'operate', 'export', '--serial', 'SF1', '--out', out],
+    ['senselink', 'record', 'export', '--from', '-1h', '--to', 'now', '--out', out],
+  ];
+
+  it('--out into a missing folder: exit 2, the folder named, nothing sent', async () => {
+    const missing = join(dir(), 'nonexistent', 'x.png');
+    for (const argv of binaryCommands(missing)) {
+      const res = await runCli(argv, { env });
+      expect(res.code, `${argv.join(' ')}: ${res.stderr}`).toBe(2);
+      expect(res.stderr).toMatch(/--out .*x\.png: the folder .*nonexistent does not exist/);
+      expect(res.stderr).not.toMatch(NO_TRACE);
+    }
+    expect(await requestCount()).toBe(0);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('--out naming a folder (like /tmp): exit 2 before any request', async () => {
+    const d = dir();
+    for (const argv of binaryCommands(d)) {
+      const res = await runCli(argv, { env });
+      expect(res.code, `${argv.join(' ')}: ${res.stderr}`).toBe(2);
+      expect(res.stderr).toMatch(/is a folder; give a file name/);
+      expect(res.stderr).not.toMatch(NO_TRACE);
+    }
+    expect(await requestCount()).toBe(0);
+    expect(readdirSync(d)).toEqual([]);
+  });
+
+  it('--all-devices does not list devices when --out is wrong; --state, --pictures and config export --dir too', async () => {
+    const d = dir();
+    writeFileSync(join(d, 'file'), 'x');
+    const cases = [
+      ['log', 'recog', 'export', '--all-devices', '--out', d],
+      ['log', 'recog', 'export', '--serial', 'SF1', '--state', join(d, 'no', 's.json')],
+      ['log', 'recog', 'export', '--serial', 'SF1', '--state', d],
+      ['log', 'recog', 'export', '--serial', 'SF1', '--pictures', join(d, 'file')],
+      ['config', 'export', '--all-devices', '--dir', join(d, 'file')],
+    ];
+    for (const argv of cases) {
+      const res = await runCli(argv, { env });
+      expect(res.code, `${argv.join(' ')}: ${res.stderr}`).toBe(2);
+      expect(res.stderr).not.toMatch(NO_TRACE);
+    }
+    expect(await requestCount()).toBe(0);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('an unwritable folder: exit 2, nothing sent', async () => {
+    const d = dir();
+    const ro = join(d, 'ro');
+    mkdirSync(ro, { mode: 0o555 });
+    const res = await runCli(['config', 'logo', 'get', '--serial', 'SF1', '--out', join(ro, 'x.png')], { env });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/is not writable/);
+    expect(await requestCount()).toBe(0);
+  });
+});
+
+describe('links are never followed', () => {
+  it('binary --out: a link at the old predictable FILE.part or at FILE itself is left alone / replaced', async () => {
+    const d = dir();
+    const victim = join(d, 'victim.txt');
+    writeFileSync(victim, 'precious');
+    const out = join(d, 'logo.png');
+    symlinkSync(victim, `${out}.part`);
+    const res = await runCli(['config', 'logo', 'get', '--serial', 'SF1', '--out', out], { env });
+    expect(res.code, res.stderr).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(readFileSync(out).subarray(1, 4).toString()).toBe('PNG');
+
+    const linked = join(d, 'linked.png');
+    symlinkSync(victim, linked);
+    expect((await runCli(['api', '/config/getLogo', '-f', 'serialNo=SF1', '--out', linked], { env })).code).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(lstatSync(linked).isSymbolicLink()).toBe(false);
+  });
+
+  it('a link planted at the temporary name is refused (O_EXCL|O_NOFOLLOW), never written through', async () => {
+    const d = dir();
+    const victim = join(d, 'victim.txt');
+    writeFileSync(victim, 'precious');
+    const target = join(d, 'out.csv');
+    const file = await openAtomicFile(target);
+    await file.abort();
+    // The same name again (as an attacker who guessed it would plant it).
+    symlinkSync(victim, file.tempPath);
+    const { open } = await import('node:fs/promises');
+    const { constants } = await import('node:fs');
+    await expect(
+      open(file.tempPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW),
+    ).rejects.toThrow(/EEXIST/);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    // Names are unpredictable: two opens never share one.
+    const a = await openAtomicFile(target);
+    const b = await openAtomicFile(target);
+    expect(a.tempPath).not.toBe(b.tempPath);
+    await a.abort();
+    await b.abort();
+  });
+
+  it('the import journal: a link is refused (exit 2, nothing sent); --report replaces a link instead of writing through it', async () => {
+    const d = dir();
+    copyFileSync(join(PICTURES, 'face-cameraman.jpg'), join(d, 'a.jpg'));
+    const csvPath = join(d, 'persons.csv');
+    writeFileSync(csvPath, 'personCode,personName,picture,serialNos\nJ1,Jiro,a.jpg,SF1\n');
+    const victim = join(d, 'victim.txt');
+    writeFileSync(victim, 'precious');
+    const journal = join(d, 'journal.ndjson');
+    symlinkSync(victim, journal);
+    const refused = await runCli(['person', 'import', csvPath, '--journal', journal], { env });
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toMatch(/--journal .*journal\.ndjson: is a symbolic link; refusing to follow it/);
+    expect(await requestCount()).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    await expect(openAppendOnly(journal, '--journal')).rejects.toThrow(/symbolic link/);
+
+    const report = join(d, 'report.csv');
+    symlinkSync(victim, report);
+    const res = await runCli(['person', 'import', csvPath, '--journal', join(d, 'j2.ndjson'), '--report', report], {
+      env,
+    });
+    expect(res.code, res.stderr).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(lstatSync(report).isSymbolicLink()).toBe(false);
+    expect(readFileSync(report, 'utf8')).toMatch(/^row,personCode/);
+  });
+});
+
+describe('temporary files of killed runs', () => {
+  it('are removed by the next run writing into the folder; those of running processes are kept', async () => {
+    const d = dir();
+    // A PID above Linux's largest (2^22) never runs.
+    const dead = join(d, '.old.csv.facetctl-tmp-4194399-0123abcd');
+    const alive = join(d, `.other.csv.facetctl-tmp-${process.pid}-0123abcd`);
+    writeFileSync(dead, 'half');
+    writeFileSync(alive, 'busy');
+    const res = await runCli(['log', 'recog', 'export', '--serial', 'SF1', '--out', join(d, 'new.ndjson')], { env });
+    expect(res.code, res.stderr).toBe(0);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(alive)).toBe(true);
+    expect(await cleanStaleTemps(d)).toBe(0);
+  });
+
+  it('checkOutputFile names the flag and the problem', async () => {
+    const d = dir();
+    await expect(checkOutputFile(join(d, 'a', 'b.csv'), '--out')).rejects.toThrow(
+      /--out .*b\.csv: the folder .*a does not exist/,
+    );
+    await expect(checkOutputFile(d, '--report')).rejects.toThrow(/--report .*: is a folder/);
+    await expect(checkOutputFile(join(d, 'ok.csv'), '--out')).resolves.toBeUndefined();
+  });
+});
