@@ -71,6 +71,8 @@ export interface FacetClient {
     cookie: Record<string, string>,
     opts?: { signal?: AbortSignal },
   ): Promise<{ status: number; body: Buffer }>;
+  /** 'Agent' (direct) or 'ProxyAgent': how a request to `url` (default: the base URL) leaves. */
+  dispatcherKind(url?: string): Promise<string>;
   close(): Promise<void>;
 }
 

@@ -80,8 +80,12 @@ export function errorForAnswer(status: number, body: unknown, path: string, base
       return new AuthError(401, list, body, 'source IP address not allowed (401)');
     case 403:
       return new AuthError(403, list, body, "token rejected (403): check the profile's token");
-    case 404:
-      return new ApiError(404, list, body, `not found: ${path}${missingApi1Hint(baseUrl)}`);
+    case 404: {
+      const hint = missingApi1Hint(baseUrl);
+      const err = new ApiError(404, list, body, `not found: ${path}${hint}`);
+      if (hint) err.hint = hint.replace(/^ \((.*)\)$/, '$1');
+      return err;
+    }
     case 414:
       return new ApiError(414, list, body, `URI too long (414): ${path}`);
     case 500:

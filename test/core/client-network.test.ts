@@ -320,7 +320,11 @@ describe('proxies', () => {
       const around = client({ baseUrl: remote, insecureHttp: true, proxy: { httpProxy: proxy.url, noProxy } });
       expect(await around.dispatcherKind(), noProxy).toBe('Agent');
     }
-    const otherPort = client({ baseUrl: remote, insecureHttp: true, proxy: { httpProxy: proxy.url, noProxy: 'facet.example.test:1' } });
+    const otherPort = client({
+      baseUrl: remote,
+      insecureHttp: true,
+      proxy: { httpProxy: proxy.url, noProxy: 'facet.example.test:1' },
+    });
     expect(await otherPort.dispatcherKind()).toBe('ProxyAgent');
   });
 
@@ -332,7 +336,10 @@ describe('proxies', () => {
       const c = client({ baseUrl: base, proxy: { httpProxy: dead, httpsProxy: dead, noProxy: '' } });
       expect(await c.dispatcherKind()).toBe('Agent');
     }
-    const c = client({ baseUrl: `${origin}/api1`, proxy: { httpProxy: proxy.url, httpsProxy: proxy.url, noProxy: '' } });
+    const c = client({
+      baseUrl: `${origin}/api1`,
+      proxy: { httpProxy: proxy.url, httpsProxy: proxy.url, noProxy: '' },
+    });
     await c.json(ep('device.getDevice'), {});
     expect(proxy.tunnels).toEqual([]);
     expect(seen).toHaveLength(1);
