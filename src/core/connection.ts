@@ -8,11 +8,11 @@
  *   4. the profile named by `FACETCTL_PROFILE`, else the active profile
  * A profile named on the command line is a flag, so it wins over the environment.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ClientConfig } from './client.js';
 import type { Context } from './context.js';
 import { UsageError } from './errors.js';
+import { tryReadInputFileSync } from './input-file.js';
 import { activeProfileName, getProfile, type Profile, type SenselinkSettings } from './profiles.js';
 import { isLoopbackHost } from './proxy.js';
 
@@ -85,21 +85,15 @@ async function loadProfile(ctx: Context, name: string, source: string): Promise<
 }
 
 function readCaCert(ctx: Context, file: string): string {
-  const path = resolve(ctx.cwd, file);
-  try {
-    const pem = readFileSync(path, 'utf8');
-    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new UsageError(`--ca-cert ${file}: not a PEM certificate file`);
-    }
-    return pem;
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    // A file named on the command line that cannot be read is a bad flag (exit 2, nothing sent),
-    // like a missing --picture.
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    throw new UsageError(`--ca-cert ${file}: cannot read the CA certificate: ${why}`);
+  // A file named on the command line that cannot be read is a bad flag (exit 2, nothing sent),
+  // like a missing --picture; a FIFO or device is refused instead of blocking.
+  const got = tryReadInputFileSync(resolve(ctx.cwd, file));
+  if (!got.ok) throw new UsageError(`--ca-cert ${file}: cannot read the CA certificate: ${got.reason}`);
+  const pem = got.bytes.toString('utf8');
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new UsageError(`--ca-cert ${file}: not a PEM certificate file`);
   }
+  return pem;
 }
 
 /** C0 controls, DEL and C1 controls: never part of a token, a key or a host. */

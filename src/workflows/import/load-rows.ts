@@ -3,9 +3,10 @@
  * header, validate every row (pictures included) and find duplicate personCodes. Every problem is
  * collected, so the user fixes the file once instead of once per error.
  */
-import { readFile } from 'node:fs/promises';
+
 import { dirname } from 'node:path';
 import { RuntimeError, UsageError } from '../../core/errors.js';
+import { tryReadInputFile } from '../../core/input-file.js';
 import { mapColumns, SERIALS_COLUMN } from './columns.js';
 import {
   bomOf,
@@ -58,14 +59,15 @@ export interface LoadedRows {
   invalid: InvalidRow[];
 }
 
+const NOT_A_CSV = new Set(['EMPTY', 'FIFO', 'DEVICE', 'SOCKET', 'NOTFILE', 'EISDIR', 'ENXIO']);
+
 async function readCsvFile(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`CSV file not found: ${path}`);
-    throw new RuntimeError(`cannot read ${path}: ${(err as Error).message}`);
-  }
+  const got = await tryReadInputFile(path);
+  if (got.ok) return got.bytes;
+  if (got.code === 'ENOENT') throw new UsageError(`CSV file not found: ${path}`);
+  // Empty, a FIFO, a folder, a device: the argument is wrong (exit 2), not the machine (exit 1).
+  if (NOT_A_CSV.has(got.code)) throw new UsageError(`the CSV ${path} ${got.reason}`);
+  throw new RuntimeError(`cannot read ${path}: ${got.reason}`);
 }
 
 /**
