@@ -47,7 +47,7 @@ export function isLoopbackHost(hostname: string): boolean {
     if (host === '::1' || host === '0:0:0:0:0:0:0:1') return true;
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(host);
     // new URL() writes ::ffff:127.0.0.1 as ::ffff:7f00:1.
-    return (mapped !== null && mapped[1].startsWith('127.')) || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host);
+    return mapped?.[1].startsWith('127.') || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host);
   }
   return false;
 }
