@@ -3,7 +3,6 @@
  * header, validate every row (pictures included) and find duplicate personCodes. Every problem is
  * collected, so the user fixes the file once instead of once per error.
  */
-
 import { dirname } from 'node:path';
 import { RuntimeError, UsageError } from '../../core/errors.js';
 import { tryReadInputFile } from '../../core/input-file.js';
