@@ -275,7 +275,7 @@ _facetctl_values() {
     'person capture|--out') echo '@file' ;;
     'person similarity|--picture') echo '@file' ;;
     'person getPersonPictureFromDevice|--out') echo '@file' ;;
-    'person import|--encoding') echo 'utf8 cp932' ;;
+    'person import|--encoding') echo 'utf8 cp932 utf16le utf16be' ;;
     'person import|--journal') echo '@file' ;;
     'person import|--report') echo '@file' ;;
     'config set|--access-type') echo '1 3 4' ;;

@@ -521,7 +521,7 @@ complete -c facetctl -n '__facetctl_at "person registPersonType"' -l override -d
 complete -c facetctl -n '__facetctl_at "person deletePersonType"' -l person-type-code -r -f -d 'Type code to delete [required]'
 complete -c facetctl -n '__facetctl_at "person import"' -l template -d 'print a header line and one example row, then exit'
 complete -c facetctl -n '__facetctl_at "person import"' -l serial -r -f -d 'also register every row on this device (repeatable)'
-complete -c facetctl -n '__facetctl_at "person import"' -l encoding -r -f -a 'utf8 cp932' -d 'force the CSV encoding: utf8 or cp932 (default: detected)'
+complete -c facetctl -n '__facetctl_at "person import"' -l encoding -r -f -a 'utf8 cp932 utf16le utf16be' -d 'force the CSV encoding: utf8, cp932, utf16le or utf16be (default: from the BOM or the bytes)'
 complete -c facetctl -n '__facetctl_at "person import"' -l ignore-unknown-columns -d 'ignore columns that are not API parameter names'
 complete -c facetctl -n '__facetctl_at "person import"' -l skip-invalid -d 'import the valid rows and report the invalid ones (default: any invalid row stops)'
 complete -c facetctl -n '__facetctl_at "person import"' -l fix-pictures -d 'convert PNG, oversized and EXIF-rotated pictures to a compliant JPEG (files untouched)'

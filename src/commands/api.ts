@@ -1,8 +1,4 @@
-/**
- * `facetctl api <path>`: any endpoint, raw. No local validation (that is the point: reaching what
- * the typed commands would refuse), but the same connection, token handling and exit codes.
- */
-import { readFile } from 'node:fs/promises';
+
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { exitCodeOf, RuntimeError, UsageError } from '../core/errors.js';
@@ -34,11 +30,10 @@ async function fieldsToParams(env: CommandEnv, fields: string[]): Promise<Record
       throw new UsageError('-f ds-api-token: the token travels in a header only; use the profile or --token-stdin');
     }
     if (value.startsWith('@') && value.length > 1) {
-      try {
-        params[key] = (await readFile(resolve(env.ctx.cwd, value.slice(1)))).toString('base64');
-      } catch (err) {
-        throw new UsageError(`-f ${key}: cannot read '${value.slice(1)}': ${(err as Error).message}`);
-      }
+      const { readInputFile } = await import('../core/input-file.js');
+      params[key] = (await readInputFile(resolve(env.ctx.cwd, value.slice(1)), `-f ${key}`, value.slice(1))).toString(
+        'base64',
+      );
     } else params[key] = value;
   }
   return params;

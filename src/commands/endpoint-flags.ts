@@ -2,10 +2,10 @@
  * Registry parameters → command-line flags, and flags → coerceParams input. The help text of each
  * flag states its documented limits, so `--help` and the validation cannot disagree.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
+import { readInputFile } from '../core/input-file.js';
 import type { EndpointDef, FamilyDef, ParamDef } from '../registry/index.js';
 import { RESERVED_FLAG_NAMES } from './global-flags.js';
 
@@ -216,14 +216,12 @@ async function readStdin(ctx: Context): Promise<Buffer> {
 }
 
 async function readFileFlag(ctx: Context, flag: string, path: string): Promise<Buffer> {
-  if (path === '-') return readStdin(ctx);
-  try {
-    return await readFile(resolve(ctx.cwd, path));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : String(code ?? err);
-    throw new UsageError(`--${flag}: cannot read '${path}': ${why}`);
+  if (path === '-') {
+    const bytes = await readStdin(ctx);
+    if (bytes.length === 0) throw new UsageError(`--${flag}: standard input was empty`);
+    return bytes;
   }
+  return readInputFile(resolve(ctx.cwd, path), `--${flag}`, path);
 }
 
 /** A single-device command given `--serial` twice would silently answer for the last one only. */

@@ -94,6 +94,7 @@ export function describeError(err: unknown, scope: ReportScope = {}): string[] {
   if (err instanceof ApiError) {
     const msgs = apiMessages(err);
     if (msgs.length === 0 && err.message && err.message !== `HTTP ${err.status}`) msgs.push(`  ${err.message}`);
+    else if (err.hint) msgs.push(`  hint: ${err.hint}`);
     return [`error: the API answered an error${at} (HTTP ${err.status})`, ...msgs];
   }
   if (err instanceof NetworkError) return [`error: network failure${at}: ${err.message}`];

@@ -9,7 +9,6 @@ import { CancelledError, PartialError, UsageError } from '../core/errors.js';
 import { checkOutputFile, refuseLink } from '../core/safe-file.js';
 import type { ReportLine } from '../workflows/import/types.js';
 import type { CommandEnv } from './env.js';
-import { ExitWith } from './exit.js';
 import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
 
@@ -53,11 +52,17 @@ export function register(parent: Command, env: CommandEnv): void {
   const person = parent.name() === 'person' ? parent : subcommand(parent, 'person');
   const cmd = person
     .command('import')
-    .argument('[file]', 'CSV of persons (UTF-8, UTF-8 with BOM, or CP932/Shift_JIS as Excel saves it)')
+    .argument(
+      '[file]',
+      'CSV of persons as Excel saves it (UTF-8, CP932/Shift_JIS, UTF-16 "Unicode text"; comma or tab)',
+    )
     .description('Register persons in bulk from a CSV: cloud, access times, cards, then each device')
     .option('--template', 'print a header line and one example row, then exit')
     .option('--serial <serial>', 'also register every row on this device (repeatable)', collect)
-    .option('--encoding <name>', 'force the CSV encoding: utf8 or cp932 (default: detected)')
+    .option(
+      '--encoding <name>',
+      'force the CSV encoding: utf8, cp932, utf16le or utf16be (default: from the BOM or the bytes)',
+    )
     .option('--ignore-unknown-columns', 'ignore columns that are not API parameter names')
     .option('--skip-invalid', 'import the valid rows and report the invalid ones (default: any invalid row stops)')
     .option('--fix-pictures', 'convert PNG, oversized and EXIF-rotated pictures to a compliant JPEG (files untouched)')
@@ -92,7 +97,7 @@ export function register(parent: Command, env: CommandEnv): void {
     )
     .action(async (file: string | undefined, flags: ImportFlags) => runImportCommand(env, file, flags));
   const encoding = cmd.options.find((o) => o.long === '--encoding');
-  if (encoding) setCompletionValues(encoding, ['utf8', 'cp932']);
+  if (encoding) setCompletionValues(encoding, ['utf8', 'cp932', 'utf16le', 'utf16be']);
   for (const long of ['--journal', '--report']) {
     const opt = cmd.options.find((o) => o.long === long);
     if (opt) setCompletionValues(opt, 'file');
@@ -218,9 +223,10 @@ async function printSummary(
   dryRun: boolean,
 ): Promise<void> {
   const ctx = env.ctx;
-  const [{ countStatuses }, { default: Table }] = await Promise.all([
+  const [{ countStatuses }, { default: Table }, { describeFormat }] = await Promise.all([
     import('../workflows/import/report.js'),
     import('cli-table3'),
+    import('../workflows/import/load-rows.js'),
   ]);
   const failed = result.lines.filter((l) => l.status === 'failed');
   for (const l of failed.slice(0, MAX_PROBLEM_LINES)) {
@@ -242,7 +248,7 @@ async function printSummary(
   const devices = new Set(result.lines.map((l) => l.serialNo).filter(Boolean)).size;
   const head = dryRun ? 'Dry run' : 'Import';
   ctx.io.stderr.write(
-    `${head}: ${result.rows} rows (${result.encoding}), ${devices} device(s), ${result.progress.sent} calls sent, ` +
+    `${head}: ${result.rows} rows (${describeFormat(result.format)}), ${devices} device(s), ${result.progress.sent} calls sent, ` +
       `${result.progress.skipped} steps already done, ${secs.toFixed(1)} s\n${table.toString()}\n`,
   );
 }

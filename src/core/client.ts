@@ -71,6 +71,8 @@ export interface FacetClient {
     cookie: Record<string, string>,
     opts?: { signal?: AbortSignal },
   ): Promise<{ status: number; body: Buffer }>;
+  /** 'Agent' (direct) or 'ProxyAgent': how a request to `url` (default: the base URL) leaves. */
+  dispatcherKind(url?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -285,7 +287,9 @@ class Client implements FacetClient {
   }
 
   #errorFor(p: Prepared, status: number, body: unknown): FacetError | undefined {
-    return p.api === 'senselink' ? senselinkErrorForAnswer(status, body, p.path) : errorForAnswer(status, body, p.path);
+    return p.api === 'senselink'
+      ? senselinkErrorForAnswer(status, body, p.path)
+      : errorForAnswer(status, body, p.path, this.cfg.baseUrl);
   }
 
   async #attempt(ep: EndpointDef, p: Prepared, opts: CallOptions, state: { wrote: boolean }): Promise<CallAnswer> {
@@ -501,9 +505,9 @@ class Client implements FacetClient {
     );
   }
 
-  /** For tests and --verbose: 'Agent' or 'EnvHttpProxyAgent'. */
-  dispatcherKind(): Promise<string> {
-    return this.#transport.dispatcherKind();
+  /** For tests and --verbose: 'Agent' (direct) or 'ProxyAgent' for `url` (default: the base URL). */
+  dispatcherKind(url?: string): Promise<string> {
+    return this.#transport.dispatcherKind(url ?? this.cfg.baseUrl);
   }
 
   close(): Promise<void> {

@@ -8,14 +8,16 @@
  *   4. the profile named by `FACETCTL_PROFILE`, else the active profile
  * A profile named on the command line is a flag, so it wins over the environment.
  */
-import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { ClientConfig } from './client.js';
 import type { Context } from './context.js';
 import { checkTimeZone, DEFAULT_TIME_ZONE } from './dates.js';
 import { UsageError } from './errors.js';
+import { tryReadInputFileSync } from './input-file.js';
 import { activeProfileName, getProfile, type Profile, type SenselinkSettings } from './profiles.js';
+import { isLoopbackHost } from './proxy.js';
+
+export { isLoopbackHost };
 
 export interface ConnectionFlags {
   profile?: string;
@@ -43,15 +45,6 @@ export interface Connection {
 }
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
-
-/** 127.0.0.0/8, ::1 and localhost: plain http is fine there (the emulator, tunnels). */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
-  return false;
-}
 
 /**
  * `HOST` → `https://HOST/api1`, `HOST:PORT` → `https://HOST:PORT/api1`; a full URL is kept as it is
@@ -93,29 +86,58 @@ async function loadProfile(ctx: Context, name: string, source: string): Promise<
 }
 
 function readCaCert(ctx: Context, file: string): string {
-  const path = resolve(ctx.cwd, file);
-  try {
-    const pem = readFileSync(path, 'utf8');
-    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-      throw new UsageError(`--ca-cert ${file}: not a PEM certificate file`);
-    }
-    return pem;
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    // A file named on the command line that cannot be read is a bad flag (exit 2, nothing sent),
-    // like a missing --picture.
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    throw new UsageError(`--ca-cert ${file}: cannot read the CA certificate: ${why}`);
+  // A file named on the command line that cannot be read is a bad flag (exit 2, nothing sent),
+  // like a missing --picture; a FIFO or device is refused instead of blocking.
+  const got = tryReadInputFileSync(resolve(ctx.cwd, file));
+  if (!got.ok) throw new UsageError(`--ca-cert ${file}: cannot read the CA certificate: ${got.reason}`);
+  const pem = got.bytes.toString('utf8');
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new UsageError(`--ca-cert ${file}: not a PEM certificate file`);
   }
+  return pem;
+}
+
+/** C0 controls, DEL and C1 controls: never part of a token, a key or a host. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+function describeControl(ch: string): string {
+  const named: Record<string, string> = { '\r': 'a carriage return (\\r)', '\n': 'a line break (\\n)', '\t': 'a tab' };
+  return named[ch] ?? `the control character U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * A setting read from the environment, with the care `--token-stdin` gives its line: surrounding
+ * whitespace (a `\r` left by a file edited on Windows, a trailing newline from `$(cat file)`, a BOM)
+ * is trimmed; an empty value counts as unset; a control character *inside* the value is a UsageError
+ * naming the variable and the character (exit 2, nothing sent) — never the value, which may be secret.
+ */
+export function settingFromEnv(env: Context['env'], name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined) return undefined;
+  const value = raw.replace(/^[\s\ufeff]+|[\s\ufeff]+$/g, '');
+  if (value === '') return undefined;
+  const bad = CONTROL.exec(value);
+  if (bad) {
+    throw new UsageError(
+      `${name} holds ${describeControl(bad[0])} at character ${bad.index + 1}: a token, key or host never ` +
+        `contains one. Set the variable again from the value alone (e.g. FACETCTL_TOKEN="$(tr -d '\\r\\n' < token.txt)")`,
+    );
+  }
+  return value;
 }
 
 function senselinkFrom(ctx: Context, flagProfile?: Profile, envProfile?: Profile): SenselinkSettings | undefined {
   const env = ctx.env;
-  const baseUrl = flagProfile?.senselink?.baseUrl ?? env.FACETCTL_SENSELINK_URL ?? envProfile?.senselink?.baseUrl;
-  const appKey = flagProfile?.senselink?.appKey ?? env.FACETCTL_SENSELINK_APP_KEY ?? envProfile?.senselink?.appKey;
+  const baseUrl =
+    flagProfile?.senselink?.baseUrl ?? settingFromEnv(env, 'FACETCTL_SENSELINK_URL') ?? envProfile?.senselink?.baseUrl;
+  const appKey =
+    flagProfile?.senselink?.appKey ??
+    settingFromEnv(env, 'FACETCTL_SENSELINK_APP_KEY') ??
+    envProfile?.senselink?.appKey;
   const appSecret =
-    flagProfile?.senselink?.appSecret ?? env.FACETCTL_SENSELINK_APP_SECRET ?? envProfile?.senselink?.appSecret;
+    flagProfile?.senselink?.appSecret ??
+    settingFromEnv(env, 'FACETCTL_SENSELINK_APP_SECRET') ??
+    envProfile?.senselink?.appSecret;
   if (!baseUrl || !appKey || !appSecret) return undefined;
   return { baseUrl: baseUrl.replace(/\/+$/, ''), appKey, appSecret };
 }
@@ -131,13 +153,17 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags = {
       envProfile = active ? await getProfile(ctx, active) : undefined;
     }
   }
-  const pick = <K extends keyof Profile>(flag: Profile[K] | undefined, envValue: Profile[K] | undefined, key: K) =>
-    flag ?? flagProfile?.[key] ?? envValue ?? envProfile?.[key];
+  // The environment is read only when no flag decides, so a broken variable that is not used never stops a command.
+  const pick = <K extends keyof Profile>(
+    flag: Profile[K] | undefined,
+    envValue: () => Profile[K] | undefined,
+    key: K,
+  ) => flag ?? flagProfile?.[key] ?? envValue() ?? envProfile?.[key];
 
-  const host = pick(flags.host, env.FACETCTL_HOST || undefined, 'host');
-  const token = pick(flags.token, env.FACETCTL_TOKEN || undefined, 'token');
-  const insecureHttp = Boolean(pick(flags.insecureHttp || undefined, undefined, 'insecureHttp'));
-  const caCertFile = pick(flags.caCert, env.FACETCTL_CA_CERT || undefined, 'caCert');
+  const host = pick(flags.host, () => settingFromEnv(env, 'FACETCTL_HOST'), 'host');
+  const token = pick(flags.token, () => settingFromEnv(env, 'FACETCTL_TOKEN'), 'token');
+  const insecureHttp = Boolean(pick(flags.insecureHttp || undefined, () => undefined, 'insecureHttp'));
+  const caCertFile = pick(flags.caCert, () => settingFromEnv(env, 'FACETCTL_CA_CERT'), 'caCert');
   const senselink = senselinkFrom(ctx, flagProfile, envProfile);
   const profile = (flagProfile ?? envProfile)?.name;
 

@@ -57,6 +57,8 @@ export class ValidationError extends FacetError {
 /** The API answered with an error status or an error body. `errors` holds the API's messages verbatim. */
 export class ApiError extends FacetError {
   readonly exitCode: ExitCodeValue = ExitCode.error;
+  /** What the user can do, printed after the API's own messages (e.g. the /api1 hint on a 404). */
+  hint?: string;
   constructor(
     readonly status: number,
     readonly errors: FieldError[],

@@ -7,12 +7,9 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { CancelledError, NetworkError } from './errors.js';
+import { type ProxySettings, parseNoProxy, proxyFor } from './proxy.js';
 
-export interface ProxySettings {
-  httpProxy?: string;
-  httpsProxy?: string;
-  noProxy?: string;
-}
+export type { ProxySettings };
 
 export interface TransportConfig {
   /** PEM text of extra CAs to trust (added to the system's). */
@@ -46,6 +43,14 @@ const TLS_CODES = new Set([
   'CERT_HAS_EXPIRED',
   'CERT_NOT_YET_VALID',
   'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** OpenSSL's ways of saying "the other end is not speaking TLS" (an http server on an https URL). */
+const NOT_TLS_CODES = new Set([
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_UNKNOWN_PROTOCOL',
+  'ERR_SSL_RECORD_LAYER_FAILURE',
 ]);
 
 interface CodedError {
@@ -99,6 +104,22 @@ export function networkError(err: unknown, url: string, timeoutMs: number): Netw
         code,
       );
   }
+  if (code && NOT_TLS_CODES.has(code)) {
+    let plain = '';
+    try {
+      const u = new URL(url);
+      const api1 = /^(.*?\/api1)(\/|$)/.exec(u.pathname)?.[1] ?? '/api1';
+      plain = `http://${u.host}${api1}`;
+    } catch {
+      plain = `http://${host}/api1`;
+    }
+    return new NetworkError(
+      `${host} does not speak TLS (https) on this port: it answered in plain http. Use --host ${plain}` +
+        ' (plain http is refused beyond this machine unless you add --insecure-http: the token would travel unencrypted)',
+      code,
+      false,
+    );
+  }
   if (code && TLS_CODES.has(code)) {
     return new NetworkError(
       `the TLS certificate of ${host} is not trusted (${code}): for a private CA pass --ca-cert FILE`,
@@ -111,44 +132,55 @@ export function networkError(err: unknown, url: string, timeoutMs: number): Netw
 }
 
 export class HttpTransport {
-  #dispatcher?: Promise<Dispatcher>;
+  #direct?: Promise<Dispatcher>;
+  #proxied = new Map<string, Promise<Dispatcher>>();
   #undici?: Promise<typeof import('undici')>;
+  readonly #noProxy: ReturnType<typeof parseNoProxy>;
 
-  constructor(private readonly cfg: TransportConfig) {}
+  constructor(private readonly cfg: TransportConfig) {
+    this.#noProxy = parseNoProxy(cfg.proxy?.noProxy);
+  }
 
   #load(): Promise<typeof import('undici')> {
     this.#undici ??= import('undici');
     return this.#undici;
   }
 
-  #getDispatcher(): Promise<Dispatcher> {
-    this.#dispatcher ??= this.#load().then(({ Agent, EnvHttpProxyAgent }) => {
-      const tls = this.cfg.caCert ? { ca: this.cfg.caCert } : undefined;
-      const common = { keepAliveTimeout: 10_000, connect: tls };
-      const proxy = this.cfg.proxy;
-      if (proxy && (proxy.httpProxy || proxy.httpsProxy)) {
-        // Explicit values (even '') keep undici from reading process.env behind the context's back.
-        return new EnvHttpProxyAgent({
-          ...common,
-          requestTls: tls,
-          httpProxy: proxy.httpProxy ?? '',
-          httpsProxy: proxy.httpsProxy ?? '',
-          noProxy: proxy.noProxy ?? '',
-        });
-      }
-      return new Agent(common);
-    });
-    return this.#dispatcher;
+  /**
+   * The dispatcher for one URL: direct (one keep-alive Agent) or through the proxy the environment
+   * names for it (see proxy.ts: loopback never, NO_PROXY as curl and Go read it). The settings come
+   * from the command's context, so undici never reads process.env behind its back.
+   */
+  #dispatcherFor(url: string): Promise<Dispatcher> {
+    const tls = this.cfg.caCert ? { ca: this.cfg.caCert } : undefined;
+    let proxy: string | undefined;
+    try {
+      proxy = proxyFor(new URL(url), this.cfg.proxy, this.#noProxy);
+    } catch {
+      proxy = undefined;
+    }
+    if (!proxy) {
+      this.#direct ??= this.#load().then(({ Agent }) => new Agent({ keepAliveTimeout: 10_000, connect: tls }));
+      return this.#direct;
+    }
+    let got = this.#proxied.get(proxy);
+    if (!got) {
+      const uri = proxy;
+      // With a proxy the private CA goes to requestTls (TLS inside the tunnel).
+      got = this.#load().then(({ ProxyAgent }) => new ProxyAgent({ uri, keepAliveTimeout: 10_000, requestTls: tls }));
+      this.#proxied.set(proxy, got);
+    }
+    return got;
   }
 
-  /** Which dispatcher class serves this client (for tests and --verbose). */
-  async dispatcherKind(): Promise<string> {
-    return (await this.#getDispatcher()).constructor.name;
+  /** Which dispatcher class serves `url` (default: a plain https URL) — for tests and --verbose. */
+  async dispatcherKind(url = 'https://facetcloud.invalid/'): Promise<string> {
+    return (await this.#dispatcherFor(url)).constructor.name;
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     if (req.signal?.aborted) throw new CancelledError();
-    const [{ request }, dispatcher] = await Promise.all([this.#load(), this.#getDispatcher()]);
+    const [{ request }, dispatcher] = await Promise.all([this.#load(), this.#dispatcherFor(req.url)]);
     try {
       const res = await request(req.url, {
         dispatcher,
@@ -179,9 +211,9 @@ export class HttpTransport {
   }
 
   async close(): Promise<void> {
-    if (!this.#dispatcher) return;
-    const d = await this.#dispatcher;
-    this.#dispatcher = undefined;
-    await d.close();
+    const all = [this.#direct, ...this.#proxied.values()].filter((d): d is Promise<Dispatcher> => d !== undefined);
+    this.#direct = undefined;
+    this.#proxied.clear();
+    await Promise.all(all.map(async (d) => (await d).close()));
   }
 }

@@ -48,10 +48,27 @@ function withApiMessages(ours: string, fields: FieldError[] | undefined): string
 }
 
 /**
- * A facetCloud answer as an error, or undefined when it is a success. `body` is the parsed JSON
- * (undefined when the body was empty or not JSON); `path` names the endpoint in our messages.
+ * The hint for a 404 from a host URL without `/api1` (`--host https://cloud.example.jp`, a web
+ * server that is not the API): the documents' endpoints all live under `/api1`.
  */
-export function errorForAnswer(status: number, body: unknown, path: string): FacetError | undefined {
+export function missingApi1Hint(baseUrl: string | undefined): string {
+  if (!baseUrl) return '';
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return '';
+  }
+  if (/\/api1\/?$/.test(url.pathname)) return '';
+  return ` (the host URL ${baseUrl} does not end in /api1, where facetCloud's API lives: try ${url.origin}/api1)`;
+}
+
+/**
+ * A facetCloud answer as an error, or undefined when it is a success. `body` is the parsed JSON
+ * (undefined when the body was empty or not JSON); `path` names the endpoint in our messages;
+ * `baseUrl` (the connection's) adds the /api1 hint to a 404 when it does not end in /api1.
+ */
+export function errorForAnswer(status: number, body: unknown, path: string, baseUrl?: string): FacetError | undefined {
   const fields = errorFields(body);
   if (status >= 200 && status < 300) return fields ? errorInsideOk(fields, body) : undefined;
   const list = fields ?? [];
@@ -63,8 +80,12 @@ export function errorForAnswer(status: number, body: unknown, path: string): Fac
       return new AuthError(401, list, body, 'source IP address not allowed (401)');
     case 403:
       return new AuthError(403, list, body, "token rejected (403): check the profile's token");
-    case 404:
-      return new ApiError(404, list, body, `not found: ${path}`);
+    case 404: {
+      const hint = missingApi1Hint(baseUrl);
+      const err = new ApiError(404, list, body, `not found: ${path}${hint}`);
+      if (hint) err.hint = hint.replace(/^ \((.*)\)$/, '$1');
+      return err;
+    }
     case 414:
       return new ApiError(414, list, body, `URI too long (414): ${path}`);
     case 500:

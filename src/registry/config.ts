@@ -1,7 +1,6 @@
 import { FIVE_MB, serialNo } from './common-params.js';
 import { settableConfigParams } from './config-keys.js';
 import { defineEndpoint } from './define.js';
-import type { EndpointDef } from './types.js';
 
 /** /config/*: device settings and the standby logo. */
 export const configEndpoints = [

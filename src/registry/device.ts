@@ -1,6 +1,5 @@
 import { serialNo } from './common-params.js';
 import { defineEndpoint } from './define.js';
-import type { EndpointDef } from './types.js';
 
 /** /device/*: the contracted devices, log synchronisation, APB repair, push URLs. */
 export const deviceEndpoints = [

@@ -1,6 +1,5 @@
 import { facetPaging, optionalPersonCode, pageNo, pictureAllowIp, pictureExpires, serialNo } from './common-params.js';
 import { defineEndpoint } from './define.js';
-import type { EndpointDef } from './types.js';
 
 /** /log/*: recognition logs (read, physical delete) and operation logs. */
 export const logEndpoints = [

@@ -11,7 +11,7 @@ import {
   serialNo,
 } from './common-params.js';
 import { defineEndpoint } from './define.js';
-import type { EndpointDef, FamilyDef, ParamDef } from './types.js';
+import type { FamilyDef, ParamDef } from './types.js';
 
 /** /person/*: persons in the cloud and on devices, access windows, IC cards, pictures, person types. */
 

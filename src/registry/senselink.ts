@@ -1,5 +1,5 @@
 import { defineEndpoint } from './define.js';
-import type { EndpointDef, ParamDef } from './types.js';
+import type { ParamDef } from './types.js';
 
 /**
  * SenseLink Cloud 認証レコード+ (needs an ID Pack subscription; records are kept 3 months).

@@ -1,5 +1,4 @@
 import { defineEndpoint } from './define.js';
-import type { EndpointDef } from './types.js';
 
 /** /tool/setPictureCookie.js: a script for browsers, so that <img> tags can show cloud pictures. */
 export const toolEndpoints = [

@@ -277,6 +277,7 @@ describe('network failures', () => {
 });
 
 describe('proxies', () => {
+  /** A CONNECT proxy that records the tunnels asked for; every host name leads to this machine. */
   async function connectProxy(): Promise<{ url: string; tunnels: string[] }> {
     const tunnels: string[] = [];
     const proxy = createHttpServer((_req, res) => {
@@ -285,8 +286,8 @@ describe('proxies', () => {
     });
     proxy.on('connect', (req, socket, head) => {
       tunnels.push(req.url!);
-      const [host, port] = req.url!.split(':');
-      const upstream = connect(Number(port), host, () => {
+      const port = req.url!.slice(req.url!.lastIndexOf(':') + 1);
+      const upstream = connect(Number(port), '127.0.0.1', () => {
         socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
         upstream.write(head);
         upstream.pipe(socket);
@@ -299,22 +300,79 @@ describe('proxies', () => {
     return { url: `http://127.0.0.1:${port}`, tunnels };
   }
 
-  it('goes through HTTP(S)_PROXY, and around it for NO_PROXY hosts', async () => {
+  it('goes through HTTP(S)_PROXY for a remote host, and around it for NO_PROXY hosts', async () => {
     const { origin, seen } = await recorder();
     const proxy = await connectProxy();
-    const target = new URL(origin).host;
+    const port = new URL(origin).port;
+    // A name that only the proxy can resolve: reaching the recorder proves the proxy carried it.
+    const remote = `http://facet.example.test:${port}/api1`;
     const via = client({
+      baseUrl: remote,
+      insecureHttp: true,
+      proxy: { httpProxy: proxy.url, httpsProxy: proxy.url, noProxy: '' },
+    });
+    expect(await via.dispatcherKind()).toBe('ProxyAgent');
+    await via.json(ep('device.getDevice'), {});
+    expect(proxy.tunnels).toEqual([`facet.example.test:${port}`]);
+    expect(seen[0].headers['ds-api-token']).toBe(TOKEN);
+
+    for (const noProxy of ['example.test', '.example.test', '*.example.test', `facet.example.test:${port}`, '*']) {
+      const around = client({ baseUrl: remote, insecureHttp: true, proxy: { httpProxy: proxy.url, noProxy } });
+      expect(await around.dispatcherKind(), noProxy).toBe('Agent');
+    }
+    const otherPort = client({
+      baseUrl: remote,
+      insecureHttp: true,
+      proxy: { httpProxy: proxy.url, noProxy: 'facet.example.test:1' },
+    });
+    expect(await otherPort.dispatcherKind()).toBe('ProxyAgent');
+  });
+
+  it('never sends a loopback host through the proxy (the emulator, demo, tunnels), even without NO_PROXY', async () => {
+    const { origin, seen } = await recorder();
+    const proxy = await connectProxy();
+    const dead = 'http://127.0.0.1:9';
+    for (const base of [`${origin}/api1`, origin.replace('127.0.0.1', 'localhost') + '/api1']) {
+      const c = client({ baseUrl: base, proxy: { httpProxy: dead, httpsProxy: dead, noProxy: '' } });
+      expect(await c.dispatcherKind()).toBe('Agent');
+    }
+    const c = client({
       baseUrl: `${origin}/api1`,
       proxy: { httpProxy: proxy.url, httpsProxy: proxy.url, noProxy: '' },
     });
-    await via.json(ep('device.getDevice'), {});
-    expect(proxy.tunnels).toEqual([target]);
-    expect(seen[0].headers['ds-api-token']).toBe(TOKEN);
+    await c.json(ep('device.getDevice'), {});
+    expect(proxy.tunnels).toEqual([]);
+    expect(seen).toHaveLength(1);
+  });
+});
 
-    const around = client({ baseUrl: `${origin}/api1`, proxy: { httpProxy: proxy.url, noProxy: '127.0.0.1' } });
-    await around.json(ep('device.getDevice'), {});
-    expect(proxy.tunnels).toHaveLength(1);
-    expect(seen).toHaveLength(2);
+describe('the wrong door: https to a plain-http port, a host URL without /api1', () => {
+  it('says the server does not speak TLS and suggests the http://…/api1 URL (no OpenSSL dump)', async () => {
+    const { origin } = await recorder();
+    const port = new URL(origin).port;
+    const err = await client({ baseUrl: `https://127.0.0.1:${port}/api1` })
+      .json(ep('device.getDevice'), {})
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err.message).toContain(`127.0.0.1:${port} does not speak TLS (https) on this port`);
+    expect(err.message).toContain(`--host http://127.0.0.1:${port}/api1`);
+    expect(err.message).not.toMatch(/SSL routines|ssl3_get_record|openssl/i);
+  });
+
+  it('adds the /api1 hint to a 404 from a host URL without it', async () => {
+    const { origin } = await recorder((_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<html>Not Found</html>');
+    });
+    const err = await client({ baseUrl: origin })
+      .json(ep('device.getDevice'), {})
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.message).toContain(`does not end in /api1, where facetCloud's API lives: try ${origin}/api1`);
+    const withApi1 = await client({ baseUrl: `${origin}/api1` })
+      .json(ep('device.getDevice'), {})
+      .catch((e) => e);
+    expect(withApi1.message).not.toContain('/api1, where');
   });
 });
 

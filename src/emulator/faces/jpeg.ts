@@ -24,13 +24,26 @@ export function loadSharp(): Promise<Sharp> {
  */
 export const MAX_ANALYSED_SIDE = 1024;
 
-/** sRGB pixels (EXIF orientation applied), or undefined when the bytes are not a decodable JPEG. */
+/**
+ * A terminal decodes RGB/YCbCr JPEGs; a CMYK one (4 channels, Adobe) is not a picture it can use.
+ * Reads the header only.
+ */
+async function isCmyk(sharp: Sharp, bytes: Buffer): Promise<boolean> {
+  const meta = await sharp(bytes).metadata();
+  return meta.space === 'cmyk' || meta.channels === 4;
+}
+
+/**
+ * sRGB pixels as a terminal sees them — the stored pixels, with no EXIF orientation applied (a phone
+ * photo stored sideways stays sideways) — or undefined when the bytes are not a JPEG a terminal
+ * decodes (not decodable, or CMYK).
+ */
 export async function decodeJpeg(bytes: Buffer): Promise<RgbPicture | undefined> {
   if (!hasJpegMagic(bytes)) return undefined;
   const sharp = await loadSharp();
   try {
+    if (await isCmyk(sharp, bytes)) return undefined;
     const { data, info } = await sharp(bytes, { failOn: 'error' })
-      .rotate()
       .resize(MAX_ANALYSED_SIDE, MAX_ANALYSED_SIDE, { fit: 'inside', withoutEnlargement: true })
       .removeAlpha()
       .toColourspace('srgb')
@@ -58,11 +71,12 @@ export async function thumbnail(
   return { data, width: info.width, height: info.height, channels: info.channels };
 }
 
-/** Decodes without keeping the pixels; shrink-on-load lets libjpeg skip most of the work (off mode, bulk imports). */
+/** Decodes (as a terminal would: not CMYK) without keeping the pixels; shrink-on-load lets libjpeg skip most of the work (off mode, bulk imports). */
 export async function isDecodableJpeg(bytes: Buffer): Promise<boolean> {
   if (!hasJpegMagic(bytes)) return false;
   const sharp = await loadSharp();
   try {
+    if (await isCmyk(sharp, bytes)) return false;
     await sharp(bytes, { failOn: 'error' }).resize(32, 32, { fit: 'inside' }).raw().toBuffer();
     return true;
   } catch {

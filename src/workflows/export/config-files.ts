@@ -3,9 +3,9 @@
  * between a backup and a device, and applying a backup (only the keys that differ, validated against
  * the documented ranges before anything is sent).
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RuntimeError, UsageError, ValidationError } from '../../core/errors.js';
+import { tryReadInputFile } from '../../core/input-file.js';
 import { validateWire, type WireParams } from '../../core/params.js';
 import { settleLimited as runPool } from '../../core/pool.js';
 import { ensureDir, writeFileAtomic } from '../../core/safe-file.js';
@@ -80,12 +80,9 @@ export function exportItemFailed(item: ConfigExportItem): boolean {
 
 /** A config file: a JSON object of key → value (what `config export` writes as config.json). */
 export async function readConfigFile(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read ${path}: ${(err as Error).message}`);
-  }
+  const got = await tryReadInputFile(path);
+  if (!got.ok) throw new UsageError(`cannot read ${path}: ${got.reason}`);
+  const text = got.bytes.toString('utf8');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text.replace(/^\uFEFF/, ''));

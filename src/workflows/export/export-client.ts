@@ -4,9 +4,8 @@
  * reach states the emulator cannot produce).
  */
 
-import { RuntimeError } from '../../core/errors.js';
 import type { WireParams } from '../../core/params.js';
-import { type EndpointDef, endpointById } from '../../registry/index.js';
+import { type EndpointDef, } from '../../registry/index.js';
 
 export interface ExportClient {
   // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)

@@ -40,8 +40,16 @@ function classify(name: string): ColumnKind | { tooMany: FamilyDef } | undefined
   return undefined;
 }
 
-/** Checks the header: known names, no duplicates, `personCode` present. */
-export function mapColumns(header: readonly string[], opts: { ignoreUnknown: boolean }): ColumnMap {
+/**
+ * Checks the header: known names, no duplicates, `personCode` present. A column without a name
+ * whose cells are all empty (Excel leaves such columns after the last one: `a,b,,,`) is ignored;
+ * `firstDataRow(i)` gives the first row with something in column i (undefined: none), so a nameless
+ * column holding data is refused naming that row.
+ */
+export function mapColumns(
+  header: readonly string[],
+  opts: { ignoreUnknown: boolean; firstDataRow?: (column: number) => number | undefined },
+): ColumnMap {
   const names = header.map((h) => h.trim());
   const kinds: ColumnKind[] = [];
   const issues: RowIssue[] = [];
@@ -49,7 +57,16 @@ export function mapColumns(header: readonly string[], opts: { ignoreUnknown: boo
   names.forEach((name, i) => {
     const col = `column ${i + 1}`;
     if (name === '') {
-      if (!opts.ignoreUnknown) issues.push({ field: col, message: 'has no name (or use --ignore-unknown-columns)' });
+      const row = opts.firstDataRow?.(i);
+      if (!opts.ignoreUnknown && (row !== undefined || !opts.firstDataRow)) {
+        issues.push({
+          field: col,
+          message:
+            row !== undefined
+              ? `has no name in the header but row ${row} has a value in it: name it, delete the column, or use --ignore-unknown-columns`
+              : 'has no name (or use --ignore-unknown-columns)',
+        });
+      }
       kinds.push('ignored');
       return;
     }

@@ -7,7 +7,14 @@ import { ValidationError } from '../../core/errors.js';
 import type { CsvEncoding } from './csv-decode.js';
 import { importEndpoints } from './endpoints.js';
 import { type JournalView, openJournal, readJournal } from './journal.js';
-import { applyDeviceList, type LoadedRows, loadRows, serialsNamed } from './load-rows.js';
+import {
+  applyDeviceList,
+  type CsvFormat,
+  describeFormat,
+  type LoadedRows,
+  loadRows,
+  serialsNamed,
+} from './load-rows.js';
 import { preparePicture } from './picture.js';
 import { invalidLines } from './report.js';
 import { hashForTarget } from './row-validate.js';
@@ -49,6 +56,8 @@ export interface ImportOptions {
 
 export interface ImportResult {
   encoding: CsvEncoding;
+  /** How the file was read (encoding, how it was decided, delimiter), for the summary. */
+  format: CsvFormat;
   rows: number;
   invalid: InvalidRow[];
   lines: ReportLine[];
@@ -69,15 +78,20 @@ export class InvalidInputError extends ValidationError {
 }
 
 /** The invalid-input error: every issue of every row, each naming its row and field. */
-export function invalidInputError(invalid: readonly InvalidRow[], headerOnly = false): InvalidInputError {
+export function invalidInputError(
+  invalid: readonly InvalidRow[],
+  headerOnly = false,
+  format?: CsvFormat,
+): InvalidInputError {
   const fields = invalid.flatMap((r) =>
     r.issues.map((i) => ({ name: `row ${r.row}, ${i.field}`, message: i.message })),
   );
   const lines = invalid.flatMap((r) => r.issues.map((i) => formatIssue(r.row, i)));
   const rows = new Set(invalid.map((r) => r.row)).size;
+  const read = format ? ` (read as ${describeFormat(format)})` : '';
   const head = headerOnly
-    ? 'the CSV header is invalid; nothing was sent'
-    : `${rows} invalid row${rows === 1 ? '' : 's'}; nothing was sent (--skip-invalid imports the valid ones)`;
+    ? `the CSV header is invalid${read}; nothing was sent`
+    : `${rows} invalid row${rows === 1 ? '' : 's'}${read}; nothing was sent (--skip-invalid imports the valid ones)`;
   return new InvalidInputError(fields, [head, ...lines].join('\n'), headerOnly ? [] : invalid);
 }
 
@@ -113,12 +127,12 @@ export async function importPersons(opts: ImportOptions): Promise<ImportResult> 
     signal: opts.signal,
   });
   if (loaded.headerIssues.length > 0) {
-    throw invalidInputError([{ row: 1, serials: [], issues: loaded.headerIssues }], true);
+    throw invalidInputError([{ row: 1, serials: [], issues: loaded.headerIssues }], true, loaded.format);
   }
   const client = await opts.client();
   const named = serialsNamed(loaded);
   if (named.size > 0) loaded = applyDeviceList(loaded, await listDevices(client));
-  if (loaded.invalid.length > 0 && !opts.skipInvalid) throw invalidInputError(loaded.invalid);
+  if (loaded.invalid.length > 0 && !opts.skipInvalid) throw invalidInputError(loaded.invalid, false, loaded.format);
   opts.onValidated?.(loaded);
   const target = await opts.target();
   const rows = loaded.rows.map((r) => ({ ...r, rowHash: hashForTarget(r.rowHash, target) }));
@@ -146,6 +160,7 @@ export async function importPersons(opts: ImportOptions): Promise<ImportResult> 
     });
     return {
       encoding: loaded.encoding,
+      format: loaded.format,
       rows: loaded.rows.length + loaded.invalid.length,
       invalid: loaded.invalid,
       lines: [...invalidLines(loaded.invalid), ...run.lines].sort((a, b) => a.row - b.row),

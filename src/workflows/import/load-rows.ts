@@ -3,13 +3,23 @@
  * header, validate every row (pictures included) and find duplicate personCodes. Every problem is
  * collected, so the user fixes the file once instead of once per error.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { RuntimeError, UsageError } from '../../core/errors.js';
+import { tryReadInputFile } from '../../core/input-file.js';
 import { mapColumns, SERIALS_COLUMN } from './columns.js';
-import { type CsvEncoding, decodeCsv } from './csv-decode.js';
-import { isBlankRecord, readCsvTable } from './csv-records.js';
+import {
+  bomOf,
+  type CsvEncoding,
+  type DecodedCsv,
+  decodeCsv,
+  describeBytes,
+  detectDelimiter,
+  type EncodingSource,
+  encodingLabel,
+} from './csv-decode.js';
+import { type CsvTable, findReplacementChar, isBlankRecord, readCsvTable } from './csv-records.js';
 import { runLimited } from './limit.js';
+import { createPictureResolver } from './picture-path.js';
 import { validateRecord } from './row-validate.js';
 import type { InvalidRow, PersonRow, RowIssue } from './types.js';
 
@@ -27,30 +37,79 @@ export interface LoadOptions {
   signal?: AbortSignal;
 }
 
+/** How the file was read, for the summary: `UTF-16LE (BOM), tab-separated`. */
+export interface CsvFormat {
+  encoding: CsvEncoding;
+  source: EncodingSource;
+  bom: boolean;
+  delimiter: ',' | '\t';
+}
+
+/** `UTF-8 (BOM), comma-separated` / `CP932 (Shift_JIS) (detected), tab-separated`. */
+export function describeFormat(f: CsvFormat): string {
+  const how = f.bom ? 'BOM' : f.source;
+  return `${encodingLabel(f.encoding)} (${how}), ${f.delimiter === '\t' ? 'tab' : 'comma'}-separated`;
+}
+
 export interface LoadedRows {
   encoding: CsvEncoding;
+  format: CsvFormat;
   /** Problems with the header: nothing can be imported. */
   headerIssues: RowIssue[];
   rows: PersonRow[];
   invalid: InvalidRow[];
 }
 
+const NOT_A_CSV = new Set(['EMPTY', 'FIFO', 'DEVICE', 'SOCKET', 'NOTFILE', 'EISDIR', 'ENXIO']);
+
 async function readCsvFile(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`CSV file not found: ${path}`);
-    throw new RuntimeError(`cannot read ${path}: ${(err as Error).message}`);
-  }
+  const got = await tryReadInputFile(path);
+  if (got.ok) return got.bytes;
+  if (got.code === 'ENOENT') throw new UsageError(`CSV file not found: ${path}`);
+  // Empty, a FIFO, a folder, a device: the argument is wrong (exit 2), not the machine (exit 1).
+  if (NOT_A_CSV.has(got.code)) throw new UsageError(`the CSV ${path} ${got.reason}`);
+  throw new RuntimeError(`cannot read ${path}: ${got.reason}`);
+}
+
+/**
+ * The refusal of a file that is not valid in its encoding: the row and column holding the bad byte
+ * (found by its U+FFFD in the lossily decoded table), the byte and its offset, and what to do.
+ */
+function undecodableError(decoded: DecodedCsv, table: CsvTable | undefined): UsageError {
+  const bad = decoded.invalid;
+  if (!bad) throw new Error('undecodableError: the file decoded');
+  const at = table ? findReplacementChar(table) : undefined;
+  const name = at ? (at.row === 1 ? '' : (table?.header[at.column] ?? '').trim()) : '';
+  const where = at ? `row ${at.row}, column ${at.column + 1}${name ? ` (${name})` : ''}` : 'the CSV';
+  const how =
+    decoded.source === 'forced' ? '--encoding' : decoded.source === 'bom' ? 'its byte order mark' : 'its content';
+  const hint =
+    bad.bytes[0] === 0
+      ? 'NUL bytes mean UTF-16 text without a byte order mark: try --encoding utf16le'
+      : decoded.encoding === 'cp932'
+        ? 'save the sheet again from Excel (CSV UTF-8 is safest), or give --encoding if the file is in another encoding'
+        : 'fix that cell and save the sheet again, or give --encoding if the file is in another encoding';
+  return new UsageError(
+    `${where}: byte ${describeBytes(bad.bytes)} (offset ${bad.offset} in the file) is not valid ` +
+      `${encodingLabel(decoded.encoding)}, the encoding chosen from ${how}; the file was refused so that ` +
+      `nothing is stored garbled and nothing was sent. ${hint}`,
+  );
 }
 
 export async function loadRows(opts: LoadOptions): Promise<LoadedRows> {
   const bytes = await readCsvFile(opts.csvPath);
-  const { text, encoding } = await decodeCsv(bytes, opts.encoding);
-  const table = await readCsvTable(text);
-  const columns = mapColumns(table.header, { ignoreUnknown: opts.ignoreUnknownColumns });
-  if (columns.issues.length > 0) return { encoding, headerIssues: columns.issues, rows: [], invalid: [] };
+  const decoded = await decodeCsv(bytes, opts.encoding);
+  const { text, encoding } = decoded;
+  const delimiter = detectDelimiter(text);
+  const format: CsvFormat = { encoding, source: decoded.source, bom: bomOf(bytes)?.encoding === encoding, delimiter };
+  if (decoded.invalid) {
+    const table = await readCsvTable(text, { delimiter }).catch(() => undefined);
+    throw undecodableError(decoded, table);
+  }
+  const table = await readCsvTable(text, { delimiter });
+  const firstDataRow = (i: number) => table.records.find((r) => (r.fields[i] ?? '').trim() !== '')?.row;
+  const columns = mapColumns(table.header, { ignoreUnknown: opts.ignoreUnknownColumns, firstDataRow });
+  if (columns.issues.length > 0) return { encoding, format, headerIssues: columns.issues, rows: [], invalid: [] };
 
   const records = table.records.filter((r) => !isBlankRecord(r.fields));
   const rowOpts = {
@@ -59,6 +118,7 @@ export async function loadRows(opts: LoadOptions): Promise<LoadedRows> {
     fixPictures: opts.fixPictures,
     now: opts.now,
     zone: opts.zone,
+    resolvePicture: createPictureResolver(),
   };
   const results = await runLimited(
     records,
@@ -107,7 +167,7 @@ export async function loadRows(opts: LoadOptions): Promise<LoadedRows> {
     firstRowOf.set(v.row.personCode, row);
     rows.push(v.row);
   });
-  return { encoding, headerIssues: [], rows, invalid };
+  return { encoding, format, headerIssues: [], rows, invalid };
 }
 
 /** Every serial the rows name, valid or not. */

@@ -26,6 +26,8 @@ export async function pictureNeedsFix(bytes: Buffer, maxBase64: number): Promise
   }
   if (meta.format !== 'jpeg') return true;
   if ((meta.orientation ?? 1) !== 1) return true;
+  // Terminals decode RGB/YCbCr JPEGs only.
+  if (meta.space === 'cmyk' || meta.channels === 4) return true;
   if (base64Length(bytes.length) > maxBase64) return true;
   const w = meta.autoOrient?.width ?? meta.width ?? 0;
   const h = meta.autoOrient?.height ?? meta.height ?? 0;

@@ -5,7 +5,7 @@
  * so a file of thousands of persons never holds their pictures in memory.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { tryReadInputFile } from '../../core/input-file.js';
 import { fixPicture, pictureNeedsFix } from './picture-fix.js';
 
 export interface PreparedPicture {
@@ -40,24 +40,53 @@ function mb(n: number): string {
 }
 
 async function readPictureFile(path: string, written: string): Promise<Buffer | string> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return `file not found: ${written}`;
-    if (code === 'EISDIR') return `is a folder, not a file: ${written}`;
-    if (code === 'EACCES') return `cannot be read (permission denied): ${written}`;
-    return `cannot be read: ${written} (${(err as Error).message})`;
-  }
+  const got = await tryReadInputFile(path);
+  if (got.ok) return got.bytes;
+  if (got.code === 'ENOENT') return `file not found: ${written}`;
+  return `${written} ${got.reason}`;
 }
 
-async function decodes(bytes: Buffer): Promise<string | undefined> {
+/** EXIF orientations and what a viewer does with them (what the terminal will *not* do). */
+const ORIENTATION: Record<number, string> = {
+  2: 'mirrored',
+  3: 'upside down',
+  4: 'upside down, mirrored',
+  5: 'on its side, mirrored',
+  6: 'on its side (turned 90° left)',
+  7: 'on its side, mirrored',
+  8: 'on its side (turned 90° right)',
+};
+
+/**
+ * Judges the picture as a terminal will see it: terminals decode the stored pixels (no EXIF
+ * rotation) in RGB/YCbCr (not CMYK). A phone photo held upright is often stored sideways with an
+ * Orientation tag; viewers rotate it, a terminal does not, and finds no face. Returns why the
+ * picture will fail, or undefined when it will not.
+ */
+async function terminalProblem(bytes: Buffer, written: string, hint: string): Promise<string | undefined> {
   const { default: sharp } = await import('sharp');
+  let meta: import('sharp').Metadata;
+  try {
+    meta = await sharp(bytes).metadata();
+  } catch (err) {
+    return `${written} cannot be decoded as a JPEG: ${(err as Error).message.split('\n')[0]}`;
+  }
+  const orientation = meta.orientation ?? 1;
+  if (orientation !== 1) {
+    const how = ORIENTATION[orientation] ?? `EXIF Orientation ${orientation}`;
+    return (
+      `${written} is stored ${how} with an EXIF Orientation ${orientation} tag: viewers turn it upright, ` +
+      `but terminals use the stored pixels, so the face would not be upright${hint || ' (--fix-pictures makes it upright)'}`
+    );
+  }
+  if (meta.space === 'cmyk' || meta.channels === 4) {
+    return `${written} is a CMYK JPEG, which terminals do not decode (they take RGB/YCbCr)${hint}`;
+  }
   try {
     await sharp(bytes, { failOn: 'error' }).raw().toBuffer();
     return undefined;
   } catch (err) {
-    return (err as Error).message.split('\n')[0];
+    return `${written} cannot be decoded as a JPEG: ${(err as Error).message.split('\n')[0]}`;
   }
 }
 
@@ -99,8 +128,8 @@ export async function preparePicture(
       message: `${written} is ${mb(size)} once base64-encoded; the limit is ${mb(opts.maxBase64)}${hint}`,
     };
   }
-  // The same bytes were decoded when they were validated; sending them needs no second decode.
-  const why = opts.expectSha256 === undefined ? await decodes(bytes) : undefined;
-  if (why) return { ok: false, message: `${written} cannot be decoded as a JPEG: ${why}` };
+  // The same bytes were judged when they were validated; sending them needs no second decode.
+  const why = opts.expectSha256 === undefined ? await terminalProblem(bytes, written, hint) : undefined;
+  if (why) return { ok: false, message: why };
   return { ok: true, picture: { bytes, sha256, fixed } };
 }

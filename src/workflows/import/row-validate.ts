@@ -4,13 +4,13 @@
  * whether a person comes from a flag, a CSV cell or the emulator's own check.
  */
 import { createHash } from 'node:crypto';
-import { isAbsolute, resolve } from 'node:path';
 import { coerceParams, type ParamIssue, type WireParams } from '../../core/params.js';
 import type { ColumnMap } from './columns.js';
 import { SERIALS_COLUMN } from './columns.js';
 import type { CsvRecord } from './csv-records.js';
 import { importEndpoints } from './endpoints.js';
 import { preparePicture } from './picture.js';
+import { createPictureResolver } from './picture-path.js';
 import type { PersonRow, PictureRef, RowIssue } from './types.js';
 
 export interface RowValidationOptions {
@@ -22,6 +22,8 @@ export interface RowValidationOptions {
   now: Date;
   /** The cloud's IANA zone that date cells are read in (default Asia/Tokyo). */
   zone?: string;
+  /** Picture paths as written on Windows/macOS → the file (shared folder listings; see picture-path.ts). */
+  resolvePicture?: ReturnType<typeof createPictureResolver>;
 }
 
 export type RowValidation =
@@ -110,9 +112,12 @@ export async function validateRecord(
   let picture: PictureRef | undefined;
   let pictureBytes: Buffer | undefined;
   if (cells.picture !== '') {
-    const path = isAbsolute(cells.picture) ? cells.picture : resolve(opts.baseDir, cells.picture);
+    const found = await (opts.resolvePicture ?? createPictureResolver())(opts.baseDir, cells.picture);
+    const path = found.ok ? found.path : '';
     const maxBase64 = eps.regist.params.picture?.maxBytes ?? Number.POSITIVE_INFINITY;
-    const got = await preparePicture(path, cells.picture, { fix: opts.fixPictures, maxBase64 });
+    const got = found.ok
+      ? await preparePicture(path, cells.picture, { fix: opts.fixPictures, maxBase64 })
+      : { ok: false as const, message: found.message };
     if (got.ok) {
       pictureBytes = got.picture.bytes;
       picture = { path, written: cells.picture, sha256: got.picture.sha256, fixed: got.picture.fixed };

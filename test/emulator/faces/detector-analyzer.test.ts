@@ -73,3 +73,39 @@ describe.skipIf(!installed)('detector mode (@vladmandic/face-api on the wasm bac
     expect(detector.score(cat, cat)).toBe(0);
   });
 });
+
+describe('decoding as a terminal does (issue 9 §5)', () => {
+  it('keeps the stored pixels: no EXIF rotation, so a sideways-stored photo stays sideways', async () => {
+    const { decodeJpeg } = await import('../../../src/emulator/faces/jpeg.js');
+    const stored = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#884422' } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    const pic = await decodeJpeg(stored);
+    expect([pic?.width, pic?.height]).toEqual([300, 200]);
+  });
+
+  it('refuses a CMYK JPEG (terminals decode RGB/YCbCr)', async () => {
+    const { decodeJpeg, isDecodableJpeg } = await import('../../../src/emulator/faces/jpeg.js');
+    const cmyk = await sharp(await fixture('face-astronaut.jpg'))
+      .toColourspace('cmyk')
+      .jpeg()
+      .toBuffer();
+    expect(await decodeJpeg(cmyk)).toBeUndefined();
+    expect(await isDecodableJpeg(cmyk)).toBe(false);
+  });
+});
+
+describe.skipIf(!installed)('detector mode on a phone photo stored sideways', () => {
+  it('judges the tagged photo exactly as the same pixels without the tag', async () => {
+    const detector = await createFaceAnalyzer('detector');
+    const turned = await sharp(await fixture('face-astronaut.jpg'))
+      .rotate(-90)
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    const tagged = await sharp(turned).withMetadata({ orientation: 6 }).jpeg({ quality: 90 }).toBuffer();
+    const a = await detector.analyze(turned);
+    const b = await detector.analyze(tagged);
+    expect(b.faces).toBe(a.faces);
+  });
+});

@@ -1,40 +1,98 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeCsv, detectEncoding, parseEncodingName } from '../../../src/workflows/import/csv-decode.js';
+import {
+  decodeCsv,
+  detectDelimiter,
+  detectEncoding,
+  parseEncodingName,
+} from '../../../src/workflows/import/csv-decode.js';
 
 const text = 'personCode,personName\r\nJ001,山田 太郎\r\nJ002,髙橋 﨑子 ①\r\n';
+
+function utf16be(s: string): Buffer {
+  return Buffer.from(s, 'utf16le').swap16();
+}
 
 describe('CSV decoding', () => {
   it('takes plain UTF-8 as UTF-8', async () => {
     const bytes = Buffer.from(text, 'utf8');
     expect(detectEncoding(bytes)).toBe('utf8');
-    expect(await decodeCsv(bytes)).toEqual({ text, encoding: 'utf8' });
+    expect(await decodeCsv(bytes)).toEqual({ text, encoding: 'utf8', source: 'detected' });
   });
 
   it('drops a UTF-8 BOM', async () => {
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
     const got = await decodeCsv(bytes);
-    expect(got.text).toBe(text);
-    expect(got.text.charCodeAt(0)).toBe('p'.charCodeAt(0));
+    expect(got).toEqual({ text, encoding: 'utf8', source: 'bom' });
   });
 
   it('detects CP932 as Excel writes it, including its extensions (髙, 﨑, ①)', async () => {
     const bytes = iconv.encode(text, 'cp932');
     expect(detectEncoding(bytes)).toBe('cp932');
-    expect(await decodeCsv(bytes)).toEqual({ text, encoding: 'cp932' });
+    expect(await decodeCsv(bytes)).toEqual({ text, encoding: 'cp932', source: 'detected' });
   });
 
-  it('obeys a forced encoding', async () => {
+  it('reads UTF-16LE and UTF-16BE by their BOMs (Excel "Unicode テキスト"), and UTF-16 without a BOM by its NULs', async () => {
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    expect(await decodeCsv(le)).toEqual({ text, encoding: 'utf16le', source: 'bom' });
+    const be = Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(text)]);
+    expect(await decodeCsv(be)).toEqual({ text, encoding: 'utf16be', source: 'bom' });
+    expect(await decodeCsv(Buffer.from(text, 'utf16le'))).toEqual({ text, encoding: 'utf16le', source: 'detected' });
+    expect(await decodeCsv(utf16be(text))).toEqual({ text, encoding: 'utf16be', source: 'detected' });
+  });
+
+  it('takes UTF-8 with one broken byte as UTF-8 and names the byte, never as CP932 mojibake', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('personCode,personName,memo,picture\nM0001,田中 一郎,総務,a.jpg\nM0002,鈴木 二郎,経理'),
+      Buffer.from([0xff]),
+      Buffer.from(',b.jpg\n'),
+    ]);
+    expect(detectEncoding(bytes)).toBe('utf8');
+    const got = await decodeCsv(bytes);
+    expect(got.encoding).toBe('utf8');
+    expect(got.invalid).toEqual({ offset: bytes.indexOf(0xff), bytes: [0xff] });
+    expect(got.text).toContain('経理\ufffd');
+  });
+
+  it('refuses CP932 that holds a byte no CP932 character uses, and an unassigned pair', async () => {
+    const good = iconv.encode('a,b\n山田,x\n', 'cp932');
+    const bad = Buffer.concat([good, Buffer.from([0x80, 0x0a])]);
+    expect((await decodeCsv(bad)).invalid).toEqual({ offset: good.length, bytes: [0x80] });
+    const unassigned = Buffer.concat([good, Buffer.from([0x85, 0x40, 0x0a])]);
+    expect((await decodeCsv(unassigned)).invalid).toEqual({ offset: good.length, bytes: [0x85, 0x40] });
+  });
+
+  it('refuses an unpaired surrogate in UTF-16', async () => {
+    const body = Buffer.concat([
+      Buffer.from('a,b\n1,', 'utf16le'),
+      Buffer.from([0x00, 0xd8]),
+      Buffer.from('x\n', 'utf16le'),
+    ]);
+    const got = await decodeCsv(Buffer.concat([Buffer.from([0xff, 0xfe]), body]));
+    expect(got.invalid).toEqual({ offset: 2 + 12, bytes: [0x00, 0xd8] });
+  });
+
+  it('obeys a forced encoding, and a file invalid in it is flagged (not decoded into mojibake)', async () => {
     const bytes = iconv.encode(text, 'cp932');
     const forced = await decodeCsv(bytes, 'utf8');
     expect(forced.encoding).toBe('utf8');
-    expect(forced.text).not.toBe(text);
+    expect(forced.source).toBe('forced');
+    expect(forced.invalid?.offset).toBe(bytes.indexOf(0x8e));
+    expect((await decodeCsv(Buffer.from('a,b\n', 'utf8'), 'cp932')).invalid).toBeUndefined();
     expect(parseEncodingName('Shift_JIS')).toBe('cp932');
     expect(parseEncodingName('UTF-8')).toBe('utf8');
+    expect(parseEncodingName('UTF-16')).toBe('utf16le');
+    expect(parseEncodingName('utf16be')).toBe('utf16be');
     expect(() => parseEncodingName('latin1')).toThrow(/--encoding/);
   });
 
   it('takes ASCII-only text as UTF-8', () => {
     expect(detectEncoding(Buffer.from('a,b\n1,2\n'))).toBe('utf8');
+  });
+
+  it('takes the delimiter from the header line', () => {
+    expect(detectDelimiter('a\tb\tc\n1,2\t3\t4\n')).toBe('\t');
+    expect(detectDelimiter('a,b,c\n1\t2,3,4\n')).toBe(',');
+    expect(detectDelimiter('personCode\r1\r')).toBe(',');
   });
 });

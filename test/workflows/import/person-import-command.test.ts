@@ -70,8 +70,8 @@ describe('facetctl person import (faces: off)', () => {
   });
 
   it.each([
-    ['CP932', 'persons-cp932.csv', 'cp932'],
-    ['UTF-8 with BOM', 'persons-bom.csv', 'utf8'],
+    ['CP932', 'persons-cp932.csv', 'CP932 (Shift_JIS) (detected), comma-separated'],
+    ['UTF-8 with BOM', 'persons-bom.csv', 'UTF-8 (BOM), comma-separated'],
   ])('imports a %s CSV with Japanese names intact', async (_what, file, encoding) => {
     await freshDevices(emu);
     const dir = fixtureDir();
