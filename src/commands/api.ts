@@ -1,4 +1,3 @@
-
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { exitCodeOf, RuntimeError, UsageError } from '../core/errors.js';

@@ -5,7 +5,7 @@
  */
 
 import type { WireParams } from '../../core/params.js';
-import { type EndpointDef, } from '../../registry/index.js';
+import type { EndpointDef } from '../../registry/index.js';
 
 export interface ExportClient {
   // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)
