@@ -1,9 +1,10 @@
 /**
  * Vitest global setup: the suite leaves the temp directory as it found it. The run gets a private
  * temp folder (`<os tmp>/facetctl-suite-XXXXXX`, given to every worker and child process as TMPDIR),
- * so parallel runs on one machine never see each other's files. After the run, anything left in it
- * is an error naming it (a test made a folder without `tempDir()`, or the code under test leaked a
- * file); the folder is removed either way.
+ * so parallel runs on one machine never see each other's files. After the run, anything named
+ * `facetctl-*` left in it is an error naming it (a test made a folder without `tempDir()`, or the code
+ * under test leaked a file); tools' own caches (tsx keeps `tsx-0/`) are not ours to judge. The folder is
+ * removed either way.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ export default function setup(): () => void {
   return () => {
     if (outer === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = outer;
-    const left = readdirSync(dir);
+    const left = readdirSync(dir).filter((name) => name.startsWith('facetctl-'));
     rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     if (left.length === 0) return;
     throw new Error(
