@@ -3,10 +3,12 @@
  * nothing sent) → confirmation for destructive calls → one call per device → rendered answer and
  * an exit code that tells ok / partial / failed apart.
  */
+
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CallAnswer, FacetClient } from '../core/client.js';
+import { note } from '../core/context.js';
 import { parseUserDateTime } from '../core/dates.js';
 import { UsageError, ValidationError } from '../core/errors.js';
 import { judge } from '../core/outcome.js';
@@ -154,11 +156,11 @@ function settle(env: CommandEnv, ep: EndpointDef, body: unknown, serial?: string
   const outcome = judge(ep, body);
   const who = serial ? ` (device ${serial})` : '';
   if (outcome.status === 'ok') {
-    if (outcome.message && env.ctx.io.stderrIsTTY) env.ctx.io.stderr.write(`${outcome.message}\n`);
+    if (outcome.message && env.ctx.io.stderrIsTTY) note(env.ctx, outcome.message);
     return;
   }
   const head = outcome.status === 'partial' ? 'partly failed' : 'failed';
-  env.ctx.io.stderr.write(`error: ${commandLabel(ep)} ${head}${who}${outcome.message ? `: ${outcome.message}` : ''}\n`);
+  note(env.ctx, `error: ${commandLabel(ep)} ${head}${who}${outcome.message ? `: ${outcome.message}` : ''}`);
   throw new ExitWith(outcome.status === 'partial' ? 3 : 1);
 }
 

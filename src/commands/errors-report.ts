@@ -15,6 +15,7 @@ import {
   ServerUnavailableError,
   ValidationError,
 } from '../core/errors.js';
+import { terminalSafe } from '../core/untrusted-text.js';
 import type { ApiName } from '../registry/types.js';
 
 export interface ReportScope {
@@ -32,7 +33,8 @@ export interface ReportScope {
 /** Prints the error and returns the exit code it maps to. */
 export function reportError(ctx: Context, err: unknown, scope: ReportScope = {}): number {
   const lines = describeError(err, scope);
-  for (const line of lines) ctx.io.stderr.write(`${line}\n`);
+  // The API's messages are data: shown, never run by the terminal.
+  for (const line of lines) ctx.io.stderr.write(`${terminalSafe(line)}\n`);
   if (scope.verbose && err instanceof Error && !(err instanceof FacetError) && err.stack) {
     ctx.io.stderr.write(`${err.stack}\n`);
   }

@@ -9,7 +9,9 @@ import { UsageError } from '../core/errors.js';
 import { checkCsvFlags, exportFormat, parseWindow, resolveSerials } from '../workflows/export/export-options.js';
 import { failureLines } from '../workflows/export/failure-lines.js';
 import { exportFailure, type LogKind, runLogExport } from '../workflows/export/log-export.js';
+import { addCp932ReplaceOption, exportCsvSafety } from './csv-safety.js';
 import type { CommandEnv } from './env.js';
+import { ExitWith } from './exit.js';
 import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
 
@@ -22,6 +24,7 @@ interface ExportFlags {
   out?: string;
   bom?: boolean;
   encoding?: string;
+  cp932Replace?: string;
   sync?: boolean;
   state?: string;
   pictures?: string;
@@ -71,7 +74,8 @@ function addExport(group: Command, kind: LogKind, env: CommandEnv): void {
     .option('--since <duration>', 'start that long ago: 30m, 24h, 7d, 2w')
     .option('--out <file>', 'write to this file atomically (temporary file, fsync, rename); default stdout')
     .option('--bom', 'CSV: start with a UTF-8 byte order mark (Excel)')
-    .option('--encoding <name>', 'CSV: utf8 (default) or cp932 (Excel in Japan)')
+    .option('--encoding <name>', 'CSV: utf8 (default) or cp932 (Excel in Japan)');
+  addCp932ReplaceOption(cmd)
     .option('--sync', 'ask each device to send its newest logs to the cloud first (device sync)')
     .option('--state <file>', 'incremental: export only rows newer than the last run, and record how far')
     .option('--concurrency <n>', 'devices exported at once', intIn(1, 32), 4);
@@ -88,7 +92,8 @@ function addExport(group: Command, kind: LogKind, env: CommandEnv): void {
       'decides (.csv, .json), else ndjson. Columns: see the README (serialNo first, then the API fields).',
       '',
       'Exit codes: 0 ok, 1 API or file error (with --out nothing is written), 2 bad flags,',
-      '3 some devices or pictures failed (the others were exported), 130 interrupted (re-run: with',
+      '3 some devices or pictures failed (the others were exported), or with --encoding cp932 some rows',
+      'held characters CP932 cannot hold (named on stderr; see --cp932-replace), 130 interrupted (re-run: with',
       '--state the next run starts where the last completed one stopped).',
       '',
       'Examples:',
@@ -109,6 +114,7 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Pr
   const now = ctx.now();
   const format = exportFormat(env.flags().output, flags.out);
   const encoding = checkCsvFlags(format, flags);
+  const safety = exportCsvSafety(env, flags, encoding);
   const window = parseWindow(flags, now);
   if (flags.state && window.to) {
     throw new UsageError(
@@ -135,6 +141,7 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Pr
       out: flags.out ? resolve(cwd, flags.out) : undefined,
       bom: flags.bom,
       encoding,
+      csv: safety.csv,
       sync: flags.sync,
       statePath: flags.state ? resolve(cwd, flags.state) : undefined,
       pictures: flags.pictures ? { dir: resolve(cwd, flags.pictures), expires: flags.pictureExpires } : undefined,
@@ -171,7 +178,9 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Pr
   const ok = result.devices.filter((d) => d.error === undefined).length;
   const from = ok === serials.length ? `${ok}` : `${ok} of ${serials.length}`;
   note(ctx, `exported ${result.rows} ${kind} log rows from ${from} device(s)${where}${pics}`);
+  const unwritable = safety.finish();
   if (failure) throw failure;
+  if (unwritable) throw new ExitWith(3);
 }
 
 export function register(parent: Command, env: CommandEnv): void {

@@ -25,7 +25,13 @@ import { retryPictures } from './picture-retry.js';
 import { newPictureStats, type PictureStats, savePictures } from './picture-saver.js';
 import { runPool } from './pool.js';
 import { newWalkStats, type RecogPage, type RecogRow, rowId, walkRecogPages } from './recog-walk.js';
-import { type CsvEncoding, createRowWriter, type ExportFormat, type RowWriter } from './row-writer.js';
+import {
+  type CsvEncoding,
+  type CsvSafetyOptions,
+  createRowWriter,
+  type ExportFormat,
+  type RowWriter,
+} from './row-writer.js';
 import { fileSink, streamSink } from './sinks.js';
 
 export type LogKind = 'recog' | 'operate';
@@ -40,6 +46,8 @@ export interface LogExportOptions {
   out?: string;
   bom?: boolean;
   encoding?: CsvEncoding;
+  /** CSV: formula escaping and CP932 replacement/reporting (row-writer). */
+  csv?: CsvSafetyOptions;
   sync?: boolean;
   statePath?: string;
   pictures?: { dir: string; expires?: number };
@@ -332,7 +340,17 @@ async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined
 
 async function openOutput(opts: LogExportOptions): Promise<{ writer: RowWriter; file?: AtomicFile }> {
   const columns = opts.kind === 'recog' ? RECOG_COLUMNS : OPERATE_COLUMNS;
-  const writerOpts = { format: opts.format, columns, bom: opts.bom, encoding: opts.encoding };
+  const writerOpts = {
+    format: opts.format,
+    columns,
+    bom: opts.bom,
+    encoding: opts.encoding,
+    ...opts.csv,
+    rowLabel: (row: Record<string, unknown>) =>
+      opts.kind === 'recog'
+        ? `${String(row.serialNo)} log ${String(row.id)}`
+        : `${String(row.serialNo)} operation at ${String(row.operateTime)}`,
+  };
   if (!opts.out) return { writer: await createRowWriter(streamSink(opts.stdout), writerOpts) };
   let file: AtomicFile;
   try {

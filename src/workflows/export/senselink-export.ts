@@ -17,7 +17,7 @@ import { orderRow, SENSELINK_COLUMNS } from './columns.js';
 import { ensureDir } from './ensure-dir.js';
 import { type ExportClient, endpoint } from './export-client.js';
 import { safeName } from './picture-saver.js';
-import { createRowWriter, type RowWriter } from './row-writer.js';
+import { type CsvSafetyOptions, createRowWriter, type RowWriter } from './row-writer.js';
 import { fileSink, streamSink } from './sinks.js';
 
 /** Windows as long as the API allows (the registry's window24h rule, checked in core/params). */
@@ -68,6 +68,8 @@ export interface SenselinkExportOptions {
   out?: string;
   bom?: boolean;
   encoding?: 'utf8' | 'cp932';
+  /** CSV: formula escaping and CP932 replacement/reporting (row-writer). */
+  csv?: CsvSafetyOptions;
   images?: string;
   signal: AbortSignal;
   stdout: Writable;
@@ -140,6 +142,8 @@ export async function runSenselinkExport(
     columns: SENSELINK_COLUMNS,
     bom: opts.bom,
     encoding: opts.encoding,
+    ...opts.csv,
+    rowLabel: (row) => `record ${String(row.record_id)}`,
   });
   try {
     let atBoundary = new Set<string>();
