@@ -180,11 +180,11 @@ _facetctl_options() {
     'device registPushUrl') echo '--serial --push-url' ;;
     'log recog list') echo '--serial --latest --recog-time-from --recog-time-to --person-code --page --picture-expires --picture-allow-ip --all' ;;
     'log recog delete') echo '--serial --ids --recog-time-from --recog-time-to --person-code' ;;
-    'log recog export') echo '--serial --all-devices --from --to --since --out --bom --encoding --cp932-replace --sync --state --concurrency --pictures --picture-expires' ;;
+    'log recog export') echo '--serial --all-devices --from --to --since --out --bom --encoding --cp932-replace --sync --state --concurrency --person-code --pictures --picture-expires' ;;
     'log getRecogLog') echo '--serial --latest --recog-time-from --recog-time-to --person-code --page --picture-expires --picture-allow-ip --all' ;;
     'log deleteRecogLog') echo '--serial --ids --recog-time-from --recog-time-to --person-code' ;;
     'log operate list') echo '--serial --operate-time-from --operate-time-to --operate-user --main-type --sub-type --page --all' ;;
-    'log operate export') echo '--serial --all-devices --from --to --since --out --bom --encoding --cp932-replace --sync --state --concurrency' ;;
+    'log operate export') echo '--serial --all-devices --from --to --since --out --bom --encoding --cp932-replace --sync --state --concurrency --operate-user --main-type --sub-type' ;;
     'log getOperateLog') echo '--serial --operate-time-from --operate-time-to --operate-user --main-type --sub-type --page --all' ;;
     'person get') echo '--serial --person-code --include-picture' ;;
     'person check-picture') echo '--picture --algorithm-version' ;;

@@ -101,15 +101,9 @@ async function planCalls(env: CommandEnv, ep: EndpointDef, specs: FlagSpec[], op
     plans.push({ serial: serial ?? (device ? wire[device] : undefined), wire });
   }
   if (issues.size) {
-    throw new ValidationError(
-      [...issues.values()].map((i) => ({ name: flagOf(i.name), message: stripName(i.message, i.name) })),
-    );
+    throw new ValidationError([...issues.values()].map((i) => ({ name: flagOf(i.name), message: i.message })));
   }
   return plans;
-}
-
-function stripName(message: string, name: string): string {
-  return message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
 }
 
 /** `config set --set key=value`: for scripts that hold settings as data. */
@@ -156,7 +150,8 @@ function settle(env: CommandEnv, ep: EndpointDef, body: unknown, serial?: string
   const outcome = judge(ep, body);
   const who = serial ? ` (device ${serial})` : '';
   if (outcome.status === 'ok') {
-    if (outcome.message && env.ctx.io.stderrIsTTY) note(env.ctx, outcome.message);
+    // Items left by a batch endpoint are news for scripts too; other messages are for people.
+    if (outcome.message && (env.ctx.io.stderrIsTTY || outcome.remaining !== undefined)) note(env.ctx, outcome.message);
     return;
   }
   const head = outcome.status === 'partial' ? 'partly failed' : 'failed';

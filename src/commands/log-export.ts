@@ -3,13 +3,16 @@
  * (src/workflows/export/log-export.ts). Rows go to stdout or an atomic `--out FILE`; status to stderr.
  */
 import { resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { note } from '../core/context.js';
-import { UsageError } from '../core/errors.js';
+import { UsageError, ValidationError } from '../core/errors.js';
+import { validateWire, type WireParams } from '../core/params.js';
+import { type EndpointDef, findEndpoint } from '../registry/index.js';
 import { checkCsvFlags, exportFormat, parseWindow, resolveSerials } from '../workflows/export/export-options.js';
 import { failureLines } from '../workflows/export/failure-lines.js';
 import { exportFailure, type LogKind, runLogExport } from '../workflows/export/log-export.js';
 import { addCp932ReplaceOption, exportCsvSafety } from './csv-safety.js';
+import { type FilterFlag, filterFlagsOf } from './endpoint-flags.js';
 import type { CommandEnv } from './env.js';
 import { ExitWith } from './exit.js';
 import { subcommand } from './generated.js';
@@ -52,6 +55,7 @@ const EXAMPLES: Record<LogKind, string[]> = {
     '  facetctl log recog export --all-devices --state recog.state.json -o ndjson --out "logs-$(date +%F-%H%M).ndjson"',
     '  facetctl log recog export --serial 7L11R010014 --from 2024/05/01 --to 2024/05/31 -o csv --bom --out may.csv',
     '  facetctl log recog export --serial 7L11R010014 --since 1h --pictures pics/ -o ndjson',
+    '  facetctl log recog export --serial 7L11R010014 --since 7d --person-code P001 -o csv --bom --out p001.csv',
   ],
   operate: [
     '  facetctl log operate export --serial 7L11R010014 --since 7d -o csv --encoding cp932 --out ops.csv',
@@ -59,7 +63,31 @@ const EXAMPLES: Record<LogKind, string[]> = {
   ],
 };
 
+/** The list this export walks (`log recog list`), found by its command words. */
+function listEndpoint(kind: LogKind): EndpointDef {
+  const ep = findEndpoint('log', `${kind} list`);
+  if (!ep) throw new Error(`the registry has no 'log ${kind} list'`);
+  return ep;
+}
+
+/** The list's filter flags given, as wire parameters, checked against the list's limits (exit 2, nothing sent). */
+function filtersOf(list: EndpointDef, specs: readonly (FilterFlag & { attr: string })[], flags: object): WireParams {
+  const given: WireParams = {};
+  for (const f of specs) {
+    const v = (flags as Record<string, unknown>)[f.attr];
+    if (typeof v === 'string') given[f.wire] = v;
+  }
+  const flagOf = new Map(specs.map((f) => [f.wire, `--${f.flag}`]));
+  const issues = validateWire(list, { [list.deviceParam ?? 'serialNo']: 'S', ...given }).filter((i) =>
+    flagOf.has(i.name),
+  );
+  if (issues.length)
+    throw new ValidationError(issues.map((i) => ({ name: flagOf.get(i.name) ?? i.name, message: i.message })));
+  return given;
+}
+
 function addExport(group: Command, kind: LogKind, env: CommandEnv): void {
+  const list = listEndpoint(kind);
   const cmd = group
     .command('export')
     .description(
@@ -79,6 +107,12 @@ function addExport(group: Command, kind: LogKind, env: CommandEnv): void {
     .option('--sync', 'ask each device to send its newest logs to the cloud first (device sync)')
     .option('--state <file>', 'incremental: export only rows newer than the last run, and record how far')
     .option('--concurrency <n>', 'devices exported at once', intIn(1, 32), 4);
+  // Every filter of the list, from the registry: `log recog export --person-code P` as `log recog list`.
+  const filterSpecs = filterFlagsOf(list).map((f) => {
+    const opt = new Option(`--${f.flag} <value>`, `filter as in \`log ${kind} list\`: ${f.def.description}`);
+    cmd.addOption(opt);
+    return { ...f, attr: opt.attributeName() };
+  });
   if (kind === 'recog') {
     cmd
       .option('--pictures <dir>', 'save each row picture as DIR/<serial>/<id>.jpg (existing files are kept)')
@@ -100,7 +134,7 @@ function addExport(group: Command, kind: LogKind, env: CommandEnv): void {
       ...EXAMPLES[kind],
     ].join('\n'),
   );
-  cmd.action(async (flags: ExportFlags) => runExport(env, kind, flags));
+  cmd.action(async (flags: ExportFlags) => runExport(env, kind, flags, filtersOf(list, filterSpecs, flags)));
   const enc = cmd.options.find((o) => o.long === '--encoding');
   if (enc) setCompletionValues(enc, ['utf8', 'cp932']);
   for (const long of ['--out', '--state']) {
@@ -109,7 +143,7 @@ function addExport(group: Command, kind: LogKind, env: CommandEnv): void {
   }
 }
 
-async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Promise<void> {
+async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags, filters: WireParams): Promise<void> {
   const ctx = env.ctx;
   const now = ctx.now();
   const format = exportFormat(env.flags().output, flags.out);
@@ -142,6 +176,7 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Pr
       bom: flags.bom,
       encoding,
       csv: safety.csv,
+      filters,
       sync: flags.sync,
       statePath: flags.state ? resolve(cwd, flags.state) : undefined,
       pictures: flags.pictures ? { dir: resolve(cwd, flags.pictures), expires: flags.pictureExpires } : undefined,

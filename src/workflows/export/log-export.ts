@@ -48,6 +48,8 @@ export interface LogExportOptions {
   encoding?: CsvEncoding;
   /** CSV: formula escaping and CP932 replacement/reporting (row-writer). */
   csv?: CsvSafetyOptions;
+  /** The list endpoint's filters (registry `filter: true`, e.g. personCode), validated, sent with every page. */
+  filters?: WireParams;
   sync?: boolean;
   statePath?: string;
   pictures?: { dir: string; expires?: number };
@@ -151,7 +153,7 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
   const ep = endpoint('log.getRecogLog');
   const syncFailed = await syncFirst(job);
   const bound = await readUpperBound(job);
-  const base: WireParams = { serialNo };
+  const base: WireParams = { ...opts.filters, serialNo };
   if (opts.to) base.recogTimeTo = apiTime(opts.to);
   if (opts.pictures?.expires) base.pictureExpires = String(opts.pictures.expires);
   const recentFrom = bound.time ? shiftApiTime(bound.time, -RECHECK_HORIZON_MS) : undefined;
@@ -316,7 +318,7 @@ async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined
   const syncFailed = await syncFirst(job);
   const startSecond = apiTime(opts.now);
   const upperTime = opts.to && apiTime(opts.to) < startSecond ? apiTime(opts.to) : startSecond;
-  const wire: WireParams = { serialNo, operateTimeTo: upperTime };
+  const wire: WireParams = { ...opts.filters, serialNo, operateTimeTo: upperTime };
   if (mark) wire.operateTimeFrom = mark.lastTime;
   else if (opts.from) wire.operateTimeFrom = apiTime(opts.from);
   const fetchPage = (pageNo: number) => client.json(ep, { ...wire, pageNo: String(pageNo) }, { signal: opts.signal });
