@@ -2,8 +2,8 @@
 # bash completion for facetctl. Load it with: source completions/facetctl.bash
 # (or copy it to ~/.local/share/bash-completion/completions/facetctl).
 
-_facetctl_value_flags=' --access --access-type --algorithm-version --allow-ip --api-latency --background-color --bind --birthday --border-color --ca-cert --card --concurrency --customtip --data --db --device-audio-volume --device-led-brightness --device-machine-name --device-screen-brightness --device-standby-time --device-timezone --device-workstate-time --dir --disp-info --encoding --exec --extend --faces --field --firmware-version --from --get-count --host --ids --image --image-id --images --journal --k --latency --main-type --man --mask-detect-mode --mask-face-attr-switch --mask-nowear-show-background-color --mask-nowear-show-tips --mask-wear-show-background-color --mask-wear-show-tips --memo --method --name --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-link-local-address --ntp-host-name --ntp-interval --ntp-port --operate-time-from --operate-time-to --operate-user --order --out --output --p --page --person-code --person-name --person-type-code --person-type-name --picture --picture-allow-ip --picture-expires --pictures --port --port-http --port-rtsp --port-server --process-mode --profile --push-url --reboot-schedule-day-week --reboot-schedule-hours --recog-circle-interval --recog-liveness --recog-log-id --recog-log-serial-no --recog-mouthocc-threshold --recog-search-threshold --recog-time-from --recog-time-to --recog-workstate-time --rect --reference --regist-serial-no --report --retries --s --seed --senselink-app-key --senselink-app-secret --senselink-url --serial --set --sex --since --size --sn --state --stranger-tips-background-color --stranger-tips-custom --stranger-tips-type --stranger-voice-type --sub-type --temp-abnormal-show-tips --temp-correction --temp-detect-mode --temp-min-pixel --temp-normal-show-tips --temp-unit --temp-value-range-from --temp-value-range-to --threshold --time-from --time-to --timeout --timestamp --timezone --tips-background-color --tips-custom --tips-type --tips-voice-type --tipstime --to --token --tz --write -X -f -o '
-_facetctl_global='--version -V --profile --host --token-stdin --output -o --verbose --retries --timeout --ca-cert --insecure-http --yes -y --timezone --tz --no-color --help -h'
+_facetctl_value_flags=' --access --access-type --algorithm-version --allow-ip --api-latency --background-color --bind --birthday --border-color --ca-cert --card --concurrency --cp932-replace --csv-formulas --customtip --data --db --device-audio-volume --device-led-brightness --device-machine-name --device-screen-brightness --device-standby-time --device-timezone --device-workstate-time --dir --disp-info --encoding --exec --extend --faces --field --firmware-version --from --get-count --host --ids --image --image-id --images --journal --k --latency --main-type --man --mask-detect-mode --mask-face-attr-switch --mask-nowear-show-background-color --mask-nowear-show-tips --mask-wear-show-background-color --mask-wear-show-tips --memo --method --name --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-link-local-address --ntp-host-name --ntp-interval --ntp-port --operate-time-from --operate-time-to --operate-user --order --out --output --p --page --person-code --person-name --person-type-code --person-type-name --picture --picture-allow-ip --picture-expires --pictures --port --port-http --port-rtsp --port-server --process-mode --profile --push-url --queue-size --reboot-schedule-day-week --reboot-schedule-hours --recog-circle-interval --recog-liveness --recog-log-id --recog-log-serial-no --recog-mouthocc-threshold --recog-search-threshold --recog-time-from --recog-time-to --recog-workstate-time --rect --reference --regist-serial-no --report --retries --s --seed --senselink-app-key --senselink-app-secret --senselink-url --serial --set --sex --since --size --sn --state --stranger-tips-background-color --stranger-tips-custom --stranger-tips-type --stranger-voice-type --sub-type --temp-abnormal-show-tips --temp-correction --temp-detect-mode --temp-min-pixel --temp-normal-show-tips --temp-unit --temp-value-range-from --temp-value-range-to --threshold --time-from --time-to --timeout --timestamp --timezone --tips-background-color --tips-custom --tips-type --tips-voice-type --tipstime --to --token --tz --write -X -f -o '
+_facetctl_global='--version -V --profile --host --token-stdin --output -o --csv-formulas --verbose --retries --timeout --ca-cert --insecure-http --yes -y --timezone --tz --no-color --help -h'
 
 _facetctl_resolve() {
   case "$1|$2" in
@@ -181,11 +181,11 @@ _facetctl_options() {
     'device registPushUrl') echo '--serial --push-url' ;;
     'log recog list') echo '--serial --latest --recog-time-from --recog-time-to --person-code --page --picture-expires --picture-allow-ip --all' ;;
     'log recog delete') echo '--serial --ids --recog-time-from --recog-time-to --person-code' ;;
-    'log recog export') echo '--serial --all-devices --from --to --since --out --bom --encoding --sync --state --concurrency --pictures --picture-expires' ;;
+    'log recog export') echo '--serial --all-devices --from --to --since --out --bom --encoding --cp932-replace --sync --state --concurrency --person-code --pictures --picture-expires' ;;
     'log getRecogLog') echo '--serial --latest --recog-time-from --recog-time-to --person-code --page --picture-expires --picture-allow-ip --all' ;;
     'log deleteRecogLog') echo '--serial --ids --recog-time-from --recog-time-to --person-code' ;;
     'log operate list') echo '--serial --operate-time-from --operate-time-to --operate-user --main-type --sub-type --page --all' ;;
-    'log operate export') echo '--serial --all-devices --from --to --since --out --bom --encoding --sync --state --concurrency' ;;
+    'log operate export') echo '--serial --all-devices --from --to --since --out --bom --encoding --cp932-replace --sync --state --concurrency --operate-user --main-type --sub-type' ;;
     'log getOperateLog') echo '--serial --operate-time-from --operate-time-to --operate-user --main-type --sub-type --page --all' ;;
     'person get') echo '--serial --person-code --include-picture' ;;
     'person check-picture') echo '--picture --algorithm-version' ;;
@@ -244,12 +244,12 @@ _facetctl_options() {
     'tool picture-cookie-js') echo '--p --s --k --out' ;;
     'senselink record create') echo '--sn --timestamp --device-timezone --threshold --image --rect --process-mode --extend' ;;
     'senselink record list') echo '--time-from --time-to --sn --order --page --size --all' ;;
-    'senselink record export') echo '--from --to --sn --out --bom --encoding --images' ;;
+    'senselink record export') echo '--from --to --sn --out --bom --encoding --cp932-replace --images' ;;
     'senselink createRecord') echo '--sn --timestamp --device-timezone --threshold --image --rect --process-mode --extend' ;;
     'senselink getRecords') echo '--time-from --time-to --sn --order --page --size --all' ;;
     'senselink image get') echo '--image-id --out' ;;
     'senselink getImage') echo '--image-id --out' ;;
-    'push listen') echo '--port --bind --allow-ip --exec' ;;
+    'push listen') echo '--port --bind --allow-ip --exec --queue-size' ;;
     'server') echo '--port --bind --db --seed --token --print-token --allow-ip --faces --latency --api-latency --no-entry-exit-mode --name-masking --maintenance --senselink-app-key --senselink-app-secret' ;;
     'demo') echo '--dir' ;;
     'profile add') echo '--name --senselink-url --senselink-app-key --senselink-app-secret-stdin --use --force' ;;
@@ -317,6 +317,7 @@ _facetctl_values() {
     'api|--out') echo '@file' ;;
     *'|--profile') echo '@profile' ;;
     *'|--output'|*'|-o') echo 'table json ndjson csv' ;;
+    *'|--csv-formulas') echo 'escape keep' ;;
   esac
 }
 

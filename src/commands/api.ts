@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { exitCodeOf, RuntimeError, UsageError } from '../core/errors.js';
+import { note } from '../core/context.js';
+import { ExitCode, exitCodeOf, RuntimeError, UsageError } from '../core/errors.js';
 import { checkOutputFile, writeFileAtomic } from '../core/safe-file.js';
+import { endpointForPath } from '../registry/index.js';
 import type { CommandEnv } from './env.js';
 import { reportError } from './errors-report.js';
 import { ExitWith } from './exit.js';
@@ -85,13 +87,25 @@ async function runApi(env: CommandEnv, path: string, opts: ApiOpts): Promise<voi
   const client = await env.client({ senselink });
   const answer = await client.raw(clean, params, { method: opts.method, signal: env.ctx.signal });
   await writeAnswer(env, opts, answer.contentType, answer.body);
-  const { errorForAnswer, senselinkErrorForAnswer } = await import('../core/outcome.js');
+  const { errorForAnswer, judge, senselinkErrorForAnswer } = await import('../core/outcome.js');
   const parsed = answer.body.length ? parseJson(answer.body) : undefined;
   const error = (senselink ? senselinkErrorForAnswer : errorForAnswer)(answer.status, parsed, clean);
   if (error) {
     reportError(env.ctx, error, { command: `api ${clean}` });
     throw new ExitWith(exitCodeOf(error));
   }
+  // A 200 may still say the call failed (`result:false`, `errored` keys): the registry's endpoint
+  // for this path declares the answer, and judge() reads it exactly as the typed command does.
+  const ep = endpointForPath(senselink ? 'senselink' : 'facetcloud', clean, opts.method);
+  if (!ep || parsed === undefined) return;
+  const outcome = judge(ep, parsed);
+  if (outcome.status === 'ok') {
+    if (outcome.remaining !== undefined && outcome.message) note(env.ctx, outcome.message);
+    return;
+  }
+  const head = outcome.status === 'partial' ? 'partly failed' : 'failed';
+  note(env.ctx, `error: api ${clean} ${head}${outcome.message ? `: ${outcome.message}` : ''}`);
+  throw new ExitWith(outcome.status === 'partial' ? ExitCode.partial : ExitCode.error);
 }
 
 export function register(root: Command, env: CommandEnv): void {
@@ -116,7 +130,9 @@ export function register(root: Command, env: CommandEnv): void {
       [
         '',
         'No local validation: the API answers for itself. Exit codes follow the HTTP status like the',
-        'typed commands (400 → 1, 401/403 → 4, 503 with a body → 5).',
+        'typed commands (400 → 1, 401/403 → 4, 503 with a body → 5), and an error inside a 200 too:',
+        'the error envelope under nochange-response-status=1 (its own code), result:false → 1, or 3',
+        'when part was done (deleted > 0, updated next to errored).',
         '',
         'Examples:',
         '  $ facetctl api /device/getDevice',

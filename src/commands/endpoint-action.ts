@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { CallAnswer, FacetClient } from '../core/client.js';
+import { note } from '../core/context.js';
 import { ExitCode, exitCodeOf, PartialError, UsageError, ValidationError } from '../core/errors.js';
 import { judge } from '../core/outcome.js';
 import { coerceParams, type ParamIssue, type WireParams } from '../core/params.js';
@@ -99,15 +100,9 @@ async function planCalls(env: CommandEnv, ep: EndpointDef, specs: FlagSpec[], op
     plans.push({ serial: serial ?? (device ? wire[device] : undefined), wire });
   }
   if (issues.size) {
-    throw new ValidationError(
-      [...issues.values()].map((i) => ({ name: flagOf(i.name), message: stripName(i.message, i.name) })),
-    );
+    throw new ValidationError([...issues.values()].map((i) => ({ name: flagOf(i.name), message: i.message })));
   }
   return plans;
-}
-
-function stripName(message: string, name: string): string {
-  return message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
 }
 
 /** The endpoint's `keyValueFlag` (`config set --set key=value`): for scripts that hold settings as data. */
@@ -146,11 +141,12 @@ function settle(env: CommandEnv, ep: EndpointDef, body: unknown, serial?: string
   const outcome = judge(ep, body);
   const who = serial ? ` (device ${serial})` : '';
   if (outcome.status === 'ok') {
-    if (outcome.message && env.ctx.io.stderrIsTTY) env.ctx.io.stderr.write(`${outcome.message}\n`);
+    // Items left by a batch endpoint are news for scripts too; other messages are for people.
+    if (outcome.message && (env.ctx.io.stderrIsTTY || outcome.remaining !== undefined)) note(env.ctx, outcome.message);
     return;
   }
   const head = outcome.status === 'partial' ? 'partly failed' : 'failed';
-  env.ctx.io.stderr.write(`error: ${commandLabel(ep)} ${head}${who}${outcome.message ? `: ${outcome.message}` : ''}\n`);
+  note(env.ctx, `error: ${commandLabel(ep)} ${head}${who}${outcome.message ? `: ${outcome.message}` : ''}`);
   throw outcome.status === 'partial' ? new PartialError() : new ExitWith(ExitCode.error);
 }
 

@@ -42,6 +42,20 @@ export function flagNameOf(ep: EndpointDef, wire: string, def: ParamDef): string
   return RESERVED_FLAG_NAMES.has(name) ? `param-${name}` : name;
 }
 
+/** A list's filters (registry `filter: true`) as flags, for the export of that list. */
+export interface FilterFlag {
+  wire: string;
+  /** Flag name without `--`, the same as the list command's. */
+  flag: string;
+  def: ParamDef;
+}
+
+export function filterFlagsOf(ep: EndpointDef): FilterFlag[] {
+  return Object.entries(ep.params)
+    .filter(([, def]) => def.filter === true)
+    .map(([wire, def]) => ({ wire, flag: flagNameOf(ep, wire, def), def }));
+}
+
 /** The flags of an endpoint, in the registry's order (a composite flag where its first part is). */
 export function flagSpecsOf(ep: EndpointDef): FlagSpec[] {
   const specs: FlagSpec[] = [];

@@ -16,6 +16,7 @@ import {
   ServerUnavailableError,
   ValidationError,
 } from '../core/errors.js';
+import { terminalSafe } from '../core/untrusted-text.js';
 import type { ApiName } from '../registry/types.js';
 
 export interface ReportScope {
@@ -30,10 +31,20 @@ export interface ReportScope {
   api?: ApiName;
 }
 
+/** `  after 4 attempts in 11.5 s (…)`: why a `--timeout 2` run took longer than 2 s. */
+function retryLine(err: unknown): string[] {
+  if (!(err instanceof FacetError) || !err.retried) return [];
+  const { attempts, elapsedMs } = err.retried;
+  return [
+    `  after ${attempts} attempts (${attempts - 1} retries) in ${(elapsedMs / 1000).toFixed(1)} s: --timeout limits each attempt, --retries their number`,
+  ];
+}
+
 /** Prints the error and returns the exit code it maps to. */
 export function reportError(ctx: Context, err: unknown, scope: ReportScope = {}): number {
-  const lines = describeError(err, scope);
-  for (const line of lines) ctx.io.stderr.write(`${line}\n`);
+  const lines = [...describeError(err, scope), ...retryLine(err)];
+  // The API's messages are data: shown, never run by the terminal.
+  for (const line of lines) ctx.io.stderr.write(`${terminalSafe(line)}\n`);
   if (scope.verbose && err instanceof Error && !(err instanceof FacetError) && err.stack) {
     ctx.io.stderr.write(`${err.stack}\n`);
   }

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 
 import type { OutputFormat } from '../core/output.js';
+import { CSV_FORMULAS, type CsvFormulas } from '../core/untrusted-text.js';
 
 export type { OutputFormat } from '../core/output.js';
 /** Kept here (not imported from core/output.ts) so building the tree loads no renderer. */
@@ -12,6 +13,7 @@ export interface GlobalFlags {
   host?: string;
   tokenStdin?: boolean;
   output?: OutputFormat;
+  csvFormulas?: CsvFormulas;
   verbose?: boolean;
   retries?: number;
   timeout?: number;
@@ -32,6 +34,7 @@ export const RESERVED_FLAG_NAMES: ReadonlySet<string> = new Set([
   'host',
   'token-stdin',
   'output',
+  'csv-formulas',
   'verbose',
   'retries',
   'timeout',
@@ -69,6 +72,12 @@ export function addGlobalFlags(program: Command): void {
       new Option('-o, --output <format>', 'output format (default: table on a terminal, json otherwise)').choices(
         OUTPUT_FORMATS,
       ),
+    )
+    .addOption(
+      new Option(
+        '--csv-formulas <mode>',
+        "CSV: escape cells a spreadsheet would run (=, +, -, @) with a leading ' or keep them (default: escape with --bom or --encoding cp932, else keep)",
+      ).choices(CSV_FORMULAS),
     )
     .option('--verbose', 'log each request and answer to stderr (the token is redacted)')
     .option('--retries <n>', 'retries for calls that are safe to repeat (default 3)', nonNegativeInt('--retries'))

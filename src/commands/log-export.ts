@@ -3,13 +3,18 @@
  * (src/workflows/export/log-export.ts). Rows go to stdout or an atomic `--out FILE`; status to stderr.
  */
 import { resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { note } from '../core/context.js';
-import { UsageError } from '../core/errors.js';
+import { UsageError, ValidationError } from '../core/errors.js';
+import { validateWire, type WireParams } from '../core/params.js';
+import { type EndpointDef, findEndpoint } from '../registry/index.js';
 import { checkCsvFlags, exportFormat, parseWindow, resolveSerials } from '../workflows/export/export-options.js';
 import { failureLines } from '../workflows/export/failure-lines.js';
 import { checkExportPaths, exportFailure, type LogKind, runLogExport } from '../workflows/export/log-export.js';
+import { addCp932ReplaceOption, exportCsvSafety } from './csv-safety.js';
+import { type FilterFlag, filterFlagsOf } from './endpoint-flags.js';
 import type { CommandEnv } from './env.js';
+import { ExitWith } from './exit.js';
 import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
 
@@ -22,6 +27,7 @@ interface ExportFlags {
   out?: string;
   bom?: boolean;
   encoding?: string;
+  cp932Replace?: string;
   sync?: boolean;
   state?: string;
   pictures?: string;
@@ -49,6 +55,7 @@ const EXAMPLES: Record<LogKind, string[]> = {
     '  facetctl log recog export --all-devices --state recog.state.json -o ndjson --out "logs-$(date +%F-%H%M).ndjson"',
     '  facetctl log recog export --serial 7L11R010014 --from 2024/05/01 --to 2024/05/31 -o csv --bom --out may.csv',
     '  facetctl log recog export --serial 7L11R010014 --since 1h --pictures pics/ -o ndjson',
+    '  facetctl log recog export --serial 7L11R010014 --since 7d --person-code P001 -o csv --bom --out p001.csv',
   ],
   operate: [
     '  facetctl log operate export --serial 7L11R010014 --since 7d -o csv --encoding cp932 --out ops.csv',
@@ -56,7 +63,31 @@ const EXAMPLES: Record<LogKind, string[]> = {
   ],
 };
 
+/** The list this export walks (`log recog list`), found by its command words. */
+function listEndpoint(kind: LogKind): EndpointDef {
+  const ep = findEndpoint('log', `${kind} list`);
+  if (!ep) throw new Error(`the registry has no 'log ${kind} list'`);
+  return ep;
+}
+
+/** The list's filter flags given, as wire parameters, checked against the list's limits (exit 2, nothing sent). */
+function filtersOf(list: EndpointDef, specs: readonly (FilterFlag & { attr: string })[], flags: object): WireParams {
+  const given: WireParams = {};
+  for (const f of specs) {
+    const v = (flags as Record<string, unknown>)[f.attr];
+    if (typeof v === 'string') given[f.wire] = v;
+  }
+  const flagOf = new Map(specs.map((f) => [f.wire, `--${f.flag}`]));
+  const issues = validateWire(list, { [list.deviceParam ?? 'serialNo']: 'S', ...given }).filter((i) =>
+    flagOf.has(i.name),
+  );
+  if (issues.length)
+    throw new ValidationError(issues.map((i) => ({ name: flagOf.get(i.name) ?? i.name, message: i.message })));
+  return given;
+}
+
 function addExport(group: Command, kind: LogKind, env: CommandEnv): void {
+  const list = listEndpoint(kind);
   const cmd = group
     .command('export')
     .description(
@@ -71,10 +102,17 @@ function addExport(group: Command, kind: LogKind, env: CommandEnv): void {
     .option('--since <duration>', 'start that long ago: 30m, 24h, 7d, 2w')
     .option('--out <file>', 'write to this file atomically (temporary file, fsync, rename); default stdout')
     .option('--bom', 'CSV: start with a UTF-8 byte order mark (Excel)')
-    .option('--encoding <name>', 'CSV: utf8 (default) or cp932 (Excel in Japan)')
+    .option('--encoding <name>', 'CSV: utf8 (default) or cp932 (Excel in Japan)');
+  addCp932ReplaceOption(cmd)
     .option('--sync', 'ask each device to send its newest logs to the cloud first (device sync)')
     .option('--state <file>', 'incremental: export only rows newer than the last run, and record how far')
     .option('--concurrency <n>', 'devices exported at once', intIn(1, 32), 4);
+  // Every filter of the list, from the registry: `log recog export --person-code P` as `log recog list`.
+  const filterSpecs = filterFlagsOf(list).map((f) => {
+    const opt = new Option(`--${f.flag} <value>`, `filter as in \`log ${kind} list\`: ${f.def.description}`);
+    cmd.addOption(opt);
+    return { ...f, attr: opt.attributeName() };
+  });
   if (kind === 'recog') {
     cmd
       .option('--pictures <dir>', 'save each row picture as DIR/<serial>/<id>.jpg (existing files are kept)')
@@ -88,14 +126,15 @@ function addExport(group: Command, kind: LogKind, env: CommandEnv): void {
       'decides (.csv, .json), else ndjson. Columns: see the README (serialNo first, then the API fields).',
       '',
       'Exit codes: 0 ok, 1 API or file error (with --out nothing is written), 2 bad flags,',
-      '3 some devices or pictures failed (the others were exported), 130 interrupted (re-run: with',
+      '3 some devices or pictures failed (the others were exported), or with --encoding cp932 some rows',
+      'held characters CP932 cannot hold (named on stderr; see --cp932-replace), 130 interrupted (re-run: with',
       '--state the next run starts where the last completed one stopped).',
       '',
       'Examples:',
       ...EXAMPLES[kind],
     ].join('\n'),
   );
-  cmd.action(async (flags: ExportFlags) => runExport(env, kind, flags));
+  cmd.action(async (flags: ExportFlags) => runExport(env, kind, flags, filtersOf(list, filterSpecs, flags)));
   const enc = cmd.options.find((o) => o.long === '--encoding');
   if (enc) setCompletionValues(enc, ['utf8', 'cp932']);
   for (const long of ['--out', '--state']) {
@@ -104,11 +143,12 @@ function addExport(group: Command, kind: LogKind, env: CommandEnv): void {
   }
 }
 
-async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Promise<void> {
+async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags, filters: WireParams): Promise<void> {
   const ctx = env.ctx;
   const now = ctx.now();
   const format = exportFormat(env.flags().output, flags.out);
   const encoding = checkCsvFlags(format, flags);
+  const safety = exportCsvSafety(env, flags, encoding);
   const zone = await env.timeZone();
   const window = parseWindow(flags, now, zone);
   if (flags.state && window.to) {
@@ -148,6 +188,8 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Pr
       ...paths,
       bom: flags.bom,
       encoding,
+      csv: safety.csv,
+      filters,
       sync: flags.sync,
       fault: ctx.fault,
       concurrency: flags.concurrency,
@@ -185,7 +227,9 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags): Pr
   const ok = result.devices.filter((d) => d.error === undefined).length;
   const from = ok === serials.length ? `${ok}` : `${ok} of ${serials.length}`;
   note(ctx, `exported ${result.rows} ${kind} log rows from ${from} device(s)${where}${pics}`);
+  const unwritable = safety.finish();
   if (failure) throw failure;
+  if (unwritable) throw new ExitWith(3);
 }
 
 export function register(parent: Command, env: CommandEnv): void {

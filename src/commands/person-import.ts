@@ -3,10 +3,13 @@
  * (src/workflows/import/). Progress, the summary and problems go to stderr; stdout carries only
  * the report when `--report -` asks for it there.
  */
+
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import { note } from '../core/context.js';
 import { CancelledError, PartialError, UsageError } from '../core/errors.js';
 import { checkOutputFile, refuseLink } from '../core/safe-file.js';
+import { escapeCsvFormulas } from '../core/untrusted-text.js';
 import type { ReportLine } from '../workflows/import/types.js';
 import type { CommandEnv } from './env.js';
 import { subcommand } from './generated.js';
@@ -128,7 +131,7 @@ async function targetOf(env: CommandEnv): Promise<string> {
 
 async function runImportCommand(env: CommandEnv, file: string | undefined, flags: ImportFlags): Promise<void> {
   const ctx = env.ctx;
-  const err = (line: string) => ctx.io.stderr.write(`${line}\n`);
+  const err = (line: string) => note(ctx, line);
   if (flags.template) {
     const { templateCsv } = await import('../workflows/import/columns.js');
     ctx.io.stdout.write(templateCsv());
@@ -211,8 +214,10 @@ async function runImportCommand(env: CommandEnv, file: string | undefined, flags
 
 async function writeReportTo(env: CommandEnv, target: string, lines: ReportLine[]): Promise<void> {
   const report = await import('../workflows/import/report.js');
-  if (target === '-') env.ctx.io.stdout.write(await report.reportCsv(lines));
-  else await report.writeReport(resolve(env.ctx.cwd, target), lines);
+  // Plain UTF-8 like `-o csv`: formulas are escaped with --csv-formulas escape.
+  const escapeFormulas = escapeCsvFormulas(env.flags().csvFormulas, false);
+  if (target === '-') env.ctx.io.stdout.write(await report.reportCsv(lines, escapeFormulas));
+  else await report.writeReport(resolve(env.ctx.cwd, target), lines, escapeFormulas);
 }
 
 const MAX_PROBLEM_LINES = 20;
@@ -231,7 +236,7 @@ async function printSummary(
   const failed = result.lines.filter((l) => l.status === 'failed');
   for (const l of failed.slice(0, MAX_PROBLEM_LINES)) {
     const where = [`row ${l.row}`, l.personCode, l.serialNo ? `device ${l.serialNo}` : ''].filter(Boolean).join(', ');
-    ctx.io.stderr.write(`failed: ${where}, ${l.step}: ${l.message}\n`);
+    note(ctx, `failed: ${where}, ${l.step}: ${l.message}`);
   }
   if (failed.length > MAX_PROBLEM_LINES) {
     ctx.io.stderr.write(`… and ${failed.length - MAX_PROBLEM_LINES} more failures (see --report)\n`);

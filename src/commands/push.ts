@@ -2,7 +2,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { note } from '../core/context.js';
 import { createIpAllow } from '../workflows/push/ip-allow.js';
-import { startPushListener } from '../workflows/push/push-listener.js';
+import { PUSH_QUEUE_BYTES, PUSH_QUEUE_EVENTS, startPushListener } from '../workflows/push/push-listener.js';
 import type { CommandEnv } from './env.js';
 import { subcommand } from './generated.js';
 
@@ -22,6 +22,14 @@ interface Flags {
   bind: string;
   allowIp?: string[];
   exec?: string;
+  queueSize: number;
+}
+
+function queueSize(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 10_000)
+    throw new InvalidArgumentError(`must be a whole number from 1 to 10000 (got '${value}')`);
+  return n;
 }
 
 export function register(parent: Command, env: CommandEnv): void {
@@ -33,6 +41,12 @@ export function register(parent: Command, env: CommandEnv): void {
     .option('--bind <addr>', 'address to listen on', '127.0.0.1')
     .option('--allow-ip <cidr>', 'accept only these sources, e.g. 203.0.113.0/24 (repeatable); others get 403', collect)
     .option('--exec <cmd>', 'run this shell command per event with the event JSON on stdin (one at a time)')
+    .option(
+      '--queue-size <n>',
+      `--exec: events that may wait for the command; more are answered 503 (also at most ${PUSH_QUEUE_BYTES / 1024 / 1024} MiB)`,
+      queueSize,
+      PUSH_QUEUE_EVENTS,
+    )
     .addHelpText(
       'after',
       [
@@ -40,7 +54,12 @@ export function register(parent: Command, env: CommandEnv): void {
         'Register the URL with `facetctl device push-url set --serial S --push-url URL`. The cloud gets',
         '200 at once; events reach stdout (or --exec) in arrival order. Push delivery is not guaranteed',
         '(the document says so): use `log recog export --state` for the record of what happened.',
-        'The URL goes to stderr when the server is ready. Stops on Ctrl-C / SIGTERM.',
+        'The URL goes to stderr when the server is ready. Stops on Ctrl-C / SIGTERM: waits for the',
+        'running --exec command only; events still waiting are dropped (counted on stderr).',
+        '',
+        '--exec: the event reaches the command only on stdin (never in the command line); the command',
+        'does not inherit FACETCTL_TOKEN, the SenseLink app secret or any FACETCTL_*TOKEN/SECRET/KEY',
+        'variable. A push whose fields have the wrong types (document: 認識の通知) is answered 400.',
         '',
         'Examples:',
         '  facetctl push listen --port 8787 --bind 0.0.0.0 --allow-ip 203.0.113.0/24 >> events.ndjson',
@@ -55,6 +74,7 @@ export function register(parent: Command, env: CommandEnv): void {
         bind: flags.bind,
         allowIp: flags.allowIp,
         exec: flags.exec,
+        queueEvents: flags.queueSize,
         env: ctx.env,
         cwd: ctx.cwd,
         stdout: ctx.io.stdout,

@@ -9,7 +9,9 @@ import {
   runSenselinkExport,
   senselinkFailure,
 } from '../workflows/export/senselink-export.js';
+import { addCp932ReplaceOption, exportCsvSafety } from './csv-safety.js';
 import type { CommandEnv } from './env.js';
+import { ExitWith } from './exit.js';
 import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
 
@@ -20,6 +22,7 @@ interface Flags {
   out?: string;
   bom?: boolean;
   encoding?: string;
+  cp932Replace?: string;
   images?: string;
 }
 
@@ -34,14 +37,16 @@ export function register(parent: Command, env: CommandEnv): void {
     .option('--sn <serial>', 'only this device')
     .option('--out <file>', 'write to this file atomically; default stdout')
     .option('--bom', 'CSV: UTF-8 byte order mark (Excel)')
-    .option('--encoding <name>', 'CSV: utf8 (default) or cp932')
+    .option('--encoding <name>', 'CSV: utf8 (default) or cp932');
+  addCp932ReplaceOption(cmd)
     .option('--images <dir>', 'save each snapshot as DIR/<image_id>.jpg (existing files are kept)')
     .addHelpText(
       'after',
       [
         '',
         'Output: -o ndjson (default), -o csv or -o json. Records come in ascending record id per window.',
-        'Exit codes: 0 ok, 1 API error (with --out nothing is written), 2 bad flags, 3 some snapshots failed.',
+        'Exit codes: 0 ok, 1 API error (with --out nothing is written), 2 bad flags, 3 some snapshots failed',
+        '(or, with --encoding cp932, some records held characters CP932 cannot hold: see --cp932-replace).',
         '',
         'Examples:',
         '  facetctl senselink record export --from -72h --to now -o csv --out records.csv',
@@ -53,6 +58,7 @@ export function register(parent: Command, env: CommandEnv): void {
       const now = ctx.now();
       const format = exportFormat(env.flags().output, flags.out);
       const encoding = checkCsvFlags(format, flags);
+      const safety = exportCsvSafety(env, flags, encoding);
       const zone = await env.timeZone();
       const from = parseWhen('--from', flags.from, now, zone);
       const to = parseWhen('--to', flags.to, now, zone);
@@ -71,6 +77,7 @@ export function register(parent: Command, env: CommandEnv): void {
         out,
         bom: flags.bom,
         encoding,
+        csv: safety.csv,
         images,
         zone,
         signal: ctx.signal,
@@ -88,8 +95,10 @@ export function register(parent: Command, env: CommandEnv): void {
         ? `, ${result.images.saved} snapshots saved (${result.images.skipped} already there)`
         : '';
       note(ctx, `exported ${result.rows} records in ${result.windows} window(s)${imgs}`);
+      const unwritable = safety.finish();
       const failure = senselinkFailure(result);
       if (failure) throw failure;
+      if (unwritable) throw new ExitWith(3);
     });
   const enc = cmd.options.find((o) => o.long === '--encoding');
   if (enc) setCompletionValues(enc, ['utf8', 'cp932']);

@@ -353,7 +353,7 @@ class Client implements FacetClient {
     if (issues.length) {
       throw new ValidationError(
         issues.map((i) => ({ name: i.name, message: i.message })),
-        issues.map((i) => i.message).join('\n'),
+        issues.map((i) => `${i.name}: ${i.message}`).join('\n'),
       );
     }
     const send = nochange === undefined ? params : { ...params, [NOCHANGE_PARAM]: nochange };

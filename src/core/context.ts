@@ -3,6 +3,7 @@
  * with captured streams and a terminal flag to flip, so every command is testable in-process.
  */
 import type { Readable, Writable } from 'node:stream';
+import { terminalSafe } from './untrusted-text.js';
 
 export interface IOStreams {
   stdout: Writable;
@@ -37,6 +38,7 @@ export interface Context {
 }
 
 /** Write a line to stderr: status and progress only, never data. */
+/** API strings in `line` cannot drive the terminal: control characters and escapes are shown, not run (terminalSafe). */
 export function note(ctx: Context, line: string): void {
-  ctx.io.stderr.write(`${line}\n`);
+  ctx.io.stderr.write(`${terminalSafe(line)}\n`);
 }

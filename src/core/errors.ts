@@ -30,8 +30,18 @@ export interface FieldError {
   message: string;
 }
 
+/** How a request that failed was tried: set by withRetry when it gives up after retrying. */
+export interface RetrySummary {
+  /** Requests sent (the first and the retries). */
+  attempts: number;
+  /** From the first request to the last failure, waits included, in ms. */
+  elapsedMs: number;
+}
+
 export abstract class FacetError extends Error {
   abstract readonly exitCode: ExitCodeValue;
+  /** Set when the error is the last of several attempts (core/retry.ts). */
+  retried?: RetrySummary;
   /** Whether the client may retry the same request (only for endpoints marked repeatable). */
   get retryable(): boolean {
     return false;

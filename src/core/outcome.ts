@@ -20,6 +20,24 @@ export interface Outcome {
   status: OutcomeStatus;
   /** The API's own message (verbatim), or ours naming the keys that failed. */
   message?: string;
+  /** Matching items left for further calls (registry `batch`): the message says how to continue and is always shown. */
+  remaining?: number;
+}
+
+/** A `batch` endpoint's answer `{result:true, total, deleted}` with items left: how many, and how to continue. */
+function judgeBatch(ep: EndpointDef, body: Record<string, unknown>): Outcome | undefined {
+  const batch = ep.batch;
+  if (!batch || body.result === false) return undefined;
+  const done = Number(body[batch.doneField]);
+  const total = Number(body[batch.totalField]);
+  if (!Number.isFinite(done) || !Number.isFinite(total) || total <= done) return undefined;
+  const remaining = total - done;
+  const calls = Math.ceil(remaining / batch.perCall);
+  return {
+    status: 'ok',
+    remaining,
+    message: `${batch.verb} ${done} of ${total} matching (at most ${batch.perCall} a call); ${remaining} remain: run the same command again (${calls} more run${calls === 1 ? '' : 's'})`,
+  };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -147,6 +165,8 @@ function judgeApbRepair(body: Record<string, unknown>): Outcome {
 export function judge(ep: EndpointDef, body: unknown): Outcome {
   if (!isObject(body)) return { status: 'ok' };
   if (ep.action === 'apbRepaire') return judgeApbRepair(body);
+  const batch = judgeBatch(ep, body);
+  if (batch) return batch;
   if (body.result === false) {
     const deleted = typeof body.deleted === 'number' ? body.deleted : Number(body.deleted);
     const status: OutcomeStatus = Number.isFinite(deleted) && deleted > 0 ? 'partial' : 'failed';

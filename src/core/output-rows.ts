@@ -3,6 +3,7 @@
  * `{code, data: {list, total}}`, bare arrays, maps keyed by serial number, flat objects) turned into
  * rows and columns for tables and CSV. JSON output never goes through here: it is the answer unchanged.
  */
+import { terminalSafe } from './untrusted-text.js';
 
 export type Row = Record<string, unknown>;
 
@@ -100,10 +101,14 @@ function truncate(s: string, max: number): string {
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : s;
 }
 
-/** A table cell: short, one line; arrays and objects summarised. */
+/** A table cell: short, one line, control characters and escapes shown, never run (terminalSafe); arrays and objects summarised. */
 export function tableCell(v: unknown): string {
+  return terminalSafe(rawTableCell(v));
+}
+
+function rawTableCell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return truncate(v.replace(/\r?\n/g, ' ⏎ '), MAX_CELL);
+  if (typeof v === 'string') return truncate(v.replace(/\r?\n/g, ' ⏎ ').replace(/\t/g, ' '), MAX_CELL);
   if (typeof v !== 'object') return String(v);
   if (Array.isArray(v)) {
     if (v.every((x) => x === null || typeof x !== 'object')) {

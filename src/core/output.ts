@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type { Context } from './context.js';
 import { UsageError } from './errors.js';
 import { csvCell, isObject, type Row, TABLE_HIDDEN, tableCell, tabulate, unionColumns } from './output-rows.js';
+import { terminalSafe } from './untrusted-text.js';
 
 export type OutputFormat = 'table' | 'json' | 'ndjson' | 'csv';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'ndjson', 'csv'];
@@ -41,7 +42,7 @@ const COMPACT_CHARS = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' 
 
 export function renderTable(rows: readonly Row[], columns: readonly string[]): string {
   const Table = loadTable();
-  const table = new Table({ head: [...columns], chars: COMPACT_CHARS, style: { head: [], border: [] } });
+  const table = new Table({ head: columns.map(terminalSafe), chars: COMPACT_CHARS, style: { head: [], border: [] } });
   for (const row of rows) table.push(columns.map((c) => tableCell(row[c])));
   return withHeaderRule(table.toString());
 }
@@ -59,15 +60,24 @@ function renderVertical(record: Row, columns?: readonly string[]): string {
   const Table = loadTable();
   const table = new Table({ chars: COMPACT_CHARS, style: { head: [], border: [] } });
   const keys = columns ?? Object.keys(record).filter((k) => !TABLE_HIDDEN.has(k));
-  for (const key of keys) table.push({ [key]: tableCell(record[key]) });
+  for (const key of keys) table.push({ [terminalSafe(key)]: tableCell(record[key]) });
   return table.toString();
 }
 
-export function renderCsv(rows: readonly Row[], columns: readonly string[], header = true): string {
+/**
+ * RFC 4180 CSV of `rows` in `columns`. `escapeFormulas` neutralises cells a spreadsheet would run
+ * (core/untrusted-text escapeCsvFormulas; numbers stay numbers, so `-3` is not touched).
+ */
+export function renderCsv(
+  rows: readonly Row[],
+  columns: readonly string[],
+  header = true,
+  escapeFormulas = false,
+): string {
   if (!columns.length) return '';
   const stringify = loadStringify();
-  const records = rows.map((row) => columns.map((c) => csvCell(row[c])));
-  return stringify(records, { header, columns: [...columns] });
+  const records = rows.map((row) => columns.map((c) => (typeof row[c] === 'number' ? row[c] : csvCell(row[c]))));
+  return stringify(records, { header, columns: [...columns], escape_formulas: escapeFormulas });
 }
 
 function ndjsonLines(data: unknown): string {
@@ -81,7 +91,7 @@ export function renderOutput(
   ctx: Context,
   format: OutputFormat,
   data: unknown,
-  opts: { columns?: string[] } = {},
+  opts: { columns?: string[]; escapeFormulas?: boolean } = {},
 ): void {
   const out = ctx.io.stdout;
   switch (format) {
@@ -93,7 +103,7 @@ export function renderOutput(
       return;
     case 'csv': {
       const t = tabulate(data);
-      out.write(renderCsv(t.rows, opts.columns ?? unionColumns(t.rows)));
+      out.write(renderCsv(t.rows, opts.columns ?? unionColumns(t.rows), true, opts.escapeFormulas));
       return;
     }
     case 'table': {
@@ -126,7 +136,12 @@ export interface RowWriter {
  * Rows as they come (`--all`): ndjson and csv stream; json is one array written incrementally;
  * a table is drawn at the end. CSV columns are `columns` or the first row's keys.
  */
-export function createRowWriter(ctx: Context, format: OutputFormat, columns?: string[]): RowWriter {
+export function createRowWriter(
+  ctx: Context,
+  format: OutputFormat,
+  columns?: string[],
+  escapeFormulas = false,
+): RowWriter {
   const out = ctx.io.stdout;
   let count = 0;
   let csvColumns = columns;
@@ -147,7 +162,7 @@ export function createRowWriter(ctx: Context, format: OutputFormat, columns?: st
           return;
         case 'csv':
           csvColumns ??= Object.keys(r);
-          out.write(renderCsv([r], csvColumns, count === 1));
+          out.write(renderCsv([r], csvColumns, count === 1, escapeFormulas));
           return;
         case 'table':
           buffered.push(r);
@@ -156,7 +171,8 @@ export function createRowWriter(ctx: Context, format: OutputFormat, columns?: st
     },
     end() {
       if (format === 'json') out.write(count === 0 ? '[]\n' : '\n]\n');
-      else if (format === 'csv' && count === 0 && columns?.length) out.write(renderCsv([], columns));
+      else if (format === 'csv' && count === 0 && columns?.length)
+        out.write(renderCsv([], columns, true, escapeFormulas));
       else if (format === 'table') {
         if (buffered.length) out.write(`${renderTable(buffered, columns ?? unionColumns(buffered, TABLE_HIDDEN))}\n`);
         ctx.io.stderr.write(`${count} row${count === 1 ? '' : 's'}\n`);

@@ -41,7 +41,7 @@ export interface ParamIssue {
     | 'count'
     | 'unknown'
     | 'cross';
-  /** English, names the parameter and the limit. */
+  /** English, the limit and the value, without the parameter's name (it is `name`; callers prefix the flag, key or column). */
   message: string;
   /** Japanese, in the documents' style. */
   messageJa: string;
@@ -66,7 +66,7 @@ export const SENSELINK_MAX_WINDOW_MS = 86_400_000;
 // Issues
 
 function issue(name: string, code: ParamIssue['code'], message: string, messageJa: string): ParamIssue {
-  return { name, code, message: `${name}: ${message}`, messageJa };
+  return { name, code, message, messageJa };
 }
 
 function codePointLength(s: string): number {

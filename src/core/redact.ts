@@ -68,3 +68,22 @@ export function formatHeaders(headers: Record<string, string | string[] | undefi
     .map(([k, v]) => `${k}: ${v}`)
     .join(', ')}}`;
 }
+
+/** facetctl's secret variables: FACETCTL_TOKEN, FACETCTL_SENSELINK_APP_SECRET and any FACETCTL_* naming a token, secret, password or key. */
+const SECRET_ENV = /^FACETCTL_.*(TOKEN|SECRET|PASSWORD|PASSWD|KEY)/i;
+
+export function isSecretEnvName(name: string): boolean {
+  return SECRET_ENV.test(name);
+}
+
+/**
+ * The environment a child process (`push listen --exec`) gets: `env` without facetctl's secrets
+ * (see isSecretEnvName), so a script never sees the token or the SenseLink app secret.
+ */
+export function childEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && !isSecretEnvName(name)) out[name] = value;
+  }
+  return out;
+}

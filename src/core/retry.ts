@@ -63,9 +63,15 @@ export const realSleep: Sleep = (ms, signal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
+/** The last error, told how many attempts it ends and how long they took (when there was more than one). */
+function giveUp(err: unknown, n: number, elapsedMs: number): unknown {
+  if (n > 0 && err instanceof FacetError) err.retried = { attempts: n + 1, elapsedMs };
+  return err;
+}
+
 /**
  * Runs `attempt` until it succeeds, fails with a non-retryable error, or the attempts or the budget
- * run out; then the last error is thrown as it is.
+ * run out; then the last error is thrown, with `retried` (attempts, total time) when it was retried.
  */
 export async function withRetry<T>(
   attempt: (n: number) => Promise<T>,
@@ -78,9 +84,9 @@ export async function withRetry<T>(
     try {
       return await attempt(n);
     } catch (err) {
-      if (!isRetryable(err) || n >= policy.retries) throw err;
+      if (!isRetryable(err) || n >= policy.retries) throw giveUp(err, n, hooks.clock() - started);
       const delay = backoffDelay(n, policy, hooks.random);
-      if (hooks.clock() - started + delay > policy.budgetMs) throw err;
+      if (hooks.clock() - started + delay > policy.budgetMs) throw giveUp(err, n, hooks.clock() - started);
       hooks.onRetry?.(n + 1, err, delay);
       await hooks.sleep(delay, hooks.signal);
     }

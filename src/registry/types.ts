@@ -78,6 +78,11 @@ export interface ParamDef {
    * parts are declared (SenseLink's `image.rectangle.*` as `--rect top,left,width,height`).
    */
   cli?: { flag?: string; hidden?: boolean; part?: CompositeFlag };
+  /**
+   * Narrows the rows of a list without changing their paging (getRecogLog `personCode`): the
+   * export of that list (`log recog export`) takes it as a flag too and sends it with every page.
+   */
+  filter?: boolean;
 }
 
 /** One CLI flag that carries several parameters as comma-separated values (see `ParamDef.cli.part`). */
@@ -184,6 +189,11 @@ export interface EndpointDef {
   /** For binary answers: what the bytes are. Binary endpoints may also answer JSON `{result:false}`. */
   binaryType?: 'image/jpeg' | 'image/png' | 'application/octet-stream';
   paging?: PagingDef;
+  /**
+   * The API acts on at most `perCall` matching items a call and answers how many it did of how many
+   * matched (deleteRecogLog: 最大で 100 件, `deleted` of `total`): the rest need further calls.
+   */
+  batch?: { perCall: number; doneField: string; totalField: string; verb: string };
   /** Extra seconds the device may take, read from a parameter (capturePersonPicture `getCount`). */
   waitParam?: { name: string; defaultSeconds: number };
   /** The documents say the endpoint is currently unavailable (importConfig). */

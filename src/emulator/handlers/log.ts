@@ -16,8 +16,6 @@ import {
 import { stmt } from '../store.js';
 import { device, maskName, paging, pictureAccess, str, takeFailAfter } from './common.js';
 
-const DELETE_LIMIT = 100;
-
 /**
  * One list entry as the document shows it. `id` is a string like the sample's "125" (the PHP cloud
  * answers database ids as strings), null while the log is preliminary (速報データ); `pass` is a
@@ -81,12 +79,14 @@ const getRecogLog: Handler = (call) => {
   });
 };
 
-/** Deletes at most 100 matching logs a call, oldest first; `total` is how many matched before. */
+/** Deletes at most the registry's `batch.perCall` (100) matching logs a call, oldest first; `total` is how many matched before. */
 const deleteRecogLog: Handler = (call) => {
   const { db } = call.emu;
   const idsText = str(call, 'ids');
   const ids = idsText === undefined ? undefined : idsText.split(',').map((s) => Number(s.trim()));
-  const { total, batch } = matchingIds(db, filterOf(call), ids, DELETE_LIMIT);
+  const limit = call.ep.batch?.perCall;
+  if (limit === undefined) throw new Error(`${call.ep.id}: the registry declares no batch size`);
+  const { total, batch } = matchingIds(db, filterOf(call), ids, limit);
   const serial = device(call).serial;
   const cut = takeFailAfter(call, serial);
   if (cut !== undefined && cut < batch.length) {

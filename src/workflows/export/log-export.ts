@@ -25,7 +25,13 @@ import { newOperateStats, walkOperatePages } from './operate-walk.js';
 import { retryPictures } from './picture-retry.js';
 import { newPictureStats, type PictureStats, savePictures } from './picture-saver.js';
 import { newWalkStats, type RecogPage, type RecogRow, rowId, walkRecogPages } from './recog-walk.js';
-import { type CsvEncoding, createRowWriter, type ExportFormat, type RowWriter } from './row-writer.js';
+import {
+  type CsvEncoding,
+  type CsvSafetyOptions,
+  createRowWriter,
+  type ExportFormat,
+  type RowWriter,
+} from './row-writer.js';
 import { fileSink, streamSink } from './sinks.js';
 
 export type LogKind = 'recog' | 'operate';
@@ -40,6 +46,10 @@ export interface LogExportOptions {
   out?: string;
   bom?: boolean;
   encoding?: CsvEncoding;
+  /** CSV: formula escaping and CP932 replacement/reporting (row-writer). */
+  csv?: CsvSafetyOptions;
+  /** The list endpoint's filters (registry `filter: true`, e.g. personCode), validated, sent with every page. */
+  filters?: WireParams;
   sync?: boolean;
   statePath?: string;
   pictures?: { dir: string; expires?: number };
@@ -149,7 +159,7 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
   const ep = endpoint('log.getRecogLog');
   const syncFailed = await syncFirst(job);
   const bound = await readUpperBound(job);
-  const base: WireParams = { serialNo };
+  const base: WireParams = { ...opts.filters, serialNo };
   if (opts.to) base.recogTimeTo = apiTime(opts.to, opts.zone);
   if (opts.pictures?.expires) base.pictureExpires = String(opts.pictures.expires);
   const recentFrom = bound.time ? shiftApiTime(bound.time, -RECHECK_HORIZON_MS, opts.zone) : undefined;
@@ -339,7 +349,7 @@ async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined
   const syncFailed = await syncFirst(job);
   const startSecond = apiTime(opts.now, opts.zone);
   const upperTime = opts.to && apiTime(opts.to, opts.zone) < startSecond ? apiTime(opts.to, opts.zone) : startSecond;
-  const wire: WireParams = { serialNo, operateTimeTo: upperTime };
+  const wire: WireParams = { ...opts.filters, serialNo, operateTimeTo: upperTime };
   if (mark) wire.operateTimeFrom = mark.lastTime;
   else if (opts.from) wire.operateTimeFrom = apiTime(opts.from, opts.zone);
   const fetchPage = (pageNo: number) => client.json(ep, { ...wire, pageNo: String(pageNo) }, { signal: opts.signal });
@@ -387,7 +397,17 @@ async function nameRowsAfter(job: DeviceJob, upperTime: string): Promise<void> {
 
 async function openOutput(opts: LogExportOptions): Promise<{ writer: RowWriter; file?: AtomicFile }> {
   const columns = opts.kind === 'recog' ? RECOG_COLUMNS : OPERATE_COLUMNS;
-  const writerOpts = { format: opts.format, columns, bom: opts.bom, encoding: opts.encoding };
+  const writerOpts = {
+    format: opts.format,
+    columns,
+    bom: opts.bom,
+    encoding: opts.encoding,
+    ...opts.csv,
+    rowLabel: (row: Record<string, unknown>) =>
+      opts.kind === 'recog'
+        ? `${String(row.serialNo)} log ${String(row.id)}`
+        : `${String(row.serialNo)} operation at ${String(row.operateTime)}`,
+  };
   if (!opts.out) return { writer: await createRowWriter(streamSink(opts.stdout), writerOpts) };
   const file = await openAtomicFile(opts.out);
   return { writer: await createRowWriter(fileSink(file), writerOpts), file };

@@ -3,7 +3,7 @@
  * so rows of different devices may interleave by page but never inside a row. Output is pushed with
  * back-pressure, so a slow disk or pipe slows the page loops instead of filling memory.
  */
-import iconv from 'iconv-lite';
+import { encodeCp932 } from '../../core/cp932.js';
 
 export type ExportFormat = 'csv' | 'ndjson' | 'json';
 export type CsvEncoding = 'utf8' | 'cp932';
@@ -22,7 +22,18 @@ export interface RowWriterOptions {
   bom?: boolean;
   /** CSV only. JSON is always UTF-8. */
   encoding?: CsvEncoding;
+  /** CSV only: neutralise cells a spreadsheet would run (core/untrusted-text escapeCsvFormulas). */
+  escapeFormulas?: boolean;
+  /** CP932 only: written for characters CP932 cannot hold (default `?`). */
+  replacement?: string;
+  /** CP932 only: a row held characters CP932 cannot hold; `label` names it (rowLabel, else `row N`). */
+  onUnmappable?: (label: string, chars: string[]) => void;
+  /** How onUnmappable names a row, e.g. `7L11R010014 log 1052`. */
+  rowLabel?: (row: Record<string, unknown>) => string;
 }
+
+/** What an export command decides about CSV safety, handed through the workflow to the writer. */
+export type CsvSafetyOptions = Pick<RowWriterOptions, 'escapeFormulas' | 'replacement' | 'onUnmappable'>;
 
 export interface RowWriter {
   /** Format and write rows (already ordered); resolves when the sink accepted them. */
@@ -44,11 +55,24 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export async function createRowWriter(sink: ByteSink, opts: RowWriterOptions): Promise<RowWriter> {
   const stringify = opts.format === 'csv' ? await loadStringify() : undefined;
+  const cp932 = opts.format === 'csv' && opts.encoding === 'cp932';
   const encode = (text: string): Buffer =>
-    opts.format === 'csv' && opts.encoding === 'cp932' ? iconv.encode(text, 'cp932') : Buffer.from(text, 'utf8');
+    cp932 ? encodeCp932(text, opts.replacement).bytes : Buffer.from(text, 'utf8');
   const csvOptions = {
     columns: [...opts.columns],
     cast: { boolean: (v: boolean) => (v ? 'true' : 'false') },
+    escape_formulas: opts.format === 'csv' && opts.escapeFormulas === true,
+  };
+  /** CP932: the page's bytes; when some characters were missing, find and name the rows that held them. */
+  const encodeRows = (text: string, rows: readonly Record<string, unknown>[], first: number): Buffer => {
+    if (!cp932) return encode(text);
+    const done = encodeCp932(text, opts.replacement);
+    if (done.unmappable.length === 0 || !opts.onUnmappable) return done.bytes;
+    rows.forEach((row, i) => {
+      const missing = encodeCp932(format([row]), opts.replacement).unmappable;
+      if (missing.length) opts.onUnmappable?.(opts.rowLabel?.(row) ?? `row ${first + i + 1}`, missing);
+    });
+    return done.bytes;
   };
   let started = false;
   let count = 0;
@@ -101,7 +125,7 @@ export async function createRowWriter(sink: ByteSink, opts: RowWriterOptions): P
       if (rows.length === 0) return Promise.resolve();
       return enqueue(() => {
         const chunks = start();
-        chunks.push(encode(format(rows)));
+        chunks.push(encodeRows(format(rows), rows, count));
         count += rows.length;
         return chunks;
       });

@@ -23,7 +23,7 @@ import { orderRow, SENSELINK_COLUMNS } from './columns.js';
 import { type ExportClient, endpoint } from './export-client.js';
 import { commitFile, type Fault } from './export-commit.js';
 import { safeName } from './picture-saver.js';
-import { createRowWriter, type RowWriter } from './row-writer.js';
+import { type CsvSafetyOptions, createRowWriter, type RowWriter } from './row-writer.js';
 import { fileSink, streamSink } from './sinks.js';
 
 /** Windows as long as the API allows (the registry's window24h rule, checked in core/params). */
@@ -74,6 +74,8 @@ export interface SenselinkExportOptions {
   out?: string;
   bom?: boolean;
   encoding?: 'utf8' | 'cp932';
+  /** CSV: formula escaping and CP932 replacement/reporting (row-writer). */
+  csv?: CsvSafetyOptions;
   images?: string;
   /** The zone the window bounds are written in (ISO 8601 with its offset; default Asia/Tokyo). */
   zone?: string;
@@ -152,6 +154,8 @@ export async function runSenselinkExport(
     columns: SENSELINK_COLUMNS,
     bom: opts.bom,
     encoding: opts.encoding,
+    ...opts.csv,
+    rowLabel: (row) => `record ${String(row.record_id)}`,
   });
   try {
     let atBoundary = new Set<string>();

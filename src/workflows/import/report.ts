@@ -20,19 +20,20 @@ export function invalidLines(invalid: readonly InvalidRow[]): ReportLine[] {
   }));
 }
 
-export async function reportCsv(lines: readonly ReportLine[]): Promise<string> {
+/** The report as CSV text; `escapeFormulas` neutralises cells a spreadsheet would run (core/untrusted-text). */
+export async function reportCsv(lines: readonly ReportLine[], escapeFormulas = false): Promise<string> {
   const { stringify } = await import('csv-stringify/sync');
   const sorted = [...lines].sort((a, b) => a.row - b.row || a.serialNo.localeCompare(b.serialNo));
   return stringify(
     sorted.map((l) => REPORT_COLUMNS.map((c) => String(l[c]))),
-    { header: true, columns: [...REPORT_COLUMNS], record_delimiter: 'unix' },
+    { header: true, columns: [...REPORT_COLUMNS], record_delimiter: 'unix', escape_formulas: escapeFormulas },
   );
 }
 
 /** Written through a temporary file and a rename (core/safe-file): a link at `path` is replaced, never followed. */
-export async function writeReport(path: string, lines: readonly ReportLine[]): Promise<void> {
+export async function writeReport(path: string, lines: readonly ReportLine[], escapeFormulas = false): Promise<void> {
   try {
-    await writeFileAtomic(path, await reportCsv(lines), 0o600);
+    await writeFileAtomic(path, await reportCsv(lines, escapeFormulas), 0o600);
   } catch (err) {
     throw new RuntimeError(`cannot write the report ${path}: ${(err as Error).message}`);
   }

@@ -30,10 +30,9 @@ export type RowValidation =
   | { ok: true; row: PersonRow }
   | { ok: false; personCode?: string; serials: string[]; issues: RowIssue[] };
 
-/** `name: text` → {field: name, message: text}, the English message without its own prefix. */
+/** A parameter issue as a row issue: the column is the parameter (the message never repeats it). */
 function fromParamIssue(i: ParamIssue): RowIssue {
-  const prefix = `${i.name}: `;
-  return { field: i.name, message: i.message.startsWith(prefix) ? i.message.slice(prefix.length) : i.message };
+  return { field: i.name, message: i.message };
 }
 
 /** `A;B` (a quoted `A,B` or `A B` is read the same: serial numbers hold none of these). */

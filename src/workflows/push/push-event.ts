@@ -52,6 +52,44 @@ export function missingPushFields(fields: Record<string, unknown>): string[] {
   });
 }
 
+const STRING_FIELDS = new Set([
+  'serialNo',
+  'personCode',
+  'personName',
+  'pictureUrl',
+  'accessType',
+  'cardNo',
+  'cardBindPersonCode',
+]);
+/** 日付時刻 in the push format: `YYYY/MM/DD HH:MI:SS`. */
+const PUSH_TIME = /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}$/;
+
+function isNumeric(v: unknown): boolean {
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (typeof v !== 'string') return false;
+  const t = v.trim();
+  return t === '' || t === 'true' || t === 'false' || Number.isFinite(Number(t));
+}
+
+/**
+ * The fields whose value has the wrong type for the document's push format (facetCloud v4.0,
+ * 認識の通知（プッシュ通知）): 文字列 fields must be strings, 数値 fields numbers (or, in a form,
+ * text that reads as one), `time` a `YYYY/MM/DD HH:MI:SS` 日付時刻. Absent and null fields are fine
+ * (the cloud sends null for unknown persons). Returns `field: reason` strings, empty when the body fits.
+ */
+export function pushFieldErrors(fields: Record<string, unknown>): string[] {
+  const errors: string[] = [];
+  for (const f of PUSH_FIELDS) {
+    const v = fields[f];
+    if (v === undefined || v === null) continue;
+    if (STRING_FIELDS.has(f) && typeof v !== 'string') errors.push(`${f}: expected a string`);
+    else if (NUMERIC.has(f) && !isNumeric(v)) errors.push(`${f}: expected a number`);
+    else if (f === 'time' && (typeof v !== 'string' || !PUSH_TIME.test(v.trim())))
+      errors.push('time: expected YYYY/MM/DD HH:MI:SS');
+  }
+  return errors;
+}
+
 /** The body of a push: JSON when it says so (or looks like an object), else a form. */
 export function parsePushBody(contentType: string | undefined, body: Buffer): Record<string, unknown> {
   const text = body.toString('utf8');

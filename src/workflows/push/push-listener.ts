@@ -2,19 +2,27 @@
  * `push listen`: an HTTP server for the cloud's push notifications. It answers 200 as soon as the
  * body is read and holds the document's required fields (the cloud does not retry, and a slow answer
  * only risks a timeout), then writes the event as one ndjson line, or hands it to `--exec CMD` on
- * stdin. A body without serialNo/time is answered 400 and emitted nowhere: it is not a push. Commands
- * run one at a time in arrival order, so a script never sees two events at once; the HTTP answers
- * never wait for them.
+ * stdin. A body without serialNo/time, or whose fields have the wrong types for the document's push
+ * format, is answered 400 and emitted nowhere: it is not a push. Commands run one at a time in
+ * arrival order, so a script never sees two events at once; the HTTP answers never wait for them.
+ * Events waiting for the command are bounded (count and bytes): when the queue is full a push is
+ * answered 503 and named on stderr. Closing (SIGTERM) waits for the running command only; the events
+ * still waiting are dropped and counted on stderr. The command's environment has no facetctl secret.
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import { RuntimeError } from '../../core/errors.js';
+import { childEnv } from '../../core/redact.js';
 import { createIpAllow } from './ip-allow.js';
-import { missingPushFields, normalisePushEvent, parsePushBody } from './push-event.js';
+import { missingPushFields, normalisePushEvent, parsePushBody, pushFieldErrors } from './push-event.js';
 
 const MAX_BODY = 1024 * 1024;
+/** Events waiting for `--exec` (besides the one running), by default. */
+export const PUSH_QUEUE_EVENTS = 100;
+/** Bytes of event JSON waiting for `--exec`, at most: 400 large events cannot fill memory. */
+export const PUSH_QUEUE_BYTES = 8 * 1024 * 1024;
 
 export interface PushListenOptions {
   port: number;
@@ -22,7 +30,12 @@ export interface PushListenOptions {
   allowIp?: readonly string[];
   /** Shell command run once per event with the event JSON on stdin. */
   exec?: string;
+  /** The environment; the command gets it without facetctl's secrets (childEnv). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Events that may wait for `--exec` (default PUSH_QUEUE_EVENTS); more are answered 503. */
+  queueEvents?: number;
+  /** Bytes of events that may wait (default PUSH_QUEUE_BYTES); more are answered 503. */
+  queueBytes?: number;
   cwd?: string;
   stdout: Writable;
   stderr: Writable;
@@ -31,9 +44,11 @@ export interface PushListenOptions {
 
 export interface PushListener {
   url: string;
-  /** Events received so far. */
+  /** Events received (answered 200) so far. */
   readonly received: number;
-  /** Stop accepting, then wait for queued commands. */
+  /** Events refused with 503 because the queue was full. */
+  readonly refused: number;
+  /** Stop accepting, wait for the running command only; waiting events are dropped (noted on stderr). */
   close(): Promise<void>;
 }
 
@@ -66,7 +81,7 @@ function runCommand(opts: PushListenOptions, event: string): Promise<void> {
     const child = spawn(opts.exec as string, {
       shell: true,
       cwd: opts.cwd,
-      env: opts.env as NodeJS.ProcessEnv | undefined,
+      env: childEnv(opts.env ?? {}),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     child.stdout.on('data', (c) => opts.stdout.write(c));
@@ -87,11 +102,34 @@ function runCommand(opts: PushListenOptions, event: string): Promise<void> {
 export async function startPushListener(opts: PushListenOptions): Promise<PushListener> {
   const allowed = createIpAllow(opts.allowIp ?? []);
   let received = 0;
-  let queue: Promise<void> = Promise.resolve();
-  const deliver = (event: Record<string, unknown>) => {
-    const line = JSON.stringify(normalisePushEvent(event));
-    if (opts.exec) queue = queue.then(() => runCommand(opts, line));
-    else opts.stdout.write(`${line}\n`);
+  let refused = 0;
+  const maxEvents = opts.queueEvents ?? PUSH_QUEUE_EVENTS;
+  const maxBytes = opts.queueBytes ?? PUSH_QUEUE_BYTES;
+  const waiting: string[] = [];
+  let waitingBytes = 0;
+  let running: Promise<void> | undefined;
+  let closing = false;
+  const pump = (): void => {
+    if (running || closing) return;
+    const line = waiting.shift();
+    if (line === undefined) return;
+    waitingBytes -= Buffer.byteLength(line);
+    running = runCommand(opts, line).then(() => {
+      running = undefined;
+      pump();
+    });
+  };
+  /** Room for one more event of `bytes` (always true without --exec: stdout has its own back-pressure). */
+  const hasRoom = (bytes: number): boolean =>
+    !opts.exec || (waiting.length < maxEvents && (waiting.length === 0 || waitingBytes + bytes <= maxBytes));
+  const deliver = (line: string) => {
+    if (!opts.exec) {
+      opts.stdout.write(`${line}\n`);
+      return;
+    }
+    waiting.push(line);
+    waitingBytes += Buffer.byteLength(line);
+    pump();
   };
   const server = createServer((req, res) => {
     const from = req.socket.remoteAddress;
@@ -123,9 +161,26 @@ export async function startPushListener(opts: PushListenOptions): Promise<PushLi
           answer(res, 400, { result: false, message: `required: ${missing.join(', ')}` });
           return;
         }
+        const wrong = pushFieldErrors(event);
+        if (wrong.length) {
+          opts.note(
+            `push: ignored a push with wrong field types from ${from ?? 'unknown address'}: ${wrong.join('; ')}`,
+          );
+          answer(res, 400, { result: false, message: wrong.join('; ') });
+          return;
+        }
+        const line = JSON.stringify(normalisePushEvent(event));
+        if (closing || !hasRoom(Buffer.byteLength(line))) {
+          refused++;
+          opts.note(
+            `push: queue full (${waiting.length} event(s) waiting for --exec): refused the event of ${String(event.serialNo)} at ${String(event.time)} with 503`,
+          );
+          answer(res, 503, { result: false, message: 'busy: too many events waiting' });
+          return;
+        }
         answer(res, 200, { result: true });
         received++;
-        deliver(event);
+        deliver(line);
       },
       (err: Error & { status?: number }) => {
         if (!res.headersSent) answer(res, err.status ?? 400, { result: false, message: err.message });
@@ -145,12 +200,20 @@ export async function startPushListener(opts: PushListenOptions): Promise<PushLi
     get received() {
       return received;
     },
+    get refused() {
+      return refused;
+    },
     async close() {
+      closing = true;
+      const dropped = waiting.length;
+      waiting.length = 0;
+      waitingBytes = 0;
+      if (dropped > 0) opts.note(`push: stopping: ${dropped} event(s) waiting for --exec were not run`);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await queue;
+      await running;
     },
   };
 }
