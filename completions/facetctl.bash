@@ -2,8 +2,8 @@
 # bash completion for facetctl. Load it with: source completions/facetctl.bash
 # (or copy it to ~/.local/share/bash-completion/completions/facetctl).
 
-_facetctl_value_flags=' --access --access-type --algorithm-version --allow-ip --background-color --bind --birthday --border-color --ca-cert --card --concurrency --customtip --data --db --device-audio-volume --device-led-brightness --device-machine-name --device-screen-brightness --device-standby-time --device-workstate-time --dir --disp-info --encoding --exec --extend --faces --field --firmware-version --from --get-count --host --ids --image --image-id --images --journal --k --latency --main-type --mask-detect-mode --mask-face-attr-switch --mask-nowear-show-background-color --mask-nowear-show-tips --mask-wear-show-background-color --mask-wear-show-tips --memo --method --name --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-link-local-address --ntp-host-name --ntp-interval --ntp-port --operate-time-from --operate-time-to --operate-user --order --out --output --p --page --person-code --person-name --person-type-code --person-type-name --picture --picture-allow-ip --picture-expires --pictures --port --port-http --port-rtsp --port-server --process-mode --profile --push-url --reboot-schedule-day-week --reboot-schedule-hours --recog-circle-interval --recog-liveness --recog-log-id --recog-log-serial-no --recog-mouthocc-threshold --recog-search-threshold --recog-time-from --recog-time-to --recog-workstate-time --rect --regist-serial-no --report --retries --s --seed --senselink-app-key --senselink-app-secret --senselink-url --serial --set --sex --since --size --sn --state --stranger-tips-background-color --stranger-tips-custom --stranger-tips-type --stranger-voice-type --sub-type --temp-abnormal-show-tips --temp-correction --temp-detect-mode --temp-min-pixel --temp-normal-show-tips --temp-unit --temp-value-range-from --temp-value-range-to --threshold --time-from --time-to --timeout --timestamp --timezone --tips-background-color --tips-custom --tips-type --tips-voice-type --tipstime --to --token --write -X -f -o '
-_facetctl_global='--version -V --profile --host --token-stdin --output -o --verbose --retries --timeout --ca-cert --insecure-http --yes -y --no-color --help -h'
+_facetctl_value_flags=' --access --access-type --algorithm-version --allow-ip --background-color --bind --birthday --border-color --ca-cert --card --concurrency --customtip --data --db --device-audio-volume --device-led-brightness --device-machine-name --device-screen-brightness --device-standby-time --device-workstate-time --dir --disp-info --encoding --exec --extend --faces --field --firmware-version --from --get-count --host --ids --image --image-id --images --journal --k --latency --main-type --mask-detect-mode --mask-face-attr-switch --mask-nowear-show-background-color --mask-nowear-show-tips --mask-wear-show-background-color --mask-wear-show-tips --memo --method --name --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-link-local-address --ntp-host-name --ntp-interval --ntp-port --operate-time-from --operate-time-to --operate-user --order --out --output --p --page --person-code --person-name --person-type-code --person-type-name --picture --picture-allow-ip --picture-expires --pictures --port --port-http --port-rtsp --port-server --process-mode --profile --push-url --query --reboot-schedule-day-week --reboot-schedule-hours --recog-circle-interval --recog-liveness --recog-log-id --recog-log-serial-no --recog-mouthocc-threshold --recog-search-threshold --recog-time-from --recog-time-to --recog-workstate-time --rect --regist-serial-no --report --retries --s --seed --senselink-app-key --senselink-app-secret --senselink-url --serial --set --sex --since --size --sn --state --stranger-tips-background-color --stranger-tips-custom --stranger-tips-type --stranger-voice-type --sub-type --temp-abnormal-show-tips --temp-correction --temp-detect-mode --temp-min-pixel --temp-normal-show-tips --temp-unit --temp-value-range-from --temp-value-range-to --threshold --time-from --time-to --timeout --timestamp --timezone --tips-background-color --tips-custom --tips-type --tips-voice-type --tipstime --to --token --write -X -f -o '
+_facetctl_global='--version -V --profile --host --token-stdin --output -o --query --verbose --retries --timeout --ca-cert --insecure-http --yes -y --no-color --help -h'
 
 _facetctl_resolve() {
   case "$1|$2" in
@@ -20,6 +20,8 @@ _facetctl_resolve() {
     '|profile') echo 'profile' ;;
     '|api') echo 'api' ;;
     '|completion') echo 'completion' ;;
+    '|version') echo 'version' ;;
+    '|help') echo 'help' ;;
     'device|list') echo 'device list' ;;
     'device|getDevice') echo 'device list' ;;
     'device|sync') echo 'device sync' ;;
@@ -147,7 +149,7 @@ _facetctl_resolve() {
 
 _facetctl_subcommands() {
   case "$1" in
-    '') echo 'device log person config system tool senselink push server demo profile api completion' ;;
+    '') echo 'device log person config system tool senselink push server demo profile api completion version help' ;;
     'device') echo 'list sync apb-repair push-url' ;;
     'device push-url') echo 'get set' ;;
     'log') echo 'recog operate' ;;
@@ -315,6 +317,7 @@ _facetctl_values() {
     'api|--out') echo '@file' ;;
     *'|--profile') echo '@profile' ;;
     *'|--output'|*'|-o') echo 'table json ndjson csv' ;;
+    *'|--ca-cert') echo '@file' ;;
   esac
 }
 

@@ -5,8 +5,10 @@
 
 import type { FacetClient } from '../core/client.js';
 import type { Context } from '../core/context.js';
+import type { Query } from '../core/query.js';
+import { envFlag, envValue } from '../core/environment.js';
 import { CancelledError, UsageError } from '../core/errors.js';
-import type { GlobalFlags, OutputFormat } from './global-flags.js';
+import { type GlobalFlags, OUTPUT_FORMATS, type OutputFormat } from './global-flags.js';
 import { createProgress, type Progress } from './progress.js';
 import { promptContext } from './prompt-io.js';
 
@@ -20,7 +22,7 @@ export interface CommandEnv {
    * to the contract) for commands that talk to SenseLink only, so no facetCloud host is required.
    */
   client(opts?: { senselink?: boolean }): Promise<FacetClient>;
-  /** `-o/--output`, else table on a terminal and JSON otherwise. */
+  /** `-o/--output`, else FACETCTL_OUTPUT, else table on a terminal and JSON otherwise. */
   output(): OutputFormat;
   /** Writes data to stdout in the chosen format. */
   render(data: unknown, opts?: { columns?: string[] }): void;
@@ -33,6 +35,11 @@ export interface CommandEnv {
   readonly verbose: boolean;
   /** The parsed global flags (addition to the contract). */
   flags(): GlobalFlags;
+  /**
+   * Compiles `--query` (UsageError, exit 2, on a bad expression); from then on `render` applies it to
+   * the whole answer and `rows` to each row (rows it maps to null are left out).
+   */
+  compileQuery(expression: string): Promise<void>;
 }
 
 export interface RowWriter {
@@ -57,6 +64,7 @@ export interface RunnableEnv extends CommandEnv {
 
 export function createCommandEnv(ctx: Context, flags: () => GlobalFlags): RunnableEnv {
   let services: EnvServices | undefined;
+  let query: Query | undefined;
   let client: Promise<FacetClient> | undefined;
   const need = (): EnvServices => {
     if (!services) throw new Error('command services used before the action started');
@@ -66,16 +74,29 @@ export function createCommandEnv(ctx: Context, flags: () => GlobalFlags): Runnab
     ctx,
     flags,
     get verbose() {
-      return flags().verbose === true;
+      return flags().verbose === true || envFlag(ctx.env, 'FACETCTL_VERBOSE');
     },
     output() {
-      return flags().output ?? (ctx.io.stdoutIsTTY ? 'table' : 'json');
+      return flags().output ?? outputFromEnv(ctx) ?? (ctx.io.stdoutIsTTY ? 'table' : 'json');
     },
     render(data, opts) {
-      need().render(env, data, opts);
+      need().render(env, query ? query(data) : data, query ? {} : opts);
     },
     rows(opts) {
-      return need().rows(env, opts);
+      const writer = need().rows(env, query ? {} : opts);
+      if (!query) return writer;
+      const q = query;
+      return {
+        write(row) {
+          const selected = q(row);
+          if (selected !== null && selected !== undefined) writer.write(selected);
+        },
+        end: () => writer.end(),
+      };
+    },
+    async compileQuery(expression) {
+      const { compileQuery } = await import('../core/query.js');
+      query = await compileQuery(expression);
     },
     client(opts = {}) {
       client ??= need().client(env, opts);
@@ -104,4 +125,14 @@ export function createCommandEnv(ctx: Context, flags: () => GlobalFlags): Runnab
     },
   };
   return env;
+}
+
+/** FACETCTL_OUTPUT (any case, blank = unset); a value that is not a format is a usage error naming it. */
+function outputFromEnv(ctx: Context): OutputFormat | undefined {
+  const raw = envValue(ctx.env, 'FACETCTL_OUTPUT')?.trim().toLowerCase();
+  if (!raw) return undefined;
+  if ((OUTPUT_FORMATS as readonly string[]).includes(raw)) return raw as OutputFormat;
+  throw new UsageError(
+    `FACETCTL_OUTPUT: unknown output format '${envValue(ctx.env, 'FACETCTL_OUTPUT')}': use one of ${OUTPUT_FORMATS.join(', ')}`,
+  );
 }

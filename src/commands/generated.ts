@@ -9,6 +9,7 @@ import { attributeOf, type FlagSpec, flagHelp, flagSpecsOf, flagSyntax } from '.
 import { endpointDescription, endpointHelpFooter } from './endpoint-help.js';
 import type { CommandEnv } from './env.js';
 import { setCompletionValues } from './option-meta.js';
+import { collect } from './option-parsers.js';
 
 export const GROUPS: readonly { name: string; description: string }[] = [
   { name: 'device', description: 'Devices under the contract: list, log sync, APB repair, push URLs' },
@@ -41,10 +42,6 @@ export function subcommand(parent: Command, name: string, description?: string):
   const cmd = parent.command(name);
   if (description) cmd.description(description);
   return cmd;
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }
 
 function addFlag(cmd: Command, spec: FlagSpec, ep: EndpointDef): void {

@@ -3,7 +3,7 @@
  * (src/workflows/export/log-export.ts). Rows go to stdout or an atomic `--out FILE`; status to stderr.
  */
 import { resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { note } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { checkCsvFlags, exportFormat, parseWindow, resolveSerials } from '../workflows/export/export-options.js';
@@ -12,6 +12,7 @@ import { exportFailure, type LogKind, runLogExport } from '../workflows/export/l
 import type { CommandEnv } from './env.js';
 import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
+import { collect, intIn } from './option-parsers.js';
 
 interface ExportFlags {
   serial?: string[];
@@ -27,20 +28,6 @@ interface ExportFlags {
   pictures?: string;
   pictureExpires?: number;
   concurrency: number;
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
-function intIn(min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
-      throw new InvalidArgumentError(`must be a whole number from ${min} to ${max} (got '${value}')`);
-    }
-    return n;
-  };
 }
 
 const EXAMPLES: Record<LogKind, string[]> = {

@@ -13,6 +13,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { ClientConfig } from './client.js';
 import type { Context } from './context.js';
+import { envValue } from './environment.js';
 import { UsageError } from './errors.js';
 import { activeProfileName, getProfile, type Profile, type SenselinkSettings } from './profiles.js';
 
@@ -111,10 +112,14 @@ function readCaCert(ctx: Context, file: string): string {
 
 function senselinkFrom(ctx: Context, flagProfile?: Profile, envProfile?: Profile): SenselinkSettings | undefined {
   const env = ctx.env;
-  const baseUrl = flagProfile?.senselink?.baseUrl ?? env.FACETCTL_SENSELINK_URL ?? envProfile?.senselink?.baseUrl;
-  const appKey = flagProfile?.senselink?.appKey ?? env.FACETCTL_SENSELINK_APP_KEY ?? envProfile?.senselink?.appKey;
+  const baseUrl =
+    flagProfile?.senselink?.baseUrl ?? envValue(env, 'FACETCTL_SENSELINK_URL') ?? envProfile?.senselink?.baseUrl;
+  const appKey =
+    flagProfile?.senselink?.appKey ?? envValue(env, 'FACETCTL_SENSELINK_APP_KEY') ?? envProfile?.senselink?.appKey;
   const appSecret =
-    flagProfile?.senselink?.appSecret ?? env.FACETCTL_SENSELINK_APP_SECRET ?? envProfile?.senselink?.appSecret;
+    flagProfile?.senselink?.appSecret ??
+    envValue(env, 'FACETCTL_SENSELINK_APP_SECRET') ??
+    envProfile?.senselink?.appSecret;
   if (!baseUrl || !appKey || !appSecret) return undefined;
   return { baseUrl: baseUrl.replace(/\/+$/, ''), appKey, appSecret };
 }
@@ -124,7 +129,8 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags = {
   const flagProfile = flags.profile ? await loadProfile(ctx, flags.profile, '--profile') : undefined;
   let envProfile: Profile | undefined;
   if (!flagProfile) {
-    if (env.FACETCTL_PROFILE) envProfile = await loadProfile(ctx, env.FACETCTL_PROFILE, 'FACETCTL_PROFILE');
+    const named = envValue(env, 'FACETCTL_PROFILE');
+    if (named) envProfile = await loadProfile(ctx, named, 'FACETCTL_PROFILE');
     else {
       const active = await activeProfileName(ctx);
       envProfile = active ? await getProfile(ctx, active) : undefined;
@@ -133,10 +139,10 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags = {
   const pick = <K extends keyof Profile>(flag: Profile[K] | undefined, envValue: Profile[K] | undefined, key: K) =>
     flag ?? flagProfile?.[key] ?? envValue ?? envProfile?.[key];
 
-  const host = pick(flags.host, env.FACETCTL_HOST || undefined, 'host');
-  const token = pick(flags.token, env.FACETCTL_TOKEN || undefined, 'token');
+  const host = pick(flags.host, envValue(env, 'FACETCTL_HOST') || undefined, 'host');
+  const token = pick(flags.token, envValue(env, 'FACETCTL_TOKEN') || undefined, 'token');
   const insecureHttp = Boolean(pick(flags.insecureHttp || undefined, undefined, 'insecureHttp'));
-  const caCertFile = pick(flags.caCert, env.FACETCTL_CA_CERT || undefined, 'caCert');
+  const caCertFile = pick(flags.caCert, envValue(env, 'FACETCTL_CA_CERT') || undefined, 'caCert');
   const senselink = senselinkFrom(ctx, flagProfile, envProfile);
   const profile = (flagProfile ?? envProfile)?.name;
 
@@ -176,9 +182,9 @@ export function normaliseSenselinkUrl(hostOrUrl: string): string {
 
 /** The proxy settings from the environment, passed explicitly so the client never reads `process`. */
 export function proxyFromEnv(env: Context['env']): ClientConfig['proxy'] {
-  const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
-  const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY;
-  const noProxy = env.no_proxy ?? env.NO_PROXY;
+  const httpProxy = envValue(env, 'HTTP_PROXY');
+  const httpsProxy = envValue(env, 'HTTPS_PROXY');
+  const noProxy = envValue(env, 'NO_PROXY');
   if (!httpProxy && !httpsProxy) return undefined;
   return { httpProxy: httpProxy ?? '', httpsProxy: httpsProxy ?? '', noProxy: noProxy ?? '' };
 }
