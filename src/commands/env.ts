@@ -5,9 +5,9 @@
 
 import type { FacetClient } from '../core/client.js';
 import type { Context } from '../core/context.js';
-import type { Query } from '../core/query.js';
 import { envFlag, envValue } from '../core/environment.js';
 import { CancelledError, UsageError } from '../core/errors.js';
+import type { Query } from '../core/query.js';
 import { type GlobalFlags, OUTPUT_FORMATS, type OutputFormat } from './global-flags.js';
 import { createProgress, type Progress } from './progress.js';
 import { promptContext } from './prompt-io.js';

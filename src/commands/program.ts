@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Context } from '../core/context.js';
-import { createCommandEnv, type RunnableEnv } from './env.js';
-import { addEndpointCommands, GROUPS } from './generated.js';
 import { environmentHelp } from '../core/environment.js';
 import { exitCodesHelp, exitCodesSummary, UsageError } from '../core/errors.js';
 import { colorEnabled } from '../core/terminal.js';
+import { createCommandEnv, type RunnableEnv } from './env.js';
+import { addEndpointCommands, GROUPS } from './generated.js';
 import { addGlobalFlags, GLOBAL_VALUE_FLAGS, readGlobalFlags } from './global-flags.js';
 
 type Register = (parent: Command, env: RunnableEnv) => void;
