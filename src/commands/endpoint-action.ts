@@ -20,6 +20,10 @@ import { runPool } from './pool.js';
 
 export interface EndpointOpts extends Record<string, unknown> {
   all?: boolean;
+  /** Paged lists: stop after this many rows, across pages. */
+  limit?: number;
+  /** State-changing endpoints (`changesState`): print the request, send nothing. */
+  dryRun?: boolean;
   out?: string;
   set?: string[];
 }
@@ -38,13 +42,15 @@ export function commandLabel(ep: EndpointDef): string {
 
 export async function runEndpoint(env: CommandEnv, ep: EndpointDef, specs: FlagSpec[], opts: EndpointOpts) {
   const plans = await planCalls(env, ep, specs, opts);
-  if (opts.all && ep.paging && opts.page !== undefined) throw new UsageError('give either --page or --all');
+  if ((opts.all || opts.limit !== undefined) && ep.paging && opts.page !== undefined)
+    throw new UsageError(`give either --page or ${opts.all ? '--all' : '--limit'}`);
   const binary = ep.answer === 'binary';
   if (binary && !opts.out && env.ctx.io.stdoutIsTTY) {
     throw new UsageError(`${commandLabel(ep)} answers binary data: give --out FILE (or redirect stdout)`);
   }
   if (binary && plans.length > 1)
     throw new UsageError(`${commandLabel(ep)} answers bytes for one device: give one --serial`);
+  if (opts.dryRun) return dryRun(env, ep, plans);
   if (ep.destructive) await env.confirm(confirmQuestion(ep, plans), false);
   const client = await env.client({ senselink: ep.api === 'senselink' });
   if (plans.length === 1) return runOneNamed(env, client, ep, plans[0], opts);
@@ -128,8 +134,24 @@ function unixTimestamp(ep: EndpointDef, input: Record<string, unknown>, now: Dat
   if (d) input.timestamp = String(Math.floor(d.getTime() / 1000));
 }
 
+/**
+ * `--dry-run`: every request the command would send (one per device), as the client would build it
+ * (`FacetClient.plan`: method, URL, query, form/JSON body, headers; token redacted, pictures as size
+ * and sha256), rendered in the chosen output format. Nothing is sent and nothing is confirmed; exit 0.
+ */
+async function dryRun(env: CommandEnv, ep: EndpointDef, plans: Plan[]): Promise<void> {
+  const client = await env.client({ senselink: ep.api === 'senselink' });
+  const requests = plans.map((plan) => ({
+    command: commandLabel(ep),
+    ...(plan.serial ? { device: plan.serial } : {}),
+    ...client.plan(ep, plan.wire),
+  }));
+  env.render(requests.length === 1 ? requests[0] : requests);
+  env.ctx.io.stderr.write(`dry run: ${requests.length} request(s) not sent\n`);
+}
+
 async function runOne(env: CommandEnv, client: FacetClient, ep: EndpointDef, plan: Plan, opts: EndpointOpts) {
-  if (opts.all && ep.paging) return streamAllPages(env, client, ep, plan);
+  if ((opts.all || opts.limit !== undefined) && ep.paging) return streamAllPages(env, client, ep, plan, opts.limit);
   const spinner = ep.contactsDevice && env.ctx.io.stderrIsTTY ? env.progress(spinnerLabel(ep, plan)) : undefined;
   let answer: CallAnswer;
   try {
@@ -195,14 +217,24 @@ async function callToOutput(
   }
 }
 
-/** `--all`: every page, rows written as each page arrives (JSON as one array, built incrementally). */
-async function streamAllPages(env: CommandEnv, client: FacetClient, ep: EndpointDef, plan: Plan) {
+/**
+ * `--all` / `--limit N`: rows written as each page arrives (JSON as one array, built incrementally),
+ * every page, or until `limit` rows were written (no further page is fetched).
+ */
+async function streamAllPages(env: CommandEnv, client: FacetClient, ep: EndpointDef, plan: Plan, limit?: number) {
   const paging = ep.paging!;
   const writer = env.rows();
+  let written = 0;
   try {
-    for await (const page of client.pages(ep, plan.wire, { signal: env.ctx.signal })) {
+    pages: for await (const page of client.pages(ep, plan.wire, { signal: env.ctx.signal })) {
       const rows = valueAt(page, paging.listPath);
-      if (Array.isArray(rows)) for (const row of rows) writer.write(row);
+      if (!Array.isArray(rows)) continue;
+      for (const row of rows) {
+        if (limit !== undefined && written >= limit) break pages;
+        writer.write(row);
+        written++;
+      }
+      if (limit !== undefined && written >= limit) break;
     }
   } finally {
     writer.end();

@@ -9,7 +9,7 @@ import { attributeOf, type FlagSpec, flagHelp, flagSpecsOf, flagSyntax } from '.
 import { endpointDescription, endpointHelpFooter } from './endpoint-help.js';
 import type { CommandEnv } from './env.js';
 import { setCompletionValues } from './option-meta.js';
-import { collect } from './option-parsers.js';
+import { collect, positiveInt } from './option-parsers.js';
 
 export const GROUPS: readonly { name: string; description: string }[] = [
   { name: 'device', description: 'Devices under the contract: list, log sync, APB repair, push URLs' },
@@ -84,7 +84,16 @@ function configureEndpoint(cmd: Command, ep: EndpointDef, env: CommandEnv): Comm
       keys.map((k) => `${k}=`),
     );
   }
-  if (ep.paging) cmd.option('--all', 'follow every page, streaming rows as they come');
+  if (ep.paging) {
+    cmd.option('--all', 'follow every page, streaming rows as they come');
+    cmd.option('--limit <n>', 'stop after N rows, following pages as needed', positiveInt('--limit'));
+  }
+  if (ep.changesState) {
+    cmd.option(
+      '--dry-run',
+      'validate and print the request that would be sent (token redacted, pictures by size and sha256); send nothing',
+    );
+  }
   if (ep.answer !== 'json') {
     const opt = new Option('--out <file>', 'write the answer bytes to FILE (default: stdout when not a terminal)');
     setCompletionValues(opt, 'file');

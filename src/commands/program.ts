@@ -55,7 +55,8 @@ function configureAll(cmd: Command, ctx: Context, colorFlag: () => boolean | und
     getOutHasColors: () => colorEnabled(ctx, ctx.io.stdoutIsTTY, colorFlag()),
     getErrHasColors: () => colorEnabled(ctx, ctx.io.stderrIsTTY, colorFlag()),
   });
-  cmd.configureHelp({ showGlobalOptions: true });
+  // Bold headings; commander strips them when the stream has no colour (getOutHasColors above).
+  cmd.configureHelp({ showGlobalOptions: true, styleTitle: (title) => `\u001b[1m${title}\u001b[22m` });
   cmd.showSuggestionAfterError(true);
   for (const sub of cmd.commands) configureAll(sub, ctx, colorFlag);
 }

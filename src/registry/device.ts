@@ -7,6 +7,7 @@ export const deviceEndpoints: readonly EndpointDef[] = [
   defineEndpoint({
     group: 'device',
     action: 'getDevice',
+    changesState: false,
     command: ['list'],
     path: '/device/getDevice',
     summary: 'List the devices under the cloud contract',
@@ -18,6 +19,7 @@ export const deviceEndpoints: readonly EndpointDef[] = [
   defineEndpoint({
     group: 'device',
     action: 'sync',
+    changesState: true,
     command: ['sync'],
     path: '/device/sync',
     summary: 'Fetch the latest logs from a device now (at most 100 recognitions, 500 operations a call)',
@@ -34,6 +36,7 @@ export const deviceEndpoints: readonly EndpointDef[] = [
   defineEndpoint({
     group: 'device',
     action: 'apbRepaire',
+    changesState: true,
     command: ['apb-repair'],
     path: '/device/apbRepaire',
     summary: 'Repair anti-passback state on every APB device (at most 100 repairs a call)',
@@ -48,6 +51,7 @@ export const deviceEndpoints: readonly EndpointDef[] = [
   defineEndpoint({
     group: 'device',
     action: 'getPushUrl',
+    changesState: false,
     command: ['push-url', 'get'],
     path: '/device/getPushUrl',
     summary: 'Show the push notification URL of a device (no device contact)',
@@ -61,6 +65,7 @@ export const deviceEndpoints: readonly EndpointDef[] = [
   defineEndpoint({
     group: 'device',
     action: 'registPushUrl',
+    changesState: true,
     command: ['push-url', 'set'],
     path: '/device/registPushUrl',
     summary: 'Set the push notification URL of a device; an empty URL deletes it',
