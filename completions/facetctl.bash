@@ -329,7 +329,8 @@ _facetctl_args() {
     'profile remove') echo '@profile' ;;
     'profile test') echo '@profile' ;;
     'api') echo '/api/v1/plus/record /config/getConfig /config/getLogo /config/setConfig /config/setLogo /device/apbRepaire /device/getDevice /device/getPushUrl /device/registPushUrl /device/sync /log/deleteRecogLog /log/getOperateLog /log/getRecogLog /person/capturePersonPicture /person/checkPersonPicture /person/checkSimilarityInDevice /person/clearPersonFromDevice /person/deletePersonAssociation /person/deletePersonFromCloud /person/deletePersonFromDevice /person/deletePersonType /person/getPerson /person/getPersonAcessTimeFromCloud /person/getPersonCardInfoFromCloud /person/getPersonFromCloud /person/getPersonFromDevice /person/getPersonPictureFromDevice /person/getPersonType /person/registPersonAcessTimeForCloud /person/registPersonCardInfoForCloud /person/registPersonForCloud /person/registPersonType /person/toCloud /person/toDevice /system/displayMessage /system/exportConfig /system/getCurrentMode /system/getRebootSchedule /system/getSystemInfo /system/importConfig /system/openOnce /system/reboot /system/setHibernateMode /system/setOperationMode /system/setRebootSchedule /system/updateFirmware /tool/setPictureCookie.js' ;;
-    'completion') echo 'bash zsh fish' ;;
+    'completion') echo 'bash zsh fish powershell' ;;
+    'help') echo 'environment exit-codes' ;;
   esac
 }
 
