@@ -42,11 +42,14 @@ describe('--query (JMESPath)', () => {
   beforeEach(async () => {
     await addDevice('7L11R010015', false);
     await addDevice('7L11R010016', true);
+    // getDevice answers serialNo, description, lastAccess, lastRecog: filter on lastRecog.
+    await emu.op('POST', '/recognize', { serialNo: SERIAL, count: 1 });
+    await emu.op('POST', '/recognize', { serialNo: '7L11R010016', count: 1 });
     await clearJournal(emu);
   });
 
   it('filters the JSON answer before formatting: json, table, csv and ndjson', async () => {
-    const q = ['device', 'list', '--query', '[?online].serialNo'];
+    const q = ['device', 'list', '--query', '[?lastRecog].serialNo'];
     const json = await cli([...q, '-o', 'json']);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual([SERIAL, '7L11R010016']);
@@ -54,10 +57,10 @@ describe('--query (JMESPath)', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('7L11R010016');
     expect(table.stdout).not.toContain('7L11R010015');
-    const csv = await cli(['device', 'list', '--query', '[?online].{serial: serialNo}', '-o', 'csv']);
+    const csv = await cli(['device', 'list', '--query', '[?lastRecog].{serial: serialNo}', '-o', 'csv']);
     expect(csv.stdout).toBe(`serial\n${SERIAL}\n7L11R010016\n`);
-    const nd = await cli(['--query', '[?!online].serialNo', 'device', 'list', '-o', 'ndjson']);
-    expect(nd.stdout).toBe('"7L11R010015"\n');
+    const nd = await cli(['--query', '[?!lastRecog].serialNo', 'device', 'list', '-o', 'ndjson']);
+    expect(nd.stdout).toBe('{"value":"7L11R010015"}\n');
   });
 
   it('with --all applies to each row as it streams; rows mapped to null are left out', async () => {
@@ -79,12 +82,12 @@ describe('--query (JMESPath)', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(120);
+    expect(lines).toHaveLength(121); // 120 + the one made before each test of this block
     expect(Object.keys(lines[0]).sort()).toEqual(['code', 'id']);
   });
 
   it('an invalid expression is exit 2 before anything is sent', async () => {
-    const r = await cli(['device', 'list', '--query', '[?online']);
+    const r = await cli(['device', 'list', '--query', '[?lastRecog']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--query');
     expect(await journal(emu)).toEqual([]);
