@@ -12,7 +12,9 @@ interface CompletionOpts {
 export function register(root: Command, env: CommandEnv): void {
   root
     .command('completion [shell]')
-    .description('Print the shell completion script for bash, zsh, fish or PowerShell (or --write them all to a directory)')
+    .description(
+      'Print the shell completion script for bash, zsh, fish or PowerShell (or --write them all to a directory)',
+    )
     .option('--write <dir>', 'write facetctl.bash, _facetctl, facetctl.fish and facetctl.ps1 into DIR')
     .addHelpText(
       'after',

@@ -155,7 +155,7 @@ function addHelpCommand(program: Command, ctx: Context): void {
   const topics = Object.entries(HELP_TOPICS)
     .map(([name, t]) => `  ${name.padEnd(12)} ${t.description}`)
     .join('\n');
-  const cmd = program
+  program
     .command('help [words...]')
     .description('show help for a command, or a help topic (environment, exit-codes)')
     .addHelpText('after', `\nTopics:\n${topics}`)
