@@ -158,6 +158,15 @@ describe('help, version and topics', () => {
     expect((await cli(['help', 'nothing-here'])).code).toBe(2);
   });
 
+  it('docs/commands.md lists every global flag of the declaration', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/commands.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## Global flags'), doc.indexOf('## How flags are made'));
+    for (const def of GLOBAL_FLAGS) {
+      const long = def.flags.match(/--[\w-]+/)![0];
+      expect(section, def.flags).toMatch(new RegExp(`[\`, ]${long}[ \`]`));
+    }
+  });
+
   it('docs/output.md documents every exit code of the table', () => {
     const doc = readFileSync(join(import.meta.dirname, '../../docs/output.md'), 'utf8');
     for (const { code } of Object.values(EXIT_CODES)) expect(doc).toMatch(new RegExp(`\\| ${code} \\|`));
