@@ -118,7 +118,7 @@ export async function buildProgram(ctx: Context, argv?: readonly string[]): Prom
     'after',
     [
       '',
-      `Exit codes: ${exitCodesSummary()}.`,
+      ...wrap(`Exit codes: ${exitCodesSummary()}.`, 100),
       `Help topics: ${Object.keys(HELP_TOPICS)
         .map((t) => `facetctl help ${t}`)
         .join(', ')}.`,
@@ -177,4 +177,18 @@ function addHelpCommand(program: Command, ctx: Context): void {
       }
       target.help();
     });
+}
+
+/** Splits `text` at spaces into lines of at most `width` characters (the root help's footer). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
