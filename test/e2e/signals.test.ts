@@ -61,7 +61,8 @@ function start(argv: string[], env: Record<string, string> = {}, cwd?: string): 
 }
 
 async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+  // Generous: child processes start slowly on a loaded machine (polling, not a fixed sleep).
+  for (let i = 0; i < 2400; i++) {
     if (check()) return;
     await new Promise((r) => setTimeout(r, 25));
   }
