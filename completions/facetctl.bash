@@ -2,8 +2,8 @@
 # bash completion for facetctl. Load it with: source completions/facetctl.bash
 # (or copy it to ~/.local/share/bash-completion/completions/facetctl).
 
-_facetctl_value_flags=' --access --access-type --algorithm-version --allow-ip --api-latency --background-color --bind --birthday --border-color --ca-cert --card --concurrency --cp932-replace --csv-formulas --customtip --data --db --device-audio-volume --device-led-brightness --device-machine-name --device-screen-brightness --device-standby-time --device-timezone --device-workstate-time --dir --disp-info --encoding --exec --extend --faces --field --firmware-version --from --get-count --host --ids --image --image-id --images --journal --k --latency --main-type --man --mask-detect-mode --mask-face-attr-switch --mask-nowear-show-background-color --mask-nowear-show-tips --mask-wear-show-background-color --mask-wear-show-tips --memo --method --name --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-link-local-address --ntp-host-name --ntp-interval --ntp-port --operate-time-from --operate-time-to --operate-user --order --out --output --p --page --person-code --person-name --person-type-code --person-type-name --picture --picture-allow-ip --picture-expires --pictures --port --port-http --port-rtsp --port-server --process-mode --profile --push-url --queue-size --reboot-schedule-day-week --reboot-schedule-hours --recog-circle-interval --recog-liveness --recog-log-id --recog-log-serial-no --recog-mouthocc-threshold --recog-search-threshold --recog-time-from --recog-time-to --recog-workstate-time --rect --reference --regist-serial-no --report --retries --s --seed --senselink-app-key --senselink-app-secret --senselink-url --serial --set --sex --since --size --sn --state --stranger-tips-background-color --stranger-tips-custom --stranger-tips-type --stranger-voice-type --sub-type --temp-abnormal-show-tips --temp-correction --temp-detect-mode --temp-min-pixel --temp-normal-show-tips --temp-unit --temp-value-range-from --temp-value-range-to --threshold --time-from --time-to --timeout --timestamp --timezone --tips-background-color --tips-custom --tips-type --tips-voice-type --tipstime --to --token --tz --write -X -f -o '
-_facetctl_global='--version -V --profile --host --token-stdin --output -o --csv-formulas --verbose --retries --timeout --ca-cert --insecure-http --yes -y --timezone --tz --no-color --help -h'
+_facetctl_value_flags=' --access --access-type --algorithm-version --allow-ip --api-latency --background-color --bind --birthday --border-color --ca-cert --card --concurrency --cp932-replace --csv-formulas --customtip --data --db --device-audio-volume --device-led-brightness --device-machine-name --device-screen-brightness --device-standby-time --device-timezone --device-workstate-time --dir --disp-info --encoding --exec --extend --faces --field --firmware-version --from --get-count --host --ids --image --image-id --images --journal --k --latency --limit --main-type --man --mask-detect-mode --mask-face-attr-switch --mask-nowear-show-background-color --mask-nowear-show-tips --mask-wear-show-background-color --mask-wear-show-tips --memo --method --name --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-link-local-address --ntp-host-name --ntp-interval --ntp-port --operate-time-from --operate-time-to --operate-user --order --out --output --p --page --person-code --person-name --person-type-code --person-type-name --picture --picture-allow-ip --picture-expires --pictures --port --port-http --port-rtsp --port-server --process-mode --profile --push-url --query --queue-size --reboot-schedule-day-week --reboot-schedule-hours --recog-circle-interval --recog-liveness --recog-log-id --recog-log-serial-no --recog-mouthocc-threshold --recog-search-threshold --recog-time-from --recog-time-to --recog-workstate-time --rect --reference --regist-serial-no --report --retries --s --seed --senselink-app-key --senselink-app-secret --senselink-url --serial --set --sex --since --size --sn --state --stranger-tips-background-color --stranger-tips-custom --stranger-tips-type --stranger-voice-type --sub-type --temp-abnormal-show-tips --temp-correction --temp-detect-mode --temp-min-pixel --temp-normal-show-tips --temp-unit --temp-value-range-from --temp-value-range-to --threshold --time-from --time-to --timeout --timestamp --timezone --tips-background-color --tips-custom --tips-type --tips-voice-type --tipstime --to --token --tz --write -X -f -o '
+_facetctl_global='--version -V --profile --host --token-stdin --output -o --query --csv-formulas --verbose --retries --timeout --ca-cert --insecure-http --yes -y --timezone --tz --no-color --help -h'
 
 _facetctl_resolve() {
   case "$1|$2" in
@@ -21,6 +21,8 @@ _facetctl_resolve() {
     '|api') echo 'api' ;;
     '|completion') echo 'completion' ;;
     '|gen-docs') echo 'gen-docs' ;;
+    '|version') echo 'version' ;;
+    '|help') echo 'help' ;;
     'device|list') echo 'device list' ;;
     'device|getDevice') echo 'device list' ;;
     'device|sync') echo 'device sync' ;;
@@ -148,7 +150,7 @@ _facetctl_resolve() {
 
 _facetctl_subcommands() {
   case "$1" in
-    '') echo 'device log person config system tool senselink push server demo profile api completion' ;;
+    '') echo 'device log person config system tool senselink push server demo profile api completion version help' ;;
     'device') echo 'list sync apb-repair push-url' ;;
     'device push-url') echo 'get set' ;;
     'log') echo 'recog operate' ;;
@@ -174,79 +176,80 @@ _facetctl_subcommands() {
 
 _facetctl_options() {
   case "$1" in
-    'device sync') echo '--serial' ;;
+    'device sync') echo '--serial --dry-run' ;;
+    'device apb-repair') echo '--dry-run' ;;
     'device push-url get') echo '--serial' ;;
-    'device push-url set') echo '--serial --push-url' ;;
+    'device push-url set') echo '--serial --push-url --dry-run' ;;
     'device getPushUrl') echo '--serial' ;;
-    'device registPushUrl') echo '--serial --push-url' ;;
-    'log recog list') echo '--serial --latest --recog-time-from --recog-time-to --person-code --page --picture-expires --picture-allow-ip --all' ;;
-    'log recog delete') echo '--serial --ids --recog-time-from --recog-time-to --person-code' ;;
+    'device registPushUrl') echo '--serial --push-url --dry-run' ;;
+    'log recog list') echo '--serial --latest --recog-time-from --recog-time-to --person-code --page --picture-expires --picture-allow-ip --all --limit' ;;
+    'log recog delete') echo '--serial --ids --recog-time-from --recog-time-to --person-code --dry-run' ;;
     'log recog export') echo '--serial --all-devices --from --to --since --out --bom --encoding --cp932-replace --sync --state --concurrency --person-code --pictures --picture-expires' ;;
-    'log getRecogLog') echo '--serial --latest --recog-time-from --recog-time-to --person-code --page --picture-expires --picture-allow-ip --all' ;;
-    'log deleteRecogLog') echo '--serial --ids --recog-time-from --recog-time-to --person-code' ;;
-    'log operate list') echo '--serial --operate-time-from --operate-time-to --operate-user --main-type --sub-type --page --all' ;;
+    'log getRecogLog') echo '--serial --latest --recog-time-from --recog-time-to --person-code --page --picture-expires --picture-allow-ip --all --limit' ;;
+    'log deleteRecogLog') echo '--serial --ids --recog-time-from --recog-time-to --person-code --dry-run' ;;
+    'log operate list') echo '--serial --operate-time-from --operate-time-to --operate-user --main-type --sub-type --page --all --limit' ;;
     'log operate export') echo '--serial --all-devices --from --to --since --out --bom --encoding --cp932-replace --sync --state --concurrency --operate-user --main-type --sub-type' ;;
-    'log getOperateLog') echo '--serial --operate-time-from --operate-time-to --operate-user --main-type --sub-type --page --all' ;;
+    'log getOperateLog') echo '--serial --operate-time-from --operate-time-to --operate-user --main-type --sub-type --page --all --limit' ;;
     'person get') echo '--serial --person-code --include-picture' ;;
     'person check-picture') echo '--picture --algorithm-version' ;;
-    'person list') echo '--person-code --person-name --person-type-code --regist-serial-no --page --picture-expires --picture-allow-ip --all' ;;
-    'person register') echo '--person-code --person-name --sex --birthday --memo --person-type-code --recog-log-serial-no --recog-log-id --picture' ;;
-    'person to-device') echo '--serial --person-code --override --no-image' ;;
-    'person delete') echo '--person-code' ;;
-    'person unlink') echo '--person-code --serial' ;;
+    'person list') echo '--person-code --person-name --person-type-code --regist-serial-no --page --picture-expires --picture-allow-ip --all --limit' ;;
+    'person register') echo '--person-code --person-name --sex --birthday --memo --person-type-code --recog-log-serial-no --recog-log-id --picture --dry-run' ;;
+    'person to-device') echo '--serial --person-code --override --no-image --dry-run' ;;
+    'person delete') echo '--person-code --dry-run' ;;
+    'person unlink') echo '--person-code --serial --dry-run' ;;
     'person access-times get') echo '--person-code' ;;
-    'person access-times set') echo '--person-code --serial --access' ;;
+    'person access-times set') echo '--person-code --serial --access --dry-run' ;;
     'person getPersonAcessTimeFromCloud') echo '--person-code' ;;
-    'person registPersonAcessTimeForCloud') echo '--person-code --serial --access' ;;
-    'person device list') echo '--serial --person-code --person-name --page --all' ;;
-    'person device delete') echo '--serial --person-code' ;;
-    'person device clear') echo '--serial' ;;
+    'person registPersonAcessTimeForCloud') echo '--person-code --serial --access --dry-run' ;;
+    'person device list') echo '--serial --person-code --person-name --page --all --limit' ;;
+    'person device delete') echo '--serial --person-code --dry-run' ;;
+    'person device clear') echo '--serial --dry-run' ;;
     'person device picture') echo '--serial --person-code --out' ;;
-    'person getPersonFromDevice') echo '--serial --person-code --person-name --page --all' ;;
-    'person to-cloud') echo '--serial --person-code --override' ;;
-    'person deletePersonFromDevice') echo '--serial --person-code' ;;
-    'person clearPersonFromDevice') echo '--serial' ;;
-    'person cards set') echo '--person-code --card' ;;
+    'person getPersonFromDevice') echo '--serial --person-code --person-name --page --all --limit' ;;
+    'person to-cloud') echo '--serial --person-code --override --dry-run' ;;
+    'person deletePersonFromDevice') echo '--serial --person-code --dry-run' ;;
+    'person clearPersonFromDevice') echo '--serial --dry-run' ;;
+    'person cards set') echo '--person-code --card --dry-run' ;;
     'person cards get') echo '--person-code' ;;
-    'person registPersonCardInfoForCloud') echo '--person-code --card' ;;
+    'person registPersonCardInfoForCloud') echo '--person-code --card --dry-run' ;;
     'person getPersonCardInfoFromCloud') echo '--person-code' ;;
     'person capture') echo '--serial --get-count --out' ;;
     'person similarity') echo '--serial --picture' ;;
     'person getPersonPictureFromDevice') echo '--serial --person-code --out' ;;
-    'person type set') echo '--person-type-code --person-type-name --override' ;;
-    'person type delete') echo '--person-type-code' ;;
-    'person registPersonType') echo '--person-type-code --person-type-name --override' ;;
-    'person deletePersonType') echo '--person-type-code' ;;
+    'person type set') echo '--person-type-code --person-type-name --override --dry-run' ;;
+    'person type delete') echo '--person-type-code --dry-run' ;;
+    'person registPersonType') echo '--person-type-code --person-type-name --override --dry-run' ;;
+    'person deletePersonType') echo '--person-type-code --dry-run' ;;
     'person import') echo '--template --serial --encoding --ignore-unknown-columns --skip-invalid --fix-pictures --no-remote-check --override --no-override --no-image --concurrency --journal --fresh --report --dry-run' ;;
     'config get') echo '--serial' ;;
-    'config set') echo '--serial --device-machine-name --device-audio-volume --device-screen-brightness --device-led-brightness --device-standby-time --device-workstate-time --access-type --net-eth0-ipv4-dhcp-enable --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv6-link-local-address --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --port-http --port-rtsp --port-server --disp-info --disp-show-name --disp-show-id --disp-show-photo --disp-show-ip --disp-show-serail-no --disp-show-version --disp-show-person-info --disp-show-offline-data --tips-enable --tips-type --tips-custom --tips-background-color --tips-voice-enable --tips-voice-type --stranger-tips-enable --stranger-tips-type --stranger-tips-custom --stranger-tips-background-color --stranger-voice-enable --stranger-voice-type --recog-workstate-time --recog-liveness --recog-circle-interval --recog-search-threshold --recog-mouthocc-threshold --mask-detect-mode --mask-face-attr-switch --mask-wear-show-enable --mask-wear-show-tips --mask-wear-show-background-color --mask-wear-voice-enable --mask-nowear-show-enable --mask-nowear-show-tips --mask-nowear-show-background-color --mask-nowear-voice-enable --temp-enable --temp-detect-mode --temp-unit --temp-value-range-from --temp-value-range-to --temp-correction --temp-low-temp-correction --temp-min-pixel --temp-normal-show-enable --temp-normal-show-tips --temp-normal-voice-enable --temp-abnormal-show-enable --temp-abnormal-show-tips --temp-abnormal-voice-enable --ntp-enable --ntp-host-name --ntp-port --ntp-interval --set' ;;
+    'config set') echo '--serial --device-machine-name --device-audio-volume --device-screen-brightness --device-led-brightness --device-standby-time --device-workstate-time --access-type --net-eth0-ipv4-dhcp-enable --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv6-link-local-address --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --port-http --port-rtsp --port-server --disp-info --disp-show-name --disp-show-id --disp-show-photo --disp-show-ip --disp-show-serail-no --disp-show-version --disp-show-person-info --disp-show-offline-data --tips-enable --tips-type --tips-custom --tips-background-color --tips-voice-enable --tips-voice-type --stranger-tips-enable --stranger-tips-type --stranger-tips-custom --stranger-tips-background-color --stranger-voice-enable --stranger-voice-type --recog-workstate-time --recog-liveness --recog-circle-interval --recog-search-threshold --recog-mouthocc-threshold --mask-detect-mode --mask-face-attr-switch --mask-wear-show-enable --mask-wear-show-tips --mask-wear-show-background-color --mask-wear-voice-enable --mask-nowear-show-enable --mask-nowear-show-tips --mask-nowear-show-background-color --mask-nowear-voice-enable --temp-enable --temp-detect-mode --temp-unit --temp-value-range-from --temp-value-range-to --temp-correction --temp-low-temp-correction --temp-min-pixel --temp-normal-show-enable --temp-normal-show-tips --temp-normal-voice-enable --temp-abnormal-show-enable --temp-abnormal-show-tips --temp-abnormal-voice-enable --ntp-enable --ntp-host-name --ntp-port --ntp-interval --set --dry-run' ;;
     'config logo get') echo '--serial --out' ;;
-    'config logo set') echo '--serial --data' ;;
+    'config logo set') echo '--serial --data --dry-run' ;;
     'config getLogo') echo '--serial --out' ;;
-    'config setLogo') echo '--serial --data' ;;
+    'config setLogo') echo '--serial --data --dry-run' ;;
     'config export') echo '--serial --all-devices --dir' ;;
     'config diff') echo '--serial --exit-code' ;;
     'config apply') echo '--serial --all-devices --dry-run' ;;
     'system info') echo '--serial' ;;
-    'system reboot') echo '--serial' ;;
-    'system open-door') echo '--serial' ;;
-    'system hibernate') echo '--serial' ;;
-    'system resume') echo '--serial' ;;
+    'system reboot') echo '--serial --dry-run' ;;
+    'system open-door') echo '--serial --dry-run' ;;
+    'system hibernate') echo '--serial --dry-run' ;;
+    'system resume') echo '--serial --dry-run' ;;
     'system mode') echo '--serial' ;;
-    'system message') echo '--serial --customtip --tipstime --border-color --background-color' ;;
+    'system message') echo '--serial --customtip --tipstime --border-color --background-color --dry-run' ;;
     'system reboot-schedule get') echo '--serial' ;;
-    'system reboot-schedule set') echo '--serial --reboot-schedule-enable --reboot-schedule-day-week --reboot-schedule-hours' ;;
+    'system reboot-schedule set') echo '--serial --reboot-schedule-enable --reboot-schedule-day-week --reboot-schedule-hours --dry-run' ;;
     'system getRebootSchedule') echo '--serial' ;;
-    'system setRebootSchedule') echo '--serial --reboot-schedule-enable --reboot-schedule-day-week --reboot-schedule-hours' ;;
+    'system setRebootSchedule') echo '--serial --reboot-schedule-enable --reboot-schedule-day-week --reboot-schedule-hours --dry-run' ;;
     'system export-config') echo '--serial --out' ;;
-    'system import-config') echo '--serial --data' ;;
-    'system update-firmware') echo '--serial --firmware-version' ;;
+    'system import-config') echo '--serial --data --dry-run' ;;
+    'system update-firmware') echo '--serial --firmware-version --dry-run' ;;
     'tool picture-cookie-js') echo '--p --s --k --out' ;;
-    'senselink record create') echo '--sn --timestamp --device-timezone --threshold --image --rect --process-mode --extend' ;;
-    'senselink record list') echo '--time-from --time-to --sn --order --page --size --all' ;;
+    'senselink record create') echo '--sn --timestamp --device-timezone --threshold --image --rect --process-mode --extend --dry-run' ;;
+    'senselink record list') echo '--time-from --time-to --sn --order --page --size --all --limit' ;;
     'senselink record export') echo '--from --to --sn --out --bom --encoding --cp932-replace --images' ;;
-    'senselink createRecord') echo '--sn --timestamp --device-timezone --threshold --image --rect --process-mode --extend' ;;
-    'senselink getRecords') echo '--time-from --time-to --sn --order --page --size --all' ;;
+    'senselink createRecord') echo '--sn --timestamp --device-timezone --threshold --image --rect --process-mode --extend --dry-run' ;;
+    'senselink getRecords') echo '--time-from --time-to --sn --order --page --size --all --limit' ;;
     'senselink image get') echo '--image-id --out' ;;
     'senselink getImage') echo '--image-id --out' ;;
     'push listen') echo '--port --bind --allow-ip --exec --queue-size' ;;
@@ -318,6 +321,7 @@ _facetctl_values() {
     *'|--profile') echo '@profile' ;;
     *'|--output'|*'|-o') echo 'table json ndjson csv' ;;
     *'|--csv-formulas') echo 'escape keep' ;;
+    *'|--ca-cert') echo '@file' ;;
   esac
 }
 
@@ -328,7 +332,8 @@ _facetctl_args() {
     'profile remove') echo '@profile' ;;
     'profile test') echo '@profile' ;;
     'api') echo '/api/v1/plus/record /config/getConfig /config/getLogo /config/setConfig /config/setLogo /device/apbRepaire /device/getDevice /device/getPushUrl /device/registPushUrl /device/sync /log/deleteRecogLog /log/getOperateLog /log/getRecogLog /person/capturePersonPicture /person/checkPersonPicture /person/checkSimilarityInDevice /person/clearPersonFromDevice /person/deletePersonAssociation /person/deletePersonFromCloud /person/deletePersonFromDevice /person/deletePersonType /person/getPerson /person/getPersonAcessTimeFromCloud /person/getPersonCardInfoFromCloud /person/getPersonFromCloud /person/getPersonFromDevice /person/getPersonPictureFromDevice /person/getPersonType /person/registPersonAcessTimeForCloud /person/registPersonCardInfoForCloud /person/registPersonForCloud /person/registPersonType /person/toCloud /person/toDevice /system/displayMessage /system/exportConfig /system/getCurrentMode /system/getRebootSchedule /system/getSystemInfo /system/importConfig /system/openOnce /system/reboot /system/setHibernateMode /system/setOperationMode /system/setRebootSchedule /system/updateFirmware /tool/setPictureCookie.js' ;;
-    'completion') echo 'bash zsh fish' ;;
+    'completion') echo 'bash zsh fish powershell' ;;
+    'help') echo 'environment exit-codes' ;;
   esac
 }
 

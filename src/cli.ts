@@ -5,6 +5,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { run } from './commands/index.js';
 import type { Context } from './core/context.js';
+import { SIGNAL_EXIT, type StopSignal, signalAbortReason } from './core/errors.js';
 
 /**
  * Words of the long-running commands (bulk import, exports, the emulator, the push receiver, the demo).
@@ -17,10 +18,13 @@ if (!process.argv.slice(2).some((word) => LONG_RUNNING.has(word))) setFlagsFromS
 
 const controller = new AbortController();
 
-/** First Ctrl-C asks the running command to stop cleanly (exit 130); a second one ends at once. */
-function onSignal(): void {
-  if (controller.signal.aborted) process.exit(130);
-  controller.abort();
+/**
+ * The first SIGINT (Ctrl-C) or SIGTERM asks the running command to stop cleanly; it then exits 130
+ * or 143 (`exitCodeAfterSignal`). A second signal ends at once with that signal's code.
+ */
+function onSignal(signal: StopSignal): void {
+  if (controller.signal.aborted) process.exit(SIGNAL_EXIT[signal]);
+  controller.abort(signalAbortReason(signal));
 }
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
@@ -34,6 +38,7 @@ const ctx: Context = {
     stderrIsTTY: process.stderr.isTTY === true,
     stdinIsTTY: process.stdin.isTTY === true,
     columns: process.stdout.columns,
+    stderrColumns: process.stderr.columns,
   },
   env: process.env,
   cwd: process.cwd(),

@@ -8,16 +8,12 @@ import type { CommandEnv } from './env.js';
 import { reportError } from './errors-report.js';
 import { ExitWith } from './exit.js';
 import { setCompletionValues } from './option-meta.js';
+import { collectKeyValue } from './option-parsers.js';
 
 interface ApiOpts {
   field?: string[];
   method?: 'GET' | 'POST';
   out?: string;
-}
-
-function collectField(value: string, previous: string[] | undefined): string[] {
-  if (!value.includes('=')) throw new InvalidArgumentError(`expected key=value (got '${value}')`);
-  return [...(previous ?? []), value];
 }
 
 /** `key=value`, or `key=@file` for the file's bytes in base64 (pictures, logos, config files). */
@@ -122,7 +118,7 @@ export function register(root: Command, env: CommandEnv): void {
   root
     .command('api <path>')
     .description('Call any API path raw and print the answer (facetCloud below the base URL; SenseLink /api/v1/...)')
-    .option('-f, --field <key=value>', 'a parameter; repeatable; key=@FILE sends the file in base64', collectField)
+    .option('-f, --field <key=value>', 'a parameter; repeatable; key=@FILE sends the file in base64', collectKeyValue)
     .addOption(method)
     .addOption(out)
     .addHelpText(

@@ -1,4 +1,4 @@
-/** `facetctl completion bash|zsh|fish` and `completion --write DIR` (the files committed under completions/). */
+/** `facetctl completion bash|zsh|fish|powershell` and `completion --write DIR` (the files committed under completions/). */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -12,8 +12,10 @@ interface CompletionOpts {
 export function register(root: Command, env: CommandEnv): void {
   root
     .command('completion [shell]')
-    .description('Print the shell completion script for bash, zsh or fish (or --write them all to a directory)')
-    .option('--write <dir>', 'write facetctl.bash, _facetctl and facetctl.fish into DIR')
+    .description(
+      'Print the shell completion script for bash, zsh, fish or PowerShell (or --write them all to a directory)',
+    )
+    .option('--write <dir>', 'write facetctl.bash, _facetctl, facetctl.fish and facetctl.ps1 into DIR')
     .addHelpText(
       'after',
       [
@@ -22,6 +24,7 @@ export function register(root: Command, env: CommandEnv): void {
         '  $ source <(facetctl completion bash)',
         '  $ facetctl completion zsh > ~/.zfunc/_facetctl    # with fpath+=(~/.zfunc) in .zshrc',
         '  $ facetctl completion fish > ~/.config/fish/completions/facetctl.fish',
+        '  PS> facetctl completion powershell | Out-String | Invoke-Expression   # in $PROFILE',
       ].join('\n'),
     )
     .action(async (shell: string | undefined, opts: CompletionOpts) => {

@@ -21,10 +21,7 @@ import type { CommandEnv } from './env.js';
 import { ExitWith } from './exit.js';
 import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
+import { collect } from './option-parsers.js';
 
 function fileCompletion(cmd: Command, longs: string[]): void {
   for (const long of longs) {

@@ -20,6 +20,10 @@ import { combinedExitCode, ExitWith } from './exit.js';
 
 export interface EndpointOpts extends Record<string, unknown> {
   all?: boolean;
+  /** Paged lists: stop after this many rows, across pages. */
+  limit?: number;
+  /** State-changing endpoints (`changesState`): print the request, send nothing. */
+  dryRun?: boolean;
   out?: string;
   set?: string[];
 }
@@ -38,7 +42,8 @@ export function commandLabel(ep: EndpointDef): string {
 
 export async function runEndpoint(env: CommandEnv, ep: EndpointDef, specs: FlagSpec[], opts: EndpointOpts) {
   const plans = await planCalls(env, ep, specs, opts);
-  if (opts.all && ep.paging && opts.page !== undefined) throw new UsageError('give either --page or --all');
+  if ((opts.all || opts.limit !== undefined) && ep.paging && opts.page !== undefined)
+    throw new UsageError(`give either --page or ${opts.all ? '--all' : '--limit'}`);
   const binary = ep.answer === 'binary';
   if (binary && !opts.out && env.ctx.io.stdoutIsTTY) {
     throw new UsageError(`${commandLabel(ep)} answers binary data: give --out FILE (or redirect stdout)`);
@@ -46,6 +51,7 @@ export async function runEndpoint(env: CommandEnv, ep: EndpointDef, specs: FlagS
   if (binary && plans.length > 1)
     throw new UsageError(`${commandLabel(ep)} answers bytes for one device: give one --serial`);
   if (binary && opts.out) await checkOutputFile(resolve(env.ctx.cwd, opts.out), '--out');
+  if (opts.dryRun) return dryRun(env, ep, plans);
   if (ep.destructive) await env.confirm(confirmQuestion(ep, plans), false);
   const client = await env.client({ senselink: ep.api === 'senselink' });
   if (plans.length === 1) return runOneNamed(env, client, ep, plans[0], opts);
@@ -114,8 +120,24 @@ function addKeyValuePairs(input: Record<string, unknown>, flag: string, pairs: s
   }
 }
 
+/**
+ * `--dry-run`: every request the command would send (one per device), as the client would build it
+ * (`FacetClient.plan`: method, URL, query, form/JSON body, headers; token redacted, pictures as size
+ * and sha256), rendered in the chosen output format. Nothing is sent and nothing is confirmed; exit 0.
+ */
+async function dryRun(env: CommandEnv, ep: EndpointDef, plans: Plan[]): Promise<void> {
+  const client = await env.client({ senselink: ep.api === 'senselink' });
+  const requests = plans.map((plan) => ({
+    command: commandLabel(ep),
+    ...(plan.serial ? { device: plan.serial } : {}),
+    ...client.plan(ep, plan.wire),
+  }));
+  env.render(requests.length === 1 ? requests[0] : requests);
+  env.ctx.io.stderr.write(`dry run: ${requests.length} request(s) not sent\n`);
+}
+
 async function runOne(env: CommandEnv, client: FacetClient, ep: EndpointDef, plan: Plan, opts: EndpointOpts) {
-  if (opts.all && ep.paging) return streamAllPages(env, client, ep, plan);
+  if ((opts.all || opts.limit !== undefined) && ep.paging) return streamAllPages(env, client, ep, plan, opts.limit);
   const spinner = ep.contactsDevice && env.ctx.io.stderrIsTTY ? env.progress(spinnerLabel(ep, plan)) : undefined;
   let answer: CallAnswer;
   try {
@@ -183,10 +205,11 @@ async function callToOutput(
 }
 
 /**
- * `--all`: every page, rows written as each page arrives (JSON as one array, built incrementally),
- * each row once even while rows arrive or leave (workflows/export/list-walk.ts).
+ * `--all` / `--limit N`: rows written as each page arrives (JSON as one array, built incrementally),
+ * each row once even while rows arrive or leave (workflows/export/list-walk.ts), every page or until
+ * `limit` rows were written (no further page is fetched).
  */
-async function streamAllPages(env: CommandEnv, client: FacetClient, ep: EndpointDef, plan: Plan) {
+async function streamAllPages(env: CommandEnv, client: FacetClient, ep: EndpointDef, plan: Plan, limit?: number) {
   const paging = ep.paging!;
   const size = Number((paging.sizeParam && plan.wire[paging.sizeParam]) || paging.pageSize);
   const fetchPage = (pageNo: number) => {
@@ -195,8 +218,16 @@ async function streamAllPages(env: CommandEnv, client: FacetClient, ep: Endpoint
     return client.json(ep, wire, { signal: env.ctx.signal });
   };
   const writer = env.rows();
+  let written = 0;
   try {
-    for await (const rows of walkListOnce(fetchPage, paging, size)) for (const row of rows) writer.write(row);
+    pages: for await (const rows of walkListOnce(fetchPage, paging, size)) {
+      for (const row of rows) {
+        if (limit !== undefined && written >= limit) break pages;
+        writer.write(row);
+        written++;
+      }
+      if (limit !== undefined && written >= limit) break;
+    }
   } finally {
     writer.end();
   }

@@ -5,8 +5,10 @@
 
 import type { FacetClient } from '../core/client.js';
 import type { Context } from '../core/context.js';
+import { envFlag, envValue } from '../core/environment.js';
 import { CancelledError, UsageError } from '../core/errors.js';
-import type { GlobalFlags, OutputFormat } from './global-flags.js';
+import type { Query } from '../core/query.js';
+import { type GlobalFlags, OUTPUT_FORMATS, type OutputFormat } from './global-flags.js';
 import { createProgress, type Progress } from './progress.js';
 import { promptContext } from './prompt-io.js';
 
@@ -20,7 +22,7 @@ export interface CommandEnv {
    * to the contract) for commands that talk to SenseLink only, so no facetCloud host is required.
    */
   client(opts?: { senselink?: boolean }): Promise<FacetClient>;
-  /** `-o/--output`, else table on a terminal and JSON otherwise. */
+  /** `-o/--output`, else FACETCTL_OUTPUT, else table on a terminal and JSON otherwise. */
   output(): OutputFormat;
   /** Writes data to stdout in the chosen format. */
   render(data: unknown, opts?: { columns?: string[] }): void;
@@ -43,6 +45,11 @@ export interface CommandEnv {
    * entry point is handed down by `run()` so that no command module imports the command tree.
    */
   runCommand(argv: string[], ctx: Context): Promise<number>;
+  /**
+   * Compiles `--query` (UsageError, exit 2, on a bad expression); from then on `render` applies it to
+   * the whole answer and `rows` to each row (rows it maps to null are left out).
+   */
+  compileQuery(expression: string): Promise<void>;
 }
 
 export interface RowWriter {
@@ -71,6 +78,7 @@ export function createCommandEnv(
   runCommand: (argv: string[], ctx: Context) => Promise<number>,
 ): RunnableEnv {
   let services: EnvServices | undefined;
+  let query: Query | undefined;
   let client: Promise<FacetClient> | undefined;
   let zone: Promise<string> | undefined;
   const need = (): EnvServices => {
@@ -82,16 +90,29 @@ export function createCommandEnv(
     flags,
     runCommand,
     get verbose() {
-      return flags().verbose === true;
+      return flags().verbose === true || envFlag(ctx.env, 'FACETCTL_VERBOSE');
     },
     output() {
-      return flags().output ?? (ctx.io.stdoutIsTTY ? 'table' : 'json');
+      return flags().output ?? outputFromEnv(ctx) ?? (ctx.io.stdoutIsTTY ? 'table' : 'json');
     },
     render(data, opts) {
-      need().render(env, data, opts);
+      need().render(env, query ? query(data) : data, query ? {} : opts);
     },
     rows(opts) {
-      return need().rows(env, opts);
+      const writer = need().rows(env, query ? {} : opts);
+      if (!query) return writer;
+      const q = query;
+      return {
+        write(row) {
+          const selected = q(row);
+          if (selected !== null && selected !== undefined) writer.write(selected);
+        },
+        end: () => writer.end(),
+      };
+    },
+    async compileQuery(expression) {
+      const { compileQuery } = await import('../core/query.js');
+      query = await compileQuery(expression);
     },
     timeZone() {
       zone ??= import('../core/connection.js').then(({ resolveTimeZone }) =>
@@ -126,4 +147,14 @@ export function createCommandEnv(
     },
   };
   return env;
+}
+
+/** FACETCTL_OUTPUT (any case, blank = unset); a value that is not a format is a usage error naming it. */
+function outputFromEnv(ctx: Context): OutputFormat | undefined {
+  const raw = envValue(ctx.env, 'FACETCTL_OUTPUT')?.trim().toLowerCase();
+  if (!raw) return undefined;
+  if ((OUTPUT_FORMATS as readonly string[]).includes(raw)) return raw as OutputFormat;
+  throw new UsageError(
+    `FACETCTL_OUTPUT: unknown output format '${envValue(ctx.env, 'FACETCTL_OUTPUT')}': use one of ${OUTPUT_FORMATS.join(', ')}`,
+  );
 }

@@ -9,6 +9,7 @@ import { attributeOf, type FlagSpec, flagHelp, flagSpecsOf, flagSyntax } from '.
 import { endpointDescription, endpointHelpFooter } from './endpoint-help.js';
 import type { CommandEnv } from './env.js';
 import { setCompletionValues } from './option-meta.js';
+import { collect, positiveInt } from './option-parsers.js';
 
 /** The groups, from the registry (their names are what `program.ts` needs to build only one). */
 export const GROUPS = groups;
@@ -20,10 +21,6 @@ export function subcommand(parent: Command, name: string, description?: string):
   const cmd = parent.command(name);
   if (description) cmd.description(description);
   return cmd;
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
 }
 
 function addFlag(cmd: Command, spec: FlagSpec, ep: EndpointDef): void {
@@ -69,7 +66,16 @@ function configureEndpoint(cmd: Command, ep: EndpointDef, env: CommandEnv): Comm
       keys.map((k) => `${k}=`),
     );
   }
-  if (ep.paging) cmd.option('--all', 'follow every page, streaming rows as they come');
+  if (ep.paging) {
+    cmd.option('--all', 'follow every page, streaming rows as they come');
+    cmd.option('--limit <n>', 'stop after N rows, following pages as needed', positiveInt('--limit'));
+  }
+  if (ep.changesState) {
+    cmd.option(
+      '--dry-run',
+      'validate and print the request that would be sent (token redacted, pictures by size and sha256); send nothing',
+    );
+  }
   if (ep.answer !== 'json') {
     const opt = new Option('--out <file>', 'write the answer bytes to FILE (default: stdout when not a terminal)');
     setCompletionValues(opt, 'file');

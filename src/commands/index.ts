@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import type { Context } from '../core/context.js';
-import { CancelledError, ExitCode } from '../core/errors.js';
+import { CancelledError, ExitCode, exitCodeAfterSignal } from '../core/errors.js';
 import { reportError } from './errors-report.js';
 import { ExitWith } from './exit.js';
 import { buildProgram } from './program.js';
@@ -16,8 +16,15 @@ function isAbort(err: unknown): boolean {
   return err instanceof Error && (err.name === 'AbortError' || (err as { code?: string }).code === 'ABORT_ERR');
 }
 
-/** Runs facetctl with `argv` (without node and the script) and returns the exit code. */
+/**
+ * Runs facetctl with `argv` (without node and the script) and returns the exit code; a run stopped by
+ * SIGINT/SIGTERM (`ctx.signal`) ends with 130/143.
+ */
 export async function run(argv: string[], ctx: Context): Promise<number> {
+  return exitCodeAfterSignal(ctx.signal, await runCommand(argv, ctx));
+}
+
+async function runCommand(argv: string[], ctx: Context): Promise<number> {
   const { program, env } = await buildProgram(ctx, argv, run);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -3,7 +3,7 @@
  * (src/workflows/export/log-export.ts). Rows go to stdout or an atomic `--out FILE`; status to stderr.
  */
 import { resolve } from 'node:path';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { note } from '../core/context.js';
 import { UsageError, ValidationError } from '../core/errors.js';
 import { validateWire, type WireParams } from '../core/params.js';
@@ -17,6 +17,7 @@ import type { CommandEnv } from './env.js';
 import { ExitWith } from './exit.js';
 import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
+import { collect, intIn } from './option-parsers.js';
 
 interface ExportFlags {
   serial?: string[];
@@ -33,20 +34,6 @@ interface ExportFlags {
   pictures?: string;
   pictureExpires?: number;
   concurrency: number;
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
-function intIn(min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
-      throw new InvalidArgumentError(`must be a whole number from ${min} to ${max} (got '${value}')`);
-    }
-    return n;
-  };
 }
 
 const EXAMPLES: Record<LogKind, string[]> = {

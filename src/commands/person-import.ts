@@ -5,7 +5,7 @@
  */
 
 import { resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { note } from '../core/context.js';
 import { CancelledError, PartialError, UsageError } from '../core/errors.js';
 import { checkOutputFile, refuseLink } from '../core/safe-file.js';
@@ -14,6 +14,7 @@ import type { ReportLine } from '../workflows/import/types.js';
 import type { CommandEnv } from './env.js';
 import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
+import { collect, intIn } from './option-parsers.js';
 
 interface ImportFlags {
   template?: boolean;
@@ -33,18 +34,6 @@ interface ImportFlags {
 }
 
 const DEFAULT_CONCURRENCY = 8;
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
-function concurrency(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 64) {
-    throw new InvalidArgumentError(`must be a whole number from 1 to 64 (got '${value}')`);
-  }
-  return n;
-}
 
 /** `persons.csv` → `persons.csv.facetctl-journal.ndjson`, beside the CSV. */
 export function defaultJournalPath(csvPath: string): string {
@@ -73,7 +62,7 @@ export function register(parent: Command, env: CommandEnv): void {
     .option('--override', 'replace a person already on a device (default)')
     .option('--no-override', 'leave a person already on a device as it is (reported as skipped)')
     .option('--no-image', 'send to devices without the picture (names and access times only)')
-    .option('--concurrency <n>', 'cloud calls at once', concurrency, DEFAULT_CONCURRENCY)
+    .option('--concurrency <n>', 'cloud calls at once', intIn(1, 64), DEFAULT_CONCURRENCY)
     .option('--journal <file>', 'journal of completed steps (default: FILE.facetctl-journal.ndjson beside the CSV)')
     .option('--fresh', 'ignore and restart the journal: send every step again')
     .option(

@@ -3,6 +3,7 @@
  * are masked whenever a profile is shown, and are read from a password prompt or stdin, never argv.
  */
 import type { Command } from 'commander';
+import { envValue } from '../core/environment.js';
 import { AuthError, UsageError } from '../core/errors.js';
 import type { Profile } from '../core/profiles.js';
 import { endpoint } from '../registry/index.js';
@@ -163,7 +164,7 @@ async function listProfiles(env: CommandEnv, opts: { names?: boolean }): Promise
 async function showProfile(env: CommandEnv, name: string | undefined): Promise<void> {
   const profiles = await import('../core/profiles.js');
   const active = await profiles.activeProfileName(env.ctx);
-  const wanted = name ?? env.flags().profile ?? env.ctx.env.FACETCTL_PROFILE ?? active;
+  const wanted = name ?? env.flags().profile ?? envValue(env.ctx.env, 'FACETCTL_PROFILE') ?? active;
   if (!wanted) throw new UsageError('no active profile: give a name, or run `facetctl profile add`');
   const p = await profiles.getProfile(env.ctx, wanted);
   if (!p) throw new UsageError(`no profile named '${wanted}': see \`facetctl profile list\``);

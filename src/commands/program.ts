@@ -4,10 +4,12 @@
  */
 import { Command } from 'commander';
 import type { Context } from '../core/context.js';
+import { environmentHelp } from '../core/environment.js';
+import { exitCodesHelp, exitCodesSummary, UsageError } from '../core/errors.js';
+import { colorEnabled } from '../core/terminal.js';
 import { createCommandEnv, type RunnableEnv } from './env.js';
 import { addEndpointCommands, GROUPS } from './generated.js';
-import { addGlobalFlags, readGlobalFlags } from './global-flags.js';
-import { setCompletionValues } from './option-meta.js';
+import { addGlobalFlags, GLOBAL_VALUE_FLAGS, readGlobalFlags } from './global-flags.js';
 import { packageVersion } from './version.js';
 
 type Register = (parent: Command, env: RunnableEnv) => void;
@@ -34,18 +36,21 @@ const HAND_WRITTEN: readonly { word: string; load: () => Promise<{ register: Reg
 
 export { packageVersion };
 
-function configureAll(cmd: Command, ctx: Context, color: () => boolean): void {
+/** Every command: in-process exits, the context's streams, colour as `colorEnabled` decides, global flags in help. */
+function configureAll(cmd: Command, ctx: Context, colorFlag: () => boolean | undefined): void {
   cmd.exitOverride();
   cmd.configureOutput({
     writeOut: (s) => ctx.io.stdout.write(s),
     writeErr: (s) => ctx.io.stderr.write(s),
-    getOutHelpWidth: () => ctx.io.columns ?? 80,
-    getErrHelpWidth: () => ctx.io.columns ?? 80,
-    getOutHasColors: () => ctx.io.stdoutIsTTY && color(),
-    getErrHasColors: () => ctx.io.stderrIsTTY && color(),
+    getOutHelpWidth: () => ctx.io.columns || 80,
+    getErrHelpWidth: () => ctx.io.columns || 80,
+    getOutHasColors: () => colorEnabled(ctx, ctx.io.stdoutIsTTY, colorFlag()),
+    getErrHasColors: () => colorEnabled(ctx, ctx.io.stderrIsTTY, colorFlag()),
   });
+  // Bold headings; commander strips them when the stream has no colour (getOutHasColors above).
+  cmd.configureHelp({ showGlobalOptions: true, styleTitle: (title) => `\u001b[1m${title}\u001b[22m` });
   cmd.showSuggestionAfterError(true);
-  for (const sub of cmd.commands) configureAll(sub, ctx, color);
+  for (const sub of cmd.commands) configureAll(sub, ctx, colorFlag);
 }
 
 export interface BuiltProgram {
@@ -53,16 +58,13 @@ export interface BuiltProgram {
   env: RunnableEnv;
 }
 
-/** Global flags that take the next word as their value, for finding the command word in argv. */
-const VALUE_FLAGS = new Set(['--profile', '--host', '-o', '--output', '--retries', '--timeout', '--ca-cert']);
-
 /** The first command word of argv (`log` in `-o csv log recog list`), skipping global flags. */
 export function commandWord(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') return argv[i + 1];
     if (!a.startsWith('-')) return a;
-    if (VALUE_FLAGS.has(a)) i++;
+    if (GLOBAL_VALUE_FLAGS.has(a)) i++;
   }
   return undefined;
 }
@@ -89,10 +91,8 @@ export async function buildProgram(
     .description('facetCloud v4.0 API and SenseLink 認証レコード+ from the command line, with an embedded emulator')
     .version(packageVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help for a command')
-    .helpCommand('help [command]', 'show help for a command');
+    .helpCommand(false);
   addGlobalFlags(program);
-  const profileOpt = program.options.find((o) => o.long === '--profile');
-  if (profileOpt) setCompletionValues(profileOpt, 'profile');
   const env = createCommandEnv(ctx, () => readGlobalFlags(program), runCommand);
   const word = argv && commandWord(argv);
   const isGroup = word !== undefined && GROUPS.some((g) => g.name === word);
@@ -100,23 +100,99 @@ export async function buildProgram(
   const whole = word === undefined || word === 'completion' || word === 'gen-docs' || word === 'help';
   const known = !whole && (isGroup || HAND_WRITTEN.some((h) => h.word === word));
   addEndpointCommands(program, env, isGroup ? word : undefined);
-  // `facetctl --version` needs no command at all.
-  const versionOnly = word === undefined && argv !== undefined && argv.some((a) => a === '-V' || a === '--version');
+  // `facetctl --version` and `facetctl version` need no other command at all.
+  const versionOnly =
+    word === 'version' ||
+    (word === undefined && argv !== undefined && argv.some((a) => a === '-V' || a === '--version'));
   const modules = versionOnly ? [] : HAND_WRITTEN.filter((h) => !known || h.word === word);
   for (const { register } of await Promise.all(modules.map((h) => h.load()))) register(program, env);
-  program.hook('preAction', async () => {
+  addVersionCommand(program, ctx);
+  addHelpCommand(program, ctx);
+  program.hook('preAction', async (_root, action) => {
+    if (action.name() === 'help' || action.name() === 'version') return;
+    // Bad settings are usage errors before anything is sent: FACETCTL_OUTPUT, --query.
+    env.output();
     const { loadServices } = await import('./services.js');
     env.provide(await loadServices());
+    const query = readGlobalFlags(program).query;
+    if (query !== undefined) await env.compileQuery(query);
   });
-  configureAll(program, ctx, () => ctx.env.NO_COLOR === undefined && readGlobalFlags(program).color !== false);
+  configureAll(program, ctx, () => readGlobalFlags(program).color);
   program.addHelpText(
     'after',
     [
       '',
-      'Exit codes: 0 ok, 1 API or runtime error, 2 usage or validation error (nothing sent),',
-      '3 partial failure, 4 authentication (401/403), 5 device unreachable, 130 cancelled.',
+      ...wrap(`Exit codes: ${exitCodesSummary()}.`, 100),
+      `Help topics: ${Object.keys(HELP_TOPICS)
+        .map((t) => `facetctl help ${t}`)
+        .join(', ')}.`,
       "The document's action names work too: `facetctl person toDevice` = `facetctl person to-device`.",
     ].join('\n'),
   );
   return { program, env };
+}
+
+/** `facetctl help TOPIC`: texts generated from the tables the code uses. */
+export const HELP_TOPICS: Readonly<Record<string, { description: string; text: () => string }>> = {
+  environment: {
+    description: 'every environment variable facetctl reads, with its precedence',
+    text: environmentHelp,
+  },
+  'exit-codes': { description: 'what each exit code means', text: exitCodesHelp },
+};
+
+/** `facetctl version`: the same as `--version`. */
+function addVersionCommand(program: Command, ctx: Context): void {
+  program
+    .command('version')
+    .description('print the version (as --version)')
+    .action(() => {
+      ctx.io.stdout.write(`${packageVersion()}\n`);
+    });
+}
+
+/**
+ * `facetctl help [command words...]` (the help of that command, as `--help`) and `facetctl help
+ * TOPIC` (environment, exit-codes). Replaces commander's help command, which knows no topics.
+ */
+function addHelpCommand(program: Command, ctx: Context): void {
+  const topics = Object.entries(HELP_TOPICS)
+    .map(([name, t]) => `  ${name.padEnd(12)} ${t.description}`)
+    .join('\n');
+  program
+    .command('help [words...]')
+    .description('show help for a command, or a help topic (environment, exit-codes)')
+    .addHelpText('after', `\nTopics:\n${topics}`)
+    .action((words: string[]) => {
+      const topic = words.length === 1 ? HELP_TOPICS[words[0]] : undefined;
+      if (topic) {
+        ctx.io.stdout.write(topic.text());
+        return;
+      }
+      let target: Command = program;
+      for (const w of words) {
+        const next = target.commands.find((c) => c.name() === w || c.aliases().includes(w));
+        if (!next) {
+          throw new UsageError(
+            `help: no command or topic '${words.join(' ')}' (topics: ${Object.keys(HELP_TOPICS).join(', ')})`,
+          );
+        }
+        target = next;
+      }
+      target.help();
+    });
+}
+
+/** Splits `text` at spaces into lines of at most `width` characters (the root help's footer). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }

@@ -1,4 +1,5 @@
 import type { Context } from '../core/context.js';
+import { colorEnabled, spinnerAllowed } from '../core/terminal.js';
 
 /** Status of a long operation, on stderr only. */
 export interface Progress {
@@ -24,11 +25,14 @@ interface SpinnerLike {
 }
 
 /**
- * ora on a terminal (loaded lazily so start-up does not pay for it); otherwise a plain line at most
- * every ten seconds, so a job that finishes quickly writes nothing but its summary.
+ * ora when a spinner is allowed (`spinnerAllowed`: a terminal of known width, not TERM=dumb; loaded
+ * lazily so start-up does not pay for it); otherwise a plain line at most every ten seconds, so a job
+ * that finishes quickly writes nothing but its summary, and nothing ever redraws or blocks.
+ * `colorFlag` is the global `--color` (false for `--no-color`).
  */
-export function createProgress(ctx: Context, label: string, color: boolean): Progress {
-  return ctx.io.stderrIsTTY ? spinnerProgress(ctx, label, color) : plainProgress(ctx, label);
+export function createProgress(ctx: Context, label: string, colorFlag: boolean): Progress {
+  if (!spinnerAllowed(ctx)) return plainProgress(ctx, label);
+  return spinnerProgress(ctx, label, colorEnabled(ctx, true, colorFlag));
 }
 
 function spinnerProgress(ctx: Context, label: string, color: boolean): Progress {

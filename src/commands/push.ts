@@ -5,17 +5,7 @@ import { createIpAllow } from '../workflows/push/ip-allow.js';
 import { PUSH_QUEUE_BYTES, PUSH_QUEUE_EVENTS, startPushListener } from '../workflows/push/push-listener.js';
 import type { CommandEnv } from './env.js';
 import { subcommand } from './generated.js';
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n > 65535)
-    throw new InvalidArgumentError(`must be a port number 0–65535 (got '${value}')`);
-  return n;
-}
+import { collect, port } from './option-parsers.js';
 
 interface Flags {
   port: number;

@@ -3,9 +3,10 @@
  * stdout (data), status on stderr, and runs until Ctrl-C/SIGTERM. The emulator (and SQLite) is
  * loaded only here, lazily, so other commands never pay for it.
  */
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { RuntimeError, UsageError } from '../core/errors.js';
 import type { CommandEnv } from './env.js';
+import { collectCommaList, intIn } from './option-parsers.js';
 
 interface ServerOpts {
   port: number;
@@ -25,37 +26,21 @@ interface ServerOpts {
   senselinkAppSecret?: string;
 }
 
-function intArg(name: string, min: number, max: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) {
-      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
-    }
-    return n;
-  };
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [
-    ...(previous ?? []),
-    ...value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
-  ];
-}
-
 export function register(parent: Command, env: CommandEnv): void {
   parent
     .command('server')
     .description('Run the embedded facetCloud + SenseLink emulator (for trying commands and testing scripts)')
-    .option('--port <port>', 'TCP port; 0 picks a free one', intArg('--port', 0, 65535), 8080)
+    .option('--port <port>', 'TCP port; 0 picks a free one', intIn(0, 65535, '--port'), 8080)
     .option('--bind <address>', 'address to listen on', '127.0.0.1')
     .option('--db <file>', 'keep the state in this SQLite file (default: in memory)')
     .addOption(new Option('--seed <seed>', 'initial data for a new state').choices(['demo', 'none']).default('none'))
     .option('--token <token>', 'API token to accept (default: generated, or the one stored in --db)')
     .option('--print-token', 'print the token stored in --db and exit')
-    .option('--allow-ip <cidr...>', 'only these source addresses/ranges may call the API (others get 401)', collect)
+    .option(
+      '--allow-ip <cidr...>',
+      'only these source addresses/ranges may call the API (others get 401)',
+      collectCommaList,
+    )
     .addOption(
       new Option('--faces <mode>', 'face analysis (default: detector when installed, else basic)').choices([
         'detector',
@@ -63,11 +48,11 @@ export function register(parent: Command, env: CommandEnv): void {
         'off',
       ]),
     )
-    .option('--latency <ms>', 'simulated device latency in milliseconds (default 20)', intArg('--latency', 0, 600000))
+    .option('--latency <ms>', 'simulated device latency in milliseconds (default 20)', intIn(0, 600000, '--latency'))
     .option(
       '--api-latency <ms>',
       'simulated network latency added to every API call, in milliseconds (default 0): a cloud far away',
-      intArg('--api-latency', 0, 600000),
+      intIn(0, 600000, '--api-latency'),
     )
     .option('--no-entry-exit-mode', 'contract without entry/exit mode: the person-type APIs answer an error')
     .option('--name-masking', 'contract with name masking: names are stored as ***')

@@ -42,7 +42,7 @@ export async function connectClient(env: CommandEnv, opts: { senselink?: boolean
     clientConfigFor(env.ctx, conn, {
       retries: flags.retries,
       timeoutMs: flags.timeout === undefined ? undefined : Math.round(flags.timeout * 1000),
-      log: flags.verbose ? (line: string) => stderr.write(`${line}\n`) : undefined,
+      log: env.verbose ? (line: string) => stderr.write(`${line}\n`) : undefined,
     }),
   );
 }

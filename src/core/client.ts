@@ -13,7 +13,7 @@ import { CancelledError, type FacetError, NetworkError, RuntimeError, UsageError
 import { type HttpResponse, HttpTransport, type ProxySettings } from './http.js';
 import { errorForAnswer, senselinkErrorForAnswer } from './outcome.js';
 import { validateWire, type WireParams } from './params.js';
-import { describeParams, formatBytes, formatHeaders, redactUrl } from './redact.js';
+import { describeParams, formatBytes, formatHeaders, redactHeaders, redactParams, redactUrl } from './redact.js';
 import { DEFAULT_RETRY_POLICY, realSleep, type Sleep, withRetry } from './retry.js';
 import { nestDottedParams, senselinkAuthParams } from './senselink-sign.js';
 
@@ -55,8 +55,28 @@ export interface CallOptions {
   retries?: number;
 }
 
+/**
+ * The request `call` would send, for `--dry-run`: the same method choice, URL, headers and encoding,
+ * with the token and signatures redacted and base64 pictures summarised by size and SHA-256
+ * (`redactParams`). `query` holds the URL's parameters, `body` the form or JSON body's.
+ */
+export interface PlannedRequest {
+  method: 'GET' | 'POST';
+  /** Base URL and path, without the query string. */
+  url: string;
+  query: Record<string, unknown>;
+  headers: Record<string, string>;
+  body?: { encoding: 'form' | 'json'; params: unknown };
+}
+
 export interface FacetClient {
   call(ep: EndpointDef, wire: WireParams, opts?: CallOptions): Promise<CallAnswer>;
+  /**
+   * What `call(ep, wire)` would send, without sending (validation as `call`: ValidationError, exit 2).
+   * Follows facetCloud §共通仕様 (GET preferred, POST form when POST-only or long) and SenseLink's
+   * signing; see `PlannedRequest`.
+   */
+  plan(ep: EndpointDef, wire: WireParams): PlannedRequest;
   // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)
   json<T = any>(ep: EndpointDef, wire: WireParams, opts?: { signal?: AbortSignal }): Promise<T>;
   // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)
@@ -346,8 +366,33 @@ class Client implements FacetClient {
     return { ...DEFAULT_RETRY_POLICY, retries, budgetMs: this.cfg.retryBudgetMs ?? DEFAULT_RETRY_POLICY.budgetMs };
   }
 
-  async call(ep: EndpointDef, wire: WireParams, opts: CallOptions = {}): Promise<CallAnswer> {
-    if (opts.signal?.aborted) throw new CancelledError();
+  plan(ep: EndpointDef, wire: WireParams): PlannedRequest {
+    const p = this.#prepared(ep, wire);
+    const base64 = new Set(Object.entries(ep.params).flatMap(([name, def]) => (def.type === 'base64' ? [name] : [])));
+    const url = new URL(p.url);
+    const query = redactParams(Object.fromEntries(url.searchParams), base64) as Record<string, unknown>;
+    url.search = '';
+    const type = p.headers['content-type'];
+    const body =
+      p.body === undefined
+        ? undefined
+        : type === 'application/json'
+          ? { encoding: 'json' as const, params: redactParams(JSON.parse(p.body), base64) }
+          : {
+              encoding: 'form' as const,
+              params: redactParams(Object.fromEntries(new URLSearchParams(p.body)), base64),
+            };
+    return {
+      method: p.method,
+      url: url.toString(),
+      query,
+      headers: redactHeaders(p.headers),
+      ...(body ? { body } : {}),
+    };
+  }
+
+  /** Validation (as the API would, exit 2) and the prepared request: what `call` and `plan` share. */
+  #prepared(ep: EndpointDef, wire: WireParams): Prepared {
     const { [NOCHANGE_PARAM]: nochange, ...params } = wire;
     const issues = validateWire(ep, params);
     if (issues.length) {
@@ -357,13 +402,18 @@ class Client implements FacetClient {
       );
     }
     const send = nochange === undefined ? params : { ...params, [NOCHANGE_PARAM]: nochange };
-    const p = ep.api === 'senselink' ? this.#prepareSenselink(ep, send) : this.#prepareFacet(ep, send);
+    return ep.api === 'senselink' ? this.#prepareSenselink(ep, send) : this.#prepareFacet(ep, send);
+  }
+
+  async call(ep: EndpointDef, wire: WireParams, opts: CallOptions = {}): Promise<CallAnswer> {
+    if (opts.signal?.aborted) throw new CancelledError();
+    const p = this.#prepared(ep, wire);
     const retries = ep.repeatable ? (opts.retries ?? this.cfg.retries ?? DEFAULT_RETRY_POLICY.retries) : 0;
     const state = { wrote: false };
     return withRetry(
       async (n) => {
         // SenseLink signatures carry a timestamp: re-sign each attempt.
-        const prepared = n > 0 && ep.api === 'senselink' ? this.#prepareSenselink(ep, send) : p;
+        const prepared = n > 0 && ep.api === 'senselink' ? this.#prepared(ep, wire) : p;
         return this.#attempt(ep, prepared, opts, state);
       },
       this.#policy(retries),

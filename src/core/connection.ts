@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import type { ClientConfig } from './client.js';
 import type { Context } from './context.js';
 import { checkTimeZone, DEFAULT_TIME_ZONE } from './dates.js';
+import { type EnvVarName, envValue } from './environment.js';
 import { UsageError } from './errors.js';
 import { tryReadInputFileSync } from './input-file.js';
 import { activeProfileName, getProfile, type Profile, type SenselinkSettings } from './profiles.js';
@@ -111,8 +112,8 @@ function describeControl(ch: string): string {
  * is trimmed; an empty value counts as unset; a control character *inside* the value is a UsageError
  * naming the variable and the character (exit 2, nothing sent) — never the value, which may be secret.
  */
-export function settingFromEnv(env: Context['env'], name: string): string | undefined {
-  const raw = env[name];
+export function settingFromEnv(env: Context['env'], name: EnvVarName): string | undefined {
+  const raw = envValue(env, name);
   if (raw === undefined) return undefined;
   const value = raw.replace(/^[\s\ufeff]+|[\s\ufeff]+$/g, '');
   if (value === '') return undefined;
@@ -147,7 +148,8 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags = {
   const flagProfile = flags.profile ? await loadProfile(ctx, flags.profile, '--profile') : undefined;
   let envProfile: Profile | undefined;
   if (!flagProfile) {
-    if (env.FACETCTL_PROFILE) envProfile = await loadProfile(ctx, env.FACETCTL_PROFILE, 'FACETCTL_PROFILE');
+    const named = envValue(env, 'FACETCTL_PROFILE');
+    if (named) envProfile = await loadProfile(ctx, named, 'FACETCTL_PROFILE');
     else {
       const active = await activeProfileName(ctx);
       envProfile = active ? await getProfile(ctx, active) : undefined;
@@ -207,11 +209,12 @@ export async function resolveTimeZone(
   flags: { timezone?: string; profile?: string } = {},
 ): Promise<string> {
   if (flags.timezone !== undefined) return checkTimeZone(flags.timezone, '--timezone');
-  const fromEnv = ctx.env.FACETCTL_TIMEZONE;
+  const fromEnv = envValue(ctx.env, 'FACETCTL_TIMEZONE');
   if (fromEnv) return checkTimeZone(fromEnv, 'FACETCTL_TIMEZONE');
   let profile: Profile | undefined;
   if (flags.profile) profile = await loadProfile(ctx, flags.profile, '--profile');
-  else if (ctx.env.FACETCTL_PROFILE) profile = await getProfile(ctx, ctx.env.FACETCTL_PROFILE);
+  else if (envValue(ctx.env, 'FACETCTL_PROFILE'))
+    profile = await getProfile(ctx, envValue(ctx.env, 'FACETCTL_PROFILE')!);
   else {
     const active = await activeProfileName(ctx);
     profile = active ? await getProfile(ctx, active) : undefined;
@@ -228,9 +231,9 @@ export function normaliseSenselinkUrl(hostOrUrl: string): string {
 
 /** The proxy settings from the environment, passed explicitly so the client never reads `process`. */
 export function proxyFromEnv(env: Context['env']): ClientConfig['proxy'] {
-  const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
-  const httpsProxy = env.https_proxy ?? env.HTTPS_PROXY;
-  const noProxy = env.no_proxy ?? env.NO_PROXY;
+  const httpProxy = envValue(env, 'HTTP_PROXY');
+  const httpsProxy = envValue(env, 'HTTPS_PROXY');
+  const noProxy = envValue(env, 'NO_PROXY');
   if (!httpProxy && !httpsProxy) return undefined;
   return { httpProxy: httpProxy ?? '', httpsProxy: httpsProxy ?? '', noProxy: noProxy ?? '' };
 }

@@ -15,6 +15,11 @@ export interface IOStreams {
   stdinIsTTY: boolean;
   /** Terminal width for tables, when known. */
   columns?: number;
+  /**
+   * Width of the terminal stderr is, when known. A spinner is drawn only when it is above 0: some
+   * pseudo-terminals report 0 columns, and redrawing a line 0 columns wide never ends.
+   */
+  stderrColumns?: number;
 }
 
 export interface Context {
@@ -23,7 +28,10 @@ export interface Context {
   cwd: string;
   /** The clock, injectable for relative dates (`-24h`, `today`) and tests. */
   now(): Date;
-  /** Aborted on Ctrl-C/SIGTERM; long operations stop cleanly and exit 130. */
+  /**
+   * Aborted on SIGINT/SIGTERM (the reason names the signal); long operations stop cleanly and the
+   * run exits 130 or 143.
+   */
   signal: AbortSignal;
   /**
    * Test-only fault points: `src/cli.ts` kills the process (SIGKILL) when `step` equals the

@@ -1,27 +1,44 @@
 /**
  * Typed errors and the exit codes they map to. Every failure a user can meet is one of these, so
  * `src/cli.ts` can print one clear message and return a documented exit code.
- *
- * | exit | meaning |
- * |------|---------|
- * | 0 | ok |
- * | 1 | the API answered an error, or a network/runtime failure (retries ran out) |
- * | 2 | usage or validation error: nothing was sent |
- * | 3 | partial failure: some items failed, others succeeded |
- * | 4 | authentication: 401 (source IP not allowed) or 403 (token) |
- * | 5 | device unreachable: 503 with a JSON body |
- * | 130 | cancelled (Ctrl-C, or a confirmation declined) |
  */
 
-export const ExitCode = {
-  ok: 0,
-  error: 1,
-  usage: 2,
-  partial: 3,
-  auth: 4,
-  device: 5,
-  cancelled: 130,
-} as const;
+/**
+ * THE exit-code table: the code each outcome exits with and what it means. `ExitCode` is derived
+ * from it, and `facetctl help exit-codes`, the root help's summary and docs/output.md restate it
+ * (a test checks the docs against it).
+ */
+export const EXIT_CODES = {
+  ok: { code: 0, short: 'ok', meaning: 'success: the call answered as documented' },
+  error: {
+    code: 1,
+    short: 'API or runtime error',
+    meaning: 'the API answered an error, or a network/runtime failure (after the retries)',
+  },
+  usage: {
+    code: 2,
+    short: 'usage or validation error (nothing sent)',
+    meaning: 'usage or validation error: nothing was sent (bad flag or value, invalid --query, missing --yes)',
+  },
+  partial: { code: 3, short: 'partial failure', meaning: 'partial failure: some items failed, others succeeded' },
+  auth: { code: 4, short: 'authentication (401/403)', meaning: 'authentication: 401 (source IP) or 403 (token)' },
+  device: { code: 5, short: 'device unreachable', meaning: 'the device is unreachable (503 with a JSON body)' },
+  cancelled: {
+    code: 130,
+    short: 'cancelled (Ctrl-C/SIGINT)',
+    meaning: 'cancelled: SIGINT (Ctrl-C) after a clean stop, or a confirmation answered No',
+  },
+  terminated: {
+    code: 143,
+    short: 'terminated (SIGTERM)',
+    meaning: 'terminated: SIGTERM after the same clean stop as Ctrl-C (128 + 15)',
+  },
+} as const satisfies Record<string, { code: number; short: string; meaning: string }>;
+
+type ExitCodeTable = typeof EXIT_CODES;
+export const ExitCode = Object.fromEntries(Object.entries(EXIT_CODES).map(([k, v]) => [k, v.code])) as {
+  readonly [K in keyof ExitCodeTable]: ExitCodeTable[K]['code'];
+};
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** One field error as the API reports it: `{name, message}`. */
@@ -145,4 +162,42 @@ export class RuntimeError extends FacetError {
 
 export function exitCodeOf(err: unknown): ExitCodeValue {
   return err instanceof FacetError ? err.exitCode : ExitCode.error;
+}
+
+/** The signal names facetctl stops cleanly on, and the exit code each ends with (128 + signal number). */
+export const SIGNAL_EXIT = { SIGINT: ExitCode.cancelled, SIGTERM: ExitCode.terminated } as const;
+export type StopSignal = keyof typeof SIGNAL_EXIT;
+
+/**
+ * The abort reason `src/cli.ts` gives the context's signal: an `AbortError` (so every `isAbort` check
+ * holds) that remembers which signal stopped the run.
+ */
+export function signalAbortReason(signal: StopSignal): DOMException & { signal: StopSignal } {
+  return Object.assign(new DOMException(`stopped by ${signal}`, 'AbortError'), { signal });
+}
+
+/**
+ * The exit code of a run that may have been stopped by a signal: a run that stopped cleanly after
+ * the signal (0 or 130) ends with the signal's conventional code (SIGINT 130, SIGTERM 143); other
+ * codes (a partial export, an API error) are kept.
+ */
+export function exitCodeAfterSignal(signal: AbortSignal, code: number): number {
+  if (!signal.aborted || (code !== ExitCode.ok && code !== ExitCode.cancelled)) return code;
+  const name = (signal.reason as { signal?: string } | undefined)?.signal;
+  return name === 'SIGTERM' ? ExitCode.terminated : ExitCode.cancelled;
+}
+
+/** `facetctl help exit-codes`: the table above as text. */
+export function exitCodesHelp(): string {
+  const lines = ['Exit codes', ''];
+  for (const { code, meaning } of Object.values(EXIT_CODES)) lines.push(`  ${String(code).padStart(3)}  ${meaning}`);
+  lines.push('', 'stdout carries only data; every message goes to stderr.');
+  return `${lines.join('\n')}\n`;
+}
+
+/** One line for the root help: `0 ok, 1 API or runtime error, ...`. */
+export function exitCodesSummary(): string {
+  return Object.values(EXIT_CODES)
+    .map((c) => `${c.code} ${c.short}`)
+    .join(', ');
 }

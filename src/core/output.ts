@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import type { Context } from './context.js';
 import { UsageError } from './errors.js';
 import { csvCell, isObject, type Row, TABLE_HIDDEN, tableCell, tabulate, unionColumns } from './output-rows.js';
+import { spinnerAllowed } from './terminal.js';
 import { terminalSafe } from './untrusted-text.js';
 
 export type OutputFormat = 'table' | 'json' | 'ndjson' | 'csv';
@@ -200,11 +201,11 @@ export interface Spinner {
 const NO_SPINNER: Spinner = { ready: Promise.resolve(), update() {}, succeed() {}, fail() {}, stop() {} };
 
 /**
- * An ora spinner on stderr, only when stderr is a terminal (otherwise nothing, so logs and pipes stay
- * clean). ora loads in the background; calls made before it is ready are applied once it is.
+ * An ora spinner on stderr, only when `spinnerAllowed` (a terminal of known width, not TERM=dumb;
+ * otherwise nothing, so logs and pipes stay clean). ora loads in the background; calls made before it is ready are applied once it is.
  */
 export function startSpinner(ctx: Context, text: string): Spinner {
-  if (!ctx.io.stderrIsTTY) return NO_SPINNER;
+  if (!spinnerAllowed(ctx)) return NO_SPINNER;
   let current = text;
   let finished: { kind: 'succeed' | 'fail' | 'stop'; text?: string } | undefined;
   let spinner: import('ora').Ora | undefined;

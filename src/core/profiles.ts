@@ -10,6 +10,7 @@ import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Context } from './context.js';
+import { envValue } from './environment.js';
 import { RuntimeError, UsageError } from './errors.js';
 
 export interface SenselinkSettings {
@@ -41,16 +42,16 @@ const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** The directory holding `config.json`: `FACETCTL_CONFIG_DIR`, else the OS's per-user config dir. */
 export function configDir(ctx: Context): string {
-  const override = ctx.env.FACETCTL_CONFIG_DIR;
+  const override = envValue(ctx.env, 'FACETCTL_CONFIG_DIR');
   if (override) return override;
-  const home = ctx.env.HOME || homedir();
+  const home = envValue(ctx.env, 'HOME') || homedir();
   switch (platform()) {
     case 'win32':
-      return join(ctx.env.APPDATA || join(home, 'AppData', 'Roaming'), 'facetctl', 'Config');
+      return join(envValue(ctx.env, 'APPDATA') || join(home, 'AppData', 'Roaming'), 'facetctl', 'Config');
     case 'darwin':
       return join(home, 'Library', 'Preferences', 'facetctl');
     default:
-      return join(ctx.env.XDG_CONFIG_HOME || join(home, '.config'), 'facetctl');
+      return join(envValue(ctx.env, 'XDG_CONFIG_HOME') || join(home, '.config'), 'facetctl');
   }
 }
 

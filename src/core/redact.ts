@@ -3,6 +3,7 @@
  * request bodies hold megabytes of base64 pictures. Log lines carry names and sizes, never values
  * of either kind.
  */
+import { createHash } from 'node:crypto';
 
 export const REDACTED = '[redacted]';
 
@@ -86,4 +87,38 @@ export function childEnv(env: Readonly<Record<string, string | undefined>>): Rec
     if (value !== undefined && !isSecretEnvName(name)) out[name] = value;
   }
   return out;
+}
+
+/** Base64 text long enough to be file content rather than a value (the shortest JPEG is far longer). */
+const LONG_BASE64 = /^[A-Za-z0-9+/]{200,}={0,2}$/;
+
+/**
+ * A picture or file sent as base64, as a dry run shows it: the decoded size and the SHA-256 of the
+ * decoded bytes (compare with `sha256sum FILE`), never the content:
+ * `"<base64: 48213 bytes, sha256 9f86d0…>"`.
+ */
+export function summariseBase64(value: string): string {
+  const bytes = Buffer.from(value, 'base64');
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  return `<base64: ${bytes.length} bytes, sha256 ${sha}>`;
+}
+
+/**
+ * A request's parameters as a dry run prints them: secret values redacted, base64 content
+ * (parameters named in `base64Names`, or any long base64 text, also inside a JSON body) summarised
+ * by `summariseBase64`. Other values are shown exactly as they will be sent.
+ */
+export function redactParams(value: unknown, base64Names: ReadonlySet<string>, name = ''): unknown {
+  if (typeof value === 'string') {
+    if (name && isSecretParam(name)) return REDACTED;
+    if ((base64Names.has(name) && value.length > 0) || LONG_BASE64.test(value)) return summariseBase64(value);
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((v) => redactParams(v, base64Names, name));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redactParams(v, base64Names, k)]),
+    );
+  }
+  return value;
 }

@@ -7,6 +7,7 @@ export const configEndpoints = [
   defineEndpoint({
     group: 'config',
     action: 'getConfig',
+    changesState: false,
     command: ['get'],
     path: '/config/getConfig',
     summary: 'Read all settings of a device (asks the device each time)',
@@ -22,6 +23,7 @@ export const configEndpoints = [
   defineEndpoint({
     group: 'config',
     action: 'setConfig',
+    changesState: true,
     command: ['set'],
     path: '/config/setConfig',
     summary: 'Change settings of a device; answers which keys were updated and which failed',
@@ -40,6 +42,7 @@ export const configEndpoints = [
   defineEndpoint({
     group: 'config',
     action: 'getLogo',
+    changesState: false,
     command: ['logo', 'get'],
     path: '/config/getLogo',
     summary: 'Fetch the standby logo of a device (PNG)',
@@ -56,6 +59,7 @@ export const configEndpoints = [
   defineEndpoint({
     group: 'config',
     action: 'setLogo',
+    changesState: true,
     command: ['logo', 'set'],
     path: '/config/setLogo',
     methods: ['POST'],

@@ -6,6 +6,7 @@ export const deviceEndpoints = [
   defineEndpoint({
     group: 'device',
     action: 'getDevice',
+    changesState: false,
     command: ['list'],
     path: '/device/getDevice',
     summary: 'List the devices under the cloud contract',
@@ -17,6 +18,7 @@ export const deviceEndpoints = [
   defineEndpoint({
     group: 'device',
     action: 'sync',
+    changesState: true,
     command: ['sync'],
     path: '/device/sync',
     summary: 'Fetch the latest logs from a device now (at most 100 recognitions, 500 operations a call)',
@@ -33,6 +35,7 @@ export const deviceEndpoints = [
   defineEndpoint({
     group: 'device',
     action: 'apbRepaire',
+    changesState: true,
     command: ['apb-repair'],
     path: '/device/apbRepaire',
     summary: 'Repair anti-passback state on every APB device (at most 100 repairs a call)',
@@ -47,6 +50,7 @@ export const deviceEndpoints = [
   defineEndpoint({
     group: 'device',
     action: 'getPushUrl',
+    changesState: false,
     command: ['push-url', 'get'],
     path: '/device/getPushUrl',
     summary: 'Show the push notification URL of a device (no device contact)',
@@ -60,6 +64,7 @@ export const deviceEndpoints = [
   defineEndpoint({
     group: 'device',
     action: 'registPushUrl',
+    changesState: true,
     command: ['push-url', 'set'],
     path: '/device/registPushUrl',
     summary: 'Set the push notification URL of a device; an empty URL deletes it',

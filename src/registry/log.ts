@@ -6,6 +6,7 @@ export const logEndpoints = [
   defineEndpoint({
     group: 'log',
     action: 'getRecogLog',
+    changesState: false,
     command: ['recog', 'list'],
     path: '/log/getRecogLog',
     summary: 'Search the recognition logs of a device (newest id first, 100 a page)',
@@ -32,6 +33,7 @@ export const logEndpoints = [
   defineEndpoint({
     group: 'log',
     action: 'deleteRecogLog',
+    changesState: true,
     command: ['recog', 'delete'],
     path: '/log/deleteRecogLog',
     summary: 'Physically delete recognition logs on the device and the cloud (at most 100 a call)',
@@ -61,6 +63,7 @@ export const logEndpoints = [
   defineEndpoint({
     group: 'log',
     action: 'getOperateLog',
+    changesState: false,
     command: ['operate', 'list'],
     path: '/log/getOperateLog',
     summary: 'Search the operation logs of a device (newest first, 100 a page)',

@@ -83,6 +83,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'getPerson',
+    changesState: false,
     command: ['get'],
     path: '/person/getPerson',
     summary: 'Show a person as stored on the device and in the cloud (refreshes the cloud’s device list)',
@@ -106,6 +107,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'checkPersonPicture',
+    changesState: false,
     command: ['check-picture'],
     path: '/person/checkPersonPicture',
     methods: ['POST'],
@@ -125,6 +127,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'getPersonFromCloud',
+    changesState: false,
     command: ['list'],
     path: '/person/getPersonFromCloud',
     summary: 'Search the persons registered in the cloud (newest first, 100 a page)',
@@ -149,6 +152,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'registPersonForCloud',
+    changesState: true,
     command: ['register'],
     path: '/person/registPersonForCloud',
     methods: ['POST'],
@@ -190,6 +194,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'toDevice',
+    changesState: true,
     command: ['to-device'],
     path: '/person/toDevice',
     summary: 'Register a cloud person (picture, name, access windows, cards) on a device',
@@ -215,6 +220,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'deletePersonFromCloud',
+    changesState: true,
     command: ['delete'],
     path: '/person/deletePersonFromCloud',
     summary: 'Delete a person from the cloud (devices keep their copy)',
@@ -227,6 +233,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'deletePersonAssociation',
+    changesState: true,
     command: ['unlink'],
     path: '/person/deletePersonAssociation',
     summary: 'Forget, in the cloud, which devices hold a person (no device contact)',
@@ -243,6 +250,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'getPersonAcessTimeFromCloud',
+    changesState: false,
     command: ['access-times', 'get'],
     path: '/person/getPersonAcessTimeFromCloud',
     summary: 'Show the access windows of a person stored in the cloud, per device',
@@ -254,6 +262,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'registPersonAcessTimeForCloud',
+    changesState: true,
     command: ['access-times', 'set'],
     path: '/person/registPersonAcessTimeForCloud',
     summary: 'Replace the access windows of a person for a device in the cloud (none clears them)',
@@ -268,6 +277,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'getPersonFromDevice',
+    changesState: false,
     command: ['device', 'list'],
     path: '/person/getPersonFromDevice',
     summary: 'Search the persons stored on a device (no pictures, 100 a page)',
@@ -288,6 +298,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'toCloud',
+    changesState: true,
     command: ['to-cloud'],
     path: '/person/toCloud',
     summary: 'Copy a person registered directly on a device into the cloud',
@@ -306,6 +317,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'deletePersonFromDevice',
+    changesState: true,
     command: ['device', 'delete'],
     path: '/person/deletePersonFromDevice',
     summary: 'Delete a person from a device (the cloud keeps its copy)',
@@ -322,6 +334,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'clearPersonFromDevice',
+    changesState: true,
     command: ['device', 'clear'],
     path: '/person/clearPersonFromDevice',
     summary: 'Delete every person from a device (the cloud keeps its copies)',
@@ -338,6 +351,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'registPersonCardInfoForCloud',
+    changesState: true,
     command: ['cards', 'set'],
     path: '/person/registPersonCardInfoForCloud',
     summary: 'Replace the IC cards of a person in the cloud, at most 3 (none clears them)',
@@ -350,6 +364,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'getPersonCardInfoFromCloud',
+    changesState: false,
     command: ['cards', 'get'],
     path: '/person/getPersonCardInfoFromCloud',
     summary: 'Show the IC cards of a person stored in the cloud',
@@ -361,6 +376,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'capturePersonPicture',
+    changesState: false,
     command: ['capture'],
     path: '/person/capturePersonPicture',
     summary: 'Put a device in capture mode and fetch the face picture it takes (JPEG)',
@@ -389,6 +405,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'checkSimilarityInDevice',
+    changesState: false,
     command: ['similarity'],
     path: '/person/checkSimilarityInDevice',
     methods: ['POST'],
@@ -404,6 +421,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'getPersonPictureFromDevice',
+    changesState: false,
     command: ['device', 'picture'],
     path: '/person/getPersonPictureFromDevice',
     methods: ['POST'],
@@ -421,6 +439,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'getPersonType',
+    changesState: false,
     command: ['type', 'list'],
     path: '/person/getPersonType',
     summary: 'List the person types (entry/exit mode contracts only)',
@@ -432,6 +451,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'registPersonType',
+    changesState: true,
     command: ['type', 'set'],
     path: '/person/registPersonType',
     summary: 'Create a person type (code auto-numbered when absent) or rename one with --override 1; at most 10',
@@ -451,6 +471,7 @@ export const personEndpoints = [
   defineEndpoint({
     group: 'person',
     action: 'deletePersonType',
+    changesState: true,
     command: ['type', 'delete'],
     path: '/person/deletePersonType',
     summary: 'Delete a person type; persons and logs lose it',

@@ -27,6 +27,7 @@ const rgba = (label: string, description: string): ParamDef => ({
 export const systemEndpoints = [
   systemEndpoint({
     action: 'getSystemInfo',
+    changesState: false,
     command: ['info'],
     path: '/system/getSystemInfo',
     summary: 'Show the model, serial number and software version of a device',
@@ -39,6 +40,7 @@ export const systemEndpoints = [
   }),
   systemEndpoint({
     action: 'reboot',
+    changesState: true,
     command: ['reboot'],
     path: '/system/reboot',
     summary: 'Reboot a device now (the answer only says the request was sent)',
@@ -52,6 +54,7 @@ export const systemEndpoints = [
   }),
   systemEndpoint({
     action: 'openOnce',
+    changesState: true,
     command: ['open-door'],
     path: '/system/openOnce',
     summary: 'Unlock the door, gate or lock connected to a device once',
@@ -62,6 +65,7 @@ export const systemEndpoints = [
   }),
   systemEndpoint({
     action: 'setHibernateMode',
+    changesState: true,
     command: ['hibernate'],
     path: '/system/setHibernateMode',
     summary: 'Put a device to rest: it stops recognising faces',
@@ -73,6 +77,7 @@ export const systemEndpoints = [
   }),
   systemEndpoint({
     action: 'setOperationMode',
+    changesState: true,
     command: ['resume'],
     path: '/system/setOperationMode',
     summary: 'Bring a resting device back to recognising faces',
@@ -84,6 +89,7 @@ export const systemEndpoints = [
   }),
   systemEndpoint({
     action: 'getCurrentMode',
+    changesState: false,
     command: ['mode'],
     path: '/system/getCurrentMode',
     summary: 'Show whether a device is operating (state 0) or resting (state 1)',
@@ -95,6 +101,7 @@ export const systemEndpoints = [
   }),
   systemEndpoint({
     action: 'displayMessage',
+    changesState: true,
     command: ['message'],
     path: '/system/displayMessage',
     summary: 'Show a message on the screen of a device',
@@ -125,6 +132,7 @@ export const systemEndpoints = [
   }),
   systemEndpoint({
     action: 'getRebootSchedule',
+    changesState: false,
     command: ['reboot-schedule', 'get'],
     path: '/system/getRebootSchedule',
     summary: 'Show the automatic reboot schedule of a device',
@@ -136,6 +144,7 @@ export const systemEndpoints = [
   }),
   systemEndpoint({
     action: 'setRebootSchedule',
+    changesState: true,
     command: ['reboot-schedule', 'set'],
     path: '/system/setRebootSchedule',
     summary: 'Change the automatic reboot schedule of a device (weekday and hour)',
@@ -170,6 +179,7 @@ export const systemEndpoints = [
   }),
   systemEndpoint({
     action: 'exportConfig',
+    changesState: false,
     command: ['export-config'],
     path: '/system/exportConfig',
     summary: 'Download the settings file of a device (binary, for importConfig)',
@@ -182,6 +192,7 @@ export const systemEndpoints = [
   }),
   systemEndpoint({
     action: 'importConfig',
+    changesState: true,
     command: ['import-config'],
     path: '/system/importConfig',
     methods: ['POST'],
@@ -206,6 +217,7 @@ export const systemEndpoints = [
   }),
   systemEndpoint({
     action: 'updateFirmware',
+    changesState: true,
     command: ['update-firmware'],
     path: '/system/updateFirmware',
     summary: 'Update the firmware of a device (it reboots; check with `system info` minutes later)',

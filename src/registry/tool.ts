@@ -5,6 +5,7 @@ export const toolEndpoints = [
   defineEndpoint({
     group: 'tool',
     action: 'setPictureCookie',
+    changesState: false,
     command: ['picture-cookie-js'],
     path: '/tool/setPictureCookie.js',
     summary: 'Fetch the JavaScript that sets the picture cookies in a browser (no token needed)',

@@ -169,6 +169,12 @@ export interface EndpointDef {
   aiCamera: boolean;
   /** Safe to retry after a transient failure (idempotent, no physical side effect). */
   repeatable: boolean;
+  /**
+   * The call changes state (in the cloud, on a device, or physically: a reboot, a door). Such a
+   * command takes `--dry-run`: it validates, prints the request it would send and sends nothing.
+   * Required in every entry (no default), so a new endpoint cannot forget to say.
+   */
+  changesState: boolean;
   /** Needs confirmation on a terminal and `--yes` otherwise. */
   destructive?: boolean;
   /** Name of the parameter that identifies the device (`serialNo`; SenseLink `sn`). */

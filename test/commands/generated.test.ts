@@ -43,6 +43,7 @@ describe('command tree from the registry', () => {
       path: '/device/listAgain',
       summary: 'a second device list',
       summaryJa: '重複',
+      changesState: false,
       example: 'device list',
       params: {},
     });
@@ -57,6 +58,7 @@ describe('command tree from the registry', () => {
       path: '/device/orphanCall',
       summary: 'under an undescribed word',
       summaryJa: '説明なし',
+      changesState: false,
       example: 'device nowhere call',
       params: {},
     });

@@ -10,6 +10,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/commands/program.js';
 import { COMPLETION_FILES, completionScript, SHELLS } from '../../src/completion/index.js';
+import { buildCompletionTree } from '../../src/completion/tree.js';
 import type { Context } from '../../src/core/context.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -56,6 +57,28 @@ describe('committed completions', () => {
     const fish = completionScript(await program(), 'fish');
     expect(fish).toContain(`complete -c facetctl -n '__facetctl_at "person register"' -l sex -r -f -a 'male female'`);
     expect(fish).toContain('(facetctl profile list --names 2>/dev/null)');
+  });
+});
+
+describe('PowerShell completion', () => {
+  it('registers a native completer over the same tree: every command, flag, value and help topic', async () => {
+    const root = await program();
+    const script = completionScript(root, 'powershell');
+    expect(script).toContain('Register-ArgumentCompleter -Native -CommandName facetctl');
+    const json = script.slice(script.indexOf("@'\n") + 3, script.indexOf("\n'@"));
+    const data = JSON.parse(json);
+    const tree = buildCompletionTree(root, () => undefined);
+    for (const c of tree.commands)
+      expect(data.commands, c.path).toHaveProperty([c.path ? `facetctl ${c.path}` : 'facetctl']);
+    expect(data.commands['facetctl person register'].o).toContainEqual(
+      expect.objectContaining({ n: ['--sex'], v: ['male', 'female'] }),
+    );
+    expect(data.global.map((o: { n: string[] }) => o.n[0])).toEqual(expect.arrayContaining(['--query', '--output']));
+    expect(data.commands.facetctl.r.person).toBe('facetctl person');
+    expect(data.commands['facetctl person'].r.toDevice).toBe('facetctl person to-device');
+    expect(data.commands['facetctl help'].a).toEqual(['environment', 'exit-codes']);
+    expect(data.commands['facetctl completion'].a).toContain('powershell');
+    expect(data.valueFlags).toContain('--profile');
   });
 });
 

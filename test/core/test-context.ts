@@ -10,7 +10,13 @@ export interface TestContext extends Context {
 
 /** A context with captured streams and a private config dir. */
 export function testContext(
-  opts: { env?: Record<string, string | undefined>; stdoutIsTTY?: boolean; stderrIsTTY?: boolean; cwd?: string } = {},
+  opts: {
+    env?: Record<string, string | undefined>;
+    stdoutIsTTY?: boolean;
+    stderrIsTTY?: boolean;
+    stderrColumns?: number;
+    cwd?: string;
+  } = {},
 ): TestContext {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
@@ -32,6 +38,7 @@ export function testContext(
       stderrIsTTY: opts.stderrIsTTY ?? false,
       stdinIsTTY: false,
       columns: 120,
+      stderrColumns: 'stderrColumns' in opts ? opts.stderrColumns : 120,
     },
     env: { FACETCTL_CONFIG_DIR: tempDir('facetctl-core-'), ...opts.env },
     cwd: opts.cwd ?? tmpdir(),

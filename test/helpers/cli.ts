@@ -12,6 +12,8 @@ export interface CliRunOptions {
   stdinIsTTY?: boolean;
   stdoutIsTTY?: boolean;
   stderrIsTTY?: boolean;
+  /** Width of the stderr terminal (default 120; 0 or undefined as some pseudo-terminals report). */
+  stderrColumns?: number;
   cwd?: string;
   now?: Date;
   signal?: AbortSignal;
@@ -48,6 +50,7 @@ export async function runCli(argv: string[], opts: CliRunOptions = {}): Promise<
       stderrIsTTY: opts.stderrIsTTY ?? false,
       stdinIsTTY: opts.stdinIsTTY ?? false,
       columns: 120,
+      stderrColumns: 'stderrColumns' in opts ? opts.stderrColumns : 120,
     },
     env,
     cwd: opts.cwd ?? process.cwd(),

@@ -122,6 +122,17 @@ describe('registry shape', () => {
     expect(endpointById('person.clearPersonFromDevice')?.repeatable).toBe(true);
   });
 
+  it('declares changesState: every destructive endpoint changes state, no read does', () => {
+    for (const ep of endpoints) {
+      expect(typeof ep.changesState, ep.id).toBe('boolean');
+      if (ep.destructive) expect(ep.changesState, ep.id).toBe(true);
+      if (/^(get|check|export)/.test(ep.action)) expect(ep.changesState, ep.id).toBe(false);
+      // setPictureCookie only serves a script that sets cookies in the caller's browser: a read.
+      if (/^(regist|delete|set|clear|to|update|import|create)/.test(ep.action) && ep.action !== 'setPictureCookie')
+        expect(ep.changesState, ep.id).toBe(true);
+    }
+  });
+
   it('marks exactly the destructive endpoints', () => {
     expect(actions((ep) => ep.destructive === true)).toEqual(
       [

@@ -76,7 +76,8 @@ describe('push listen', () => {
       return l.length >= 2 ? l.map((x) => JSON.parse(x)) : undefined;
     });
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    // A clean stop on SIGTERM ends with the conventional 143 (issue 13 §4).
+    expect(await exited).toBe(143);
     const named = lines.find((e) => e.personCode === 'P7');
     expect(named).toMatchObject({ serialNo: 'PUSH1', personCode: 'P7', personName: '山田 花子', temp: 36.4, pass: 1 });
     expect(Object.keys(named).slice(0, 4)).toEqual(['serialNo', 'time', 'personCode', 'personName']);
@@ -113,7 +114,8 @@ describe('push listen', () => {
     });
     stop.abort();
     const res = await running;
-    expect(res.code).toBe(0);
+    // Stopped by the context's signal (as Ctrl-C does): the clean stop ends with 130.
+    expect(res.code).toBe(130);
     expect(events[0]).toMatchObject({ serialNo: 'PROBE' });
     expect(events[1]).toMatchObject({ serialNo: 'PUSH1', personCode: 'P7', personName: '山田 花子' });
     expect(res.stdout).toBe('');
