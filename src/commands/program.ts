@@ -4,12 +4,12 @@
  */
 import { Command } from 'commander';
 import type { Context } from '../core/context.js';
-import { environmentHelp } from '../core/environment.js';
-import { exitCodesHelp, exitCodesSummary, UsageError } from '../core/errors.js';
+import { exitCodesSummary, UsageError } from '../core/errors.js';
 import { colorEnabled } from '../core/terminal.js';
 import { createCommandEnv, type RunnableEnv } from './env.js';
 import { addEndpointCommands, GROUPS } from './generated.js';
 import { addGlobalFlags, GLOBAL_VALUE_FLAGS, readGlobalFlags } from './global-flags.js';
+import { HELP_TOPICS } from './help-topics.js';
 import { packageVersion } from './version.js';
 
 type Register = (parent: Command, env: RunnableEnv) => void;
@@ -132,14 +132,7 @@ export async function buildProgram(
   return { program, env };
 }
 
-/** `facetctl help TOPIC`: texts generated from the tables the code uses. */
-export const HELP_TOPICS: Readonly<Record<string, { description: string; text: () => string }>> = {
-  environment: {
-    description: 'every environment variable facetctl reads, with its precedence',
-    text: environmentHelp,
-  },
-  'exit-codes': { description: 'what each exit code means', text: exitCodesHelp },
-};
+export { HELP_TOPICS };
 
 /** `facetctl version`: the same as `--version`. */
 function addVersionCommand(program: Command, ctx: Context): void {

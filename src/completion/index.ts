@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { HELP_TOPICS } from '../commands/help-topics.js';
 import type { CompletionValues } from '../commands/option-meta.js';
-import { HELP_TOPICS } from '../commands/program.js';
 import { endpoints } from '../registry/index.js';
 import { bashCompletion } from './bash.js';
 import { fishCompletion } from './fish.js';
