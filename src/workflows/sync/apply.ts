@@ -46,6 +46,14 @@ export interface ApplyResult {
   sent: number;
 }
 
+/**
+ * The rowHash of a journal line saying "this device still owes the person a toDevice". Written for
+ * every planned toDevice before anything is sent, and superseded by the step's own line once it is
+ * done; a run killed in between (even after the cloud took the change but before the journal heard
+ * of it) leaves the line, and the next plan sends the person to that device again.
+ */
+export const OWED = 'owed';
+
 /** The journal as runImport sees it: a step is "done" when the plan does not need it. */
 export function planJournal(journal: Journal, plan: SyncPlan): Journal {
   const byCode = new Map<string, PersonPlan>(plan.persons.map((p) => [p.personCode, p]));
@@ -90,6 +98,14 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
       const p = byCode.get(r.personCode)!;
       return { ...r, serials: [...new Set([...p.toDevice, ...p.access])] };
     });
+  const at = opts.now().toISOString();
+  await Promise.all(
+    opts.plan.persons.flatMap((p) =>
+      p.toDevice.map((serial) =>
+        opts.journal.record({ key: p.personCode, rowHash: OWED, step: 'toDevice', serial, at }),
+      ),
+    ),
+  );
   const run = await runImport({
     client: opts.client,
     rows,

@@ -75,7 +75,7 @@ export interface PlanInput {
   scopeDevices: ReadonlySet<string>;
   /** Persons of the scope (cloud, plus persons found on scope devices) that the file may remove. */
   inScope: ReadonlySet<string>;
-  /** A toDevice the journal shows a previous (killed) run still owed. */
+  /** A toDevice the journal shows a previous run still owes (killed, or the device failed). */
   pendingToDevice: (row: PersonRow, serial: string) => boolean;
   prune: boolean;
   pruneCloud: boolean;

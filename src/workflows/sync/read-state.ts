@@ -75,7 +75,7 @@ export async function readCloudPersons(
         fetches,
         PICTURE_CONCURRENCY,
         async ({ person, url }) => {
-          const got = await client.fetchPicture(url, cookie, { signal: opts.signal }).catch(() => undefined);
+          const got = await client.fetchPicture(url, cookie).catch(() => undefined);
           if (got?.status === 200) person.pictureSha256 = sha256(got.body);
         },
         opts.signal,
@@ -98,12 +98,8 @@ export function cardKeys(list: readonly { card_no?: unknown; validityDateFrom?: 
 }
 
 /** A person's access windows per device as the cloud stores them (getPersonAcessTimeFromCloud). */
-export async function readAccess(
-  client: SyncClient,
-  personCode: string,
-  signal?: AbortSignal,
-): Promise<Map<string, string[]>> {
-  const answer = await client.call(syncEndpoints().accessGet, { personCode }, { signal });
+export async function readAccess(client: SyncClient, personCode: string): Promise<Map<string, string[]>> {
+  const answer = await client.call(syncEndpoints().accessGet, { personCode });
   const body = (answer.kind === 'json' ? answer.body : {}) as Record<string, unknown>;
   const out = new Map<string, string[]>();
   for (const [serial, list] of Object.entries(body ?? {})) {
@@ -113,8 +109,8 @@ export async function readAccess(
 }
 
 /** A person's cards as the cloud stores them (getPersonCardInfoFromCloud). */
-export async function readCards(client: SyncClient, personCode: string, signal?: AbortSignal): Promise<string[]> {
-  const answer = await client.call(syncEndpoints().cardsGet, { personCode }, { signal });
+export async function readCards(client: SyncClient, personCode: string): Promise<string[]> {
+  const answer = await client.call(syncEndpoints().cardsGet, { personCode });
   const body = (answer.kind === 'json' ? answer.body : {}) as { list?: unknown };
   return Array.isArray(body?.list) ? cardKeys(body.list) : [];
 }

@@ -12,11 +12,10 @@ import { invalidInputError, pictureLoader } from '../import/import-persons.js';
 import { type JournalView, openJournal, readJournal } from '../import/journal.js';
 import { runLimited } from '../import/limit.js';
 import { applyDeviceList, type LoadedRows, loadRows } from '../import/load-rows.js';
-import { invalidLines } from '../import/report.js';
 import { hashForTarget } from '../import/row-validate.js';
 import type { ImportProgress, RunImportOptions } from '../import/run-import.js';
 import type { InvalidRow, PersonRow } from '../import/types.js';
-import { type ApplyResult, applyPlan, type SyncLine } from './apply.js';
+import { type ApplyResult, applyPlan, OWED, type SyncLine } from './apply.js';
 import { computePlan, type SyncPlan } from './plan.js';
 import {
   listDeviceSerials,
@@ -179,8 +178,8 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
     opts.concurrency,
     async (r) => {
       if (r.picture) pictureSha256.set(r.personCode, r.picture.fixed ? sha256(await load(r)) : r.picture.sha256);
-      if (r.access) access.set(r.personCode, await readAccess(client, r.personCode, opts.signal));
-      if (r.cards) cards.set(r.personCode, await readCards(client, r.personCode, opts.signal));
+      if (r.access) access.set(r.personCode, await readAccess(client, r.personCode));
+      if (r.cards) cards.set(r.personCode, await readCards(client, r.personCode));
     },
     opts.signal,
   );
@@ -196,14 +195,7 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
     devices,
     scopeDevices: new Set(scopeDevices),
     inScope,
-    pendingToDevice: (row, serial) => {
-      const { personCode: code, rowHash: h } = row;
-      const cloudDone =
-        journalView.isDone(code, 'registPersonForCloud', h) ||
-        journalView.isDone(code, 'registPersonAcessTimeForCloud', h, serial) ||
-        journalView.isDone(code, 'registPersonCardInfoForCloud', h);
-      return cloudDone && !journalView.isDone(code, 'toDevice', h, serial);
-    },
+    pendingToDevice: (row, serial) => journalView.isDone(row.personCode, 'toDevice', OWED, serial),
     prune: opts.prune,
     pruneCloud: opts.pruneCloud,
     scope: describeScope(opts.scope),
@@ -231,7 +223,7 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
       onProgress: opts.onProgress,
       onRetry: opts.onRetry,
     });
-    const lines = [...invalidLines([]), ...applied.lines].sort((a, b) => a.row - b.row);
+    const lines = [...applied.lines].sort((a, b) => a.row - b.row);
     return { encoding: loaded.encoding, plan, applied, lines, planMs, elapsedMs: Date.now() - started };
   } finally {
     await journal.close();
