@@ -51,6 +51,8 @@ export async function readCloudPersons(
   const queries = opts.exactCode === undefined ? cloudQueries(scope) : [{ personCode: opts.exactCode }];
   for (const query of queries) {
     const wire: WireParams = { ...query, pictureExpires: PICTURE_COOKIE_SECONDS };
+    // A page's pictures download while the next page is read (at most two pages in flight).
+    let previous: Promise<unknown> = Promise.resolve();
     for await (const page of client.pages(eps.cloudList, wire, { signal: opts.signal })) {
       const list: ListItem[] = Array.isArray(page?.list) ? page.list : [];
       const cookie: Record<string, string> = page?.pictureCookie ?? {};
@@ -71,7 +73,7 @@ export async function readCloudPersons(
         const url = strOrNull(item.pictureUrl);
         if (url && opts.wantPicture(code)) fetches.push({ person, url });
       }
-      await runLimited(
+      const current = runLimited(
         fetches,
         PICTURE_CONCURRENCY,
         async ({ person, url }) => {
@@ -80,7 +82,11 @@ export async function readCloudPersons(
         },
         opts.signal,
       );
+      current.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+      await previous;
+      previous = current;
     }
+    await previous;
   }
   return out;
 }

@@ -52,6 +52,8 @@ export interface SyncOptions {
   onProgress?: (p: ImportProgress) => void;
   onRetry?: RunImportOptions['onRetry'];
   retry?: Partial<RetryPolicy>;
+  /** Told the milliseconds each planning phase took (validate, cloud, devices, details), for --verbose and bench/. */
+  onPhase?: (phase: string, ms: number) => void;
 }
 
 export interface SyncResult {
@@ -99,6 +101,12 @@ async function validated(opts: SyncOptions): Promise<LoadedRows> {
  */
 export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
   const started = Date.now();
+  let mark = started;
+  const phase = (name: string) => {
+    const now = Date.now();
+    opts.onPhase?.(name, now - mark);
+    mark = now;
+  };
   // A file with local errors needs no connection: validate locally first, then against the device list.
   let loaded = await validated(opts);
   const client = await opts.client();
@@ -113,6 +121,7 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
   const target = await opts.target();
   const rows = loaded.rows.map((r) => ({ ...r, rowHash: hashForTarget(r.rowHash, target) }));
   const rowOf = new Map(rows.map((r) => [r.personCode, r]));
+  phase('validate');
 
   // Person types: needed to compare personTypeCode (the list answers names) and for --person-type.
   const wantTypes = opts.scope.personTypeCode !== undefined || rows.some((r) => r.person.personTypeCode !== undefined);
@@ -126,6 +135,7 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
     wantPicture: (code) => !!rowOf.get(code)?.picture,
     signal: opts.signal,
   });
+  phase('cloud');
   const inScope = new Set<string>();
   for (const p of cloud.values()) if (cloudPersonInScope(opts.scope, p, scopeTypeName)) inScope.add(p.personCode);
 
@@ -150,6 +160,7 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
     }
   }
 
+  phase('devices');
   // With a device or type scope, a row's person may exist without being listed: look those up once.
   // (Without one, the scope's query lists every person a row can name.)
   const narrowed = opts.scope.serials.length > 0 || opts.scope.personTypeCode !== undefined;
@@ -184,6 +195,7 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
     opts.signal,
   );
 
+  phase('details');
   const journalView: JournalView = await readJournal(opts.journalPath);
   const plan = computePlan({
     rows,
