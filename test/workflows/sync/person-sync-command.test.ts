@@ -198,6 +198,60 @@ describe('person sync', () => {
   });
 });
 
+describe('person sync scopes and unreachable devices', () => {
+  it('--person-type keeps persons of other types untouched', async () => {
+    for (const [code, name] of [
+      ['1', '社員'],
+      ['2', '派遣'],
+    ]) {
+      const t = await runCli(['person', 'type', 'set', '--person-type-code', code, '--person-type-name', name], {
+        env: env(),
+      });
+      expect(t.code).toBe(0);
+    }
+    const header = ['personCode', 'personName', 'personTypeCode', 'picture', 'serialNos'];
+    const all = join(dir, 'types.csv');
+    writeFileSync(
+      all,
+      csv(header, [
+        ['E-1', '社員一', '1', 'p0.jpg', 'GATE1'],
+        ['E-2', '社員二', '1', 'p1.jpg', 'GATE1'],
+        ['T-1', '派遣一', '2', 'p2.jpg', 'GATE1'],
+      ]),
+    );
+    expect((await sync([all])).code).toBe(0);
+    const employees = join(dir, 'employees.csv');
+    writeFileSync(employees, csv(header, [['E-1', '社員一', '1', 'p0.jpg', 'GATE1']]));
+    const diff = await runCli(['person', 'diff', employees, '--person-type', '1', '--prune-cloud', '-o', 'json'], {
+      env: env(),
+      cwd: dir,
+    });
+    expect(diff.code).toBe(0);
+    expect(JSON.parse(diff.stdout).persons.map((p: { personCode: string }) => p.personCode)).toEqual(['E-2']);
+    const res = await sync([employees, '--person-type', '1', '--prune', '--prune-cloud', '--yes']);
+    expect(res.code).toBe(0);
+    expect((await cloudPersons()).map((p) => p.personCode)).toEqual(['E-1', 'T-1']);
+    expect(await devicePersons('GATE1')).toEqual(['E-1', 'T-1']);
+    const wrongType = await sync([all, '--person-type', '1', '--dry-run']);
+    expect(wrongType.code).toBe(2);
+    expect(wrongType.stderr).toContain('row 4, personTypeCode: must be 1');
+    const nine = join(dir, 'nine.csv');
+    writeFileSync(nine, csv(header, [['N-1', '九', '9', 'p0.jpg', 'GATE1']]));
+    const noType = await sync([nine, '--person-type', '9', '--dry-run']);
+    expect(noType.code).toBe(2);
+    expect(noType.stderr).toContain('no person type 9');
+  });
+
+  it('--check-devices with an offline device: reported, the others still synced, exit 3', async () => {
+    const file = writeCsv('off.csv', [['OFF-1', '一', '', 'p0.jpg', 'GATE1;GATE2']]);
+    await emu.op('PATCH', '/devices/GATE2', { online: false });
+    const res = await sync([file, '--check-devices']);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('device GATE2 could not be read');
+    expect(await devicePersons('GATE1')).toEqual(['OFF-1']);
+  });
+});
+
 describe('person reconcile', () => {
   async function seed() {
     const file = writeCsv('rc.csv', [
