@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../helpers/cli.js';
+import { runCli, spawnCli } from '../../helpers/cli.js';
 import type { TestEmulator } from '../../helpers/emulator.js';
 import { emulatorWithDevices, snapshot } from '../import/emulator-setup.js';
 import { csv, syntheticJpeg, tempDir } from '../import/fixtures.js';
@@ -151,6 +151,16 @@ describe('person sync', () => {
     expect(error.code).toBe(1);
     const plain = await runCli(['person', 'diff', bad], { env: env(), cwd: dir });
     expect(plain.code).toBe(2);
+  });
+
+  it('as a child process (dist/): diff exits 2 with changes, sync applies, diff exits 0', async () => {
+    const file = writeCsv('child.csv', [['CH-1', '子', '', 'p0.jpg', 'GATE1;GATE3']]);
+    const before = await spawnCli(['person', 'diff', file, '--detailed-exitcode'], { env: env(), cwd: dir });
+    expect(before.code).toBe(2);
+    expect(JSON.parse(before.stdout).counts).toMatchObject({ create: 1, toDevice: 2 });
+    expect((await spawnCli(['person', 'sync', file], { env: env(), cwd: dir })).code).toBe(0);
+    expect((await spawnCli(['person', 'diff', file, '--detailed-exitcode'], { env: env(), cwd: dir })).code).toBe(0);
+    expect(await devicePersons('GATE3')).toEqual(['CH-1']);
   });
 
   it('a scope keeps other persons untouched, and refuses rows outside it', async () => {
