@@ -7,8 +7,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli, spawnCli } from '../../helpers/cli.js';
+import { run } from '../../../src/commands/index.js';
+import type { Context } from '../../../src/core/context.js';
+import { runCli, spawnCli, tempConfigDir } from '../../helpers/cli.js';
 import type { TestEmulator } from '../../helpers/emulator.js';
 import { emulatorWithDevices, snapshot } from '../import/emulator-setup.js';
 import { csv, syntheticJpeg, tempDir } from '../import/fixtures.js';
@@ -259,6 +262,49 @@ describe('person sync scopes and unreachable devices', () => {
     expect(res.code).toBe(3);
     expect(res.stderr).toContain('device GATE2 could not be read');
     expect(await devicePersons('GATE1')).toEqual(['OFF-1']);
+  });
+});
+
+/** In-process on a pretend terminal: `answer` is typed once `prompt` shows on stderr (as in profile.test.ts). */
+async function onTerminal(argv: string[], prompt: string, answer: string) {
+  const stdin = new PassThrough();
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let err = '';
+  let typed = false;
+  stderr.on('data', (c) => {
+    err += c;
+    if (!typed && err.includes(prompt)) {
+      typed = true;
+      setImmediate(() => stdin.write(`${answer}\r`));
+    }
+  });
+  const ctx: Context = {
+    io: { stdin, stdout, stderr, stdinIsTTY: true, stdoutIsTTY: true, stderrIsTTY: true, columns: 100 },
+    env: { FACETCTL_CONFIG_DIR: tempConfigDir(), ...env() },
+    cwd: dir,
+    now: () => new Date(),
+    signal: new AbortController().signal,
+  };
+  const code = await run(argv, ctx);
+  return { code, stderr: err };
+}
+
+describe('person sync on a terminal', () => {
+  it('asks before pruning; a declined confirmation exits 130 and removes nothing, an accepted one prunes', async () => {
+    const first = writeCsv('tty1.csv', [
+      ['TTY-1', '一', '', 'p0.jpg', 'GATE1'],
+      ['TTY-2', '二', '', 'p1.jpg', 'GATE1'],
+    ]);
+    expect((await sync([first])).code).toBe(0);
+    const second = writeCsv('tty2.csv', [['TTY-1', '一', '', 'p0.jpg', 'GATE1']]);
+    const declined = await onTerminal(['person', 'sync', second, '--prune', '--prune-cloud'], 'Remove 1 person', 'n');
+    expect(declined.code).toBe(130);
+    expect(await devicePersons('GATE1')).toEqual(['TTY-1', 'TTY-2']);
+    const accepted = await onTerminal(['person', 'sync', second, '--prune', '--prune-cloud'], 'Remove 1 person', 'y');
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect(await devicePersons('GATE1')).toEqual(['TTY-1']);
+    expect((await cloudPersons()).map((p) => p.personCode)).toEqual(['TTY-1']);
   });
 });
 
