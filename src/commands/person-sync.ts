@@ -291,6 +291,20 @@ async function syncAction(env: CommandEnv, file: string, flags: SyncFlags, dryRu
       }
       const removals = plan.counts.removeFromDevice + plan.counts.delete;
       if (pruning && removals > 0) {
+        if (!yes && ctx.io.stdinIsTTY) {
+          // What the question is about, as terraform shows its plan before asking.
+          const doomed = plan.persons.filter((p) => p.removeFrom.length > 0 || p.deleteFromCloud);
+          for (const p of doomed.slice(0, 20)) {
+            const where = [
+              p.removeFrom.length ? `from ${p.removeFrom.join(', ')}` : '',
+              p.deleteFromCloud ? 'from the cloud' : '',
+            ]
+              .filter(Boolean)
+              .join(' and ');
+            err(`  remove ${p.personCode} ${where}`);
+          }
+          if (doomed.length > 20) err(`  … and ${doomed.length - 20} more (person diff shows them all)`);
+        }
         await env.confirm(
           `Remove ${plan.counts.removeFromDevice} person(s) from devices and delete ${plan.counts.delete} from the cloud?`,
           yes,

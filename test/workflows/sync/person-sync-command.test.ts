@@ -300,6 +300,7 @@ describe('person sync on a terminal', () => {
     const second = writeCsv('tty2.csv', [['TTY-1', '一', '', 'p0.jpg', 'GATE1']]);
     const declined = await onTerminal(['person', 'sync', second, '--prune', '--prune-cloud'], 'Remove 1 person', 'n');
     expect(declined.code).toBe(130);
+    expect(declined.stderr).toContain('remove TTY-2 from GATE1 and from the cloud');
     expect(await devicePersons('GATE1')).toEqual(['TTY-1', 'TTY-2']);
     const accepted = await onTerminal(['person', 'sync', second, '--prune', '--prune-cloud'], 'Remove 1 person', 'y');
     expect(accepted.code, accepted.stderr).toBe(0);
