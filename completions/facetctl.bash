@@ -2,7 +2,7 @@
 # bash completion for facetctl. Load it with: source completions/facetctl.bash
 # (or copy it to ~/.local/share/bash-completion/completions/facetctl).
 
-_facetctl_value_flags=' --access --access-type --algorithm-version --allow-ip --api-latency --background-color --bind --birthday --border-color --ca-cert --card --concurrency --cp932-replace --csv-formulas --customtip --data --db --device-audio-volume --device-led-brightness --device-machine-name --device-screen-brightness --device-standby-time --device-timezone --device-workstate-time --dir --disp-info --encoding --exec --extend --faces --field --firmware-version --from --get-count --host --ids --image --image-id --images --journal --k --latency --limit --main-type --man --mask-detect-mode --mask-face-attr-switch --mask-nowear-show-background-color --mask-nowear-show-tips --mask-wear-show-background-color --mask-wear-show-tips --memo --method --name --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-link-local-address --ntp-host-name --ntp-interval --ntp-port --operate-time-from --operate-time-to --operate-user --order --out --output --p --page --person-code --person-name --person-type-code --person-type-name --picture --picture-allow-ip --picture-expires --pictures --port --port-http --port-rtsp --port-server --process-mode --profile --push-url --query --queue-size --reboot-schedule-day-week --reboot-schedule-hours --recog-circle-interval --recog-liveness --recog-log-id --recog-log-serial-no --recog-mouthocc-threshold --recog-search-threshold --recog-time-from --recog-time-to --recog-workstate-time --rect --reference --regist-serial-no --report --retries --s --seed --senselink-app-key --senselink-app-secret --senselink-url --serial --set --sex --since --size --sn --state --stranger-tips-background-color --stranger-tips-custom --stranger-tips-type --stranger-voice-type --sub-type --temp-abnormal-show-tips --temp-correction --temp-detect-mode --temp-min-pixel --temp-normal-show-tips --temp-unit --temp-value-range-from --temp-value-range-to --threshold --time-from --time-to --timeout --timestamp --timezone --tips-background-color --tips-custom --tips-type --tips-voice-type --tipstime --to --token --tz --write -X -f -o '
+_facetctl_value_flags=' --access --access-type --algorithm-version --allow-ip --api-latency --background-color --bind --birthday --border-color --ca-cert --card --concurrency --cp932-replace --csv-formulas --customtip --data --db --device-audio-volume --device-led-brightness --device-machine-name --device-screen-brightness --device-standby-time --device-timezone --device-workstate-time --dir --disp-info --encoding --exec --extend --faces --field --firmware-version --from --get-count --host --ids --image --image-id --images --journal --k --latency --limit --main-type --man --mask-detect-mode --mask-face-attr-switch --mask-nowear-show-background-color --mask-nowear-show-tips --mask-wear-show-background-color --mask-wear-show-tips --memo --method --name --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-link-local-address --ntp-host-name --ntp-interval --ntp-port --operate-time-from --operate-time-to --operate-user --order --out --output --p --page --person-code --person-code-prefix --person-name --person-type --person-type-code --person-type-name --picture --picture-allow-ip --picture-expires --pictures --port --port-http --port-rtsp --port-server --process-mode --profile --push-url --query --queue-size --reboot-schedule-day-week --reboot-schedule-hours --recog-circle-interval --recog-liveness --recog-log-id --recog-log-serial-no --recog-mouthocc-threshold --recog-search-threshold --recog-time-from --recog-time-to --recog-workstate-time --rect --reference --regist-serial-no --repair --report --retries --s --scope-serial --seed --senselink-app-key --senselink-app-secret --senselink-url --serial --set --sex --since --size --sn --state --stranger-tips-background-color --stranger-tips-custom --stranger-tips-type --stranger-voice-type --sub-type --temp-abnormal-show-tips --temp-correction --temp-detect-mode --temp-min-pixel --temp-normal-show-tips --temp-unit --temp-value-range-from --temp-value-range-to --threshold --time-from --time-to --timeout --timestamp --timezone --tips-background-color --tips-custom --tips-type --tips-voice-type --tipstime --to --token --tz --write -X -f -o '
 _facetctl_global='--version -V --profile --host --token-stdin --output -o --query --csv-formulas --verbose --retries --timeout --ca-cert --insecure-http --yes -y --timezone --tz --no-color --help -h'
 
 _facetctl_resolve() {
@@ -79,6 +79,9 @@ _facetctl_resolve() {
     'person|registPersonType') echo 'person registPersonType' ;;
     'person|deletePersonType') echo 'person deletePersonType' ;;
     'person|import') echo 'person import' ;;
+    'person|sync') echo 'person sync' ;;
+    'person|diff') echo 'person diff' ;;
+    'person|reconcile') echo 'person reconcile' ;;
     'person access-times|get') echo 'person access-times get' ;;
     'person access-times|set') echo 'person access-times set' ;;
     'person device|list') echo 'person device list' ;;
@@ -156,7 +159,7 @@ _facetctl_subcommands() {
     'log') echo 'recog operate' ;;
     'log recog') echo 'list delete export' ;;
     'log operate') echo 'list export' ;;
-    'person') echo 'get check-picture list register to-device delete unlink access-times device to-cloud cards capture similarity type import' ;;
+    'person') echo 'get check-picture list register to-device delete unlink access-times device to-cloud cards capture similarity type import sync diff reconcile' ;;
     'person access-times') echo 'get set' ;;
     'person device') echo 'list delete clear picture' ;;
     'person cards') echo 'set get' ;;
@@ -221,6 +224,9 @@ _facetctl_options() {
     'person registPersonType') echo '--person-type-code --person-type-name --override --dry-run' ;;
     'person deletePersonType') echo '--person-type-code --dry-run' ;;
     'person import') echo '--template --serial --encoding --ignore-unknown-columns --skip-invalid --fix-pictures --no-remote-check --override --no-override --no-image --concurrency --journal --fresh --report --dry-run' ;;
+    'person sync') echo '--encoding --ignore-unknown-columns --fix-pictures --person-code-prefix --person-type --scope-serial --check-devices --prune --prune-cloud --detailed-exitcode --no-remote-check --no-image --concurrency --journal --report --dry-run' ;;
+    'person diff') echo '--encoding --ignore-unknown-columns --fix-pictures --person-code-prefix --person-type --scope-serial --check-devices --prune --prune-cloud --detailed-exitcode --no-remote-check --no-image --concurrency --journal --report' ;;
+    'person reconcile') echo '--serial --all-devices --repair --journal' ;;
     'config get') echo '--serial' ;;
     'config set') echo '--serial --device-machine-name --device-audio-volume --device-screen-brightness --device-led-brightness --device-standby-time --device-workstate-time --access-type --net-eth0-ipv4-dhcp-enable --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv6-link-local-address --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --port-http --port-rtsp --port-server --disp-info --disp-show-name --disp-show-id --disp-show-photo --disp-show-ip --disp-show-serail-no --disp-show-version --disp-show-person-info --disp-show-offline-data --tips-enable --tips-type --tips-custom --tips-background-color --tips-voice-enable --tips-voice-type --stranger-tips-enable --stranger-tips-type --stranger-tips-custom --stranger-tips-background-color --stranger-voice-enable --stranger-voice-type --recog-workstate-time --recog-liveness --recog-circle-interval --recog-search-threshold --recog-mouthocc-threshold --mask-detect-mode --mask-face-attr-switch --mask-wear-show-enable --mask-wear-show-tips --mask-wear-show-background-color --mask-wear-voice-enable --mask-nowear-show-enable --mask-nowear-show-tips --mask-nowear-show-background-color --mask-nowear-voice-enable --temp-enable --temp-detect-mode --temp-unit --temp-value-range-from --temp-value-range-to --temp-correction --temp-low-temp-correction --temp-min-pixel --temp-normal-show-enable --temp-normal-show-tips --temp-normal-voice-enable --temp-abnormal-show-enable --temp-abnormal-show-tips --temp-abnormal-voice-enable --ntp-enable --ntp-host-name --ntp-port --ntp-interval --set --dry-run' ;;
     'config logo get') echo '--serial --out' ;;
@@ -281,6 +287,14 @@ _facetctl_values() {
     'person import|--encoding') echo 'utf8 cp932 utf16le utf16be' ;;
     'person import|--journal') echo '@file' ;;
     'person import|--report') echo '@file' ;;
+    'person sync|--encoding') echo 'utf8 cp932' ;;
+    'person sync|--journal') echo '@file' ;;
+    'person sync|--report') echo '@file' ;;
+    'person diff|--encoding') echo 'utf8 cp932' ;;
+    'person diff|--journal') echo '@file' ;;
+    'person diff|--report') echo '@file' ;;
+    'person reconcile|--repair') echo 'to-device to-cloud' ;;
+    'person reconcile|--journal') echo '@file' ;;
     'config set|--access-type') echo '1 3 4' ;;
     'config set|--tips-type') echo 'Welcome RecognitOK PunchOK PassOK Custom' ;;
     'config set|--tips-background-color') echo 'Blue Red Green' ;;

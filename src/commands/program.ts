@@ -22,6 +22,7 @@ type Register = (parent: Command, env: RunnableEnv) => void;
  */
 const HAND_WRITTEN: readonly { word: string; load: () => Promise<{ register: Register }> }[] = [
   { word: 'person', load: () => import('./person-import.js') },
+  { word: 'person', load: () => import('./person-sync.js') },
   { word: 'log', load: () => import('./log-export.js') },
   { word: 'config', load: () => import('./config-files.js') },
   { word: 'senselink', load: () => import('./senselink-export.js') },

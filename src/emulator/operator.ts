@@ -76,6 +76,8 @@ export async function handleOperator(
       return finalize(emu, body);
     case 'POST /device-persons':
       return addDevicePerson(emu, body);
+    case 'DELETE /device-persons':
+      return removeDevicePersons(emu, body);
     case 'POST /operate-logs':
       return addOperate(emu, body);
     case 'POST /apb-failures':
@@ -357,6 +359,22 @@ function addDevicePerson(emu: Emu, b: Body): Answer {
     picture,
   );
   return ok({ serialNo: b.serialNo, personCode: b.personCode }, 201);
+}
+
+/**
+ * Deletes one person (`personCode`) or every person (no `personCode`) from a device as the device's
+ * own management tool would: the cloud's associations (`serialNos`) are left as they were, which is
+ * the drift `person reconcile` finds.
+ */
+function removeDevicePersons(emu: Emu, b: Body): Answer {
+  if (!isStr(b.serialNo) || !getDevice(emu.db, b.serialNo)) return bad('serialNo must name a device');
+  if (b.personCode !== undefined && (!isStr(b.personCode) || !b.personCode)) {
+    return bad('personCode must be a non-empty string (or absent to clear the device)');
+  }
+  const deleted = isStr(b.personCode)
+    ? stmt(emu.db, 'DELETE FROM device_persons WHERE serial = ? AND code = ?').run(b.serialNo, b.personCode).changes
+    : stmt(emu.db, 'DELETE FROM device_persons WHERE serial = ?').run(b.serialNo).changes;
+  return ok({ serialNo: b.serialNo, deleted });
 }
 
 function addOperate(emu: Emu, b: Body): Answer {

@@ -1,0 +1,424 @@
+/**
+ * `facetctl person sync FILE`, `person diff FILE` and `person reconcile`: commander wiring for
+ * src/workflows/sync/. The plan and the reconcile lists are data (stdout: a table on a terminal,
+ * JSON otherwise, or -o); progress, summaries and problems go to stderr.
+ */
+import { resolve } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { CancelledError, ExitCode, UsageError } from '../core/errors.js';
+import type { PersonPlan, SyncPlan } from '../workflows/sync/plan.js';
+import type { DeviceDrift, RepairDirection } from '../workflows/sync/reconcile.js';
+import type { SyncScope } from '../workflows/sync/types.js';
+import type { CommandEnv } from './env.js';
+import { reportError } from './errors-report.js';
+import { ExitWith } from './exit.js';
+import { subcommand } from './generated.js';
+import { setCompletionValues } from './option-meta.js';
+import { defaultJournalPath } from './person-import.js';
+
+interface SyncFlags {
+  encoding?: string;
+  ignoreUnknownColumns?: boolean;
+  fixPictures?: boolean;
+  personCodePrefix?: string;
+  personType?: string;
+  scopeSerial?: string[];
+  checkDevices?: boolean;
+  prune?: boolean;
+  pruneCloud?: boolean;
+  dryRun?: boolean;
+  detailedExitcode?: boolean;
+  remoteCheck: boolean;
+  image: boolean;
+  concurrency: number;
+  journal?: string;
+  report?: string;
+}
+
+interface ReconcileFlags {
+  serial?: string[];
+  allDevices?: boolean;
+  repair?: string;
+  journal?: string;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function concurrency(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 64) {
+    throw new InvalidArgumentError(`must be a whole number from 1 to 64 (got '${value}')`);
+  }
+  return n;
+}
+
+function prefix(value: string): string {
+  if (value === '' || value.includes('*')) throw new InvalidArgumentError('must be a non-empty prefix without *');
+  return value;
+}
+
+function typeCode(value: string): string {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`must be a person type code (a number), got '${value}'`);
+  return String(Number(value));
+}
+
+function direction(value: string): RepairDirection {
+  if (value !== 'to-device' && value !== 'to-cloud') {
+    throw new InvalidArgumentError(`must be to-device (the cloud is right) or to-cloud (the devices are right)`);
+  }
+  return value;
+}
+
+const SCOPE_HELP = [
+  '',
+  'Scope (which existing persons FILE speaks for; criteria combine; none = every person of the contract):',
+  '  --person-code-prefix P   persons whose personCode starts with P (getPersonFromCloud personCode=P*)',
+  '  --person-type T          persons of person type code T (entry/exit mode contracts)',
+  '  --scope-serial S         persons held by device S (repeatable); removals only on these devices',
+  'Every row must lie inside the scope (else exit 2, nothing sent). Persons outside it are never changed.',
+];
+
+function addFileOptions(cmd: Command): Command {
+  return cmd
+    .argument('<file>', 'CSV of persons, the same columns as `person import` (the desired state)')
+    .option('--encoding <name>', 'force the CSV encoding: utf8 or cp932 (default: detected)')
+    .option('--ignore-unknown-columns', 'ignore columns that are not API parameter names')
+    .option('--fix-pictures', 'convert PNG, oversized and EXIF-rotated pictures to a compliant JPEG (files untouched)')
+    .option('--person-code-prefix <prefix>', 'scope: persons whose personCode starts with this', prefix)
+    .option('--person-type <code>', 'scope: persons of this person type code', typeCode)
+    .option('--scope-serial <serial>', 'scope: persons held by this device (repeatable)', collect)
+    .option('--check-devices', "read each device's persons instead of trusting the cloud's serialNos")
+    .option('--prune', 'remove persons from devices the file does not name for them')
+    .option('--prune-cloud', 'delete persons of the scope that are not in the file from the cloud (and its devices)')
+    .option('--detailed-exitcode', 'exit 0 when nothing would change, 2 when something would, 1 on any error')
+    .option('--no-remote-check', "skip the cloud's checkPersonPicture before registering")
+    .option('--no-image', 'send updates to devices without the picture')
+    .option('--concurrency <n>', 'cloud calls at once', concurrency, 8)
+    .option('--journal <file>', 'journal of completed steps (default: FILE.facetctl-journal.ndjson beside the CSV)')
+    .option('--report <file>', 'write a CSV line per person and device step; - for stdout');
+}
+
+export function register(parent: Command, env: CommandEnv): void {
+  const person = parent.name() === 'person' ? parent : subcommand(parent, 'person');
+  const sync = addFileOptions(
+    person
+      .command('sync')
+      .description('Make the cloud and the devices match FILE for a scope of persons (plan, then apply)'),
+  )
+    .option('--dry-run', 'print the plan and send nothing that changes anything (same as `person diff`)')
+    .addHelpText(
+      'after',
+      [
+        ...SCOPE_HELP,
+        '',
+        'Exit codes: 0 done (or nothing to do), 2 invalid input or a prune without --yes (nothing sent),',
+        '3 some steps failed, 130 interrupted (run the same command again to finish).',
+        'With --detailed-exitcode: 0 no changes, 2 changes (planned with --dry-run, or applied), 1 any error.',
+        '',
+        'Examples:',
+        '  facetctl person sync hr.csv --person-code-prefix HQ- --dry-run',
+        '  facetctl person sync hr.csv --person-code-prefix HQ- --check-devices --prune --yes',
+      ].join('\n'),
+    )
+    .action(async (file: string, flags: SyncFlags) => runSync(env, file, flags, flags.dryRun === true));
+  const diff = addFileOptions(
+    person.command('diff').description('Print the plan `person sync FILE` would apply (sends nothing)'),
+  )
+    .addHelpText(
+      'after',
+      [
+        ...SCOPE_HELP,
+        '',
+        'Output: a table on a terminal, JSON otherwise (-o json|ndjson|csv|table).',
+        'Exit codes: 0, or with --detailed-exitcode 0 no changes, 2 changes, 1 any error.',
+        '',
+        'Example:',
+        '  facetctl person diff hr.csv --person-code-prefix HQ- --detailed-exitcode',
+      ].join('\n'),
+    )
+    .action(async (file: string, flags: SyncFlags) => runSync(env, file, flags, true));
+  for (const cmd of [sync, diff]) {
+    const enc = cmd.options.find((o) => o.long === '--encoding');
+    if (enc) setCompletionValues(enc, ['utf8', 'cp932']);
+    for (const long of ['--journal', '--report']) {
+      const opt = cmd.options.find((o) => o.long === long);
+      if (opt) setCompletionValues(opt, 'file');
+    }
+  }
+
+  const reconcile = person
+    .command('reconcile')
+    .description('Compare what the cloud believes each device holds with what the device holds; --repair fixes it')
+    .option('--serial <serial>', 'device serial number (repeatable)', collect)
+    .option('--all-devices', 'every device of the contract')
+    .option('--repair <direction>', 'to-device (the cloud is right) or to-cloud (the devices are right)', direction)
+    .option('--journal <file>', 'record each repair step done (ndjson, the import journal format)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Per device, three lists: onlyOnDevice (unknown to the cloud), onlyInCloud (believed, missing on the',
+        'device), both. Output: a table on a terminal, JSON otherwise (-o json|ndjson|csv|table).',
+        '--repair to-device: toDevice the missing, deletePersonFromDevice the unknown ones.',
+        '--repair to-cloud:  deletePersonAssociation the missing, toCloud the unknown ones.',
+        '',
+        'Exit codes: 0 everything agrees (or was repaired), 3 drift found (or a device unreachable, or a',
+        'repair step failed), 2 bad flags or a repair without --yes.',
+        '',
+        'Examples:',
+        '  facetctl person reconcile --all-devices',
+        '  facetctl person reconcile --serial GATE1 --repair to-device --yes',
+      ].join('\n'),
+    )
+    .action(async (flags: ReconcileFlags) => runReconcile(env, flags));
+  const repair = reconcile.options.find((o) => o.long === '--repair');
+  if (repair) setCompletionValues(repair, ['to-device', 'to-cloud']);
+  const journal = reconcile.options.find((o) => o.long === '--journal');
+  if (journal) setCompletionValues(journal, 'file');
+}
+
+async function targetOf(env: CommandEnv): Promise<string> {
+  const { resolveConnection } = await import('../core/connection.js');
+  const flags = env.flags();
+  const conn = await resolveConnection(env.ctx, {
+    profile: flags.profile,
+    host: flags.host,
+    token: flags.tokenStdin ? 'from-stdin' : undefined,
+    insecureHttp: flags.insecureHttp,
+  });
+  return conn.baseUrl;
+}
+
+/** One line per person for tables and CSV. */
+function planRows(plan: SyncPlan): Record<string, string>[] {
+  return plan.persons.map((p: PersonPlan) => ({
+    personCode: p.personCode,
+    row: p.row === undefined ? '' : String(p.row),
+    action: p.action,
+    changes: p.changes.join(' '),
+    toDevice: p.toDevice.join(' '),
+    removeFrom: p.removeFrom.join(' '),
+    deleteFromCloud: p.deleteFromCloud ? 'yes' : '',
+  }));
+}
+
+const PLAN_COLUMNS = ['personCode', 'row', 'action', 'changes', 'toDevice', 'removeFrom', 'deleteFromCloud'];
+
+function renderPlan(env: CommandEnv, plan: SyncPlan): void {
+  const out = env.output();
+  if (out === 'json') env.render(plan);
+  else env.render(planRows(plan), { columns: PLAN_COLUMNS });
+}
+
+function planSummary(plan: SyncPlan): string {
+  const c = plan.counts;
+  const parts = [
+    `${c.create} to create`,
+    `${c.update} to update`,
+    `${c.send} to send`,
+    `${c.toDevice} toDevice`,
+    `${c.removeFromDevice} device removals`,
+    `${c.delete} cloud deletions`,
+    `${c.unchanged} unchanged`,
+  ];
+  return `Plan (${plan.scope}): ${parts.join(', ')}`;
+}
+
+async function runSync(env: CommandEnv, file: string, flags: SyncFlags, dryRun: boolean): Promise<void> {
+  try {
+    await syncAction(env, file, flags, dryRun);
+  } catch (err) {
+    // terraform's habit: with --detailed-exitcode, 2 means "changes" only, so every error is 1.
+    if (!flags.detailedExitcode || err instanceof ExitWith || err instanceof CancelledError) throw err;
+    reportError(env.ctx, err, { verbose: env.verbose });
+    throw new ExitWith(ExitCode.error);
+  }
+}
+
+async function syncAction(env: CommandEnv, file: string, flags: SyncFlags, dryRun: boolean): Promise<void> {
+  const ctx = env.ctx;
+  const err = (line: string) => ctx.io.stderr.write(`${line}\n`);
+  const pruning = flags.prune === true || flags.pruneCloud === true;
+  const yes = env.flags().yes === true;
+  if (pruning && !dryRun && !yes && !ctx.io.stdinIsTTY) {
+    throw new UsageError(
+      '--prune/--prune-cloud remove persons: pass --yes to confirm without a terminal (nothing was sent)',
+    );
+  }
+  const [{ syncPersons }, { parseEncodingName }] = await Promise.all([
+    import('../workflows/sync/sync-persons.js'),
+    import('../workflows/import/csv-decode.js'),
+  ]);
+  const csvPath = resolve(ctx.cwd, file);
+  const scope: SyncScope = {
+    personCodePrefix: flags.personCodePrefix,
+    personTypeCode: flags.personType,
+    serials: [...new Set(flags.scopeSerial ?? [])],
+  };
+  let progress: ReturnType<CommandEnv['progress']> | undefined;
+  const result = await syncPersons({
+    csvPath,
+    encoding: flags.encoding ? parseEncodingName(flags.encoding) : undefined,
+    ignoreUnknownColumns: flags.ignoreUnknownColumns === true,
+    fixPictures: flags.fixPictures === true,
+    scope,
+    checkDevices: flags.checkDevices === true,
+    prune: flags.prune === true,
+    pruneCloud: flags.pruneCloud === true,
+    dryRun,
+    remoteCheck: flags.remoteCheck !== false,
+    noImage: flags.image === false,
+    concurrency: flags.concurrency,
+    journalPath: flags.journal ? resolve(ctx.cwd, flags.journal) : defaultJournalPath(csvPath),
+    target: () => targetOf(env),
+    now: () => ctx.now(),
+    signal: ctx.signal,
+    client: () => env.client(),
+    onPlan: async (plan) => {
+      for (const u of plan.unreachable)
+        err(`device ${u.serialNo} could not be read (its cloud record was used): ${u.message}`);
+      if (plan.notInFile.length > 0 && !pruning) {
+        err(
+          `${plan.notInFile.length} person(s) of the scope are not in the file and were left alone (--prune, --prune-cloud)`,
+        );
+      }
+      err(planSummary(plan));
+      if (dryRun) {
+        renderPlan(env, plan);
+        return;
+      }
+      const removals = plan.counts.removeFromDevice + plan.counts.delete;
+      if (pruning && removals > 0) {
+        if (!yes && ctx.io.stdinIsTTY) {
+          // What the question is about, as terraform shows its plan before asking.
+          const doomed = plan.persons.filter((p) => p.removeFrom.length > 0 || p.deleteFromCloud);
+          for (const p of doomed.slice(0, 20)) {
+            const where = [
+              p.removeFrom.length ? `from ${p.removeFrom.join(', ')}` : '',
+              p.deleteFromCloud ? 'from the cloud' : '',
+            ]
+              .filter(Boolean)
+              .join(' and ');
+            err(`  remove ${p.personCode} ${where}`);
+          }
+          if (doomed.length > 20) err(`  … and ${doomed.length - 20} more (person diff shows them all)`);
+        }
+        await env.confirm(
+          `Remove ${plan.counts.removeFromDevice} person(s) from devices and delete ${plan.counts.delete} from the cloud?`,
+          yes,
+        );
+      }
+      progress = env.progress('syncing');
+    },
+    onProgress: (p) => progress?.update(`${p.rowsDone}/${p.rowsTotal} persons, ${p.sent} calls`),
+    onRetry: env.verbose
+      ? (row, step, attempt, e, delay) =>
+          err(`retry ${attempt}: row ${row.row}, ${step}: ${e.message} (waiting ${delay} ms)`)
+      : undefined,
+  }).finally(() => progress?.stop());
+
+  const changes = result.plan.persons.length > 0;
+  if (dryRun) {
+    if (flags.report) await writeReport(env, flags.report, []);
+    if (flags.detailedExitcode && changes) throw new ExitWith(2);
+    return;
+  }
+  if (flags.report) await writeReport(env, flags.report, result.lines);
+  const failed = result.lines.filter((l) => l.status === 'failed');
+  for (const l of failed.slice(0, 20)) {
+    const where = [l.personCode, l.serialNo ? `device ${l.serialNo}` : ''].filter(Boolean).join(', ');
+    err(`failed: ${where}, ${l.step}: ${l.message}`);
+  }
+  if (failed.length > 20) err(`… and ${failed.length - 20} more failures (see --report)`);
+  err(
+    `Sync: ${result.plan.persons.length} person(s) changed, ${result.applied?.sent ?? 0} calls sent, ` +
+      `${failed.length} failed step(s), ${(result.elapsedMs / 1000).toFixed(1)} s`,
+  );
+  if (result.applied?.cancelled) {
+    throw new CancelledError('the sync was interrupted; run the same command again to finish');
+  }
+  if (failed.length > 0 || result.plan.unreachable.length > 0) throw new ExitWith(ExitCode.partial);
+  if (flags.detailedExitcode && changes) throw new ExitWith(2);
+}
+
+async function writeReport(
+  env: CommandEnv,
+  target: string,
+  lines: Awaited<ReturnType<typeof import('../workflows/sync/sync-persons.js').syncPersons>>['lines'],
+): Promise<void> {
+  const report = await import('../workflows/import/report.js');
+  const asImport = lines as Parameters<typeof report.reportCsv>[0];
+  if (target === '-') env.ctx.io.stdout.write(await report.reportCsv(asImport));
+  else await report.writeReport(resolve(env.ctx.cwd, target), asImport);
+}
+
+function driftRows(drift: readonly DeviceDrift[]): Record<string, string>[] {
+  const rows: Record<string, string>[] = [];
+  for (const d of drift) {
+    if (!d.reachable) {
+      rows.push({ serialNo: d.serialNo, list: 'unreachable', personCode: '', note: d.error ?? '' });
+      continue;
+    }
+    for (const code of d.onlyOnDevice)
+      rows.push({ serialNo: d.serialNo, list: 'onlyOnDevice', personCode: code, note: '' });
+    for (const code of d.onlyInCloud)
+      rows.push({ serialNo: d.serialNo, list: 'onlyInCloud', personCode: code, note: '' });
+    for (const code of d.both) rows.push({ serialNo: d.serialNo, list: 'both', personCode: code, note: '' });
+  }
+  return rows;
+}
+
+async function runReconcile(env: CommandEnv, flags: ReconcileFlags): Promise<void> {
+  const ctx = env.ctx;
+  const err = (line: string) => ctx.io.stderr.write(`${line}\n`);
+  const serials = [...new Set(flags.serial ?? [])];
+  if (serials.length === 0 && !flags.allDevices)
+    throw new UsageError('person reconcile: give --serial S (repeatable) or --all-devices');
+  if (serials.length > 0 && flags.allDevices)
+    throw new UsageError('person reconcile: --serial and --all-devices exclude each other');
+  const yes = env.flags().yes === true;
+  const dir = flags.repair as RepairDirection | undefined;
+  if (dir && !yes && !ctx.io.stdinIsTTY) {
+    throw new UsageError(
+      '--repair changes devices or the cloud: pass --yes to confirm without a terminal (nothing was sent)',
+    );
+  }
+  const [{ findDrift, hasDrift, repairDrift }, { listDeviceSerials }, { openJournal }] = await Promise.all([
+    import('../workflows/sync/reconcile.js'),
+    import('../workflows/sync/read-state.js'),
+    import('../workflows/import/journal.js'),
+  ]);
+  const client = await env.client();
+  const targets = flags.allDevices ? await listDeviceSerials(client, ctx.signal) : serials;
+  const drift = await findDrift(client, targets, ctx.signal);
+  const out = env.output();
+  if (out === 'json') env.render(drift);
+  else env.render(driftRows(drift), { columns: ['serialNo', 'list', 'personCode', 'note'] });
+  for (const d of drift) {
+    if (!d.reachable) err(`device ${d.serialNo}: could not be read: ${d.error}`);
+    else
+      err(
+        `device ${d.serialNo}: ${d.onlyOnDevice.length} only on the device, ${d.onlyInCloud.length} only in the cloud, ${d.both.length} on both`,
+      );
+  }
+  if (!hasDrift(drift)) return;
+  if (!dir) throw new ExitWith(ExitCode.partial);
+  const steps = drift.reduce((n, d) => n + d.onlyInCloud.length + d.onlyOnDevice.length, 0);
+  if (steps > 0) {
+    await env.confirm(`Repair ${steps} difference(s) ${dir === 'to-device' ? 'on the devices' : 'in the cloud'}?`, yes);
+  }
+  const journal = flags.journal ? await openJournal(resolve(ctx.cwd, flags.journal)) : undefined;
+  let lines: Awaited<ReturnType<typeof repairDrift>>;
+  try {
+    lines = await repairDrift({ client, drift, direction: dir, journal, signal: ctx.signal, now: () => ctx.now() });
+  } finally {
+    await journal?.close();
+  }
+  const failed = lines.filter((l) => l.status === 'failed');
+  for (const l of failed) err(`failed: device ${l.serialNo}, ${l.personCode}, ${l.action}: ${l.message}`);
+  err(`Repair (${dir}): ${lines.length - failed.length} done, ${failed.length} failed`);
+  if (ctx.signal.aborted) throw new CancelledError('the repair was interrupted; run the same command again to finish');
+  if (failed.length > 0 || drift.some((d) => !d.reachable)) throw new ExitWith(ExitCode.partial);
+}

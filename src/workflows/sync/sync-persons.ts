@@ -1,0 +1,243 @@
+/**
+ * `facetctl person sync FILE` / `person diff FILE` without commander: load and validate the file
+ * exactly as `person import` does (its loadRows, device check, picture checks), refuse rows outside
+ * the scope, read the cloud (and the devices with checkDevices), compute the plan, and apply it
+ * unless dryRun. The command turns the result into output, a report and an exit code.
+ */
+import { createHash } from 'node:crypto';
+import { UsageError } from '../../core/errors.js';
+import type { RetryPolicy } from '../../core/retry.js';
+import type { CsvEncoding } from '../import/csv-decode.js';
+import { invalidInputError, pictureLoader } from '../import/import-persons.js';
+import { type JournalView, openJournal, readJournal } from '../import/journal.js';
+import { runLimited } from '../import/limit.js';
+import { applyDeviceList, type LoadedRows, loadRows } from '../import/load-rows.js';
+import { hashForTarget } from '../import/row-validate.js';
+import type { ImportProgress, RunImportOptions } from '../import/run-import.js';
+import type { InvalidRow, PersonRow } from '../import/types.js';
+import { type ApplyResult, applyPlan, OWED, type SyncLine } from './apply.js';
+import { computePlan, type SyncPlan } from './plan.js';
+import {
+  listDeviceSerials,
+  readAccess,
+  readCards,
+  readCloudPersons,
+  readDevices,
+  readPersonTypes,
+} from './read-state.js';
+import { cloudPersonInScope, codeInScope, describeScope, rowScopeIssues } from './scope.js';
+import type { SyncClient, SyncScope } from './types.js';
+
+export interface SyncOptions {
+  csvPath: string;
+  encoding?: CsvEncoding;
+  ignoreUnknownColumns: boolean;
+  fixPictures: boolean;
+  scope: SyncScope;
+  /** Read every scope device (getPersonFromDevice) instead of trusting the cloud's serialNos. */
+  checkDevices: boolean;
+  prune: boolean;
+  pruneCloud: boolean;
+  dryRun: boolean;
+  remoteCheck: boolean;
+  noImage: boolean;
+  concurrency: number;
+  journalPath: string;
+  target: () => Promise<string>;
+  now: () => Date;
+  signal: AbortSignal;
+  client: () => Promise<SyncClient>;
+  /** Told once the plan is known, before anything is sent; may throw (a declined confirmation). */
+  onPlan?: (plan: SyncPlan) => Promise<void>;
+  onProgress?: (p: ImportProgress) => void;
+  onRetry?: RunImportOptions['onRetry'];
+  retry?: Partial<RetryPolicy>;
+  /** Told the milliseconds each planning phase took (validate, cloud, devices, details), for --verbose and bench/. */
+  onPhase?: (phase: string, ms: number) => void;
+}
+
+export interface SyncResult {
+  encoding: CsvEncoding;
+  plan: SyncPlan;
+  /** Absent with dryRun. */
+  applied?: ApplyResult;
+  lines: SyncLine[];
+  planMs: number;
+  elapsedMs: number;
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+async function validated(opts: SyncOptions): Promise<LoadedRows> {
+  let loaded = await loadRows({
+    csvPath: opts.csvPath,
+    encoding: opts.encoding,
+    ignoreUnknownColumns: opts.ignoreUnknownColumns,
+    extraSerials: [],
+    fixPictures: opts.fixPictures,
+    now: opts.now(),
+    signal: opts.signal,
+  });
+  if (loaded.headerIssues.length > 0) {
+    throw invalidInputError([{ row: 1, serials: [], issues: loaded.headerIssues }], true);
+  }
+  const outside: InvalidRow[] = [];
+  const rows: PersonRow[] = [];
+  for (const r of loaded.rows) {
+    const issues = rowScopeIssues(opts.scope, r);
+    if (issues.length === 0) rows.push(r);
+    else outside.push({ row: r.row, personCode: r.personCode, serials: r.serials, issues });
+  }
+  loaded = { ...loaded, rows, invalid: [...loaded.invalid, ...outside].sort((a, b) => a.row - b.row) };
+  if (loaded.invalid.length > 0) throw invalidInputError(loaded.invalid);
+  return loaded;
+}
+
+/**
+ * Plans (and unless dryRun applies) a sync. Throws InvalidInputError (exit 2, nothing sent) for an
+ * invalid file or a row outside the scope, and UsageError for a scope the cloud cannot honour.
+ */
+export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
+  const started = Date.now();
+  let mark = started;
+  const phase = (name: string) => {
+    const now = Date.now();
+    opts.onPhase?.(name, now - mark);
+    mark = now;
+  };
+  // A file with local errors needs no connection: validate locally first, then against the device list.
+  let loaded = await validated(opts);
+  const client = await opts.client();
+  const known = await listDeviceSerials(client, opts.signal);
+  const knownSet = new Set(known);
+  loaded = applyDeviceList(loaded, knownSet);
+  const unknownScope = opts.scope.serials.filter((s) => !knownSet.has(s));
+  if (unknownScope.length > 0) {
+    throw new UsageError(`--scope-serial: not in the cloud's device list: ${unknownScope.join(', ')}`);
+  }
+  if (loaded.invalid.length > 0) throw invalidInputError(loaded.invalid);
+  const target = await opts.target();
+  const rows = loaded.rows.map((r) => ({ ...r, rowHash: hashForTarget(r.rowHash, target) }));
+  const rowOf = new Map(rows.map((r) => [r.personCode, r]));
+  phase('validate');
+
+  // Person types: needed to compare personTypeCode (the list answers names) and for --person-type.
+  const wantTypes = opts.scope.personTypeCode !== undefined || rows.some((r) => r.person.personTypeCode !== undefined);
+  const typeNames = wantTypes ? await readPersonTypes(client, opts.signal) : new Map<string, string>();
+  const scopeTypeName = opts.scope.personTypeCode ? typeNames.get(opts.scope.personTypeCode) : undefined;
+  if (opts.scope.personTypeCode && scopeTypeName === undefined) {
+    throw new UsageError(`--person-type: no person type ${opts.scope.personTypeCode} (see: facetctl person type list)`);
+  }
+
+  const cloud = await readCloudPersons(client, opts.scope, {
+    wantPicture: (code) => !!rowOf.get(code)?.picture,
+    signal: opts.signal,
+  });
+  phase('cloud');
+  const inScope = new Set<string>();
+  for (const p of cloud.values()) if (cloudPersonInScope(opts.scope, p, scopeTypeName)) inScope.add(p.personCode);
+
+  const scopeDevices = opts.scope.serials.length > 0 ? opts.scope.serials : known;
+  const devices = new Map<string, Set<string>>();
+  const unreachable: SyncPlan['unreachable'] = [];
+  if (opts.checkDevices) {
+    for (const read of await readDevices(client, scopeDevices, opts.signal)) {
+      if (!read.ok) {
+        unreachable.push({ serialNo: read.serialNo, message: read.error.message });
+        continue;
+      }
+      const codes = new Set<string>();
+      for (const code of read.persons.keys()) {
+        // A person-type scope cannot see the type of a device-only person: only cloud persons count.
+        if (opts.scope.personTypeCode ? inScope.has(code) || rowOf.has(code) : codeInScope(opts.scope, code)) {
+          codes.add(code);
+          if (!rowOf.has(code)) inScope.add(code);
+        }
+      }
+      devices.set(read.serialNo, codes);
+    }
+  }
+
+  phase('devices');
+  // With a device or type scope, a row's person may exist without being listed: look those up once.
+  // (Without one, the scope's query lists every person a row can name.)
+  const narrowed = opts.scope.serials.length > 0 || opts.scope.personTypeCode !== undefined;
+  const missing = narrowed ? rows.filter((r) => !cloud.has(r.personCode)) : [];
+  await runLimited(
+    missing,
+    opts.concurrency,
+    async (r) => {
+      const found = await readCloudPersons(
+        client,
+        { serials: [] },
+        { wantPicture: () => !!r.picture, signal: opts.signal, exactCode: r.personCode },
+      );
+      const p = found.get(r.personCode);
+      if (p) cloud.set(p.personCode, p);
+    },
+    opts.signal,
+  );
+
+  const pictureSha256 = new Map<string, string>();
+  const access = new Map<string, Map<string, string[]>>();
+  const cards = new Map<string, string[]>();
+  const load = pictureLoader(opts.fixPictures);
+  await runLimited(
+    rows.filter((r) => cloud.has(r.personCode)),
+    opts.concurrency,
+    async (r) => {
+      if (r.picture) pictureSha256.set(r.personCode, r.picture.fixed ? sha256(await load(r)) : r.picture.sha256);
+      if (r.access) access.set(r.personCode, await readAccess(client, r.personCode));
+      if (r.cards) cards.set(r.personCode, await readCards(client, r.personCode));
+    },
+    opts.signal,
+  );
+
+  phase('details');
+  const journalView: JournalView = await readJournal(opts.journalPath);
+  const plan = computePlan({
+    rows,
+    cloud,
+    pictureSha256,
+    access,
+    cards,
+    typeNames,
+    devices,
+    scopeDevices: new Set(scopeDevices),
+    inScope,
+    pendingToDevice: (row, serial) => journalView.isDone(row.personCode, 'toDevice', OWED, serial),
+    prune: opts.prune,
+    pruneCloud: opts.pruneCloud,
+    scope: describeScope(opts.scope),
+    unreachable,
+  });
+  const planMs = Date.now() - started;
+  await opts.onPlan?.(plan);
+  if (opts.dryRun || plan.persons.length === 0) {
+    return { encoding: loaded.encoding, plan, lines: [], planMs, elapsedMs: Date.now() - started };
+  }
+  const journal = await openJournal(opts.journalPath);
+  try {
+    const applied = await applyPlan({
+      client,
+      plan,
+      rows,
+      journal,
+      concurrency: opts.concurrency,
+      remoteCheck: opts.remoteCheck,
+      noImage: opts.noImage,
+      signal: opts.signal,
+      now: opts.now,
+      loadPicture: load,
+      retry: opts.retry,
+      onProgress: opts.onProgress,
+      onRetry: opts.onRetry,
+    });
+    const lines = [...applied.lines].sort((a, b) => a.row - b.row);
+    return { encoding: loaded.encoding, plan, applied, lines, planMs, elapsedMs: Date.now() - started };
+  } finally {
+    await journal.close();
+  }
+}
