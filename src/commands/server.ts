@@ -17,6 +17,7 @@ interface ServerOpts {
   allowIp?: string[];
   faces?: 'detector' | 'basic' | 'off';
   latency?: number;
+  checkinInterval?: number;
   entryExitMode: boolean;
   nameMasking?: boolean;
   maintenance?: boolean;
@@ -63,6 +64,11 @@ export function register(parent: Command, env: CommandEnv): void {
       ]),
     )
     .option('--latency <ms>', 'simulated device latency in milliseconds (default 20)', intArg('--latency', 0, 600000))
+    .option(
+      '--checkin-interval <seconds>',
+      "seconds between the simulated devices' check-ins that move lastAccess (default 60)",
+      intArg('--checkin-interval', 1, 86400),
+    )
     .option('--no-entry-exit-mode', 'contract without entry/exit mode: the person-type APIs answer an error')
     .option('--name-masking', 'contract with name masking: names are stored as ***')
     .option('--maintenance', 'start in maintenance mode: every API call answers 503 with an empty body')
@@ -109,6 +115,7 @@ async function runServer(env: CommandEnv, opts: ServerOpts): Promise<void> {
     allowIp: opts.allowIp,
     faces: opts.faces,
     latencyMs: opts.latency,
+    checkinSeconds: opts.checkinInterval,
     entryExitMode: opts.entryExitMode,
     nameMasking: opts.nameMasking === true,
     maintenance: opts.maintenance === true,
