@@ -69,7 +69,9 @@ export function createCommandEnv(ctx: Context, flags: () => GlobalFlags): Runnab
       return flags().verbose === true;
     },
     output() {
-      return flags().output ?? (ctx.io.stdoutIsTTY ? 'table' : 'json');
+      const o = flags().output;
+      if (o === 'prometheus') throw new UsageError('-o prometheus is written by `device health` only');
+      return o ?? (ctx.io.stdoutIsTTY ? 'table' : 'json');
     },
     render(data, opts) {
       need().render(env, data, opts);

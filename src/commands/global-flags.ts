@@ -5,13 +5,16 @@ import type { OutputFormat } from '../core/output.js';
 export type { OutputFormat } from '../core/output.js';
 /** Kept here (not imported from core/output.ts) so building the tree loads no renderer. */
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'ndjson', 'csv'];
+/** Formats that only some commands write (`device health -o prometheus`); the others refuse them. */
+export const COMMAND_OUTPUT_FORMATS = ['prometheus'] as const;
+export type CommandOutputFormat = (typeof COMMAND_OUTPUT_FORMATS)[number];
 
 /** The flags every command accepts, before or after the command words. */
 export interface GlobalFlags {
   profile?: string;
   host?: string;
   tokenStdin?: boolean;
-  output?: OutputFormat;
+  output?: OutputFormat | CommandOutputFormat;
   verbose?: boolean;
   retries?: number;
   timeout?: number;
@@ -62,9 +65,10 @@ export function addGlobalFlags(program: Command): void {
     .option('--host <host-or-url>', 'facetCloud host or base URL (bare host → https://HOST/api1)')
     .option('--token-stdin', 'read the API token from standard input (never pass it as an argument)')
     .addOption(
-      new Option('-o, --output <format>', 'output format (default: table on a terminal, json otherwise)').choices(
-        OUTPUT_FORMATS,
-      ),
+      new Option('-o, --output <format>', 'output format (default: table on a terminal, json otherwise)').choices([
+        ...OUTPUT_FORMATS,
+        ...COMMAND_OUTPUT_FORMATS,
+      ]),
     )
     .option('--verbose', 'log each request and answer to stderr (the token is redacted)')
     .option('--retries <n>', 'retries for calls that are safe to repeat (default 3)', nonNegativeInt('--retries'))

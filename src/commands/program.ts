@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { createCommandEnv, type RunnableEnv } from './env.js';
+import { ExitWith, usageExitCodeOf } from './exit.js';
 import { addEndpointCommands, GROUPS } from './generated.js';
 import { addGlobalFlags, readGlobalFlags } from './global-flags.js';
 import { setCompletionValues } from './option-meta.js';
@@ -21,6 +22,8 @@ type Register = (parent: Command, env: RunnableEnv) => void;
 const HAND_WRITTEN: readonly { word: string; load: () => Promise<{ register: Register }> }[] = [
   { word: 'person', load: () => import('./person-import.js') },
   { word: 'log', load: () => import('./log-export.js') },
+  { word: 'log', load: () => import('./watch.js') },
+  { word: 'device', load: () => import('./watch.js') },
   { word: 'config', load: () => import('./config-files.js') },
   { word: 'senselink', load: () => import('./senselink-export.js') },
   { word: 'push', load: () => import('./push.js') },
@@ -43,7 +46,16 @@ export function packageVersion(): string {
 }
 
 function configureAll(cmd: Command, ctx: Context, color: () => boolean): void {
-  cmd.exitOverride();
+  const usageCode = usageExitCodeOf(cmd);
+  cmd.exitOverride(
+    usageCode === undefined
+      ? undefined
+      : (err) => {
+          if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version')
+            throw err;
+          throw new ExitWith(usageCode);
+        },
+  );
   cmd.configureOutput({
     writeOut: (s) => ctx.io.stdout.write(s),
     writeErr: (s) => ctx.io.stderr.write(s),
@@ -99,7 +111,8 @@ export async function buildProgram(ctx: Context, argv?: readonly string[]): Prom
   // `facetctl --version` needs no command at all.
   const versionOnly = word === undefined && argv !== undefined && argv.some((a) => a === '-V' || a === '--version');
   const modules = versionOnly ? [] : HAND_WRITTEN.filter((h) => !known || h.word === word);
-  for (const { register } of await Promise.all(modules.map((h) => h.load()))) register(program, env);
+  // A module registered under two words (watch.ts: `device health`, `log … tail`) is loaded once.
+  for (const { register } of new Set(await Promise.all(modules.map((h) => h.load())))) register(program, env);
   program.hook('preAction', async () => {
     const { loadServices } = await import('./services.js');
     env.provide(await loadServices());
