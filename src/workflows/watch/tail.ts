@@ -127,10 +127,12 @@ async function tailAll(
 
   // The first round: the last N rows of every device without a mark, merged in time order.
   const first: { serialNo: string; row: Record<string, unknown>; time: string }[] = [];
+  const fresh = new Set<DeviceTail>();
   await Promise.all(
     tails.map(async (t) => {
       const hasMark = opts.kind === 'recog' ? t.recog !== undefined : t.operate !== undefined;
       if (hasMark) return;
+      fresh.add(t);
       const got = opts.kind === 'recog' ? await lastRecog(client, t, opts) : await lastOperate(client, t, opts);
       for (const row of got) first.push({ serialNo: t.serialNo, row, time: String(row.time ?? row.operateTime) });
     }),
@@ -151,6 +153,8 @@ async function tailAll(
   // Then what arrived since each device's mark (once, or for ever with follow).
   const settled = await Promise.allSettled(
     tails.map(async (t) => {
+      // Without follow, a device that just printed its last N rows is done.
+      if (!opts.follow && fresh.has(t)) return;
       try {
         for (;;) {
           if (opts.signal.aborted) return;
@@ -167,6 +171,8 @@ async function tailAll(
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   // The first failure is the cause; the others were stopped by it.
   if (failed) throw opts.signal.reason ?? failed.reason;
+  // Stopped between two polls (Ctrl-C, SIGTERM): still a cancellation, exit 130 like the others.
+  if (opts.signal.aborted) throw opts.signal.reason ?? new Error('aborted');
   return { rows };
 }
 
