@@ -16,8 +16,9 @@ import { type ExportClient, endpoint } from '../export/export-client.js';
 import { runPool } from '../export/pool.js';
 import { newWalkStats, type RecogPage, walkRecogPages } from '../export/recog-walk.js';
 
-export type StatsBy = 'hour' | 'day' | 'person';
-export const STATS_BY: readonly StatsBy[] = ['hour', 'day', 'person'];
+import type { StatsBy } from './options.js';
+
+export { STATS_BY, type StatsBy } from './options.js';
 
 export interface StatsOptions {
   serials: readonly string[];

@@ -10,9 +10,10 @@
  * the device finishes, so a later poll prints them. A walk's rows are printed oldest first once the
  * walk has reached the mark, so the output reads like `tail -f`.
  *
- * Requests: every request of a device (the first page of a poll and any further page) waits for
- * that device's pacer, so a device gets at most one request per `intervalMs`, however many rows
- * arrive; a burst is caught up over the next intervals, never by a burst of requests.
+ * Requests: while polling, every request of a device (the first page of a poll and any further page)
+ * waits for that device's pacer, so a device gets at most one request per `intervalMs`, however many
+ * rows arrive; a burst is caught up over the next intervals, never by a burst of requests. The first
+ * round (the last N rows) is a one-time read and is not paced; the first poll waits a full interval.
  *
  * State: `statePath` is the exports' state file (export-state.ts; same format, same atomic writer),
  * saved after each poll whose rows have been written, so a restarted tail continues after the last
@@ -57,19 +58,28 @@ export interface TailOptions {
   note: (line: string) => void;
 }
 
-/** One request per interval per device: `wait()` resolves when the next request may go. */
+/**
+ * One request per interval per device: `wait()` resolves when the next request may go; `now()`
+ * records a request sent without waiting (the first round, a one-time read like `log recog list`),
+ * so the first poll after it still keeps the interval.
+ */
 function pacer(intervalMs: number, signal: AbortSignal) {
   let last = Number.NEGATIVE_INFINITY;
-  return async () => {
-    const due = last + intervalMs - Date.now();
-    if (due > 0) await sleep(due, undefined, { signal });
-    last = Date.now();
+  return {
+    async wait() {
+      const due = last + intervalMs - Date.now();
+      if (due > 0) await sleep(due, undefined, { signal });
+      last = Date.now();
+    },
+    now() {
+      last = Date.now();
+    },
   };
 }
 
 interface DeviceTail {
   serialNo: string;
-  wait: () => Promise<void>;
+  pace: ReturnType<typeof pacer>;
   recog?: RecogMark;
   operate?: OperateMark;
 }
@@ -114,7 +124,7 @@ async function tailAll(
   };
   const tails: DeviceTail[] = opts.serials.map((serialNo) => ({
     serialNo,
-    wait: pacer(opts.intervalMs, opts.signal),
+    pace: pacer(opts.intervalMs, opts.signal),
     recog: state?.recog[serialNo],
     operate: state?.operate[serialNo],
   }));
@@ -179,7 +189,7 @@ async function tailAll(
 /** The newest N rows of a device with no mark; sets the mark to the newest id the cloud has. */
 async function lastRecog(client: ExportClient, t: DeviceTail, opts: TailOptions): Promise<Record<string, unknown>[]> {
   const ep = endpoint('log.getRecogLog');
-  const pageSize = ep.paging?.pageSize ?? 100;
+  const pageSize = ep.paging!.pageSize;
   const out: RecogRow[] = [];
   let top = 0;
   let topTime: string | undefined;
@@ -188,8 +198,13 @@ async function lastRecog(client: ExportClient, t: DeviceTail, opts: TailOptions)
   // Pages past the N rows are not asked for (the walk's look-ahead would otherwise spend a request).
   const fetchPage = async (pageNo: number): Promise<RecogPage> => {
     if (pageNo > pages) return { list: [] };
-    await t.wait();
-    return client.json<RecogPage>(ep, { serialNo: t.serialNo, pageNo: String(pageNo) }, { signal: opts.signal });
+    const page = await client.json<RecogPage>(
+      ep,
+      { serialNo: t.serialNo, pageNo: String(pageNo) },
+      { signal: opts.signal },
+    );
+    t.pace.now();
+    return page;
   };
   for await (const step of walkRecogPages(fetchPage, { upperId: Number.MAX_SAFE_INTEGER, floorId: 0 })) {
     for (const r of step.page.list ?? []) {
@@ -210,7 +225,7 @@ async function pollRecog(client: ExportClient, t: DeviceTail, opts: TailOptions)
   const ep = endpoint('log.getRecogLog');
   const floorId = t.recog?.lastId ?? 0;
   const fetchPage = async (pageNo: number) => {
-    await t.wait();
+    await t.pace.wait();
     return client.json<RecogPage>(ep, { serialNo: t.serialNo, pageNo: String(pageNo) }, { signal: opts.signal });
   };
   const got: RecogRow[] = [];
@@ -229,12 +244,12 @@ async function pollRecog(client: ExportClient, t: DeviceTail, opts: TailOptions)
 async function lastOperate(client: ExportClient, t: DeviceTail, opts: TailOptions): Promise<Record<string, unknown>[]> {
   const ep = endpoint('log.getOperateLog');
   const upperTime = formatApiDateTime(opts.now());
-  await t.wait();
   const page = await client.json<OperatePage>(
     ep,
     { serialNo: t.serialNo, operateTimeTo: upperTime, pageNo: '1' },
     { signal: opts.signal },
   );
+  t.pace.now();
   const list = Array.isArray(page.list) ? page.list : [];
   if (list.length > 0) {
     const newest = String(list[0].operateTime);
@@ -256,7 +271,7 @@ async function pollOperate(client: ExportClient, t: DeviceTail, opts: TailOption
   const wire: WireParams = { serialNo: t.serialNo, operateTimeTo: upperTime };
   if (mark) wire.operateTimeFrom = mark.lastTime;
   const fetchPage = async (pageNo: number) => {
-    await t.wait();
+    await t.pace.wait();
     return client.json<OperatePage>(ep, { ...wire, pageNo: String(pageNo) }, { signal: opts.signal });
   };
   const stats = newOperateStats();
