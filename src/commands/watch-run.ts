@@ -104,7 +104,7 @@ export async function runHealth(env: CommandEnv, flags: HealthFlags): Promise<vo
     const line = `FACETCTL HEALTH UNKNOWN - cannot list the devices: ${(err as Error).message.split('\n')[0]}`;
     if (output === 'prometheus') {
       const text = prometheusUnknown(ctx.now());
-      if (flags.out) await writeFileAtomic(resolve(ctx.cwd, flags.out), text, 0o644);
+      if (flags.out) await writeFileAtomic(resolve(ctx.cwd, flags.out), text, 0o644).catch(() => {});
       else ctx.io.stdout.write(text);
       note(ctx, line);
     } else if (output === undefined && !ctx.io.stdoutIsTTY) {
@@ -116,7 +116,13 @@ export async function runHealth(env: CommandEnv, flags: HealthFlags): Promise<vo
   }
   writeHealth(env, report, flags);
   if (output === 'prometheus' && flags.out) {
-    await writeFileAtomic(resolve(ctx.cwd, flags.out), prometheusText(report, ctx.now()), 0o644);
+    try {
+      await writeFileAtomic(resolve(ctx.cwd, flags.out), prometheusText(report, ctx.now()), 0o644);
+    } catch (err) {
+      // A verdict nobody can read is no verdict: UNKNOWN, not facetctl's usual 1 (= WARNING here).
+      note(ctx, `error: cannot write ${flags.out}: ${(err as Error).message}`);
+      throw new ExitWith(STATE_CODE.UNKNOWN);
+    }
   }
   const code = STATE_CODE[report.state];
   if (code !== 0) throw new ExitWith(code);
@@ -290,7 +296,7 @@ export async function runStats(env: CommandEnv, flags: StatsFlags): Promise<void
       : { serialNo: r.serialNo, [keyName]: r.key, count: r.count },
   );
   if (format === 'table') {
-    const max = Math.max(0, ...result.rows.map((r) => r.count));
+    const max = result.rows.reduce((m, r) => Math.max(m, r.count), 0);
     const width = Math.max(10, Math.min(40, (ctx.io.columns ?? 80) - 50));
     const shown = rows.map((r, i) => ({
       ...r,

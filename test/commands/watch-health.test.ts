@@ -134,6 +134,11 @@ describe('device health', () => {
     expect(other.stderr).toMatch(/-o prometheus is written by `device health` only/);
     const out = await runCli(['device', 'health', '--out', 'x.prom'], { env });
     expect(out.code).toBe(3);
+    // A folder that does not exist: the verdict cannot be written, UNKNOWN (not 1, which reads as WARNING).
+    const missing = join(tempDir('facetctl-health-'), 'no', 'such', 'x.prom');
+    const unwritable = await runCli(['device', 'health', '-o', 'prometheus', '--out', missing], { env });
+    expect(unwritable.code).toBe(3);
+    expect(unwritable.stderr).toMatch(/cannot write/);
   });
 
   it('--watch redraws the table in place on a terminal until Ctrl-C', async () => {
