@@ -110,7 +110,11 @@ function addTail(group: Command, kind: TailKind, env: CommandEnv): void {
     .option('--all-devices', 'every device of the contract (device list)')
     .option('-n, --lines <n>', 'rows printed first, per run, newest last (default 10)', intIn(0, 10000), 10)
     .option('-f, --follow', 'keep printing new rows until Ctrl-C')
-    .option('--interval <duration>', 'while following, least time between two requests to one device (default 5s, at least 1s)', '5s')
+    .option(
+      '--interval <duration>',
+      'while following, least time between two requests to one device (default 5s, at least 1s)',
+      '5s',
+    )
     .option('--state <file>', "continue after the last row a previous run printed (the exports' state file)")
     .addHelpText(
       'after',
