@@ -2,7 +2,7 @@
 # bash completion for facetctl. Load it with: source completions/facetctl.bash
 # (or copy it to ~/.local/share/bash-completion/completions/facetctl).
 
-_facetctl_value_flags=' --access --access-type --algorithm-version --allow-ip --api-latency --background-color --bind --birthday --border-color --ca-cert --card --concurrency --cp932-replace --csv-formulas --customtip --data --db --device-audio-volume --device-led-brightness --device-machine-name --device-screen-brightness --device-standby-time --device-timezone --device-workstate-time --dir --disp-info --encoding --exec --extend --faces --field --firmware-version --from --get-count --host --ids --image --image-id --images --journal --k --latency --limit --main-type --man --mask-detect-mode --mask-face-attr-switch --mask-nowear-show-background-color --mask-nowear-show-tips --mask-wear-show-background-color --mask-wear-show-tips --memo --method --name --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-link-local-address --ntp-host-name --ntp-interval --ntp-port --operate-time-from --operate-time-to --operate-user --order --out --output --p --page --person-code --person-code-prefix --person-name --person-type --person-type-code --person-type-name --picture --picture-allow-ip --picture-expires --pictures --port --port-http --port-rtsp --port-server --process-mode --profile --push-url --query --queue-size --reboot-schedule-day-week --reboot-schedule-hours --recog-circle-interval --recog-liveness --recog-log-id --recog-log-serial-no --recog-mouthocc-threshold --recog-search-threshold --recog-time-from --recog-time-to --recog-workstate-time --rect --reference --regist-serial-no --repair --report --retries --s --scope-serial --seed --senselink-app-key --senselink-app-secret --senselink-url --serial --set --sex --since --size --sn --state --stranger-tips-background-color --stranger-tips-custom --stranger-tips-type --stranger-voice-type --sub-type --temp-abnormal-show-tips --temp-correction --temp-detect-mode --temp-min-pixel --temp-normal-show-tips --temp-unit --temp-value-range-from --temp-value-range-to --threshold --time-from --time-to --timeout --timestamp --timezone --tips-background-color --tips-custom --tips-type --tips-voice-type --tipstime --to --token --tz --write -X -f -o '
+_facetctl_value_flags=' --access --access-type --algorithm-version --allow-ip --api-latency --background-color --bind --birthday --border-color --by --ca-cert --card --checkin-interval --concurrency --cp932-replace --csv-formulas --customtip --data --db --device-audio-volume --device-led-brightness --device-machine-name --device-screen-brightness --device-standby-time --device-timezone --device-workstate-time --dir --disp-info --encoding --exec --extend --faces --field --firmware-version --from --get-count --host --ids --image --image-id --images --interval --journal --k --latency --limit --lines --main-type --man --mask-detect-mode --mask-face-attr-switch --mask-nowear-show-background-color --mask-nowear-show-tips --mask-wear-show-background-color --mask-wear-show-tips --memo --method --name --net-eth0-ipv4-default-gateway --net-eth0-ipv4-dns-server1 --net-eth0-ipv4-dns-server2 --net-eth0-ipv4-ip-address --net-eth0-ipv4-subnet-mask --net-eth0-ipv6-defaultgateway --net-eth0-ipv6-dns-server1 --net-eth0-ipv6-dns-server2 --net-eth0-ipv6-ip-address --net-eth0-ipv6-ip-address-prefix --net-eth0-ipv6-link-local-address --ntp-host-name --ntp-interval --ntp-port --operate-time-from --operate-time-to --operate-user --order --out --output --p --page --person-code --person-code-prefix --person-name --person-type --person-type-code --person-type-name --picture --picture-allow-ip --picture-expires --pictures --port --port-http --port-rtsp --port-server --process-mode --profile --push-url --query --queue-size --reboot-schedule-day-week --reboot-schedule-hours --recog-circle-interval --recog-liveness --recog-log-id --recog-log-serial-no --recog-mouthocc-threshold --recog-search-threshold --recog-stale --recog-time-from --recog-time-to --recog-workstate-time --rect --reference --regist-serial-no --repair --report --retries --s --scope-serial --seed --senselink-app-key --senselink-app-secret --senselink-url --serial --set --sex --since --size --sn --stale --state --stranger-tips-background-color --stranger-tips-custom --stranger-tips-type --stranger-voice-type --sub-type --temp-abnormal-show-tips --temp-correction --temp-detect-mode --temp-min-pixel --temp-normal-show-tips --temp-unit --temp-value-range-from --temp-value-range-to --threshold --time-from --time-to --timeout --timestamp --timezone --tips-background-color --tips-custom --tips-type --tips-voice-type --tipstime --to --token --tz --warn --write -X -f -n -o '
 _facetctl_global='--version -V --profile --host --token-stdin --output -o --query --csv-formulas --verbose --retries --timeout --ca-cert --insecure-http --yes -y --timezone --tz --no-color --help -h'
 
 _facetctl_resolve() {
@@ -31,6 +31,7 @@ _facetctl_resolve() {
     'device|push-url') echo 'device push-url' ;;
     'device|getPushUrl') echo 'device getPushUrl' ;;
     'device|registPushUrl') echo 'device registPushUrl' ;;
+    'device|health') echo 'device health' ;;
     'device push-url|get') echo 'device push-url get' ;;
     'device push-url|set') echo 'device push-url set' ;;
     'log|recog') echo 'log recog' ;;
@@ -41,8 +42,11 @@ _facetctl_resolve() {
     'log recog|list') echo 'log recog list' ;;
     'log recog|delete') echo 'log recog delete' ;;
     'log recog|export') echo 'log recog export' ;;
+    'log recog|tail') echo 'log recog tail' ;;
+    'log recog|stats') echo 'log recog stats' ;;
     'log operate|list') echo 'log operate list' ;;
     'log operate|export') echo 'log operate export' ;;
+    'log operate|tail') echo 'log operate tail' ;;
     'person|get') echo 'person get' ;;
     'person|getPerson') echo 'person get' ;;
     'person|check-picture') echo 'person check-picture' ;;
@@ -154,11 +158,11 @@ _facetctl_resolve() {
 _facetctl_subcommands() {
   case "$1" in
     '') echo 'device log person config system tool senselink push server demo profile api completion version help' ;;
-    'device') echo 'list sync apb-repair push-url' ;;
+    'device') echo 'list sync apb-repair push-url health' ;;
     'device push-url') echo 'get set' ;;
     'log') echo 'recog operate' ;;
-    'log recog') echo 'list delete export' ;;
-    'log operate') echo 'list export' ;;
+    'log recog') echo 'list delete export tail stats' ;;
+    'log operate') echo 'list export tail' ;;
     'person') echo 'get check-picture list register to-device delete unlink access-times device to-cloud cards capture similarity type import sync diff reconcile' ;;
     'person access-times') echo 'get set' ;;
     'person device') echo 'list delete clear picture' ;;
@@ -185,13 +189,17 @@ _facetctl_options() {
     'device push-url set') echo '--serial --push-url --dry-run' ;;
     'device getPushUrl') echo '--serial' ;;
     'device registPushUrl') echo '--serial --push-url --dry-run' ;;
+    'device health') echo '--serial --stale --warn --recog-stale --mode --out --watch --interval' ;;
     'log recog list') echo '--serial --latest --recog-time-from --recog-time-to --person-code --page --picture-expires --picture-allow-ip --all --limit' ;;
     'log recog delete') echo '--serial --ids --recog-time-from --recog-time-to --person-code --dry-run' ;;
     'log recog export') echo '--serial --all-devices --from --to --since --out --bom --encoding --cp932-replace --sync --state --concurrency --person-code --pictures --picture-expires' ;;
+    'log recog tail') echo '--serial --all-devices --lines -n --follow -f --interval --state' ;;
+    'log recog stats') echo '--serial --all-devices --since --from --to --by --concurrency' ;;
     'log getRecogLog') echo '--serial --latest --recog-time-from --recog-time-to --person-code --page --picture-expires --picture-allow-ip --all --limit' ;;
     'log deleteRecogLog') echo '--serial --ids --recog-time-from --recog-time-to --person-code --dry-run' ;;
     'log operate list') echo '--serial --operate-time-from --operate-time-to --operate-user --main-type --sub-type --page --all --limit' ;;
     'log operate export') echo '--serial --all-devices --from --to --since --out --bom --encoding --cp932-replace --sync --state --concurrency --operate-user --main-type --sub-type' ;;
+    'log operate tail') echo '--serial --all-devices --lines -n --follow -f --interval --state' ;;
     'log getOperateLog') echo '--serial --operate-time-from --operate-time-to --operate-user --main-type --sub-type --page --all --limit' ;;
     'person get') echo '--serial --person-code --include-picture' ;;
     'person check-picture') echo '--picture --algorithm-version' ;;
@@ -259,7 +267,7 @@ _facetctl_options() {
     'senselink image get') echo '--image-id --out' ;;
     'senselink getImage') echo '--image-id --out' ;;
     'push listen') echo '--port --bind --allow-ip --exec --queue-size' ;;
-    'server') echo '--port --bind --db --seed --token --print-token --allow-ip --faces --latency --api-latency --no-entry-exit-mode --name-masking --maintenance --senselink-app-key --senselink-app-secret' ;;
+    'server') echo '--port --bind --db --seed --token --print-token --allow-ip --faces --latency --api-latency --checkin-interval --no-entry-exit-mode --name-masking --maintenance --senselink-app-key --senselink-app-secret' ;;
     'demo') echo '--dir' ;;
     'profile add') echo '--name --senselink-url --senselink-app-key --senselink-app-secret-stdin --use --force' ;;
     'profile list') echo '--names' ;;
@@ -271,12 +279,16 @@ _facetctl_options() {
 
 _facetctl_values() {
   case "$1|$2" in
+    'device health|--out') echo '@file' ;;
     'log recog export|--out') echo '@file' ;;
     'log recog export|--encoding') echo 'utf8 cp932' ;;
     'log recog export|--state') echo '@file' ;;
+    'log recog tail|--state') echo '@file' ;;
+    'log recog stats|--by') echo 'hour day person' ;;
     'log operate export|--out') echo '@file' ;;
     'log operate export|--encoding') echo 'utf8 cp932' ;;
     'log operate export|--state') echo '@file' ;;
+    'log operate tail|--state') echo '@file' ;;
     'person check-picture|--picture') echo '@file' ;;
     'person register|--sex') echo 'male female' ;;
     'person register|--picture') echo '@file' ;;
@@ -333,7 +345,7 @@ _facetctl_values() {
     'api|--method'|'api|-X') echo 'GET POST' ;;
     'api|--out') echo '@file' ;;
     *'|--profile') echo '@profile' ;;
-    *'|--output'|*'|-o') echo 'table json ndjson csv' ;;
+    *'|--output'|*'|-o') echo 'table json ndjson csv prometheus' ;;
     *'|--csv-formulas') echo 'escape keep' ;;
     *'|--ca-cert') echo '@file' ;;
   esac

@@ -13,7 +13,7 @@ import { SIGNAL_EXIT, type StopSignal, signalAbortReason } from './core/errors.j
  * compiled by V8's baseline compiler only, because the optimising tier compiles in the background and
  * V8 waits for it at exit, ~70–100 ms of a one-call run. Long runs keep the optimising tier.
  */
-const LONG_RUNNING = new Set(['import', 'export', 'server', 'listen', 'demo']);
+const LONG_RUNNING = new Set(['import', 'export', 'server', 'listen', 'demo', 'tail', 'stats', '--watch']);
 if (!process.argv.slice(2).some((word) => LONG_RUNNING.has(word))) setFlagsFromString('--liftoff-only');
 
 const controller = new AbortController();

@@ -93,7 +93,9 @@ export function createCommandEnv(
       return flags().verbose === true || envFlag(ctx.env, 'FACETCTL_VERBOSE');
     },
     output() {
-      return flags().output ?? outputFromEnv(ctx) ?? (ctx.io.stdoutIsTTY ? 'table' : 'json');
+      const o = flags().output;
+      if (o === 'prometheus') throw new UsageError('-o prometheus is written by `device health` only');
+      return o ?? outputFromEnv(ctx) ?? (ctx.io.stdoutIsTTY ? 'table' : 'json');
     },
     render(data, opts) {
       need().render(env, query ? query(data) : data, query ? {} : opts);

@@ -15,3 +15,17 @@ export function combinedExitCode(codes: readonly number[]): number {
   const first = codes[0];
   return codes.every((c) => c === first) ? first : 1;
 }
+
+const usageExitCodes = new WeakMap<object, number>();
+
+/**
+ * A command whose usage errors (commander's and its own) end with another code than 2: `device
+ * health` answers 3 (UNKNOWN), as monitoring plugins do for bad arguments. Read by program.ts.
+ */
+export function setUsageExitCode(cmd: object, code: number): void {
+  usageExitCodes.set(cmd, code);
+}
+
+export function usageExitCodeOf(cmd: object): number | undefined {
+  return usageExitCodes.get(cmd);
+}

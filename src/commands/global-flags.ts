@@ -14,13 +14,16 @@ import { nonNegativeInt, positiveNumber } from './option-parsers.js';
 export type { OutputFormat } from '../core/output.js';
 /** Kept here (not imported from core/output.ts) so building the tree loads no renderer. */
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'ndjson', 'csv'];
+/** Formats that only some commands write (`device health -o prometheus`); the others refuse them. */
+export const COMMAND_OUTPUT_FORMATS = ['prometheus'] as const;
+export type CommandOutputFormat = (typeof COMMAND_OUTPUT_FORMATS)[number];
 
 /** The flags every command accepts, before or after the command words. */
 export interface GlobalFlags {
   profile?: string;
   host?: string;
   tokenStdin?: boolean;
-  output?: OutputFormat;
+  output?: OutputFormat | CommandOutputFormat;
   query?: string;
   csvFormulas?: CsvFormulas;
   verbose?: boolean;
@@ -54,8 +57,9 @@ export const GLOBAL_FLAGS: readonly GlobalFlagDef[] = [
   { flags: '--token-stdin', description: 'read the API token from standard input (never pass it as an argument)' },
   {
     flags: '-o, --output <format>',
-    description: 'output format (default: FACETCTL_OUTPUT, else table on a terminal and json otherwise)',
-    choices: OUTPUT_FORMATS,
+    description:
+      'output format (default: FACETCTL_OUTPUT, else table on a terminal and json otherwise; prometheus: device health only)',
+    choices: [...OUTPUT_FORMATS, ...COMMAND_OUTPUT_FORMATS],
   },
   {
     flags: '--query <expr>',

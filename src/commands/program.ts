@@ -7,6 +7,7 @@ import type { Context } from '../core/context.js';
 import { exitCodesSummary, UsageError } from '../core/errors.js';
 import { colorEnabled } from '../core/terminal.js';
 import { createCommandEnv, type RunnableEnv } from './env.js';
+import { ExitWith, usageExitCodeOf } from './exit.js';
 import { addEndpointCommands, GROUPS } from './generated.js';
 import { addGlobalFlags, GLOBAL_VALUE_FLAGS, readGlobalFlags } from './global-flags.js';
 import { HELP_TOPICS } from './help-topics.js';
@@ -24,6 +25,8 @@ const HAND_WRITTEN: readonly { word: string; load: () => Promise<{ register: Reg
   { word: 'person', load: () => import('./person-import.js') },
   { word: 'person', load: () => import('./person-sync.js') },
   { word: 'log', load: () => import('./log-export.js') },
+  { word: 'log', load: () => import('./watch.js') },
+  { word: 'device', load: () => import('./watch.js') },
   { word: 'config', load: () => import('./config-files.js') },
   { word: 'senselink', load: () => import('./senselink-export.js') },
   { word: 'push', load: () => import('./push.js') },
@@ -39,7 +42,17 @@ export { packageVersion };
 
 /** Every command: in-process exits, the context's streams, colour as `colorEnabled` decides, global flags in help. */
 function configureAll(cmd: Command, ctx: Context, colorFlag: () => boolean | undefined): void {
-  cmd.exitOverride();
+  // A command with its own usage exit code (`device health`: 3, UNKNOWN for monitoring) ends with it.
+  const usageCode = usageExitCodeOf(cmd);
+  cmd.exitOverride(
+    usageCode === undefined
+      ? undefined
+      : (err) => {
+          if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version')
+            throw err;
+          throw new ExitWith(usageCode);
+        },
+  );
   cmd.configureOutput({
     writeOut: (s) => ctx.io.stdout.write(s),
     writeErr: (s) => ctx.io.stderr.write(s),
@@ -106,7 +119,8 @@ export async function buildProgram(
     word === 'version' ||
     (word === undefined && argv !== undefined && argv.some((a) => a === '-V' || a === '--version'));
   const modules = versionOnly ? [] : HAND_WRITTEN.filter((h) => !known || h.word === word);
-  for (const { register } of await Promise.all(modules.map((h) => h.load()))) register(program, env);
+  // A module registered under two words (watch.ts: `device health`, `log … tail`) is loaded once.
+  for (const { register } of new Set(await Promise.all(modules.map((h) => h.load())))) register(program, env);
   addVersionCommand(program, ctx);
   addHelpCommand(program, ctx);
   program.hook('preAction', async (_root, action) => {

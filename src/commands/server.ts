@@ -19,6 +19,7 @@ interface ServerOpts {
   faces?: 'detector' | 'basic' | 'off';
   latency?: number;
   apiLatency?: number;
+  checkinInterval?: number;
   entryExitMode: boolean;
   nameMasking?: boolean;
   maintenance?: boolean;
@@ -53,6 +54,11 @@ export function register(parent: Command, env: CommandEnv): void {
       '--api-latency <ms>',
       'simulated network latency added to every API call, in milliseconds (default 0): a cloud far away',
       intIn(0, 600000, '--api-latency'),
+    )
+    .option(
+      '--checkin-interval <seconds>',
+      "seconds between the simulated devices' check-ins that move lastAccess (default 60)",
+      intIn(1, 86400, '--checkin-interval'),
     )
     .option('--no-entry-exit-mode', 'contract without entry/exit mode: the person-type APIs answer an error')
     .option('--name-masking', 'contract with name masking: names are stored as ***')
@@ -101,6 +107,7 @@ async function runServer(env: CommandEnv, opts: ServerOpts): Promise<void> {
     faces: opts.faces,
     latencyMs: opts.latency,
     apiLatencyMs: opts.apiLatency,
+    checkinSeconds: opts.checkinInterval,
     entryExitMode: opts.entryExitMode,
     nameMasking: opts.nameMasking === true,
     maintenance: opts.maintenance === true,

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_CHECKIN_SECONDS, startCheckins, stopActivity } from './activity.js';
 import type { Emu } from './emu.js';
 import { ExclusiveLocks } from './exclusive.js';
 import { createFaceAnalyzer } from './faces/index.js';
@@ -34,6 +35,8 @@ export interface EmulatorOptions {
   /** Default false. */
   nameMasking?: boolean;
   maintenance?: boolean;
+  /** Seconds between the simulated devices' check-ins (lastAccess), default 60. */
+  checkinSeconds?: number;
   senselink?: { appKey?: string; appSecret?: string };
   log?: (line: string) => void;
 }
@@ -124,6 +127,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     setMeta(db, 'seeded', 'demo');
   }
   schedulePreliminary(emu);
+  startCheckins(emu, opts.checkinSeconds ?? DEFAULT_CHECKIN_SECONDS);
   const server = createEmulatorServer(emu, allHandlers());
   const bind = opts.bind ?? '127.0.0.1';
   try {
@@ -136,6 +140,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     });
   } catch (err) {
     stopPreliminary(emu);
+    stopActivity(emu);
     db.close();
     throw err;
   }
@@ -156,6 +161,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         server.closeAllConnections();
       });
       stopPreliminary(emu);
+      stopActivity(emu);
       db.close();
     },
   };

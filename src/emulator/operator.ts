@@ -5,6 +5,17 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { epochSecondsNow, formatEpochSeconds, parseWireEpochSeconds } from '../core/dates.js';
+import {
+  checkinIntervalSeconds,
+  describeGenerators,
+  isCheckingIn,
+  resetActivity,
+  setCheckingIn,
+  startGenerator,
+  stopGenerators,
+  tick,
+  touchByRecognition,
+} from './activity.js';
 import { asset } from './assets.js';
 import { createDevice, type DeviceKind, getDevice, listDevices } from './devices.js';
 import type { Emu } from './emu.js';
@@ -51,12 +62,12 @@ export async function handleOperator(
   const key = `${method} ${deviceMatch ? '/devices/:serial' : path}`;
   switch (key) {
     case 'GET /devices':
-      return ok(listDevices(emu.db).map(describeDevice));
+      return ok(listDevices(emu.db).map((d) => describeDevice(d, emu)));
     case 'POST /devices':
       return addDevice(emu, body);
     case 'GET /devices/:serial': {
       const d = getDevice(emu.db, decodeURIComponent(deviceMatch![1]));
-      return d ? ok(describeDevice(d)) : bad('no such device', 404);
+      return d ? ok(describeDevice(d, emu)) : bad('no such device', 404);
     }
     case 'PATCH /devices/:serial':
       return patchDevice(emu, decodeURIComponent(deviceMatch![1]), body);
@@ -72,6 +83,16 @@ export async function handleOperator(
       return ok({ maintenance: emu.settings.maintenance });
     case 'POST /recognize':
       return recognize(emu, body);
+    case 'POST /tick':
+      return tickClock(emu, body);
+    case 'GET /generate':
+      return ok({ generators: describeGenerators(emu) });
+    case 'POST /generate':
+      return generate(emu, body);
+    case 'DELETE /generate':
+      if (body.serialNo !== undefined && !isStr(body.serialNo)) return bad('serialNo must be a string');
+      stopGenerators(emu, body.serialNo as string | undefined);
+      return ok({ generators: describeGenerators(emu) });
     case 'POST /finalize':
       return finalize(emu, body);
     case 'POST /device-persons':
@@ -105,6 +126,7 @@ export async function handleOperator(
       emu.locks.clear();
       emu.failAfter.clear();
       emu.settings.maintenance = false;
+      resetActivity(emu);
       schedulePreliminary(emu);
       return ok({ reset: true });
     default:
@@ -112,7 +134,7 @@ export async function handleOperator(
   }
 }
 
-function describeDevice(d: NonNullable<ReturnType<typeof getDevice>>) {
+function describeDevice(d: NonNullable<ReturnType<typeof getDevice>>, emu: Emu) {
   return {
     serialNo: d.serial,
     kind: d.kind,
@@ -125,6 +147,8 @@ function describeDevice(d: NonNullable<ReturnType<typeof getDevice>>) {
     apb: d.apb === 1,
     mode: d.mode,
     pushUrl: d.push_url,
+    checkIns: isCheckingIn(emu, d.serial),
+    lastAccess: d.last_access === null ? null : formatEpochSeconds(d.last_access),
   };
 }
 
@@ -151,7 +175,7 @@ function addDevice(emu: Emu, b: Body): Answer {
     firmware: isStr(b.firmware) ? b.firmware : undefined,
     apb: b.apb === true,
   });
-  return ok(describeDevice(d), 201);
+  return ok(describeDevice(d, emu), 201);
 }
 
 function patchDevice(emu: Emu, serial: string, b: Body): Answer {
@@ -186,13 +210,22 @@ function patchDevice(emu: Emu, serial: string, b: Body): Answer {
     else if (isStr(b.cameraPicture)) set('camera_picture', putPicture(emu.db, Buffer.from(b.cameraPicture, 'base64')));
     else return bad('cameraPicture must be base64 text or null');
   }
+  if (b.checkIns !== undefined) {
+    if (typeof b.checkIns !== 'boolean') return bad('checkIns must be true or false');
+    setCheckingIn(emu, serial, b.checkIns);
+  }
+  if (b.lastAccess !== undefined) {
+    const t = isStr(b.lastAccess) ? parseWireEpochSeconds(b.lastAccess) : undefined;
+    if (b.lastAccess !== null && t === undefined) return bad('lastAccess must be YYYY/MM/DD HH:MI:SS or null');
+    set('last_access', t ?? null);
+  }
   if (b.failAfter !== undefined) {
     if (b.failAfter === null) emu.failAfter.delete(serial);
     else if (typeof b.failAfter === 'number' && b.failAfter >= 0) emu.failAfter.set(serial, Math.floor(b.failAfter));
     else return bad('failAfter must be a number ≥ 0 or null');
   }
   if (sets.length) stmt(emu.db, `UPDATE devices SET ${sets.join(', ')} WHERE serial = ?`).run(...args, serial);
-  return ok(describeDevice(getDevice(emu.db, serial)!));
+  return ok(describeDevice(getDevice(emu.db, serial)!, emu));
 }
 
 interface KnownPerson {
@@ -282,6 +315,7 @@ function recognize(emu: Emu, b: Body): Answer {
   };
   if (preliminary) {
     addPreliminary(emu, row, finalizeAfterMs);
+    touchByRecognition(emu.db, d.serial);
     recordApbFailures(emu, d.serial, row.person_code);
     // The push fields carry no id, so the notification need not wait for one.
     sendPush(emu, d.push_url, { id: 0, ...row });
@@ -293,6 +327,54 @@ function recognize(emu: Emu, b: Body): Answer {
     sendPush(emu, d.push_url, { id, ...row } as RecogRow);
   }
   return ok({ id: pending ? null : id, pending });
+}
+
+/**
+ * `seconds` pass for the devices' check-ins (default 0: a check-in round now): online devices that
+ * check in get lastAccess = now, the others' lastAccess ages by `seconds`.
+ */
+function tickClock(emu: Emu, b: Body): Answer {
+  const seconds = b.seconds ?? 0;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > 10 * 365 * 86400) {
+    return bad('seconds must be a number from 0 to 315360000');
+  }
+  tick(emu, seconds);
+  return ok({
+    checkinIntervalSeconds: checkinIntervalSeconds(emu),
+    devices: listDevices(emu.db).map((d) => ({
+      serialNo: d.serial,
+      online: d.online === 1,
+      checkIns: isCheckingIn(emu, d.serial),
+      lastAccess: d.last_access === null ? null : formatEpochSeconds(d.last_access),
+    })),
+  });
+}
+
+/** Recognitions at a steady rate on one device, through the same path as POST /recognize. */
+function generate(emu: Emu, b: Body): Answer {
+  if (!isStr(b.serialNo) || !getDevice(emu.db, b.serialNo)) return bad('serialNo must name a device');
+  const intIn = (v: unknown, min: number, max: number) =>
+    v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max);
+  if (!intIn(b.everyMs, 10, 3_600_000) || b.everyMs === undefined)
+    return bad('everyMs must be an integer from 10 to 3600000');
+  if (!intIn(b.count, 1, 1_000_000)) return bad('count must be an integer from 1 to 1000000');
+  if (!intIn(b.preliminaryEvery, 1, 1_000_000)) return bad('preliminaryEvery must be an integer ≥ 1');
+  if (!intIn(b.finalizeAfterMs, 0, 3_600_000)) return bad('finalizeAfterMs must be an integer from 0 to 3600000');
+  const spec = {
+    serialNo: b.serialNo,
+    everyMs: b.everyMs as number,
+    count: b.count as number | undefined,
+    preliminaryEvery: b.preliminaryEvery as number | undefined,
+    finalizeAfterMs: b.finalizeAfterMs as number | undefined,
+  };
+  startGenerator(emu, spec, (serialNo, o) => {
+    const answer = recognize(emu, {
+      serialNo,
+      ...(o.preliminary ? { preliminary: true, finalizeAfterMs: o.finalizeAfterMs } : {}),
+    });
+    if (answer.kind === 'json' && answer.status !== 200) throw new Error(JSON.stringify(answer.body));
+  });
+  return ok({ generators: describeGenerators(emu) }, 201);
 }
 
 /** The device finishes analysing its preliminary recognitions now (one device, or all). */

@@ -2,6 +2,7 @@
  * Recognition logs: one row per recognition, ids increasing. Pages are found with an index-only
  * sub-select (ids first, rows after), so even deep pages never read a million full rows.
  */
+import { touchByRecognition } from './activity.js';
 import {
   addPersonCount,
   addRecogCount,
@@ -69,6 +70,7 @@ export function insertRecog(db: Db, row: NewRecog, pending = false): number {
       row.time,
       row.serial,
     );
+    touchByRecognition(db, row.serial);
   }
   return id;
 }
@@ -100,6 +102,7 @@ export function insertRecogBulk(
       for (const [code, n] of perPerson) addPersonCount(db, serial, code, n);
       addRecogCount(db, serial, count);
       stmt(db, 'UPDATE devices SET last_recog = MAX(COALESCE(last_recog, 0), ?) WHERE serial = ?').run(last, serial);
+      touchByRecognition(db, serial);
     }
   })();
 }
@@ -161,6 +164,7 @@ export function insertRecogGenerated(db: Db, g: GeneratedRecogs): void {
         g.start + g.span,
         g.serial,
       );
+      touchByRecognition(db, g.serial);
     }
   })();
 }

@@ -110,7 +110,13 @@ describe.runIf(bash)('bash completion', () => {
   it('completes options, enum values from the registry and global values', () => {
     expect(complete(['facetctl', 'person', 'register', '--se'])).toEqual(['--sex']);
     expect(complete(['facetctl', 'person', 'register', '--sex', ''])).toEqual(['male', 'female']);
-    expect(complete(['facetctl', 'device', 'list', '-o', ''])).toEqual(['table', 'json', 'ndjson', 'csv']);
+    expect(complete(['facetctl', 'device', 'list', '-o', ''])).toEqual([
+      'table',
+      'json',
+      'ndjson',
+      'csv',
+      'prometheus',
+    ]);
   });
 
   it('follows action aliases and skips option values while walking', () => {

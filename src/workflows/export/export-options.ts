@@ -15,6 +15,15 @@ export function parseSince(text: string, now: Date): Date {
   return new Date(now.getTime() - Number(m[1]) * UNIT_MS[m[2].toLowerCase()]);
 }
 
+const DURATION = /^(\d{1,6})\s*([smhdw])$/i;
+
+/** A duration flag (`90s`, `10m`, `24h`, `7d`, `2w`) in milliseconds; UsageError naming the flag otherwise. */
+export function parseDuration(flag: string, text: string): number {
+  const m = DURATION.exec(text.trim());
+  if (!m) throw new UsageError(`${flag} ${text}: expected a duration such as 90s, 10m, 24h, 7d or 2w`);
+  return Number(m[1]) * UNIT_MS[m[2].toLowerCase()];
+}
+
 /** `--from`/`--to`: the API format, ISO 8601, a date, or relative (-24h, today, yesterday, now). */
 export function parseWhen(flag: string, text: string, now: Date, zone?: string): Date {
   const d = parseUserDateTime(text, now, zone);

@@ -1,0 +1,287 @@
+/**
+ * `log recog tail` / `log operate tail`: the newest rows of one or more devices, then (with
+ * `follow`) new rows as they reach the cloud, each printed once.
+ *
+ * The consistency rules are the exports' (src/workflows/export/recog-walk.ts, operate-walk.ts): a
+ * poll is an export walk from the device's high-water mark to the top, with the same
+ * de-duplication (rows pushed down while a page is read are repeats), the same step back when rows
+ * were deleted above the page, and the same treatment of preliminary records (id null): never
+ * printed, never passed by the mark; the cloud gives them an id larger than every earlier one when
+ * the device finishes, so a later poll prints them. A walk's rows are printed oldest first once the
+ * walk has reached the mark, so the output reads like `tail -f`.
+ *
+ * Requests: while polling, every request of a device (the first page of a poll and any further page)
+ * waits for that device's pacer, so a device gets at most one request per `intervalMs`, however many
+ * rows arrive; a burst is caught up over the next intervals, never by a burst of requests. The first
+ * round (the last N rows) is a one-time read and is not paced; the first poll waits a full interval.
+ *
+ * State: `statePath` is the exports' state file (export-state.ts; same format, same atomic writer),
+ * saved after each poll whose rows have been written, so a restarted tail continues after the last
+ * row it printed (and an export can continue from a tail's state, or the reverse).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { formatApiDateTime } from '../../core/dates.js';
+import type { WireParams } from '../../core/params.js';
+import { type ExportClient, endpoint } from '../export/export-client.js';
+import {
+  assertStateWritable,
+  type ExportState,
+  loadState,
+  type OperateMark,
+  type RecogMark,
+  saveState,
+} from '../export/export-state.js';
+import {
+  newOperateStats,
+  type OperatePage,
+  type OperateRow,
+  operateKey,
+  walkOperatePages,
+} from '../export/operate-walk.js';
+import { type RecogPage, type RecogRow, rowId, walkRecogPages } from '../export/recog-walk.js';
+
+export type TailKind = 'recog' | 'operate';
+
+export interface TailOptions {
+  kind: TailKind;
+  serials: readonly string[];
+  /** Rows printed per device when it has no mark yet (the last N). */
+  lines: number;
+  follow: boolean;
+  /** Least time between two requests to one device. */
+  intervalMs: number;
+  statePath?: string;
+  now: () => Date;
+  signal: AbortSignal;
+  /** Writes rows (already in print order) and resolves when they are written. */
+  write: (rows: { serialNo: string; row: Record<string, unknown> }[]) => Promise<void>;
+  note: (line: string) => void;
+}
+
+/**
+ * One request per interval per device: `wait()` resolves when the next request may go; `now()`
+ * records a request sent without waiting (the first round, a one-time read like `log recog list`),
+ * so the first poll after it still keeps the interval.
+ */
+function pacer(intervalMs: number, signal: AbortSignal) {
+  let last = Number.NEGATIVE_INFINITY;
+  return {
+    async wait() {
+      const due = last + intervalMs - Date.now();
+      if (due > 0) await sleep(due, undefined, { signal });
+      last = Date.now();
+    },
+    now() {
+      last = Date.now();
+    },
+  };
+}
+
+interface DeviceTail {
+  serialNo: string;
+  pace: ReturnType<typeof pacer>;
+  recog?: RecogMark;
+  operate?: OperateMark;
+}
+
+/** Runs until done (without follow) or until the signal aborts; the last state is saved. */
+export async function runTail(client: ExportClient, given: TailOptions): Promise<{ rows: number }> {
+  // One device failing stops the others (a tail that silently lost a device would look healthy).
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(given.signal.reason);
+  given.signal.addEventListener('abort', onAbort, { once: true });
+  const opts: TailOptions = { ...given, signal: stop.signal };
+  try {
+    return await tailAll(client, opts, (err) => stop.abort(err));
+  } finally {
+    given.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function tailAll(
+  client: ExportClient,
+  opts: TailOptions,
+  fail: (err: unknown) => void,
+): Promise<{ rows: number }> {
+  let state: ExportState | undefined;
+  if (opts.statePath) {
+    state = await loadState(opts.statePath);
+    await assertStateWritable(opts.statePath);
+  }
+  let rows = 0;
+  // Saving is serialised so two devices' polls never write the file at the same time.
+  let saving: Promise<void> = Promise.resolve();
+  const save = (t: DeviceTail) => {
+    const path = opts.statePath;
+    if (!path) return Promise.resolve();
+    saving = saving.then(async () => {
+      const fresh = await loadState(path);
+      if (t.recog) fresh.recog[t.serialNo] = t.recog;
+      if (t.operate) fresh.operate[t.serialNo] = t.operate;
+      await saveState(path, fresh);
+    });
+    return saving;
+  };
+  const tails: DeviceTail[] = opts.serials.map((serialNo) => ({
+    serialNo,
+    pace: pacer(opts.intervalMs, opts.signal),
+    recog: state?.recog[serialNo],
+    operate: state?.operate[serialNo],
+  }));
+  const emit = async (t: DeviceTail, list: Record<string, unknown>[]) => {
+    if (list.length > 0) {
+      await opts.write(list.map((row) => ({ serialNo: t.serialNo, row })));
+      rows += list.length;
+    }
+  };
+
+  // The first round: the last N rows of every device without a mark, merged in time order.
+  const first: { serialNo: string; row: Record<string, unknown>; time: string }[] = [];
+  const fresh = new Set<DeviceTail>();
+  await Promise.all(
+    tails.map(async (t) => {
+      const hasMark = opts.kind === 'recog' ? t.recog !== undefined : t.operate !== undefined;
+      if (hasMark) return;
+      fresh.add(t);
+      const got = opts.kind === 'recog' ? await lastRecog(client, t, opts) : await lastOperate(client, t, opts);
+      for (const row of got) first.push({ serialNo: t.serialNo, row, time: String(row.time ?? row.operateTime) });
+    }),
+  );
+  first.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  const shown = first.slice(Math.max(0, first.length - opts.lines));
+  if (shown.length > 0) {
+    await opts.write(shown.map(({ serialNo, row }) => ({ serialNo, row })));
+    rows += shown.length;
+  }
+  await Promise.all(tails.map((t) => save(t)));
+
+  const poll = async (t: DeviceTail) => {
+    const got = opts.kind === 'recog' ? await pollRecog(client, t, opts) : await pollOperate(client, t, opts);
+    await emit(t, got);
+    await save(t);
+  };
+  // Then what arrived since each device's mark (once, or for ever with follow).
+  const settled = await Promise.allSettled(
+    tails.map(async (t) => {
+      // Without follow, a device that just printed its last N rows is done.
+      if (!opts.follow && fresh.has(t)) return;
+      try {
+        for (;;) {
+          if (opts.signal.aborted) return;
+          await poll(t);
+          if (!opts.follow) return;
+        }
+      } catch (err) {
+        fail(err);
+        throw err;
+      }
+    }),
+  );
+  await saving;
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  // The first failure is the cause; the others were stopped by it.
+  if (failed) throw opts.signal.reason ?? failed.reason;
+  // Stopped between two polls (Ctrl-C, SIGTERM): still a cancellation, exit 130 like the others.
+  if (opts.signal.aborted) throw opts.signal.reason ?? new Error('aborted');
+  return { rows };
+}
+
+/** The newest N rows of a device with no mark; sets the mark to the newest id the cloud has. */
+async function lastRecog(client: ExportClient, t: DeviceTail, opts: TailOptions): Promise<Record<string, unknown>[]> {
+  const ep = endpoint('log.getRecogLog');
+  const pageSize = ep.paging!.pageSize;
+  const out: RecogRow[] = [];
+  let top = 0;
+  let topTime: string | undefined;
+  // One walk, bounded by N rows: de-duplication and step-backs as in the export.
+  const pages = Math.max(1, Math.ceil(opts.lines / pageSize));
+  // Pages past the N rows are not asked for (the walk's look-ahead would otherwise spend a request).
+  const fetchPage = async (pageNo: number): Promise<RecogPage> => {
+    if (pageNo > pages) return { list: [] };
+    const page = await client.json<RecogPage>(
+      ep,
+      { serialNo: t.serialNo, pageNo: String(pageNo) },
+      { signal: opts.signal },
+    );
+    t.pace.now();
+    return page;
+  };
+  for await (const step of walkRecogPages(fetchPage, { upperId: Number.MAX_SAFE_INTEGER, floorId: 0 })) {
+    for (const r of step.page.list ?? []) {
+      const id = rowId(r);
+      if (id !== null && id > top) {
+        top = id;
+        topTime = String(r.time);
+      }
+    }
+    for (const r of step.rows) if (out.length < opts.lines) out.push(r);
+  }
+  t.recog = { lastId: top, ...(topTime ? { lastTime: topTime } : {}) };
+  return out.reverse();
+}
+
+/** New rows since the device's mark, oldest first; moves the mark. */
+async function pollRecog(client: ExportClient, t: DeviceTail, opts: TailOptions): Promise<Record<string, unknown>[]> {
+  const ep = endpoint('log.getRecogLog');
+  const floorId = t.recog?.lastId ?? 0;
+  const fetchPage = async (pageNo: number) => {
+    await t.pace.wait();
+    return client.json<RecogPage>(ep, { serialNo: t.serialNo, pageNo: String(pageNo) }, { signal: opts.signal });
+  };
+  const got: RecogRow[] = [];
+  // No upper bound: rows arriving during the walk have ids above every row written, so the walk
+  // counts them as repeats and the next poll (floor = the newest id written) prints them.
+  const walk = walkRecogPages(fetchPage, { upperId: Number.MAX_SAFE_INTEGER, floorId });
+  for await (const step of walk) got.push(...step.rows);
+  if (got.length === 0) return [];
+  got.reverse();
+  const newest = got[got.length - 1];
+  t.recog = { ...t.recog, lastId: rowId(newest) as number, lastTime: String(newest.time) };
+  return got;
+}
+
+/** The newest N operation rows; the mark is the newest second seen and every key in it. */
+async function lastOperate(client: ExportClient, t: DeviceTail, opts: TailOptions): Promise<Record<string, unknown>[]> {
+  const ep = endpoint('log.getOperateLog');
+  const upperTime = formatApiDateTime(opts.now());
+  const page = await client.json<OperatePage>(
+    ep,
+    { serialNo: t.serialNo, operateTimeTo: upperTime, pageNo: '1' },
+    { signal: opts.signal },
+  );
+  t.pace.now();
+  const list = Array.isArray(page.list) ? page.list : [];
+  if (list.length > 0) {
+    const newest = String(list[0].operateTime);
+    t.operate = {
+      lastTime: newest,
+      keys: list.filter((r) => String(r.operateTime) === newest).map(operateKey),
+    };
+  } else {
+    // Nothing yet: start from now, so the first poll does not print the whole history.
+    t.operate = { lastTime: upperTime, keys: [] };
+  }
+  return list.slice(0, opts.lines).reverse();
+}
+
+async function pollOperate(client: ExportClient, t: DeviceTail, opts: TailOptions): Promise<Record<string, unknown>[]> {
+  const ep = endpoint('log.getOperateLog');
+  const upperTime = formatApiDateTime(opts.now());
+  const mark = t.operate;
+  const wire: WireParams = { serialNo: t.serialNo, operateTimeTo: upperTime };
+  if (mark) wire.operateTimeFrom = mark.lastTime;
+  const fetchPage = async (pageNo: number) => {
+    await t.pace.wait();
+    return client.json<OperatePage>(ep, { ...wire, pageNo: String(pageNo) }, { signal: opts.signal });
+  };
+  const stats = newOperateStats();
+  const got: OperateRow[] = [];
+  for await (const step of walkOperatePages(fetchPage, { upperTime, floor: mark }, stats)) got.push(...step.rows);
+  if (stats.newestTime !== undefined) {
+    t.operate =
+      mark && stats.newestTime === mark.lastTime
+        ? { lastTime: mark.lastTime, keys: [...new Set([...mark.keys, ...stats.newestKeys])] }
+        : { lastTime: stats.newestTime, keys: stats.newestKeys };
+  }
+  return got.reverse();
+}
