@@ -5,10 +5,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { validateWire } from '../core/params.js';
 import { endpointForPath } from '../registry/index.js';
+import { readCookies, setCookieLines } from './cookies.js';
 import type { Emu, Handler } from './emu.js';
 import { type Answer, fail, failMany, messages } from './envelope.js';
 import { handleFacet, ipAllowed, tokenOk } from './facet-api.js';
-import { BodyTooLarge, bodyOf, clientIp, parseBody, parseCookies, searchToRecord } from './http-util.js';
+import { BodyTooLarge, bodyOf, clientIp, parseBody, searchToRecord } from './http-util.js';
 import { handleOperator } from './operator.js';
 import { pictureCookieScript } from './pictures.js';
 import { finalizeDue } from './preliminary.js';
@@ -151,21 +152,13 @@ function pictureCookieJs(emu: Emu, inc: Incoming, params: Record<string, string>
   }
   const { p = '', s = '', k = '' } = params;
   if (!p || !s || !k) return fail(400, 'p', 'p, s, k は必須です。');
-  const maxAge = policyMaxAge(p);
-  // Plain http: no Secure/SameSite=None (a browser would drop such cookies over http).
-  const cookieAttrs = `Path=/; Max-Age=${maxAge}; HttpOnly`;
+  const cookies = { 'CloudFront-Policy': p, 'CloudFront-Signature': s, 'CloudFront-Key-Pair-Id': k };
   return {
     kind: 'bytes',
     status: 200,
     contentType: 'application/javascript; charset=utf-8',
     body: Buffer.from(pictureCookieScript(p, s, k)),
-    headers: {
-      'set-cookie': [
-        `CloudFront-Policy=${p}; ${cookieAttrs}`,
-        `CloudFront-Signature=${s}; ${cookieAttrs}`,
-        `CloudFront-Key-Pair-Id=${k}; ${cookieAttrs}`,
-      ].join('\n'),
-    },
+    headers: { 'set-cookie': setCookieLines(cookies, policyMaxAge(p)).join('\n') },
   };
 }
 
@@ -182,7 +175,7 @@ function policyMaxAge(policy: string): number {
 function servePicture(emu: Emu, inc: Incoming): Answer {
   if (inc.method !== 'GET' && inc.method !== 'HEAD') return { kind: 'empty', status: 405 };
   const name = inc.path.slice('/pictures/'.length);
-  const verdict = emu.signer.verify(name, parseCookies(inc.req.headers.cookie), inc.ip);
+  const verdict = emu.signer.verify(name, readCookies(inc.req.headers.cookie), inc.ip);
   if ('denied' in verdict)
     return { kind: 'bytes', status: 403, contentType: 'text/plain', body: Buffer.from(verdict.denied) };
   const data = getPicture(emu.db, verdict.pictureId);

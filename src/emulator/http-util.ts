@@ -31,6 +31,15 @@ export async function bodyOf(req: IncomingMessage, method: string): Promise<Buff
   return Buffer.alloc(0);
 }
 
+/** `decodeURIComponent`, or undefined for a malformed percent-escape (`%E0%A4%A`) instead of a throw. */
+export function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export function searchToRecord(params: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of params) if (!(k in out)) out[k] = v;
@@ -63,23 +72,6 @@ export function parseBody(contentType: string | undefined, body: Buffer): Parsed
     }
   }
   return { ok: true, params: searchToRecord(new URLSearchParams(body.toString('utf8'))) };
-}
-
-export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!header) return out;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i < 0) continue;
-    const k = part.slice(0, i).trim();
-    const v = part.slice(i + 1).trim();
-    try {
-      out[k] = decodeURIComponent(v);
-    } catch {
-      out[k] = v;
-    }
-  }
-  return out;
 }
 
 export function clientIp(req: IncomingMessage): string {

@@ -10,7 +10,7 @@ import type { Emu } from './emu.js';
 import type { Answer } from './envelope.js';
 import { ipAllowed } from './facet-api.js';
 import { validateFault } from './faults.js';
-import { bodyOf, clientIp } from './http-util.js';
+import { bodyOf, clientIp, safeDecode } from './http-util.js';
 import { addPreliminary, DEFAULT_FINALIZE_AFTER_MS, finalizePreliminary, schedulePreliminary } from './preliminary.js';
 import { sendPush } from './push.js';
 import { insertRecog, insertRecogGenerated, type NewRecog, type RecogRow } from './recog-logs.js';
@@ -48,6 +48,8 @@ export async function handleOperator(
     }
   }
   const deviceMatch = /^\/devices\/([^/]+)$/.exec(path);
+  const serial = deviceMatch ? safeDecode(deviceMatch[1]) : undefined;
+  if (deviceMatch && serial === undefined) return bad('no such device', 404);
   const key = `${method} ${deviceMatch ? '/devices/:serial' : path}`;
   switch (key) {
     case 'GET /devices':
@@ -55,11 +57,11 @@ export async function handleOperator(
     case 'POST /devices':
       return addDevice(emu, body);
     case 'GET /devices/:serial': {
-      const d = getDevice(emu.db, decodeURIComponent(deviceMatch![1]));
+      const d = getDevice(emu.db, serial!);
       return d ? ok(describeDevice(d)) : bad('no such device', 404);
     }
     case 'PATCH /devices/:serial':
-      return patchDevice(emu, decodeURIComponent(deviceMatch![1]), body);
+      return patchDevice(emu, serial!, body);
     case 'POST /maintenance':
       emu.settings.maintenance = body.on === true;
       return ok({ maintenance: emu.settings.maintenance });

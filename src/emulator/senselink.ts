@@ -11,7 +11,8 @@ import type { EndpointDef } from '../registry/types.js';
 import type { Emu } from './emu.js';
 import type { Answer } from './envelope.js';
 import { analyse, bestMatch, hasFace } from './face-check.js';
-import { parseBody } from './http-util.js';
+import { pageOffset } from './handlers/common.js';
+import { parseBody, safeDecode } from './http-util.js';
 import { getPicture, putPicture, stmt } from './store.js';
 
 const SIGN_PARAMS = ['app_key', 'timestamp', 'sign'];
@@ -34,9 +35,12 @@ function route(method: string, path: string): { ep?: EndpointDef; pathParams: Re
     if (!ep.methods.includes(method as 'GET' | 'POST')) continue;
     const names = [...ep.path.matchAll(/\{([^}]+)\}/g)].map((x) => x[1]);
     const pathParams: Record<string, string> = {};
-    names.forEach((n, i) => {
-      pathParams[n] = decodeURIComponent(m[i + 1]);
-    });
+    for (let i = 0; i < names.length; i++) {
+      const value = safeDecode(m[i + 1]);
+      // A malformed percent-escape names no image: the path is unknown (404), never a 500.
+      if (value === undefined) return { pathParams: {}, known: false };
+      pathParams[names[i]] = value;
+    }
     return { ep, pathParams, known };
   }
   return { pathParams: {}, known };
@@ -154,7 +158,7 @@ function getRecords(emu: Emu, ep: EndpointDef, p: Record<string, string>): Answe
   const rows = stmt(emu.db, `SELECT * FROM senselink_records WHERE ${where} ORDER BY id ${order} LIMIT ? OFFSET ?`).all(
     ...args,
     size,
-    (page - 1) * size,
+    pageOffset(page, size, total),
   ) as RecordRow[];
   return reply(200, 'OK', {
     page_num: page,
