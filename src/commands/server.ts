@@ -6,6 +6,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { RuntimeError, UsageError } from '../core/errors.js';
 import type { CommandEnv } from './env.js';
+import { secretsFromStdin } from './services.js';
 
 interface ServerOpts {
   port: number;
@@ -22,7 +23,12 @@ interface ServerOpts {
   maintenance?: boolean;
   senselinkAppKey?: string;
   senselinkAppSecret?: string;
+  senselinkAppSecretStdin?: boolean;
 }
+
+/** Environment forms of the secrets, so that they never appear in `ps` output. */
+export const SERVER_TOKEN_ENV = 'FACETCTL_SERVER_TOKEN';
+export const SERVER_APP_SECRET_ENV = 'FACETCTL_SERVER_SENSELINK_APP_SECRET';
 
 function intArg(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -52,7 +58,10 @@ export function register(parent: Command, env: CommandEnv): void {
     .option('--bind <address>', 'address to listen on', '127.0.0.1')
     .option('--db <file>', 'keep the state in this SQLite file (default: in memory)')
     .addOption(new Option('--seed <seed>', 'initial data for a new state').choices(['demo', 'none']).default('none'))
-    .option('--token <token>', 'API token to accept (default: generated, or the one stored in --db)')
+    .option(
+      '--token <token>',
+      `API token to accept (default: generated, or the one stored in --db); visible to ps: prefer --token-stdin or ${SERVER_TOKEN_ENV}`,
+    )
     .option('--print-token', 'print the token stored in --db and exit')
     .option('--allow-ip <cidr...>', 'only these source addresses/ranges may call the API (others get 401)', collect)
     .addOption(
@@ -67,7 +76,14 @@ export function register(parent: Command, env: CommandEnv): void {
     .option('--name-masking', 'contract with name masking: names are stored as ***')
     .option('--maintenance', 'start in maintenance mode: every API call answers 503 with an empty body')
     .option('--senselink-app-key <key>', 'SenseLink app_key to accept (default: generated or stored)')
-    .option('--senselink-app-secret <secret>', 'SenseLink app secret (default: generated or stored)')
+    .option(
+      '--senselink-app-secret <secret>',
+      `SenseLink app secret (default: generated or stored); visible to ps: prefer --senselink-app-secret-stdin or ${SERVER_APP_SECRET_ENV}`,
+    )
+    .option(
+      '--senselink-app-secret-stdin',
+      'read the SenseLink app secret from stdin (the line after the token when --token-stdin is given too)',
+    )
     .addHelpText(
       'after',
       `
@@ -75,6 +91,12 @@ Examples:
   facetctl server --seed demo                  in memory, demo devices, port 8080
   facetctl server --port 0 --db state.sqlite   persistent state on a free port
   facetctl server --db state.sqlite --print-token
+  facetctl server --token-stdin < token.txt     the token from a file, not the command line
+
+Secrets: --token and --senselink-app-secret are visible to other users in ps. Give them instead
+on stdin (--token-stdin, the global flag, first line; --senselink-app-secret-stdin, next line) or
+in the environment (${SERVER_TOKEN_ENV}, ${SERVER_APP_SECRET_ENV}). A flag wins over stdin, stdin
+over the environment.
 
 The URL and token are printed on stdout; stop with Ctrl-C.`,
     )
@@ -93,7 +115,13 @@ async function runServer(env: CommandEnv, opts: ServerOpts): Promise<void> {
     ctx.io.stdout.write(`${token}\n`);
     return;
   }
-  if (opts.token !== undefined && !/^[\x21-\x7e]{1,256}$/.test(opts.token)) {
+  const fromStdin = await secretsFromStdin(env, {
+    token: env.flags().tokenStdin === true && opts.token === undefined,
+    appSecret: opts.senselinkAppSecretStdin === true && opts.senselinkAppSecret === undefined,
+  });
+  const token = opts.token ?? fromStdin.token ?? (ctx.env[SERVER_TOKEN_ENV] || undefined);
+  const appSecret = opts.senselinkAppSecret ?? fromStdin.appSecret ?? (ctx.env[SERVER_APP_SECRET_ENV] || undefined);
+  if (token !== undefined && !/^[\x21-\x7e]{1,256}$/.test(token)) {
     throw new UsageError('--token must be 1–256 printable characters without spaces');
   }
   const { isValidIpRule } = await import('../emulator/ip-match.js');
@@ -105,14 +133,14 @@ async function runServer(env: CommandEnv, opts: ServerOpts): Promise<void> {
     bind: opts.bind,
     db: opts.db,
     seed: opts.seed,
-    token: opts.token,
+    token,
     allowIp: opts.allowIp,
     faces: opts.faces,
     latencyMs: opts.latency,
     entryExitMode: opts.entryExitMode,
     nameMasking: opts.nameMasking === true,
     maintenance: opts.maintenance === true,
-    senselink: { appKey: opts.senselinkAppKey, appSecret: opts.senselinkAppSecret },
+    senselink: { appKey: opts.senselinkAppKey, appSecret },
     log: (line) => {
       if (env.verbose) ctx.io.stderr.write(`${line}\n`);
     },

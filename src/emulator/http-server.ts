@@ -9,7 +9,7 @@ import { readCookies, setCookieLines } from './cookies.js';
 import type { Emu, Handler } from './emu.js';
 import { type Answer, fail, failMany, messages } from './envelope.js';
 import { handleFacet, ipAllowed, tokenOk } from './facet-api.js';
-import { BodyTooLarge, bodyOf, clientIp, parseBody, searchToRecord } from './http-util.js';
+import { BodyTooLarge, bodyOf, clientIp, type ParsedBody, parseFormBody, searchToRecord } from './http-util.js';
 import { handleOperator } from './operator.js';
 import { pictureCookieScript } from './pictures.js';
 import { finalizeDue } from './preliminary.js';
@@ -63,15 +63,10 @@ async function serve(emu: Emu, handlers: Map<string, Handler>, req: IncomingMess
   let paramNames: string[] = Object.keys(inc.query);
   let answer: Answer;
   let nochange = false;
-  try {
-    const result = await route(emu, handlers, inc);
-    answer = result.answer;
-    paramNames = result.paramNames;
-    nochange = result.nochange;
-  } catch (err) {
-    if (!(err instanceof BodyTooLarge)) throw err;
-    answer = { kind: 'empty', status: 413 };
-  }
+  const result = await route(emu, handlers, inc);
+  answer = result.answer;
+  paramNames = result.paramNames;
+  nochange = result.nochange;
   if (nochange && answer.kind === 'json' && answer.status >= 400) answer = { ...answer, status: 200 };
   emu.journal.add(method, inc.path, paramNames, answer.kind === 'reset' ? 0 : answer.status);
   write(res, answer);
@@ -98,21 +93,41 @@ async function route(
     inc.req.resume();
     return { answer: servePicture(emu, inc), paramNames, nochange: false };
   }
-  const body = await bodyOf(inc.req, inc.method === 'POST' ? 'POST' : 'GET');
+  let body: Buffer = Buffer.alloc(0);
+  let tooLarge = false;
+  try {
+    body = await bodyOf(inc.req, inc.method === 'POST' ? 'POST' : 'GET');
+  } catch (err) {
+    if (!(err instanceof BodyTooLarge)) throw err;
+    tooLarge = true;
+  }
   const fault = emu.faults.roll(inc.path);
   if (fault.delayMs > 0) await emu.sleep(fault.delayMs);
   if (fault.action === 'reset') return { answer: { kind: 'reset' }, paramNames, nochange: false };
   if (typeof fault.action === 'object') {
     const status = fault.action.status;
     const answer: Answer =
-      status === 500 ? fail(500, 'server', '予期せぬエラーが発生しました。') : { kind: 'empty', status };
+      status === 500
+        ? fail(500, 'server', '予期せぬエラーが発生しました。')
+        : fault.action.deviceFailure
+          ? fail(503, 'device', messages.deviceFailure)
+          : { kind: 'empty', status };
     return { answer, paramNames, nochange: false };
+  }
+  if (isSenselink && tooLarge) {
+    return {
+      answer: { kind: 'json', status: 400, body: { code: 400, message: 'request body too large' } },
+      paramNames,
+      nochange: false,
+    };
   }
   if (isSenselink) {
     const answer = await handleSenselink(emu, inc.method, inc.path, inc.query, inc.req.headers['content-type'], body);
     return { answer, paramNames, nochange: false };
   }
-  const parsed = parseBody(inc.req.headers['content-type'], body);
+  const parsed: ParsedBody = tooLarge
+    ? { ok: false, reason: 'size' }
+    : await parseFormBody(inc.req.headers['content-type'], body);
   const params = parsed.ok ? { ...inc.query, ...parsed.params } : { ...inc.query };
   const names = Object.keys(params);
   const nochange = params['nochange-response-status'] === '1';
@@ -124,7 +139,9 @@ async function route(
       ? fail(401, 'ip', messages.ip)
       : !tokenOk(emu, headerToken, params)
         ? fail(403, 'ds-api-token', messages.token)
-        : fail(400, 'body', 'リクエストの形式が正しくありません。');
+        : parsed.reason === 'size'
+          ? fail(400, 'body', messages.bodyTooLarge)
+          : fail(400, 'body', 'リクエストの形式が正しくありません。');
     return { answer, paramNames: names, nochange };
   }
   if (sub === '/tool/setPictureCookie.js') {

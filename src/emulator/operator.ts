@@ -4,6 +4,7 @@
  * no such thing.
  */
 import type { IncomingMessage } from 'node:http';
+import { secretEquals } from '../core/compare.js';
 import { asset } from './assets.js';
 import { createDevice, type DeviceKind, getDevice, listDevices } from './devices.js';
 import type { Emu } from './emu.js';
@@ -36,7 +37,9 @@ export async function handleOperator(
 ): Promise<Answer> {
   const raw = await bodyOf(req, method);
   if (!ipAllowed(emu, clientIp(req))) return bad('source IP not allowed', 401);
-  if (req.headers['ds-api-token'] !== emu.token) return bad('missing or wrong ds-api-token header', 403);
+  const header = req.headers['ds-api-token'];
+  if (!secretEquals(Array.isArray(header) ? header[0] : header, emu.token))
+    return bad('missing or wrong ds-api-token header', 403);
   let body: Body = {};
   if (raw.length) {
     try {

@@ -5,6 +5,7 @@
  * HTTP status as `code`.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { secretEquals } from '../core/compare.js';
 import { validateWire } from '../core/params.js';
 import { endpoints } from '../registry/index.js';
 import type { EndpointDef } from '../registry/types.js';
@@ -12,7 +13,7 @@ import type { Emu } from './emu.js';
 import type { Answer } from './envelope.js';
 import { analyse, bestMatch, hasFace } from './face-check.js';
 import { pageOffset } from './handlers/common.js';
-import { parseBody, safeDecode } from './http-util.js';
+import { parseJsonBody, safeDecode } from './http-util.js';
 import { getPicture, putPicture, stmt } from './store.js';
 
 const SIGN_PARAMS = ['app_key', 'timestamp', 'sign'];
@@ -48,9 +49,10 @@ function route(method: string, path: string): { ep?: EndpointDef; pathParams: Re
 
 function signOk(emu: Emu, query: Record<string, string>): boolean {
   const { app_key: key, timestamp, sign } = query;
-  if (!key || !timestamp || !sign || key !== emu.settings.senselink.appKey) return false;
+  if (!key || !timestamp || !sign) return false;
   const expected = createHash('md5').update(`${timestamp}#${emu.settings.senselink.appSecret}`, 'utf8').digest('hex');
-  return sign === expected;
+  // Both compared in constant time (hash digests of equal length).
+  return secretEquals(key, emu.settings.senselink.appKey) && secretEquals(sign.toLowerCase(), expected);
 }
 
 export async function handleSenselink(
@@ -58,7 +60,7 @@ export async function handleSenselink(
   method: string,
   path: string,
   query: Record<string, string>,
-  contentType: string | undefined,
+  _contentType: string | undefined,
   body: Buffer,
 ): Promise<Answer> {
   const { ep, pathParams, known } = route(method, path);
@@ -68,7 +70,7 @@ export async function handleSenselink(
   let params: Record<string, string> = {};
   for (const [k, v] of Object.entries(query)) if (!SIGN_PARAMS.includes(k)) params[k] = v;
   if (method === 'POST') {
-    const parsed = parseBody(contentType ?? 'application/json', body);
+    const parsed = parseJsonBody(body);
     if (!parsed.ok) return reply(400, 'request body is not valid JSON');
     params = { ...params, ...parsed.params };
   }

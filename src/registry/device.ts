@@ -81,6 +81,7 @@ export const deviceEndpoints: readonly EndpointDef[] = [
         type: 'string',
         label: 'pushUrl',
         description: 'Alias of pushUrl used by the document for deleting (send it empty)',
+        aliasOf: 'pushUrl',
         cli: { hidden: true },
       },
     },

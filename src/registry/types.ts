@@ -68,6 +68,11 @@ export interface ParamDef {
   default?: string | number;
   /** Where the parameter travels: query/form (default), a `{name}` path segment, or a JSON body field. */
   in?: 'query' | 'path' | 'body';
+  /**
+   * Another name the document uses for the parameter `aliasOf` (registPushUrl's `push_url`). The
+   * emulator reads it as that parameter when the parameter itself is absent.
+   */
+  aliasOf?: string;
   /** CLI overrides: flag name (without --), hide from help. */
   cli?: { flag?: string; hidden?: boolean };
 }
@@ -81,8 +86,14 @@ export interface FamilyDef {
   /** Family name, also the CLI flag (`--access`, `--card`). */
   name: string;
   description: string;
-  /** Largest N; the documents say entries beyond it are ignored, we reject them instead. */
+  /** Largest N. What happens past it is `beyondMax`. */
   max: number;
+  /**
+   * Entries past `max`, both sides' facts in one place so they cannot drift: what the cloud does (the
+   * document's 「N 件目以降は指定しても無視されます」: ignored) and what facetctl's CLI and importer do
+   * (refuse, with `reason` in the message, so a dropped entry is never a silent surprise).
+   */
+  beyondMax: { cloud: 'ignored'; facetctl: 'refused'; document: string; reason: string };
   /** Member fields in CLI order. The first is the key: when it is present the others are required. */
   fields: readonly { name: string; def: ParamDef }[];
   /** Interval rule between two members: from ≤ to, inside [min, max], and (optionally) no overlaps. */
@@ -157,6 +168,11 @@ export interface EndpointDef {
    */
   oneOf?: readonly (readonly (readonly string[])[])[];
   crossRules?: readonly CrossRule[];
+  /**
+   * Parameters the cloud ignores when another one has a value (getRecogLog's `latest=1` ignores
+   * recogTimeFrom/recogTimeTo/personCode/pageNo): the emulator drops them before validating.
+   */
+  ignoredWhen?: readonly { param: string; value: string; ignores: readonly string[]; document: string }[];
   /** For senselink POST record: body is JSON; facetCloud uses query (GET) or form (POST). */
   bodyEncoding?: 'form' | 'json';
   answer: 'json' | 'binary' | 'javascript';
