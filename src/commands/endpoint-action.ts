@@ -10,7 +10,7 @@ import type { CallAnswer, FacetClient } from '../core/client.js';
 import { parseUserDateTime } from '../core/dates.js';
 import { UsageError, ValidationError } from '../core/errors.js';
 import { judge } from '../core/outcome.js';
-import { coerceParams, type ParamIssue, type WireParams } from '../core/params.js';
+import { coerceParams, fallbackNotices, type ParamIssue, type WireParams } from '../core/params.js';
 import type { EndpointDef } from '../registry/index.js';
 import { type FlagSpec, flagMapper, inputFromFlags } from './endpoint-flags.js';
 import type { CommandEnv } from './env.js';
@@ -89,6 +89,7 @@ async function planCalls(env: CommandEnv, ep: EndpointDef, specs: FlagSpec[], op
   const serials = Array.isArray(raw) ? [...new Set(raw.map(String))] : undefined;
   const plans: Plan[] = [];
   const issues = new Map<string, ParamIssue>();
+  const warnings = new Set<string>();
   for (const serial of serials?.length ? serials : [undefined]) {
     const one =
       serial === undefined
@@ -96,6 +97,8 @@ async function planCalls(env: CommandEnv, ep: EndpointDef, specs: FlagSpec[], op
         : { ...input, [device!]: serial };
     const { wire, issues: found } = coerceParams(ep, one, { now });
     for (const i of found) issues.set(`${i.name}\0${i.message}`, i);
+    for (const w of fallbackNotices(ep, wire))
+      warnings.add(`warning: ${flagOf(w.name)}: ${stripName(w.message, w.name)}`);
     plans.push({ serial: serial ?? (device ? wire[device] : undefined), wire });
   }
   if (issues.size) {
@@ -103,6 +106,7 @@ async function planCalls(env: CommandEnv, ep: EndpointDef, specs: FlagSpec[], op
       [...issues.values()].map((i) => ({ name: flagOf(i.name), message: stripName(i.message, i.name) })),
     );
   }
+  for (const w of warnings) env.ctx.io.stderr.write(`${w}\n`);
   return plans;
 }
 

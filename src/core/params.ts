@@ -560,6 +560,45 @@ export function dropIgnoredByCloud(ep: EndpointDef, wire: WireParams): WireParam
   return out ?? wire;
 }
 
+/**
+ * Values the cloud replaces by a documented fallback (`ParamDef.fallback`) because they are malformed:
+ * one notice per value, its message saying what the device will use. The CLI prints them as warnings;
+ * `cloudReading` substitutes the fallbacks.
+ */
+export function fallbackNotices(ep: EndpointDef, wire: WireParams): ParamIssue[] {
+  const out: ParamIssue[] = [];
+  for (const name in wire) {
+    const def = ownParam(ep, name);
+    const value = wire[name];
+    if (!def?.fallback || value === '' || value === undefined) continue;
+    const found: ParamIssue[] = [];
+    checkValue(name, def, value, found);
+    for (const i of found) {
+      out.push({
+        ...i,
+        message: `${i.message}; the cloud accepts it and the device shows ${def.fallback.meaning}`,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The wire as the cloud reads it: `dropIgnoredByCloud`, then every malformed value that has a
+ * documented fallback replaced by the fallback (`BorderColor=red` → `0,0,0,255`).
+ */
+export function cloudReading(ep: EndpointDef, wire: WireParams): WireParams {
+  const kept = dropIgnoredByCloud(ep, wire);
+  const notices = fallbackNotices(ep, kept);
+  if (notices.length === 0) return kept;
+  const out = { ...kept };
+  for (const n of notices) {
+    const def = ownParam(ep, n.name);
+    if (def?.fallback) out[n.name] = def.fallback.value;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Cross-field rules
 
@@ -646,7 +685,8 @@ export function validateWire(ep: EndpointDef, wire: WireParams, opts: { allowUnk
     const value = wire[name];
     const def = ownParam(ep, name);
     if (def) {
-      if (value !== '' && value !== undefined) checkValue(name, def, value, out);
+      // A parameter with a documented fallback is never refused for its form (see `fallbackNotices`).
+      if (value !== '' && value !== undefined && !def.fallback) checkValue(name, def, value, out);
       continue;
     }
     const member = familyMemberOf(ep, name);

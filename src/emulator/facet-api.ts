@@ -5,7 +5,7 @@
  * control (400 exclusion), the device's latency, then the handler.
  */
 import { secretEquals } from '../core/compare.js';
-import { dropIgnoredByCloud, validateWire } from '../core/params.js';
+import { cloudReading, validateWire } from '../core/params.js';
 import { endpointForPath } from '../registry/index.js';
 import type { EndpointDef } from '../registry/types.js';
 import { getDevice, touchDevice } from './devices.js';
@@ -45,8 +45,9 @@ export async function handleFacet(emu: Emu, req: FacetRequest, handlers: Map<str
     const answer = fail(400, 'method', messages.postOnly);
     return { ...answer, headers: { allow: ep.methods.join(', ') } } as Answer;
   }
-  // 「11 件目以降は指定しても無視されます」: entries past a family's maximum are dropped, not refused.
-  const params = { ...dropIgnoredByCloud(ep, req.params) };
+  // 「11 件目以降は指定しても無視されます」: entries past a family's maximum are dropped, not refused;
+  // malformed values with a documented fallback (displayMessage's colours) become the fallback.
+  const params = { ...cloudReading(ep, req.params) };
   for (const k of CONTROL_PARAMS) delete params[k];
   const issues = validateWire(ep, params, { allowUnknown: true });
   if (issues.length > 0)

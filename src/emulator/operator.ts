@@ -121,6 +121,8 @@ function describeDevice(d: NonNullable<ReturnType<typeof getDevice>>) {
     apb: d.apb === 1,
     mode: d.mode,
     pushUrl: d.push_url,
+    /** The last displayMessage as the device shows it (fallback colours applied), or null. */
+    message: d.message ? JSON.parse(d.message) : null,
   };
 }
 

@@ -69,6 +69,12 @@ export interface ParamDef {
   /** Where the parameter travels: query/form (default), a `{name}` path segment, or a JSON body field. */
   in?: 'query' | 'path' | 'body';
   /**
+   * What the cloud uses instead of a malformed value, where the document says so (displayMessage's
+   * colours: 「正しく入力ができていない場合は、文字色は黒字、背景色は透明となります」). Such a value is not
+   * refused: the emulator substitutes `value`; the CLI warns with `meaning` and sends it.
+   */
+  fallback?: { value: string; meaning: string };
+  /**
    * Another name the document uses for the parameter `aliasOf` (registPushUrl's `push_url`). The
    * emulator reads it as that parameter when the parameter itself is absent.
    */

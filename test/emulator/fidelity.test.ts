@@ -77,6 +77,37 @@ describe('point 1: entries past the maximum are ignored by the cloud, refused by
   });
 });
 
+describe('point 2: displayMessage colours', () => {
+  it('「正しく入力ができていない場合は、文字色は黒字、背景色は透明となります。」: accepted with the fallback', async () => {
+    const r = await api(emu, '/system/displayMessage', {
+      serialNo: 'S1',
+      Customtip: 'hello',
+      Tipstime: 3000,
+      BorderColor: 'red',
+      BackgroundColor: '300,0,0,0',
+    });
+    expect(r.status).toBe(200);
+    const d = await emu.op('GET', '/devices/S1');
+    expect(d.body.message).toMatchObject({ BorderColor: '0,0,0,255', BackgroundColor: '0,0,0,0' });
+  });
+
+  it('the CLI warns and sends it; --help says it is not a hard limit', async () => {
+    const r = await runCli(
+      ['system', 'message', '--serial', 'S1', '--customtip', 'hi', '--tipstime', '3000'].concat([
+        '--border-color',
+        'red',
+        '--background-color',
+        '0,0,0,0',
+      ]),
+      { env: connectionEnv(emu) },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: --border-color: .*black text/);
+    const help = await runCli(['system', 'message', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/anything else is accepted and shows black text/);
+  });
+});
+
 describe('point 3: multipart/form-data bodies (PHP reads them as it reads urlencoded forms)', () => {
   it('reads every parameter of a multipart POST (curl -F serialNo=S1 …/device/getPushUrl)', async () => {
     const form = new FormData();
@@ -286,6 +317,15 @@ describe('point 13: 「数値」 read as PHP reads numbers', () => {
       { method: 'POST' },
     );
     expect(r.status).toBe(200);
+  });
+});
+
+describe('point 15: --help shows the △ one-of requirements, from the registry', () => {
+  it('person register and log recog delete', async () => {
+    const reg = await runCli(['person', 'register', '--help']);
+    expect(reg.stdout).toMatch(/Required: one of --picture, or --recog-log-serial-no with --recog-log-id/);
+    const del = await runCli(['log', 'recog', 'delete', '--help']);
+    expect(del.stdout).toMatch(/Required: one of --ids, or --recog-time-from, or --recog-time-to, or --person-code/);
   });
 });
 
