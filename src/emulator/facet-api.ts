@@ -12,9 +12,13 @@ import { getDevice, touchDevice } from './devices.js';
 import type { Call, Emu, Handler } from './emu.js';
 import { type Answer, AnswerError, fail, failMany, messages } from './envelope.js';
 import { ipMatches } from './ip-match.js';
+import { JSONP_PARAM } from './jsonp.js';
 
-/** Parameters the API itself reads; they are not the endpoint's. */
-const CONTROL_PARAMS = ['ds-api-token', 'nochange-response-status'];
+/**
+ * Parameters the API itself reads; they are not the endpoint's. `callback` is the jsonp callback
+ * (the document mentions jsonp but not the parameter's name: the common `callback` is assumed).
+ */
+const CONTROL_PARAMS = ['ds-api-token', 'nochange-response-status', JSONP_PARAM];
 
 export interface FacetRequest {
   method: string;

@@ -10,6 +10,7 @@ import type { Emu, Handler } from './emu.js';
 import { type Answer, fail, failMany, messages } from './envelope.js';
 import { handleFacet, ipAllowed, tokenOk } from './facet-api.js';
 import { BodyTooLarge, bodyOf, clientIp, type ParsedBody, parseFormBody, searchToRecord } from './http-util.js';
+import { asJsonp, JSONP_PARAM, policyMaxAge } from './jsonp.js';
 import { handleOperator } from './operator.js';
 import { pictureCookieScript } from './pictures.js';
 import { finalizeDue } from './preliminary.js';
@@ -67,7 +68,8 @@ async function serve(emu: Emu, handlers: Map<string, Handler>, req: IncomingMess
   answer = result.answer;
   paramNames = result.paramNames;
   nochange = result.nochange;
-  if (nochange && answer.kind === 'json' && answer.status >= 400) answer = { ...answer, status: 200 };
+  if (nochange && (answer.kind === 'json' || answer.kind === 'bytes') && answer.status >= 400)
+    answer = { ...answer, status: 200 };
   emu.journal.add(method, inc.path, paramNames, answer.kind === 'reset' ? 0 : answer.status);
   write(res, answer);
 }
@@ -148,7 +150,8 @@ async function route(
     return { answer: pictureCookieJs(emu, inc, params), paramNames: names, nochange };
   }
   const answer = await handleFacet(emu, { method: inc.method, path: sub, params, headerToken, ip: inc.ip }, handlers);
-  return { answer, paramNames: names, nochange };
+  const callback = params[JSONP_PARAM];
+  return { answer: callback === undefined ? answer : asJsonp(answer, callback), paramNames: names, nochange };
 }
 
 function isMaintenance(emu: Emu): boolean {
@@ -177,16 +180,6 @@ function pictureCookieJs(emu: Emu, inc: Incoming, params: Record<string, string>
     body: Buffer.from(pictureCookieScript(p, s, k)),
     headers: { 'set-cookie': setCookieLines(cookies, policyMaxAge(p)).join('\n') },
   };
-}
-
-function policyMaxAge(policy: string): number {
-  try {
-    const text = Buffer.from(policy.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'), 'base64').toString();
-    const exp = Number(JSON.parse(text).Statement[0].Condition.DateLessThan['AWS:EpochTime']);
-    return Math.max(0, exp - Math.floor(Date.now() / 1000));
-  } catch {
-    return 0;
-  }
 }
 
 function servePicture(emu: Emu, inc: Incoming): Answer {

@@ -231,6 +231,37 @@ describe('point 7: registPushUrl', () => {
   });
 });
 
+describe('point 8: jsonp', () => {
+  it('「jsonp による API アクセスの場合、クラウドサーバーは本文 JSON 中の pictureCookie に加えて set-cookie レスポンスヘッダを自動的に返却します。」', async () => {
+    await emu.op('POST', '/recognize', { serialNo: 'S1', count: 2 });
+    const res = await fetch(`${emu.url}/log/getRecogLog?ds-api-token=${emu.token}&serialNo=S1&callback=onLogs`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/javascript/);
+    const text = await res.text();
+    const m = /^\/\*\*\/onLogs\((.*)\);$/s.exec(text);
+    expect(m).not.toBeNull();
+    const body = JSON.parse(m![1]);
+    const lines = res.headers.getSetCookie();
+    expect(lines.map((l) => l.split('=')[0]).sort()).toEqual([
+      'CloudFront-Key-Pair-Id',
+      'CloudFront-Policy',
+      'CloudFront-Signature',
+    ]);
+    expect(lines[0]).toMatch(/HttpOnly; Max-Age=\d+; Path=\//);
+    // The cookies the headers set open the pictures the body lists.
+    const cookie = lines.map((l) => l.split(';')[0]).join('; ');
+    const url = body.list.find((r: { pictureUrl: string | null }) => r.pictureUrl)?.pictureUrl;
+    expect((await fetch(url, { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(url)).status).toBe(403);
+  });
+
+  it('a callback that is not a function name is refused (nothing is echoed into the script)', async () => {
+    const res = await fetch(`${emu.url}/device/getDevice?ds-api-token=${emu.token}&callback=alert(1)//`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: { name: string }[] }).errors[0].name).toBe('callback');
+  });
+});
+
 describe('point 10: getRecogLog latest=1', () => {
   it('「このパラメータが指定された場合、recogTimeFrom / recogTimeTo / personCode / pageNo で指定した内容は無視されます。」', async () => {
     const r = await api(emu, '/log/getRecogLog', {
