@@ -76,7 +76,8 @@ export async function handleSenselink(
   }
   params = { ...params, ...pathParams };
   const issues = validateWire(ep, params, { allowUnknown: true });
-  if (issues.length) return reply(400, issues.map((i) => `${i.name}: ${i.message}`).join('; '));
+  // Each message already starts with its parameter's name: named once.
+  if (issues.length) return reply(400, issues.map((i) => i.message).join('; '));
   switch (ep.action) {
     case 'createRecord':
       return createRecord(emu, ep, params);
@@ -98,12 +99,13 @@ function numberParam(ep: EndpointDef, p: Record<string, string>, name: string): 
 async function createRecord(emu: Emu, ep: EndpointDef, p: Record<string, string>): Promise<Answer> {
   const bytes = Buffer.from(p['image.data'], 'base64');
   const threshold = numberParam(ep, p, 'threshold');
-  const probe = await analyse(emu, bytes);
+  const area = await searchArea(bytes, p);
+  const probe = area ? await analyse(emu, area) : undefined;
   const persons = stmt(emu.db, 'SELECT seq, picture_id FROM persons WHERE picture_id IS NOT NULL').all() as {
     seq: number;
     picture_id: number | null;
   }[];
-  const match = hasFace(probe) ? await bestMatch(emu, probe, persons) : undefined;
+  const match = probe && hasFace(probe) ? await bestMatch(emu, probe, persons) : undefined;
   // SenseLink scores are 0–1; the analyzer's are 0–100.
   const score = match ? Math.round(match.score * 10) / 1000 : 0;
   const hit = match && score >= threshold ? match : undefined;
@@ -122,10 +124,33 @@ async function createRecord(emu: Emu, ep: EndpointDef, p: Record<string, string>
     score,
     Number(p.timestamp),
     p.timezone ?? 'GMT+9:00',
+    // create_at: milliseconds since the epoch (the document gives no unit; time_from/time_to compare with it).
     Date.now(),
     extend,
   );
   return reply(200, 'OK', { record_id: Number(info.lastInsertRowid), image_id: imageId });
+}
+
+const RECT = ['image.rectangle.left', 'image.rectangle.top', 'image.rectangle.width', 'image.rectangle.height'];
+
+/**
+ * The part of the picture the face search looks at: 「画像内の領域範囲の指定。領域内の最も大きい顔を検出。」
+ * With all four `image.rectangle.*` values, that rectangle clipped to the picture (a JPEG of it);
+ * undefined when it lies outside the picture (no face can be found); otherwise the whole picture.
+ */
+async function searchArea(bytes: Buffer, p: Record<string, string>): Promise<Buffer | undefined> {
+  if (RECT.some((k) => p[k] === undefined || p[k] === '')) return bytes;
+  const [left, top, width, height] = RECT.map((k) => Number(p[k]));
+  const { default: sharp } = await import('sharp');
+  try {
+    const meta = await sharp(bytes).metadata();
+    const w = Math.min(width, (meta.width ?? 0) - left);
+    const h = Math.min(height, (meta.height ?? 0) - top);
+    if (w <= 0 || h <= 0) return undefined;
+    return await sharp(bytes).extract({ left, top, width: w, height: h }).jpeg().toBuffer();
+  } catch {
+    return bytes;
+  }
 }
 
 interface RecordRow {
