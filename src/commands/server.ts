@@ -124,7 +124,7 @@ async function runServer(env: CommandEnv, opts: ServerOpts): Promise<void> {
   if (token !== undefined && !/^[\x21-\x7e]{1,256}$/.test(token)) {
     throw new UsageError('--token must be 1–256 printable characters without spaces');
   }
-  const { isValidIpRule } = await import('../emulator/ip-match.js');
+  const { isValidIpRule } = await import('../core/ip-rules.js');
   const badRule = (opts.allowIp ?? []).find((rule) => !isValidIpRule(rule));
   if (badRule !== undefined) throw new UsageError(`--allow-ip: '${badRule}' is not an IP address or CIDR range`);
   const { startEmulator } = await import('../emulator/index.js');

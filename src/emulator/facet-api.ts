@@ -5,13 +5,13 @@
  * control (400 exclusion), the device's latency, then the handler.
  */
 import { secretEquals } from '../core/compare.js';
+import { compileIpRules, type IpAllow } from '../core/ip-rules.js';
 import { cloudReading, validateWire } from '../core/params.js';
 import { endpointForPath } from '../registry/index.js';
 import type { EndpointDef } from '../registry/types.js';
 import { getDevice, touchDevice } from './devices.js';
 import type { Call, Emu, Handler } from './emu.js';
 import { type Answer, AnswerError, fail, failMany, messages } from './envelope.js';
-import { ipMatches } from './ip-match.js';
 import { JSONP_PARAM } from './jsonp.js';
 
 /**
@@ -29,8 +29,20 @@ export interface FacetRequest {
   ip: string;
 }
 
+const allowLists = new WeakMap<readonly string[], IpAllow>();
+
+/** The `--allow-ip` rules compiled once per list (the settings keep the same array). */
+function allowListOf(rules: readonly string[]): IpAllow {
+  let allow = allowLists.get(rules);
+  if (!allow) {
+    allow = compileIpRules(rules);
+    allowLists.set(rules, allow);
+  }
+  return allow;
+}
+
 export function ipAllowed(emu: Emu, ip: string): boolean {
-  return emu.settings.allowIp.length === 0 || emu.settings.allowIp.some((rule) => ipMatches(ip, rule));
+  return allowListOf(emu.settings.allowIp)(ip);
 }
 
 export function tokenOk(emu: Emu, headerToken: string | undefined, params: Record<string, string>): boolean {

@@ -7,7 +7,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { secretEquals } from '../core/compare.js';
-import { ipMatches } from './ip-match.js';
+import { ipMatches } from '../core/ip-rules.js';
 
 export const DEFAULT_PICTURE_EXPIRES = 300;
 export const PUSH_PICTURE_SECONDS = 120;

@@ -1,7 +1,8 @@
 /** Small helpers the handlers share: parameter reading, paging arithmetic, picture cookies. */
+
+import { isValidIpRule } from '../../core/ip-rules.js';
 import type { Call } from '../emu.js';
 import { abort } from '../envelope.js';
-import { isValidIpRule } from '../ip-match.js';
 import { DEFAULT_PICTURE_EXPIRES, type PictureCookie } from '../pictures.js';
 
 export function str(call: Call, name: string): string | undefined {
