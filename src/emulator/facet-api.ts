@@ -52,9 +52,10 @@ export function tokenOk(emu: Emu, headerToken: string | undefined, params: Recor
 
 export async function handleFacet(emu: Emu, req: FacetRequest, handlers: Map<string, Handler>): Promise<Answer> {
   if (!ipAllowed(emu, req.ip)) return fail(401, 'ip', messages.ip);
-  if (!tokenOk(emu, req.headerToken, req.params)) return fail(403, 'ds-api-token', messages.token);
   const ep = endpointForPath('facetcloud', req.path);
-  if (!ep || ep.public) return fail(404, 'url', messages.notFound);
+  // A `public` entry (setPictureCookie.js, loaded by a <script> tag) needs no token.
+  if (!ep?.public && !tokenOk(emu, req.headerToken, req.params)) return fail(403, 'ds-api-token', messages.token);
+  if (!ep) return fail(404, 'url', messages.notFound);
   // A GET on a POST-only endpoint: 400 with the envelope (the documented statuses have no 405; the
   // document's 400 is "リクエストパラメータに誤りがあります").
   if (!ep.methods.includes(req.method as 'GET' | 'POST')) {

@@ -3,16 +3,13 @@
  * maintenance, injected faults, the journal, `nochange-response-status`), and writes answers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { validateWire } from '../core/params.js';
-import { endpointForPath } from '../registry/index.js';
-import { readCookies, setCookieLines } from './cookies.js';
+import { readCookies } from './cookies.js';
 import type { Emu, Handler } from './emu.js';
-import { type Answer, fail, failMany, messages } from './envelope.js';
+import { type Answer, fail, messages } from './envelope.js';
 import { handleFacet, ipAllowed, tokenOk } from './facet-api.js';
 import { BodyTooLarge, bodyOf, clientIp, type ParsedBody, parseFormBody, searchToRecord } from './http-util.js';
-import { asJsonp, JSONP_PARAM, policyMaxAge } from './jsonp.js';
+import { asJsonp, JSONP_PARAM } from './jsonp.js';
 import { handleOperator } from './operator.js';
-import { pictureCookieScript } from './pictures.js';
 import { finalizeDue } from './preliminary.js';
 import { handleSenselink } from './senselink.js';
 import { getPicture } from './store.js';
@@ -146,9 +143,6 @@ async function route(
           : fail(400, 'body', 'リクエストの形式が正しくありません。');
     return { answer, paramNames: names, nochange };
   }
-  if (sub === '/tool/setPictureCookie.js') {
-    return { answer: pictureCookieJs(emu, inc, params), paramNames: names, nochange };
-  }
   const answer = await handleFacet(emu, { method: inc.method, path: sub, params, headerToken, ip: inc.ip }, handlers);
   const callback = params[JSONP_PARAM];
   return { answer: callback === undefined ? answer : asJsonp(answer, callback), paramNames: names, nochange };
@@ -156,30 +150,6 @@ async function route(
 
 function isMaintenance(emu: Emu): boolean {
   return emu.settings.maintenance;
-}
-
-/** The tool script needs no token (a browser loads it from a `<script>` tag), only p, s and k. */
-function pictureCookieJs(emu: Emu, inc: Incoming, params: Record<string, string>): Answer {
-  if (!ipAllowed(emu, inc.ip)) return fail(401, 'ip', messages.ip);
-  const ep = endpointForPath('facetcloud', '/tool/setPictureCookie.js');
-  if (ep) {
-    const issues = validateWire(ep, params, { allowUnknown: true });
-    if (issues.length)
-      return failMany(
-        400,
-        issues.map((i) => ({ name: i.name, message: i.messageJa })),
-      );
-  }
-  const { p = '', s = '', k = '' } = params;
-  if (!p || !s || !k) return fail(400, 'p', 'p, s, k は必須です。');
-  const cookies = { 'CloudFront-Policy': p, 'CloudFront-Signature': s, 'CloudFront-Key-Pair-Id': k };
-  return {
-    kind: 'bytes',
-    status: 200,
-    contentType: 'application/javascript; charset=utf-8',
-    body: Buffer.from(pictureCookieScript(p, s, k)),
-    headers: { 'set-cookie': setCookieLines(cookies, policyMaxAge(p)).join('\n') },
-  };
 }
 
 function servePicture(emu: Emu, inc: Incoming): Answer {

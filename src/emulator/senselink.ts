@@ -7,44 +7,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { secretEquals } from '../core/compare.js';
 import { validateWire } from '../core/params.js';
-import { endpoints } from '../registry/index.js';
+import { endpointForPath, pathParamsOf } from '../registry/index.js';
 import type { EndpointDef } from '../registry/types.js';
 import type { Emu } from './emu.js';
 import type { Answer } from './envelope.js';
 import { analyse, bestMatch, hasFace } from './face-check.js';
 import { pageOffset } from './handlers/common.js';
-import { parseJsonBody, safeDecode } from './http-util.js';
+import { parseJsonBody } from './http-util.js';
 import { getPicture, putPicture, stmt } from './store.js';
 
 const SIGN_PARAMS = ['app_key', 'timestamp', 'sign'];
 
 function reply(code: number, message: string, data?: unknown): Answer {
   return { kind: 'json', status: code, body: data === undefined ? { code, message } : { code, message, data } };
-}
-
-function templateRe(path: string): RegExp {
-  return new RegExp(`^${path.replace(/\{[^}]+\}/g, '([^/]+)')}$`);
-}
-
-function route(method: string, path: string): { ep?: EndpointDef; pathParams: Record<string, string>; known: boolean } {
-  let known = false;
-  for (const ep of endpoints) {
-    if (ep.api !== 'senselink') continue;
-    const m = templateRe(ep.path).exec(path);
-    if (!m) continue;
-    known = true;
-    if (!ep.methods.includes(method as 'GET' | 'POST')) continue;
-    const names = [...ep.path.matchAll(/\{([^}]+)\}/g)].map((x) => x[1]);
-    const pathParams: Record<string, string> = {};
-    for (let i = 0; i < names.length; i++) {
-      const value = safeDecode(m[i + 1]);
-      // A malformed percent-escape names no image: the path is unknown (404), never a 500.
-      if (value === undefined) return { pathParams: {}, known: false };
-      pathParams[names[i]] = value;
-    }
-    return { ep, pathParams, known };
-  }
-  return { pathParams: {}, known };
 }
 
 function signOk(emu: Emu, query: Record<string, string>): boolean {
@@ -63,10 +38,13 @@ export async function handleSenselink(
   _contentType: string | undefined,
   body: Buffer,
 ): Promise<Answer> {
-  const { ep, pathParams, known } = route(method, path);
-  if (!known) return reply(404, 'Not Found');
+  // Routing from the registry: the path templates and methods of the SenseLink entries.
+  const known = endpointForPath('senselink', path);
+  const pathParams = known ? pathParamsOf(known, path) : undefined;
+  if (!known || !pathParams) return reply(404, 'Not Found');
   if (!signOk(emu, query)) return reply(401, 'sign verification failed: check app_key, timestamp and sign');
-  if (!ep) return reply(405, 'Method Not Allowed');
+  const ep = endpointForPath('senselink', path, method === 'POST' ? 'POST' : method === 'GET' ? 'GET' : undefined);
+  if (!ep?.methods.includes(method as 'GET' | 'POST')) return reply(405, 'Method Not Allowed');
   let params: Record<string, string> = {};
   for (const [k, v] of Object.entries(query)) if (!SIGN_PARAMS.includes(k)) params[k] = v;
   if (method === 'POST') {
@@ -78,17 +56,11 @@ export async function handleSenselink(
   const issues = validateWire(ep, params, { allowUnknown: true });
   // Each message already starts with its parameter's name: named once.
   if (issues.length) return reply(400, issues.map((i) => i.message).join('; '));
-  switch (ep.action) {
-    case 'createRecord':
-      return createRecord(emu, ep, params);
-    case 'getRecords':
-      return getRecords(emu, ep, params);
-    case 'getImage':
-      return getImage(emu, params.image_id);
-    default:
-      return reply(404, 'Not Found');
-  }
+  const handler = senselinkHandlers[ep.id];
+  return handler ? handler(emu, ep, params) : reply(404, 'Not Found');
 }
+
+type SenselinkHandler = (emu: Emu, ep: EndpointDef, params: Record<string, string>) => Answer | Promise<Answer>;
 
 /** A numeric parameter, or the default the registry documents for it. */
 function numberParam(ep: EndpointDef, p: Record<string, string>, name: string): number {
@@ -205,7 +177,8 @@ function getRecords(emu: Emu, ep: EndpointDef, p: Record<string, string>): Answe
   });
 }
 
-function getImage(emu: Emu, imageId: string): Answer {
+function getImage(emu: Emu, _ep: EndpointDef, p: Record<string, string>): Answer {
+  const imageId = p.image_id;
   const row = stmt(emu.db, 'SELECT picture_id FROM senselink_images WHERE id = ?').get(imageId) as
     | { picture_id: number }
     | undefined;
@@ -214,3 +187,10 @@ function getImage(emu: Emu, imageId: string): Answer {
   const isPng = data[0] === 0x89 && data[1] === 0x50;
   return { kind: 'bytes', status: 200, contentType: isPng ? 'image/png' : 'image/jpeg', body: data };
 }
+
+/** Every SenseLink endpoint's handler, keyed by the registry id. */
+const senselinkHandlers: Readonly<Record<string, SenselinkHandler>> = {
+  'senselink.createRecord': createRecord,
+  'senselink.getRecords': getRecords,
+  'senselink.getImage': getImage,
+};

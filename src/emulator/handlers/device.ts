@@ -5,7 +5,7 @@ import { json } from '../envelope.js';
 import { syncPending } from '../recog-logs.js';
 import { stmt } from '../store.js';
 import { formatDateTime } from '../times.js';
-import { device, str } from './common.js';
+import { device } from './common.js';
 
 const SYNC_RECOG_LIMIT = 100;
 const SYNC_OPERATE_LIMIT = 500;

@@ -7,6 +7,7 @@ import { personCloudHandlers } from './person-cloud.js';
 import { personDeviceHandlers } from './person-device.js';
 import { personTypeHandlers } from './person-types.js';
 import { systemHandlers } from './system.js';
+import { toolHandlers } from './tool.js';
 
 export const handlerTable: Readonly<Record<string, Handler>> = {
   ...deviceHandlers,
@@ -16,6 +17,7 @@ export const handlerTable: Readonly<Record<string, Handler>> = {
   ...personTypeHandlers,
   ...configHandlers,
   ...systemHandlers,
+  ...toolHandlers,
 };
 
 export function allHandlers(): Map<string, Handler> {
