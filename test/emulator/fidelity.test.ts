@@ -3,9 +3,12 @@
  * Each test calls the emulator over HTTP (or the CLI against it) and quotes the document's sentence.
  */
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectionEnv } from '../commands/setup-state.js';
 import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 import { addDevice, api, b64, ok, registPerson, startTestEmulator, type TestEmulator } from './util.js';
 
 let emu: TestEmulator;
@@ -215,6 +218,18 @@ describe('point 6: an empty value sent is a value', () => {
     await ok(emu, '/config/setConfig', { serialNo: 'S1', tipsCustom: 'ようこそ' });
     const r = await ok(emu, '/config/setConfig', { serialNo: 'S1', tipsCustom: '' });
     expect(r).toEqual({ updated: ['tipsCustom'], errored: [] });
+    expect((await ok(emu, '/config/getConfig', { serialNo: 'S1' })).tipsCustom).toBe('');
+  });
+});
+
+describe('point 6 (CLI): config apply of a backup with empty texts restores them', () => {
+  it('sends tipsCustom="" and the device text is cleared', async () => {
+    await ok(emu, '/config/setConfig', { serialNo: 'S1', tipsCustom: 'あとで消す' });
+    const dir = tempDir('facetctl-fidelity-');
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ tipsCustom: '' }));
+    const r = await runCli(['config', 'apply', file, '--serial', 'S1'], { env: connectionEnv(emu) });
+    expect(r.code, r.stderr).toBe(0);
     expect((await ok(emu, '/config/getConfig', { serialNo: 'S1' })).tipsCustom).toBe('');
   });
 });
