@@ -152,13 +152,10 @@ const table: Row[] = [
     'system.displayMessage',
     { ...S, Customtip: 'x', Tipstime: '1000', BorderColor: '0,0,0,255', BackgroundColor: '255,255,255,0' },
     'BorderColor',
-    ['0,0,0,0', '255,255,255,255'],
-    [
-      ['256,0,0,0', 'format'],
-      ['0,0,0', 'format'],
-      ['red', 'format'],
-      ['0, 0, 0, 0', 'format'],
-    ],
+    // A malformed colour is not refused: the document's fallback (black text) applies, see
+    // fallbackNotices (issue 11 point 2).
+    ['0,0,0,0', '255,255,255,255', '256,0,0,0', '0,0,0', 'red', '0, 0, 0, 0'],
+    [],
   ],
   ['system.setRebootSchedule', S, 'rebootScheduleEnable', ['0', '1'], [['2', 'type']]],
   [
@@ -471,6 +468,18 @@ describe('oneOf', () => {
   it('lets registPersonType go without a code (auto-numbered)', () => {
     expect(issuesOf('person.registPersonType', { personTypeName: '社員' })).toEqual([]);
     expect(codes(issuesOf('person.registPersonType', {}))).toEqual(['personTypeName:required']);
+  });
+});
+
+describe('documented fallbacks (displayMessage colours)', () => {
+  it('a malformed colour is a notice, and the cloud reads the fallback', async () => {
+    const { cloudReading, fallbackNotices } = await import('../../src/core/params.js');
+    const { endpointById } = await import('../../src/registry/index.js');
+    const ep = endpointById('system.displayMessage')!;
+    const wire = { serialNo: 'S', Customtip: 'x', Tipstime: '1', BorderColor: 'red', BackgroundColor: '1,2,3,4' };
+    expect(fallbackNotices(ep, wire).map((n) => n.name)).toEqual(['BorderColor']);
+    expect(fallbackNotices(ep, wire)[0].message).toMatch(/black text/);
+    expect(cloudReading(ep, wire)).toMatchObject({ BorderColor: '0,0,0,255', BackgroundColor: '1,2,3,4' });
   });
 });
 
