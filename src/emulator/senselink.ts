@@ -13,7 +13,7 @@ import type { Emu } from './emu.js';
 import type { Answer } from './envelope.js';
 import { analyse, bestMatch, hasFace } from './face-check.js';
 import { pageOffset } from './handlers/common.js';
-import { parseJsonBody } from './http-util.js';
+import { parseFormBody, parseJsonBody } from './http-util.js';
 import { getPicture, putPicture, stmt } from './store.js';
 
 const SIGN_PARAMS = ['app_key', 'timestamp', 'sign'];
@@ -35,7 +35,7 @@ export async function handleSenselink(
   method: string,
   path: string,
   query: Record<string, string>,
-  _contentType: string | undefined,
+  contentType: string | undefined,
   body: Buffer,
 ): Promise<Answer> {
   // Routing from the registry: the path templates and methods of the SenseLink entries.
@@ -48,7 +48,10 @@ export async function handleSenselink(
   let params: Record<string, string> = {};
   for (const [k, v] of Object.entries(query)) if (!SIGN_PARAMS.includes(k)) params[k] = v;
   if (method === 'POST') {
-    const parsed = parseJsonBody(body);
+    // JSON as the document says; a form body (what `facetctl api -f` sends) is read too, as before.
+    const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+    const form = type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data';
+    const parsed = form ? await parseFormBody(contentType, body) : parseJsonBody(body);
     if (!parsed.ok) return reply(400, 'request body is not valid JSON');
     params = { ...params, ...parsed.params };
   }
