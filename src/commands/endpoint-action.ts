@@ -8,7 +8,7 @@ import type { CallAnswer, FacetClient } from '../core/client.js';
 import { note } from '../core/context.js';
 import { ExitCode, exitCodeOf, PartialError, UsageError, ValidationError } from '../core/errors.js';
 import { judge } from '../core/outcome.js';
-import { coerceParams, type ParamIssue, type WireParams } from '../core/params.js';
+import { coerceParams, fallbackNotices, type ParamIssue, type WireParams } from '../core/params.js';
 import { mapLimited as runPool } from '../core/pool.js';
 import { atomicWritable, checkOutputFile, endWritable, openAtomicFile } from '../core/safe-file.js';
 import type { EndpointDef } from '../registry/index.js';
@@ -96,6 +96,7 @@ async function planCalls(env: CommandEnv, ep: EndpointDef, specs: FlagSpec[], op
   const serials = Array.isArray(raw) ? [...new Set(raw.map(String))] : undefined;
   const plans: Plan[] = [];
   const issues = new Map<string, ParamIssue>();
+  const warnings = new Set<string>();
   for (const serial of serials?.length ? serials : [undefined]) {
     const one =
       serial === undefined
@@ -103,11 +104,13 @@ async function planCalls(env: CommandEnv, ep: EndpointDef, specs: FlagSpec[], op
         : { ...input, [device!]: serial };
     const { wire, issues: found } = coerceParams(ep, one, { now, zone });
     for (const i of found) issues.set(`${i.name}\0${i.message}`, i);
+    for (const w of fallbackNotices(ep, wire)) warnings.add(`warning: ${flagOf(w.name)}: ${w.message}`);
     plans.push({ serial: serial ?? (device ? wire[device] : undefined), wire });
   }
   if (issues.size) {
     throw new ValidationError([...issues.values()].map((i) => ({ name: flagOf(i.name), message: i.message })));
   }
+  for (const w of warnings) env.ctx.io.stderr.write(`${w}\n`);
   return plans;
 }
 

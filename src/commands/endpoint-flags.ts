@@ -150,7 +150,8 @@ export function limitsOf(def: ParamDef): string[] {
   const desc = def.description;
   if (def.required) out.push('required');
   const format = FORMATS[def.type];
-  if (format) out.push(format);
+  if (format && def.fallback) out.push(`${format}; anything else is accepted and shows ${def.fallback.meaning}`);
+  else if (format) out.push(format);
   if (def.min !== undefined && def.max !== undefined) {
     const range = `${def.min}–${def.max}`;
     if (!desc.includes(range)) out.push(range);

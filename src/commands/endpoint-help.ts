@@ -8,6 +8,11 @@ export function endpointHelpFooter(ep: EndpointDef): string {
     '',
     `API: ${api} ${ep.methods.join('|')} ${ep.path}  (action: ${ep.action}; \`facetctl ${ep.group} ${ep.action}\` works too)`,
   ];
+  // The document's △ marks: at least one of these alternatives must be given in full.
+  for (const alternatives of ep.oneOf ?? []) {
+    const options = alternatives.map((alt) => alt.map((name) => flagOfWire(ep, name)).join(' with '));
+    lines.push(`Required: one of ${options.join(', or ')} (the document's △)`);
+  }
   const notes: string[] = [];
   if (ep.contactsDevice) notes.push('contacts the device (slower; 503 when it is offline)');
   if (ep.exclusive) notes.push('exclusive: one request per device at a time, a concurrent one is refused');
@@ -36,4 +41,10 @@ function pagingNote(ep: EndpointDef): string {
 
 export function endpointDescription(ep: EndpointDef): string {
   return `${ep.summary} (${ep.summaryJa})`;
+}
+
+/** The CLI flag (`--recog-log-id`) of a wire parameter, as the generated command names it. */
+function flagOfWire(ep: EndpointDef, name: string): string {
+  const def = ep.params[name];
+  return def ? `--${flagNameOf(ep, name, def)}` : name;
 }

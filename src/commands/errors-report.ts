@@ -96,7 +96,13 @@ export function describeError(err: unknown, scope: ReportScope = {}): string[] {
   if (err instanceof AuthError)
     return [`error: authentication failed${at}: ${authReason(err, scope)}`, ...apiMessages(err)];
   if (err instanceof DeviceError) {
-    return [`error: the device could not be reached${at} (HTTP ${err.status})`, ...apiMessages(err)];
+    // The document's two 503 bodies: 「…に接続されていません。」 (not connected) and
+    // 「デバイスとの通信が正常に行われませんでした。」 (connected, but the exchange failed).
+    const failing = err.errors.some((f) => f.message.includes('通信が正常に行われませんでした'));
+    const head = failing
+      ? `error: the device is connected but its exchange with the cloud failed${at} (HTTP ${err.status}); check its network path and power, or restart it`
+      : `error: the device could not be reached${at} (HTTP ${err.status})`;
+    return [head, ...apiMessages(err)];
   }
   if (err instanceof ExclusionError) {
     return [`error: the device is busy with another request${at}; try again`, ...apiMessages(err)];

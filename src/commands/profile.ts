@@ -10,6 +10,7 @@ import { endpoint } from '../registry/index.js';
 import type { CommandEnv } from './env.js';
 import { ExitWith } from './exit.js';
 import { promptContext } from './prompt-io.js';
+import { secretsFromStdin } from './services.js';
 
 interface AddOpts {
   name?: string;
@@ -20,36 +21,8 @@ interface AddOpts {
   force?: boolean;
 }
 
-async function readStdinLines(env: CommandEnv): Promise<string[]> {
-  const chunks: Buffer[] = [];
-  for await (const c of env.ctx.io.stdin) chunks.push(Buffer.from(c as Buffer));
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .split(/\r?\n/)
-    .map((l) => l.trim());
-}
-
 function interactive(env: CommandEnv): boolean {
   return env.ctx.io.stdinIsTTY && env.ctx.io.stderrIsTTY;
-}
-
-/** Secrets from stdin: the token on the first line, the SenseLink app secret on the next when both are asked for. */
-async function secretsFromStdin(env: CommandEnv, opts: AddOpts): Promise<{ token?: string; appSecret?: string }> {
-  const wantToken = env.flags().tokenStdin === true;
-  const wantSecret = opts.senselinkAppSecretStdin === true;
-  if (!wantToken && !wantSecret) return {};
-  const lines = (await readStdinLines(env)).filter((l) => l !== '');
-  const flag = wantToken ? '--token-stdin' : '--senselink-app-secret-stdin';
-  if (lines.length === 0) throw new UsageError(`${flag}: standard input was empty (pipe the secret to it)`);
-  if (wantToken && wantSecret && lines.length < 2) {
-    throw new UsageError(
-      '--senselink-app-secret-stdin: no second line on standard input (the app secret follows the token)',
-    );
-  }
-  return {
-    token: wantToken ? lines[0] : undefined,
-    appSecret: wantSecret ? lines[wantToken ? 1 : 0] : undefined,
-  };
 }
 
 async function promptName(env: CommandEnv): Promise<string> {
@@ -94,7 +67,10 @@ async function promptMissing(env: CommandEnv, p: Partial<Profile>, opts: AddOpts
 
 async function addProfile(env: CommandEnv, nameArg: string | undefined, opts: AddOpts): Promise<void> {
   const flags = env.flags();
-  const secrets = await secretsFromStdin(env, opts);
+  const secrets = await secretsFromStdin(env, {
+    token: env.flags().tokenStdin === true,
+    appSecret: opts.senselinkAppSecretStdin === true,
+  });
   const p: Partial<Profile> = {
     name: nameArg ?? opts.name,
     host: flags.host,

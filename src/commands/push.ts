@@ -1,7 +1,7 @@
 /** `facetctl push listen`: receive the cloud's push notifications (src/workflows/push/). */
 import { type Command, InvalidArgumentError } from 'commander';
 import { note } from '../core/context.js';
-import { createIpAllow } from '../workflows/push/ip-allow.js';
+import { createIpAllow } from '../core/ip-rules.js';
 import { PUSH_QUEUE_BYTES, PUSH_QUEUE_EVENTS, startPushListener } from '../workflows/push/push-listener.js';
 import type { CommandEnv } from './env.js';
 import { subcommand } from './generated.js';

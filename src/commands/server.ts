@@ -3,10 +3,13 @@
  * stdout (data), status on stderr, and runs until Ctrl-C/SIGTERM. The emulator (and SQLite) is
  * loaded only here, lazily, so other commands never pay for it.
  */
+
 import { type Command, Option } from 'commander';
+import { type EnvVarName, envValue } from '../core/environment.js';
 import { RuntimeError, UsageError } from '../core/errors.js';
 import type { CommandEnv } from './env.js';
 import { collectCommaList, intIn } from './option-parsers.js';
+import { secretsFromStdin } from './services.js';
 
 interface ServerOpts {
   port: number;
@@ -25,7 +28,12 @@ interface ServerOpts {
   maintenance?: boolean;
   senselinkAppKey?: string;
   senselinkAppSecret?: string;
+  senselinkAppSecretStdin?: boolean;
 }
+
+/** Environment forms of the secrets, so that they never appear in `ps` output. */
+export const SERVER_TOKEN_ENV = 'FACETCTL_SERVER_TOKEN' satisfies EnvVarName;
+export const SERVER_APP_SECRET_ENV = 'FACETCTL_SERVER_SENSELINK_APP_SECRET' satisfies EnvVarName;
 
 export function register(parent: Command, env: CommandEnv): void {
   parent
@@ -35,7 +43,10 @@ export function register(parent: Command, env: CommandEnv): void {
     .option('--bind <address>', 'address to listen on', '127.0.0.1')
     .option('--db <file>', 'keep the state in this SQLite file (default: in memory)')
     .addOption(new Option('--seed <seed>', 'initial data for a new state').choices(['demo', 'none']).default('none'))
-    .option('--token <token>', 'API token to accept (default: generated, or the one stored in --db)')
+    .option(
+      '--token <token>',
+      `API token to accept (default: generated, or the one stored in --db); visible to ps: prefer --token-stdin or ${SERVER_TOKEN_ENV}`,
+    )
     .option('--print-token', 'print the token stored in --db and exit')
     .option(
       '--allow-ip <cidr...>',
@@ -64,7 +75,14 @@ export function register(parent: Command, env: CommandEnv): void {
     .option('--name-masking', 'contract with name masking: names are stored as ***')
     .option('--maintenance', 'start in maintenance mode: every API call answers 503 with an empty body')
     .option('--senselink-app-key <key>', 'SenseLink app_key to accept (default: generated or stored)')
-    .option('--senselink-app-secret <secret>', 'SenseLink app secret (default: generated or stored)')
+    .option(
+      '--senselink-app-secret <secret>',
+      `SenseLink app secret (default: generated or stored); visible to ps: prefer --senselink-app-secret-stdin or ${SERVER_APP_SECRET_ENV}`,
+    )
+    .option(
+      '--senselink-app-secret-stdin',
+      'read the SenseLink app secret from stdin (the line after the token when --token-stdin is given too)',
+    )
     .addHelpText(
       'after',
       `
@@ -72,6 +90,12 @@ Examples:
   facetctl server --seed demo                  in memory, demo devices, port 8080
   facetctl server --port 0 --db state.sqlite   persistent state on a free port
   facetctl server --db state.sqlite --print-token
+  facetctl server --token-stdin < token.txt     the token from a file, not the command line
+
+Secrets: --token and --senselink-app-secret are visible to other users in ps. Give them instead
+on stdin (--token-stdin, the global flag, first line; --senselink-app-secret-stdin, next line) or
+in the environment (${SERVER_TOKEN_ENV}, ${SERVER_APP_SECRET_ENV}). A flag wins over stdin, stdin
+over the environment.
 
 The URL and token are printed on stdout; stop with Ctrl-C.`,
     )
@@ -90,10 +114,17 @@ async function runServer(env: CommandEnv, opts: ServerOpts): Promise<void> {
     ctx.io.stdout.write(`${token}\n`);
     return;
   }
-  if (opts.token !== undefined && !/^[\x21-\x7e]{1,256}$/.test(opts.token)) {
+  const fromStdin = await secretsFromStdin(env, {
+    token: env.flags().tokenStdin === true && opts.token === undefined,
+    appSecret: opts.senselinkAppSecretStdin === true && opts.senselinkAppSecret === undefined,
+  });
+  const token = opts.token ?? fromStdin.token ?? (envValue(ctx.env, SERVER_TOKEN_ENV) || undefined);
+  const appSecret =
+    opts.senselinkAppSecret ?? fromStdin.appSecret ?? (envValue(ctx.env, SERVER_APP_SECRET_ENV) || undefined);
+  if (token !== undefined && !/^[\x21-\x7e]{1,256}$/.test(token)) {
     throw new UsageError('--token must be 1–256 printable characters without spaces');
   }
-  const { isValidIpRule } = await import('../emulator/ip-match.js');
+  const { isValidIpRule } = await import('../core/ip-rules.js');
   const badRule = (opts.allowIp ?? []).find((rule) => !isValidIpRule(rule));
   if (badRule !== undefined) throw new UsageError(`--allow-ip: '${badRule}' is not an IP address or CIDR range`);
   const { startEmulator } = await import('../emulator/index.js');
@@ -102,7 +133,7 @@ async function runServer(env: CommandEnv, opts: ServerOpts): Promise<void> {
     bind: opts.bind,
     db: opts.db,
     seed: opts.seed,
-    token: opts.token,
+    token,
     allowIp: opts.allowIp,
     faces: opts.faces,
     latencyMs: opts.latency,
@@ -111,7 +142,7 @@ async function runServer(env: CommandEnv, opts: ServerOpts): Promise<void> {
     entryExitMode: opts.entryExitMode,
     nameMasking: opts.nameMasking === true,
     maintenance: opts.maintenance === true,
-    senselink: { appKey: opts.senselinkAppKey, appSecret: opts.senselinkAppSecret },
+    senselink: { appKey: opts.senselinkAppKey, appSecret },
     log: (line) => {
       if (env.verbose) ctx.io.stderr.write(`${line}\n`);
     },

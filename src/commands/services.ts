@@ -10,6 +10,34 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * Secrets from stdin for `profile add` and `server`: the token (`--token-stdin`) on the first line,
+ * the SenseLink app secret (`--senselink-app-secret-stdin`) on the next when both are asked for, or
+ * on the first when only it is. Blank lines are skipped. Usage error (exit 2) when a line is missing.
+ */
+export async function secretsFromStdin(
+  env: CommandEnv,
+  want: { token: boolean; appSecret: boolean },
+): Promise<{ token?: string; appSecret?: string }> {
+  if (!want.token && !want.appSecret) return {};
+  const { UsageError } = await import('../core/errors.js');
+  const lines = (await readAll(env.ctx.io.stdin))
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const flag = want.token ? '--token-stdin' : '--senselink-app-secret-stdin';
+  if (lines.length === 0) throw new UsageError(`${flag}: standard input was empty (pipe the secret to it)`);
+  if (want.token && want.appSecret && lines.length < 2) {
+    throw new UsageError(
+      '--senselink-app-secret-stdin: no second line on standard input (the app secret follows the token)',
+    );
+  }
+  return {
+    token: want.token ? lines[0] : undefined,
+    appSecret: want.appSecret ? lines[want.token ? 1 : 0] : undefined,
+  };
+}
+
 /** `--token-stdin`: the first line of stdin, so `echo $T | facetctl ...` and `< tokenfile` both work. */
 export async function readTokenFromStdin(env: CommandEnv): Promise<string> {
   const text = await readAll(env.ctx.io.stdin);

@@ -61,6 +61,18 @@ export const ENVIRONMENT = {
     description: "the cloud's time zone (IANA name) for every date sent or compared; never the host's TZ",
     precedence: "after --timezone/--tz; before the profile's timezone, then Asia/Tokyo",
   },
+  FACETCTL_SERVER_TOKEN: {
+    topic: 'connection',
+    description: '`facetctl server`: the API token the emulator accepts',
+    precedence: 'after --token and --token-stdin; before the token stored in --db (or a generated one)',
+    secret: true,
+  },
+  FACETCTL_SERVER_SENSELINK_APP_SECRET: {
+    topic: 'connection',
+    description: '`facetctl server`: the SenseLink app secret the emulator accepts',
+    precedence: 'after --senselink-app-secret and --senselink-app-secret-stdin; before the stored or generated one',
+    secret: true,
+  },
   FACETCTL_OUTPUT: {
     topic: 'output',
     description: 'default output format: table, json, ndjson or csv',

@@ -50,7 +50,8 @@ export interface ParamIssue {
 /** Parameters every facetCloud endpoint accepts besides its own. */
 const ALWAYS_ALLOWED = new Set(['ds-api-token', 'nochange-response-status']);
 
-const INT = /^-?\d+$/;
+/** An integer as PHP's is_numeric + intval read 「数値」: `80` and `80.0` (a zero fraction) alike. */
+const INT = /^-?\d+(?:\.0+)?$/;
 const NUMBER = /^-?\d+(?:\.(\d+))?$/;
 const POSITIVE_INT = /^[1-9]\d*$/;
 const RGBA = /^(\d{1,3}),(\d{1,3}),(\d{1,3}),(\d{1,3})$/;
@@ -184,18 +185,42 @@ const BASE64_LETTER = (() => {
   return t;
 })();
 
-/** Standard base64 with padding: length a multiple of 4, letters only, at most two trailing '='. */
+/** Whitespace a base64 encoder may insert: line breaks (MIME, `base64` on the command line), spaces, tabs. */
+function isBase64Blank(c: number): boolean {
+  return c === 10 || c === 13 || c === 32 || c === 9;
+}
+
+/**
+ * Base64 as PHP's `base64_decode` reads it: the 64 letters, line breaks and blanks anywhere (ignored),
+ * padding optional (`=`, at most two, only at the end). A length of 4k+1 letters decodes to nothing
+ * whole and is refused.
+ */
 function isWellFormedBase64(value: string): boolean {
-  const len = value.length;
-  if (len % 4 !== 0) return false;
-  let end = len;
-  if (end > 0 && value.charCodeAt(end - 1) === 61) end--;
-  if (end > 0 && value.charCodeAt(end - 1) === 61) end--;
+  let end = value.length;
+  while (end > 0 && isBase64Blank(value.charCodeAt(end - 1))) end--;
+  let pad = 0;
+  while (end > 0 && pad < 2 && value.charCodeAt(end - 1) === 61) {
+    end--;
+    pad++;
+    while (end > 0 && isBase64Blank(value.charCodeAt(end - 1))) end--;
+  }
+  let letters = 0;
   for (let i = 0; i < end; i++) {
     const c = value.charCodeAt(i);
-    if (c > 127 || BASE64_LETTER[c] === 0) return false;
+    if (c < 128 && BASE64_LETTER[c] === 1) letters++;
+    else if (!isBase64Blank(c)) return false;
   }
-  return true;
+  if (letters % 4 === 1) return false;
+  return pad === 0 || (letters + pad) % 4 === 0;
+}
+
+/** The first `n` base64 letters of `value`, blanks left out (to sniff the content). */
+function base64Head(value: string, n: number): string {
+  let out = '';
+  for (let i = 0; i < value.length && out.length < n; i++) {
+    if (!isBase64Blank(value.charCodeAt(i))) out += value[i];
+  }
+  return out;
 }
 
 function checkBase64(name: string, def: ParamDef, value: string, out: Sink): void {
@@ -215,7 +240,7 @@ function checkBase64(name: string, def: ParamDef, value: string, out: Sink): voi
     return;
   }
   if (!def.content || def.content === 'binary') return;
-  const head = Buffer.from(value.slice(0, 8), 'base64');
+  const head = Buffer.from(base64Head(value, 8), 'base64');
   const jpeg = head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
   const png = head.length >= 4 && head[0] === 0x89 && head[1] === 0x50 && head[2] === 0x4e && head[3] === 0x47;
   const ok = def.content === 'jpeg' ? jpeg : def.content === 'png' ? png : jpeg || png;
@@ -235,7 +260,8 @@ function checkBase64(name: string, def: ParamDef, value: string, out: Sink): voi
 }
 
 function checkIdList(name: string, def: ParamDef, value: string, out: Sink): void {
-  const parts = value.split(',');
+  // `ids=1, 2`: PHP's is_numeric accepts blanks around a number, so blanks around an id are allowed.
+  const parts = value.split(',').map((p) => p.trim());
   for (const p of parts) {
     if (!POSITIVE_INT.test(p)) {
       out.push(
@@ -545,6 +571,72 @@ function checkIntervals(family: FamilyDef, entries: { n: number; from?: string; 
   }
 }
 
+/**
+ * The wire as the cloud reads it: family entries past their maximum that the document says are ignored
+ * (`beyondMax.cloud === 'ignored'`, e.g. `accessFlag_11`) and parameters an endpoint's `ignoredWhen`
+ * rules ignore (getRecogLog's `latest=1`) are left out. Returns `wire` itself when
+ * nothing is dropped. Used by the emulator before `validateWire`; the CLI validates the full wire and
+ * refuses those entries instead.
+ */
+export function dropIgnoredByCloud(ep: EndpointDef, wire: WireParams): WireParams {
+  let out: WireParams | undefined;
+  for (const rule of ep.ignoredWhen ?? []) {
+    if (wire[rule.param] !== rule.value) continue;
+    for (const name of rule.ignores) {
+      if (!(name in wire)) continue;
+      out ??= { ...wire };
+      delete out[name];
+    }
+  }
+  if (!ep.families) return out ?? wire;
+  for (const name in wire) {
+    const member = familyMemberOf(ep, name);
+    if (!member || member.n <= member.family.max || member.family.beyondMax.cloud !== 'ignored') continue;
+    out ??= { ...wire };
+    delete out[name];
+  }
+  return out ?? wire;
+}
+
+/**
+ * Values the cloud replaces by a documented fallback (`ParamDef.fallback`) because they are malformed:
+ * one notice per value, its message saying what the device will use. The CLI prints them as warnings;
+ * `cloudReading` substitutes the fallbacks.
+ */
+export function fallbackNotices(ep: EndpointDef, wire: WireParams): ParamIssue[] {
+  const out: ParamIssue[] = [];
+  for (const name in wire) {
+    const def = ownParam(ep, name);
+    const value = wire[name];
+    if (!def?.fallback || value === '' || value === undefined) continue;
+    const found: ParamIssue[] = [];
+    checkValue(name, def, value, found);
+    for (const i of found) {
+      out.push({
+        ...i,
+        message: `${i.message}; the cloud accepts it and the device shows ${def.fallback.meaning}`,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The wire as the cloud reads it: `dropIgnoredByCloud`, then every malformed value that has a
+ * documented fallback replaced by the fallback (`BorderColor=red` → `0,0,0,255`).
+ */
+export function cloudReading(ep: EndpointDef, wire: WireParams): WireParams {
+  const kept = dropIgnoredByCloud(ep, wire);
+  const notices = fallbackNotices(ep, kept);
+  if (notices.length === 0) return kept;
+  const out = { ...kept };
+  for (const n of notices) {
+    const def = ownParam(ep, n.name);
+    if (def?.fallback) out[n.name] = def.fallback.value;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Cross-field rules
 
@@ -631,7 +723,8 @@ export function validateWire(ep: EndpointDef, wire: WireParams, opts: { allowUnk
     const value = wire[name];
     const def = ownParam(ep, name);
     if (def) {
-      if (value !== '' && value !== undefined) checkValue(name, def, value, out);
+      // A parameter with a documented fallback is never refused for its form (see `fallbackNotices`).
+      if (value !== '' && value !== undefined && !def.fallback) checkValue(name, def, value, out);
       continue;
     }
     const member = familyMemberOf(ep, name);
@@ -646,7 +739,7 @@ export function validateWire(ep: EndpointDef, wire: WireParams, opts: { allowUnk
           issue(
             name,
             'count',
-            `${member.family.name} takes at most ${member.family.max} entries (N = 1…${member.family.max})`,
+            `${member.family.name} takes at most ${member.family.max} entries (N = 1…${member.family.max}): ${member.family.beyondMax.reason}`,
             `${member.family.fields[member.field].def.label}は${member.family.max}件まで指定可能です。`,
           ),
         );

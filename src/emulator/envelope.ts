@@ -51,6 +51,9 @@ export const messages = {
   ip: '許可されていないIPアドレスからのアクセスです。',
   notFound: '指定されたURLのAPIは存在しません。',
   postOnly: 'このAPIはPOSTで送信して下さい。',
+  /** The document's 503 case 2 when the device is connected but the exchange failed. */
+  deviceFailure: 'デバイスとの通信が正常に行われませんでした。',
+  bodyTooLarge: 'リクエストのサイズが大きすぎます。',
   badFace: 'アルゴリズム不明のエラーです。顔として認識出来ない写真の可能性があります。別の顔写真を指定して下さい。',
   duplicateFace: '既に保存されている人物の顔写真です。',
 } as const;

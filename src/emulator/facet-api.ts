@@ -4,16 +4,21 @@
  * the device (unknown 400, maintenance 503 empty, offline 503 JSON, AI camera 400), exclusive
  * control (400 exclusion), the device's latency, then the handler.
  */
-import { validateWire } from '../core/params.js';
+import { secretEquals } from '../core/compare.js';
+import { compileIpRules, type IpAllow } from '../core/ip-rules.js';
+import { cloudReading, validateWire } from '../core/params.js';
 import { endpointForPath } from '../registry/index.js';
 import type { EndpointDef } from '../registry/types.js';
 import { getDevice, touchDevice } from './devices.js';
 import type { Call, Emu, Handler } from './emu.js';
 import { type Answer, AnswerError, fail, failMany, messages } from './envelope.js';
-import { ipMatches } from './ip-match.js';
+import { JSONP_PARAM } from './jsonp.js';
 
-/** Parameters the API itself reads; they are not the endpoint's. */
-const CONTROL_PARAMS = ['ds-api-token', 'nochange-response-status'];
+/**
+ * Parameters the API itself reads; they are not the endpoint's. `callback` is the jsonp callback
+ * (the document mentions jsonp but not the parameter's name: the common `callback` is assumed).
+ */
+const CONTROL_PARAMS = ['ds-api-token', 'nochange-response-status', JSONP_PARAM];
 
 export interface FacetRequest {
   method: string;
@@ -24,25 +29,42 @@ export interface FacetRequest {
   ip: string;
 }
 
+const allowLists = new WeakMap<readonly string[], IpAllow>();
+
+/** The `--allow-ip` rules compiled once per list (the settings keep the same array). */
+function allowListOf(rules: readonly string[]): IpAllow {
+  let allow = allowLists.get(rules);
+  if (!allow) {
+    allow = compileIpRules(rules);
+    allowLists.set(rules, allow);
+  }
+  return allow;
+}
+
 export function ipAllowed(emu: Emu, ip: string): boolean {
-  return emu.settings.allowIp.length === 0 || emu.settings.allowIp.some((rule) => ipMatches(ip, rule));
+  return allowListOf(emu.settings.allowIp)(ip);
 }
 
 export function tokenOk(emu: Emu, headerToken: string | undefined, params: Record<string, string>): boolean {
   const given = headerToken ?? params['ds-api-token'];
-  return given !== undefined && given === emu.token;
+  return secretEquals(given, emu.token);
 }
 
 export async function handleFacet(emu: Emu, req: FacetRequest, handlers: Map<string, Handler>): Promise<Answer> {
   if (!ipAllowed(emu, req.ip)) return fail(401, 'ip', messages.ip);
-  if (!tokenOk(emu, req.headerToken, req.params)) return fail(403, 'ds-api-token', messages.token);
   const ep = endpointForPath('facetcloud', req.path);
-  if (!ep || ep.public) return fail(404, 'url', messages.notFound);
+  // A `public` entry (setPictureCookie.js, loaded by a <script> tag) needs no token.
+  if (!ep?.public && !tokenOk(emu, req.headerToken, req.params)) return fail(403, 'ds-api-token', messages.token);
+  if (!ep) return fail(404, 'url', messages.notFound);
+  // A GET on a POST-only endpoint: 400 with the envelope (the documented statuses have no 405; the
+  // document's 400 is "リクエストパラメータに誤りがあります").
   if (!ep.methods.includes(req.method as 'GET' | 'POST')) {
-    const answer = fail(405, 'method', messages.postOnly);
+    const answer = fail(400, 'method', messages.postOnly);
     return { ...answer, headers: { allow: ep.methods.join(', ') } } as Answer;
   }
-  const params = { ...req.params };
+  // 「11 件目以降は指定しても無視されます」: entries past a family's maximum are dropped, not refused;
+  // malformed values with a documented fallback (displayMessage's colours) become the fallback.
+  const params = { ...cloudReading(ep, req.params) };
   for (const k of CONTROL_PARAMS) delete params[k];
   const issues = validateWire(ep, params, { allowUnknown: true });
   if (issues.length > 0)
@@ -50,6 +72,7 @@ export async function handleFacet(emu: Emu, req: FacetRequest, handlers: Map<str
       400,
       issues.map((i) => ({ name: i.name, message: i.messageJa })),
     );
+  applyAliases(ep, params);
   const handler = handlers.get(ep.id);
   if (!handler) return fail(404, 'url', messages.notFound);
   return runOnDevice(emu, ep, { emu, ep, params, ip: req.ip }, handler);
@@ -80,5 +103,13 @@ async function runOnDevice(emu: Emu, ep: EndpointDef, call: Call, handler: Handl
     throw err;
   } finally {
     if (lockKey !== undefined) emu.locks.release(lockKey);
+  }
+}
+
+/** A parameter sent under its documented alias (`push_url`) is read as the parameter (`pushUrl`). */
+function applyAliases(ep: EndpointDef, params: Record<string, string>): void {
+  for (const [name, def] of Object.entries(ep.params)) {
+    if (def.aliasOf && params[name] !== undefined && params[def.aliasOf] === undefined)
+      params[def.aliasOf] = params[name];
   }
 }

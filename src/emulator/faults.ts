@@ -5,13 +5,22 @@
 export interface FaultSpec {
   path?: string;
   status?: 500 | 502 | 503;
+  /**
+   * With status 503: answer the document's second 503 body, the device connected but failing
+   * (`{"name":"device","message":"デバイスとの通信が正常に行われませんでした。"}`), instead of the empty
+   * maintenance answer.
+   */
+  deviceFailure?: boolean;
   rate?: number;
   resetRate?: number;
   delayMs?: number;
   seed?: number;
 }
 
-export type FaultOutcome = { delayMs: number; action: 'none' | 'reset' | { status: number } };
+export type FaultOutcome = {
+  delayMs: number;
+  action: 'none' | 'reset' | { status: number; deviceFailure?: boolean };
+};
 
 /** mulberry32: small, fast, good enough for dice. */
 function seededRandom(seed: number): () => number {
@@ -38,6 +47,9 @@ export function validateFault(body: unknown): FaultSpec | string {
     return 'delayMs must be a number from 0 to 600000';
   }
   if (f.seed !== undefined && typeof f.seed !== 'number') return 'seed must be a number';
+  if (f.deviceFailure !== undefined && typeof f.deviceFailure !== 'boolean')
+    return 'deviceFailure must be true or false';
+  if (f.deviceFailure && f.status !== undefined && f.status !== 503) return 'deviceFailure needs status 503';
   return f as FaultSpec;
 }
 
@@ -73,7 +85,9 @@ export class Faults {
       delayMs = Math.max(delayMs, f.delayMs ?? 0);
       if (f.resetRate && f.random() < f.resetRate) return { delayMs, action: 'reset' };
       const rate = f.rate ?? (f.status ? 1 : 0);
-      if (rate > 0 && f.random() < rate) return { delayMs, action: { status: f.status ?? 503 } };
+      if (rate > 0 && f.random() < rate) {
+        return { delayMs, action: { status: f.status ?? 503, deviceFailure: f.deviceFailure } };
+      }
     }
     return { delayMs, action: 'none' };
   }

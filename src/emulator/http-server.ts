@@ -3,14 +3,13 @@
  * maintenance, injected faults, the journal, `nochange-response-status`), and writes answers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { validateWire } from '../core/params.js';
-import { endpointForPath } from '../registry/index.js';
+import { readCookies } from './cookies.js';
 import type { Emu, Handler } from './emu.js';
-import { type Answer, fail, failMany, messages } from './envelope.js';
+import { type Answer, fail, messages } from './envelope.js';
 import { handleFacet, ipAllowed, tokenOk } from './facet-api.js';
-import { BodyTooLarge, bodyOf, clientIp, parseBody, parseCookies, searchToRecord } from './http-util.js';
+import { BodyTooLarge, bodyOf, clientIp, type ParsedBody, parseFormBody, searchToRecord } from './http-util.js';
+import { asJsonp, JSONP_PARAM } from './jsonp.js';
 import { handleOperator } from './operator.js';
-import { pictureCookieScript } from './pictures.js';
 import { finalizeDue } from './preliminary.js';
 import { handleSenselink } from './senselink.js';
 import { getPicture } from './store.js';
@@ -62,16 +61,12 @@ async function serve(emu: Emu, handlers: Map<string, Handler>, req: IncomingMess
   let paramNames: string[] = Object.keys(inc.query);
   let answer: Answer;
   let nochange = false;
-  try {
-    const result = await route(emu, handlers, inc);
-    answer = result.answer;
-    paramNames = result.paramNames;
-    nochange = result.nochange;
-  } catch (err) {
-    if (!(err instanceof BodyTooLarge)) throw err;
-    answer = { kind: 'empty', status: 413 };
-  }
-  if (nochange && answer.kind === 'json' && answer.status >= 400) answer = { ...answer, status: 200 };
+  const result = await route(emu, handlers, inc);
+  answer = result.answer;
+  paramNames = result.paramNames;
+  nochange = result.nochange;
+  if (nochange && (answer.kind === 'json' || answer.kind === 'bytes') && answer.status >= 400)
+    answer = { ...answer, status: 200 };
   emu.journal.add(method, inc.path, paramNames, answer.kind === 'reset' ? 0 : answer.status);
   write(res, answer);
 }
@@ -97,7 +92,14 @@ async function route(
     inc.req.resume();
     return { answer: servePicture(emu, inc), paramNames, nochange: false };
   }
-  const body = await bodyOf(inc.req, inc.method === 'POST' ? 'POST' : 'GET');
+  let body: Buffer = Buffer.alloc(0);
+  let tooLarge = false;
+  try {
+    body = await bodyOf(inc.req, inc.method === 'POST' ? 'POST' : 'GET');
+  } catch (err) {
+    if (!(err instanceof BodyTooLarge)) throw err;
+    tooLarge = true;
+  }
   if (emu.settings.apiLatencyMs > 0) await emu.sleep(emu.settings.apiLatencyMs);
   const fault = emu.faults.roll(inc.path);
   if (fault.delayMs > 0) await emu.sleep(fault.delayMs);
@@ -105,14 +107,27 @@ async function route(
   if (typeof fault.action === 'object') {
     const status = fault.action.status;
     const answer: Answer =
-      status === 500 ? fail(500, 'server', '予期せぬエラーが発生しました。') : { kind: 'empty', status };
+      status === 500
+        ? fail(500, 'server', '予期せぬエラーが発生しました。')
+        : fault.action.deviceFailure
+          ? fail(503, 'device', messages.deviceFailure)
+          : { kind: 'empty', status };
     return { answer, paramNames, nochange: false };
+  }
+  if (isSenselink && tooLarge) {
+    return {
+      answer: { kind: 'json', status: 400, body: { code: 400, message: 'request body too large' } },
+      paramNames,
+      nochange: false,
+    };
   }
   if (isSenselink) {
     const answer = await handleSenselink(emu, inc.method, inc.path, inc.query, inc.req.headers['content-type'], body);
     return { answer, paramNames, nochange: false };
   }
-  const parsed = parseBody(inc.req.headers['content-type'], body);
+  const parsed: ParsedBody = tooLarge
+    ? { ok: false, reason: 'size' }
+    : await parseFormBody(inc.req.headers['content-type'], body);
   const params = parsed.ok ? { ...inc.query, ...parsed.params } : { ...inc.query };
   const names = Object.keys(params);
   const nochange = params['nochange-response-status'] === '1';
@@ -124,66 +139,24 @@ async function route(
       ? fail(401, 'ip', messages.ip)
       : !tokenOk(emu, headerToken, params)
         ? fail(403, 'ds-api-token', messages.token)
-        : fail(400, 'body', 'リクエストの形式が正しくありません。');
+        : parsed.reason === 'size'
+          ? fail(400, 'body', messages.bodyTooLarge)
+          : fail(400, 'body', 'リクエストの形式が正しくありません。');
     return { answer, paramNames: names, nochange };
   }
-  if (sub === '/tool/setPictureCookie.js') {
-    return { answer: pictureCookieJs(emu, inc, params), paramNames: names, nochange };
-  }
   const answer = await handleFacet(emu, { method: inc.method, path: sub, params, headerToken, ip: inc.ip }, handlers);
-  return { answer, paramNames: names, nochange };
+  const callback = params[JSONP_PARAM];
+  return { answer: callback === undefined ? answer : asJsonp(answer, callback), paramNames: names, nochange };
 }
 
 function isMaintenance(emu: Emu): boolean {
   return emu.settings.maintenance;
 }
 
-/** The tool script needs no token (a browser loads it from a `<script>` tag), only p, s and k. */
-function pictureCookieJs(emu: Emu, inc: Incoming, params: Record<string, string>): Answer {
-  if (!ipAllowed(emu, inc.ip)) return fail(401, 'ip', messages.ip);
-  const ep = endpointForPath('facetcloud', '/tool/setPictureCookie.js');
-  if (ep) {
-    const issues = validateWire(ep, params, { allowUnknown: true });
-    if (issues.length)
-      return failMany(
-        400,
-        issues.map((i) => ({ name: i.name, message: i.messageJa })),
-      );
-  }
-  const { p = '', s = '', k = '' } = params;
-  if (!p || !s || !k) return fail(400, 'p', 'p, s, k は必須です。');
-  const maxAge = policyMaxAge(p);
-  // Plain http: no Secure/SameSite=None (a browser would drop such cookies over http).
-  const cookieAttrs = `Path=/; Max-Age=${maxAge}; HttpOnly`;
-  return {
-    kind: 'bytes',
-    status: 200,
-    contentType: 'application/javascript; charset=utf-8',
-    body: Buffer.from(pictureCookieScript(p, s, k)),
-    headers: {
-      'set-cookie': [
-        `CloudFront-Policy=${p}; ${cookieAttrs}`,
-        `CloudFront-Signature=${s}; ${cookieAttrs}`,
-        `CloudFront-Key-Pair-Id=${k}; ${cookieAttrs}`,
-      ].join('\n'),
-    },
-  };
-}
-
-function policyMaxAge(policy: string): number {
-  try {
-    const text = Buffer.from(policy.replace(/-/g, '+').replace(/_/g, '=').replace(/~/g, '/'), 'base64').toString();
-    const exp = Number(JSON.parse(text).Statement[0].Condition.DateLessThan['AWS:EpochTime']);
-    return Math.max(0, exp - Math.floor(Date.now() / 1000));
-  } catch {
-    return 0;
-  }
-}
-
 function servePicture(emu: Emu, inc: Incoming): Answer {
   if (inc.method !== 'GET' && inc.method !== 'HEAD') return { kind: 'empty', status: 405 };
   const name = inc.path.slice('/pictures/'.length);
-  const verdict = emu.signer.verify(name, parseCookies(inc.req.headers.cookie), inc.ip);
+  const verdict = emu.signer.verify(name, readCookies(inc.req.headers.cookie), inc.ip);
   if ('denied' in verdict)
     return { kind: 'bytes', status: 403, contentType: 'text/plain', body: Buffer.from(verdict.denied) };
   const data = getPicture(emu.db, verdict.pictureId);

@@ -6,20 +6,20 @@ export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export class BodyTooLarge extends Error {}
 
+/**
+ * The whole body, at most `limit` bytes. Past the limit the rest is read and dropped (so the client
+ * gets an answer, not a reset) and the promise rejects with `BodyTooLarge` once the body has ended.
+ */
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        reject(new BodyTooLarge());
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      if (size <= limit) chunks.push(c);
+      else chunks.length = 0;
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => (size > limit ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks))));
     req.on('error', reject);
   });
 }
@@ -29,6 +29,15 @@ export async function bodyOf(req: IncomingMessage, method: string): Promise<Buff
   if (method === 'POST' || method === 'PATCH' || method === 'PUT' || method === 'DELETE') return readBody(req);
   req.resume();
   return Buffer.alloc(0);
+}
+
+/** `decodeURIComponent`, or undefined for a malformed percent-escape (`%E0%A4%A`) instead of a throw. */
+export function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export function searchToRecord(params: URLSearchParams): Record<string, string> {
@@ -52,34 +61,60 @@ export function flattenJson(value: unknown, prefix = '', out: Record<string, str
 
 export type ParsedBody = { ok: true; params: Record<string, string> } | { ok: false; reason: string };
 
-export function parseBody(contentType: string | undefined, body: Buffer): ParsedBody {
-  if (body.length === 0) return { ok: true, params: {} };
-  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  if (type === 'application/json' || (type === '' && body[0] === 0x7b)) {
-    try {
-      return { ok: true, params: flattenJson(JSON.parse(body.toString('utf8'))) };
-    } catch {
-      return { ok: false, reason: 'JSON' };
-    }
-  }
-  return { ok: true, params: searchToRecord(new URLSearchParams(body.toString('utf8'))) };
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
-export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!header) return out;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i < 0) continue;
-    const k = part.slice(0, i).trim();
-    const v = part.slice(i + 1).trim();
-    try {
-      out[k] = decodeURIComponent(v);
-    } catch {
-      out[k] = v;
-    }
+/** A JSON body (SenseLink's POST record), flattened to dotted names. */
+export function parseJsonBody(body: Buffer): ParsedBody {
+  if (body.length === 0) return { ok: true, params: {} };
+  try {
+    return { ok: true, params: flattenJson(JSON.parse(body.toString('utf8'))) };
+  } catch {
+    return { ok: false, reason: 'JSON' };
   }
-  return out;
+}
+
+/**
+ * A facetCloud POST body as PHP's `$_POST` reads it: `application/x-www-form-urlencoded` and
+ * `multipart/form-data` (parsed by busboy, text fields only: file parts go to PHP's `$_FILES`, which
+ * the API does not read). Any other type, JSON included, gives no parameters, as PHP gives an empty
+ * `$_POST`; the request then fails on whatever it lacks (token 403, required fields 400). A multipart
+ * body without a usable boundary is malformed (`ok: false`).
+ */
+export async function parseFormBody(contentType: string | undefined, body: Buffer): Promise<ParsedBody> {
+  const type = mediaType(contentType);
+  if (body.length === 0) return { ok: true, params: {} };
+  if (type === 'application/x-www-form-urlencoded') {
+    return { ok: true, params: searchToRecord(new URLSearchParams(body.toString('utf8'))) };
+  }
+  if (type === 'multipart/form-data') return parseMultipart(contentType ?? '', body);
+  return { ok: true, params: {} };
+}
+
+async function parseMultipart(contentType: string, body: Buffer): Promise<ParsedBody> {
+  const { default: busboy } = await import('busboy');
+  return new Promise((resolve) => {
+    const params: Record<string, string> = {};
+    let parser: ReturnType<typeof busboy>;
+    try {
+      parser = busboy({
+        headers: { 'content-type': contentType },
+        defParamCharset: 'utf8',
+        limits: { fieldSize: MAX_BODY_BYTES, fieldNameSize: 1000, fields: 10_000 },
+      });
+    } catch {
+      resolve({ ok: false, reason: 'multipart' });
+      return;
+    }
+    parser.on('field', (name, value) => {
+      if (!Object.hasOwn(params, name)) params[name] = value;
+    });
+    parser.on('file', (_name, stream) => stream.resume());
+    parser.on('close', () => resolve({ ok: true, params }));
+    parser.on('error', () => resolve({ ok: false, reason: 'multipart' }));
+    parser.end(body);
+  });
 }
 
 export function clientIp(req: IncomingMessage): string {

@@ -4,6 +4,7 @@
  * no such thing.
  */
 import type { IncomingMessage } from 'node:http';
+import { secretEquals } from '../core/compare.js';
 import { epochSecondsNow, formatEpochSeconds, parseWireEpochSeconds } from '../core/dates.js';
 import {
   checkinIntervalSeconds,
@@ -22,7 +23,7 @@ import type { Emu } from './emu.js';
 import type { Answer } from './envelope.js';
 import { ipAllowed } from './facet-api.js';
 import { validateFault } from './faults.js';
-import { bodyOf, clientIp } from './http-util.js';
+import { bodyOf, clientIp, safeDecode } from './http-util.js';
 import { addPreliminary, DEFAULT_FINALIZE_AFTER_MS, finalizePreliminary, schedulePreliminary } from './preliminary.js';
 import { sendPush } from './push.js';
 import { insertRecog, insertRecogGenerated, type NewRecog, type RecogRow } from './recog-logs.js';
@@ -47,7 +48,9 @@ export async function handleOperator(
 ): Promise<Answer> {
   const raw = await bodyOf(req, method);
   if (!ipAllowed(emu, clientIp(req))) return bad('source IP not allowed', 401);
-  if (req.headers['ds-api-token'] !== emu.token) return bad('missing or wrong ds-api-token header', 403);
+  const header = req.headers['ds-api-token'];
+  if (!secretEquals(Array.isArray(header) ? header[0] : header, emu.token))
+    return bad('missing or wrong ds-api-token header', 403);
   let body: Body = {};
   if (raw.length) {
     try {
@@ -59,6 +62,8 @@ export async function handleOperator(
     }
   }
   const deviceMatch = /^\/devices\/([^/]+)$/.exec(path);
+  const serial = deviceMatch ? safeDecode(deviceMatch[1]) : undefined;
+  if (deviceMatch && serial === undefined) return bad('no such device', 404);
   const key = `${method} ${deviceMatch ? '/devices/:serial' : path}`;
   switch (key) {
     case 'GET /devices':
@@ -66,11 +71,11 @@ export async function handleOperator(
     case 'POST /devices':
       return addDevice(emu, body);
     case 'GET /devices/:serial': {
-      const d = getDevice(emu.db, decodeURIComponent(deviceMatch![1]));
+      const d = getDevice(emu.db, serial!);
       return d ? ok(describeDevice(d, emu)) : bad('no such device', 404);
     }
     case 'PATCH /devices/:serial':
-      return patchDevice(emu, decodeURIComponent(deviceMatch![1]), body);
+      return patchDevice(emu, serial!, body);
     case 'POST /api-latency': {
       const ms = body.ms;
       if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 600000)
@@ -149,6 +154,8 @@ function describeDevice(d: NonNullable<ReturnType<typeof getDevice>>, emu: Emu) 
     pushUrl: d.push_url,
     checkIns: isCheckingIn(emu, d.serial),
     lastAccess: d.last_access === null ? null : formatEpochSeconds(d.last_access),
+    /** The last displayMessage as the device shows it (fallback colours applied), or null. */
+    message: d.message ? JSON.parse(d.message) : null,
   };
 }
 

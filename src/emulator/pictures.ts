@@ -5,8 +5,9 @@
  * it cannot be guessed, and names the picture without any server-side bookkeeping.
  * Push notifications carry URLs marked public: valid about two minutes, no cookies needed.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ipMatches } from './ip-match.js';
+import { createHmac, randomBytes } from 'node:crypto';
+import { secretEquals } from '../core/compare.js';
+import { ipMatches } from '../core/ip-rules.js';
 
 export const DEFAULT_PICTURE_EXPIRES = 300;
 export const PUSH_PICTURE_SECONDS = 120;
@@ -93,9 +94,7 @@ export class PictureSigner {
 }
 
 function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  return secretEquals(b, a);
 }
 
 /** The script `/api1/tool/setPictureCookie.js` answers: sets the three cookies for the picture host. */

@@ -6,14 +6,16 @@
  */
 
 import { createHash, randomBytes } from 'node:crypto';
+import { secretEquals } from '../core/compare.js';
 import { parseIso8601 } from '../core/dates.js';
 import { validateWire } from '../core/params.js';
-import { endpoints } from '../registry/index.js';
+import { endpointForPath, pathParamsOf } from '../registry/index.js';
 import type { EndpointDef } from '../registry/types.js';
 import type { Emu } from './emu.js';
 import type { Answer } from './envelope.js';
 import { analyse, bestMatch, hasFace } from './face-check.js';
-import { parseBody } from './http-util.js';
+import { pageOffset } from './handlers/common.js';
+import { parseFormBody, parseJsonBody } from './http-util.js';
 import { getPicture, putPicture, stmt } from './store.js';
 
 const SIGN_PARAMS = ['app_key', 'timestamp', 'sign'];
@@ -22,33 +24,12 @@ function reply(code: number, message: string, data?: unknown): Answer {
   return { kind: 'json', status: code, body: data === undefined ? { code, message } : { code, message, data } };
 }
 
-function templateRe(path: string): RegExp {
-  return new RegExp(`^${path.replace(/\{[^}]+\}/g, '([^/]+)')}$`);
-}
-
-function route(method: string, path: string): { ep?: EndpointDef; pathParams: Record<string, string>; known: boolean } {
-  let known = false;
-  for (const ep of endpoints) {
-    if (ep.api !== 'senselink') continue;
-    const m = templateRe(ep.path).exec(path);
-    if (!m) continue;
-    known = true;
-    if (!ep.methods.includes(method as 'GET' | 'POST')) continue;
-    const names = [...ep.path.matchAll(/\{([^}]+)\}/g)].map((x) => x[1]);
-    const pathParams: Record<string, string> = {};
-    names.forEach((n, i) => {
-      pathParams[n] = decodeURIComponent(m[i + 1]);
-    });
-    return { ep, pathParams, known };
-  }
-  return { pathParams: {}, known };
-}
-
 function signOk(emu: Emu, query: Record<string, string>): boolean {
   const { app_key: key, timestamp, sign } = query;
-  if (!key || !timestamp || !sign || key !== emu.settings.senselink.appKey) return false;
+  if (!key || !timestamp || !sign) return false;
   const expected = createHash('md5').update(`${timestamp}#${emu.settings.senselink.appSecret}`, 'utf8').digest('hex');
-  return sign === expected;
+  // Both compared in constant time (hash digests of equal length).
+  return secretEquals(key, emu.settings.senselink.appKey) && secretEquals(sign.toLowerCase(), expected);
 }
 
 export async function handleSenselink(
@@ -59,31 +40,32 @@ export async function handleSenselink(
   contentType: string | undefined,
   body: Buffer,
 ): Promise<Answer> {
-  const { ep, pathParams, known } = route(method, path);
-  if (!known) return reply(404, 'Not Found');
+  // Routing from the registry: the path templates and methods of the SenseLink entries.
+  const known = endpointForPath('senselink', path);
+  const pathParams = known ? pathParamsOf(known, path) : undefined;
+  if (!known || !pathParams) return reply(404, 'Not Found');
   if (!signOk(emu, query)) return reply(401, 'sign verification failed: check app_key, timestamp and sign');
-  if (!ep) return reply(405, 'Method Not Allowed');
+  const ep = endpointForPath('senselink', path, method === 'POST' ? 'POST' : method === 'GET' ? 'GET' : undefined);
+  if (!ep?.methods.includes(method as 'GET' | 'POST')) return reply(405, 'Method Not Allowed');
   let params: Record<string, string> = {};
   for (const [k, v] of Object.entries(query)) if (!SIGN_PARAMS.includes(k)) params[k] = v;
   if (method === 'POST') {
-    const parsed = parseBody(contentType ?? 'application/json', body);
+    // JSON as the document says; a form body (what `facetctl api -f` sends) is read too, as before.
+    const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+    const form = type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data';
+    const parsed = form ? await parseFormBody(contentType, body) : parseJsonBody(body);
     if (!parsed.ok) return reply(400, 'request body is not valid JSON');
     params = { ...params, ...parsed.params };
   }
   params = { ...params, ...pathParams };
   const issues = validateWire(ep, params, { allowUnknown: true });
-  if (issues.length) return reply(400, issues.map((i) => `${i.name}: ${i.message}`).join('; '));
-  switch (ep.action) {
-    case 'createRecord':
-      return createRecord(emu, ep, params);
-    case 'getRecords':
-      return getRecords(emu, ep, params);
-    case 'getImage':
-      return getImage(emu, params.image_id);
-    default:
-      return reply(404, 'Not Found');
-  }
+  // Each message already starts with its parameter's name: named once.
+  if (issues.length) return reply(400, issues.map((i) => i.message).join('; '));
+  const handler = senselinkHandlers[ep.id];
+  return handler ? handler(emu, ep, params) : reply(404, 'Not Found');
 }
+
+type SenselinkHandler = (emu: Emu, ep: EndpointDef, params: Record<string, string>) => Answer | Promise<Answer>;
 
 /** A numeric parameter, or the default the registry documents for it. */
 function numberParam(ep: EndpointDef, p: Record<string, string>, name: string): number {
@@ -94,12 +76,13 @@ function numberParam(ep: EndpointDef, p: Record<string, string>, name: string): 
 async function createRecord(emu: Emu, ep: EndpointDef, p: Record<string, string>): Promise<Answer> {
   const bytes = Buffer.from(p['image.data'], 'base64');
   const threshold = numberParam(ep, p, 'threshold');
-  const probe = await analyse(emu, bytes);
+  const area = await searchArea(bytes, p);
+  const probe = area ? await analyse(emu, area) : undefined;
   const persons = stmt(emu.db, 'SELECT seq, picture_id FROM persons WHERE picture_id IS NOT NULL').all() as {
     seq: number;
     picture_id: number | null;
   }[];
-  const match = hasFace(probe) ? await bestMatch(emu, probe, persons) : undefined;
+  const match = probe && hasFace(probe) ? await bestMatch(emu, probe, persons) : undefined;
   // SenseLink scores are 0–1; the analyzer's are 0–100.
   const score = match ? Math.round(match.score * 10) / 1000 : 0;
   const hit = match && score >= threshold ? match : undefined;
@@ -118,10 +101,33 @@ async function createRecord(emu: Emu, ep: EndpointDef, p: Record<string, string>
     score,
     Number(p.timestamp),
     p.timezone ?? 'GMT+9:00',
+    // create_at: milliseconds since the epoch (the document gives no unit; time_from/time_to compare with it).
     Date.now(),
     extend,
   );
   return reply(200, 'OK', { record_id: Number(info.lastInsertRowid), image_id: imageId });
+}
+
+const RECT = ['image.rectangle.left', 'image.rectangle.top', 'image.rectangle.width', 'image.rectangle.height'];
+
+/**
+ * The part of the picture the face search looks at: 「画像内の領域範囲の指定。領域内の最も大きい顔を検出。」
+ * With all four `image.rectangle.*` values, that rectangle clipped to the picture (a JPEG of it);
+ * undefined when it lies outside the picture (no face can be found); otherwise the whole picture.
+ */
+async function searchArea(bytes: Buffer, p: Record<string, string>): Promise<Buffer | undefined> {
+  if (RECT.some((k) => p[k] === undefined || p[k] === '')) return bytes;
+  const [left, top, width, height] = RECT.map((k) => Number(p[k]));
+  const { default: sharp } = await import('sharp');
+  try {
+    const meta = await sharp(bytes).metadata();
+    const w = Math.min(width, (meta.width ?? 0) - left);
+    const h = Math.min(height, (meta.height ?? 0) - top);
+    if (w <= 0 || h <= 0) return undefined;
+    return await sharp(bytes).extract({ left, top, width: w, height: h }).jpeg().toBuffer();
+  } catch {
+    return bytes;
+  }
 }
 
 interface RecordRow {
@@ -160,7 +166,7 @@ function getRecords(emu: Emu, ep: EndpointDef, p: Record<string, string>): Answe
   const rows = stmt(emu.db, `SELECT * FROM senselink_records WHERE ${where} ORDER BY id ${order} LIMIT ? OFFSET ?`).all(
     ...args,
     size,
-    (page - 1) * size,
+    pageOffset(page, size, total),
   ) as RecordRow[];
   return reply(200, 'OK', {
     page_num: page,
@@ -180,7 +186,8 @@ function getRecords(emu: Emu, ep: EndpointDef, p: Record<string, string>): Answe
   });
 }
 
-function getImage(emu: Emu, imageId: string): Answer {
+function getImage(emu: Emu, _ep: EndpointDef, p: Record<string, string>): Answer {
+  const imageId = p.image_id;
   const row = stmt(emu.db, 'SELECT picture_id FROM senselink_images WHERE id = ?').get(imageId) as
     | { picture_id: number }
     | undefined;
@@ -189,3 +196,10 @@ function getImage(emu: Emu, imageId: string): Answer {
   const isPng = data[0] === 0x89 && data[1] === 0x50;
   return { kind: 'bytes', status: 200, contentType: isPng ? 'image/png' : 'image/jpeg', body: data };
 }
+
+/** Every SenseLink endpoint's handler, keyed by the registry id. */
+const senselinkHandlers: Readonly<Record<string, SenselinkHandler>> = {
+  'senselink.createRecord': createRecord,
+  'senselink.getRecords': getRecords,
+  'senselink.getImage': getImage,
+};

@@ -85,6 +85,7 @@ export const deviceEndpoints = [
         type: 'string',
         label: 'pushUrl',
         description: 'Alias of pushUrl used by the document for deleting (send it empty)',
+        aliasOf: 'pushUrl',
         cli: { hidden: true },
       },
     },

@@ -64,8 +64,28 @@ function templateMatcher(template: string): RegExp {
   const pattern = template
     .split(/\{[^}]+\}/)
     .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
-    .join('[^/]+');
+    .join('([^/]+)');
   return new RegExp(`^${pattern}$`);
+}
+
+/**
+ * The `{name}` segments of a concrete path that matches `ep.path` (`/api/v1/plus/image/{image_id}` and
+ * `/api/v1/plus/image/abc` → `{ image_id: 'abc' }`), percent-decoded. Undefined when the path does not
+ * match, or when a segment holds a malformed percent-escape (`%E0%A4%A`), which names nothing.
+ */
+export function pathParamsOf(ep: EndpointDef, path: string): Record<string, string> | undefined {
+  const m = templateMatcher(ep.path).exec(path.split('?')[0]);
+  if (!m) return undefined;
+  const names = [...ep.path.matchAll(/\{([^}]+)\}/g)].map((x) => x[1]);
+  const out: Record<string, string> = {};
+  for (let i = 0; i < names.length; i++) {
+    try {
+      out[names[i]] = decodeURIComponent(m[i + 1]);
+    } catch {
+      return undefined;
+    }
+  }
+  return out;
 }
 
 const senselinkMatchers = endpoints

@@ -28,6 +28,15 @@ export const logEndpoints = [
       pictureAllowIp,
     },
     paging: { ...facetPaging, keyPath: 'id' },
+    ignoredWhen: [
+      {
+        param: 'latest',
+        value: '1',
+        ignores: ['recogTimeFrom', 'recogTimeTo', 'personCode', 'pageNo'],
+        document:
+          'このパラメータが指定された場合、recogTimeFrom / recogTimeTo / personCode / pageNo で指定した内容は無視されます。',
+      },
+    ],
     example: 'log recog list --serial 7L11R010014 --recog-time-from -24h',
   }),
   defineEndpoint({

@@ -32,6 +32,12 @@ const accessFamily: FamilyDef = {
   name: 'access',
   description: 'Access window (accessFlag_N, accessTimeFrom_N, accessTimeTo_N), at most 10, no overlaps',
   max: 10,
+  beyondMax: {
+    cloud: 'ignored',
+    facetctl: 'refused',
+    document: '最大で 10 件までが許容され、11 件目以降は指定しても無視されます。',
+    reason: 'the cloud silently ignores windows past the 10th, so the person would get fewer windows than asked',
+  },
   fields: [
     { name: 'accessFlag', def: { type: 'flag', label: '通行可否', description: '1 allows passage, 0 denies it' } },
     {
@@ -57,6 +63,12 @@ const cardFamily: FamilyDef = {
   name: 'card',
   description: 'IC card (card_no_N, validityDateFrom_N, validityDateTo_N), at most 3',
   max: 3,
+  beyondMax: {
+    cloud: 'ignored',
+    facetctl: 'refused',
+    document: '最大で 3 件までが許容され、4 件目以降は指定しても無視されます。',
+    reason: 'the cloud silently ignores cards past the 3rd, so those cards would not open the door',
+  },
   fields: [
     {
       name: 'card_no',
@@ -75,7 +87,8 @@ const cardFamily: FamilyDef = {
       def: { type: 'date', label: '有効期限（終了）', description: 'Last valid day, required with a card' },
     },
   ],
-  interval: { from: 'validityDateFrom', to: 'validityDateTo' },
+  // No order rule: the document states none for a card's validity (unlike access windows), so a
+  // From after To is stored as sent, as the cloud does (a card that is never valid).
   cliFormat: 'CARDNO,FROM,TO',
 };
 
@@ -460,10 +473,11 @@ export const personEndpoints = [
     params: {
       personTypeCode: { ...personTypeCode, description: 'Type code; auto-numbered when absent' },
       personTypeName: { type: 'string', required: true, label: '区分名', description: 'Type name' },
+      // 「override △ 数値 上書き登録を行いたい場合は「1」を指定します。」: a number, where only 1 overwrites.
       override: {
-        type: 'flag',
+        type: 'int',
         label: '上書きフラグ',
-        description: 'Rename an existing type code: 1; otherwise the existing type is kept',
+        description: 'Rename an existing type code: 1; any other number keeps the existing type',
       },
     },
     example: "person type set --person-type-code 1 --person-type-name '社員' --override 1",

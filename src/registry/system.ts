@@ -124,8 +124,15 @@ export const systemEndpoints = [
         label: 'メッセージ表示時間',
         description: 'Display time in milliseconds, 0 or more',
       },
-      BorderColor: rgba('メッセージ文字色', 'Text colour'),
-      BackgroundColor: rgba('メッセージ背景色', 'Background colour'),
+      // 「正しく入力ができていない場合は、文字色は黒字、背景色は透明となります。」
+      BorderColor: {
+        ...rgba('メッセージ文字色', 'Text colour'),
+        fallback: { value: '0,0,0,255', meaning: 'black text' },
+      },
+      BackgroundColor: {
+        ...rgba('メッセージ背景色', 'Background colour'),
+        fallback: { value: '0,0,0,0', meaning: 'a transparent background' },
+      },
     },
     example:
       "system message --serial 7L11R010014 --customtip 'Fire drill at 15:00' --tipstime 5000 --border-color 255,255,255,255 --background-color 255,0,0,255",

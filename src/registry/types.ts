@@ -72,6 +72,17 @@ export interface ParamDef {
   /** Where the parameter travels: query/form (default), a `{name}` path segment, or a JSON body field. */
   in?: 'query' | 'path' | 'body';
   /**
+   * What the cloud uses instead of a malformed value, where the document says so (displayMessage's
+   * colours: 「正しく入力ができていない場合は、文字色は黒字、背景色は透明となります」). Such a value is not
+   * refused: the emulator substitutes `value`; the CLI warns with `meaning` and sends it.
+   */
+  fallback?: { value: string; meaning: string };
+  /**
+   * Another name the document uses for the parameter `aliasOf` (registPushUrl's `push_url`). The
+   * emulator reads it as that parameter when the parameter itself is absent.
+   */
+  aliasOf?: string;
+  /**
    * CLI overrides: the flag name (without --) when the wire name would read badly or collide with a
    * global flag (`serialNo` → `--serial`, `version` → `--firmware-version`); hide from help; or `part`:
    * the parameter is one of several given together as one comma-separated flag, in the order the
@@ -101,8 +112,14 @@ export interface FamilyDef {
   /** Family name, also the CLI flag (`--access`, `--card`). */
   name: string;
   description: string;
-  /** Largest N; the documents say entries beyond it are ignored, we reject them instead. */
+  /** Largest N. What happens past it is `beyondMax`. */
   max: number;
+  /**
+   * Entries past `max`, both sides' facts in one place so they cannot drift: what the cloud does (the
+   * document's 「N 件目以降は指定しても無視されます」: ignored) and what facetctl's CLI and importer do
+   * (refuse, with `reason` in the message, so a dropped entry is never a silent surprise).
+   */
+  beyondMax: { cloud: 'ignored'; facetctl: 'refused'; document: string; reason: string };
   /** Member fields in CLI order. The first is the key: when it is present the others are required. */
   fields: readonly { name: string; def: ParamDef }[];
   /** Interval rule between two members: from ≤ to, inside [min, max], and (optionally) no overlaps. */
@@ -189,6 +206,11 @@ export interface EndpointDef {
    */
   oneOf?: readonly (readonly (readonly string[])[])[];
   crossRules?: readonly CrossRule[];
+  /**
+   * Parameters the cloud ignores when another one has a value (getRecogLog's `latest=1` ignores
+   * recogTimeFrom/recogTimeTo/personCode/pageNo): the emulator drops them before validating.
+   */
+  ignoredWhen?: readonly { param: string; value: string; ignores: readonly string[]; document: string }[];
   /** For senselink POST record: body is JSON; facetCloud uses query (GET) or form (POST). */
   bodyEncoding?: 'form' | 'json';
   answer: 'json' | 'binary' | 'javascript';

@@ -46,7 +46,8 @@ function badValues(def: ParamDef): { why: string; value: string }[] {
         value: Array.from({ length: def.maxItems + 1 }, (_, i) => i + 1).join(','),
       });
   }
-  if (def.type === 'rgba') out.push({ why: 'component above 255', value: '256,0,0,255' });
+  // A documented fallback (displayMessage's colours) is accepted with a warning, not refused (issue 11 point 2).
+  if (def.type === 'rgba' && !def.fallback) out.push({ why: 'component above 255', value: '256,0,0,255' });
   if (def.type === 'cardNo') out.push({ why: 'neither hex ≤16 nor decimal ≤20 digits', value: '0123456789ABCDEF0' });
   if (def.type === 'json') {
     out.push({ why: 'not JSON', value: '{nope' });

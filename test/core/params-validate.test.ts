@@ -122,12 +122,12 @@ const table: Row[] = [
     'log.deleteRecogLog',
     S,
     'ids',
-    ['1', '1,2,3', Array.from({ length: 100 }, (_, i) => i + 1).join(',')],
+    // `1, 2`: blanks around an id are allowed, as PHP's is_numeric allows them (issue 11 point 13).
+    ['1', '1,2,3', '1, 2', Array.from({ length: 100 }, (_, i) => i + 1).join(',')],
     [
       [Array.from({ length: 101 }, (_, i) => i + 1).join(','), 'count'],
       ['1,,2', 'format'],
       ['0', 'format'],
-      ['1, 2', 'format'],
       ['a', 'format'],
     ],
   ],
@@ -152,13 +152,10 @@ const table: Row[] = [
     'system.displayMessage',
     { ...S, Customtip: 'x', Tipstime: '1000', BorderColor: '0,0,0,255', BackgroundColor: '255,255,255,0' },
     'BorderColor',
-    ['0,0,0,0', '255,255,255,255'],
-    [
-      ['256,0,0,0', 'format'],
-      ['0,0,0', 'format'],
-      ['red', 'format'],
-      ['0, 0, 0, 0', 'format'],
-    ],
+    // A malformed colour is not refused: the document's fallback (black text) applies, see
+    // fallbackNotices (issue 11 point 2).
+    ['0,0,0,0', '255,255,255,255', '256,0,0,0', '0,0,0', 'red', '0, 0, 0, 0'],
+    [],
   ],
   ['system.setRebootSchedule', S, 'rebootScheduleEnable', ['0', '1'], [['2', 'type']]],
   [
@@ -475,6 +472,18 @@ describe('oneOf', () => {
   });
 });
 
+describe('documented fallbacks (displayMessage colours)', () => {
+  it('a malformed colour is a notice, and the cloud reads the fallback', async () => {
+    const { cloudReading, fallbackNotices } = await import('../../src/core/params.js');
+    const { endpointById } = await import('../../src/registry/index.js');
+    const ep = endpointById('system.displayMessage')!;
+    const wire = { serialNo: 'S', Customtip: 'x', Tipstime: '1', BorderColor: 'red', BackgroundColor: '1,2,3,4' };
+    expect(fallbackNotices(ep, wire).map((n) => n.name)).toEqual(['BorderColor']);
+    expect(fallbackNotices(ep, wire)[0].message).toMatch(/black text/);
+    expect(cloudReading(ep, wire)).toMatchObject({ BorderColor: '0,0,0,255', BackgroundColor: '1,2,3,4' });
+  });
+});
+
 describe('base64', () => {
   const FIVE_MB = 5 * 1024 * 1024;
   const big = (len: number) => `/9j/${'A'.repeat(len - 4)}`;
@@ -487,7 +496,9 @@ describe('base64', () => {
   });
 
   it('rejects malformed base64', () => {
-    for (const bad of ['/9j/AAA', '/9j/AA=A', '/9j/ AAA', '/9j/AA-_']) {
+    // Unpadded ('/9j/AAA') and blank-wrapped ('/9j/ AAA') base64 are accepted as PHP's decoder does
+    // (issue 11 point 5); a misplaced '=', URL-safe letters and a 4k+1 length are not.
+    for (const bad of ['/9j/A', '/9j/AA=A', '/9j/AA-_', '/9j/AAA===']) {
       expect(codes(issuesOf('person.checkPersonPicture', { picture: bad })), bad).toEqual(['picture:format']);
     }
   });
@@ -641,7 +652,8 @@ describe('families', () => {
     ];
     expect(cards(three)).toEqual([]);
     expect(codes(cards([...three, ['A4', '2024/01/01', '2024/12/31']]))).toEqual(['card_no_4:count']);
-    expect(codes(cards([['A1', '2025/01/01', '2024/12/31']]))).toEqual(['validityDateFrom_1:interval']);
+    // No order rule for a card's validity: the document states none (issue 11 point 13).
+    expect(codes(cards([['A1', '2025/01/01', '2024/12/31']]))).toEqual([]);
   });
 });
 

@@ -87,7 +87,7 @@ describe('logo', () => {
     expect(first.contentType).toBe('image/png');
     expect(first.bytes.subarray(1, 4).toString()).toBe('PNG');
     const png = b64('face-astronaut.png');
-    expect((await api(emu, '/config/setLogo', { serialNo: 'C1', data: 'x' })).status).toBe(405);
+    expect((await api(emu, '/config/setLogo', { serialNo: 'C1', data: 'x' })).status).toBe(400);
     expect((await api(emu, '/config/setLogo', { serialNo: 'C1', data: png }, { method: 'POST' })).body).toEqual({
       result: true,
     });
@@ -132,7 +132,7 @@ describe('system', () => {
     expect(await ok(emu, '/system/getCurrentMode', { serialNo: 'C1' })).toEqual({ result: true, state: 0 });
   });
 
-  it('displayMessage needs all four fields within limits', async () => {
+  it('displayMessage needs all four fields, within limits except the colours (documented fallback)', async () => {
     const good = {
       serialNo: 'C1',
       Customtip: 'ようこそ',
@@ -147,7 +147,8 @@ describe('system', () => {
       BorderColor: '256,0,0,0',
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: { name: string }) => e.name).sort()).toEqual(['BorderColor', 'Customtip']);
+    // 「正しく入力ができていない場合は、文字色は黒字、背景色は透明となります」: a bad colour is not refused.
+    expect(bad.body.errors.map((e: { name: string }) => e.name).sort()).toEqual(['Customtip']);
   });
 
   it('reboot schedule: read, update the changed fields only, refuse out-of-range', async () => {

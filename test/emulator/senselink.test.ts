@@ -62,13 +62,45 @@ describe('sign', () => {
 });
 
 describe('POST record', () => {
+  it('「画像内の領域範囲の指定。領域内の最も大きい顔を検出。」: image.rectangle limits the face search', async () => {
+    const { default: sharp } = await import('sharp');
+    const meta = await sharp(fixture('face-cameraman.jpg')).metadata();
+    const whole = { top: 0, left: 0, width: meta.width!, height: meta.height! };
+    const corner = { top: 0, left: 0, width: 8, height: 8 };
+    const outside = { top: meta.height! + 10, left: 0, width: 50, height: 50 };
+    const users: (number | null)[] = [];
+    for (const rectangle of [whole, corner, outside]) {
+      const r = await createRecord({
+        sn: 'RECT1',
+        timestamp: 1,
+        image: { data: b64('face-cameraman.jpg'), rectangle },
+      });
+      expect(r.status).toBe(200);
+      const list = await listRecords({
+        time_from: iso(Date.now() - 60_000),
+        time_to: iso(Date.now() + 60_000),
+        sn: 'RECT1',
+      });
+      users.push(list.body.data.list.find((x: { record_id: number }) => x.record_id === r.body.data.record_id).user_id);
+    }
+    expect(users[0]).not.toBeNull();
+    expect(users.slice(1)).toEqual([null, null]);
+  });
+
+  it('an error message names its parameter once', async () => {
+    const r = await createRecord({ sn: 'X', timestamp: 'soon', image: { data: b64('face-cameraman.jpg') } });
+    expect(r.status).toBe(400);
+    expect(r.body.message).toMatch(/^timestamp: /);
+    expect(r.body.message).not.toMatch(/timestamp: timestamp/);
+  });
+
   it('stores a record and its image, finding the person by face', async () => {
     const r = await createRecord({
       sn: 'JKQ00009234',
       timestamp: 1659423903,
       threshold: 0.8,
       extend: '{"device_name":"gate"}',
-      image: { data: b64('face-cameraman.jpg'), rectangle: { top: 12, left: 32, width: 84, height: 23 } },
+      image: { data: b64('face-cameraman.jpg') },
     });
     expect(r.status).toBe(200);
     expect(r.body.code).toBe(200);

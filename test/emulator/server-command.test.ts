@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/temp.js';
 const dir = tempDir('facetctl-server-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function context(signal: AbortSignal) {
+function context(signal: AbortSignal, extra: { stdin?: string; env?: Record<string, string> } = {}) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -23,8 +23,15 @@ function context(signal: AbortSignal) {
     err += c;
   });
   const ctx: Context = {
-    io: { stdout, stderr, stdin: Readable.from([]), stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: false },
-    env: { FACETCTL_CONFIG_DIR: dir },
+    io: {
+      stdout,
+      stderr,
+      stdin: Readable.from(extra.stdin === undefined ? [] : [Buffer.from(extra.stdin)]),
+      stdoutIsTTY: false,
+      stderrIsTTY: false,
+      stdinIsTTY: false,
+    },
+    env: { FACETCTL_CONFIG_DIR: dir, ...extra.env },
     cwd: dir,
     now: () => new Date(),
     signal,
@@ -41,6 +48,34 @@ async function until<T>(probe: () => T | undefined): Promise<T> {
 }
 
 describe('facetctl server', () => {
+  // Issue 11 point 17: secrets not on the command line, where `ps` shows them.
+  for (const [how, extra, argv] of [
+    ['stdin', { stdin: 'TokenFromStdin1\nSecretFromStdin1\n' }, ['--token-stdin', '--senselink-app-secret-stdin']],
+    [
+      'the environment',
+      { env: { FACETCTL_SERVER_TOKEN: 'TokenFromStdin1', FACETCTL_SERVER_SENSELINK_APP_SECRET: 'SecretFromStdin1' } },
+      [],
+    ],
+  ] as const) {
+    it(`takes the token and the SenseLink app secret from ${how}`, async () => {
+      const abort = new AbortController();
+      const io = context(abort.signal, extra);
+      const done = run(['server', '--port', '0', '-o', 'json', ...argv], io.ctx);
+      const info = await until(() => {
+        const line = io.out().split('\n')[0];
+        return line
+          ? (JSON.parse(line) as { url: string; token: string; senselink: { appSecret: string } })
+          : undefined;
+      });
+      expect(info.token).toBe('TokenFromStdin1');
+      expect(info.senselink.appSecret).toBe('SecretFromStdin1');
+      const res = await fetch(`${info.url}/device/getDevice`, { headers: { 'ds-api-token': 'TokenFromStdin1' } });
+      expect(res.status).toBe(200);
+      abort.abort();
+      expect(await done).toBe(0);
+    });
+  }
+
   it('prints URL and token, serves the API, persists the token, and stops on the signal', async () => {
     const db = join(dir, 'cli.sqlite');
     const abort = new AbortController();

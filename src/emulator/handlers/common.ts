@@ -1,7 +1,8 @@
 /** Small helpers the handlers share: parameter reading, paging arithmetic, picture cookies. */
+
+import { isValidIpRule } from '../../core/ip-rules.js';
 import type { Call } from '../emu.js';
 import { abort } from '../envelope.js';
-import { isValidIpRule } from '../ip-match.js';
 import { DEFAULT_PICTURE_EXPIRES, type PictureCookie } from '../pictures.js';
 
 export function str(call: Call, name: string): string | undefined {
@@ -24,12 +25,21 @@ export function device(call: Call) {
   return call.device;
 }
 
-/** Paging arithmetic for a list endpoint, with the page size its registry entry documents. */
+/**
+ * Paging arithmetic for a list endpoint, with the page size its registry entry documents. A page past
+ * the last one (even `pageNo=100000000000000000`, whose offset no SQLite integer holds) is an empty
+ * page: the offset is clamped to the row count.
+ */
 export function paging(call: Call, rows: number): { pageNo: number; pages: number; offset: number; size: number } {
   const size = call.ep.paging?.pageSize;
   if (!size) throw new Error(`${call.ep.id} is not a paged endpoint`);
   const pageNo = int(call, 'pageNo') ?? 1;
-  return { pageNo, pages: Math.ceil(rows / size), offset: (pageNo - 1) * size, size };
+  return { pageNo, pages: Math.ceil(rows / size), offset: pageOffset(pageNo, size, rows), size };
+}
+
+/** `(page − 1) × size`, never beyond `rows` (so a huge page number stays a safe integer and reads nothing). */
+export function pageOffset(page: number, size: number, rows: number): number {
+  return Math.min(Math.max(0, (page - 1) * size), rows);
 }
 
 /** The answer's `pictureCookie` and a maker of matching picture URLs. */

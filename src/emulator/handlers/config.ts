@@ -57,8 +57,9 @@ const setConfig: Handler = (call) => {
   const changes: [string, string | number][] = [];
   for (const k of configKeys) {
     if (!k.settable) continue;
-    const wire = str(call, k.name);
-    if (wire === undefined) continue;
+    // An empty value sent is a value: `tipsCustom=` clears the text. A number cannot be empty: skipped.
+    const wire = call.params[k.name];
+    if (wire === undefined || (wire === '' && k.def.type !== 'string')) continue;
     const value = typed(k.def, wire);
     if (config[k.name] !== value) changes.push([k.name, value]);
   }

@@ -6,7 +6,7 @@ import type { Handler, HandlerTable } from '../emu.js';
 import { json } from '../envelope.js';
 import { syncPending } from '../recog-logs.js';
 import { stmt } from '../store.js';
-import { device, str } from './common.js';
+import { device } from './common.js';
 
 const SYNC_RECOG_LIMIT = 100;
 const SYNC_OPERATE_LIMIT = 500;
@@ -68,7 +68,10 @@ const getPushUrl: Handler = (call) => json({ push_url: device(call).push_url });
 
 const registPushUrl: Handler = (call) => {
   const serial = device(call).serial;
-  stmt(call.emu.db, 'UPDATE devices SET push_url = ? WHERE serial = ?').run(str(call, 'pushUrl') ?? '', serial);
+  // 「既に登録されている内容を削除したい場合は、パラメータ「push_url」を空で送信してください。」: an empty
+  // pushUrl (or its alias push_url) deletes; a call with neither keeps the registered URL.
+  const url = call.params.pushUrl;
+  if (url !== undefined) stmt(call.emu.db, 'UPDATE devices SET push_url = ? WHERE serial = ?').run(url, serial);
   return json({ result: true });
 };
 

@@ -8,6 +8,7 @@ import { personCloudHandlers } from './person-cloud.js';
 import { personDeviceHandlers } from './person-device.js';
 import { personTypeHandlers } from './person-types.js';
 import { systemHandlers } from './system.js';
+import { toolHandlers } from './tool.js';
 
 /**
  * The facetCloud endpoints the JSON pipeline serves: every registry entry but SenseLink's (served by
@@ -24,6 +25,7 @@ export const handlerTable: Readonly<Record<PipelineId, Handler>> = {
   ...personTypeHandlers,
   ...configHandlers,
   ...systemHandlers,
+  ...toolHandlers,
 };
 
 export function allHandlers(): Map<string, Handler> {

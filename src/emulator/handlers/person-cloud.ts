@@ -119,18 +119,27 @@ const registPersonForCloud: Handler = (call) => {
     if (!exists) abort(400, 'personTypeCode', `区分コード[${typeParam}]の区分は登録されていません。`);
     typeCode = typeParam;
   }
-  const name = str(call, 'personName');
+  const name = cleared(call, 'personName');
   upsertPerson(db, {
     code,
-    name: name === undefined ? undefined : settings.nameMasking ? '***' : name,
-    sex: str(call, 'sex'),
-    birthday: str(call, 'birthday'),
-    memo: str(call, 'memo'),
+    name: typeof name === 'string' && settings.nameMasking ? '***' : name,
+    sex: cleared(call, 'sex'),
+    birthday: cleared(call, 'birthday'),
+    memo: cleared(call, 'memo'),
     type_code: typeCode,
     picture_id: pictureId,
   });
   return json({ result: true });
 };
+
+/**
+ * An optional field as registPersonForCloud stores it: absent → unchanged (undefined), sent empty →
+ * null (「必須では無くクラウドには空（null）として保存できます」), otherwise the value.
+ */
+function cleared(call: Call, name: string): string | null | undefined {
+  const v = call.params[name];
+  return v === '' ? null : v;
+}
 
 /** Physical delete in the cloud; the copies on devices stay. */
 const deletePersonFromCloud: Handler = (call) => {

@@ -28,7 +28,7 @@ const registPersonType: Handler = (call) => {
   const name = str(call, 'personTypeName')!;
   const code = int(call, 'personTypeCode');
   if (code !== undefined && stmt(db, 'SELECT 1 FROM person_types WHERE code = ?').get(code)) {
-    if (str(call, 'override') !== '1') {
+    if (int(call, 'override') !== 1) {
       return json({
         result: false,
         message: `区分コード[${code}]は既に登録されています。上書きする場合は overrideに 1を指定して下さい。`,

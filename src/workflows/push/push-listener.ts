@@ -14,8 +14,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import { RuntimeError } from '../../core/errors.js';
+import { createIpAllow } from '../../core/ip-rules.js';
 import { childEnv } from '../../core/redact.js';
-import { createIpAllow } from './ip-allow.js';
 import { missingPushFields, normalisePushEvent, parsePushBody, pushFieldErrors } from './push-event.js';
 
 const MAX_BODY = 1024 * 1024;
