@@ -29,3 +29,17 @@ export function setUsageExitCode(cmd: object, code: number): void {
 export function usageExitCodeOf(cmd: object): number | undefined {
   return usageExitCodes.get(cmd);
 }
+
+const ownOutput = new WeakSet<object>();
+
+/**
+ * A command that reads `-o` itself, with formats of its own (`device health -o prometheus`): the
+ * generic output check before the action (program.ts) leaves it alone.
+ */
+export function setOwnOutput(cmd: object): void {
+  ownOutput.add(cmd);
+}
+
+export function hasOwnOutput(cmd: object): boolean {
+  return ownOutput.has(cmd);
+}

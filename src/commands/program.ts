@@ -7,7 +7,7 @@ import type { Context } from '../core/context.js';
 import { exitCodesSummary, UsageError } from '../core/errors.js';
 import { colorEnabled } from '../core/terminal.js';
 import { createCommandEnv, type RunnableEnv } from './env.js';
-import { ExitWith, usageExitCodeOf } from './exit.js';
+import { ExitWith, hasOwnOutput, usageExitCodeOf } from './exit.js';
 import { addEndpointCommands, GROUPS } from './generated.js';
 import { addGlobalFlags, GLOBAL_VALUE_FLAGS, readGlobalFlags } from './global-flags.js';
 import { HELP_TOPICS } from './help-topics.js';
@@ -125,8 +125,9 @@ export async function buildProgram(
   addHelpCommand(program, ctx);
   program.hook('preAction', async (_root, action) => {
     if (action.name() === 'help' || action.name() === 'version') return;
-    // Bad settings are usage errors before anything is sent: FACETCTL_OUTPUT, --query.
-    env.output();
+    // Bad settings are usage errors before anything is sent: FACETCTL_OUTPUT, -o prometheus outside
+    // `device health`, --query.
+    if (!hasOwnOutput(action)) env.output();
     const { loadServices } = await import('./services.js');
     env.provide(await loadServices());
     const query = readGlobalFlags(program).query;

@@ -7,7 +7,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { STATS_BY } from '../workflows/watch/options.js';
 import type { CommandEnv } from './env.js';
-import { setUsageExitCode } from './exit.js';
+import { setOwnOutput, setUsageExitCode } from './exit.js';
 import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
 
@@ -81,6 +81,7 @@ function addHealth(device: Command, env: CommandEnv): void {
     )
     .action(async (flags: HealthFlags) => (await run()).runHealth(env, flags));
   setUsageExitCode(cmd, UNKNOWN_EXIT);
+  setOwnOutput(cmd);
   const out = cmd.options.find((o) => o.long === '--out');
   if (out) setCompletionValues(out, 'file');
 }

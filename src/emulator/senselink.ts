@@ -59,8 +59,8 @@ export async function handleSenselink(
   }
   params = { ...params, ...pathParams };
   const issues = validateWire(ep, params, { allowUnknown: true });
-  // Each message already starts with its parameter's name: named once.
-  if (issues.length) return reply(400, issues.map((i) => i.message).join('; '));
+  // The messages do not name their parameter (core/params): it is named here, once.
+  if (issues.length) return reply(400, issues.map((i) => `${i.name}: ${i.message}`).join('; '));
   const handler = senselinkHandlers[ep.id];
   return handler ? handler(emu, ep, params) : reply(404, 'Not Found');
 }

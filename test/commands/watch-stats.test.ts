@@ -2,16 +2,18 @@
  * `facetctl log recog stats` against the emulator (issue 15 §3): counts per device and per hour, day
  * or person over a window match the stored rows; a bar chart on a terminal; csv/json for scripts.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatApiDateTime } from '../../src/core/dates.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 
 let emu: TestEmulator;
 let env: Record<string, string>;
 
-const pad = (n: number) => String(n).padStart(2, '0');
+/** The cloud's wall clock (Asia/Tokyo), as the emulator stores and answers it, whatever the host's TZ. */
 function wire(d: Date): string {
-  return `${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return formatApiDateTime(d);
 }
 
 interface Stored {

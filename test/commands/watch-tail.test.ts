@@ -124,7 +124,7 @@ describe('log recog tail', () => {
     expect((await emu.op('POST', '/recognize', { serialNo, count: 250 })).status).toBe(200);
     await until('the follower to print 150 new rows', () => first.lines().length >= 155);
     first.child.kill('SIGTERM');
-    expect(await first.exit).toBe(130);
+    expect(await first.exit).toBe(143); // SIGTERM: 128 + 15, after the clean stop
 
     // More arrive while nothing follows; then the generator ends and every preliminary row is final.
     await until('the generator to finish', async () => (await emu.op('GET', '/generate')).body.generators.length === 0);
@@ -170,7 +170,7 @@ describe('log recog tail', () => {
     expect((await emu.op('POST', '/recognize', { serialNo, count: 450 })).status).toBe(200);
     await until('the burst to be printed', () => f.lines().length >= 450);
     f.child.kill('SIGTERM');
-    expect(await f.exit).toBe(130);
+    expect(await f.exit).toBe(143);
     const journal = (await emu.op('GET', '/requests')).body.requests;
     expect(f.lines().map((r) => Number(r.id))).toEqual(((await storedIds(serialNo)) as number[]).reverse());
     const elapsed = Date.now() - started;

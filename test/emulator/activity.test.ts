@@ -4,7 +4,9 @@
  * devices check in on a clock the tests drive (`POST /_emulator/tick`), recognitions move it, offline
  * and silenced devices stop; recognitions can be generated at a steady rate.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseApiDateTime } from '../../src/core/dates.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 
 let emu: TestEmulator;
@@ -16,11 +18,9 @@ afterAll(async () => {
   await emu?.close();
 });
 
+/** A wire time is the cloud's wall clock (Asia/Tokyo), whatever the host's TZ. */
 function parseWire(t: string): number {
-  const [d, h] = t.split(' ');
-  const [y, mo, da] = d.split('/').map(Number);
-  const [hh, mi, ss] = h.split(':').map(Number);
-  return new Date(y, mo - 1, da, hh, mi, ss).getTime();
+  return parseApiDateTime(t)!.getTime();
 }
 
 async function devices(): Promise<Record<string, { lastAccess: string | null; lastRecog: string | null }>> {

@@ -174,7 +174,7 @@ describe('push listener: --exec queue', () => {
       return t.includes('ENV1') ? t : undefined;
     });
     stop.abort();
-    expect((await running).code).toBe(0);
+    expect((await running).code).toBe(130); // stopped by the abort (Ctrl-C): 130
     expect(text).toContain('MY_VAR=kept');
     expect(text).toContain('FACETCTL_HOST=http://visible.invalid');
     for (const secret of ['tok-secret-1', 'sl-secret-2', 'sl-key-3', 'other-secret-4'])
