@@ -4,26 +4,8 @@
  * reach states the emulator cannot produce).
  */
 
-import type { WireParams } from '../../core/params.js';
-import type { EndpointDef } from '../../registry/index.js';
+import type { FacetClient } from '../../core/client.js';
 
-export interface ExportClient {
-  // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)
-  json<T = any>(ep: EndpointDef, wire: WireParams, opts?: { signal?: AbortSignal }): Promise<T>;
-  call(
-    ep: EndpointDef,
-    wire: WireParams,
-    opts?: { signal?: AbortSignal },
-  ): Promise<
-    // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)
-    | { kind: 'json'; status: number; body: any }
-    | { kind: 'binary'; status: number; contentType: string; bytes: number; data?: Buffer }
-  >;
-  fetchPicture(
-    url: string,
-    cookie: Record<string, string>,
-    opts?: { signal?: AbortSignal },
-  ): Promise<{ status: number; body: Buffer }>;
-}
+export type ExportClient = Pick<FacetClient, 'json' | 'call' | 'fetchPicture'>;
 
 export { endpoint } from '../../registry/index.js';

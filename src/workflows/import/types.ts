@@ -3,23 +3,14 @@
  * happened to it. Rows carry metadata only (never picture bytes), so a file of 100,000 persons
  * stays small in memory; pictures are read again when they are sent.
  */
+import type { FacetClient } from '../../core/client.js';
 import type { WireParams } from '../../core/params.js';
-import type { EndpointDef } from '../../registry/index.js';
 
 /**
  * The part of the FacetClient (src/core/client.ts) an import uses; any FacetClient fits, and unit
  * tests can pass a small fake.
  */
-export interface ImportClient {
-  call(
-    ep: EndpointDef,
-    wire: WireParams,
-    opts?: { signal?: AbortSignal; retries?: number },
-  ): Promise<
-    | { kind: 'json'; status: number; body: unknown }
-    | { kind: 'binary'; status: number; contentType: string; bytes: number; data?: Buffer }
-  >;
-}
+export type ImportClient = Pick<FacetClient, 'call'>;
 
 /** The API actions an import sends, in the order a row takes them. */
 export type StepName =

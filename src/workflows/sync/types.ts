@@ -2,24 +2,14 @@
  * Shapes shared by `person sync` and `person reconcile`: the client they need, the scope a file
  * speaks for, and what the cloud and the devices hold.
  */
-import type { WireParams } from '../../core/params.js';
-import type { EndpointDef } from '../../registry/index.js';
-import type { ImportClient } from '../import/types.js';
+import type { FacetClient } from '../../core/client.js';
 
 /**
  * The part of the FacetClient (src/core/client.ts) sync and reconcile use: calls, page walks
  * (getPersonFromCloud/getPersonFromDevice, 100 a page) and picture downloads with the answer's
  * pictureCookie (the token is never sent to the picture host).
  */
-export interface SyncClient extends ImportClient {
-  // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (CONTRACTS.md)
-  pages(ep: EndpointDef, wire: WireParams, opts?: { signal?: AbortSignal }): AsyncGenerator<any>;
-  fetchPicture(
-    url: string,
-    cookie: Record<string, string>,
-    opts?: { signal?: AbortSignal },
-  ): Promise<{ status: number; body: Buffer }>;
-}
+export type SyncClient = Pick<FacetClient, 'call' | 'pages' | 'fetchPicture'>;
 
 /**
  * Which existing persons a file speaks for (everything outside is never changed nor removed).
