@@ -299,10 +299,10 @@ _facetctl_values() {
     'person import|--encoding') echo 'utf8 cp932 utf16le utf16be' ;;
     'person import|--journal') echo '@file' ;;
     'person import|--report') echo '@file' ;;
-    'person sync|--encoding') echo 'utf8 cp932' ;;
+    'person sync|--encoding') echo 'utf8 cp932 utf16le utf16be' ;;
     'person sync|--journal') echo '@file' ;;
     'person sync|--report') echo '@file' ;;
-    'person diff|--encoding') echo 'utf8 cp932' ;;
+    'person diff|--encoding') echo 'utf8 cp932 utf16le utf16be' ;;
     'person diff|--journal') echo '@file' ;;
     'person diff|--report') echo '@file' ;;
     'person reconcile|--repair') echo 'to-device to-cloud' ;;

@@ -83,7 +83,10 @@ const SCOPE_HELP = [
 function addFileOptions(cmd: Command): Command {
   return cmd
     .argument('<file>', 'CSV of persons, the same columns as `person import` (the desired state)')
-    .option('--encoding <name>', 'force the CSV encoding: utf8 or cp932 (default: detected)')
+    .option(
+      '--encoding <name>',
+      'force the CSV encoding: utf8, cp932, utf16le or utf16be (default: from the BOM or the bytes)',
+    )
     .option('--ignore-unknown-columns', 'ignore columns that are not API parameter names')
     .option('--fix-pictures', 'convert PNG, oversized and EXIF-rotated pictures to a compliant JPEG (files untouched)')
     .option('--person-code-prefix <prefix>', 'scope: persons whose personCode starts with this', prefix)
@@ -141,7 +144,7 @@ export function register(parent: Command, env: CommandEnv): void {
     .action(async (file: string, flags: SyncFlags) => runSync(env, file, flags, true));
   for (const cmd of [sync, diff]) {
     const enc = cmd.options.find((o) => o.long === '--encoding');
-    if (enc) setCompletionValues(enc, ['utf8', 'cp932']);
+    if (enc) setCompletionValues(enc, ['utf8', 'cp932', 'utf16le', 'utf16be']);
     for (const long of ['--journal', '--report']) {
       const opt = cmd.options.find((o) => o.long === long);
       if (opt) setCompletionValues(opt, 'file');
