@@ -1,5 +1,5 @@
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
 import {
@@ -13,6 +13,7 @@ import {
   saveProfile,
   useProfile,
 } from '../../src/core/profiles.js';
+import { tempDir } from '../helpers/temp.js';
 import { testContext } from './test-context.js';
 
 const TOKEN = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQrStUvWx1234';
@@ -71,8 +72,9 @@ describe('profiles store', () => {
   });
 
   it('uses the XDG config dir when FACETCTL_CONFIG_DIR is not set (Linux)', () => {
-    const ctx = testContext({ env: { FACETCTL_CONFIG_DIR: undefined, XDG_CONFIG_HOME: '/tmp/xdg-test' } });
-    if (process.platform === 'linux') expect(configDir(ctx)).toBe('/tmp/xdg-test/facetctl');
+    const xdg = tempDir();
+    const ctx = testContext({ env: { FACETCTL_CONFIG_DIR: undefined, XDG_CONFIG_HOME: xdg } });
+    if (process.platform === 'linux') expect(configDir(ctx)).toBe(join(xdg, 'facetctl'));
   });
 
   it('masks tokens', () => {

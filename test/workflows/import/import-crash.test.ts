@@ -1,11 +1,7 @@
-/**
- * Crash safety: an import killed at random moments (SIGKILL, no chance to clean up) and run again
- * ends in exactly the state of an uninterrupted import.
- */
-import { spawn } from 'node:child_process';
 import { readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runChildAndKill, seeded } from '../../helpers/crash.js';
 import type { TestEmulator } from '../../helpers/emulator.js';
 import { emulatorWithDevices, runWorkflow, SERIALS, snapshot } from './emulator-setup.js';
 import { writePersons } from './fixtures.js';
@@ -23,42 +19,17 @@ function journalLines(path: string): number {
 }
 
 /** mulberry32, so a failing run can be replayed from the seed in its name. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Starts the importer as a child and SIGKILLs it once the journal holds `killAt` lines (or lets it end). */
-async function runAndKill(emu: TestEmulator, csvPath: string, killAt: number): Promise<'killed' | 'finished'> {
+function runAndKill(emu: TestEmulator, csvPath: string, killAt: number): Promise<'killed' | 'finished'> {
   const journal = `${csvPath}.facetctl-journal.ndjson`;
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(import.meta.dirname, 'import-child.ts'),
-      JSON.stringify({ url: emu.url, token: emu.token, csvPath }),
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    }),
-  );
   // Polls the journal (the child gives no other sign of progress) until the kill point or the end.
-  while (!exited && journalLines(journal) < killAt) await new Promise((r) => setTimeout(r, 2));
-  if (exited) return 'finished';
-  child.kill('SIGKILL');
-  await exit;
-  return 'killed';
+  return runChildAndKill(
+    join(import.meta.dirname, 'import-child.ts'),
+    { url: emu.url, token: emu.token, csvPath },
+    () => journalLines(journal),
+    killAt,
+    2,
+  );
 }
 
 describe('person import after crashes', () => {

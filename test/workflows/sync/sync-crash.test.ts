@@ -4,13 +4,14 @@
  * in exactly the state of an uninterrupted sync, and a further plan is empty. The same for
  * `person reconcile --repair`.
  */
-import { spawn } from 'node:child_process';
+
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../../src/core/client.js';
 import { findDrift, hasDrift, repairDrift } from '../../../src/workflows/sync/reconcile.js';
 import { type SyncOptions, syncPersons } from '../../../src/workflows/sync/sync-persons.js';
+import { runChildAndKill, seeded } from '../../helpers/crash.js';
 import type { TestEmulator } from '../../helpers/emulator.js';
 import { emulatorWithDevices, requestedPaths, snapshot } from '../import/emulator-setup.js';
 import { csv, syntheticJpeg, tempDir } from '../import/fixtures.js';
@@ -30,16 +31,6 @@ const HEADER = [
 ];
 
 /** mulberry32, so a failing run can be replayed from the seed in its name. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Yesterday's file (30 persons) and today's: renames, new pictures, moves, new windows, leavers, hires. */
 async function files(dir: string): Promise<{ before: string; after: string }> {
   for (let i = 0; i < 50; i++) writeFileSync(join(dir, `p${i}.jpg`), await syntheticJpeg(i + 100));
@@ -110,33 +101,18 @@ async function apiRequests(emu: TestEmulator): Promise<number> {
 }
 
 /** Starts the sync (or a repair) as a child and SIGKILLs it once the emulator has seen `killAt` API requests. */
-async function runAndKill(
+function runAndKill(
   emu: TestEmulator,
   job: { csvPath: string } | { repair: string[] },
   killAt: number,
 ): Promise<'killed' | 'finished'> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(import.meta.dirname, 'sync-child.ts'),
-      JSON.stringify({ url: emu.url, token: emu.token, ...job }),
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+  return runChildAndKill(
+    join(import.meta.dirname, 'sync-child.ts'),
+    { url: emu.url, token: emu.token, ...job },
+    () => apiRequests(emu),
+    killAt,
+    10,
   );
-  let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    }),
-  );
-  while (!exited && (await apiRequests(emu)) < killAt) await new Promise((r) => setTimeout(r, 10));
-  if (exited) return 'finished';
-  child.kill('SIGKILL');
-  await exit;
-  return 'killed';
 }
 
 describe('person sync after crashes', () => {
