@@ -9,7 +9,7 @@ import { note } from '../core/context.js';
 import { ExitCode, exitCodeOf, PartialError, UsageError, ValidationError } from '../core/errors.js';
 import { judge } from '../core/outcome.js';
 import { coerceParams, fallbackNotices, type ParamIssue, type WireParams } from '../core/params.js';
-import { mapLimited as runPool } from '../core/pool.js';
+import { mapLimited } from '../core/pool.js';
 import { atomicWritable, checkOutputFile, endWritable, openAtomicFile } from '../core/safe-file.js';
 import type { EndpointDef } from '../registry/index.js';
 import { valueAt, walkListOnce } from '../workflows/export/list-walk.js';
@@ -267,7 +267,7 @@ async function runMany(env: CommandEnv, client: FacetClient, ep: EndpointDef, pl
   const label = `${commandLabel(ep)} on ${plans.length} devices`;
   const spinner = ep.contactsDevice && env.ctx.io.stderrIsTTY ? env.progress(label) : undefined;
   let finished = 0;
-  const results = await runPool(plans, DEVICE_CONCURRENCY, async (plan) => {
+  const results = await mapLimited(plans, DEVICE_CONCURRENCY, async (plan) => {
     try {
       const answer = await client.call(ep, plan.wire, { signal: env.ctx.signal });
       return { plan, body: answer.kind === 'json' ? answer.body : undefined, error: undefined as unknown };

@@ -18,7 +18,7 @@
  * --follow` can be tested against rows arriving while it pages.
  */
 
-import { epochSecondsNow as nowSeconds } from '../core/dates.js';
+import { epochSecondsNow } from '../core/dates.js';
 import type { Emu } from './emu.js';
 import { type Db, stmt } from './store.js';
 
@@ -82,7 +82,7 @@ export function stopActivity(emu: Emu): void {
 }
 
 /** Every online device that is not silenced checks in now. */
-export function checkInRound(emu: Emu, now = nowSeconds()): void {
+export function checkInRound(emu: Emu, now = epochSecondsNow()): void {
   const silent = [...stateOf(emu).silent];
   const notSilent = silent.length ? ` AND serial NOT IN (${silent.map(() => '?').join(', ')})` : '';
   stmt(emu.db, `UPDATE devices SET last_access = ? WHERE online = 1${notSilent}`).run(now, ...silent);
@@ -116,7 +116,7 @@ export function checkinIntervalSeconds(emu: Emu): number {
 }
 
 /** A recognition reaching the cloud is contact: lastAccess moves (online devices only). */
-export function touchByRecognition(db: Db, serial: string, now = nowSeconds()): void {
+export function touchByRecognition(db: Db, serial: string, now = epochSecondsNow()): void {
   stmt(db, 'UPDATE devices SET last_access = MAX(COALESCE(last_access, 0), ?) WHERE serial = ? AND online = 1').run(
     now,
     serial,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { RuntimeError, UsageError, ValidationError } from '../../core/errors.js';
 import { tryReadInputFile } from '../../core/input-file.js';
 import { validateWire, type WireParams } from '../../core/params.js';
-import { settleLimited as runPool } from '../../core/pool.js';
+import { settleLimited } from '../../core/pool.js';
 import { ensureDir, writeFileAtomic } from '../../core/safe-file.js';
 import { configKeys, type EndpointId } from '../../registry/index.js';
 import { type ConfigDifference, diffConfig, wireValue } from './config-diff.js';
@@ -42,7 +42,7 @@ export async function exportConfigs(
 ): Promise<ConfigExportItem[]> {
   // A folder that cannot be made fails once, before any device is asked.
   await ensureDir(dir);
-  const results = await runPool(serials, 4, async (serialNo) => {
+  const results = await settleLimited(serials, 4, async (serialNo) => {
     const folder = join(dir, safeName(serialNo));
     await ensureDir(folder);
     const item: ConfigExportItem = { serialNo, config: 'ok', configBin: 'ok', logo: 'ok' };
@@ -155,7 +155,7 @@ export async function applyConfig(
   serials: readonly string[],
   opts: { dryRun: boolean; signal?: AbortSignal },
 ): Promise<ApplyOutcome[]> {
-  const results = await runPool(serials, 4, async (serialNo) => {
+  const results = await settleLimited(serials, 4, async (serialNo) => {
     // The file's own values, so the report shows `"file": 60` as `config diff` does, not the wire's "60".
     const changes = await diffWithDevice(client, plan.values, serialNo, opts.signal);
     const outcome: ApplyOutcome = { serialNo, changes, updated: [], errored: [] };

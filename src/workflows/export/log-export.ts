@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import { DEFAULT_TIME_ZONE, formatApiDateTime, parseApiDateTime } from '../../core/dates.js';
 import { PartialError } from '../../core/errors.js';
 import type { WireParams } from '../../core/params.js';
-import { settleLimited as runPool } from '../../core/pool.js';
+import { settleLimited } from '../../core/pool.js';
 import { type AtomicFile, checkOutputFile, checkOutputFolder, openAtomicFile } from '../../core/safe-file.js';
 import { OPERATE_COLUMNS, orderRow, RECOG_COLUMNS } from './columns.js';
 import { type ExportClient, endpoint } from './export-client.js';
@@ -447,7 +447,7 @@ export async function runLogExport(client: ExportClient, opts: LogExportOptions)
     f?.('after-page');
   };
   try {
-    settled = await runPool(opts.serials, opts.concurrency ?? 4, async (serialNo) => {
+    settled = await settleLimited(opts.serials, opts.concurrency ?? 4, async (serialNo) => {
       const job: DeviceJob = { client, serialNo, writer, opts, pictures, onPage };
       const run =
         opts.kind === 'recog'

@@ -7,7 +7,7 @@
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { settleLimited as runPool } from '../../core/pool.js';
+import { settleLimited } from '../../core/pool.js';
 import { ensureDir, writeFileAtomic } from '../../core/safe-file.js';
 import type { ExportClient } from './export-client.js';
 import { type RecogPage, type RecogRow, rowId } from './recog-walk.js';
@@ -63,7 +63,7 @@ export async function savePictures(args: SavePicturesArgs): Promise<void> {
     });
     return fresh;
   };
-  await runPool(args.rows, args.concurrency ?? 4, async (row) => {
+  await settleLimited(args.rows, args.concurrency ?? 4, async (row) => {
     const id = rowId(row);
     const url = typeof row.pictureUrl === 'string' ? row.pictureUrl : '';
     if (id === null || !url) return;

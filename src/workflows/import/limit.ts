@@ -5,8 +5,6 @@
  */
 import { CancelledError } from '../../core/errors.js';
 
-export { mapLimited as runLimited } from '../../core/pool.js';
-
 interface Waiter {
   priority: number;
   seq: number;

@@ -6,6 +6,7 @@
 import { dirname } from 'node:path';
 import { RuntimeError, UsageError } from '../../core/errors.js';
 import { tryReadInputFile } from '../../core/input-file.js';
+import { mapLimited } from '../../core/pool.js';
 import { mapColumns, SERIALS_COLUMN } from './columns.js';
 import {
   bomOf,
@@ -18,7 +19,6 @@ import {
   encodingLabel,
 } from './csv-decode.js';
 import { type CsvTable, findReplacementChar, isBlankRecord, readCsvTable } from './csv-records.js';
-import { runLimited } from './limit.js';
 import { createPictureResolver } from './picture-path.js';
 import { validateRecord } from './row-validate.js';
 import type { InvalidRow, PersonRow, RowIssue } from './types.js';
@@ -120,7 +120,7 @@ export async function loadRows(opts: LoadOptions): Promise<LoadedRows> {
     zone: opts.zone,
     resolvePicture: createPictureResolver(),
   };
-  const results = await runLimited(
+  const results = await mapLimited(
     records,
     opts.concurrency ?? 8,
     async (record) => {

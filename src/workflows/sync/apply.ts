@@ -8,10 +8,11 @@
  */
 import { CancelledError, type FacetError } from '../../core/errors.js';
 import type { WireParams } from '../../core/params.js';
+import { mapLimited } from '../../core/pool.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, realSleep, withRetry } from '../../core/retry.js';
 import type { EndpointDef } from '../../registry/index.js';
 import type { Journal } from '../import/journal.js';
-import { DeviceQueues, runLimited } from '../import/limit.js';
+import { DeviceQueues } from '../import/limit.js';
 import { messageOf, type RunImportOptions, runImport } from '../import/run-import.js';
 import type { PersonRow, ReportLine, StepName } from '../import/types.js';
 import { syncEndpoints } from './endpoints.js';
@@ -168,7 +169,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
       }),
     ),
   );
-  await runLimited(
+  await mapLimited(
     removals.filter((p) => p.deleteFromCloud && !deviceFailed.has(p.personCode)),
     Math.max(1, opts.concurrency),
     async (p) => {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { DeviceError, type FacetError, RuntimeError } from '../../core/errors.js';
 import type { WireParams } from '../../core/params.js';
-import { runLimited } from '../import/limit.js';
+import { mapLimited } from '../../core/pool.js';
 import { syncEndpoints } from './endpoints.js';
 import { cloudQueries } from './scope.js';
 import type { CloudPerson, SyncClient, SyncScope } from './types.js';
@@ -73,7 +73,7 @@ export async function readCloudPersons(
         const url = strOrNull(item.pictureUrl);
         if (url && opts.wantPicture(code)) fetches.push({ person, url });
       }
-      const current = runLimited(
+      const current = mapLimited(
         fetches,
         PICTURE_CONCURRENCY,
         async ({ person, url }) => {
@@ -153,7 +153,7 @@ export async function readDevices(
   serials: readonly string[],
   signal?: AbortSignal,
 ): Promise<DeviceRead[]> {
-  return runLimited(
+  return mapLimited(
     serials,
     4,
     async (serialNo): Promise<DeviceRead> => {

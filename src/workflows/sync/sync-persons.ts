@@ -6,11 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { UsageError } from '../../core/errors.js';
+import { mapLimited } from '../../core/pool.js';
 import type { RetryPolicy } from '../../core/retry.js';
 import type { CsvEncoding } from '../import/csv-decode.js';
 import { invalidInputError, pictureLoader } from '../import/import-persons.js';
 import { type JournalView, openJournal, readJournal } from '../import/journal.js';
-import { runLimited } from '../import/limit.js';
 import { applyDeviceList, type LoadedRows, loadRows } from '../import/load-rows.js';
 import { hashForTarget } from '../import/row-validate.js';
 import type { ImportProgress, RunImportOptions } from '../import/run-import.js';
@@ -165,7 +165,7 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
   // (Without one, the scope's query lists every person a row can name.)
   const narrowed = opts.scope.serials.length > 0 || opts.scope.personTypeCode !== undefined;
   const missing = narrowed ? rows.filter((r) => !cloud.has(r.personCode)) : [];
-  await runLimited(
+  await mapLimited(
     missing,
     opts.concurrency,
     async (r) => {
@@ -184,7 +184,7 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
   const access = new Map<string, Map<string, string[]>>();
   const cards = new Map<string, string[]>();
   const load = pictureLoader(opts.fixPictures);
-  await runLimited(
+  await mapLimited(
     rows.filter((r) => cloud.has(r.personCode)),
     opts.concurrency,
     async (r) => {

@@ -21,7 +21,7 @@
  */
 import { parseApiDateTime } from '../../core/dates.js';
 import { ApiError, DeviceError } from '../../core/errors.js';
-import { settleLimited as runPool } from '../../core/pool.js';
+import { settleLimited } from '../../core/pool.js';
 import { type ExportClient, endpoint } from '../export/export-client.js';
 
 export type HealthState = 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
@@ -209,7 +209,7 @@ export async function checkHealth(client: ExportClient, opts: HealthOptions): Pr
   }
   if (opts.probeMode) {
     const asked = devices.filter((d) => d.online === true);
-    await runPool(asked, opts.concurrency ?? 4, (d) => probe(client, d, opts));
+    await settleLimited(asked, opts.concurrency ?? 4, (d) => probe(client, d, opts));
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
   }
   const counts: Record<HealthState, number> = { OK: 0, WARNING: 0, CRITICAL: 0, UNKNOWN: 0 };

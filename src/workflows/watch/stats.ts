@@ -12,7 +12,7 @@
  */
 import { formatApiDateTime } from '../../core/dates.js';
 import type { WireParams } from '../../core/params.js';
-import { settleLimited as runPool } from '../../core/pool.js';
+import { settleLimited } from '../../core/pool.js';
 import { type ExportClient, endpoint } from '../export/export-client.js';
 import { newWalkStats, type RecogPage, walkRecogPages } from '../export/recog-walk.js';
 
@@ -56,7 +56,7 @@ export async function recogStats(client: ExportClient, opts: StatsOptions): Prom
   const ep = endpoint('log.getRecogLog');
   let preliminarySkipped = 0;
   let pagesRead = 0;
-  const perDevice = await runPool(opts.serials, opts.concurrency ?? 4, async (serialNo) => {
+  const perDevice = await settleLimited(opts.serials, opts.concurrency ?? 4, async (serialNo) => {
     const counts = new Map<string, { count: number; name?: string | null }>();
     const base: WireParams = { serialNo };
     if (opts.from) base.recogTimeFrom = formatApiDateTime(opts.from);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../src/core/errors.js';
-import { DeviceQueues, PriorityLimiter, runLimited } from '../../../src/workflows/import/limit.js';
+import { DeviceQueues, PriorityLimiter } from '../../../src/workflows/import/limit.js';
 
 /** A promise with its resolve function, so tests decide when a task ends. */
 function gate(): { promise: Promise<void>; open: () => void } {
@@ -11,21 +11,8 @@ function gate(): { promise: Promise<void>; open: () => void } {
   return { promise, open };
 }
 
+// The bounded map shared by every workflow is tested in test/core/pool.test.ts.
 describe('concurrency primitives', () => {
-  it('runLimited keeps order and never exceeds its limit', async () => {
-    let running = 0;
-    let peak = 0;
-    const out = await runLimited([5, 4, 3, 2, 1, 0], 2, async (n) => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setImmediate(r));
-      running--;
-      return n * 2;
-    });
-    expect(out).toEqual([10, 8, 6, 4, 2, 0]);
-    expect(peak).toBe(2);
-  });
-
   it('PriorityLimiter serves the lowest priority number first', async () => {
     const limiter = new PriorityLimiter(1);
     const first = gate();
