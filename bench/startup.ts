@@ -1,19 +1,32 @@
 /**
  * Start-up cost of the CLI, the figure cron jobs pay thousands of times a day: `facetctl --version`,
- * `--help` and one API call (`device list` against an emulator started here) against a bare
- * `node -e 0`. Runs the build output (`npm run build` first). Prints a Markdown table of medians.
+ * `--help` and one API call (`device list -o json` against an emulator started here) against a bare
+ * `node -e 0`. Runs the build output (`npm run build` first). Prints a Markdown table of medians and
+ * their ratio to `node -e 0` measured in the same run.
  *
- *   npx tsx bench/startup.ts [runs]
+ *   npx tsx bench/startup.ts [runs] [--before PATH/bin/facetctl.js]
+ *
+ * `--before` measures a second build (another checkout's launcher, e.g. the commit before a change,
+ * built with `npm run build`) in the same run: the runs alternate command by command between the
+ * bare node, this build and the other one, so a busy machine slows all of them alike. Each row then
+ * shows both builds and the ratio between them.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { startEmulator } from '../src/emulator/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = resolve(ROOT, 'bin/facetctl.js');
-const RUNS = Number(process.argv[2] ?? 20);
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { before: { type: 'string' } },
+});
+const RUNS = Number(positionals[0] ?? 20);
+const BEFORE = values.before ? resolve(values.before) : undefined;
 
 /** Asynchronous on purpose: the emulator answering the children lives in this process. */
 function timeOnce(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -40,6 +53,7 @@ function median(xs: number[]): number {
 
 async function main(): Promise<void> {
   if (!existsSync(resolve(ROOT, 'dist/cli/main.js'))) throw new Error('build first: npm run build');
+  if (BEFORE && !existsSync(BEFORE)) throw new Error(`--before: no such file ${BEFORE}`);
   const emu = await startEmulator({ port: 0, seed: 'none', faces: 'off', latencyMs: 0 });
   try {
     const op = await fetch(`${emu.origin}/_emulator/devices`, {
@@ -54,27 +68,55 @@ async function main(): Promise<void> {
       FACETCTL_TOKEN: emu.token,
       FACETCTL_CONFIG_DIR: '/nonexistent',
     };
-    const cases: [string, string[]][] = [
-      ['node -e 0', ['-e', '0']],
-      ['facetctl --version', [BIN, '--version']],
-      ['facetctl --help', [BIN, '--help']],
-      ['facetctl device list (emulator)', [BIN, 'device', 'list']],
+    const commands: [string, string[]][] = [
+      ['--version', ['--version']],
+      ['--help', ['--help']],
+      ['device list -o json (one API call)', ['device', 'list', '-o', 'json']],
     ];
-    for (const [, args] of cases) await timeOnce(args, env); // warm the file cache
-    const medians: number[] = [];
-    for (const [, args] of cases) {
-      const times: number[] = [];
-      for (let i = 0; i < RUNS; i++) times.push(await timeOnce(args, env));
-      medians.push(median(times));
-    }
-    console.log(
-      `Start-up, median of ${RUNS} runs each (Node ${process.version}, ${process.platform}/${process.arch})\n`,
-    );
-    console.log('| command | median (ms) | × node -e 0 |');
-    console.log('|---|---:|---:|');
-    cases.forEach(([name], i) => {
-      console.log(`| \`${name}\` | ${medians[i].toFixed(1)} | ${(medians[i] / medians[0]).toFixed(2)} |`);
+    const bins = BEFORE ? [BIN, BEFORE] : [BIN];
+    const load = loadavg()[0];
+    // For each command: node -e 0, this build, the --before build, in turn, RUNS times.
+    const bare: number[] = [];
+    const rows = commands.map(([name, args]) => {
+      const times = bins.map(() => [] as number[]);
+      return { name, args, times };
     });
+    for (const { args } of rows) {
+      await timeOnce(['-e', '0'], env); // warm the file cache
+      for (const bin of bins) await timeOnce([bin, ...args], env);
+    }
+    for (let i = 0; i < RUNS; i++) {
+      for (const row of rows) {
+        bare.push(await timeOnce(['-e', '0'], env));
+        for (const [b, bin] of bins.entries()) row.times[b].push(await timeOnce([bin, ...row.args], env));
+      }
+    }
+    const base = median(bare);
+    console.log(
+      `Start-up, median of ${RUNS} runs each (Node ${process.version}, ${process.platform}/${process.arch}, ` +
+        `load average ${load.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end)\n`,
+    );
+    if (BEFORE) {
+      console.log(`before: ${BEFORE}\n`);
+      console.log('| command | before ms | before × `node -e 0` | after ms | after × `node -e 0` | after ÷ before |');
+      console.log('|---|---:|---:|---:|---:|---:|');
+      console.log(`| \`node -e 0\` | ${base.toFixed(1)} | 1.00 | ${base.toFixed(1)} | 1.00 | |`);
+      for (const { name, times } of rows) {
+        const [after, before] = times.map(median);
+        console.log(
+          `| \`facetctl ${name}\` | ${before.toFixed(1)} | ${(before / base).toFixed(2)} | ${after.toFixed(1)} | ` +
+            `**${(after / base).toFixed(2)}** | ${(after / before).toFixed(2)} |`,
+        );
+      }
+    } else {
+      console.log('| command | median (ms) | × `node -e 0` |');
+      console.log('|---|---:|---:|');
+      console.log(`| \`node -e 0\` | ${base.toFixed(1)} | 1.00 |`);
+      for (const { name, times } of rows) {
+        const m = median(times[0]);
+        console.log(`| \`facetctl ${name}\` | ${m.toFixed(1)} | **${(m / base).toFixed(2)}** |`);
+      }
+    }
   } finally {
     await emu.close();
   }

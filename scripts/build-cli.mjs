@@ -10,11 +10,14 @@
  * and dist/*\/*.js do, so `new URL('../../package.json', import.meta.url)` and the assets resolve
  * the same from src/, dist/ and dist/cli/.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+/** Packages bundled into the chunks rather than resolved from node_modules at run time (see above). */
+const BUNDLED = new Set(process.env.FACETCTL_BUILD_EXTERNAL_UNDICI ? [] : ['undici']);
 const outdir = `${root}dist/cli`;
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -26,7 +29,13 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
+  external: Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.optionalDependencies }).filter(
+    (name) => !BUNDLED.has(name),
+  ),
+  // undici is CommonJS: its require('node:…') calls need a require in each ESM chunk.
+  banner: {
+    js: "import { createRequire as __facetctlRequire } from 'node:module';\nconst require = __facetctlRequire(import.meta.url);",
+  },
   chunkNames: 'chunk-[hash]',
   legalComments: 'none',
   logLevel: 'warning',

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { CancelledError, NetworkError } from './errors.js';
 import { type ProxySettings, parseNoProxy, proxyFor } from './proxy.js';
+import { loadUndici, type UndiciParts } from './undici.js';
 
 export type { ProxySettings };
 
@@ -134,16 +135,14 @@ export function networkError(err: unknown, url: string, timeoutMs: number): Netw
 export class HttpTransport {
   #direct?: Promise<Dispatcher>;
   #proxied = new Map<string, Promise<Dispatcher>>();
-  #undici?: Promise<typeof import('undici')>;
   readonly #noProxy: ReturnType<typeof parseNoProxy>;
 
   constructor(private readonly cfg: TransportConfig) {
     this.#noProxy = parseNoProxy(cfg.proxy?.noProxy);
   }
 
-  #load(): Promise<typeof import('undici')> {
-    this.#undici ??= import('undici');
-    return this.#undici;
+  #load(): Promise<UndiciParts> {
+    return loadUndici();
   }
 
   /**
@@ -180,10 +179,12 @@ export class HttpTransport {
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     if (req.signal?.aborted) throw new CancelledError();
-    const [{ request }, dispatcher] = await Promise.all([this.#load(), this.#dispatcherFor(req.url)]);
+    const dispatcher = await this.#dispatcherFor(req.url);
     try {
-      const res = await request(req.url, {
-        dispatcher,
+      const url = new URL(req.url);
+      const res = await dispatcher.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
         method: req.method,
         headers: req.headers,
         body: req.body,
