@@ -17,7 +17,7 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 /** Packages bundled into the chunks rather than resolved from node_modules at run time (see above). */
-const BUNDLED = new Set(process.env.FACETCTL_BUILD_EXTERNAL_UNDICI ? [] : ['undici']);
+const BUNDLED = new Set(['undici', 'commander']);
 const outdir = `${root}dist/cli`;
 rmSync(outdir, { recursive: true, force: true });
 await build({

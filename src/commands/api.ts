@@ -3,7 +3,6 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { note } from '../core/context.js';
 import { ExitCode, exitCodeOf, RuntimeError, UsageError } from '../core/errors.js';
 import { checkOutputFile, writeFileAtomic } from '../core/safe-file.js';
-import { endpointForPath } from '../registry/index.js';
 import type { CommandEnv } from './env.js';
 import { reportError } from './errors-report.js';
 import { ExitWith } from './exit.js';
@@ -92,6 +91,7 @@ async function runApi(env: CommandEnv, path: string, opts: ApiOpts): Promise<voi
   }
   // A 200 may still say the call failed (`result:false`, `errored` keys): the registry's endpoint
   // for this path declares the answer, and judge() reads it exactly as the typed command does.
+  const { endpointForPath } = await import('../registry/index.js');
   const ep = endpointForPath(senselink ? 'senselink' : 'facetcloud', clean, opts.method);
   if (!ep || parsed === undefined) return;
   const outcome = judge(ep, parsed);

@@ -19,9 +19,9 @@ import {
 import { resolveSerials } from '../workflows/export/export-options.js';
 import type { CommandEnv } from './env.js';
 import { ExitWith } from './exit.js';
-import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
 import { collect } from './option-parsers.js';
+import { subcommand } from './tree.js';
 
 function fileCompletion(cmd: Command, longs: string[]): void {
   for (const long of longs) {

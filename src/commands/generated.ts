@@ -10,18 +10,7 @@ import { endpointDescription, endpointHelpFooter } from './endpoint-help.js';
 import type { CommandEnv } from './env.js';
 import { setCompletionValues } from './option-meta.js';
 import { collect, positiveInt } from './option-parsers.js';
-
-/** The groups, from the registry (their names are what `program.ts` needs to build only one). */
-export const GROUPS = groups;
-
-/** Finds a subcommand by name, or creates it (so hand-written modules can add to `log recog` etc.). */
-export function subcommand(parent: Command, name: string, description?: string): Command {
-  const found = parent.commands.find((c) => c.name() === name);
-  if (found) return found;
-  const cmd = parent.command(name);
-  if (description) cmd.description(description);
-  return cmd;
-}
+import { subcommand } from './tree.js';
 
 function addFlag(cmd: Command, spec: FlagSpec, ep: EndpointDef): void {
   const opt = new Option(flagSyntax(spec), flagHelp(spec, ep));

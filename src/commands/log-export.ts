@@ -15,9 +15,9 @@ import { addCp932ReplaceOption, exportCsvSafety } from './csv-safety.js';
 import { type FilterFlag, filterFlagsOf } from './endpoint-flags.js';
 import type { CommandEnv } from './env.js';
 import { ExitWith } from './exit.js';
-import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
 import { collect, intIn } from './option-parsers.js';
+import { subcommand } from './tree.js';
 
 interface ExportFlags {
   serial?: string[];

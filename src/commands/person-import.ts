@@ -12,9 +12,9 @@ import { checkOutputFile, refuseLink } from '../core/safe-file.js';
 import { escapeCsvFormulas } from '../core/untrusted-text.js';
 import type { ReportLine } from '../workflows/import/types.js';
 import type { CommandEnv } from './env.js';
-import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
 import { collect, intIn } from './option-parsers.js';
+import { subcommand } from './tree.js';
 
 interface ImportFlags {
   template?: boolean;

@@ -12,9 +12,9 @@ import type { SyncScope } from '../workflows/sync/types.js';
 import type { CommandEnv } from './env.js';
 import { reportError } from './errors-report.js';
 import { ExitWith } from './exit.js';
-import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
 import { defaultJournalPath } from './person-import.js';
+import { subcommand } from './tree.js';
 
 interface SyncFlags {
   encoding?: string;

@@ -6,7 +6,6 @@ import type { Command } from 'commander';
 import { envValue } from '../core/environment.js';
 import { AuthError, UsageError } from '../core/errors.js';
 import type { Profile } from '../core/profiles.js';
-import { endpoint } from '../registry/index.js';
 import type { CommandEnv } from './env.js';
 import { ExitWith } from './exit.js';
 import { promptContext } from './prompt-io.js';
@@ -151,6 +150,7 @@ async function showProfile(env: CommandEnv, name: string | undefined): Promise<v
 async function testProfile(env: CommandEnv, name: string | undefined): Promise<void> {
   const { connectClient } = await import('./services.js');
   const client = await connectClient(env, { profile: name });
+  const { endpoint } = await import('../registry/index.js');
   const ep = endpoint('device.getDevice');
   const err = env.ctx.io.stderr;
   try {

@@ -8,9 +8,9 @@ import { exitCodesSummary, UsageError } from '../core/errors.js';
 import { colorEnabled } from '../core/terminal.js';
 import { createCommandEnv, type RunnableEnv } from './env.js';
 import { ExitWith, hasOwnOutput, usageExitCodeOf } from './exit.js';
-import { addEndpointCommands, GROUPS } from './generated.js';
 import { addGlobalFlags, GLOBAL_VALUE_FLAGS, readGlobalFlags } from './global-flags.js';
 import { HELP_TOPICS } from './help-topics.js';
+import { addGroupShells, isGroupName } from './tree.js';
 import { packageVersion } from './version.js';
 
 type Register = (parent: Command, env: RunnableEnv) => void;
@@ -18,8 +18,9 @@ type Register = (parent: Command, env: RunnableEnv) => void;
 /**
  * Hand-written command modules, by the first command word they live under. Each `register(root, env)`
  * adds its commands under the root or finds its group with `subcommand(root, 'log')`
- * (src/commands/generated.ts). They are imported only when their word is the one typed (or for help
- * and completion, which need the whole tree): a cron `device list` loads none of the workflows.
+ * (src/commands/tree.ts). They are imported only when their word is the one typed, for the root help
+ * (the top-level ones only: a group's own commands are not listed there), or for `help`, completion
+ * and the reference, which need the whole tree: a cron `device list` loads none of the workflows.
  */
 const HAND_WRITTEN: readonly { word: string; load: () => Promise<{ register: Register }> }[] = [
   { word: 'person', load: () => import('./person-import.js') },
@@ -83,12 +84,28 @@ export function commandWord(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-/**
- * The whole tree, or (given argv naming one endpoint group) only that group's endpoint commands:
- * help, completion and the hand-written commands still see every group's name.
- */
 async function noRunner(): Promise<number> {
   throw new Error('this command tree was built without an entry point to run sub-commands');
+}
+
+/**
+ * What one run needs built, from its first command word (`commandWord`):
+ * - `whole`: every command (no argv: the tests, completion and reference generators; `completion`,
+ *   `gen-docs` and `help WORDS...`, which describe any command);
+ * - `group`: one group's endpoint commands and the hand-written commands under that word;
+ * - `top`: the top-level hand-written commands (root help, a typo's suggestion) or the one typed;
+ *   the groups stay shells with their description, and the endpoint registry is not even loaded.
+ */
+export function treePlan(
+  argv: readonly string[] | undefined,
+): { kind: 'whole' } | { kind: 'group'; word: string } | { kind: 'top'; word?: string; versionOnly: boolean } {
+  if (argv === undefined) return { kind: 'whole' };
+  const word = commandWord(argv);
+  if (word === 'completion' || word === 'gen-docs' || word === 'help') return { kind: 'whole' };
+  if (word !== undefined && isGroupName(word)) return { kind: 'group', word };
+  // `facetctl --version` and `facetctl version` need no other command at all.
+  const versionOnly = word === 'version' || (word === undefined && argv.some((a) => a === '-V' || a === '--version'));
+  return { kind: 'top', word, versionOnly };
 }
 
 /**
@@ -108,17 +125,22 @@ export async function buildProgram(
     .helpCommand(false);
   addGlobalFlags(program);
   const env = createCommandEnv(ctx, () => readGlobalFlags(program), runCommand);
-  const word = argv && commandWord(argv);
-  const isGroup = word !== undefined && GROUPS.some((g) => g.name === word);
-  // Completion scripts and `help` describe the whole tree.
-  const whole = word === undefined || word === 'completion' || word === 'gen-docs' || word === 'help';
-  const known = !whole && (isGroup || HAND_WRITTEN.some((h) => h.word === word));
-  addEndpointCommands(program, env, isGroup ? word : undefined);
-  // `facetctl --version` and `facetctl version` need no other command at all.
-  const versionOnly =
-    word === 'version' ||
-    (word === undefined && argv !== undefined && argv.some((a) => a === '-V' || a === '--version'));
-  const modules = versionOnly ? [] : HAND_WRITTEN.filter((h) => !known || h.word === word);
+  const plan = treePlan(argv);
+  addGroupShells(program);
+  if (plan.kind !== 'top') {
+    const { addEndpointCommands } = await import('./generated.js');
+    addEndpointCommands(program, env, plan.kind === 'group' ? plan.word : undefined);
+  }
+  const modules =
+    plan.kind === 'whole'
+      ? HAND_WRITTEN
+      : plan.kind === 'group'
+        ? HAND_WRITTEN.filter((h) => h.word === plan.word)
+        : plan.versionOnly
+          ? []
+          : HAND_WRITTEN.some((h) => h.word === plan.word)
+            ? HAND_WRITTEN.filter((h) => h.word === plan.word)
+            : HAND_WRITTEN.filter((h) => !isGroupName(h.word));
   // A module registered under two words (watch.ts: `device health`, `log … tail`) is loaded once.
   for (const { register } of new Set(await Promise.all(modules.map((h) => h.load())))) register(program, env);
   addVersionCommand(program, ctx);

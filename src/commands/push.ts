@@ -1,11 +1,10 @@
 /** `facetctl push listen`: receive the cloud's push notifications (src/workflows/push/). */
 import { type Command, InvalidArgumentError } from 'commander';
 import { note } from '../core/context.js';
-import { createIpAllow } from '../core/ip-rules.js';
-import { PUSH_QUEUE_BYTES, PUSH_QUEUE_EVENTS, startPushListener } from '../workflows/push/push-listener.js';
+import { PUSH_QUEUE_BYTES, PUSH_QUEUE_EVENTS } from '../workflows/push/queue-limits.js';
 import type { CommandEnv } from './env.js';
-import { subcommand } from './generated.js';
 import { collect, port } from './option-parsers.js';
+import { subcommand } from './tree.js';
 
 interface Flags {
   port: number;
@@ -58,6 +57,10 @@ export function register(parent: Command, env: CommandEnv): void {
     )
     .action(async (flags: Flags) => {
       const ctx = env.ctx;
+      const [{ createIpAllow }, { startPushListener }] = await Promise.all([
+        import('../core/ip-rules.js'),
+        import('../workflows/push/push-listener.js'),
+      ]);
       createIpAllow(flags.allowIp ?? []);
       const listener = await startPushListener({
         port: flags.port,

@@ -12,8 +12,8 @@ import {
 import { addCp932ReplaceOption, exportCsvSafety } from './csv-safety.js';
 import type { CommandEnv } from './env.js';
 import { ExitWith } from './exit.js';
-import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
+import { subcommand } from './tree.js';
 
 interface Flags {
   from: string;

@@ -8,8 +8,8 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { STATS_BY } from '../workflows/watch/options.js';
 import type { CommandEnv } from './env.js';
 import { setOwnOutput, setUsageExitCode } from './exit.js';
-import { subcommand } from './generated.js';
 import { setCompletionValues } from './option-meta.js';
+import { subcommand } from './tree.js';
 
 /** `device health`'s answer to bad arguments: UNKNOWN, as monitoring plugins do. */
 const UNKNOWN_EXIT = 3;

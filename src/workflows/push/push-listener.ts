@@ -18,11 +18,11 @@ import { createIpAllow } from '../../core/ip-rules.js';
 import { childEnv } from '../../core/redact.js';
 import { missingPushFields, normalisePushEvent, parsePushBody, pushFieldErrors } from './push-event.js';
 
+import { PUSH_QUEUE_BYTES, PUSH_QUEUE_EVENTS } from './queue-limits.js';
+
+export { PUSH_QUEUE_BYTES, PUSH_QUEUE_EVENTS };
+
 const MAX_BODY = 1024 * 1024;
-/** Events waiting for `--exec` (besides the one running), by default. */
-export const PUSH_QUEUE_EVENTS = 100;
-/** Bytes of event JSON waiting for `--exec`, at most: 400 large events cannot fill memory. */
-export const PUSH_QUEUE_BYTES = 8 * 1024 * 1024;
 
 export interface PushListenOptions {
   port: number;
