@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { note } from '../core/context.js';
 import { ExitCode, exitCodeOf, RuntimeError, UsageError } from '../core/errors.js';
 import { checkOutputFile, writeFileAtomic } from '../core/safe-file.js';
+import { defineCommand } from './declare.js';
 import type { CommandEnv } from './env.js';
 import { reportError } from './errors-report.js';
 import { ExitWith } from './exit.js';
-import { setCompletionValues } from './option-meta.js';
 import { collectKeyValue } from './option-parsers.js';
 
 interface ApiOpts {
@@ -104,38 +104,43 @@ async function runApi(env: CommandEnv, path: string, opts: ApiOpts): Promise<voi
   throw new ExitWith(outcome.status === 'partial' ? ExitCode.partial : ExitCode.error);
 }
 
-export function register(root: Command, env: CommandEnv): void {
-  const method = new Option('-X, --method <method>', 'HTTP method (default: GET, POST when the query is long)')
-    .choices(['GET', 'POST'])
-    .argParser((v: string) => {
-      const m = v.toUpperCase();
-      if (m !== 'GET' && m !== 'POST') throw new InvalidArgumentError('must be GET or POST');
-      return m;
-    });
-  const out = new Option('--out <file>', 'write the answer body to FILE');
-  setCompletionValues(out, 'file');
-  setCompletionValues(method, ['GET', 'POST']);
-  root
-    .command('api <path>')
-    .description('Call any API path raw and print the answer (facetCloud below the base URL; SenseLink /api/v1/...)')
-    .option('-f, --field <key=value>', 'a parameter; repeatable; key=@FILE sends the file in base64', collectKeyValue)
-    .addOption(method)
-    .addOption(out)
-    .addHelpText(
-      'after',
-      [
-        '',
-        'No local validation: the API answers for itself. Exit codes follow the HTTP status like the',
-        'typed commands (400 → 1, 401/403 → 4, 503 with a body → 5), and an error inside a 200 too:',
-        'the error envelope under nochange-response-status=1 (its own code), result:false → 1, or 3',
-        'when part was done (deleted > 0, updated next to errored).',
-        '',
-        'Examples:',
-        '  $ facetctl api /device/getDevice',
-        '  $ facetctl api /person/toDevice -f serialNo=7L11R010014 -f personCode=P001',
-        '  $ facetctl api /person/checkPersonPicture -X POST -f picture=@face.jpg',
-        '  $ facetctl api /config/getLogo -f serialNo=7L11R010014 --out logo.png',
-      ].join('\n'),
-    )
-    .action((path: string, opts: ApiOpts) => runApi(env, path, opts));
-}
+export const commands = [
+  defineCommand<ApiOpts>({
+    path: ['api'],
+    summary: 'Call any API path raw and print the answer (facetCloud below the base URL; SenseLink /api/v1/...)',
+    args: ['<path>'],
+    flags: [
+      {
+        flags: '-f, --field <key=value>',
+        help: 'a parameter; repeatable; key=@FILE sends the file in base64',
+        parse: collectKeyValue,
+      },
+      {
+        flags: '-X, --method <method>',
+        help: 'HTTP method (default: GET, POST when the query is long)',
+        choices: ['GET', 'POST'],
+        parse: (v: string) => {
+          const m = v.toUpperCase();
+          if (m !== 'GET' && m !== 'POST') throw new InvalidArgumentError('must be GET or POST');
+          return m;
+        },
+        completion: ['GET', 'POST'],
+      },
+      { flags: '--out <file>', help: 'write the answer body to FILE', completion: 'file' },
+    ],
+    helpAfter: [
+      '',
+      'No local validation: the API answers for itself. Exit codes follow the HTTP status like the',
+      'typed commands (400 → 1, 401/403 → 4, 503 with a body → 5), and an error inside a 200 too:',
+      'the error envelope under nochange-response-status=1 (its own code), result:false → 1, or 3',
+      'when part was done (deleted > 0, updated next to errored).',
+      '',
+      'Examples:',
+      '  $ facetctl api /device/getDevice',
+      '  $ facetctl api /person/toDevice -f serialNo=7L11R010014 -f personCode=P001',
+      '  $ facetctl api /person/checkPersonPicture -X POST -f picture=@face.jpg',
+      '  $ facetctl api /config/getLogo -f serialNo=7L11R010014 --out logo.png',
+    ].join('\n'),
+    run: (env, opts, { args: [path] }) => runApi(env, path as string, opts),
+  }),
+];

@@ -9,11 +9,10 @@
  */
 import { copyFile, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { RuntimeError } from '../core/errors.js';
 import { ensureDir } from '../core/safe-file.js';
-import type { CommandEnv } from './env.js';
+import { defineCommand } from './declare.js';
 
 const NEW_GATE = '7L11R010099';
 
@@ -93,26 +92,23 @@ async function copyExamples(dir: string): Promise<void> {
   }
 }
 
-export function register(parent: Command, env: CommandEnv): void {
-  parent
-    .command('demo')
-    .description('Run the main job on the embedded emulator: import a sample CSV, export logs and configs')
-    .option('--dir <dir>', 'where the demo writes its files', 'facetctl-demo')
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Nothing outside the in-process emulator is contacted; your profiles are not used. Each step is',
-        'printed with its command line on stderr, the commands’ output goes to stdout, and the files',
-        '(persons.csv and pictures, import report, exported logs, config backups) stay in --dir.',
-        'Exit codes: 0 every step ended as expected, 1 a step did not.',
-        '',
-        'Examples:',
-        '  facetctl demo',
-        '  facetctl demo --dir /tmp/facetctl-demo && ls /tmp/facetctl-demo',
-      ].join('\n'),
-    )
-    .action(async (opts: { dir: string }) => {
+export const commands = [
+  defineCommand<{ dir: string }>({
+    path: ['demo'],
+    summary: 'Run the main job on the embedded emulator: import a sample CSV, export logs and configs',
+    flags: [{ flags: '--dir <dir>', help: 'where the demo writes its files', default: 'facetctl-demo' }],
+    helpAfter: [
+      '',
+      'Nothing outside the in-process emulator is contacted; your profiles are not used. Each step is',
+      'printed with its command line on stderr, the commands’ output goes to stdout, and the files',
+      '(persons.csv and pictures, import report, exported logs, config backups) stay in --dir.',
+      'Exit codes: 0 every step ended as expected, 1 a step did not.',
+      '',
+      'Examples:',
+      '  facetctl demo',
+      '  facetctl demo --dir /tmp/facetctl-demo && ls /tmp/facetctl-demo',
+    ].join('\n'),
+    async run(env, opts) {
       const { ctx } = env;
       const dir = resolve(ctx.cwd, opts.dir);
       await ensureDir(dir);
@@ -163,5 +159,6 @@ export function register(parent: Command, env: CommandEnv): void {
       } finally {
         await emu.close();
       }
-    });
-}
+    },
+  }),
+];

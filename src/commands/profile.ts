@@ -2,10 +2,10 @@
  * `facetctl profile add|list|use|show|remove|test`: saved connections. Tokens and SenseLink secrets
  * are masked whenever a profile is shown, and are read from a password prompt or stdin, never argv.
  */
-import type { Command } from 'commander';
 import { envValue } from '../core/environment.js';
 import { AuthError, UsageError } from '../core/errors.js';
 import type { Profile } from '../core/profiles.js';
+import { defineCommand } from './declare.js';
 import type { CommandEnv } from './env.js';
 import { ExitWith } from './exit.js';
 import { promptContext } from './prompt-io.js';
@@ -176,63 +176,75 @@ function examples(...lines: string[]): string {
   return ['', 'Examples:', ...lines.map((l) => `  $ ${l}`)].join('\n');
 }
 
-export function register(root: Command, env: CommandEnv): void {
-  const profile = root.command('profile').description('Saved connections: host, token, SenseLink keys');
-  profile
-    .command('add [name]')
-    .description('Save a profile; prompts on a terminal, otherwise takes flags and --token-stdin')
-    .option('--name <name>', 'profile name (or give it as the argument)')
-    .option('--senselink-url <url>', 'SenseLink Cloud base URL (e.g. https://link.japancv.co.jp)')
-    .option('--senselink-app-key <key>', 'SenseLink app key')
-    .option('--senselink-app-secret-stdin', 'read the SenseLink app secret from stdin (after the token line)')
-    .option('--use', 'make it the active profile')
-    .option('--force', 'replace an existing profile of that name, and its saved token, without asking')
-    .addHelpText(
-      'after',
-      [
-        '',
-        "Uses the global --host, --token-stdin, --insecure-http, --ca-cert and --timezone flags (--timezone: the site's zone, saved with the profile; default Asia/Tokyo).",
-        'An existing profile is replaced only with --force (or when confirmed on a terminal).',
-        '',
-        'Examples:',
-        '  $ facetctl profile add                      # asks on a terminal',
-        '  $ printf "%s\\n" "$TOKEN" | facetctl profile add prod --host cloud.example.jp --token-stdin',
-        '  $ printf "%s\\n" "$NEW_TOKEN" | facetctl profile add prod --host cloud.example.jp --token-stdin --force',
-      ].join('\n'),
-    )
-    .action((name: string | undefined, opts: AddOpts) => addProfile(env, name, opts));
-  profile
-    .command('list')
-    .description('List the profiles (tokens masked)')
-    .option('--names', 'only the names, one a line (for shell completion)')
-    .addHelpText(
-      'after',
-      examples('facetctl profile list', 'facetctl profile list -o json', 'facetctl profile list --names'),
-    )
-    .action((opts: { names?: boolean }) => listProfiles(env, opts));
-  profile
-    .command('use <name>')
-    .description('Make a profile the active one')
-    .addHelpText('after', examples('facetctl profile use prod'))
-    .action(async (name: string) => {
+const PROFILE = { profile: 'Saved connections: host, token, SenseLink keys' };
+
+export const commands = [
+  defineCommand<AddOpts>({
+    path: ['profile', 'add'],
+    parents: PROFILE,
+    summary: 'Save a profile; prompts on a terminal, otherwise takes flags and --token-stdin',
+    args: ['[name]'],
+    flags: [
+      { flags: '--name <name>', help: 'profile name (or give it as the argument)' },
+      { flags: '--senselink-url <url>', help: 'SenseLink Cloud base URL (e.g. https://link.japancv.co.jp)' },
+      { flags: '--senselink-app-key <key>', help: 'SenseLink app key' },
+      {
+        flags: '--senselink-app-secret-stdin',
+        help: 'read the SenseLink app secret from stdin (after the token line)',
+      },
+      { flags: '--use', help: 'make it the active profile' },
+      { flags: '--force', help: 'replace an existing profile of that name, and its saved token, without asking' },
+    ],
+    helpAfter: [
+      '',
+      "Uses the global --host, --token-stdin, --insecure-http, --ca-cert and --timezone flags (--timezone: the site's zone, saved with the profile; default Asia/Tokyo).",
+      'An existing profile is replaced only with --force (or when confirmed on a terminal).',
+      '',
+      'Examples:',
+      '  $ facetctl profile add                      # asks on a terminal',
+      '  $ printf "%s\\n" "$TOKEN" | facetctl profile add prod --host cloud.example.jp --token-stdin',
+      '  $ printf "%s\\n" "$NEW_TOKEN" | facetctl profile add prod --host cloud.example.jp --token-stdin --force',
+    ].join('\n'),
+    run: (env, opts, { args: [name] }) => addProfile(env, name as string | undefined, opts),
+  }),
+  defineCommand<{ names?: boolean }>({
+    path: ['profile', 'list'],
+    summary: 'List the profiles (tokens masked)',
+    flags: [{ flags: '--names', help: 'only the names, one a line (for shell completion)' }],
+    helpAfter: examples('facetctl profile list', 'facetctl profile list -o json', 'facetctl profile list --names'),
+    run: (env, opts) => listProfiles(env, opts),
+  }),
+  defineCommand({
+    path: ['profile', 'use'],
+    summary: 'Make a profile the active one',
+    args: ['<name>'],
+    helpAfter: examples('facetctl profile use prod'),
+    async run(env, _opts, { args: [name] }) {
       const profiles = await import('../core/profiles.js');
-      await profiles.useProfile(env.ctx, name);
+      await profiles.useProfile(env.ctx, name as string);
       env.ctx.io.stderr.write(`active profile: ${name}\n`);
-    });
-  profile
-    .command('show [name]')
-    .description('Show a profile (default: the one in use; secrets masked)')
-    .addHelpText('after', examples('facetctl profile show', 'facetctl profile show prod -o json'))
-    .action((name: string | undefined) => showProfile(env, name));
-  profile
-    .command('remove <name>')
-    .alias('rm')
-    .description('Remove a profile and its saved token (asks on a terminal; --yes otherwise)')
-    .addHelpText('after', examples('facetctl profile remove old', 'facetctl profile rm old --yes    # in a script'))
-    .action((name: string) => removeProfile(env, name));
-  profile
-    .command('test [name]')
-    .description('Check that the host answers and accepts the token (exit 0 ok, 4 refused, 1 unreachable)')
-    .addHelpText('after', examples('facetctl profile test', 'facetctl profile test prod && echo reachable'))
-    .action((name: string | undefined) => testProfile(env, name));
-}
+    },
+  }),
+  defineCommand({
+    path: ['profile', 'show'],
+    summary: 'Show a profile (default: the one in use; secrets masked)',
+    args: ['[name]'],
+    helpAfter: examples('facetctl profile show', 'facetctl profile show prod -o json'),
+    run: (env, _opts, { args: [name] }) => showProfile(env, name as string | undefined),
+  }),
+  defineCommand({
+    path: ['profile', 'remove'],
+    aliases: ['rm'],
+    summary: 'Remove a profile and its saved token (asks on a terminal; --yes otherwise)',
+    args: ['<name>'],
+    helpAfter: examples('facetctl profile remove old', 'facetctl profile rm old --yes    # in a script'),
+    run: (env, _opts, { args: [name] }) => removeProfile(env, name as string),
+  }),
+  defineCommand({
+    path: ['profile', 'test'],
+    summary: 'Check that the host answers and accepts the token (exit 0 ok, 4 refused, 1 unreachable)',
+    args: ['[name]'],
+    helpAfter: examples('facetctl profile test', 'facetctl profile test prod && echo reachable'),
+    run: (env, _opts, { args: [name] }) => testProfile(env, name as string | undefined),
+  }),
+];

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import type { Context } from '../core/context.js';
 import { exitCodesSummary, UsageError } from '../core/errors.js';
 import { colorEnabled } from '../core/terminal.js';
+import { type AnyCommandDecl, addDeclared } from './declare.js';
 import { createCommandEnv, type RunnableEnv } from './env.js';
 import { ExitWith, hasOwnOutput, usageExitCodeOf } from './exit.js';
 import { addGlobalFlags, GLOBAL_VALUE_FLAGS, readGlobalFlags } from './global-flags.js';
@@ -14,6 +15,8 @@ import { addGroupShells, isGroupName } from './tree.js';
 import { packageVersion } from './version.js';
 
 type Register = (parent: Command, env: RunnableEnv) => void;
+/** A command module: declared commands (src/commands/declare.ts), or a `register` function. */
+type CommandModule = { register: Register } | { commands: readonly AnyCommandDecl[] };
 
 /**
  * Hand-written command modules, by the first command word they live under. Each `register(root, env)`
@@ -22,7 +25,7 @@ type Register = (parent: Command, env: RunnableEnv) => void;
  * (the top-level ones only: a group's own commands are not listed there), or for `help`, completion
  * and the reference, which need the whole tree: a cron `device list` loads none of the workflows.
  */
-const HAND_WRITTEN: readonly { word: string; load: () => Promise<{ register: Register }> }[] = [
+const HAND_WRITTEN: readonly { word: string; load: () => Promise<CommandModule> }[] = [
   { word: 'person', load: () => import('./person-import.js') },
   { word: 'person', load: () => import('./person-sync.js') },
   { word: 'log', load: () => import('./log-export.js') },
@@ -142,7 +145,10 @@ export async function buildProgram(
             ? HAND_WRITTEN.filter((h) => h.word === plan.word)
             : HAND_WRITTEN.filter((h) => !isGroupName(h.word));
   // A module registered under two words (watch.ts: `device health`, `log … tail`) is loaded once.
-  for (const { register } of new Set(await Promise.all(modules.map((h) => h.load())))) register(program, env);
+  for (const mod of new Set(await Promise.all(modules.map((h) => h.load())))) {
+    if ('commands' in mod) for (const decl of mod.commands) addDeclared(program, decl, env);
+    else mod.register(program, env);
+  }
   addVersionCommand(program, ctx);
   addHelpCommand(program, ctx);
   program.hook('preAction', async (_root, action) => {
