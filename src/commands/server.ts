@@ -4,9 +4,9 @@
  * loaded only here, lazily, so other commands never pay for it.
  */
 
-import { type Command, Option } from 'commander';
 import { type EnvVarName, envValue } from '../core/environment.js';
 import { RuntimeError, UsageError } from '../core/errors.js';
+import { defineCommand } from './declare.js';
 import type { CommandEnv } from './env.js';
 import { collectCommaList, intIn } from './option-parsers.js';
 import { secretsFromStdin } from './services.js';
@@ -35,57 +35,62 @@ interface ServerOpts {
 export const SERVER_TOKEN_ENV = 'FACETCTL_SERVER_TOKEN' satisfies EnvVarName;
 export const SERVER_APP_SECRET_ENV = 'FACETCTL_SERVER_SENSELINK_APP_SECRET' satisfies EnvVarName;
 
-export function register(parent: Command, env: CommandEnv): void {
-  parent
-    .command('server')
-    .description('Run the embedded facetCloud + SenseLink emulator (for trying commands and testing scripts)')
-    .option('--port <port>', 'TCP port; 0 picks a free one', intIn(0, 65535, '--port'), 8080)
-    .option('--bind <address>', 'address to listen on', '127.0.0.1')
-    .option('--db <file>', 'keep the state in this SQLite file (default: in memory)')
-    .addOption(new Option('--seed <seed>', 'initial data for a new state').choices(['demo', 'none']).default('none'))
-    .option(
-      '--token <token>',
-      `API token to accept (default: generated, or the one stored in --db); visible to ps: prefer --token-stdin or ${SERVER_TOKEN_ENV}`,
-    )
-    .option('--print-token', 'print the token stored in --db and exit')
-    .option(
-      '--allow-ip <cidr...>',
-      'only these source addresses/ranges may call the API (others get 401)',
-      collectCommaList,
-    )
-    .addOption(
-      new Option('--faces <mode>', 'face analysis (default: detector when installed, else basic)').choices([
-        'detector',
-        'basic',
-        'off',
-      ]),
-    )
-    .option('--latency <ms>', 'simulated device latency in milliseconds (default 20)', intIn(0, 600000, '--latency'))
-    .option(
-      '--api-latency <ms>',
-      'simulated network latency added to every API call, in milliseconds (default 0): a cloud far away',
-      intIn(0, 600000, '--api-latency'),
-    )
-    .option(
-      '--checkin-interval <seconds>',
-      "seconds between the simulated devices' check-ins that move lastAccess (default 60)",
-      intIn(1, 86400, '--checkin-interval'),
-    )
-    .option('--no-entry-exit-mode', 'contract without entry/exit mode: the person-type APIs answer an error')
-    .option('--name-masking', 'contract with name masking: names are stored as ***')
-    .option('--maintenance', 'start in maintenance mode: every API call answers 503 with an empty body')
-    .option('--senselink-app-key <key>', 'SenseLink app_key to accept (default: generated or stored)')
-    .option(
-      '--senselink-app-secret <secret>',
-      `SenseLink app secret (default: generated or stored); visible to ps: prefer --senselink-app-secret-stdin or ${SERVER_APP_SECRET_ENV}`,
-    )
-    .option(
-      '--senselink-app-secret-stdin',
-      'read the SenseLink app secret from stdin (the line after the token when --token-stdin is given too)',
-    )
-    .addHelpText(
-      'after',
-      `
+export const commands = [
+  defineCommand<ServerOpts>({
+    path: ['server'],
+    summary: 'Run the embedded facetCloud + SenseLink emulator (for trying commands and testing scripts)',
+    flags: [
+      { flags: '--port <port>', help: 'TCP port; 0 picks a free one', parse: intIn(0, 65535, '--port'), default: 8080 },
+      { flags: '--bind <address>', help: 'address to listen on', default: '127.0.0.1' },
+      { flags: '--db <file>', help: 'keep the state in this SQLite file (default: in memory)' },
+      { flags: '--seed <seed>', help: 'initial data for a new state', choices: ['demo', 'none'], default: 'none' },
+      {
+        flags: '--token <token>',
+        help: `API token to accept (default: generated, or the one stored in --db); visible to ps: prefer --token-stdin or ${SERVER_TOKEN_ENV}`,
+      },
+      { flags: '--print-token', help: 'print the token stored in --db and exit' },
+      {
+        flags: '--allow-ip <cidr...>',
+        help: 'only these source addresses/ranges may call the API (others get 401)',
+        parse: collectCommaList,
+      },
+      {
+        flags: '--faces <mode>',
+        help: 'face analysis (default: detector when installed, else basic)',
+        choices: ['detector', 'basic', 'off'],
+      },
+      {
+        flags: '--latency <ms>',
+        help: 'simulated device latency in milliseconds (default 20)',
+        parse: intIn(0, 600000, '--latency'),
+      },
+      {
+        flags: '--api-latency <ms>',
+        help: 'simulated network latency added to every API call, in milliseconds (default 0): a cloud far away',
+        parse: intIn(0, 600000, '--api-latency'),
+      },
+      {
+        flags: '--checkin-interval <seconds>',
+        help: "seconds between the simulated devices' check-ins that move lastAccess (default 60)",
+        parse: intIn(1, 86400, '--checkin-interval'),
+      },
+      {
+        flags: '--no-entry-exit-mode',
+        help: 'contract without entry/exit mode: the person-type APIs answer an error',
+      },
+      { flags: '--name-masking', help: 'contract with name masking: names are stored as ***' },
+      { flags: '--maintenance', help: 'start in maintenance mode: every API call answers 503 with an empty body' },
+      { flags: '--senselink-app-key <key>', help: 'SenseLink app_key to accept (default: generated or stored)' },
+      {
+        flags: '--senselink-app-secret <secret>',
+        help: `SenseLink app secret (default: generated or stored); visible to ps: prefer --senselink-app-secret-stdin or ${SERVER_APP_SECRET_ENV}`,
+      },
+      {
+        flags: '--senselink-app-secret-stdin',
+        help: 'read the SenseLink app secret from stdin (the line after the token when --token-stdin is given too)',
+      },
+    ],
+    helpAfter: `
 Examples:
   facetctl server --seed demo                  in memory, demo devices, port 8080
   facetctl server --port 0 --db state.sqlite   persistent state on a free port
@@ -98,11 +103,9 @@ in the environment (${SERVER_TOKEN_ENV}, ${SERVER_APP_SECRET_ENV}). A flag wins 
 over the environment.
 
 The URL and token are printed on stdout; stop with Ctrl-C.`,
-    )
-    .action(async (opts: ServerOpts) => {
-      await runServer(env, opts);
-    });
-}
+    run: (env, opts) => runServer(env, opts),
+  }),
+];
 
 async function runServer(env: CommandEnv, opts: ServerOpts): Promise<void> {
   const { ctx } = env;
