@@ -12,6 +12,7 @@ import type { CommandEnv } from '../../src/commands/env.js';
 import { commands as genDocsCommands } from '../../src/commands/gen-docs.js';
 import { commands as profileCommands } from '../../src/commands/profile.js';
 import { commands as pushCommands } from '../../src/commands/push.js';
+import { commands as serverCommands } from '../../src/commands/server.js';
 
 const ALL: readonly AnyCommandDecl[] = [
   ...profileCommands,
@@ -20,6 +21,7 @@ const ALL: readonly AnyCommandDecl[] = [
   ...demoCommands,
   ...completionCommands,
   ...genDocsCommands,
+  ...serverCommands,
 ];
 
 interface Parsed {
@@ -96,6 +98,19 @@ describe('declared commands, parsed without running', () => {
     expect(c.call.args).toEqual(['fish']);
     expect(c.call.root.name()).toBe('facetctl');
     expect((await parse(['gen-docs', '--man', 'man'])).opts).toEqual({ man: 'man' });
+  });
+
+  it('server: defaults, the negated --no-entry-exit-mode, comma lists, choices', async () => {
+    expect((await parse(['server'])).opts).toEqual({
+      port: 8080,
+      bind: '127.0.0.1',
+      seed: 'none',
+      entryExitMode: true,
+    });
+    const p = await parse(['server', '--no-entry-exit-mode', '--allow-ip', '10.0.0.0/8,192.0.2.1', '--faces', 'off']);
+    expect(p.opts).toMatchObject({ entryExitMode: false, allowIp: ['10.0.0.0/8', '192.0.2.1'], faces: 'off' });
+    expect((await parseError(['server', '--faces', 'fast'])).code).toBe('commander.invalidArgument');
+    expect((await parseError(['server', '--port', '70000'])).code).toBe('commander.invalidArgument');
   });
 
   it('refuses a second command of the same words', () => {
