@@ -20,12 +20,30 @@ describe('the tree built per run', () => {
 
   it.each([
     [['--help'], ['help']],
-    [['device', '--help'], ['help', 'device']],
-    [['person', '--help'], ['help', 'person']],
-    [['log', 'recog', 'export', '--help'], ['help', 'log', 'recog', 'export']],
-    [['profile', '--help'], ['help', 'profile']],
-    [['server', '--help'], ['help', 'server']],
-    [['push', 'listen', '--help'], ['help', 'push', 'listen']],
+    [
+      ['device', '--help'],
+      ['help', 'device'],
+    ],
+    [
+      ['person', '--help'],
+      ['help', 'person'],
+    ],
+    [
+      ['log', 'recog', 'export', '--help'],
+      ['help', 'log', 'recog', 'export'],
+    ],
+    [
+      ['profile', '--help'],
+      ['help', 'profile'],
+    ],
+    [
+      ['server', '--help'],
+      ['help', 'server'],
+    ],
+    [
+      ['push', 'listen', '--help'],
+      ['help', 'push', 'listen'],
+    ],
   ])('%j prints what the whole tree prints for %j', async (lazy, whole) => {
     const [a, b] = await Promise.all([runCli(lazy), runCli(whole)]);
     expect(a.code).toBe(0);
