@@ -8,6 +8,7 @@ import { DeviceError, type FacetError, RuntimeError } from '../../core/errors.js
 import type { WireParams } from '../../core/params.js';
 import { mapLimited } from '../../core/pool.js';
 import { syncEndpoints } from './endpoints.js';
+import type { PictureCache } from './picture-cache.js';
 import { cloudQueries } from './scope.js';
 import type { CloudPerson, SyncClient, SyncScope } from './types.js';
 
@@ -40,11 +41,13 @@ function sha256(bytes: Buffer): string {
  * picture to download and hash (only persons whose row names a picture: the others cost nothing).
  * A picture that cannot be fetched leaves `pictureSha256` unset, which plans it as changed.
  * `exactCode` lists that one person instead of the scope (a personCode without `*` matches exactly).
+ * With `cache`, a picture whose person and URL the cache knows is not downloaded (picture-cache.ts),
+ * and every picture downloaded is remembered in it.
  */
 export async function readCloudPersons(
   client: SyncClient,
   scope: SyncScope,
-  opts: { wantPicture: (code: string) => boolean; signal?: AbortSignal; exactCode?: string },
+  opts: { wantPicture: (code: string) => boolean; signal?: AbortSignal; exactCode?: string; cache?: PictureCache },
 ): Promise<Map<string, CloudPerson>> {
   const eps = syncEndpoints();
   const out = new Map<string, CloudPerson>();
@@ -71,14 +74,19 @@ export async function readCloudPersons(
         };
         out.set(code, person);
         const url = strOrNull(item.pictureUrl);
-        if (url && opts.wantPicture(code)) fetches.push({ person, url });
+        if (!url || !opts.wantPicture(code)) continue;
+        const known = opts.cache?.get(code, url);
+        if (known !== undefined) person.pictureSha256 = known;
+        else fetches.push({ person, url });
       }
       const current = mapLimited(
         fetches,
         PICTURE_CONCURRENCY,
         async ({ person, url }) => {
           const got = await client.fetchPicture(url, cookie).catch(() => undefined);
-          if (got?.status === 200) person.pictureSha256 = sha256(got.body);
+          if (got?.status !== 200) return;
+          person.pictureSha256 = sha256(got.body);
+          opts.cache?.set(person.personCode, url, person.pictureSha256);
         },
         opts.signal,
       );
