@@ -67,6 +67,8 @@ export interface SyncOptions {
    * undefined to download and hash every cloud picture the file names (`--no-picture-cache`).
    */
   pictureCachePath?: string;
+  /** Decode every picture up front, as import does (bench/sync.ts's "before"; the CLI never sets it). */
+  decodeAllPictures?: boolean;
   /** Told notes for stderr (an unreadable picture cache, ignored). */
   onNote?: (message: string) => void;
 }
@@ -97,7 +99,7 @@ async function validated(opts: SyncOptions): Promise<LoadedRows> {
     now: opts.now(),
     signal: opts.signal,
     // Decoded later, and only the pictures the plan sends (checkSentPictures).
-    decodePictures: false,
+    decodePictures: opts.decodeAllPictures === true,
   });
   if (loaded.headerIssues.length > 0) {
     throw invalidInputError([{ row: 1, serials: [], issues: loaded.headerIssues }], true);
@@ -277,7 +279,9 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
   phase('pictures');
   if (cache) {
     // A person whose picture is about to change may keep its URL: its entry must not outlive the change.
-    for (const p of plan.persons) if (p.regist && rowOf.get(p.personCode)?.picture) cache.forget(p.personCode);
+    if (!opts.dryRun) {
+      for (const p of plan.persons) if (p.regist && rowOf.get(p.personCode)?.picture) cache.forget(p.personCode);
+    }
     await cache.save().catch((err: Error) => note(`the picture cache could not be saved: ${err.message}`));
   }
   const pictureCache = { hits: cache?.stats.hits ?? 0, misses: cache?.stats.misses ?? 0 };
