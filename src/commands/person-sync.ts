@@ -334,6 +334,10 @@ async function syncAction(env: CommandEnv, file: string, flags: SyncFlags, dryRu
       : undefined,
   }).finally(() => progress?.stop());
 
+  if (env.verbose && flags.pictureCache !== false) {
+    const { hits, misses } = result.pictureCache;
+    err(`cloud pictures: ${hits} known from the picture cache, ${misses} downloaded`);
+  }
   const changes = result.plan.persons.length > 0;
   if (dryRun) {
     if (flags.report) await writeReport(env, flags.report, []);

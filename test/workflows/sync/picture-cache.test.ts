@@ -81,9 +81,10 @@ describe('person sync: the picture-hash cache', () => {
     expect(await pictureDownloads()).toBe(3); // the first plan after the creation hashes them
 
     await emu.op('DELETE', '/requests');
-    const second = await s.cmd('diff', ['--detailed-exitcode']);
+    const second = await s.cmd('diff', ['--detailed-exitcode', '--verbose']);
     expect(second.code).toBe(0);
     expect(await pictureDownloads()).toBe(0);
+    expect(second.stderr).toContain('cloud pictures: 3 known from the picture cache, 0 downloaded');
 
     // Someone changes HQ-002's picture in the cloud with another tool.
     writeFileSync(join(s.here, 'other.jpg'), await syntheticJpeg(999));
