@@ -5,6 +5,7 @@
  */
 import { createClient } from '../../../src/core/client.js';
 import { findDrift, repairDrift } from '../../../src/workflows/sync/reconcile.js';
+import { pictureCachePath } from '../../../src/workflows/sync/picture-cache.js';
 import { syncPersons } from '../../../src/workflows/sync/sync-persons.js';
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as { url: string; token: string; csvPath?: string; repair?: string[] };
@@ -30,6 +31,8 @@ if (opts.repair) {
     noImage: false,
     concurrency: 8,
     journalPath: `${csvPath}.facetctl-journal.ndjson`,
+    // As the CLI does: a kill may leave the picture cache of any moment behind.
+    pictureCachePath: pictureCachePath(`${csvPath}.facetctl-journal.ndjson`),
     target: async () => opts.url,
     now: () => new Date(),
     signal,
