@@ -4,8 +4,8 @@
  * `{url, token, repair: serials[]}`. Prints the failed steps as one JSON line.
  */
 import { createClient } from '../../../src/core/client.js';
-import { findDrift, repairDrift } from '../../../src/workflows/sync/reconcile.js';
 import { pictureCachePath } from '../../../src/workflows/sync/picture-cache.js';
+import { findDrift, repairDrift } from '../../../src/workflows/sync/reconcile.js';
 import { syncPersons } from '../../../src/workflows/sync/sync-persons.js';
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as { url: string; token: string; csvPath?: string; repair?: string[] };
