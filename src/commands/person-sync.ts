@@ -30,6 +30,7 @@ interface SyncFlags {
   detailedExitcode?: boolean;
   remoteCheck: boolean;
   image: boolean;
+  pictureCache: boolean;
   concurrency: number;
   journal?: string;
   report?: string;
@@ -98,8 +99,15 @@ function addFileOptions(cmd: Command): Command {
     .option('--detailed-exitcode', 'exit 0 when nothing would change, 2 when something would, 1 on any error')
     .option('--no-remote-check', "skip the cloud's checkPersonPicture before registering")
     .option('--no-image', 'send updates to devices without the picture')
+    .option(
+      '--no-picture-cache',
+      'download and hash every cloud picture instead of trusting the hashes remembered per picture URL',
+    )
     .option('--concurrency <n>', 'cloud calls at once', concurrency, 8)
-    .option('--journal <file>', 'journal of completed steps (default: FILE.facetctl-journal.ndjson beside the CSV)')
+    .option(
+      '--journal <file>',
+      'journal of completed steps (default: FILE.facetctl-journal.ndjson beside the CSV; the picture cache goes beside it)',
+    )
     .option('--report <file>', 'write a CSV line per person and device step; - for stdout');
 }
 
@@ -250,11 +258,13 @@ async function syncAction(env: CommandEnv, file: string, flags: SyncFlags, dryRu
       '--prune/--prune-cloud remove persons: pass --yes to confirm without a terminal (nothing was sent)',
     );
   }
-  const [{ syncPersons }, { parseEncodingName }] = await Promise.all([
+  const [{ syncPersons }, { parseEncodingName }, { pictureCachePath }] = await Promise.all([
     import('../workflows/sync/sync-persons.js'),
     import('../workflows/import/csv-decode.js'),
+    import('../workflows/sync/picture-cache.js'),
   ]);
   const csvPath = resolve(ctx.cwd, file);
+  const journalPath = flags.journal ? resolve(ctx.cwd, flags.journal) : defaultJournalPath(csvPath);
   const scope: SyncScope = {
     personCodePrefix: flags.personCodePrefix,
     personTypeCode: flags.personType,
@@ -274,7 +284,9 @@ async function syncAction(env: CommandEnv, file: string, flags: SyncFlags, dryRu
     remoteCheck: flags.remoteCheck !== false,
     noImage: flags.image === false,
     concurrency: flags.concurrency,
-    journalPath: flags.journal ? resolve(ctx.cwd, flags.journal) : defaultJournalPath(csvPath),
+    journalPath,
+    pictureCachePath: flags.pictureCache === false ? undefined : pictureCachePath(journalPath),
+    onNote: err,
     target: () => targetOf(env),
     now: () => ctx.now(),
     signal: ctx.signal,
@@ -322,6 +334,10 @@ async function syncAction(env: CommandEnv, file: string, flags: SyncFlags, dryRu
       : undefined,
   }).finally(() => progress?.stop());
 
+  if (env.verbose && flags.pictureCache !== false) {
+    const { hits, misses } = result.pictureCache;
+    err(`cloud pictures: ${hits} known from the picture cache, ${misses} downloaded`);
+  }
   const changes = result.plan.persons.length > 0;
   if (dryRun) {
     if (flags.report) await writeReport(env, flags.report, []);

@@ -63,6 +63,19 @@ export class PictureSigner {
     return `${origin}/pictures/${payload}.${sig}.jpg`;
   }
 
+  /**
+   * A cookie-guarded URL that stays the same for one picture content, as a CDN object's path does
+   * (`person sync` caches picture hashes by URL): `version` (the picture's SHA-256) makes a new
+   * content a new URL even where an id is reused after a reset. Still unguessable (the nonce is an
+   * HMAC) and still needs the cookies.
+   */
+  stableUrl(origin: string, pictureId: number, version: string): string {
+    const nonce = createHmac('sha256', this.secret).update(`stable.${pictureId}.${version}`).digest('hex').slice(0, 12);
+    const payload = `${pictureId}.0.0.${nonce}`;
+    const sig = createHmac('sha256', this.secret).update(payload).digest('hex').slice(0, 24);
+    return `${origin}/pictures/${payload}.${sig}.jpg`;
+  }
+
   /** Decides a picture request: the picture id, or the reason (for a 403). */
   verify(fileName: string, cookies: Record<string, string>, ip: string): { pictureId: number } | { denied: string } {
     const m = /^(\d+)\.(\d+)\.([01])\.([0-9a-f]+)\.([0-9a-f]{24})\.jpg$/.exec(fileName);

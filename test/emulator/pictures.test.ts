@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PictureSigner } from '../../src/emulator/pictures.js';
-import { addDevice, cookieHeader, fixture, ok, startTestEmulator, type TestEmulator } from './util.js';
+import { addDevice, cookieHeader, fixture, ok, registPerson, startTestEmulator, type TestEmulator } from './util.js';
 
 let emu: TestEmulator;
 
@@ -72,6 +72,31 @@ describe('picture cookies', () => {
       headers: { 'ds-api-token': emu.token },
     });
     expect(r.status).toBe(400);
+  });
+});
+
+describe('person list picture URLs', () => {
+  it('are the same for the same picture in every answer, change with the content, and still need the cookies', async () => {
+    const list = async () => {
+      const body = await ok(emu, '/person/getPersonFromCloud', { personCode: 'URL-*' });
+      const urls = Object.fromEntries(
+        (body.list as { personCode: string; pictureUrl: string }[]).map((p) => [p.personCode, p.pictureUrl]),
+      );
+      return { urls, cookie: body.pictureCookie as Record<string, string> };
+    };
+    await registPerson(emu, 'URL-1', 'face-astronaut.jpg');
+    await registPerson(emu, 'URL-2', 'face-astronaut.jpg');
+    const first = await list();
+    const second = await list();
+    expect(second.urls['URL-1']).toBe(first.urls['URL-1']);
+    expect(first.urls['URL-2']).toBe(first.urls['URL-1']); // one content, one object
+
+    await registPerson(emu, 'URL-1', 'face-cameraman.jpg');
+    const third = await list();
+    expect(third.urls['URL-1']).not.toBe(first.urls['URL-1']);
+    expect((await fetch(third.urls['URL-1'])).status).toBe(403);
+    const res = await fetch(third.urls['URL-1'], { headers: { cookie: cookieHeader(third.cookie) } });
+    expect(Buffer.from(await res.arrayBuffer()).equals(fixture('face-cameraman.jpg'))).toBe(true);
   });
 });
 

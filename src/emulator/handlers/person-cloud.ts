@@ -75,10 +75,12 @@ const getPersonFromCloud: Handler = (call) => {
   const list = stmt(
     db,
     `SELECT p.*, (SELECT GROUP_CONCAT(serial, char(9)) FROM (SELECT serial FROM associations a
-         WHERE a.person_code = p.code ORDER BY serial)) AS serials
+         WHERE a.person_code = p.code ORDER BY serial)) AS serials,
+         (SELECT sha FROM pictures WHERE id = p.picture_id) AS picture_sha
        FROM persons p ${where} ORDER BY p.seq DESC LIMIT ? OFFSET ?`,
-  ).all(...args, page.size, page.offset) as (PersonRow & { serials: string | null })[];
+  ).all(...args, page.size, page.offset) as (PersonRow & { serials: string | null; picture_sha: string | null })[];
   const pics = pictureAccess(call);
+  const { signer, origin } = call.emu;
   return json({
     rows,
     pages: page.pages,
@@ -86,7 +88,11 @@ const getPersonFromCloud: Handler = (call) => {
     list: list.map((p) => ({
       personCode: p.code,
       personName: maskName(call, p.name),
-      pictureUrl: pics.url(p.picture_id),
+      // One URL per picture content (a CDN object path): the cookie still guards it.
+      pictureUrl:
+        p.picture_id === null || p.picture_sha === null
+          ? pics.url(p.picture_id)
+          : signer.stableUrl(origin, p.picture_id, p.picture_sha),
       sex: p.sex,
       memo: p.memo,
       birthday: p.birthday,

@@ -34,6 +34,8 @@ export interface LoadOptions {
   zone?: string;
   /** Pictures checked at once (reading and decoding). */
   concurrency?: number;
+  /** false: no picture is decoded, only read, hashed and checked cheaply (person sync). Default true. */
+  decodePictures?: boolean;
   signal?: AbortSignal;
 }
 
@@ -119,6 +121,7 @@ export async function loadRows(opts: LoadOptions): Promise<LoadedRows> {
     now: opts.now,
     zone: opts.zone,
     resolvePicture: createPictureResolver(),
+    decodePictures: opts.decodePictures,
   };
   const results = await mapLimited(
     records,

@@ -94,11 +94,13 @@ async function terminalProblem(bytes: Buffer, written: string, hint: string): Pr
  * Reads and checks one picture. With `expectSha256` (reading again to send) a file whose bytes
  * changed since validation is refused. `maxBase64` is the registry's limit (the documents' 5 MB after
  * base64). With `fix`, a PNG, an oversized picture or an EXIF-rotated one becomes a compliant JPEG.
+ * `decode: false` stops after the cheap checks (readable, JPEG signature, size, SHA-256): `person
+ * sync` decodes only the pictures it will send, once it knows which (default true).
  */
 export async function preparePicture(
   path: string,
   written: string,
-  opts: { fix: boolean; maxBase64: number; expectSha256?: string },
+  opts: { fix: boolean; maxBase64: number; expectSha256?: string; decode?: boolean },
 ): Promise<PictureResult> {
   const read = await readPictureFile(path, written);
   if (typeof read === 'string') return { ok: false, message: read };
@@ -129,7 +131,8 @@ export async function preparePicture(
     };
   }
   // The same bytes were judged when they were validated; sending them needs no second decode.
-  const why = opts.expectSha256 === undefined ? await terminalProblem(bytes, written, hint) : undefined;
+  const decode = opts.expectSha256 === undefined && opts.decode !== false;
+  const why = decode ? await terminalProblem(bytes, written, hint) : undefined;
   if (why) return { ok: false, message: why };
   return { ok: true, picture: { bytes, sha256, fixed } };
 }

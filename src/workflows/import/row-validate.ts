@@ -24,6 +24,8 @@ export interface RowValidationOptions {
   zone?: string;
   /** Picture paths as written on Windows/macOS → the file (shared folder listings; see picture-path.ts). */
   resolvePicture?: ReturnType<typeof createPictureResolver>;
+  /** false: pictures get the cheap checks only, no decode (see preparePicture). Default true. */
+  decodePictures?: boolean;
 }
 
 export type RowValidation =
@@ -115,7 +117,7 @@ export async function validateRecord(
     const path = found.ok ? found.path : '';
     const maxBase64 = eps.regist.params.picture?.maxBytes ?? Number.POSITIVE_INFINITY;
     const got = found.ok
-      ? await preparePicture(path, cells.picture, { fix: opts.fixPictures, maxBase64 })
+      ? await preparePicture(path, cells.picture, { fix: opts.fixPictures, maxBase64, decode: opts.decodePictures })
       : { ok: false as const, message: found.message };
     if (got.ok) {
       pictureBytes = got.picture.bytes;

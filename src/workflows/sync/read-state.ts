@@ -8,13 +8,16 @@ import { DeviceError, type FacetError, RuntimeError } from '../../core/errors.js
 import type { WireParams } from '../../core/params.js';
 import { mapLimited } from '../../core/pool.js';
 import { syncEndpoints } from './endpoints.js';
+import type { PictureCache } from './picture-cache.js';
 import { cloudQueries } from './scope.js';
 import type { CloudPerson, SyncClient, SyncScope } from './types.js';
 
 /** Seconds a page's picture cookie lives (the document's maximum, 10–300). */
 const PICTURE_COOKIE_SECONDS = '300';
-/** Pictures downloaded at once. */
+/** Pictures downloaded at once, per page being read. */
 const PICTURE_CONCURRENCY = 8;
+/** getPersonFromCloud pages read at once (after the first, which says how many there are). */
+const PAGE_CONCURRENCY = 4;
 
 function strOrNull(v: unknown): string | null {
   return typeof v === 'string' ? v : v === null || v === undefined ? null : String(v);
@@ -40,53 +43,75 @@ function sha256(bytes: Buffer): string {
  * picture to download and hash (only persons whose row names a picture: the others cost nothing).
  * A picture that cannot be fetched leaves `pictureSha256` unset, which plans it as changed.
  * `exactCode` lists that one person instead of the scope (a personCode without `*` matches exactly).
+ * With `cache`, a picture whose person and URL the cache knows is not downloaded (picture-cache.ts),
+ * and every picture downloaded is remembered in it. Pages after the first are read a few at once
+ * (the first answers `pages`), each page's pictures with that page's cookie.
  */
 export async function readCloudPersons(
   client: SyncClient,
   scope: SyncScope,
-  opts: { wantPicture: (code: string) => boolean; signal?: AbortSignal; exactCode?: string },
+  opts: {
+    wantPicture: (code: string) => boolean;
+    signal?: AbortSignal;
+    exactCode?: string;
+    cache?: PictureCache;
+    /** Pages read at once (default 4; 1 reads them in turn). */
+    pageConcurrency?: number;
+  },
 ): Promise<Map<string, CloudPerson>> {
   const eps = syncEndpoints();
   const out = new Map<string, CloudPerson>();
   const queries = opts.exactCode === undefined ? cloudQueries(scope) : [{ personCode: opts.exactCode }];
+  // One page, its persons recorded and its pictures hashed while the page's cookie is fresh.
+  const readPage = async (wire: WireParams, pageNo: number) => {
+    const pages = client.pages(eps.cloudList, wire, { signal: opts.signal, startPage: pageNo });
+    const next = await pages.next();
+    await pages.return(undefined);
+    const page = next.done ? undefined : next.value;
+    const list: ListItem[] = Array.isArray(page?.list) ? page.list : [];
+    const cookie: Record<string, string> = page?.pictureCookie ?? {};
+    const fetches: { person: CloudPerson; url: string }[] = [];
+    for (const item of list) {
+      const code = strOrNull(item.personCode);
+      if (!code || out.has(code)) continue;
+      const person: CloudPerson = {
+        personCode: code,
+        personName: strOrNull(item.personName),
+        sex: strOrNull(item.sex),
+        birthday: strOrNull(item.birthday),
+        memo: strOrNull(item.memo),
+        personTypeName: strOrNull(item.personTypeName),
+        serialNos: Array.isArray(item.serialNos) ? item.serialNos.map(String) : [],
+      };
+      out.set(code, person);
+      const url = strOrNull(item.pictureUrl);
+      if (!url || !opts.wantPicture(code)) continue;
+      const known = opts.cache?.get(code, url);
+      if (known !== undefined) person.pictureSha256 = known;
+      else fetches.push({ person, url });
+    }
+    await mapLimited(
+      fetches,
+      PICTURE_CONCURRENCY,
+      async ({ person, url }) => {
+        const got = await client.fetchPicture(url, cookie).catch(() => undefined);
+        if (got?.status !== 200) return;
+        person.pictureSha256 = sha256(got.body);
+        opts.cache?.set(person.personCode, url, person.pictureSha256);
+      },
+      opts.signal,
+    );
+    return page;
+  };
+  const pagesKey = eps.cloudList.paging?.pagesPath ?? 'pages';
   for (const query of queries) {
     const wire: WireParams = { ...query, pictureExpires: PICTURE_COOKIE_SECONDS };
-    // A page's pictures download while the next page is read (at most two pages in flight).
-    let previous: Promise<unknown> = Promise.resolve();
-    for await (const page of client.pages(eps.cloudList, wire, { signal: opts.signal })) {
-      const list: ListItem[] = Array.isArray(page?.list) ? page.list : [];
-      const cookie: Record<string, string> = page?.pictureCookie ?? {};
-      const fetches: { person: CloudPerson; url: string }[] = [];
-      for (const item of list) {
-        const code = strOrNull(item.personCode);
-        if (!code || out.has(code)) continue;
-        const person: CloudPerson = {
-          personCode: code,
-          personName: strOrNull(item.personName),
-          sex: strOrNull(item.sex),
-          birthday: strOrNull(item.birthday),
-          memo: strOrNull(item.memo),
-          personTypeName: strOrNull(item.personTypeName),
-          serialNos: Array.isArray(item.serialNos) ? item.serialNos.map(String) : [],
-        };
-        out.set(code, person);
-        const url = strOrNull(item.pictureUrl);
-        if (url && opts.wantPicture(code)) fetches.push({ person, url });
-      }
-      const current = mapLimited(
-        fetches,
-        PICTURE_CONCURRENCY,
-        async ({ person, url }) => {
-          const got = await client.fetchPicture(url, cookie).catch(() => undefined);
-          if (got?.status === 200) person.pictureSha256 = sha256(got.body);
-        },
-        opts.signal,
-      );
-      current.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
-      await previous;
-      previous = current;
-    }
-    await previous;
+    // The first page says how many there are; the others are read a few at once.
+    const first = await readPage(wire, 1);
+    const pageCount = Number(first?.[pagesKey]);
+    if (!Number.isFinite(pageCount) || pageCount < 2) continue;
+    const rest = Array.from({ length: pageCount - 1 }, (_, i) => i + 2);
+    await mapLimited(rest, opts.pageConcurrency ?? PAGE_CONCURRENCY, (n) => readPage(wire, n), opts.signal);
   }
   return out;
 }

@@ -1,21 +1,29 @@
 /**
  * `facetctl person sync FILE` / `person diff FILE` without commander: load and validate the file
- * exactly as `person import` does (its loadRows, device check, picture checks), refuse rows outside
- * the scope, read the cloud (and the devices with checkDevices), compute the plan, and apply it
- * unless dryRun. The command turns the result into output, a report and an exit code.
+ * as `person import` does (its loadRows, device check, picture checks), refuse rows outside the
+ * scope, read the cloud (and the devices with checkDevices), compute the plan, and apply it unless
+ * dryRun. The command turns the result into output, a report and an exit code.
+ *
+ * Speed (issue 14 §4): every picture is read, hashed and checked cheaply up front (JPEG signature,
+ * size); only the pictures the plan will send are decoded, and all of them before anything is sent
+ * (an invalid one stops the run with exit 2, as import's validation does). Cloud pictures already
+ * hashed under the same URL are not downloaded again (picture-cache.ts).
  */
 import { createHash } from 'node:crypto';
 import { UsageError } from '../../core/errors.js';
 import { mapLimited } from '../../core/pool.js';
 import type { RetryPolicy } from '../../core/retry.js';
 import type { CsvEncoding } from '../import/csv-decode.js';
+import { importEndpoints } from '../import/endpoints.js';
 import { invalidInputError, pictureLoader } from '../import/import-persons.js';
 import { type JournalView, openJournal, readJournal } from '../import/journal.js';
 import { applyDeviceList, type LoadedRows, loadRows } from '../import/load-rows.js';
+import { preparePicture } from '../import/picture.js';
 import { hashForTarget } from '../import/row-validate.js';
 import type { ImportProgress, RunImportOptions } from '../import/run-import.js';
 import type { InvalidRow, PersonRow } from '../import/types.js';
 import { type ApplyResult, applyPlan, OWED, type SyncLine } from './apply.js';
+import { openPictureCache, type PictureCache } from './picture-cache.js';
 import { computePlan, type SyncPlan } from './plan.js';
 import {
   listDeviceSerials,
@@ -52,8 +60,17 @@ export interface SyncOptions {
   onProgress?: (p: ImportProgress) => void;
   onRetry?: RunImportOptions['onRetry'];
   retry?: Partial<RetryPolicy>;
-  /** Told the milliseconds each planning phase took (validate, cloud, devices, details), for --verbose and bench/. */
+  /** Told the milliseconds each planning phase took (validate, cloud, devices, details, pictures), for --verbose and bench/. */
   onPhase?: (phase: string, ms: number) => void;
+  /**
+   * The picture-hash cache file (picture-cache.ts; the command puts it beside the journal), or
+   * undefined to download and hash every cloud picture the file names (`--no-picture-cache`).
+   */
+  pictureCachePath?: string;
+  /** Decode every picture up front, as import does (bench/sync.ts's "before"; the CLI never sets it). */
+  decodeAllPictures?: boolean;
+  /** Told notes for stderr (an unreadable picture cache, ignored). */
+  onNote?: (message: string) => void;
 }
 
 export interface SyncResult {
@@ -64,6 +81,8 @@ export interface SyncResult {
   lines: SyncLine[];
   planMs: number;
   elapsedMs: number;
+  /** Cloud pictures taken from the cache / downloaded (both 0 without a cache). */
+  pictureCache: { hits: number; misses: number };
 }
 
 function sha256(bytes: Buffer): string {
@@ -79,6 +98,8 @@ async function validated(opts: SyncOptions): Promise<LoadedRows> {
     fixPictures: opts.fixPictures,
     now: opts.now(),
     signal: opts.signal,
+    // Decoded later, and only the pictures the plan sends (checkSentPictures).
+    decodePictures: opts.decodeAllPictures === true,
   });
   if (loaded.headerIssues.length > 0) {
     throw invalidInputError([{ row: 1, serials: [], issues: loaded.headerIssues }], true);
@@ -93,6 +114,42 @@ async function validated(opts: SyncOptions): Promise<LoadedRows> {
   loaded = { ...loaded, rows, invalid: [...loaded.invalid, ...outside].sort((a, b) => a.row - b.row) };
   if (loaded.invalid.length > 0) throw invalidInputError(loaded.invalid);
   return loaded;
+}
+
+/**
+ * The full local check (decode included, as import's validation does it) of every picture the plan
+ * will send, i.e. of rows to register: InvalidInputError (exit 2, nothing sent) when one fails or
+ * changed since it was read. Runs before the first mutating call (and with dryRun, so a plan never
+ * promises what cannot be sent).
+ */
+async function checkSentPictures(opts: SyncOptions, rows: readonly PersonRow[], plan: SyncPlan): Promise<void> {
+  const registered = new Set(plan.persons.filter((p) => p.regist).map((p) => p.personCode));
+  const maxBase64 = importEndpoints().regist.params.picture?.maxBytes ?? Number.POSITIVE_INFINITY;
+  const sent = rows.filter((r) => r.picture && registered.has(r.personCode));
+  const invalid: InvalidRow[] = [];
+  await mapLimited(
+    sent,
+    opts.concurrency,
+    async (r) => {
+      const ref = r.picture!;
+      const got = await preparePicture(ref.path, ref.written, { fix: opts.fixPictures, maxBase64 });
+      const message = !got.ok
+        ? got.message
+        : got.picture.sha256 !== ref.sha256
+          ? `${ref.written} changed after it was validated; run the sync again`
+          : undefined;
+      if (message) {
+        invalid.push({
+          row: r.row,
+          personCode: r.personCode,
+          serials: r.serials,
+          issues: [{ field: 'picture', message }],
+        });
+      }
+    },
+    opts.signal,
+  );
+  if (invalid.length > 0) throw invalidInputError(invalid.sort((a, b) => a.row - b.row));
 }
 
 /**
@@ -121,6 +178,10 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
   const target = await opts.target();
   const rows = loaded.rows.map((r) => ({ ...r, rowHash: hashForTarget(r.rowHash, target) }));
   const rowOf = new Map(rows.map((r) => [r.personCode, r]));
+  const note = opts.onNote ?? (() => {});
+  const cache: PictureCache | undefined = opts.pictureCachePath
+    ? await openPictureCache(opts.pictureCachePath, target, note)
+    : undefined;
   phase('validate');
 
   // Person types: needed to compare personTypeCode (the list answers names) and for --person-type.
@@ -134,6 +195,7 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
   const cloud = await readCloudPersons(client, opts.scope, {
     wantPicture: (code) => !!rowOf.get(code)?.picture,
     signal: opts.signal,
+    cache,
   });
   phase('cloud');
   const inScope = new Set<string>();
@@ -172,7 +234,7 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
       const found = await readCloudPersons(
         client,
         { serials: [] },
-        { wantPicture: () => !!r.picture, signal: opts.signal, exactCode: r.personCode },
+        { wantPicture: () => !!r.picture, signal: opts.signal, exactCode: r.personCode, cache },
       );
       const p = found.get(r.personCode);
       if (p) cloud.set(p.personCode, p);
@@ -213,10 +275,20 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
     scope: describeScope(opts.scope),
     unreachable,
   });
+  await checkSentPictures(opts, rows, plan);
+  phase('pictures');
+  if (cache) {
+    // A person whose picture is about to change may keep its URL: its entry must not outlive the change.
+    if (!opts.dryRun) {
+      for (const p of plan.persons) if (p.regist && rowOf.get(p.personCode)?.picture) cache.forget(p.personCode);
+    }
+    await cache.save().catch((err: Error) => note(`the picture cache could not be saved: ${err.message}`));
+  }
+  const pictureCache = { hits: cache?.stats.hits ?? 0, misses: cache?.stats.misses ?? 0 };
   const planMs = Date.now() - started;
   await opts.onPlan?.(plan);
   if (opts.dryRun || plan.persons.length === 0) {
-    return { encoding: loaded.encoding, plan, lines: [], planMs, elapsedMs: Date.now() - started };
+    return { encoding: loaded.encoding, plan, lines: [], planMs, elapsedMs: Date.now() - started, pictureCache };
   }
   const journal = await openJournal(opts.journalPath);
   try {
@@ -236,7 +308,15 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
       onRetry: opts.onRetry,
     });
     const lines = [...applied.lines].sort((a, b) => a.row - b.row);
-    return { encoding: loaded.encoding, plan, applied, lines, planMs, elapsedMs: Date.now() - started };
+    return {
+      encoding: loaded.encoding,
+      plan,
+      applied,
+      lines,
+      planMs,
+      elapsedMs: Date.now() - started,
+      pictureCache,
+    };
   } finally {
     await journal.close();
   }

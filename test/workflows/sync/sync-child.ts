@@ -4,6 +4,7 @@
  * `{url, token, repair: serials[]}`. Prints the failed steps as one JSON line.
  */
 import { createClient } from '../../../src/core/client.js';
+import { pictureCachePath } from '../../../src/workflows/sync/picture-cache.js';
 import { findDrift, repairDrift } from '../../../src/workflows/sync/reconcile.js';
 import { syncPersons } from '../../../src/workflows/sync/sync-persons.js';
 
@@ -30,6 +31,8 @@ if (opts.repair) {
     noImage: false,
     concurrency: 8,
     journalPath: `${csvPath}.facetctl-journal.ndjson`,
+    // As the CLI does: a kill may leave the picture cache of any moment behind.
+    pictureCachePath: pictureCachePath(`${csvPath}.facetctl-journal.ndjson`),
     target: async () => opts.url,
     now: () => new Date(),
     signal,
