@@ -31,13 +31,8 @@ import {
   type RecogMark,
   saveState,
 } from '../export/export-state.js';
-import {
-  newOperateStats,
-  type OperatePage,
-  type OperateRow,
-  operateKey,
-  walkOperatePages,
-} from '../export/operate-walk.js';
+import { newOperateStats, type OperatePage, type OperateRow, walkOperatePages } from '../export/operate-walk.js';
+import { operateKey } from '../export/operate-window.js';
 import { type RecogPage, type RecogRow, rowId, walkRecogPages } from '../export/recog-walk.js';
 
 export type TailKind = 'recog' | 'operate';
@@ -277,11 +272,7 @@ async function pollOperate(client: ExportClient, t: DeviceTail, opts: TailOption
   const stats = newOperateStats();
   const got: OperateRow[] = [];
   for await (const step of walkOperatePages(fetchPage, { upperTime, floor: mark }, stats)) got.push(...step.rows);
-  if (stats.newestTime !== undefined) {
-    t.operate =
-      mark && stats.newestTime === mark.lastTime
-        ? { lastTime: mark.lastTime, keys: [...new Set([...mark.keys, ...stats.newestKeys])] }
-        : { lastTime: stats.newestTime, keys: stats.newestKeys };
-  }
+  // The window of a tail is the last second (it polls often); an export's state keeps its wider window.
+  t.operate = stats.window?.nextMark(undefined) ?? mark;
   return got.reverse();
 }
