@@ -200,6 +200,7 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags, fil
       now,
       zone,
       signal: ctx.signal,
+      owner: ctx.processes,
       stdout: ctx.io.stdout,
       note: (line) => note(ctx, line),
       onProgress: (n) => progress.update(`${n} rows`),

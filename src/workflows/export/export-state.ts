@@ -13,7 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { RuntimeError } from '../../core/errors.js';
-import { checkOutputFile, writeFileAtomic } from '../../core/safe-file.js';
+import { checkOutputFile, type ProcessProbe, writeFileAtomic } from '../../core/safe-file.js';
 
 export interface RecogMark {
   lastId: number;
@@ -149,6 +149,7 @@ export async function assertStateWritable(path: string): Promise<void> {
   await checkOutputFile(path, '--state');
 }
 
-export async function saveState(path: string, state: ExportState): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, 0o600);
+/** Written atomically (core/safe-file.ts); `owner` is the writing process from the Context. */
+export async function saveState(owner: ProcessProbe, path: string, state: ExportState): Promise<void> {
+  await writeFileAtomic(owner, path, `${JSON.stringify(state, null, 2)}\n`, 0o600);
 }

@@ -8,7 +8,13 @@ import { DEFAULT_TIME_ZONE, formatApiDateTime, parseApiDateTime } from '../../co
 import { PartialError } from '../../core/errors.js';
 import type { WireParams } from '../../core/params.js';
 import { settleLimited } from '../../core/pool.js';
-import { type AtomicFile, checkOutputFile, checkOutputFolder, openAtomicFile } from '../../core/safe-file.js';
+import {
+  type AtomicFile,
+  checkOutputFile,
+  checkOutputFolder,
+  openAtomicFile,
+  type ProcessProbe,
+} from '../../core/safe-file.js';
 import { OPERATE_COLUMNS, orderRow, RECOG_COLUMNS } from './columns.js';
 import { type ExportClient, endpoint } from './export-client.js';
 import { commitFile, commitMarks, type Fault, type Marks, settlePending } from './export-commit.js';
@@ -61,6 +67,8 @@ export interface LogExportOptions {
   /** The cloud's IANA zone the wire times are written and read in (default Asia/Tokyo). */
   zone?: string;
   signal: AbortSignal;
+  /** The writing process (Context): temporary files of the output, the state and the pictures. */
+  owner: ProcessProbe;
   stdout: Writable;
   /** Test-only fault points (FACETCTL_FAULT): see export-commit.ts. */
   fault?: Fault;
@@ -187,6 +195,7 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
           page: step.page,
           refetch: () => fetchPage(step.pageNo),
           stats: job.pictures,
+          owner: opts.owner,
           signal: opts.signal,
         });
       }
@@ -210,6 +219,7 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
       client,
       dir: opts.pictures.dir,
       serialNo,
+      owner: opts.owner,
       pending: mark.pictureRetry,
       base: retryBase,
       stats: job.pictures,
@@ -452,7 +462,7 @@ async function openOutput(opts: LogExportOptions): Promise<{ writer: RowWriter; 
         : `${String(row.serialNo)} operation at ${String(row.operateTime)}`,
   };
   if (!opts.out) return { writer: await createRowWriter(streamSink(opts.stdout), writerOpts) };
-  const file = await openAtomicFile(opts.out);
+  const file = await openAtomicFile(opts.owner, opts.out);
   return { writer: await createRowWriter(fileSink(file), writerOpts), file };
 }
 
@@ -473,7 +483,7 @@ export async function checkExportPaths(opts: Pick<LogExportOptions, 'out' | 'sta
 async function prepare(opts: LogExportOptions): Promise<ExportState | undefined> {
   await checkExportPaths(opts);
   if (!opts.statePath) return undefined;
-  await settlePending(opts.statePath, opts.kind, opts.note);
+  await settlePending(opts.owner, opts.statePath, opts.kind, opts.note);
   return loadState(opts.statePath);
 }
 
@@ -512,11 +522,11 @@ export async function runLogExport(client: ExportClient, opts: LogExportOptions)
     }
     await writer.end();
     const marks = state && opts.statePath ? { path: opts.statePath, kind: opts.kind, marks: marksOf(runs) } : undefined;
-    if (file) await commitFile(file, marks, opts.fault);
+    if (file) await commitFile(opts.owner, file, marks, opts.fault);
     else if (marks) {
       // Every byte was handed to stdout: from here a kill repeats these rows (at-least-once).
       opts.fault?.('after-flush');
-      await commitMarks(marks.path, marks.kind, marks.marks);
+      await commitMarks(opts.owner, marks.path, marks.kind, marks.marks);
       opts.fault?.('after-state');
     }
   } catch (err) {

@@ -22,6 +22,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatApiDateTime } from '../../core/dates.js';
 import type { WireParams } from '../../core/params.js';
+import type { ProcessProbe } from '../../core/safe-file.js';
 import { type ExportClient, endpoint } from '../export/export-client.js';
 import {
   assertStateWritable,
@@ -46,6 +47,8 @@ export interface TailOptions {
   /** Least time between two requests to one device. */
   intervalMs: number;
   statePath?: string;
+  /** The writing process (Context), for the state file's temporary. */
+  owner: ProcessProbe;
   now: () => Date;
   signal: AbortSignal;
   /** Writes rows (already in print order) and resolves when they are written. */
@@ -113,7 +116,7 @@ async function tailAll(
       const fresh = await loadState(path);
       if (t.recog) fresh.recog[t.serialNo] = t.recog;
       if (t.operate) fresh.operate[t.serialNo] = t.operate;
-      await saveState(path, fresh);
+      await saveState(opts.owner, path, fresh);
     });
     return saving;
   };
