@@ -44,6 +44,18 @@ const ctx: Context = {
   cwd: process.cwd(),
   now: () => new Date(),
   signal: controller.signal,
+  processes: {
+    pid: process.pid,
+    isRunning(pid: number): boolean {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch (err) {
+        // EPERM: it runs, under another user.
+        return (err as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    },
+  },
   fault: faultPoint(process.env.FACETCTL_FAULT),
 };
 

@@ -6,6 +6,7 @@ export { run } from './commands/index.js';
 export { type CallAnswer, type ClientConfig, createClient, type FacetClient } from './core/client.js';
 export type { Context } from './core/context.js';
 export * from './core/errors.js';
+export type { ProcessProbe } from './core/safe-file.js';
 export { type EmulatorHandle, type EmulatorOptions, startEmulator } from './emulator/index.js';
 export {
   type EndpointDef,

@@ -52,7 +52,7 @@ function parseJson(body: Buffer): unknown {
 async function writeAnswer(env: CommandEnv, opts: ApiOpts, contentType: string, body: Buffer): Promise<void> {
   const io = env.ctx.io;
   if (opts.out) {
-    await writeFileAtomic(resolve(env.ctx.cwd, opts.out), body);
+    await writeFileAtomic(env.ctx.processes, resolve(env.ctx.cwd, opts.out), body);
     if (io.stderrIsTTY) io.stderr.write(`wrote ${body.length} bytes to ${opts.out}\n`);
     return;
   }

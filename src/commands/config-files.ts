@@ -93,7 +93,7 @@ function addExport(config: Command, env: CommandEnv): void {
       await checkOutputFolder(dir, '--dir');
       const serials = await resolveSerials(() => env.client(), flags, ctx.signal);
       const client = await env.client();
-      const items = await exportConfigs(client, serials, dir, ctx.signal, ctx.fault);
+      const items = await exportConfigs(client, serials, dir, ctx.processes, ctx.signal, ctx.fault);
       env.render(items, { columns: ['serialNo', 'config', 'configBin', 'logo'] });
       const failed = items.filter(exportItemFailed);
       for (const line of exportFailureLines(failed)) note(ctx, line);

@@ -189,7 +189,7 @@ async function callToOutput(
     return answer;
   }
   const target = resolve(env.ctx.cwd, out);
-  const file = await openAtomicFile(target);
+  const file = await openAtomicFile(env.ctx.processes, target);
   const stream = atomicWritable(file);
   try {
     const answer = await client.call(ep, plan.wire, { signal: env.ctx.signal, out: stream });

@@ -8,7 +8,13 @@ import { note } from '../core/context.js';
 import { UsageError, ValidationError } from '../core/errors.js';
 import { validateWire, type WireParams } from '../core/params.js';
 import { type EndpointDef, findEndpoint } from '../registry/index.js';
-import { checkCsvFlags, exportFormat, parseWindow, resolveSerials } from '../workflows/export/export-options.js';
+import {
+  checkCsvFlags,
+  exportFormat,
+  parseDuration,
+  parseWindow,
+  resolveSerials,
+} from '../workflows/export/export-options.js';
 import { failureLines } from '../workflows/export/failure-lines.js';
 import { checkExportPaths, exportFailure, type LogKind, runLogExport } from '../workflows/export/log-export.js';
 import { addCp932ReplaceOption, exportCsvSafety } from './csv-safety.js';
@@ -33,6 +39,7 @@ interface ExportFlags {
   state?: string;
   pictures?: string;
   pictureExpires?: number;
+  overlap?: string;
   concurrency: number;
 }
 
@@ -100,6 +107,12 @@ function addExport(group: Command, kind: LogKind, env: CommandEnv): void {
     cmd.addOption(opt);
     return { ...f, attr: opt.attributeName() };
   });
+  if (kind === 'operate') {
+    cmd.option(
+      '--overlap <duration>',
+      "with --state: read again this far before the last run's newest row, to catch logs that reached the cloud late (device clocks); default 10m",
+    );
+  }
   if (kind === 'recog') {
     cmd
       .option('--pictures <dir>', 'save each row picture as DIR/<serial>/<id>.jpg (existing files are kept)')
@@ -144,6 +157,9 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags, fil
     );
   }
   if (flags.pictureExpires !== undefined && !flags.pictures) throw new UsageError('--picture-expires needs --pictures');
+  if (flags.overlap !== undefined && !flags.state)
+    throw new UsageError('--overlap needs --state (it widens what each run reads again)');
+  const overlapMs = flags.overlap === undefined ? undefined : parseDuration('--overlap', flags.overlap);
   const cwd = ctx.cwd;
   const paths = {
     out: flags.out ? resolve(cwd, flags.out) : undefined,
@@ -178,11 +194,13 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags, fil
       csv: safety.csv,
       filters,
       sync: flags.sync,
+      overlapMs,
       fault: ctx.fault,
       concurrency: flags.concurrency,
       now,
       zone,
       signal: ctx.signal,
+      owner: ctx.processes,
       stdout: ctx.io.stdout,
       note: (line) => note(ctx, line),
       onProgress: (n) => progress.update(`${n} rows`),

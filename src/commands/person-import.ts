@@ -206,7 +206,7 @@ async function writeReportTo(env: CommandEnv, target: string, lines: ReportLine[
   // Plain UTF-8 like `-o csv`: formulas are escaped with --csv-formulas escape.
   const escapeFormulas = escapeCsvFormulas(env.flags().csvFormulas, false);
   if (target === '-') env.ctx.io.stdout.write(await report.reportCsv(lines, escapeFormulas));
-  else await report.writeReport(resolve(env.ctx.cwd, target), lines, escapeFormulas);
+  else await report.writeReport(env.ctx.processes, resolve(env.ctx.cwd, target), lines, escapeFormulas);
 }
 
 const MAX_PROBLEM_LINES = 20;

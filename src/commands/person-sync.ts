@@ -370,7 +370,7 @@ async function writeReport(
   const report = await import('../workflows/import/report.js');
   const asImport = lines as Parameters<typeof report.reportCsv>[0];
   if (target === '-') env.ctx.io.stdout.write(await report.reportCsv(asImport));
-  else await report.writeReport(resolve(env.ctx.cwd, target), asImport);
+  else await report.writeReport(env.ctx.processes, resolve(env.ctx.cwd, target), asImport);
 }
 
 function driftRows(drift: readonly DeviceDrift[]): Record<string, string>[] {

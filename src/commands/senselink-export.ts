@@ -81,6 +81,7 @@ export function register(parent: Command, env: CommandEnv): void {
         images,
         zone,
         signal: ctx.signal,
+        owner: ctx.processes,
         fault: ctx.fault,
         stdout: ctx.io.stdout,
         onProgress: (n) => progress.update(`${n} records`),

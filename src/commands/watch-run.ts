@@ -104,7 +104,7 @@ export async function runHealth(env: CommandEnv, flags: HealthFlags): Promise<vo
     const line = `FACETCTL HEALTH UNKNOWN - cannot list the devices: ${(err as Error).message.split('\n')[0]}`;
     if (output === 'prometheus') {
       const text = prometheusUnknown(ctx.now());
-      if (flags.out) await writeFileAtomic(resolve(ctx.cwd, flags.out), text, 0o644).catch(() => {});
+      if (flags.out) await writeFileAtomic(ctx.processes, resolve(ctx.cwd, flags.out), text, 0o644).catch(() => {});
       else ctx.io.stdout.write(text);
       note(ctx, line);
     } else if (output === undefined && !ctx.io.stdoutIsTTY) {
@@ -117,7 +117,7 @@ export async function runHealth(env: CommandEnv, flags: HealthFlags): Promise<vo
   writeHealth(env, report, flags);
   if (output === 'prometheus' && flags.out) {
     try {
-      await writeFileAtomic(resolve(ctx.cwd, flags.out), prometheusText(report, ctx.now()), 0o644);
+      await writeFileAtomic(ctx.processes, resolve(ctx.cwd, flags.out), prometheusText(report, ctx.now()), 0o644);
     } catch (err) {
       // A verdict nobody can read is no verdict: UNKNOWN, not facetctl's usual 1 (= WARNING here).
       note(ctx, `error: cannot write ${flags.out}: ${(err as Error).message}`);
@@ -234,6 +234,7 @@ export async function runTailCommand(env: CommandEnv, kind: TailKind, flags: Tai
     statePath: flags.state ? resolve(ctx.cwd, flags.state) : undefined,
     now: () => ctx.now(),
     signal: ctx.signal,
+    owner: ctx.processes,
     note: (line) => note(ctx, line),
     write: async (rows) => {
       const ordered = rows.map(({ serialNo, row }) => orderRow(columns, row, serialNo));

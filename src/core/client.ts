@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type { EndpointDef } from '../registry/types.js';
-import { assertSafeScheme } from './connection.js';
+import { assertNoClearTextProxy, assertSafeScheme } from './connection.js';
 import { CancelledError, type FacetError, NetworkError, RuntimeError, UsageError, ValidationError } from './errors.js';
 import { type HttpResponse, HttpTransport, type ProxySettings } from './http.js';
 import { errorForAnswer, senselinkErrorForAnswer } from './outcome.js';
@@ -187,6 +187,9 @@ class Client implements FacetClient {
   constructor(private readonly cfg: ClientConfig) {
     if (cfg.baseUrl) assertSafeScheme(cfg.baseUrl, cfg.insecureHttp);
     if (cfg.senselink) assertSafeScheme(cfg.senselink.baseUrl, cfg.insecureHttp);
+    // Secrets never cross a proxy in clear (docs/connecting.md).
+    if (cfg.baseUrl) assertNoClearTextProxy(cfg.baseUrl, cfg.proxy);
+    if (cfg.senselink) assertNoClearTextProxy(cfg.senselink.baseUrl, cfg.proxy);
     this.#transport = new HttpTransport({ caCert: cfg.caCert, proxy: cfg.proxy });
   }
 

@@ -12,11 +12,11 @@ import { resolve } from 'node:path';
 import type { ClientConfig } from './client.js';
 import type { Context } from './context.js';
 import { checkTimeZone, DEFAULT_TIME_ZONE } from './dates.js';
-import { type EnvVarName, envValue } from './environment.js';
+import { type EnvVarName, envFlag, envValue } from './environment.js';
 import { UsageError } from './errors.js';
 import { tryReadInputFileSync } from './input-file.js';
 import { activeProfileName, getProfile, type Profile, type SenselinkSettings } from './profiles.js';
-import { isLoopbackHost } from './proxy.js';
+import { clearTextProxy, isLoopbackHost, type ProxySettings } from './proxy.js';
 
 export { isLoopbackHost };
 
@@ -235,7 +235,25 @@ export function proxyFromEnv(env: Context['env']): ClientConfig['proxy'] {
   const httpsProxy = envValue(env, 'HTTPS_PROXY');
   const noProxy = envValue(env, 'NO_PROXY');
   if (!httpProxy && !httpsProxy) return undefined;
-  return { httpProxy: httpProxy ?? '', httpsProxy: httpsProxy ?? '', noProxy: noProxy ?? '' };
+  const settings: ProxySettings = { httpProxy: httpProxy ?? '', httpsProxy: httpsProxy ?? '', noProxy: noProxy ?? '' };
+  if (envFlag(env, 'FACETCTL_PROXY_PLAIN_HTTP')) settings.plainHttpThroughProxy = true;
+  return settings;
+}
+
+/**
+ * A plain-http host (allowed by `--insecure-http`) reached through `HTTP_PROXY` would hand the
+ * ds-api-token (or SenseLink's signature) to the proxy in clear: refused before anything is sent,
+ * unless the host bypasses the proxy (loopback, `NO_PROXY`) or `FACETCTL_PROXY_PLAIN_HTTP=1` says the
+ * proxy is trusted. See docs/connecting.md.
+ * @throws UsageError (exit 2) naming HTTP_PROXY, the proxy's host and the three ways out.
+ */
+export function assertNoClearTextProxy(url: string, proxy: ProxySettings | undefined): void {
+  const parsed = new URL(url);
+  const via = clearTextProxy(parsed, proxy);
+  if (!via) return;
+  throw new UsageError(
+    `refusing plain http to ${parsed.host} through HTTP_PROXY (${via}): the proxy would read the token in clear. Use https, add the host to NO_PROXY (NO_PROXY=${parsed.hostname}) to reach it directly, or set FACETCTL_PROXY_PLAIN_HTTP=1 if you trust that proxy`,
+  );
 }
 
 /** Everything `createClient` needs for this connection, with the proxy from the context's environment. */

@@ -3,6 +3,7 @@
  * with captured streams and a terminal flag to flip, so every command is testable in-process.
  */
 import type { Readable, Writable } from 'node:stream';
+import type { ProcessProbe } from './safe-file.js';
 import { terminalSafe } from './untrusted-text.js';
 
 export interface IOStreams {
@@ -33,6 +34,11 @@ export interface Context {
    * run exits 130 or 143.
    */
   signal: AbortSignal;
+  /**
+   * This process's id and whether another still runs, for the temporary files of safe writes
+   * (core/safe-file.ts: a killed run's temporary is removed, a live one's is left alone).
+   */
+  processes: ProcessProbe;
   /**
    * Test-only fault points: `src/cli.ts` kills the process (SIGKILL) when `step` equals the
    * FACETCTL_FAULT variable, so tests can stop an export at every step boundary (export-commit.ts).

@@ -136,6 +136,12 @@ export const ENVIRONMENT = {
     precedence: 'no_proxy is read first',
     aliases: ['no_proxy'],
   },
+  FACETCTL_PROXY_PLAIN_HTTP: {
+    topic: 'network',
+    description:
+      '1 (or true/yes): let the token cross HTTP_PROXY in clear for a plain-http host (--insecure-http); refused otherwise (exit 2)',
+    precedence: 'only opt-in; https, or the host in NO_PROXY, avoid the question',
+  },
 } as const satisfies Record<string, EnvVarDef>;
 
 export type EnvVarName = keyof typeof ENVIRONMENT;

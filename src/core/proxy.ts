@@ -22,6 +22,11 @@ export interface ProxySettings {
   httpProxy?: string;
   httpsProxy?: string;
   noProxy?: string;
+  /**
+   * The user's explicit opt-in (`FACETCTL_PROXY_PLAIN_HTTP=1`) to send the token over plain http
+   * through `httpProxy`, which reads every header. Without it such a client is refused.
+   */
+  plainHttpThroughProxy?: boolean;
 }
 
 interface NoProxyRule {
@@ -113,6 +118,22 @@ export function bypassesProxy(url: URL, rules: readonly NoProxyRule[]): boolean 
     if (r.ip) return family !== 0 && r.host === host;
     return family === 0 && (host === r.host || host.endsWith(`.${r.host}`));
   });
+}
+
+/**
+ * The proxy that would read a plain-http request to `url` in clear (headers, the ds-api-token
+ * included), as `host:port` without its credentials; undefined when `url` is https, goes direct
+ * (loopback, `NO_PROXY`) or the user opted in (`plainHttpThroughProxy`).
+ */
+export function clearTextProxy(url: URL, settings: ProxySettings | undefined): string | undefined {
+  if (url.protocol !== 'http:' || settings?.plainHttpThroughProxy) return undefined;
+  const proxy = proxyFor(url, settings);
+  if (!proxy) return undefined;
+  try {
+    return new URL(proxy).host || proxy;
+  } catch {
+    return 'the proxy';
+  }
 }
 
 /**

@@ -17,9 +17,20 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, type FileHandle, lstat, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { kill, pid as ownPid } from 'node:process';
 import { Writable } from 'node:stream';
 import { RuntimeError, UsageError } from './errors.js';
+
+/**
+ * The writing process, as the Context gives it (`ctx.processes`; only src/cli.ts reads `process`):
+ * its id, written into temporary names, and whether another id still runs (on Unix `kill(pid, 0)`,
+ * EPERM counting as running). Tests inject their own.
+ */
+export interface ProcessProbe {
+  /** This process's id. */
+  readonly pid: number;
+  /** Whether the process `pid` still runs: a temporary file it left is then not stale. */
+  isRunning(pid: number): boolean;
+}
 
 /** Infix of every temporary file; the PID after it tells whether its writer still runs. */
 export const TEMP_INFIX = '.facetctl-tmp-';
@@ -50,26 +61,15 @@ export interface AtomicFile {
 const cleaned = new Set<string>();
 
 /** `.NAME.facetctl-tmp-PID-RANDOM` beside the target: same file system, so the rename is atomic. */
-export function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}${TEMP_INFIX}${ownPid}-${randomBytes(8).toString('hex')}`);
-}
-
-function running(pid: number): boolean {
-  if (pid === ownPid) return true;
-  try {
-    kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it runs, under another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+export function tempPathFor(owner: ProcessProbe, target: string): string {
+  return join(dirname(target), `.${basename(target)}${TEMP_INFIX}${owner.pid}-${randomBytes(8).toString('hex')}`);
 }
 
 /**
  * Removes the temporary files that killed runs left in `dir` (writer PID no longer running).
  * Returns how many were removed. Never fails: an unreadable folder is reported by the write itself.
  */
-export async function cleanStaleTemps(dir: string): Promise<number> {
+export async function cleanStaleTemps(owner: ProcessProbe, dir: string): Promise<number> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -79,7 +79,8 @@ export async function cleanStaleTemps(dir: string): Promise<number> {
   let removed = 0;
   for (const name of names) {
     const m = TEMP_NAME.exec(name);
-    if (!m || running(Number(m[1]))) continue;
+    const pid = Number(m?.[1]);
+    if (!m || pid === owner.pid || owner.isRunning(pid)) continue;
     try {
       await unlink(join(dir, name));
       removed++;
@@ -154,16 +155,17 @@ export async function checkOutputFolder(dir: string, flag: string): Promise<void
 
 /**
  * Opens a temporary file beside `target` (see the module comment). Stale temporaries of killed runs
- * in the same folder are removed first. Errors: the OS error, wrapped as RuntimeError naming target.
+ * in the same folder are removed first (`owner`: this process's id and the liveness probe, from the
+ * Context). Errors: the OS error, wrapped as RuntimeError naming target.
  */
-export async function openAtomicFile(target: string, mode = 0o644): Promise<AtomicFile> {
+export async function openAtomicFile(owner: ProcessProbe, target: string, mode = 0o644): Promise<AtomicFile> {
   const dir = dirname(target);
   // Once per folder and process: an export saving 100,000 pictures must not list its folder each time.
   if (!cleaned.has(dir)) {
     cleaned.add(dir);
-    await cleanStaleTemps(dir);
+    await cleanStaleTemps(owner, dir);
   }
-  const tempPath = tempPathFor(target);
+  const tempPath = tempPathFor(owner, target);
   let fh: FileHandle;
   try {
     fh = await open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
@@ -226,9 +228,14 @@ export function endWritable(stream: Writable, last?: Buffer): Promise<void> {
   });
 }
 
-/** Replace `target` with `data` atomically (state files, pictures, config backups, reports). */
-export async function writeFileAtomic(target: string, data: Buffer | string, mode = 0o644): Promise<void> {
-  const file = await openAtomicFile(target, mode);
+/** Replace `target` with `data` atomically (state files, pictures, config backups, reports); `owner` as openAtomicFile. */
+export async function writeFileAtomic(
+  owner: ProcessProbe,
+  target: string,
+  data: Buffer | string,
+  mode = 0o644,
+): Promise<void> {
+  const file = await openAtomicFile(owner, target, mode);
   try {
     await file.write(data);
     await file.commit();

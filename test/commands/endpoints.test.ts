@@ -14,6 +14,7 @@ import { coerceParams } from '../../src/core/params.js';
 import { type EndpointDef, endpoints } from '../../src/registry/index.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { hostProcesses } from '../helpers/processes.js';
 import { splitExample } from './example-argv.js';
 import { clearJournal, connectionEnv, exampleDir, journal, PICTURES, resetWithDevice, SERIAL } from './setup-state.js';
 
@@ -102,6 +103,7 @@ async function wireOf(ep: EndpointDef, argv: string[]): Promise<Record<string, s
     cwd,
     now: () => new Date(),
     signal: new AbortController().signal,
+    processes: hostProcesses,
   };
   const { program } = await buildProgram(ctx);
   let cmd = program.commands.find((c) => c.name() === ep.group)!;

@@ -6,6 +6,7 @@ import { run } from '../../src/commands/index.js';
 import type { Context } from '../../src/core/context.js';
 import { runCli, tempConfigDir } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { hostProcesses } from '../helpers/processes.js';
 
 let emu: TestEmulator;
 let configDir: string;
@@ -111,6 +112,7 @@ async function interactive(argv: string[], firstPrompt: string, answers: string[
     cwd: process.cwd(),
     now: () => new Date(),
     signal: new AbortController().signal,
+    processes: hostProcesses,
   };
   const code = await run(argv, ctx);
   return { code, stdout: out, stderr: err, unanswered: pending };

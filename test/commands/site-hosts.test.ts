@@ -3,6 +3,8 @@
  * emulator: a token from a Windows-edited file, a dead corporate proxy in the environment, https to
  * a plain-http port, a host URL without /api1.
  */
+import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
@@ -96,4 +98,123 @@ describe('npm run demo behind a corporate proxy', () => {
     expect(res.stderr).not.toContain('could not connect');
     expect(res.code).toBe(0);
   }, 120_000);
+});
+
+describe('a plain-http host behind HTTP_PROXY: the token never crosses the proxy in clear', () => {
+  let emu: TestEmulator;
+  let proxy: Server;
+  let proxyUrl: string;
+  /** What the proxy received: absolute URLs and headers (a proxy reads all of it). */
+  const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
+  let tunnelled = '';
+  const host = 'facet.example.test';
+
+  beforeAll(async () => {
+    emu = await startTestEmulator();
+    const target = new URL(emu.url);
+    // A forward proxy for plain http: records the request, then passes it to the emulator.
+    proxy = createServer((req, res) => {
+      seen.push({ url: req.url ?? '', headers: req.headers });
+      const path = new URL(req.url ?? '/').pathname;
+      const upstream = request(
+        { host: target.hostname, port: target.port, path, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(upstream);
+    });
+    // undici tunnels plain http too (CONNECT): the bytes inside are still clear text to the proxy.
+    proxy.on('connect', (req, client: Socket, head: Buffer) => {
+      seen.push({ url: req.url ?? '', headers: req.headers });
+      const upstream = connect(Number(target.port), target.hostname, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        client.on('data', (chunk: Buffer) => {
+          tunnelled += chunk.toString('latin1');
+        });
+        client.pipe(upstream);
+        upstream.pipe(client);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    proxy.closeAllConnections();
+    await new Promise((r) => proxy.close(r));
+    await emu.close();
+  });
+
+  const envFor = (extra: Record<string, string> = {}) => ({
+    FACETCTL_HOST: `http://${host}/api1`,
+    FACETCTL_TOKEN: emu.token,
+    HTTP_PROXY: proxyUrl,
+    ...extra,
+  });
+
+  it('is refused with --insecure-http (exit 2), naming HTTP_PROXY and the ways out; nothing reaches the proxy', async () => {
+    seen.length = 0;
+    const res = await runCli(['--insecure-http', 'device', 'list', '-o', 'json'], { env: envFor() });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`refusing plain http to ${host} through HTTP_PROXY`);
+    expect(res.stderr).toContain('Use https');
+    expect(res.stderr).toContain(`NO_PROXY=${host}`);
+    expect(res.stderr).toContain('FACETCTL_PROXY_PLAIN_HTTP=1');
+    expect(res.stderr).not.toContain(emu.token);
+    expect(seen).toEqual([]);
+    // The lower-case spelling is the same proxy.
+    const lower = await runCli(['--insecure-http', 'device', 'list'], {
+      env: { FACETCTL_HOST: `http://${host}/api1`, FACETCTL_TOKEN: emu.token, http_proxy: proxyUrl },
+    });
+    expect(lower.code).toBe(2);
+    expect(seen).toEqual([]);
+  });
+
+  it('the SenseLink secret gets the same care', async () => {
+    seen.length = 0;
+    const res = await runCli(
+      ['--insecure-http', 'senselink', 'record', 'list', '--time-from', '-1h', '--time-to', 'now'],
+      {
+        env: {
+          FACETCTL_SENSELINK_URL: `http://${host}`,
+          FACETCTL_SENSELINK_APP_KEY: 'key',
+          FACETCTL_SENSELINK_APP_SECRET: 'secret',
+          HTTP_PROXY: proxyUrl,
+        },
+      },
+    );
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('through HTTP_PROXY');
+    expect(seen).toEqual([]);
+  });
+
+  it('FACETCTL_PROXY_PLAIN_HTTP=1 is the explicit opt-in: the call goes through the proxy', async () => {
+    seen.length = 0;
+    const res = await runCli(['--insecure-http', 'device', 'list', '-o', 'json'], {
+      env: envFor({ FACETCTL_PROXY_PLAIN_HTTP: '1' }),
+    });
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(seen[0].url).toMatch(new RegExp(`^(http://)?${host}(:80)?`));
+    // What the refusal protects: the proxy could read the token.
+    const readable = `${seen.map((r) => JSON.stringify(r.headers)).join('')}${tunnelled}`;
+    expect(readable).toContain(emu.token);
+  });
+
+  it('https, or the host in NO_PROXY, never asks the question', async () => {
+    const { clearTextProxy } = await import('../../src/core/proxy.js');
+    const settings = { httpProxy: proxyUrl, httpsProxy: proxyUrl, noProxy: '' };
+    expect(clearTextProxy(new URL(`http://${host}/api1`), settings)).toBe(new URL(proxyUrl).host);
+    expect(clearTextProxy(new URL(`https://${host}/api1`), settings)).toBeUndefined();
+    expect(clearTextProxy(new URL(`http://${host}/api1`), { ...settings, noProxy: `.example.test` })).toBeUndefined();
+    expect(clearTextProxy(new URL('http://127.0.0.1:8080/api1'), settings)).toBeUndefined();
+    // A proxy URL with credentials is named by its host only.
+    expect(clearTextProxy(new URL(`http://${host}/api1`), { httpProxy: 'http://user:pw@proxy.corp:3128' })).toBe(
+      'proxy.corp:3128',
+    );
+  });
 });

@@ -13,6 +13,7 @@ import { COMPLETION_FILES, completionScript, SHELLS } from '../../src/completion
 import { buildCompletionTree } from '../../src/completion/tree.js';
 import type { Context } from '../../src/core/context.js';
 import { runCli } from '../helpers/cli.js';
+import { hostProcesses } from '../helpers/processes.js';
 
 const DIR = resolve(import.meta.dirname, '../../completions');
 
@@ -30,6 +31,7 @@ async function program() {
     cwd: process.cwd(),
     now: () => new Date(),
     signal: new AbortController().signal,
+    processes: hostProcesses,
   };
   return (await buildProgram(ctx)).program;
 }

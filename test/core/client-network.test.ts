@@ -306,10 +306,14 @@ describe('proxies', () => {
     const port = new URL(origin).port;
     // A name that only the proxy can resolve: reaching the recorder proves the proxy carried it.
     const remote = `http://facet.example.test:${port}/api1`;
+    // Plain http through a proxy hands it the token: refused unless opted in (docs/connecting.md).
+    expect(() =>
+      client({ baseUrl: remote, insecureHttp: true, proxy: { httpProxy: proxy.url, httpsProxy: proxy.url } }),
+    ).toThrow(/refusing plain http to facet\.example\.test:\d+ through HTTP_PROXY/);
     const via = client({
       baseUrl: remote,
       insecureHttp: true,
-      proxy: { httpProxy: proxy.url, httpsProxy: proxy.url, noProxy: '' },
+      proxy: { httpProxy: proxy.url, httpsProxy: proxy.url, noProxy: '', plainHttpThroughProxy: true },
     });
     expect(await via.dispatcherKind()).toBe('ProxyAgent');
     await via.json(ep('device.getDevice'), {});
@@ -323,7 +327,7 @@ describe('proxies', () => {
     const otherPort = client({
       baseUrl: remote,
       insecureHttp: true,
-      proxy: { httpProxy: proxy.url, noProxy: 'facet.example.test:1' },
+      proxy: { httpProxy: proxy.url, noProxy: 'facet.example.test:1', plainHttpThroughProxy: true },
     });
     expect(await otherPort.dispatcherKind()).toBe('ProxyAgent');
   });

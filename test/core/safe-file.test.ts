@@ -19,6 +19,7 @@ import { checkOutputFile, cleanStaleTemps, openAppendOnly, openAtomicFile } from
 import { runCli } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { PICTURES } from '../helpers/fixtures.js';
+import { fakeProcesses, hostProcesses } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp.js';
 
 let emu: TestEmulator;
@@ -146,7 +147,7 @@ describe('links are never followed', () => {
     const victim = join(d, 'victim.txt');
     writeFileSync(victim, 'precious');
     const target = join(d, 'out.csv');
-    const file = await openAtomicFile(target);
+    const file = await openAtomicFile(hostProcesses, target);
     await file.abort();
     // The same name again (as an attacker who guessed it would plant it).
     symlinkSync(victim, file.tempPath);
@@ -157,8 +158,8 @@ describe('links are never followed', () => {
     ).rejects.toThrow(/EEXIST/);
     expect(readFileSync(victim, 'utf8')).toBe('precious');
     // Names are unpredictable: two opens never share one.
-    const a = await openAtomicFile(target);
-    const b = await openAtomicFile(target);
+    const a = await openAtomicFile(hostProcesses, target);
+    const b = await openAtomicFile(hostProcesses, target);
     expect(a.tempPath).not.toBe(b.tempPath);
     await a.abort();
     await b.abort();
@@ -204,7 +205,30 @@ describe('temporary files of killed runs', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(existsSync(dead)).toBe(false);
     expect(existsSync(alive)).toBe(true);
-    expect(await cleanStaleTemps(d)).toBe(0);
+    expect(await cleanStaleTemps(hostProcesses, d)).toBe(0);
+  });
+
+  it("ask the Context's probe, not the process, who still runs", async () => {
+    const d = dir();
+    const running = join(d, '.a.csv.facetctl-tmp-101-0123abcd');
+    const gone = join(d, '.b.csv.facetctl-tmp-102-0123abcd');
+    const own = join(d, '.c.csv.facetctl-tmp-7-0123abcd');
+    for (const f of [running, gone, own]) writeFileSync(f, 'x');
+    const asked: number[] = [];
+    const probe = {
+      pid: 7,
+      isRunning: (pid: number) => {
+        asked.push(pid);
+        return pid === 101;
+      },
+    };
+    expect(await cleanStaleTemps(probe, d)).toBe(1);
+    expect([existsSync(running), existsSync(gone), existsSync(own)]).toEqual([true, false, true]);
+    // Its own temporaries are never probed; new names carry the Context's pid.
+    expect(asked.sort()).toEqual([101, 102]);
+    const file = await openAtomicFile(fakeProcesses(4242), join(d, 'new.csv'));
+    expect(file.tempPath).toContain('.facetctl-tmp-4242-');
+    await file.abort();
   });
 
   it('checkOutputFile names the flag and the problem', async () => {

@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { Readable, Writable } from 'node:stream';
 import type { Context } from '../../src/core/context.js';
+import { hostProcesses } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp.js';
 
 export interface TestContext extends Context {
@@ -44,6 +45,7 @@ export function testContext(
     cwd: opts.cwd ?? tmpdir(),
     now: () => new Date('2026-11-23T12:00:00Z'),
     signal: new AbortController().signal,
+    processes: hostProcesses,
     out: () => Buffer.concat(out).toString('utf8'),
     err: () => Buffer.concat(err).toString('utf8'),
   };

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/commands/index.js';
 import type { Context } from '../../src/core/context.js';
 import { runCli } from '../helpers/cli.js';
+import { hostProcesses } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp.js';
 
 const dir = tempDir('facetctl-server-');
@@ -35,6 +36,7 @@ function context(signal: AbortSignal, extra: { stdin?: string; env?: Record<stri
     cwd: dir,
     now: () => new Date(),
     signal,
+    processes: hostProcesses,
   };
   return { ctx, out: () => out, err: () => err };
 }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { run } from '../../src/commands/index.js';
 import type { Context } from '../../src/core/context.js';
+import { hostProcesses } from './processes.js';
 import { tempDir } from './temp.js';
 
 export interface CliRunOptions {
@@ -56,6 +57,7 @@ export async function runCli(argv: string[], opts: CliRunOptions = {}): Promise<
     cwd: opts.cwd ?? process.cwd(),
     now: () => opts.now ?? new Date(),
     signal: opts.signal ?? new AbortController().signal,
+    processes: hostProcesses,
   };
   const code = await run(argv, ctx);
   await new Promise((r) => setImmediate(r));

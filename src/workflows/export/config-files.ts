@@ -8,7 +8,7 @@ import { RuntimeError, UsageError, ValidationError } from '../../core/errors.js'
 import { tryReadInputFile } from '../../core/input-file.js';
 import { validateWire, type WireParams } from '../../core/params.js';
 import { settleLimited } from '../../core/pool.js';
-import { ensureDir, writeFileAtomic } from '../../core/safe-file.js';
+import { ensureDir, type ProcessProbe, writeFileAtomic } from '../../core/safe-file.js';
 import { configKeys, type EndpointId } from '../../registry/index.js';
 import { type ConfigDifference, diffConfig, wireValue } from './config-diff.js';
 import { type ExportClient, endpoint } from './export-client.js';
@@ -37,6 +37,7 @@ export async function exportConfigs(
   client: ExportClient,
   serials: readonly string[],
   dir: string,
+  owner: ProcessProbe,
   signal?: AbortSignal,
   fault?: (step: 'after-rename') => void,
 ): Promise<ConfigExportItem[]> {
@@ -56,14 +57,14 @@ export async function exportConfigs(
     };
     await step('config', async () => {
       const config = await client.json(endpoint('config.getConfig'), { serialNo }, { signal });
-      await writeFileAtomic(join(folder, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+      await writeFileAtomic(owner, join(folder, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
       fault?.('after-rename');
     });
     await step('configBin', async () =>
-      writeFileAtomic(join(folder, 'config.bin'), await binary(client, 'system.exportConfig', serialNo, signal)),
+      writeFileAtomic(owner, join(folder, 'config.bin'), await binary(client, 'system.exportConfig', serialNo, signal)),
     );
     await step('logo', async () =>
-      writeFileAtomic(join(folder, 'logo.png'), await binary(client, 'config.getLogo', serialNo, signal)),
+      writeFileAtomic(owner, join(folder, 'logo.png'), await binary(client, 'config.getLogo', serialNo, signal)),
     );
     return item;
   });

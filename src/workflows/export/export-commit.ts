@@ -20,7 +20,7 @@
  */
 import { lstat, rename } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { AtomicFile } from '../../core/safe-file.js';
+import type { AtomicFile, ProcessProbe } from '../../core/safe-file.js';
 import { type ExportState, loadState, type OperateMark, type RecogMark, saveState } from './export-state.js';
 
 /** Step boundaries where tests stop an export (FACETCTL_FAULT, interpreted by the context's `fault`). */
@@ -60,6 +60,7 @@ async function inodeOf(path: string): Promise<number | undefined> {
  * Returns what happened, for a status line: 'completed', 'dropped' or undefined (nothing pending).
  */
 export async function settlePending(
+  owner: ProcessProbe,
   statePath: string,
   kind: ExportKind,
   note: (line: string) => void,
@@ -83,7 +84,7 @@ export async function settlePending(
     note(`the previous run's output ${p.file} never appeared: its rows are exported again`);
   }
   dropPending(state, kind);
-  await saveState(statePath, state);
+  await saveState(owner, statePath, state);
   return placed ? 'completed' : 'dropped';
 }
 
@@ -92,6 +93,7 @@ export async function settlePending(
  * The state is re-read before each save, so exports of the other kind sharing it keep their marks.
  */
 export async function commitFile(
+  owner: ProcessProbe,
   file: AtomicFile,
   state: { path: string; kind: ExportKind; marks: Marks } | undefined,
   fault: Fault | undefined,
@@ -113,18 +115,18 @@ export async function commitFile(
       ...state.marks,
     },
   };
-  await saveState(state.path, before);
+  await saveState(owner, state.path, before);
   fault?.('after-pending');
   await file.publish();
   fault?.('after-rename');
-  await commitMarks(state.path, state.kind, state.marks);
+  await commitMarks(owner, state.path, state.kind, state.marks);
   fault?.('after-state');
 }
 
 /** Applies marks (after stdout was flushed, or step 4 above), removing this kind's pending entry. */
-export async function commitMarks(path: string, kind: ExportKind, marks: Marks): Promise<void> {
+export async function commitMarks(owner: ProcessProbe, path: string, kind: ExportKind, marks: Marks): Promise<void> {
   const fresh = await loadState(path);
   applyMarks(fresh, marks);
   dropPending(fresh, kind);
-  await saveState(path, fresh);
+  await saveState(owner, path, fresh);
 }

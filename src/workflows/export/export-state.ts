@@ -8,12 +8,12 @@
  *   already), so a record that gets a lower id after the fact is still exported exactly once.
  *   `pictureRetry` lists rows exported without their picture: the mark passed them, so they are
  *   fetched again by (time, id) on the next run with `--pictures`.
- * - Operation logs have no id: `lastTime` (wire format, compares as text) and `keys`, the rows
- *   already written in that last second (see operate-walk.ts).
+ * - Operation logs have no id: `lastTime` (wire format, compares as text), `windowFrom` and `keys`,
+ *   the rows already written in the overlap window, and `rowsBefore` (see operate-window.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { RuntimeError } from '../../core/errors.js';
-import { checkOutputFile, writeFileAtomic } from '../../core/safe-file.js';
+import { checkOutputFile, type ProcessProbe, writeFileAtomic } from '../../core/safe-file.js';
 
 export interface RecogMark {
   lastId: number;
@@ -30,9 +30,19 @@ export interface PictureRetry {
   time: string;
 }
 
+/**
+ * Operation logs (no id): see operate-window.ts. An old state (`{lastTime, keys}` with the fields'
+ * JSON as keys, the last second only) is read as a window of that second and saved in today's form.
+ */
 export interface OperateMark {
+  /** Newest second written (wire format). */
   lastTime: string;
+  /** Keys (`<time>#<hash>`, a multiset) of the rows written in [windowFrom, lastTime]. */
   keys: string[];
+  /** Where the next run reads again from: the overlap window's start. Absent in old states (= lastTime). */
+  windowFrom?: string;
+  /** How many rows the cloud held before `windowFrom` at the last run: more now means rows came too late. */
+  rowsBefore?: number;
 }
 
 /**
@@ -107,6 +117,15 @@ export async function loadState(path: string): Promise<ExportState> {
       if (!isRecord(m) || typeof m.lastTime !== 'string' || !Array.isArray(m.keys)) {
         throw new RuntimeError(`state file ${path}: operate mark of ${serial} needs lastTime and keys`);
       }
+      if (
+        !m.keys.every((k) => typeof k === 'string') ||
+        (m.windowFrom !== undefined && typeof m.windowFrom !== 'string') ||
+        (m.rowsBefore !== undefined && (typeof m.rowsBefore !== 'number' || !(m.rowsBefore >= 0)))
+      ) {
+        throw new RuntimeError(
+          `state file ${path}: operate mark of ${serial} needs string keys, a string windowFrom and a count rowsBefore`,
+        );
+      }
       state.operate[serial] = m as unknown as OperateMark;
     }
   }
@@ -130,6 +149,7 @@ export async function assertStateWritable(path: string): Promise<void> {
   await checkOutputFile(path, '--state');
 }
 
-export async function saveState(path: string, state: ExportState): Promise<void> {
-  await writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, 0o600);
+/** Written atomically (core/safe-file.ts); `owner` is the writing process from the Context. */
+export async function saveState(owner: ProcessProbe, path: string, state: ExportState): Promise<void> {
+  await writeFileAtomic(owner, path, `${JSON.stringify(state, null, 2)}\n`, 0o600);
 }

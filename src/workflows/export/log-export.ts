@@ -8,7 +8,13 @@ import { DEFAULT_TIME_ZONE, formatApiDateTime, parseApiDateTime } from '../../co
 import { PartialError } from '../../core/errors.js';
 import type { WireParams } from '../../core/params.js';
 import { settleLimited } from '../../core/pool.js';
-import { type AtomicFile, checkOutputFile, checkOutputFolder, openAtomicFile } from '../../core/safe-file.js';
+import {
+  type AtomicFile,
+  checkOutputFile,
+  checkOutputFolder,
+  openAtomicFile,
+  type ProcessProbe,
+} from '../../core/safe-file.js';
 import { OPERATE_COLUMNS, orderRow, RECOG_COLUMNS } from './columns.js';
 import { type ExportClient, endpoint } from './export-client.js';
 import { commitFile, commitMarks, type Fault, type Marks, settlePending } from './export-commit.js';
@@ -22,6 +28,7 @@ import {
 } from './export-state.js';
 import { failureLines } from './failure-lines.js';
 import { newOperateStats, walkOperatePages } from './operate-walk.js';
+import { DEFAULT_OVERLAP_MS, MAX_WINDOW_KEYS } from './operate-window.js';
 import { retryPictures } from './picture-retry.js';
 import { newPictureStats, type PictureStats, savePictures } from './picture-saver.js';
 import { newWalkStats, type RecogPage, type RecogRow, rowId, walkRecogPages } from './recog-walk.js';
@@ -52,12 +59,16 @@ export interface LogExportOptions {
   filters?: WireParams;
   sync?: boolean;
   statePath?: string;
+  /** Operation logs with `--state`: how far before the mark each run reads again (default 10 minutes). */
+  overlapMs?: number;
   pictures?: { dir: string; expires?: number };
   concurrency?: number;
   now: Date;
   /** The cloud's IANA zone the wire times are written and read in (default Asia/Tokyo). */
   zone?: string;
   signal: AbortSignal;
+  /** The writing process (Context): temporary files of the output, the state and the pictures. */
+  owner: ProcessProbe;
   stdout: Writable;
   /** Test-only fault points (FACETCTL_FAULT): see export-commit.ts. */
   fault?: Fault;
@@ -184,6 +195,7 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
           page: step.page,
           refetch: () => fetchPage(step.pageNo),
           stats: job.pictures,
+          owner: opts.owner,
           signal: opts.signal,
         });
       }
@@ -207,6 +219,7 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
       client,
       dir: opts.pictures.dir,
       serialNo,
+      owner: opts.owner,
       pending: mark.pictureRetry,
       base: retryBase,
       stats: job.pictures,
@@ -346,16 +359,24 @@ function nextRecogMark(
 async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined): Promise<DeviceRun> {
   const { client, serialNo, opts } = job;
   const ep = endpoint('log.getOperateLog');
+  const zone = opts.zone ?? DEFAULT_TIME_ZONE;
   const syncFailed = await syncFirst(job);
   const startSecond = apiTime(opts.now, opts.zone);
   const upperTime = opts.to && apiTime(opts.to, opts.zone) < startSecond ? apiTime(opts.to, opts.zone) : startSecond;
   const wire: WireParams = { ...opts.filters, serialNo, operateTimeTo: upperTime };
-  if (mark) wire.operateTimeFrom = mark.lastTime;
-  else if (opts.from) wire.operateTimeFrom = apiTime(opts.from, opts.zone);
+  const floorFrom = mark ? (mark.windowFrom ?? mark.lastTime) : opts.from ? apiTime(opts.from, opts.zone) : undefined;
+  if (floorFrom) wire.operateTimeFrom = floorFrom;
+  const overlapMs = opts.overlapMs ?? DEFAULT_OVERLAP_MS;
+  const windowStart = (lastTime: string): string => {
+    const t = parseApiDateTime(lastTime, zone);
+    return t ? apiTime(new Date(t.getTime() - overlapMs), zone) : lastTime;
+  };
+  // Counted before the walk: a row that arrives during it, dated before the floor, is named next run.
+  const before = !opts.statePath ? undefined : floorFrom ? await countBefore(job, floorFrom) : 0;
   const fetchPage = (pageNo: number) => client.json(ep, { ...wire, pageNo: String(pageNo) }, { signal: opts.signal });
   const stats = newOperateStats();
   let rows = 0;
-  for await (const step of walkOperatePages(fetchPage, { upperTime, floor: mark }, stats)) {
+  for await (const step of walkOperatePages(fetchPage, { upperTime, floor: mark, windowStart }, stats)) {
     if (step.rows.length === 0) continue;
     await job.writer.writeRows(step.rows.map((r) => orderRow(OPERATE_COLUMNS, r, serialNo)));
     rows += step.rows.length;
@@ -364,14 +385,46 @@ async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined
   }
   // Past --to is the user's choice; past the start second it is a clock running ahead.
   if (upperTime === startSecond) await nameRowsAfter(job, upperTime);
-  let next = mark;
-  if (stats.newestTime !== undefined) {
-    next =
-      mark && stats.newestTime === mark.lastTime
-        ? { lastTime: mark.lastTime, keys: [...new Set([...mark.keys, ...stats.newestKeys])] }
-        : { lastTime: stats.newestTime, keys: stats.newestKeys };
+  const window = stats.window;
+  if (!window || !opts.statePath) return { rows, preliminary: 0, syncFailed };
+  if (window.late > 0 && mark) {
+    opts.note(
+      `${serialNo}: ${window.late} operation log(s) dated at or before the previous run's mark (${mark.lastTime}) reached the cloud late (device clock behind): exported now, once`,
+    );
   }
-  return { rows, preliminary: 0, operateMark: next, syncFailed };
+  if (mark?.rowsBefore !== undefined && before !== undefined && before > mark.rowsBefore) {
+    const minutes = Math.round(overlapMs / 60_000);
+    opts.note(
+      `${serialNo}: ${before - mark.rowsBefore} operation log(s) dated before ${floorFrom} reached the cloud after the previous run, later than the overlap window (${minutes} min) covers: not exported; widen it (e.g. --overlap 1h) to catch such rows in later runs, and export that range with --from/--to (no --state) to see them now`,
+    );
+  }
+  if (window.capped) {
+    opts.note(
+      `${serialNo}: more than ${MAX_WINDOW_KEYS} operation logs in the overlap window: the state remembers only the newest seconds`,
+    );
+  }
+  return { rows, preliminary: 0, operateMark: window.nextMark(before) ?? mark, syncFailed };
+}
+
+/**
+ * How many operation logs (with the export's filters) the cloud holds dated before `time`: the
+ * `rows` of one page. Undefined when the answer has no count.
+ */
+async function countBefore(job: DeviceJob, time: string): Promise<number | undefined> {
+  const zone = job.opts.zone ?? DEFAULT_TIME_ZONE;
+  const t = parseApiDateTime(time, zone);
+  if (!t) return undefined;
+  const page = await job.client.json<{ rows?: number }>(
+    endpoint('log.getOperateLog'),
+    {
+      ...job.opts.filters,
+      serialNo: job.serialNo,
+      operateTimeTo: apiTime(new Date(t.getTime() - 1000), zone),
+      pageNo: '1',
+    },
+    { signal: job.opts.signal },
+  );
+  return typeof page.rows === 'number' ? page.rows : undefined;
 }
 
 /**
@@ -409,7 +462,7 @@ async function openOutput(opts: LogExportOptions): Promise<{ writer: RowWriter; 
         : `${String(row.serialNo)} operation at ${String(row.operateTime)}`,
   };
   if (!opts.out) return { writer: await createRowWriter(streamSink(opts.stdout), writerOpts) };
-  const file = await openAtomicFile(opts.out);
+  const file = await openAtomicFile(opts.owner, opts.out);
   return { writer: await createRowWriter(fileSink(file), writerOpts), file };
 }
 
@@ -430,7 +483,7 @@ export async function checkExportPaths(opts: Pick<LogExportOptions, 'out' | 'sta
 async function prepare(opts: LogExportOptions): Promise<ExportState | undefined> {
   await checkExportPaths(opts);
   if (!opts.statePath) return undefined;
-  await settlePending(opts.statePath, opts.kind, opts.note);
+  await settlePending(opts.owner, opts.statePath, opts.kind, opts.note);
   return loadState(opts.statePath);
 }
 
@@ -469,11 +522,11 @@ export async function runLogExport(client: ExportClient, opts: LogExportOptions)
     }
     await writer.end();
     const marks = state && opts.statePath ? { path: opts.statePath, kind: opts.kind, marks: marksOf(runs) } : undefined;
-    if (file) await commitFile(file, marks, opts.fault);
+    if (file) await commitFile(opts.owner, file, marks, opts.fault);
     else if (marks) {
       // Every byte was handed to stdout: from here a kill repeats these rows (at-least-once).
       opts.fault?.('after-flush');
-      await commitMarks(marks.path, marks.kind, marks.marks);
+      await commitMarks(opts.owner, marks.path, marks.kind, marks.marks);
       opts.fault?.('after-state');
     }
   } catch (err) {

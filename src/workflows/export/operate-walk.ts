@@ -1,17 +1,19 @@
 /**
  * Walking the operation logs of one device. They have no id, only `operateTime` (seconds) and are
- * time-descending, so a row is known by its key: operateTime, operateUser, mainType, subType,
- * detail. The walk fixes its upper bound (operateTimeTo = the start second), remembers the oldest
- * second written so far and the keys written in it *on earlier pages*; a row repeated after a shift
- * is newer than that second, or in it with a known key. Keys are compared with the set from earlier
- * pages only, so two identical entries inside one page are both written. Like the recognition walk,
- * a drop in `rows` without overlap steps back.
+ * time-descending, so a row is known by its key (operate-window.ts: a hash of operateTime,
+ * operateUser, mainType, subType and detail). The walk fixes its upper bound (operateTimeTo = the
+ * start second), remembers the oldest second written so far and the keys written in it *on earlier
+ * pages*; a row repeated after a shift is newer than that second, or in it with a known key. Keys
+ * are compared with the set from earlier pages only, so two identical entries inside one page are
+ * both written. Like the recognition walk, a drop in `rows` without overlap steps back.
  *
- * The high-water mark of operation logs is a time: entries that reach the cloud later with an
- * older time than the mark are not exported (`--sync` first reduces that risk).
+ * Incremental runs start from the floor's overlap window (operate-window.ts): rows the state already
+ * holds are skipped, rows in the window the state does not hold arrived late and are written once.
  */
 
 import { endpoint } from './export-client.js';
+import type { OperateMark } from './export-state.js';
+import { OperateWindow, operateKey } from './operate-window.js';
 import { pagesToStepBack } from './page-shift.js';
 import { withLookahead } from './recog-walk.js';
 
@@ -35,8 +37,10 @@ export type FetchOperatePage = (pageNo: number) => Promise<OperatePage>;
 export interface OperateWalkOptions {
   /** Rows after this second arrived after the export started (wire format). */
   upperTime: string;
-  /** Incremental floor from the state: the last second exported and the keys written in it. */
-  floor?: { lastTime: string; keys: readonly string[] };
+  /** Incremental floor from the state: the newest second exported, its window and the keys in it. */
+  floor?: OperateMark;
+  /** The wire time the overlap window starts at for a given newest second; the last second only without it. */
+  windowStart?: (lastTime: string) => string;
   pageSize?: number;
 }
 
@@ -45,10 +49,13 @@ export interface OperateWalkStats {
   written: number;
   duplicatesSkipped: number;
   aboveBound: number;
+  /** Rows of the overlap window the state already held. */
+  knownSkipped: number;
   stepBacks: number;
-  /** Newest second written and the keys written in it: the next high-water mark. */
+  /** Newest second written. */
   newestTime?: string;
-  newestKeys: string[];
+  /** The rows known and written, for the next mark (`window.nextMark`). */
+  window?: OperateWindow;
 }
 
 export interface OperateWalkStep {
@@ -56,18 +63,8 @@ export interface OperateWalkStep {
   rows: OperateRow[];
 }
 
-export function operateKey(row: OperateRow): string {
-  return JSON.stringify([
-    row.operateTime,
-    row.operateUser ?? null,
-    row.mainType ?? null,
-    row.subType ?? null,
-    row.detail ?? null,
-  ]);
-}
-
 export function newOperateStats(): OperateWalkStats {
-  return { pagesRead: 0, written: 0, duplicatesSkipped: 0, aboveBound: 0, stepBacks: 0, newestKeys: [] };
+  return { pagesRead: 0, written: 0, duplicatesSkipped: 0, aboveBound: 0, stepBacks: 0, knownSkipped: 0 };
 }
 
 export async function* walkOperatePages(
@@ -76,7 +73,8 @@ export async function* walkOperatePages(
   stats: OperateWalkStats = newOperateStats(),
 ): AsyncGenerator<OperateWalkStep, OperateWalkStats> {
   const pageSize = opts.pageSize ?? endpoint('log.getOperateLog').paging!.pageSize;
-  const floorKeys = new Set(opts.floor?.keys ?? []);
+  const window = new OperateWindow(opts.floor, opts.windowStart);
+  stats.window = window;
   let oldestTime: string | undefined;
   let keysInOldest = new Set<string>();
   let pageNo = 1;
@@ -99,7 +97,7 @@ export async function* walkOperatePages(
       continue;
     }
     const rows: OperateRow[] = [];
-    const added: { time: string; key: string }[] = [];
+    const added: OperateRow[] = [];
     let reachedFloor = false;
     for (const row of list) {
       const time = String(row.operateTime);
@@ -111,30 +109,28 @@ export async function* walkOperatePages(
         stats.duplicatesSkipped++;
         continue;
       }
-      if (opts.floor) {
-        if (time < opts.floor.lastTime) {
-          reachedFloor = true;
-          break;
-        }
-        if (time === opts.floor.lastTime && floorKeys.has(operateKey(row))) continue;
+      if (window.floorFrom !== undefined && time < window.floorFrom) {
+        reachedFloor = true;
+        break;
       }
-      rows.push(row);
-      stats.written++;
-      const key = operateKey(row);
-      if (stats.newestTime === undefined || time > stats.newestTime) {
-        stats.newestTime = time;
-        stats.newestKeys = [key];
-      } else if (time === stats.newestTime) {
-        stats.newestKeys.push(key);
+      const key = window.needsKey(time) ? operateKey(row) : undefined;
+      if (key !== undefined && window.isKnown(key)) {
+        // Known rows are tracked like written ones: a page shift that shows one again skips it.
+        stats.knownSkipped++;
+      } else {
+        rows.push(row);
+        stats.written++;
+        window.add(time, key);
+        if (stats.newestTime === undefined || time > stats.newestTime) stats.newestTime = time;
       }
-      added.push({ time, key });
+      added.push(row);
       if (oldestTime === undefined || time < oldestTime) {
         oldestTime = time;
         keysInOldest = new Set();
       }
     }
     // Keys of this page join the "already written" set only now, so duplicates inside one page stay.
-    for (const a of added) if (a.time === oldestTime) keysInOldest.add(a.key);
+    for (const r of added) if (r.operateTime === oldestTime) keysInOldest.add(operateKey(r));
     const pages = typeof page.pages === 'number' ? page.pages : pageNo;
     const done = reachedFloor || list.length === 0 || pageNo >= pages;
     if (!done) pager.prefetch(pageNo + 1);

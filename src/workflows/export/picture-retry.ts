@@ -5,6 +5,7 @@
  * as both ends of the window, finds it (and a fresh picture cookie) in a page or two.
  */
 import type { WireParams } from '../../core/params.js';
+import type { ProcessProbe } from '../../core/safe-file.js';
 import type { ExportClient } from './export-client.js';
 import { endpoint } from './export-client.js';
 import type { PictureRetry } from './export-state.js';
@@ -19,6 +20,7 @@ export interface RetryPicturesArgs {
   /** serialNo and pictureExpires: what every getRecogLog of this device carries. */
   base: WireParams;
   stats: PictureStats;
+  owner: ProcessProbe;
   signal: AbortSignal;
   note: (line: string) => void;
 }
@@ -52,6 +54,7 @@ export async function retryPictures(args: RetryPicturesArgs): Promise<void> {
           client: args.client,
           dir: args.dir,
           serialNo: args.serialNo,
+          owner: args.owner,
           rows,
           page,
           refetch: () => fetchPage(pageNo),

@@ -8,7 +8,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { settleLimited } from '../../core/pool.js';
-import { ensureDir, writeFileAtomic } from '../../core/safe-file.js';
+import { ensureDir, type ProcessProbe, writeFileAtomic } from '../../core/safe-file.js';
 import type { ExportClient } from './export-client.js';
 import { type RecogPage, type RecogRow, rowId } from './recog-walk.js';
 
@@ -47,6 +47,8 @@ export interface SavePicturesArgs {
   /** Reads the same page again (fresh cookie). */
   refetch: () => Promise<RecogPage>;
   stats: PictureStats;
+  /** The writing process (Context), for the pictures' temporary files. */
+  owner: ProcessProbe;
   signal?: AbortSignal;
   concurrency?: number;
 }
@@ -81,7 +83,7 @@ export async function savePictures(args: SavePicturesArgs): Promise<void> {
         answer = await args.client.fetchPicture(freshUrl, cookie, { signal: args.signal });
       }
       if (answer.status !== 200) throw new Error(`HTTP ${answer.status}`);
-      await writeFileAtomic(path, answer.body);
+      await writeFileAtomic(args.owner, path, answer.body);
       args.stats.saved++;
     } catch (err) {
       if (args.signal?.aborted) throw err;

@@ -17,6 +17,7 @@ import {
   checkOutputFile,
   checkOutputFolder,
   openAtomicFile,
+  type ProcessProbe,
   writeFileAtomic,
 } from '../../core/safe-file.js';
 import { orderRow, SENSELINK_COLUMNS } from './columns.js';
@@ -80,6 +81,8 @@ export interface SenselinkExportOptions {
   /** The zone the window bounds are written in (ISO 8601 with its offset; default Asia/Tokyo). */
   zone?: string;
   signal: AbortSignal;
+  /** The writing process (Context), for temporary files. */
+  owner: ProcessProbe;
   stdout: Writable;
   /** Test-only fault points (FACETCTL_FAULT): see export-commit.ts. */
   fault?: Fault;
@@ -107,6 +110,7 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function saveImage(
+  owner: ProcessProbe,
   client: ExportClient,
   dir: string,
   imageId: string,
@@ -121,7 +125,7 @@ async function saveImage(
   try {
     const answer = await client.call(endpoint('senselink.getImage'), { image_id: imageId }, { signal });
     if (answer.kind !== 'binary' || !answer.data) throw new Error('no image in the answer');
-    await writeFileAtomic(path, answer.data);
+    await writeFileAtomic(owner, path, answer.data);
     result.images.saved++;
   } catch (err) {
     if (signal.aborted) throw err;
@@ -147,7 +151,7 @@ export async function runSenselinkExport(
     images: { saved: 0, skipped: 0, failed: [] },
   };
   await checkSenselinkExportPaths(opts);
-  const file: AtomicFile | undefined = opts.out ? await openAtomicFile(opts.out) : undefined;
+  const file: AtomicFile | undefined = opts.out ? await openAtomicFile(opts.owner, opts.out) : undefined;
   let faultAfterPage = opts.fault;
   const writer: RowWriter = await createRowWriter(file ? fileSink(file) : streamSink(opts.stdout), {
     format: opts.format,
@@ -187,7 +191,7 @@ export async function runSenselinkExport(
         }
         if (opts.images) {
           for (const r of rows)
-            if (r.image_id) await saveImage(client, opts.images, String(r.image_id), result, opts.signal);
+            if (r.image_id) await saveImage(opts.owner, client, opts.images, String(r.image_id), result, opts.signal);
         }
         await writer.writeRows(rows.map((r) => orderRow(SENSELINK_COLUMNS, r)));
         result.rows += rows.length;
@@ -203,7 +207,7 @@ export async function runSenselinkExport(
       atBoundary = nextBoundary;
     }
     await writer.end();
-    if (file) await commitFile(file, undefined, opts.fault);
+    if (file) await commitFile(opts.owner, file, undefined, opts.fault);
   } catch (err) {
     await file?.abort();
     throw err;

@@ -3,7 +3,7 @@
  * device) and the counts behind the summary table.
  */
 import { RuntimeError } from '../../core/errors.js';
-import { writeFileAtomic } from '../../core/safe-file.js';
+import { type ProcessProbe, writeFileAtomic } from '../../core/safe-file.js';
 import type { InvalidRow, LineStatus, ReportLine } from './types.js';
 
 export const REPORT_COLUMNS = ['row', 'personCode', 'serialNo', 'status', 'step', 'message'] as const;
@@ -31,9 +31,14 @@ export async function reportCsv(lines: readonly ReportLine[], escapeFormulas = f
 }
 
 /** Written through a temporary file and a rename (core/safe-file): a link at `path` is replaced, never followed. */
-export async function writeReport(path: string, lines: readonly ReportLine[], escapeFormulas = false): Promise<void> {
+export async function writeReport(
+  owner: ProcessProbe,
+  path: string,
+  lines: readonly ReportLine[],
+  escapeFormulas = false,
+): Promise<void> {
   try {
-    await writeFileAtomic(path, await reportCsv(lines, escapeFormulas), 0o600);
+    await writeFileAtomic(owner, path, await reportCsv(lines, escapeFormulas), 0o600);
   } catch (err) {
     throw new RuntimeError(`cannot write the report ${path}: ${(err as Error).message}`);
   }

@@ -22,6 +22,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatApiDateTime } from '../../core/dates.js';
 import type { WireParams } from '../../core/params.js';
+import type { ProcessProbe } from '../../core/safe-file.js';
 import { type ExportClient, endpoint } from '../export/export-client.js';
 import {
   assertStateWritable,
@@ -31,13 +32,8 @@ import {
   type RecogMark,
   saveState,
 } from '../export/export-state.js';
-import {
-  newOperateStats,
-  type OperatePage,
-  type OperateRow,
-  operateKey,
-  walkOperatePages,
-} from '../export/operate-walk.js';
+import { newOperateStats, type OperatePage, type OperateRow, walkOperatePages } from '../export/operate-walk.js';
+import { operateKey } from '../export/operate-window.js';
 import { type RecogPage, type RecogRow, rowId, walkRecogPages } from '../export/recog-walk.js';
 
 export type TailKind = 'recog' | 'operate';
@@ -51,6 +47,8 @@ export interface TailOptions {
   /** Least time between two requests to one device. */
   intervalMs: number;
   statePath?: string;
+  /** The writing process (Context), for the state file's temporary. */
+  owner: ProcessProbe;
   now: () => Date;
   signal: AbortSignal;
   /** Writes rows (already in print order) and resolves when they are written. */
@@ -118,7 +116,7 @@ async function tailAll(
       const fresh = await loadState(path);
       if (t.recog) fresh.recog[t.serialNo] = t.recog;
       if (t.operate) fresh.operate[t.serialNo] = t.operate;
-      await saveState(path, fresh);
+      await saveState(opts.owner, path, fresh);
     });
     return saving;
   };
@@ -277,11 +275,7 @@ async function pollOperate(client: ExportClient, t: DeviceTail, opts: TailOption
   const stats = newOperateStats();
   const got: OperateRow[] = [];
   for await (const step of walkOperatePages(fetchPage, { upperTime, floor: mark }, stats)) got.push(...step.rows);
-  if (stats.newestTime !== undefined) {
-    t.operate =
-      mark && stats.newestTime === mark.lastTime
-        ? { lastTime: mark.lastTime, keys: [...new Set([...mark.keys, ...stats.newestKeys])] }
-        : { lastTime: stats.newestTime, keys: stats.newestKeys };
-  }
+  // The window of a tail is the last second (it polls often); an export's state keeps its wider window.
+  t.operate = stats.window?.nextMark(undefined) ?? mark;
   return got.reverse();
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureDir, openAtomicFile, writeFileAtomic } from '../../../src/core/safe-file.js';
 import { emptyState, loadState, saveState } from '../../../src/workflows/export/export-state.js';
+import { hostProcesses } from '../../helpers/processes.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const dir = () => tempDir('facetctl-export-');
@@ -12,7 +13,7 @@ describe('atomic file', () => {
     const d = dir();
     const target = join(d, 'logs.csv');
     writeFileSync(target, 'old');
-    const f = await openAtomicFile(target);
+    const f = await openAtomicFile(hostProcesses, target);
     await f.write('new content');
     expect(readFileSync(target, 'utf8')).toBe('old');
     expect(f.tempPath.startsWith(d)).toBe(true);
@@ -20,7 +21,7 @@ describe('atomic file', () => {
     expect(readFileSync(target, 'utf8')).toBe('new content');
     expect(readdirSync(d)).toEqual(['logs.csv']);
 
-    const g = await openAtomicFile(target);
+    const g = await openAtomicFile(hostProcesses, target);
     await g.write('half');
     await g.abort();
     expect(readFileSync(target, 'utf8')).toBe('new content');
@@ -29,7 +30,7 @@ describe('atomic file', () => {
 
   it('writeFileAtomic replaces a file with the given mode', async () => {
     const target = join(dir(), 'state.json');
-    await writeFileAtomic(target, 'x', 0o600);
+    await writeFileAtomic(hostProcesses, target, 'x', 0o600);
     expect(statSync(target).mode & 0o777).toBe(0o600);
   });
 });
@@ -41,7 +42,7 @@ describe('export state', () => {
     const s = emptyState();
     s.recog.S1 = { lastId: 42, lastTime: '2026/01/01 00:00:00', recheck: { from: '2026/01/01 00:00:00', ids: [41] } };
     s.operate.S1 = { lastTime: '2026/01/01 00:00:00', keys: ['k'] };
-    await saveState(path, s);
+    await saveState(hostProcesses, path, s);
     expect(await loadState(path)).toEqual(s);
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });

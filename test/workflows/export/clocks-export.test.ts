@@ -3,7 +3,7 @@
  * lies outside the window the run expected: what it cannot place is named on stderr with a count,
  * and the state never moves past a row that was not written.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatApiDateTime } from '../../../src/core/dates.js';
@@ -84,5 +84,113 @@ describe('recognition logs dated before --from (device clock behind)', () => {
       env,
     });
     expect(plain.stderr).not.toContain('dated before');
+  });
+});
+
+describe('operation logs that reach the cloud after a run, dated before its mark (device clock behind)', () => {
+  const exportArgs = (serialNo: string, state: string, ...more: string[]) => [
+    'log',
+    'operate',
+    'export',
+    '--serial',
+    serialNo,
+    '--state',
+    state,
+    '-o',
+    'ndjson',
+    ...more,
+  ];
+  const details = (stdout: string) => lines(stdout).map((l) => JSON.parse(l).detail);
+
+  it('are exported exactly once by the next run, inside the overlap window', async () => {
+    const serialNo = 'CLKOP2';
+    expect((await emu.op('POST', '/devices', { serialNo })).status).toBe(201);
+    const start = Date.now();
+    await emu.op('POST', '/operate-logs', { serialNo, time: japan(start - 5 * 60_000), detail: 'on time' });
+    const state = join(tempDir('facetctl-clocks-'), 'state.json');
+    const first = await runCli(exportArgs(serialNo, state), { env, now: new Date(start) });
+    expect(first.code).toBe(0);
+    expect(details(first.stdout)).toEqual(['on time']);
+
+    // Reaches the cloud now, dated two minutes before the mark; and one identical to the first row
+    // (same second, same fields): a second entry, not the same one.
+    await emu.op('POST', '/operate-logs', { serialNo, time: japan(start - 7 * 60_000), detail: 'late' });
+    await emu.op('POST', '/operate-logs', { serialNo, time: japan(start - 5 * 60_000), detail: 'on time' });
+    const second = await runCli(exportArgs(serialNo, state), { env, now: new Date(start + 60_000) });
+    expect(second.code).toBe(0);
+    expect(details(second.stdout)).toEqual(['on time', 'late']);
+    expect(second.stderr).toMatch(/CLKOP2: 2 operation log\(s\) dated at or before the previous run's mark .* late/);
+
+    const third = await runCli(exportArgs(serialNo, state), { env, now: new Date(start + 2 * 60_000) });
+    expect(third.code).toBe(0);
+    expect(third.stdout).toBe('');
+    expect(third.stderr).not.toContain('late');
+    const mark = JSON.parse(readFileSync(state, 'utf8')).operate[serialNo];
+    expect(mark.keys).toHaveLength(3);
+    expect(mark.windowFrom).toBe(japan(start - 15 * 60_000));
+  });
+
+  it('older than the window: named with a count and the way to widen it, once; --overlap widens the window', async () => {
+    const serialNo = 'CLKOP3';
+    expect((await emu.op('POST', '/devices', { serialNo })).status).toBe(201);
+    const start = Date.now();
+    await emu.op('POST', '/operate-logs', { serialNo, time: japan(start - 60_000), detail: 'on time' });
+    const state = join(tempDir('facetctl-clocks-'), 'state.json');
+    expect((await runCli(exportArgs(serialNo, state), { env, now: new Date(start) })).code).toBe(0);
+
+    await emu.op('POST', '/operate-logs', { serialNo, time: japan(start - 2 * 3_600_000), detail: 'two hours behind' });
+    const second = await runCli(exportArgs(serialNo, state), { env, now: new Date(start + 60_000) });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe('');
+    expect(second.stderr).toMatch(
+      /CLKOP3: 1 operation log\(s\) dated before .* reached the cloud after the previous run, later than the overlap window \(10 min\).*not exported; widen it \(e\.g\. --overlap 1h\)/,
+    );
+    const third = await runCli(exportArgs(serialNo, state), { env, now: new Date(start + 2 * 60_000) });
+    expect(third.stderr).not.toContain('overlap window');
+
+    // A wider window from now on: a row three hours late is read again and exported.
+    const wide = ['--overlap', '3h'];
+    const t = Date.now();
+    await emu.op('POST', '/operate-logs', { serialNo, time: japan(t), detail: 'newest' });
+    const fourth = await runCli(exportArgs(serialNo, state, ...wide), { env, now: new Date(t + 1000) });
+    expect(details(fourth.stdout)).toEqual(['newest']);
+    await emu.op('POST', '/operate-logs', { serialNo, time: japan(t - 30 * 60_000), detail: 'half an hour behind' });
+    const fifth = await runCli(exportArgs(serialNo, state, ...wide), { env, now: new Date(t + 2000) });
+    expect(details(fifth.stdout)).toEqual([]);
+    expect(fifth.stderr).toMatch(/1 operation log\(s\) dated before .*later than the overlap window \(180 min\)/);
+  });
+
+  it('a state written by an earlier facetctl (keys of the last second only) is read and saved in the new form', async () => {
+    const serialNo = 'CLKOP4';
+    expect((await emu.op('POST', '/devices', { serialNo })).status).toBe(201);
+    const start = Date.now();
+    const last = japan(start - 60_000);
+    await emu.op('POST', '/operate-logs', { serialNo, time: last, detail: 'exported before', operateUser: 'admin' });
+    await emu.op('POST', '/operate-logs', { serialNo, time: japan(start - 1000), detail: 'new' });
+    const oldKey = JSON.stringify([last, 'admin', '操作', 'ユーザーログイン', 'exported before']);
+    const state = join(tempDir('facetctl-clocks-'), 'state.json');
+    writeFileSync(
+      state,
+      JSON.stringify({ version: 1, recog: {}, operate: { [serialNo]: { lastTime: last, keys: [oldKey] } } }),
+    );
+    const r = await runCli(exportArgs(serialNo, state), { env, now: new Date(start) });
+    expect(r.code).toBe(0);
+    expect(details(r.stdout)).toEqual(['new']);
+    const mark = JSON.parse(readFileSync(state, 'utf8')).operate[serialNo];
+    expect(mark.windowFrom).toBe(last);
+    expect(mark.keys.every((k: string) => /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d#/.test(k))).toBe(true);
+    expect(mark.keys).toHaveLength(2);
+    const again = await runCli(exportArgs(serialNo, state), { env, now: new Date(start + 1000) });
+    expect(again.stdout).toBe('');
+  });
+
+  it('--overlap without --state, or not a duration, is refused (exit 2, nothing sent)', async () => {
+    const noState = await runCli(['log', 'operate', 'export', '--serial', 'CLKOP2', '--overlap', '1h'], { env });
+    expect(noState.code).toBe(2);
+    expect(noState.stderr).toContain('--overlap needs --state');
+    const state = join(tempDir('facetctl-clocks-'), 'state.json');
+    const bad = await runCli(exportArgs('CLKOP2', state, '--overlap', 'soon'), { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--overlap soon');
   });
 });

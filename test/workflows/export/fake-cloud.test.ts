@@ -11,6 +11,7 @@ import type { ExportClient } from '../../../src/workflows/export/export-client.j
 import { runLogExport } from '../../../src/workflows/export/log-export.js';
 import { newPictureStats, savePictures } from '../../../src/workflows/export/picture-saver.js';
 import type { RecogRow } from '../../../src/workflows/export/recog-walk.js';
+import { hostProcesses } from '../../helpers/processes.js';
 import { tempDir } from '../../helpers/temp.js';
 
 const tmp = () => tempDir('facetctl-fake-');
@@ -54,6 +55,7 @@ const row = (id: number | null, sec: number): RecogRow => ({
 
 async function exportTo(client: ExportClient, state: string, out: string) {
   return runLogExport(client, {
+    owner: hostProcesses,
     kind: 'recog',
     serials: ['S1'],
     format: 'ndjson',
@@ -107,6 +109,7 @@ describe('pictures', () => {
     const stats = newPictureStats();
     let refetches = 0;
     await savePictures({
+      owner: hostProcesses,
       client,
       dir,
       serialNo: 'S1',
@@ -128,7 +131,16 @@ describe('pictures', () => {
     const client = fakeCloud([row(7, 1)], () => ({ 'CloudFront-Policy': 'stale' }));
     const page = await client.json({ action: 'getRecogLog' } as EndpointDef, { pageNo: '1' });
     const stats = newPictureStats();
-    await savePictures({ client, dir: tmp(), serialNo: 'S1', rows: page.list, page, refetch: async () => page, stats });
+    await savePictures({
+      client,
+      dir: tmp(),
+      serialNo: 'S1',
+      rows: page.list,
+      page,
+      refetch: async () => page,
+      stats,
+      owner: hostProcesses,
+    });
     expect(stats.failed).toEqual([{ serialNo: 'S1', id: 7, time: '2026/01/01 10:00:01', reason: 'HTTP 403' }]);
   });
 });

@@ -52,7 +52,7 @@ describe('walkOperatePages', () => {
     const { rows, stats } = await collect(fakeLog(base), row(59, 'x').operateTime);
     expect(rows).toHaveLength(base.length);
     expect(stats.newestTime).toBe(row(14, 'a').operateTime);
-    expect(stats.newestKeys).toHaveLength(3);
+    expect(stats.window?.nextMark(undefined)?.keys).toHaveLength(3);
   });
 
   it('skips repeats when late rows inside the window push pages down', async () => {
@@ -69,7 +69,7 @@ describe('walkOperatePages', () => {
       fakeLog(base.filter((r) => r.operateTime <= floor.lastTime && r.subType !== 'c')),
       row(59, 'x').operateTime,
     );
-    const mark = { lastTime: first.stats.newestTime as string, keys: first.stats.newestKeys };
+    const mark = first.stats.window?.nextMark(undefined);
     const second = await collect(fakeLog(base), row(59, 'x').operateTime, mark);
     // second 10 had a and b exported; c is new in that second, then seconds 11–14 (12 rows).
     expect(second.rows.map((r) => `${r.operateTime.slice(-2)}${r.subType}`)).toEqual([

@@ -16,6 +16,7 @@ import type { ExportClient } from '../../../src/workflows/export/export-client.j
 import { exportFailure, runLogExport } from '../../../src/workflows/export/log-export.js';
 import { runCli } from '../../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { hostProcesses } from '../../helpers/processes.js';
 import { tempDir } from '../../helpers/temp.js';
 
 let emu: TestEmulator;
@@ -55,6 +56,7 @@ async function exportOnce(c: ExportClient, serialNo: string, dir: string, n: num
   const out = join(dir, `${n}.ndjson`);
   const notes: string[] = [];
   const result = await runLogExport(c, {
+    owner: hostProcesses,
     kind: 'recog',
     serials: [serialNo],
     format: 'ndjson',

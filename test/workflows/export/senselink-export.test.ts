@@ -10,6 +10,7 @@ import { runSenselinkExport, splitWindows, WINDOW_MS } from '../../../src/workfl
 import { runCli } from '../../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { PICTURES, picture } from '../../helpers/fixtures.js';
+import { hostProcesses } from '../../helpers/processes.js';
 import { tempDir } from '../../helpers/temp.js';
 
 let emu: TestEmulator;
@@ -70,6 +71,7 @@ describe('window boundaries', () => {
       text += c;
     });
     const result = await runSenselinkExport(client, {
+      owner: hostProcesses,
       from,
       to,
       format: 'ndjson',

@@ -13,6 +13,7 @@ import { run } from '../../../src/commands/index.js';
 import type { Context } from '../../../src/core/context.js';
 import { runCli, spawnCli, tempConfigDir } from '../../helpers/cli.js';
 import type { TestEmulator } from '../../helpers/emulator.js';
+import { hostProcesses } from '../../helpers/processes.js';
 import { emulatorWithDevices, snapshot } from '../import/emulator-setup.js';
 import { csv, syntheticJpeg, tempDir } from '../import/fixtures.js';
 
@@ -285,6 +286,7 @@ async function onTerminal(argv: string[], prompt: string, answer: string) {
     cwd: dir,
     now: () => new Date(),
     signal: new AbortController().signal,
+    processes: hostProcesses,
   };
   const code = await run(argv, ctx);
   return { code, stderr: err };
