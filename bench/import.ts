@@ -15,8 +15,10 @@
  * and refuse them on the devices; `off` still decodes every picture once, as the cloud would.
  *
  * Run: npx tsx bench/import.ts [--persons 500] [--latency 20] [--devices 4] [--concurrency 8]
- *        [--no-remote-check] [--real-pictures] [--faces off|basic] [--runs 1]
- * Prints the header and one Markdown table line per run.
+ *        [--no-remote-check] [--real-pictures] [--faces off|basic] [--runs 1] [--before DIR]
+ * Prints the header and one Markdown table line per run. `--before DIR` names another checkout of
+ * facetctl (e.g. `git archive <commit> | tar -x -C DIR` and a `node_modules` symlink): each run then
+ * imports with that tree's importer and emulator and with this one's, alternately, on the same files.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -24,11 +26,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { createClient } from '../src/core/client.js';
-import { startEmulator } from '../src/emulator/index.js';
-import { importPersons } from '../src/workflows/import/import-persons.js';
+import type { createClient as CreateClient } from '../src/core/client.js';
+import type { startEmulator as StartEmulator } from '../src/emulator/index.js';
+import type { importPersons as ImportPersons } from '../src/workflows/import/import-persons.js';
 
 const { values } = parseArgs({
   options: {
@@ -40,14 +43,35 @@ const { values } = parseArgs({
     'real-pictures': { type: 'boolean', default: false },
     faces: { type: 'string', default: 'off' },
     runs: { type: 'string', default: '1' },
+    before: { type: 'string' },
+    tree: { type: 'string' },
     'emulator-child': { type: 'string' },
   },
 });
 
-async function startChildEmulator(latencyMs: number, faces: string) {
+/** The modules a run uses, from this checkout or from `tree` (another checkout, for "before"). */
+async function modulesOf(tree: string) {
+  const load = (path: string) => import(pathToFileURL(join(tree, path)).href);
+  return {
+    createClient: (await load('src/core/client.ts')).createClient as typeof CreateClient,
+    startEmulator: (await load('src/emulator/index.ts')).startEmulator as typeof StartEmulator,
+    importPersons: (await load('src/workflows/import/import-persons.ts')).importPersons as typeof ImportPersons,
+  };
+}
+
+const HERE = resolve(import.meta.dirname, '..');
+
+async function startChildEmulator(latencyMs: number, faces: string, tree: string) {
   const child = spawn(
     process.execPath,
-    [...process.execArgv, import.meta.filename, '--emulator-child', JSON.stringify({ faces, latencyMs })],
+    [
+      ...process.execArgv,
+      import.meta.filename,
+      '--emulator-child',
+      JSON.stringify({ faces, latencyMs }),
+      '--tree',
+      tree,
+    ],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const rl = createInterface({ input: child.stdout });
@@ -137,8 +161,13 @@ async function bench(): Promise<void> {
       '| pictures | persons | devices | latency | concurrency | validate s | send s | whole s | persons/s | device-bound limit s | whole ÷ limit | send ÷ limit | devices busy | ms per toDevice | ms per check | ms per regist | client CPU ms/person (validate) | emulator CPU ms/person | not ok |',
     );
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    const kind = real ? `real ~${Math.round(bytes / persons / 1024)} KB` : 'synthetic';
+    const trees = values.before ? [resolve(values.before), HERE] : [HERE];
     for (let run = 0; run < Number(values.runs); run++) {
-      console.log(await once(csvPath, serials, real ? `real ~${Math.round(bytes / persons / 1024)} KB` : 'synthetic'));
+      for (const tree of trees) {
+        const label = values.before ? `${tree === HERE ? 'after' : 'before'}: ${kind}` : kind;
+        console.log(await once(csvPath, serials, label, tree));
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -153,12 +182,13 @@ function loadavg(): string {
 }
 
 /** One import into a fresh emulator; returns its Markdown row. */
-async function once(csvPath: string, serials: string[], pictures: string): Promise<string> {
+async function once(csvPath: string, serials: string[], pictures: string, tree: string): Promise<string> {
+  const { createClient, importPersons } = await modulesOf(tree);
   const persons = Number(values.persons);
   const latencyMs = Number(values.latency);
   const deviceCount = serials.length;
   const concurrency = Number(values.concurrency);
-  const emu = await startChildEmulator(latencyMs, values.faces ?? 'off');
+  const emu = await startChildEmulator(latencyMs, values.faces ?? 'off', tree);
   const headers = { 'ds-api-token': emu.token, 'content-type': 'application/json' };
   for (const serialNo of serials) {
     await fetch(`${emu.origin}/_emulator/devices`, {
@@ -242,6 +272,7 @@ async function once(csvPath: string, serials: string[], pictures: string): Promi
 
 if (values['emulator-child'] !== undefined) {
   // The emulator half: start, say where, and stop when the parent closes our stdin.
+  const { startEmulator } = await modulesOf(values.tree ?? HERE);
   const handle = await startEmulator({ port: 0, seed: 'none', ...JSON.parse(values['emulator-child']) });
   process.stdout.write(`${JSON.stringify({ url: handle.url, origin: handle.origin, token: handle.token })}\n`);
   createInterface({ input: process.stdin }).on('line', () => {
