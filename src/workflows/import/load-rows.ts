@@ -20,7 +20,7 @@ import {
 } from './csv-decode.js';
 import { type CsvTable, findReplacementChar, isBlankRecord, readCsvTable } from './csv-records.js';
 import { createPictureResolver } from './picture-path.js';
-import { validateRecord } from './row-validate.js';
+import { type RowValidationOptions, validateRecord } from './row-validate.js';
 import type { InvalidRow, PersonRow, RowIssue } from './types.js';
 
 export interface LoadOptions {
@@ -32,6 +32,8 @@ export interface LoadOptions {
   now: Date;
   /** The cloud's IANA zone that date cells are read in (default Asia/Tokyo). */
   zone?: string;
+  /** Told the bytes of each picture that passed, to keep them for sending (see KeptPictures). */
+  keepPicture?: RowValidationOptions['keepPicture'];
   /** Pictures checked at once (reading and decoding). */
   concurrency?: number;
   signal?: AbortSignal;
@@ -119,6 +121,7 @@ export async function loadRows(opts: LoadOptions): Promise<LoadedRows> {
     now: opts.now,
     zone: opts.zone,
     resolvePicture: createPictureResolver(),
+    keepPicture: opts.keepPicture,
   };
   const results = await mapLimited(
     records,

@@ -16,6 +16,49 @@ export interface PreparedPicture {
   fixed: boolean;
 }
 
+/**
+ * Pictures kept from validation for sending, up to a byte budget, so the first ones (all of them in
+ * a file of a few hundred persons) are neither read, hashed nor fixed a second time: what is sent is
+ * then exactly what was validated. Pictures validated once the budget is spent are read again when
+ * sent (and refused if they changed), so memory stays bounded however long the file is. Keyed by the
+ * source file's path and SHA-256; a kept picture is given up when it is taken.
+ */
+export class KeptPictures {
+  private readonly kept = new Map<string, Buffer>();
+  private used = 0;
+
+  /** `budgetBytes`: at most this many bytes of pictures held at once. */
+  constructor(readonly budgetBytes: number) {}
+
+  private static key(ref: { path: string; sha256: string }): string {
+    return `${ref.sha256}\0${ref.path}`;
+  }
+
+  /** Keeps the bytes validated for this file (what will be sent) when the budget allows. */
+  keep(ref: { path: string; sha256: string }, bytes: Buffer): void {
+    const key = KeptPictures.key(ref);
+    if (this.kept.has(key) || this.used + bytes.length > this.budgetBytes) return;
+    this.kept.set(key, bytes);
+    this.used += bytes.length;
+  }
+
+  /** The kept bytes for this file, given up; undefined when it was not kept (read it again). */
+  take(ref: { path: string; sha256: string }): Buffer | undefined {
+    const key = KeptPictures.key(ref);
+    const bytes = this.kept.get(key);
+    if (bytes) {
+      this.kept.delete(key);
+      this.used -= bytes.length;
+    }
+    return bytes;
+  }
+
+  /** Bytes held now. */
+  get bytesHeld(): number {
+    return this.used;
+  }
+}
+
 export type PictureResult = { ok: true; picture: PreparedPicture } | { ok: false; message: string };
 
 export function base64Length(byteLength: number): number {

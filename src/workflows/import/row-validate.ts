@@ -22,6 +22,8 @@ export interface RowValidationOptions {
   now: Date;
   /** The cloud's IANA zone that date cells are read in (default Asia/Tokyo). */
   zone?: string;
+  /** Told the bytes of each picture that passed (what will be sent), to keep them for sending. */
+  keepPicture?: (ref: PictureRef, bytes: Buffer) => void;
   /** Picture paths as written on Windows/macOS → the file (shared folder listings; see picture-path.ts). */
   resolvePicture?: ReturnType<typeof createPictureResolver>;
 }
@@ -120,6 +122,7 @@ export async function validateRecord(
     if (got.ok) {
       pictureBytes = got.picture.bytes;
       picture = { path, written: cells.picture, sha256: got.picture.sha256, fixed: got.picture.fixed };
+      opts.keepPicture?.(picture, got.picture.bytes);
     } else {
       issues.push({ field: 'picture', message: got.message });
     }
