@@ -1,8 +1,9 @@
 /**
  * Pictures named by the CSV: read, optionally fixed (--fix-pictures), and checked locally the way
- * the cloud will check them — JPEG, decodable, at most the registry's base64 size. Used twice: when
- * validating (bytes dropped afterwards) and when sending (bytes read again and compared by hash),
- * so a file of thousands of persons never holds their pictures in memory.
+ * the cloud will check them — JPEG, decodable, at most the registry's base64 size. Used when
+ * validating, and when sending a picture that was not kept from validation (KeptPictures: bytes
+ * read again and compared by hash), so a file of thousands of persons holds at most a budget of
+ * pictures in memory.
  */
 import { createHash } from 'node:crypto';
 import { tryReadInputFile } from '../../core/input-file.js';
