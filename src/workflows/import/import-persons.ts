@@ -104,7 +104,7 @@ async function listDevices(client: ImportClient): Promise<Set<string>> {
   return new Set(list.map((d) => String((d as { serialNo?: unknown }).serialNo ?? '')));
 }
 
-/** Bytes of validated pictures kept for sending (see KeptPictures): a few hundred real photos. */
+/** Bytes of validated pictures kept for sending (see KeptPictures): about 1,300 photos of 50 KB. */
 export const KEPT_PICTURES_BUDGET = 64 * 1024 * 1024;
 
 /**

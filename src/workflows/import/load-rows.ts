@@ -32,7 +32,7 @@ export interface LoadOptions {
   now: Date;
   /** The cloud's IANA zone that date cells are read in (default Asia/Tokyo). */
   zone?: string;
-  /** Told the bytes of each picture that passed, to keep them for sending (see KeptPictures). */
+  /** Told the picture bytes of each valid row, to keep them for sending (see KeptPictures). */
   keepPicture?: RowValidationOptions['keepPicture'];
   /** Pictures checked at once (reading and decoding). */
   concurrency?: number;

@@ -22,7 +22,7 @@ export interface RowValidationOptions {
   now: Date;
   /** The cloud's IANA zone that date cells are read in (default Asia/Tokyo). */
   zone?: string;
-  /** Told the bytes of each picture that passed (what will be sent), to keep them for sending. */
+  /** Told the picture bytes of each valid row (what will be sent), to keep them for sending. */
   keepPicture?: (ref: PictureRef, bytes: Buffer) => void;
   /** Picture paths as written on Windows/macOS → the file (shared folder listings; see picture-path.ts). */
   resolvePicture?: ReturnType<typeof createPictureResolver>;
@@ -122,7 +122,6 @@ export async function validateRecord(
     if (got.ok) {
       pictureBytes = got.picture.bytes;
       picture = { path, written: cells.picture, sha256: got.picture.sha256, fixed: got.picture.fixed };
-      opts.keepPicture?.(picture, got.picture.bytes);
     } else {
       issues.push({ field: 'picture', message: got.message });
     }
@@ -184,6 +183,8 @@ export async function validateRecord(
   }
 
   if (issues.length > 0) return { ok: false, personCode, serials, issues };
+  // Only a valid row's picture is kept: an invalid row never sends it.
+  if (picture && pictureBytes) opts.keepPicture?.(picture, pictureBytes);
   const wire = nonEmpty(personWire);
   return {
     ok: true,
