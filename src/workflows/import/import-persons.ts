@@ -15,7 +15,7 @@ import {
   loadRows,
   serialsNamed,
 } from './load-rows.js';
-import { preparePicture } from './picture.js';
+import { KeptPictures, preparePicture } from './picture.js';
 import { invalidLines } from './report.js';
 import { hashForTarget } from './row-validate.js';
 import { type ImportProgress, type RunImportOptions, runImport } from './run-import.js';
@@ -52,6 +52,8 @@ export interface ImportOptions {
   onRetry?: RunImportOptions['onRetry'];
   /** Retry tuning (tests use short waits). */
   retry?: RunImportOptions['retry'];
+  /** Bytes of validated pictures kept for sending (default KEPT_PICTURES_BUDGET; 0 reads every one again). */
+  keptPicturesBytes?: number;
 }
 
 export interface ImportResult {
@@ -102,12 +104,20 @@ async function listDevices(client: ImportClient): Promise<Set<string>> {
   return new Set(list.map((d) => String((d as { serialNo?: unknown }).serialNo ?? '')));
 }
 
-/** Reads the picture again for sending and insists it is the file that was validated. */
-export function pictureLoader(fix: boolean): (row: PersonRow) => Promise<Buffer> {
+/** Bytes of validated pictures kept for sending (see KeptPictures): about 1,300 photos of 50 KB. */
+export const KEPT_PICTURES_BUDGET = 64 * 1024 * 1024;
+
+/**
+ * The picture to send for a row: the bytes kept from validation when there are some, else the file
+ * read again (and fixed again with `fix`), refused when it is not the file that was validated.
+ */
+export function pictureLoader(fix: boolean, kept?: KeptPictures): (row: PersonRow) => Promise<Buffer> {
   const maxBase64 = importEndpoints().regist.params.picture?.maxBytes ?? Number.POSITIVE_INFINITY;
   return async (row) => {
     const ref = row.picture;
     if (!ref) throw new Error('the row has no picture');
+    const held = kept?.take(ref);
+    if (held) return held;
     const got = await preparePicture(ref.path, ref.written, { fix, maxBase64, expectSha256: ref.sha256 });
     if (!got.ok) throw new Error(got.message);
     return got.picture.bytes;
@@ -116,6 +126,7 @@ export function pictureLoader(fix: boolean): (row: PersonRow) => Promise<Buffer>
 
 export async function importPersons(opts: ImportOptions): Promise<ImportResult> {
   const started = Date.now();
+  const kept = new KeptPictures(opts.keptPicturesBytes ?? KEPT_PICTURES_BUDGET);
   let loaded = await loadRows({
     csvPath: opts.csvPath,
     encoding: opts.encoding,
@@ -125,6 +136,7 @@ export async function importPersons(opts: ImportOptions): Promise<ImportResult> 
     now: opts.now(),
     zone: opts.zone,
     signal: opts.signal,
+    keepPicture: (ref, bytes) => kept.keep(ref, bytes),
   });
   if (loaded.headerIssues.length > 0) {
     throw invalidInputError([{ row: 1, serials: [], issues: loaded.headerIssues }], true, loaded.format);
@@ -153,7 +165,7 @@ export async function importPersons(opts: ImportOptions): Promise<ImportResult> 
       dryRun: opts.dryRun,
       signal: opts.signal,
       now: opts.now,
-      loadPicture: pictureLoader(opts.fixPictures),
+      loadPicture: pictureLoader(opts.fixPictures, kept),
       retry: opts.retry,
       onProgress: opts.onProgress,
       onRetry: opts.onRetry,

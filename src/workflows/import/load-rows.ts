@@ -20,7 +20,7 @@ import {
 } from './csv-decode.js';
 import { type CsvTable, findReplacementChar, isBlankRecord, readCsvTable } from './csv-records.js';
 import { createPictureResolver } from './picture-path.js';
-import { validateRecord } from './row-validate.js';
+import { type RowValidationOptions, validateRecord } from './row-validate.js';
 import type { InvalidRow, PersonRow, RowIssue } from './types.js';
 
 export interface LoadOptions {
@@ -32,6 +32,8 @@ export interface LoadOptions {
   now: Date;
   /** The cloud's IANA zone that date cells are read in (default Asia/Tokyo). */
   zone?: string;
+  /** Told the picture bytes of each valid row, to keep them for sending (see KeptPictures). */
+  keepPicture?: RowValidationOptions['keepPicture'];
   /** Pictures checked at once (reading and decoding). */
   concurrency?: number;
   /** false: no picture is decoded, only read, hashed and checked cheaply (person sync). Default true. */
@@ -122,6 +124,7 @@ export async function loadRows(opts: LoadOptions): Promise<LoadedRows> {
     zone: opts.zone,
     resolvePicture: createPictureResolver(),
     decodePictures: opts.decodePictures,
+    keepPicture: opts.keepPicture,
   };
   const results = await mapLimited(
     records,

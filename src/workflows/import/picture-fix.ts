@@ -4,6 +4,19 @@
  * memory; the source file is never touched.
  */
 
+type Sharp = typeof import('sharp')['default'];
+let sharpModule: Promise<Sharp> | undefined;
+
+/**
+ * sharp, loaded on first use (it is heavy, and only imports need it) and then kept: a dynamic
+ * `import()` per picture goes through the module loader each time, which costs more than the
+ * header check it serves.
+ */
+export function loadSharp(): Promise<Sharp> {
+  sharpModule ??= import('sharp').then((m) => m.default);
+  return sharpModule;
+}
+
 /** The documents' recommended picture size. */
 export const FIT_WIDTH = 480;
 export const FIT_HEIGHT = 720;
@@ -17,7 +30,7 @@ function base64Length(n: number): number {
 
 /** true when the picture must be rewritten, 'undecodable' when sharp cannot read it at all. */
 export async function pictureNeedsFix(bytes: Buffer, maxBase64: number): Promise<boolean | 'undecodable'> {
-  const { default: sharp } = await import('sharp');
+  const sharp = await loadSharp();
   let meta: import('sharp').Metadata;
   try {
     meta = await sharp(bytes).metadata();
@@ -36,7 +49,7 @@ export async function pictureNeedsFix(bytes: Buffer, maxBase64: number): Promise
 
 /** An upright JPEG inside 480×720 whose base64 fits `maxBase64`; undefined when no quality fits. */
 export async function fixPicture(bytes: Buffer, maxBase64: number): Promise<Buffer | undefined> {
-  const { default: sharp } = await import('sharp');
+  const sharp = await loadSharp();
   const upright = await sharp(bytes)
     .autoOrient()
     .resize({ width: FIT_WIDTH, height: FIT_HEIGHT, fit: 'inside', withoutEnlargement: true })

@@ -1,12 +1,13 @@
 /**
  * Pictures named by the CSV: read, optionally fixed (--fix-pictures), and checked locally the way
- * the cloud will check them — JPEG, decodable, at most the registry's base64 size. Used twice: when
- * validating (bytes dropped afterwards) and when sending (bytes read again and compared by hash),
- * so a file of thousands of persons never holds their pictures in memory.
+ * the cloud will check them — JPEG, decodable, at most the registry's base64 size. Used when
+ * validating, and when sending a picture that was not kept from validation (KeptPictures: bytes
+ * read again and compared by hash), so a file of thousands of persons holds at most a budget of
+ * pictures in memory.
  */
 import { createHash } from 'node:crypto';
 import { tryReadInputFile } from '../../core/input-file.js';
-import { fixPicture, pictureNeedsFix } from './picture-fix.js';
+import { fixPicture, loadSharp, pictureNeedsFix } from './picture-fix.js';
 
 export interface PreparedPicture {
   /** What will be sent: the file's bytes, or the fixed JPEG. */
@@ -14,6 +15,49 @@ export interface PreparedPicture {
   /** SHA-256 of the source file. */
   sha256: string;
   fixed: boolean;
+}
+
+/**
+ * Pictures kept from validation for sending, up to a byte budget, so the first ones (all of them in
+ * a file of a few hundred persons) are neither read, hashed nor fixed a second time: what is sent is
+ * then exactly what was validated. Pictures validated once the budget is spent are read again when
+ * sent (and refused if they changed), so memory stays bounded however long the file is. Keyed by the
+ * source file's path and SHA-256; a kept picture is given up when it is taken.
+ */
+export class KeptPictures {
+  private readonly kept = new Map<string, Buffer>();
+  private used = 0;
+
+  /** `budgetBytes`: at most this many bytes of pictures held at once. */
+  constructor(readonly budgetBytes: number) {}
+
+  private static key(ref: { path: string; sha256: string }): string {
+    return `${ref.sha256}\0${ref.path}`;
+  }
+
+  /** Keeps the bytes validated for this file (what will be sent) when the budget allows. */
+  keep(ref: { path: string; sha256: string }, bytes: Buffer): void {
+    const key = KeptPictures.key(ref);
+    if (this.kept.has(key) || this.used + bytes.length > this.budgetBytes) return;
+    this.kept.set(key, bytes);
+    this.used += bytes.length;
+  }
+
+  /** The kept bytes for this file, given up; undefined when it was not kept (read it again). */
+  take(ref: { path: string; sha256: string }): Buffer | undefined {
+    const key = KeptPictures.key(ref);
+    const bytes = this.kept.get(key);
+    if (bytes) {
+      this.kept.delete(key);
+      this.used -= bytes.length;
+    }
+    return bytes;
+  }
+
+  /** Bytes held now. */
+  get bytesHeld(): number {
+    return this.used;
+  }
 }
 
 export type PictureResult = { ok: true; picture: PreparedPicture } | { ok: false; message: string };
@@ -57,6 +101,9 @@ const ORIENTATION: Record<number, string> = {
   8: 'on its side (turned 90° right)',
 };
 
+/** The side the decode check shrinks to: small enough that libjpeg decodes at 1/8 scale. */
+const DECODE_CHECK_SIDE = 32;
+
 /**
  * Judges the picture as a terminal will see it: terminals decode the stored pixels (no EXIF
  * rotation) in RGB/YCbCr (not CMYK). A phone photo held upright is often stored sideways with an
@@ -64,7 +111,7 @@ const ORIENTATION: Record<number, string> = {
  * picture will fail, or undefined when it will not.
  */
 async function terminalProblem(bytes: Buffer, written: string, hint: string): Promise<string | undefined> {
-  const { default: sharp } = await import('sharp');
+  const sharp = await loadSharp();
   let meta: import('sharp').Metadata;
   try {
     meta = await sharp(bytes).metadata();
@@ -83,7 +130,13 @@ async function terminalProblem(bytes: Buffer, written: string, hint: string): Pr
     return `${written} is a CMYK JPEG, which terminals do not decode (they take RGB/YCbCr)${hint}`;
   }
   try {
-    await sharp(bytes, { failOn: 'error' }).raw().toBuffer();
+    // Decoded at 1/8 scale (libjpeg's DCT scaling, chosen by libvips's shrink-on-load): every
+    // entropy-coded block is still read, so a truncated or corrupt picture fails as a full decode
+    // would, for about a third of its CPU time (the full pass runs before anything is sent).
+    await sharp(bytes, { failOn: 'error' })
+      .resize(DECODE_CHECK_SIDE, DECODE_CHECK_SIDE, { fit: 'inside' })
+      .raw()
+      .toBuffer();
     return undefined;
   } catch (err) {
     return `${written} cannot be decoded as a JPEG: ${(err as Error).message.split('\n')[0]}`;

@@ -22,6 +22,8 @@ export interface RowValidationOptions {
   now: Date;
   /** The cloud's IANA zone that date cells are read in (default Asia/Tokyo). */
   zone?: string;
+  /** Told the picture bytes of each valid row (what will be sent), to keep them for sending. */
+  keepPicture?: (ref: PictureRef, bytes: Buffer) => void;
   /** Picture paths as written on Windows/macOS → the file (shared folder listings; see picture-path.ts). */
   resolvePicture?: ReturnType<typeof createPictureResolver>;
   /** false: pictures get the cheap checks only, no decode (see preparePicture). Default true. */
@@ -183,6 +185,8 @@ export async function validateRecord(
   }
 
   if (issues.length > 0) return { ok: false, personCode, serials, issues };
+  // Only a valid row's picture is kept: an invalid row never sends it.
+  if (picture && pictureBytes) opts.keepPicture?.(picture, pictureBytes);
   const wire = nonEmpty(personWire);
   return {
     ok: true,

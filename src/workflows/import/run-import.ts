@@ -116,7 +116,8 @@ interface RowState {
   deviceOutcome: Map<string, Outcome>;
   lastStep: StepName;
   anySent: boolean;
-  pictureBytes?: Buffer;
+  /** The row's picture as base64, encoded once for the check and the registration, dropped after. */
+  pictureBase64?: string;
 }
 
 /** One run of the scheduler; `runImport` is its entry point. */
@@ -222,9 +223,9 @@ class ImportRun {
     return { check, regist, access, cards, device, anyStateChange };
   }
 
-  private async picture(state: RowState): Promise<Buffer> {
-    state.pictureBytes ??= await this.opts.loadPicture(state.row);
-    return state.pictureBytes;
+  private async picture(state: RowState): Promise<string> {
+    state.pictureBase64 ??= (await this.opts.loadPicture(state.row)).toString('base64');
+    return state.pictureBase64;
   }
 
   /** The cloud steps of one row, in one slot of the cloud pool. */
@@ -233,14 +234,13 @@ class ImportRun {
     const eps = this.eps;
     // The check is only worth its upload when something is still to be sent.
     if (plan.check && plan.anyStateChange) {
-      const picture = (await this.picture(state)).toString('base64');
-      await this.cloudStep(state, 'checkPersonPicture', eps.check, { picture });
+      await this.cloudStep(state, 'checkPersonPicture', eps.check, { picture: await this.picture(state) });
     }
     if (this.opts.dryRun) return;
     if (plan.regist) {
       const wire = { ...row.person };
-      if (row.picture) wire.picture = (await this.picture(state)).toString('base64');
-      state.pictureBytes = undefined;
+      if (row.picture) wire.picture = await this.picture(state);
+      state.pictureBase64 = undefined;
       await this.cloudStep(state, 'registPersonForCloud', eps.regist, wire);
     }
     for (const serial of plan.access) {

@@ -1,7 +1,8 @@
 /**
  * Shapes shared by the import stages: a validated row, its issues, the steps it takes, and what
  * happened to it. Rows carry metadata only (never picture bytes), so a file of 100,000 persons
- * stays small in memory; pictures are read again when they are sent.
+ * stays small in memory; pictures are kept aside up to a budget, or read again when they are sent
+ * (picture.ts, KeptPictures).
  */
 import type { FacetClient } from '../../core/client.js';
 import type { WireParams } from '../../core/params.js';

@@ -1,0 +1,40 @@
+/**
+ * The local picture check that runs on every row before anything is sent: the decode at 1/8 scale
+ * still reads every entropy-coded block, so a photo cut short anywhere is refused, as a full decode
+ * would refuse it.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { preparePicture } from '../../../src/workflows/import/picture.js';
+import { picture } from '../../helpers/fixtures.js';
+import { tempDir } from '../../helpers/temp.js';
+
+const MAX = 5 * 1024 * 1024;
+
+describe('the local picture check', () => {
+  let dir: string;
+  const photo = picture('face-astronaut.jpg');
+  beforeAll(() => {
+    dir = tempDir();
+    writeFileSync(join(dir, 'whole.jpg'), photo);
+    // Cut at several points of the entropy-coded data, the end marker (FFD9) missing each time.
+    for (const part of [0.3, 0.6, 0.9]) {
+      writeFileSync(join(dir, `cut-${part}.jpg`), photo.subarray(0, Math.floor(photo.length * part)));
+    }
+    writeFileSync(join(dir, 'no-end.jpg'), photo.subarray(0, photo.length - 2));
+  });
+
+  it('accepts a whole photo and says its hash', async () => {
+    const got = await preparePicture(join(dir, 'whole.jpg'), 'whole.jpg', { fix: false, maxBase64: MAX });
+    expect(got.ok).toBe(true);
+    if (got.ok) expect(got.picture.bytes.equals(photo)).toBe(true);
+  });
+
+  for (const name of ['cut-0.3.jpg', 'cut-0.6.jpg', 'cut-0.9.jpg', 'no-end.jpg']) {
+    it(`refuses ${name}, a photo cut short`, async () => {
+      const got = await preparePicture(join(dir, name), name, { fix: false, maxBase64: MAX });
+      expect(got).toEqual({ ok: false, message: expect.stringMatching(`^${name} cannot be decoded as a JPEG: `) });
+    });
+  }
+});
