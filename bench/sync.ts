@@ -31,6 +31,7 @@ import { startEmulator } from '../src/emulator/index.js';
 import { openDb } from '../src/emulator/store.js';
 import { type SyncOptions, syncPersons } from '../src/workflows/sync/sync-persons.js';
 import type { SyncClient } from '../src/workflows/sync/types.js';
+import { hostProcesses as benchProcesses } from '../test/helpers/processes.js';
 
 const { values } = parseArgs({
   options: {
@@ -178,7 +179,7 @@ function syncOptions(state: State, client: SyncClient) {
     noImage: false,
     concurrency: Number(values.concurrency),
     journalPath: `${state.csvPath}.facetctl-journal.ndjson`,
-    pictureCachePath: `${state.csvPath}.facetctl-journal.pictures.json`,
+    pictureCache: { path: `${state.csvPath}.facetctl-journal.pictures.json`, owner: benchProcesses },
     target: async () => state.emu.url,
     now: () => new Date(),
     signal: new AbortController().signal,

@@ -285,7 +285,8 @@ async function syncAction(env: CommandEnv, file: string, flags: SyncFlags, dryRu
     noImage: flags.image === false,
     concurrency: flags.concurrency,
     journalPath,
-    pictureCachePath: flags.pictureCache === false ? undefined : pictureCachePath(journalPath),
+    pictureCache:
+      flags.pictureCache === false ? undefined : { path: pictureCachePath(journalPath), owner: ctx.processes },
     onNote: err,
     target: () => targetOf(env),
     now: () => ctx.now(),

@@ -23,7 +23,7 @@
 import { createHash } from 'node:crypto';
 import { lstat } from 'node:fs/promises';
 import { tryReadInputFile } from '../../core/input-file.js';
-import { writeFileAtomic } from '../../core/safe-file.js';
+import { type ProcessProbe, writeFileAtomic } from '../../core/safe-file.js';
 
 const FORMAT = 'facetctl-picture-cache';
 const VERSION = 1;
@@ -101,6 +101,7 @@ async function readEntries(path: string, note: (message: string) => void): Promi
  * file cannot be written.
  */
 export async function openPictureCache(
+  owner: ProcessProbe,
   path: string,
   target: string,
   note: (message: string) => void,
@@ -129,7 +130,7 @@ export async function openPictureCache(
     },
     async save() {
       const entries = [...current].map(([code, [key, sha]]) => [code, key, sha]);
-      await writeFileAtomic(path, `${JSON.stringify({ format: FORMAT, version: VERSION, entries })}\n`, 0o600);
+      await writeFileAtomic(owner, path, `${JSON.stringify({ format: FORMAT, version: VERSION, entries })}\n`, 0o600);
     },
   };
 }

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { UsageError } from '../../core/errors.js';
 import { mapLimited } from '../../core/pool.js';
 import type { RetryPolicy } from '../../core/retry.js';
+import type { ProcessProbe } from '../../core/safe-file.js';
 import type { CsvEncoding } from '../import/csv-decode.js';
 import { importEndpoints } from '../import/endpoints.js';
 import { invalidInputError, pictureLoader } from '../import/import-persons.js';
@@ -63,10 +64,11 @@ export interface SyncOptions {
   /** Told the milliseconds each planning phase took (validate, cloud, devices, details, pictures), for --verbose and bench/. */
   onPhase?: (phase: string, ms: number) => void;
   /**
-   * The picture-hash cache file (picture-cache.ts; the command puts it beside the journal), or
-   * undefined to download and hash every cloud picture the file names (`--no-picture-cache`).
+   * The picture-hash cache file (picture-cache.ts; the command puts it beside the journal) and the
+   * process probe its safe write needs (core/safe-file.ts), or undefined to download and hash every
+   * cloud picture the file names (`--no-picture-cache`).
    */
-  pictureCachePath?: string;
+  pictureCache?: { path: string; owner: ProcessProbe };
   /** Decode every picture up front, as import does (bench/sync.ts's "before"; the CLI never sets it). */
   decodeAllPictures?: boolean;
   /** Told notes for stderr (an unreadable picture cache, ignored). */
@@ -179,8 +181,8 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
   const rows = loaded.rows.map((r) => ({ ...r, rowHash: hashForTarget(r.rowHash, target) }));
   const rowOf = new Map(rows.map((r) => [r.personCode, r]));
   const note = opts.onNote ?? (() => {});
-  const cache: PictureCache | undefined = opts.pictureCachePath
-    ? await openPictureCache(opts.pictureCachePath, target, note)
+  const cache: PictureCache | undefined = opts.pictureCache
+    ? await openPictureCache(opts.pictureCache.owner, opts.pictureCache.path, target, note)
     : undefined;
   phase('validate');
 

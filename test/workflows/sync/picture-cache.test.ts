@@ -13,6 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openPictureCache, pictureCachePath } from '../../../src/workflows/sync/picture-cache.js';
 import { runCli } from '../../helpers/cli.js';
 import type { TestEmulator } from '../../helpers/emulator.js';
+import { hostProcesses } from '../../helpers/processes.js';
 import { tempDir } from '../../helpers/temp.js';
 import { emulatorWithDevices, requestedPaths } from '../import/emulator-setup.js';
 import { csv, syntheticJpeg } from '../import/fixtures.js';
@@ -168,27 +169,27 @@ describe('openPictureCache', () => {
   it('answers only for the same person, URL and cloud', async () => {
     const path = join(dir, 'unit.pictures.json');
     const notes: string[] = [];
-    const a = await openPictureCache(path, 'https://cloud-a/api1', (m) => notes.push(m));
+    const a = await openPictureCache(hostProcesses, path, 'https://cloud-a/api1', (m) => notes.push(m));
     a.set('P1', 'https://cdn/x.jpg', SHA_A);
     await a.save();
 
-    const same = await openPictureCache(path, 'https://cloud-a/api1', (m) => notes.push(m));
+    const same = await openPictureCache(hostProcesses, path, 'https://cloud-a/api1', (m) => notes.push(m));
     expect(same.get('P1', 'https://cdn/x.jpg')).toBe(SHA_A);
     expect(same.get('P1', 'https://cdn/y.jpg')).toBeUndefined(); // another picture
     expect(same.get('P2', 'https://cdn/x.jpg')).toBeUndefined(); // another person
-    const other = await openPictureCache(path, 'https://cloud-b/api1', (m) => notes.push(m));
+    const other = await openPictureCache(hostProcesses, path, 'https://cloud-b/api1', (m) => notes.push(m));
     expect(other.get('P1', 'https://cdn/x.jpg')).toBeUndefined(); // another cloud
     expect(notes).toEqual([]);
   });
 
   it('forgets a person whose picture is about to change, and notes a file of another shape', async () => {
     const path = join(dir, 'unit2.pictures.json');
-    const c = await openPictureCache(path, 't', () => {});
+    const c = await openPictureCache(hostProcesses, path, 't', () => {});
     c.set('P1', 'u1', SHA_A);
     c.set('P2', 'u2', SHA_A);
     c.forget('P1');
     await c.save();
-    const again = await openPictureCache(path, 't', () => {});
+    const again = await openPictureCache(hostProcesses, path, 't', () => {});
     expect(again.get('P1', 'u1')).toBeUndefined();
     expect(again.get('P2', 'u2')).toBe(SHA_A);
 
@@ -197,7 +198,7 @@ describe('openPictureCache', () => {
       JSON.stringify({ format: 'facetctl-picture-cache', version: 1, entries: [['P1', 'k', 'nope']] }),
     );
     const notes: string[] = [];
-    const bad = await openPictureCache(path, 't', (m) => notes.push(m));
+    const bad = await openPictureCache(hostProcesses, path, 't', (m) => notes.push(m));
     expect(bad.get('P1', 'u1')).toBeUndefined();
     expect(notes[0]).toContain('is not a facetctl picture cache');
   });

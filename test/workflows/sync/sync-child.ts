@@ -7,6 +7,7 @@ import { createClient } from '../../../src/core/client.js';
 import { pictureCachePath } from '../../../src/workflows/sync/picture-cache.js';
 import { findDrift, repairDrift } from '../../../src/workflows/sync/reconcile.js';
 import { syncPersons } from '../../../src/workflows/sync/sync-persons.js';
+import { hostProcesses } from '../../helpers/processes.js';
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as { url: string; token: string; csvPath?: string; repair?: string[] };
 const client = createClient({ baseUrl: opts.url, token: opts.token });
@@ -32,7 +33,7 @@ if (opts.repair) {
     concurrency: 8,
     journalPath: `${csvPath}.facetctl-journal.ndjson`,
     // As the CLI does: a kill may leave the picture cache of any moment behind.
-    pictureCachePath: pictureCachePath(`${csvPath}.facetctl-journal.ndjson`),
+    pictureCache: { path: pictureCachePath(`${csvPath}.facetctl-journal.ndjson`), owner: hostProcesses },
     target: async () => opts.url,
     now: () => new Date(),
     signal,
