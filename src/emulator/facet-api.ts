@@ -9,7 +9,7 @@ import { compileIpRules, type IpAllow } from '../core/ip-rules.js';
 import { cloudReading, validateWire } from '../core/params.js';
 import { endpointForPath } from '../registry/index.js';
 import type { EndpointDef } from '../registry/types.js';
-import { getDevice, touchDevice } from './devices.js';
+import { deviceForCall, touchDevice } from './devices.js';
 import type { Call, Emu, Handler } from './emu.js';
 import { type Answer, AnswerError, fail, failMany, messages } from './envelope.js';
 import { JSONP_PARAM } from './jsonp.js';
@@ -81,7 +81,7 @@ export async function handleFacet(emu: Emu, req: FacetRequest, handlers: Map<str
 async function runOnDevice(emu: Emu, ep: EndpointDef, call: Call, handler: Handler): Promise<Answer> {
   const serial = ep.deviceParam ? call.params[ep.deviceParam] : undefined;
   if (serial) {
-    const device = getDevice(emu.db, serial);
+    const device = deviceForCall(emu.db, serial);
     if (!device) return fail(400, ep.deviceParam ?? 'serialNo', messages.unknownDevice(serial));
     if (device.maintenance) return { kind: 'empty', status: 503 };
     call.device = device;

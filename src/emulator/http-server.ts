@@ -164,33 +164,34 @@ function servePicture(emu: Emu, inc: Incoming): Answer {
   return { kind: 'bytes', status: 200, contentType: 'image/jpeg', body: data };
 }
 
+/**
+ * Writes an answer. A JSON body goes to `res.end` as a string, so Node sends the head and the body in
+ * one write (a Buffer body would be a second chunk: a `writev`), and the common answer (no extra
+ * headers) builds no intermediate header objects.
+ */
 function write(res: ServerResponse, answer: Answer): void {
   if (answer.kind === 'reset') {
     res.socket?.destroy();
     return;
   }
-  const headers: Record<string, string | string[]> = {};
-  const extra = 'headers' in answer ? (answer.headers ?? {}) : {};
-  for (const [k, v] of Object.entries(extra)) headers[k] = k === 'set-cookie' ? v.split('\n') : v;
+  const extra = 'headers' in answer ? answer.headers : undefined;
+  if (extra) {
+    for (const [k, v] of Object.entries(extra)) res.setHeader(k, k === 'set-cookie' ? v.split('\n') : v);
+  }
   if (answer.kind === 'empty') {
-    res.writeHead(answer.status, { ...headers, 'content-length': '0' });
+    res.writeHead(answer.status, EMPTY_HEAD);
     res.end();
     return;
   }
   if (answer.kind === 'bytes') {
-    res.writeHead(answer.status, {
-      ...headers,
-      'content-type': answer.contentType,
-      'content-length': answer.body.length,
-    });
+    res.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': answer.body.length });
     res.end(answer.body);
     return;
   }
-  const body = Buffer.from(JSON.stringify(answer.body));
-  res.writeHead(answer.status, {
-    ...headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': body.length,
-  });
+  const body = JSON.stringify(answer.body);
+  res.writeHead(answer.status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const EMPTY_HEAD = { 'content-length': '0' } as const;

@@ -130,6 +130,8 @@ CREATE TABLE IF NOT EXISTS operate_logs (
   pending INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS operate_serial_time ON operate_logs (serial, time);
+/* /device/sync's pending operation logs (few, usually none) without reading a device's whole log. */
+CREATE INDEX IF NOT EXISTS operate_pending ON operate_logs (serial, id) WHERE pending = 1;
 CREATE TABLE IF NOT EXISTS apb_failures (
   serial TEXT NOT NULL, person_code TEXT NOT NULL, tries INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (serial, person_code)

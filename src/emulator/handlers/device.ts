@@ -1,7 +1,7 @@
 /** /device/*: the device list, log synchronisation, APB repair and push URLs. */
 
 import { formatEpochSeconds } from '../../core/dates.js';
-import { listDevices } from '../devices.js';
+import { listDeviceSummaries, listDevices } from '../devices.js';
 import type { Handler, HandlerTable } from '../emu.js';
 import { json } from '../envelope.js';
 import { syncPending } from '../recog-logs.js';
@@ -15,7 +15,7 @@ const APB_MAX_TRIES = 10;
 
 const getDevice: Handler = ({ emu }) =>
   json(
-    listDevices(emu.db).map((d) => ({
+    listDeviceSummaries(emu.db).map((d) => ({
       serialNo: d.serial,
       description: d.description,
       lastAccess: d.last_access === null ? null : formatEpochSeconds(d.last_access),
@@ -27,10 +27,12 @@ const sync: Handler = (call) => {
   const { db } = call.emu;
   const serial = device(call).serial;
   const recog = syncPending(db, serial, SYNC_RECOG_LIMIT);
+  // The limit in the text, not bound (see syncPending); the partial index `operate_pending` finds the
+  // pending rows without reading the device's whole operation log.
   const ops = stmt(
     db,
-    'UPDATE operate_logs SET pending = 0 WHERE id IN (SELECT id FROM operate_logs WHERE serial = ? AND pending = 1 ORDER BY id LIMIT ?)',
-  ).run(serial, SYNC_OPERATE_LIMIT);
+    `UPDATE operate_logs SET pending = 0 WHERE id IN (SELECT id FROM operate_logs WHERE serial = ? AND pending = 1 ORDER BY id LIMIT ${SYNC_OPERATE_LIMIT})`,
+  ).run(serial);
   return json({ recogLogRegisted: recog.logs, recogPictureRegisted: recog.pictures, operateLogRegisted: ops.changes });
 };
 
