@@ -188,10 +188,23 @@ function write(res: ServerResponse, answer: Answer): void {
     res.end(answer.body);
     return;
   }
-  const body = JSON.stringify(answer.body);
+  const body = jsonText(answer.body);
   res.writeHead(answer.status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** JSON texts of frozen bodies (memoized answers, `memoOnDb`): they cannot change, so they are serialized once. */
+const frozenTexts = new WeakMap<object, string>();
+
+function jsonText(body: unknown): string {
+  if (body === null || typeof body !== 'object' || !Object.isFrozen(body)) return JSON.stringify(body);
+  let text = frozenTexts.get(body);
+  if (text === undefined) {
+    text = JSON.stringify(body);
+    frozenTexts.set(body, text);
+  }
+  return text;
+}
 const EMPTY_HEAD = { 'content-length': '0' } as const;

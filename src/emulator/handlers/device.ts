@@ -5,7 +5,7 @@ import { listDeviceSummaries, listDevices } from '../devices.js';
 import type { Handler, HandlerTable } from '../emu.js';
 import { json } from '../envelope.js';
 import { syncPending } from '../recog-logs.js';
-import { stmt } from '../store.js';
+import { memoOnDb, stmt } from '../store.js';
 import { device } from './common.js';
 
 const SYNC_RECOG_LIMIT = 100;
@@ -13,14 +13,21 @@ const SYNC_OPERATE_LIMIT = 500;
 const APB_REPAIRS_PER_CALL = 100;
 const APB_MAX_TRIES = 10;
 
+/**
+ * The list is the same until a device row changes: it is built once per database state (devices polled
+ * by many clients at once would otherwise each read and format every row), and, being frozen, is
+ * serialized once too (http-server.ts).
+ */
 const getDevice: Handler = ({ emu }) =>
   json(
-    listDeviceSummaries(emu.db).map((d) => ({
-      serialNo: d.serial,
-      description: d.description,
-      lastAccess: d.last_access === null ? null : formatEpochSeconds(d.last_access),
-      lastRecog: d.last_recog === null ? null : formatEpochSeconds(d.last_recog),
-    })),
+    memoOnDb(emu.db, 'device.getDevice', () =>
+      listDeviceSummaries(emu.db).map((d) => ({
+        serialNo: d.serial,
+        description: d.description,
+        lastAccess: d.last_access === null ? null : formatEpochSeconds(d.last_access),
+        lastRecog: d.last_recog === null ? null : formatEpochSeconds(d.last_recog),
+      })),
+    ),
   );
 
 const sync: Handler = (call) => {
