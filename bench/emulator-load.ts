@@ -15,6 +15,8 @@
  *                             `npm run build` done), alternating with this one in the same run:
  *                             the 'before' variant
  *     --profile DIR           write a CPU profile of each emulator process into DIR (node --cpu-prof)
+ *     --floor                 also measure a bare node:http server answering a fixed small JSON body
+ *                             with the same settings: the ceiling of any Node emulator on this machine
  *
  * Before/after in one run, e.g. against the commit before the emulator-load work:
  *   git archive 15f417b | tar -x -C /tmp/base && ln -s $PWD/node_modules /tmp/base/ &&
@@ -37,6 +39,7 @@ const { values: flags, positionals } = parseArgs({
     rounds: { type: 'string', default: '1' },
     baseline: { type: 'string' },
     profile: { type: 'string' },
+    floor: { type: 'boolean', default: false },
   },
 });
 const REQUESTS = Number(positionals[0] ?? 20_000);
@@ -52,13 +55,31 @@ interface Emulator {
   token: string;
 }
 
-async function startServer(label: string, root: string): Promise<Emulator> {
+/** The floor: node:http answering every request with the same small JSON, nothing else. */
+const BARE_SERVER = `
+const http = require('node:http');
+const body = JSON.stringify({ recogLogRegisted: 0, recogPictureRegisted: 0, operateLogRegisted: 0 });
+const server = http.createServer({ noDelay: true }, (req, res) => {
+  req.resume();
+  res.writeHead(req.url.startsWith('/_emulator/') ? 201 : 200, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+});
+server.keepAliveTimeout = 30000;
+server.listen(0, '127.0.0.1', () => {
+  console.log(JSON.stringify({ url: 'http://127.0.0.1:' + server.address().port + '/api1', token: 'bare' }));
+});
+process.on('SIGTERM', () => server.close(() => process.exit(0)) && server.closeAllConnections());
+`;
+
+async function startServer(label: string, root: string | undefined): Promise<Emulator> {
   const profile = flags.profile ? ['--cpu-prof', '--cpu-prof-dir', resolve(flags.profile)] : [];
-  const proc = spawn(
-    process.execPath,
-    [...profile, resolve(root, 'bin/facetctl.js'), 'server', '--port', '0', '--faces', 'off', '--latency', '0'],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
+  const args = root
+    ? [resolve(root, 'bin/facetctl.js'), 'server', '--port', '0', '--faces', 'off', '--latency', '0']
+    : ['-e', BARE_SERVER];
+  const proc = spawn(process.execPath, [...profile, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
   const first = await new Promise<string>((res) => createInterface({ input: proc.stdout! }).once('line', res));
   const { url, token } = JSON.parse(first) as { url: string; token: string };
   const origin = new URL(url).origin;
@@ -144,6 +165,7 @@ function median(results: Result[], key: keyof Result): number {
 const emulators: Emulator[] = [];
 if (flags.baseline) emulators.push(await startServer('before', flags.baseline));
 emulators.push(await startServer(flags.baseline ? 'after' : 'this build', ROOT));
+if (flags.floor) emulators.push(await startServer('bare node:http (floor)', undefined));
 
 const endpoints = (
   [
