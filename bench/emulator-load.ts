@@ -19,7 +19,7 @@
  *                             with the same settings: the ceiling of any Node emulator on this machine
  *
  * Before/after in one run, e.g. against the commit before the emulator-load work:
- *   git archive 15f417b | tar -x -C /tmp/base && ln -s $PWD/node_modules /tmp/base/ &&
+ *   mkdir /tmp/base && git archive 15f417b | tar -x -C /tmp/base && ln -s $PWD/node_modules /tmp/base/ &&
  *   (cd /tmp/base && npm run build) && npx tsx bench/emulator-load.ts 20000 --baseline /tmp/base
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -71,7 +71,10 @@ server.keepAliveTimeout = 30000;
 server.listen(0, '127.0.0.1', () => {
   console.log(JSON.stringify({ url: 'http://127.0.0.1:' + server.address().port + '/api1', token: 'bare' }));
 });
-process.on('SIGTERM', () => server.close(() => process.exit(0)) && server.closeAllConnections());
+process.on('SIGTERM', () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+});
 `;
 
 async function startServer(label: string, root: string | undefined): Promise<Emulator> {
