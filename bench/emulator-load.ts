@@ -15,8 +15,8 @@
  *                             `npm run build` done), alternating with this one in the same run:
  *                             the 'before' variant
  *     --profile DIR           write a CPU profile of each emulator process into DIR (node --cpu-prof)
- *     --floor                 also measure a bare node:http server answering a fixed small JSON body
- *                             with the same settings: the ceiling of any Node emulator on this machine
+ *     --floor                 also measure a bare node:http server answering a fixed JSON body of the
+ *                             same size (same settings): the ceiling of any Node emulator on this machine
  *
  * Before/after in one run, e.g. against the commit before the emulator-load work:
  *   mkdir /tmp/base && git archive 15f417b | tar -x -C /tmp/base && ln -s $PWD/node_modules /tmp/base/ &&
@@ -55,12 +55,16 @@ interface Emulator {
   token: string;
 }
 
-/** The floor: node:http answering every request with the same small JSON, nothing else. */
+/** The floor: node:http answering with a fixed JSON of the emulator's size (getDevice: 20 devices), nothing else. */
 const BARE_SERVER = `
 const http = require('node:http');
-const body = JSON.stringify({ recogLogRegisted: 0, recogPictureRegisted: 0, operateLogRegisted: 0 });
+const small = JSON.stringify({ recogLogRegisted: 0, recogPictureRegisted: 0, operateLogRegisted: 0 });
+const devices = JSON.stringify(Array.from({ length: ${DEVICES} }, (_, i) => ({
+  serialNo: 'LOAD' + String(i).padStart(4, '0'), description: '', lastAccess: '2026/11/30 12:00:00', lastRecog: null,
+})));
 const server = http.createServer({ noDelay: true }, (req, res) => {
   req.resume();
+  const body = req.url.startsWith('/api1/device/getDevice') ? devices : small;
   res.writeHead(req.url.startsWith('/_emulator/') ? 201 : 200, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
