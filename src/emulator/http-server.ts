@@ -174,8 +174,8 @@ function servePicture(emu: Emu, inc: Incoming): Answer {
 }
 
 /**
- * Writes an answer. A JSON body goes to `res.end` as a string, so Node sends the head and the body in
- * one write (a Buffer body would be a second chunk: a `writev`), and the common answer (no extra
+ * Writes an answer. A JSON body goes to `res.end` as a string: Node joins it to the head in one chunk
+ * (a Buffer body stays a chunk of its own, after a copy of the text), and the common answer (no extra
  * headers) builds no intermediate header objects.
  */
 function write(res: ServerResponse, answer: Answer): void {
