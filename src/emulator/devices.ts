@@ -57,8 +57,59 @@ export function getDevice(db: Db, serial: string): DeviceRow | undefined {
   return stmt(db, 'SELECT * FROM devices WHERE serial = ?').get(serial) as DeviceRow | undefined;
 }
 
+/** A device as a call sees it: every column but the settings JSON and the logo (see `deviceForCall`). */
+export type CallDevice = Omit<DeviceRow, 'config' | 'logo'>;
+
+const CALL_DEVICE_COLUMNS = [
+  'serial',
+  'seq',
+  'description',
+  'kind',
+  'model',
+  'firmware',
+  'build_date',
+  'online',
+  'latency_ms',
+  'maintenance',
+  'last_access',
+  'last_recog',
+  'mode',
+  'push_url',
+  'apb',
+  'reboot_enable',
+  'reboot_day',
+  'reboot_hours',
+  'camera_picture',
+  'message',
+] as const satisfies readonly (keyof CallDevice)[];
+
+/**
+ * The device a facetCloud call names, read before every such call: without `config` (about 2 KB of
+ * JSON) and `logo`, which only a few handlers read (they call `getDevice`); reading them made this
+ * lookup several times dearer than the rest of a `/device/sync`.
+ */
+export function deviceForCall(db: Db, serial: string): CallDevice | undefined {
+  return stmt(db, `SELECT ${CALL_DEVICE_COLUMNS.join(', ')} FROM devices WHERE serial = ?`).get(serial) as
+    | CallDevice
+    | undefined;
+}
+
 export function listDevices(db: Db): DeviceRow[] {
   return stmt(db, 'SELECT * FROM devices ORDER BY seq').all() as DeviceRow[];
+}
+
+/** The columns getDevice answers with, for every device in `seq` order. */
+export type DeviceSummary = Pick<DeviceRow, 'serial' | 'description' | 'last_access' | 'last_recog'>;
+
+/**
+ * `listDevices` narrowed to what `/device/getDevice` shows: without the settings JSON (about 2 KB a
+ * device) and the logo, which the list never reads and which made it the emulator's hottest call.
+ */
+export function listDeviceSummaries(db: Db): DeviceSummary[] {
+  return stmt(
+    db,
+    'SELECT serial, description, last_access, last_recog FROM devices ORDER BY seq',
+  ).all() as DeviceSummary[];
 }
 
 export function createDevice(db: Db, d: NewDevice): DeviceRow {

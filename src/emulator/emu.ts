@@ -52,7 +52,7 @@ export interface Call {
   params: Record<string, string>;
   ip: string;
   /** Present when the endpoint names a device. */
-  device?: import('./devices.js').DeviceRow;
+  device?: import('./devices.js').CallDevice;
 }
 
 export type Handler = (call: Call) => Answer | Promise<Answer>;

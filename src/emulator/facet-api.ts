@@ -4,12 +4,12 @@
  * the device (unknown 400, maintenance 503 empty, offline 503 JSON, AI camera 400), exclusive
  * control (400 exclusion), the device's latency, then the handler.
  */
-import { secretEquals } from '../core/compare.js';
+import { secretMatcher } from '../core/compare.js';
 import { compileIpRules, type IpAllow } from '../core/ip-rules.js';
 import { cloudReading, validateWire } from '../core/params.js';
 import { endpointForPath } from '../registry/index.js';
 import type { EndpointDef } from '../registry/types.js';
-import { getDevice, touchDevice } from './devices.js';
+import { deviceForCall, touchDevice } from './devices.js';
 import type { Call, Emu, Handler } from './emu.js';
 import { type Answer, AnswerError, fail, failMany, messages } from './envelope.js';
 import { JSONP_PARAM } from './jsonp.js';
@@ -45,9 +45,16 @@ export function ipAllowed(emu: Emu, ip: string): boolean {
   return allowListOf(emu.settings.allowIp)(ip);
 }
 
+const tokenMatchers = new WeakMap<Emu, { token: string; matches: (given: string | undefined) => boolean }>();
+
+/** The API token, from the header or the `ds-api-token` parameter (compared in constant time, its digest kept). */
 export function tokenOk(emu: Emu, headerToken: string | undefined, params: Record<string, string>): boolean {
-  const given = headerToken ?? params['ds-api-token'];
-  return secretEquals(given, emu.token);
+  let m = tokenMatchers.get(emu);
+  if (m?.token !== emu.token) {
+    m = { token: emu.token, matches: secretMatcher(emu.token) };
+    tokenMatchers.set(emu, m);
+  }
+  return m.matches(headerToken ?? params['ds-api-token']);
 }
 
 export async function handleFacet(emu: Emu, req: FacetRequest, handlers: Map<string, Handler>): Promise<Answer> {
@@ -81,7 +88,7 @@ export async function handleFacet(emu: Emu, req: FacetRequest, handlers: Map<str
 async function runOnDevice(emu: Emu, ep: EndpointDef, call: Call, handler: Handler): Promise<Answer> {
   const serial = ep.deviceParam ? call.params[ep.deviceParam] : undefined;
   if (serial) {
-    const device = getDevice(emu.db, serial);
+    const device = deviceForCall(emu.db, serial);
     if (!device) return fail(400, ep.deviceParam ?? 'serialNo', messages.unknownDevice(serial));
     if (device.maintenance) return { kind: 'empty', status: 503 };
     call.device = device;

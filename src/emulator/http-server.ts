@@ -7,7 +7,15 @@ import { readCookies } from './cookies.js';
 import type { Emu, Handler } from './emu.js';
 import { type Answer, fail, messages } from './envelope.js';
 import { handleFacet, ipAllowed, tokenOk } from './facet-api.js';
-import { BodyTooLarge, bodyOf, clientIp, type ParsedBody, parseFormBody, searchToRecord } from './http-util.js';
+import {
+  BodyTooLarge,
+  bodyOf,
+  clientIp,
+  NO_BODY,
+  type ParsedBody,
+  parseFormBody,
+  searchToRecord,
+} from './http-util.js';
 import { asJsonp, JSONP_PARAM } from './jsonp.js';
 import { handleOperator } from './operator.js';
 import { finalizeDue } from './preliminary.js';
@@ -29,7 +37,8 @@ interface Incoming {
 }
 
 export function createEmulatorServer(emu: Emu, handlers: Map<string, Handler>): Server {
-  const server = createServer({ maxHeaderSize: 4 * 1024 * 1024 }, (req, res) => {
+  // noDelay (Node's default, stated): an answer goes out in one write at once, never held back by Nagle.
+  const server = createServer({ maxHeaderSize: 4 * 1024 * 1024, noDelay: true }, (req, res) => {
     serve(emu, handlers, req, res).catch((err: unknown) => {
       emu.log(`emulator: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       if (!res.headersSent) write(res, fail(500, 'server', '予期せぬエラーが発生しました。'));
@@ -92,7 +101,7 @@ async function route(
     inc.req.resume();
     return { answer: servePicture(emu, inc), paramNames, nochange: false };
   }
-  let body: Buffer = Buffer.alloc(0);
+  let body: Buffer = NO_BODY;
   let tooLarge = false;
   try {
     body = await bodyOf(inc.req, inc.method === 'POST' ? 'POST' : 'GET');
@@ -164,33 +173,47 @@ function servePicture(emu: Emu, inc: Incoming): Answer {
   return { kind: 'bytes', status: 200, contentType: 'image/jpeg', body: data };
 }
 
+/**
+ * Writes an answer. A JSON body goes to `res.end` as a string: Node joins it to the head in one chunk
+ * (a Buffer body stays a chunk of its own, after a copy of the text), and the common answer (no extra
+ * headers) builds no intermediate header objects.
+ */
 function write(res: ServerResponse, answer: Answer): void {
   if (answer.kind === 'reset') {
     res.socket?.destroy();
     return;
   }
-  const headers: Record<string, string | string[]> = {};
-  const extra = 'headers' in answer ? (answer.headers ?? {}) : {};
-  for (const [k, v] of Object.entries(extra)) headers[k] = k === 'set-cookie' ? v.split('\n') : v;
+  const extra = 'headers' in answer ? answer.headers : undefined;
+  if (extra) {
+    for (const [k, v] of Object.entries(extra)) res.setHeader(k, k === 'set-cookie' ? v.split('\n') : v);
+  }
   if (answer.kind === 'empty') {
-    res.writeHead(answer.status, { ...headers, 'content-length': '0' });
+    res.writeHead(answer.status, EMPTY_HEAD);
     res.end();
     return;
   }
   if (answer.kind === 'bytes') {
-    res.writeHead(answer.status, {
-      ...headers,
-      'content-type': answer.contentType,
-      'content-length': answer.body.length,
-    });
+    res.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': answer.body.length });
     res.end(answer.body);
     return;
   }
-  const body = Buffer.from(JSON.stringify(answer.body));
-  res.writeHead(answer.status, {
-    ...headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': body.length,
-  });
+  const body = jsonText(answer.body);
+  res.writeHead(answer.status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** JSON texts of frozen bodies (memoized answers, `memoOnDb`): they cannot change, so they are serialized once. */
+const frozenTexts = new WeakMap<object, string>();
+
+function jsonText(body: unknown): string {
+  if (body === null || typeof body !== 'object' || !Object.isFrozen(body)) return JSON.stringify(body);
+  let text = frozenTexts.get(body);
+  if (text === undefined) {
+    text = JSON.stringify(body);
+    frozenTexts.set(body, text);
+  }
+  return text;
+}
+const EMPTY_HEAD = { 'content-length': '0' } as const;

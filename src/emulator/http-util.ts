@@ -24,11 +24,14 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
   });
 }
 
+/** The body of a request without one (shared: a zero-length Buffer cannot be changed). */
+export const NO_BODY: Buffer = Buffer.alloc(0);
+
 /** POST bodies are read; any other method's body is drained and ignored. */
 export async function bodyOf(req: IncomingMessage, method: string): Promise<Buffer> {
   if (method === 'POST' || method === 'PATCH' || method === 'PUT' || method === 'DELETE') return readBody(req);
   req.resume();
-  return Buffer.alloc(0);
+  return NO_BODY;
 }
 
 /** `decodeURIComponent`, or undefined for a malformed percent-escape (`%E0%A4%A`) instead of a throw. */
@@ -110,8 +113,8 @@ export function parseJsonBody(body: Buffer): ParsedBody {
  * body without a usable boundary is malformed (`ok: false`).
  */
 export async function parseFormBody(contentType: string | undefined, body: Buffer): Promise<ParsedBody> {
-  const type = mediaType(contentType);
   if (body.length === 0) return { ok: true, params: {} };
+  const type = mediaType(contentType);
   if (type === 'application/x-www-form-urlencoded') return { ok: true, params: formToRecord(body.toString('utf8')) };
   if (type === 'multipart/form-data') return parseMultipart(contentType ?? '', body);
   return { ok: true, params: {} };

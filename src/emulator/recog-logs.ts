@@ -353,12 +353,16 @@ export function deleteRecogIds(db: Db, serial: string, ids: number[]): void {
   })();
 }
 
-/** /device/sync: up to `limit` pending recognitions become cloud logs (new ids, oldest first). */
+/**
+ * /device/sync: up to `limit` pending recognitions become cloud logs (new ids, oldest first).
+ * Nothing pending (the usual answer) costs one indexed probe, no transaction. The limit is written
+ * into the SQL text, not bound: a bound `LIMIT ?` made SQLite's statement cost ~20× that of the probe.
+ */
 export function syncPending(db: Db, serial: string, limit: number): { logs: number; pictures: number } {
+  if (!stmt(db, 'SELECT 1 FROM recog_pending WHERE serial = ? LIMIT 1').get(serial)) return { logs: 0, pictures: 0 };
   return db.transaction(() => {
-    const rows = stmt(db, 'SELECT * FROM recog_pending WHERE serial = ? ORDER BY id LIMIT ?').all(
+    const rows = stmt(db, `SELECT * FROM recog_pending WHERE serial = ? ORDER BY id LIMIT ${Math.trunc(limit)}`).all(
       serial,
-      limit,
     ) as RecogRow[];
     let pictures = 0;
     for (const r of rows) {

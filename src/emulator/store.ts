@@ -130,6 +130,8 @@ CREATE TABLE IF NOT EXISTS operate_logs (
   pending INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS operate_serial_time ON operate_logs (serial, time);
+/* /device/sync's pending operation logs (few, usually none) without reading a device's whole log. */
+CREATE INDEX IF NOT EXISTS operate_pending ON operate_logs (serial, id) WHERE pending = 1;
 CREATE TABLE IF NOT EXISTS apb_failures (
   serial TEXT NOT NULL, person_code TEXT NOT NULL, tries INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (serial, person_code)
@@ -189,6 +191,38 @@ export function stmt(db: Db, sql: string): BetterSqlite3.Statement {
     cache.set(sql, prepared);
   }
   return prepared;
+}
+
+const memos = new WeakMap<Db, Map<string, { changes: number; value: unknown }>>();
+
+/**
+ * `compute()`, or what it returned last time under `key` if the database has not changed since:
+ * SQLite's `total_changes()` (rows inserted, updated or deleted through this connection, any table)
+ * is the same. For answers that depend on the stored state only and are asked often (`getDevice`
+ * polled by many clients). The emulator is its database's only writer (one server per file), so
+ * this connection's count sees every change; a rolled-back change moves it too (recomputed, never
+ * stale). The value is shared by every caller: it is deep-frozen here and must not be mutated.
+ */
+export function memoOnDb<T>(db: Db, key: string, compute: () => T): T {
+  let cache = memos.get(db);
+  if (!cache) {
+    cache = new Map();
+    memos.set(db, cache);
+  }
+  const changes = stmt(db, 'SELECT total_changes()').pluck().get() as number;
+  const hit = cache.get(key);
+  if (hit && hit.changes === changes) return hit.value as T;
+  const value = deepFreeze(compute());
+  cache.set(key, { changes, value });
+  return value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 export async function openDb(file?: string): Promise<Db> {

@@ -29,6 +29,36 @@ describe('getDevice', () => {
   });
 });
 
+describe('getDevice under polling', () => {
+  // The list is built once per database state and its JSON text kept (store.ts memoOnDb): every change
+  // to a device must still show in the very next answer.
+  it('shows every change in the next answer', async () => {
+    const local = await startTestEmulator();
+    try {
+      await addDevice(local, 'P1', { description: 'before' });
+      const first = await ok(local, '/device/getDevice');
+      expect(await ok(local, '/device/getDevice')).toEqual(first);
+      await local.op('PATCH', '/devices/P1', { description: 'after', lastAccess: '2020/01/02 03:04:05' });
+      const patched = await ok(local, '/device/getDevice');
+      expect(patched).toEqual([
+        { serialNo: 'P1', description: 'after', lastAccess: '2020/01/02 03:04:05', lastRecog: null },
+      ]);
+      // A call that reaches the device is contact: lastAccess moves to now.
+      await ok(local, '/device/sync', { serialNo: 'P1' });
+      const synced = await ok(local, '/device/getDevice');
+      expect(synced[0].lastAccess).not.toBe('2020/01/02 03:04:05');
+      await local.op('POST', '/recognize', { serialNo: 'P1', time: '2021/05/06 07:08:09' });
+      expect((await ok(local, '/device/getDevice'))[0].lastRecog).toBe('2021/05/06 07:08:09');
+      await addDevice(local, 'P2');
+      expect((await ok(local, '/device/getDevice')).map((d: { serialNo: string }) => d.serialNo)).toEqual(['P1', 'P2']);
+      await local.op('POST', '/reset', {});
+      expect(await ok(local, '/device/getDevice')).toEqual([]);
+    } finally {
+      await local.close();
+    }
+  });
+});
+
 describe('sync', () => {
   it('brings pending logs over, at most 100 recognitions and 500 operations a call', async () => {
     await addDevice(emu, 'SY1');
@@ -42,6 +72,17 @@ describe('sync', () => {
     expect(second).toEqual({ recogLogRegisted: 30, recogPictureRegisted: 30, operateLogRegisted: 0 });
     expect((await ok(emu, '/log/getRecogLog', { serialNo: 'SY1' })).rows).toBe(130);
     expect((await ok(emu, '/log/getOperateLog', { serialNo: 'SY1' })).rows).toBe(3);
+  });
+
+  it("moves at most 500 pending operation logs a call, only the device's own", async () => {
+    await addDevice(emu, 'SY2');
+    await addDevice(emu, 'SY3');
+    for (let i = 0; i < 502; i++) await emu.op('POST', '/operate-logs', { serialNo: 'SY2', pending: true });
+    await emu.op('POST', '/operate-logs', { serialNo: 'SY3', pending: true });
+    expect(await ok(emu, '/device/sync', { serialNo: 'SY2' })).toMatchObject({ operateLogRegisted: 500 });
+    expect(await ok(emu, '/device/sync', { serialNo: 'SY2' })).toMatchObject({ operateLogRegisted: 2 });
+    expect(await ok(emu, '/device/sync', { serialNo: 'SY2' })).toMatchObject({ operateLogRegisted: 0 });
+    expect(await ok(emu, '/device/sync', { serialNo: 'SY3' })).toMatchObject({ operateLogRegisted: 1 });
   });
 
   it('is refused for an offline device (503 JSON)', async () => {

@@ -1,8 +1,9 @@
 /** Small helpers the handlers share: parameter reading, paging arithmetic, picture cookies. */
 
 import { isValidIpRule } from '../../core/ip-rules.js';
+import { type DeviceRow, getDevice } from '../devices.js';
 import type { Call } from '../emu.js';
-import { abort } from '../envelope.js';
+import { abort, messages } from '../envelope.js';
 import { DEFAULT_PICTURE_EXPIRES, type PictureCookie } from '../pictures.js';
 
 export function str(call: Call, name: string): string | undefined {
@@ -23,6 +24,13 @@ export function flag(call: Call, name: string, dflt: 0 | 1): 0 | 1 {
 export function device(call: Call) {
   if (!call.device) abort(400, 'serialNo', 'シリアルNoは必須です。');
   return call.device;
+}
+
+/** The call's device with its settings JSON and logo (`call.device` leaves them out: they are rarely read). */
+export function deviceWithSettings(call: Call): DeviceRow {
+  const row = getDevice(call.emu.db, device(call).serial);
+  if (!row) abort(400, 'serialNo', messages.unknownDevice(device(call).serial));
+  return row;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Handler, HandlerTable } from '../emu.js';
 import { bytes, failMany, json } from '../envelope.js';
 import { solidPng } from '../png.js';
 import { stmt } from '../store.js';
-import { device, str, takeFailAfter } from './common.js';
+import { device, deviceWithSettings, str, takeFailAfter } from './common.js';
 
 const TEMP_RANGE_KEYS = ['tempValueRangeFrom', 'tempValueRangeTo'];
 
@@ -19,7 +19,7 @@ function typed(def: ParamDef, wire: string): string | number {
 }
 
 const getConfig: Handler = (call) => {
-  const config = deviceConfig(device(call));
+  const config = deviceConfig(deviceWithSettings(call));
   const out: Record<string, string | number> = {};
   for (const k of configKeys) out[k.name] = config[k.name] ?? '';
   return json(out);
@@ -39,7 +39,7 @@ function fahrenheitToCelsius(f: number): number {
  */
 const setConfig: Handler = (call) => {
   const { db } = call.emu;
-  const d = device(call);
+  const d = deviceWithSettings(call);
   const config = deviceConfig(d);
   if (str(call, 'tempUnit') === undefined && TEMP_RANGE_KEYS.some((k) => str(call, k) !== undefined)) {
     const issues = validateWire(
@@ -89,7 +89,7 @@ export function factoryLogo(): Buffer {
   return solidPng(240, 80, [0x1f, 0x4e, 0x9a]);
 }
 
-const getLogo: Handler = (call) => bytes(device(call).logo ?? factoryLogo(), 'image/png');
+const getLogo: Handler = (call) => bytes(deviceWithSettings(call).logo ?? factoryLogo(), 'image/png');
 
 const setLogo: Handler = (call) => {
   const d = device(call);

@@ -1,11 +1,11 @@
 /** /device/*: the device list, log synchronisation, APB repair and push URLs. */
 
 import { formatEpochSeconds } from '../../core/dates.js';
-import { listDevices } from '../devices.js';
+import { listDeviceSummaries, listDevices } from '../devices.js';
 import type { Handler, HandlerTable } from '../emu.js';
 import { json } from '../envelope.js';
 import { syncPending } from '../recog-logs.js';
-import { stmt } from '../store.js';
+import { memoOnDb, stmt } from '../store.js';
 import { device } from './common.js';
 
 const SYNC_RECOG_LIMIT = 100;
@@ -13,24 +13,33 @@ const SYNC_OPERATE_LIMIT = 500;
 const APB_REPAIRS_PER_CALL = 100;
 const APB_MAX_TRIES = 10;
 
+/**
+ * The list is the same until a device row changes: it is built once per database state (devices polled
+ * by many clients at once would otherwise each read and format every row), and, being frozen, is
+ * serialized once too (http-server.ts).
+ */
 const getDevice: Handler = ({ emu }) =>
   json(
-    listDevices(emu.db).map((d) => ({
-      serialNo: d.serial,
-      description: d.description,
-      lastAccess: d.last_access === null ? null : formatEpochSeconds(d.last_access),
-      lastRecog: d.last_recog === null ? null : formatEpochSeconds(d.last_recog),
-    })),
+    memoOnDb(emu.db, 'device.getDevice', () =>
+      listDeviceSummaries(emu.db).map((d) => ({
+        serialNo: d.serial,
+        description: d.description,
+        lastAccess: d.last_access === null ? null : formatEpochSeconds(d.last_access),
+        lastRecog: d.last_recog === null ? null : formatEpochSeconds(d.last_recog),
+      })),
+    ),
   );
 
 const sync: Handler = (call) => {
   const { db } = call.emu;
   const serial = device(call).serial;
   const recog = syncPending(db, serial, SYNC_RECOG_LIMIT);
+  // The limit in the text, not bound (see syncPending); the partial index `operate_pending` finds the
+  // pending rows without reading the device's whole operation log.
   const ops = stmt(
     db,
-    'UPDATE operate_logs SET pending = 0 WHERE id IN (SELECT id FROM operate_logs WHERE serial = ? AND pending = 1 ORDER BY id LIMIT ?)',
-  ).run(serial, SYNC_OPERATE_LIMIT);
+    `UPDATE operate_logs SET pending = 0 WHERE id IN (SELECT id FROM operate_logs WHERE serial = ? AND pending = 1 ORDER BY id LIMIT ${SYNC_OPERATE_LIMIT})`,
+  ).run(serial);
   return json({ recogLogRegisted: recog.logs, recogPictureRegisted: recog.pictures, operateLogRegisted: ops.changes });
 };
 

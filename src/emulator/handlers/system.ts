@@ -6,7 +6,7 @@ import { addOperateLog, deviceConfig } from '../devices.js';
 import type { Handler, HandlerTable } from '../emu.js';
 import { bytes, fail, json } from '../envelope.js';
 import { stmt } from '../store.js';
-import { device, int, str, takeFailAfter } from './common.js';
+import { device, deviceWithSettings, int, str, takeFailAfter } from './common.js';
 
 const getSystemInfo: Handler = (call) => {
   const d = device(call);
@@ -89,7 +89,7 @@ const setRebootSchedule: Handler = (call) => {
 
 /** A gzip'd JSON of the device's settings: binary, as the document says, and not meant for editing. */
 const exportConfig: Handler = (call) => {
-  const d = device(call);
+  const d = deviceWithSettings(call);
   const file = { format: 'facet-emulator-config/1', serialNo: d.serial, model: d.model, config: deviceConfig(d) };
   return bytes(gzipSync(Buffer.from(JSON.stringify(file))), 'application/octet-stream');
 };
