@@ -12,7 +12,7 @@ import { assertSafeScheme } from './connection.js';
 import { CancelledError, type FacetError, NetworkError, RuntimeError, UsageError, ValidationError } from './errors.js';
 import { type HttpResponse, HttpTransport, type ProxySettings } from './http.js';
 import { errorForAnswer, senselinkErrorForAnswer } from './outcome.js';
-import { validateWire, type WireParams } from './params.js';
+import { validateWire, type WireParams } from './params/index.js';
 import { describeParams, formatBytes, formatHeaders, redactHeaders, redactParams, redactUrl } from './redact.js';
 import { DEFAULT_RETRY_POLICY, realSleep, type Sleep, withRetry } from './retry.js';
 import { nestDottedParams, senselinkAuthParams } from './senselink-sign.js';

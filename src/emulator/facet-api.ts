@@ -6,7 +6,7 @@
  */
 import { secretEquals } from '../core/compare.js';
 import { compileIpRules, type IpAllow } from '../core/ip-rules.js';
-import { cloudReading, validateWire } from '../core/params.js';
+import { cloudReading, validateWire } from '../core/params/index.js';
 import { endpointForPath } from '../registry/index.js';
 import type { EndpointDef } from '../registry/types.js';
 import { getDevice, touchDevice } from './devices.js';

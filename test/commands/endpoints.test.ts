@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { flagSpecsOf, inputFromFlags } from '../../src/commands/endpoint-flags.js';
 import { buildProgram } from '../../src/commands/program.js';
 import type { Context } from '../../src/core/context.js';
-import { coerceParams } from '../../src/core/params.js';
+import { coerceParams } from '../../src/core/params/index.js';
 import { type EndpointDef, endpoints } from '../../src/registry/index.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';

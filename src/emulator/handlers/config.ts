@@ -1,5 +1,5 @@
 /** /config/*: device settings (every key of the registry's configKeys) and the standby logo. */
-import { validateWire } from '../../core/params.js';
+import { validateWire } from '../../core/params/index.js';
 import { configKeys } from '../../registry/index.js';
 import type { ParamDef } from '../../registry/types.js';
 import { addOperateLog, deviceConfig } from '../devices.js';

@@ -4,7 +4,7 @@
  * stays small in memory; pictures are read again when they are sent.
  */
 import type { FacetClient } from '../../core/client.js';
-import type { WireParams } from '../../core/params.js';
+import type { WireParams } from '../../core/params/index.js';
 
 /**
  * The part of the FacetClient (src/core/client.ts) an import uses; any FacetClient fits, and unit
