@@ -85,6 +85,30 @@ function coerceEnum(text: string, def: ParamDef): string {
   return text;
 }
 
+/** A `Date` → whole Unix seconds (the zone plays no part). */
+const unixSecondsOf = (d: Date) => String(Math.floor(d.getTime() / 1000));
+
+/**
+ * The coercions of a date type: text read by `parse` (absolute or relative to the clock) and written by
+ * `format` in the clock's zone, a `Date` written by `format`. Text matching `already` is wire text
+ * already (Unix seconds: digits are a timestamp; the check refuses milliseconds).
+ */
+function dateType(
+  parse: (text: string, now: Date, zone: string) => Date | undefined,
+  format: (d: Date, zone: string) => string,
+  already?: RegExp,
+): Pick<ParamTypeSpec, 'coerce' | 'verbatim' | 'fromDate'> {
+  return {
+    coerce: (text, _def, { now, zone }) => {
+      if (already?.test(text)) return text;
+      const d = parse(text, now, zone);
+      return d ? format(d, zone) : text;
+    },
+    verbatim: false,
+    fromDate: (d, { zone }) => format(d, zone),
+  };
+}
+
 /** The table; see `ParamTypeSpec` and the meaning of each type in src/registry/types.ts. */
 export const PARAM_TYPES = {
   string: { check: checkString, coerce: asIs, verbatim: true, placeholder: 'text' },
@@ -103,46 +127,25 @@ export const PARAM_TYPES = {
   enum: { check: checkEnum, coerce: coerceEnum, verbatim: false, placeholder: 'value' },
   datetime: {
     check: checkDateTime,
-    coerce: (text, _def, { now, zone }) => {
-      const d = parseUserDateTime(text, now, zone);
-      return d ? formatApiDateTime(d, zone) : text;
-    },
-    verbatim: false,
+    ...dateType(parseUserDateTime, formatApiDateTime),
     placeholder: 'datetime',
     help: "YYYY/MM/DD HH:MI:SS in the cloud's zone, ISO 8601, or relative: -24h, -7d, today, yesterday, now",
   },
   date: {
     check: checkDate,
-    coerce: (text, _def, { now, zone }) => {
-      const d = parseUserDate(text, now, zone);
-      return d ? formatApiDate(d, zone) : text;
-    },
-    verbatim: false,
-    fromDate: (d, { zone }) => formatApiDate(d, zone),
+    ...dateType(parseUserDate, formatApiDate),
     placeholder: 'date',
     help: 'YYYY/MM/DD or YYYY-MM-DD',
   },
   iso8601: {
     check: checkIso8601,
-    coerce: (text, _def, { now, zone }) => {
-      const d = parseUserDateTime(text, now, zone);
-      return d ? formatIso8601(d, zone) : text;
-    },
-    verbatim: false,
-    fromDate: (d, { zone }) => formatIso8601(d, zone),
+    ...dateType(parseUserDateTime, formatIso8601),
     placeholder: 'datetime',
     help: 'ISO 8601 (2022-12-11T00:00:00+09:00), YYYY/MM/DD HH:MI:SS or relative',
   },
   unixSeconds: {
     check: checkUnixSeconds,
-    coerce: (text, _def, { now, zone }) => {
-      // Digits are a timestamp already (the check refuses milliseconds); other text may be a date.
-      if (/^\d+$/.test(text)) return text;
-      const d = parseUserDateTime(text, now, zone);
-      return d ? String(Math.floor(d.getTime() / 1000)) : text;
-    },
-    verbatim: false,
-    fromDate: (d) => String(Math.floor(d.getTime() / 1000)),
+    ...dateType(parseUserDateTime, unixSecondsOf, /^\d+$/),
     placeholder: 'unix-or-datetime',
     help: 'Unix seconds (not milliseconds), or a date/time (ISO 8601, -1h, now) converted to Unix seconds',
   },

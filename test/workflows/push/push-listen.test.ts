@@ -5,31 +5,25 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PUSH_FIELDS } from '../../../src/workflows/push/push-event.js';
 import { BIN, runCli, tempConfigDir } from '../../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { useCliEmulator } from '../../helpers/cli-emulator.js';
 import { until } from '../../helpers/poll.js';
 import { capturedListener, listenInProcess, PUSH_TIME } from '../../helpers/push-listener.js';
 import { tempDir } from '../../helpers/temp.js';
 import { ensureBuilt } from '../../setup/build.js';
 
-let emu: TestEmulator;
-let env: Record<string, string>;
+const setup = useCliEmulator();
 
 beforeAll(async () => {
   ensureBuilt();
-  emu = await startTestEmulator();
-  env = { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token };
-  expect((await emu.op('POST', '/devices', { serialNo: 'PUSH1' })).status).toBe(201);
-  await emu.op('POST', '/device-persons', { serialNo: 'PUSH1', personCode: 'P7', personName: '山田 花子' });
-});
-afterAll(async () => {
-  await emu?.close();
+  expect((await setup.emu.op('POST', '/devices', { serialNo: 'PUSH1' })).status).toBe(201);
+  await setup.emu.op('POST', '/device-persons', { serialNo: 'PUSH1', personCode: 'P7', personName: '山田 花子' });
 });
 
 async function setPushUrl(url: string): Promise<void> {
-  const res = await runCli(['device', 'push-url', 'set', '--serial', 'PUSH1', '--push-url', url], { env });
+  const res = await runCli(['device', 'push-url', 'set', '--serial', 'PUSH1', '--push-url', url], { env: setup.env });
   expect(res.code, res.stderr).toBe(0);
 }
 
@@ -50,8 +44,8 @@ describe('push listen', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const url = await until(() => /listening on (\S+)/.exec(err)?.[1]);
     await setPushUrl(url);
-    await emu.op('POST', '/recognize', { serialNo: 'PUSH1', personCode: 'P7', temp: 36.4 });
-    await emu.op('POST', '/recognize', { serialNo: 'PUSH1' });
+    await setup.emu.op('POST', '/recognize', { serialNo: 'PUSH1', personCode: 'P7', temp: 36.4 });
+    await setup.emu.op('POST', '/recognize', { serialNo: 'PUSH1' });
     const lines = await until(() => {
       const l = out.split('\n').filter(Boolean);
       return l.length >= 2 ? l.map((x) => JSON.parse(x)) : undefined;
@@ -76,7 +70,7 @@ describe('push listen', () => {
       time: PUSH_TIME,
     });
     await setPushUrl(url);
-    await emu.op('POST', '/recognize', { serialNo: 'PUSH1', personCode: 'P7' });
+    await setup.emu.op('POST', '/recognize', { serialNo: 'PUSH1', personCode: 'P7' });
     const events = await until(() => {
       if (!existsSync(file)) return undefined;
       const l = readFileSync(file, 'utf8').split('\n').filter(Boolean);
