@@ -85,7 +85,7 @@ export function flagSpecsOf(ep: EndpointDef): FlagSpec[] {
       def,
       repeatable: wire === ep.deviceParam && ep.multiDevice === true,
       device: wire === ep.deviceParam,
-      file: def.type === 'base64',
+      file: paramType(def.type).file,
     });
   }
   for (const family of ep.families ?? []) specs.push({ kind: 'family', flag: family.name, family });

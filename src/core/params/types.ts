@@ -49,6 +49,10 @@ export interface ParamTypeSpec {
   fromList?: (items: readonly unknown[]) => string;
   /** Another object → wire text; absent: read as text. */
   fromObject?: (value: object) => string;
+  /** The value is file content: the CLI takes a path (`-` for stdin), plans and logs leave it out. */
+  file: boolean;
+  /** The value as a JSON answer shows it (the document's `"deviceAudioVolume": 98`): a number or the text. */
+  answer: (wire: string, def: ParamDef) => string | number;
   /** The flag's value placeholder in `--help` and usage lines: `--person-code <text>`. */
   placeholder: string;
   /** The accepted forms, as words for `--help`; absent when the limits alone say it. */
@@ -69,6 +73,12 @@ const SEX_WORDS: Record<string, string> = {
 };
 
 const asIs = (text: string) => text;
+const asNumber = (wire: string) => Number(wire);
+/** An enum whose values are all numbers (recogWorkstateTime) answers numbers. */
+const enumAnswer = (wire: string, def: ParamDef) =>
+  def.values?.every((v) => typeof v === 'number') ? Number(wire) : wire;
+const text = { file: false, answer: asIs } as const;
+const numeric = { file: false, answer: asNumber } as const;
 const joined = (items: readonly unknown[]) => items.map(String).join(',');
 const noBlanks = (text: string) => text.replace(/\s+/g, '');
 
@@ -111,9 +121,9 @@ function dateType(
 
 /** The table; see `ParamTypeSpec` and the meaning of each type in src/registry/types.ts. */
 export const PARAM_TYPES = {
-  string: { check: checkString, coerce: asIs, verbatim: true, placeholder: 'text' },
-  int: { check: checkNumber, coerce: asIs, verbatim: false, placeholder: 'n' },
-  number: { check: checkNumber, coerce: asIs, verbatim: false, placeholder: 'num' },
+  string: { check: checkString, coerce: asIs, verbatim: true, ...text, placeholder: 'text' },
+  int: { check: checkNumber, coerce: asIs, verbatim: false, ...numeric, placeholder: 'n' },
+  number: { check: checkNumber, coerce: asIs, verbatim: false, ...numeric, placeholder: 'num' },
   flag: {
     check: checkFlag,
     coerce: (text) => {
@@ -121,31 +131,43 @@ export const PARAM_TYPES = {
       return TRUE_WORDS.has(l) ? '1' : FALSE_WORDS.has(l) ? '0' : text;
     },
     verbatim: false,
+    ...numeric,
     placeholder: '0|1',
     help: '1/0, true/false, yes/no; the flag alone means 1',
   },
-  enum: { check: checkEnum, coerce: coerceEnum, verbatim: false, placeholder: 'value' },
+  enum: {
+    check: checkEnum,
+    coerce: coerceEnum,
+    verbatim: false,
+    file: false,
+    answer: enumAnswer,
+    placeholder: 'value',
+  },
   datetime: {
     check: checkDateTime,
     ...dateType(parseUserDateTime, formatApiDateTime),
+    ...text,
     placeholder: 'datetime',
     help: "YYYY/MM/DD HH:MI:SS in the cloud's zone, ISO 8601, or relative: -24h, -7d, today, yesterday, now",
   },
   date: {
     check: checkDate,
     ...dateType(parseUserDate, formatApiDate),
+    ...text,
     placeholder: 'date',
     help: 'YYYY/MM/DD or YYYY-MM-DD',
   },
   iso8601: {
     check: checkIso8601,
     ...dateType(parseUserDateTime, formatIso8601),
+    ...text,
     placeholder: 'datetime',
     help: 'ISO 8601 (2022-12-11T00:00:00+09:00), YYYY/MM/DD HH:MI:SS or relative',
   },
   unixSeconds: {
     check: checkUnixSeconds,
     ...dateType(parseUserDateTime, unixSecondsOf, /^\d+$/),
+    ...text,
     placeholder: 'unix-or-datetime',
     help: 'Unix seconds (not milliseconds), or a date/time (ISO 8601, -1h, now) converted to Unix seconds',
   },
@@ -153,14 +175,17 @@ export const PARAM_TYPES = {
     check: checkBase64,
     coerce: asIs,
     verbatim: true,
+    file: true,
+    answer: asIs,
     fromBytes: (bytes) => Buffer.from(bytes).toString('base64'),
     placeholder: 'file',
   },
-  idList: { check: checkIdList, coerce: noBlanks, verbatim: false, fromList: joined, placeholder: 'ids' },
+  idList: { check: checkIdList, coerce: noBlanks, verbatim: false, ...text, fromList: joined, placeholder: 'ids' },
   rgba: {
     check: checkRgba,
     coerce: noBlanks,
     verbatim: false,
+    ...text,
     fromList: joined,
     placeholder: 'r,g,b,a',
     help: 'R,G,B,A each 0–255',
@@ -169,6 +194,7 @@ export const PARAM_TYPES = {
     check: checkCardNo,
     coerce: asIs,
     verbatim: false,
+    ...text,
     placeholder: 'card-no',
     help: 'hex ≤ 16 digits or decimal ≤ 20 digits (≤ 18446744073709551615)',
   },
@@ -176,6 +202,7 @@ export const PARAM_TYPES = {
     check: checkJson,
     coerce: asIs,
     verbatim: true,
+    ...text,
     fromObject: (value) => JSON.stringify(value),
     placeholder: 'json',
     help: 'a JSON text',

@@ -13,6 +13,7 @@ import {
   messageJa,
   PARAM_TYPES,
   type ParamTypeSpec,
+  paramType,
   validateWire,
 } from '../../../src/core/params/index.js';
 import { endpoint, endpoints, type ParamType } from '../../../src/registry/index.js';
@@ -105,6 +106,16 @@ describe('the type table', () => {
     // @ts-expect-error json's check, coerce, placeholder and help are missing
     const incomplete: Record<ParamType, ParamTypeSpec> = withoutJson;
     expect(Object.keys(incomplete)).not.toContain('json');
+  });
+
+  it('says which types are file content and how a value shows in a JSON answer', () => {
+    expect(Object.entries(PARAM_TYPES).flatMap(([type, spec]) => (spec.file ? [type] : []))).toEqual(['base64']);
+    const volume = endpoint('config.setConfig').params.deviceAudioVolume;
+    expect(paramType(volume.type).answer('98', volume)).toBe(98);
+    expect(paramType('flag').answer('1', volume)).toBe(1);
+    expect(paramType('enum').answer('30', { ...volume, type: 'enum', values: [30, 60] })).toBe(30);
+    expect(paramType('enum').answer('male', { ...volume, type: 'enum', values: ['male', 'female'] })).toBe('male');
+    expect(paramType('datetime').answer('2024/01/01 00:00:00', volume)).toBe('2024/01/01 00:00:00');
   });
 
   it('gives the CLI its placeholders and help words', () => {
