@@ -8,7 +8,7 @@ import type { CallAnswer, FacetClient } from '../core/client.js';
 import { note } from '../core/context.js';
 import { ExitCode, exitCodeOf, PartialError, UsageError, ValidationError } from '../core/errors.js';
 import { judge } from '../core/outcome.js';
-import { coerceParams, fallbackNotices, type ParamIssue, type WireParams } from '../core/params.js';
+import { coerceParams, fallbackNotices, type ParamIssue, type WireParams } from '../core/params/index.js';
 import { mapLimited } from '../core/pool.js';
 import { atomicWritable, checkOutputFile, endWritable, openAtomicFile } from '../core/safe-file.js';
 import type { EndpointDef } from '../registry/index.js';

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { Context } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { readInputFile } from '../core/input-file.js';
+import { paramType } from '../core/params/index.js';
 import type { EndpointDef, FamilyDef, ParamDef } from '../registry/index.js';
 import { RESERVED_FLAG_NAMES } from './global-flags.js';
 
@@ -84,7 +85,7 @@ export function flagSpecsOf(ep: EndpointDef): FlagSpec[] {
       def,
       repeatable: wire === ep.deviceParam && ep.multiDevice === true,
       device: wire === ep.deviceParam,
-      file: def.type === 'base64',
+      file: paramType(def.type).file,
     });
   }
   for (const family of ep.families ?? []) specs.push({ kind: 'family', flag: family.name, family });
@@ -101,30 +102,13 @@ export function attributeOf(flag: string): string {
   return flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-const PLACEHOLDER: Record<ParamDef['type'], string> = {
-  string: 'text',
-  int: 'n',
-  number: 'num',
-  flag: '0|1',
-  enum: 'value',
-  datetime: 'datetime',
-  date: 'date',
-  iso8601: 'datetime',
-  unixSeconds: 'unix-or-datetime',
-  base64: 'file',
-  idList: 'ids',
-  rgba: 'r,g,b,a',
-  cardNo: 'card-no',
-  json: 'json',
-};
-
 /** `--person-code <text>`, `--latest [0|1]`, `--access <FLAG,FROM,TO...>`. */
 export function flagSyntax(spec: FlagSpec): string {
   if (spec.kind === 'family') return `--${spec.flag} <${spec.family.cliFormat}>`;
   if (spec.kind === 'composite') return `--${spec.flag} <${compositeFields(spec)}>`;
   if (spec.def.type === 'flag') return `--${spec.flag} [0|1]`;
   if (spec.flag === 'serial' || spec.flag === 'sn') return `--${spec.flag} <serial>`;
-  return `--${spec.flag} <${PLACEHOLDER[spec.def.type]}>`;
+  return `--${spec.flag} <${paramType(spec.def.type).placeholder}>`;
 }
 
 function formatBytes(n: number): string {
@@ -133,23 +117,12 @@ function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
-const FORMATS: Partial<Record<ParamDef['type'], string>> = {
-  datetime: "YYYY/MM/DD HH:MI:SS in the cloud's zone, ISO 8601, or relative: -24h, -7d, today, yesterday, now",
-  date: 'YYYY/MM/DD or YYYY-MM-DD',
-  iso8601: 'ISO 8601 (2022-12-11T00:00:00+09:00), YYYY/MM/DD HH:MI:SS or relative',
-  unixSeconds: 'Unix seconds (not milliseconds), or a date/time (ISO 8601, -1h, now) converted to Unix seconds',
-  rgba: 'R,G,B,A each 0–255',
-  cardNo: 'hex ≤ 16 digits or decimal ≤ 20 digits (≤ 18446744073709551615)',
-  json: 'a JSON text',
-  flag: '1/0, true/false, yes/no; the flag alone means 1',
-};
-
 /** The documented limits of one parameter, as words for `--help`. */
 export function limitsOf(def: ParamDef): string[] {
   const out: string[] = [];
   const desc = def.description;
   if (def.required) out.push('required');
-  const format = FORMATS[def.type];
+  const format = paramType(def.type).help;
   if (format && def.fallback) out.push(`${format}; anything else is accepted and shows ${def.fallback.meaning}`);
   else if (format) out.push(format);
   if (def.min !== undefined && def.max !== undefined) {

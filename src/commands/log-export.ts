@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { note } from '../core/context.js';
 import { UsageError, ValidationError } from '../core/errors.js';
-import { validateWire, type WireParams } from '../core/params.js';
+import { validateWire, type WireParams } from '../core/params/index.js';
 import { type EndpointDef, findEndpoint } from '../registry/index.js';
 import {
   checkCsvFlags,

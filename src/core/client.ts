@@ -12,7 +12,7 @@ import { assertNoClearTextProxy, assertSafeScheme } from './connection.js';
 import { CancelledError, type FacetError, NetworkError, RuntimeError, UsageError, ValidationError } from './errors.js';
 import { type HttpResponse, HttpTransport, type ProxySettings } from './http.js';
 import { errorForAnswer, senselinkErrorForAnswer } from './outcome.js';
-import { validateWire, type WireParams } from './params.js';
+import { paramType, validateWire, type WireParams } from './params/index.js';
 import { describeParams, formatBytes, formatHeaders, redactHeaders, redactParams, redactUrl } from './redact.js';
 import { DEFAULT_RETRY_POLICY, realSleep, type Sleep, withRetry } from './retry.js';
 import { nestDottedParams, senselinkAuthParams } from './senselink-sign.js';
@@ -371,7 +371,9 @@ class Client implements FacetClient {
 
   plan(ep: EndpointDef, wire: WireParams): PlannedRequest {
     const p = this.#prepared(ep, wire);
-    const base64 = new Set(Object.entries(ep.params).flatMap(([name, def]) => (def.type === 'base64' ? [name] : [])));
+    const base64 = new Set(
+      Object.entries(ep.params).flatMap(([name, def]) => (paramType(def.type).file ? [name] : [])),
+    );
     const url = new URL(p.url);
     const query = redactParams(Object.fromEntries(url.searchParams), base64) as Record<string, unknown>;
     url.search = '';

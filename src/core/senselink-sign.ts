@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EndpointDef } from '../registry/types.js';
-import type { WireParams } from './params.js';
+import type { WireParams } from './params/index.js';
 
 export interface SenselinkAuth {
   app_key: string;

@@ -6,7 +6,7 @@
  */
 import { secretMatcher } from '../core/compare.js';
 import { compileIpRules, type IpAllow } from '../core/ip-rules.js';
-import { cloudReading, validateWire } from '../core/params.js';
+import { cloudReading, validateWire } from '../core/params/index.js';
 import { endpointForPath } from '../registry/index.js';
 import type { EndpointDef } from '../registry/types.js';
 import { deviceForCall, touchDevice } from './devices.js';

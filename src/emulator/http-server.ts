@@ -3,6 +3,7 @@
  * maintenance, injected faults, the journal, `nochange-response-status`), and writes answers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { messageJa } from '../core/params/index.js';
 import { readCookies } from './cookies.js';
 import type { Emu, Handler } from './emu.js';
 import { type Answer, fail, messages } from './envelope.js';
@@ -150,7 +151,7 @@ async function route(
         ? fail(403, 'ds-api-token', messages.token)
         : parsed.reason === 'size'
           ? fail(400, 'body', messages.bodyTooLarge)
-          : fail(400, 'body', 'リクエストの形式が正しくありません。');
+          : fail(400, 'body', messageJa('malformed', { label: 'リクエスト' }));
     return { answer, paramNames: names, nochange };
   }
   const answer = await handleFacet(emu, { method: inc.method, path: sub, params, headerToken, ip: inc.ip }, handlers);

@@ -4,6 +4,7 @@
  * `NAME({...});` as JavaScript, and an answer that carries a `pictureCookie` also sets the three
  * CloudFront cookies, so the `<img>` tags of the page load the pictures.
  */
+import { messageJa } from '../core/params/index.js';
 import { setCookieLines } from './cookies.js';
 import { type Answer, fail } from './envelope.js';
 
@@ -31,7 +32,7 @@ export function policyMaxAge(policy: string, nowSeconds = Math.floor(Date.now() 
  */
 export function asJsonp(answer: Answer, callback: string): Answer {
   if (!CALLBACK_NAME.test(callback)) {
-    return fail(400, JSONP_PARAM, 'コールバック関数名（callback）の形式が正しくありません。');
+    return fail(400, JSONP_PARAM, messageJa('malformed', { label: `コールバック関数名（${JSONP_PARAM}）` }));
   }
   if (answer.kind !== 'json') return answer;
   const headers: Record<string, string> = { ...(answer.headers ?? {}) };

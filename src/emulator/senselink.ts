@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { secretEquals } from '../core/compare.js';
 import { parseIso8601 } from '../core/dates.js';
-import { validateWire } from '../core/params.js';
+import { validateWire } from '../core/params/index.js';
 import { endpointForPath, pathParamsOf } from '../registry/index.js';
 import type { EndpointDef } from '../registry/types.js';
 import type { Emu } from './emu.js';

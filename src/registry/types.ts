@@ -12,7 +12,7 @@ export type HttpMethod = 'GET' | 'POST';
 
 /**
  * Parameter types. Coercion (CLI/CSV strings → wire strings) and validation are implemented once in
- * `src/core/params.ts`.
+ * `src/core/params/`.
  * - string: free text (maxLength/minLength/pattern apply)
  * - int / number: decimal numbers (min/max/decimals/values apply)
  * - flag: the documents' 0/1 "真偽値"; the CLI also accepts true/false/yes/no
@@ -134,7 +134,7 @@ export interface FamilyDef {
   cliFormat: string;
 }
 
-/** Named cross-field rules implemented in `src/core/params.ts` (kept as data here). */
+/** Named cross-field rules implemented in `src/core/params/cross-rules.ts` (kept as data here). */
 export type CrossRule =
   /** tempValueRangeFrom/To: 34.0–42.0 when tempUnit=0 (Celsius), 93.2–107.6 when tempUnit=1. */
   | 'tempRangeByUnit'

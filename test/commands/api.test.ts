@@ -1,24 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { clearJournal, connectionEnv, exampleDir, journal, resetWithDevice, SERIAL } from './setup-state.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { clearJournal, journal, resetWithDevice, SERIAL, useCliEmulator } from '../helpers/cli-emulator.js';
 
-let emu: TestEmulator;
-let env: Record<string, string>;
-let cwd: string;
-const cli = (argv: string[], opts: Parameters<typeof runCli>[1] = {}) =>
-  runCli(argv, { cwd, ...opts, env: { ...env, ...opts.env } });
+const setup = useCliEmulator();
+const { cli } = setup;
 
 beforeAll(async () => {
-  emu = await startTestEmulator();
-  env = connectionEnv(emu);
-  cwd = exampleDir();
-  await resetWithDevice(emu);
-  await emu.op('POST', '/devices', { serialNo: 'OFF0001', kind: 'terminal', online: false });
+  await resetWithDevice(setup.emu);
+  await setup.emu.op('POST', '/devices', { serialNo: 'OFF0001', kind: 'terminal', online: false });
 });
-afterAll(() => emu.close());
 
 describe('facetctl api', () => {
   it('prints the answer as it came without a terminal, pretty on one', async () => {
@@ -51,7 +42,7 @@ describe('facetctl api', () => {
   it('binary answers go to --out', async () => {
     const r = await cli(['api', '/config/getLogo', '-f', `serialNo=${SERIAL}`, '--out', 'api-logo.png']);
     expect(r.code, r.stderr).toBe(0);
-    expect(readFileSync(join(cwd, 'api-logo.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(readFileSync(join(setup.cwd, 'api-logo.png')).subarray(1, 4).toString()).toBe('PNG');
   });
 
   it('binary answers are not written to a terminal', async () => {
@@ -70,8 +61,8 @@ describe('facetctl api', () => {
   });
 
   it('rejects a malformed field before sending', async () => {
-    await clearJournal(emu);
+    await clearJournal(setup.emu);
     expect((await cli(['api', '/device/getDevice', '-f', 'novalue'])).code).toBe(2);
-    expect(await journal(emu)).toEqual([]);
+    expect(await journal(setup.emu)).toEqual([]);
   });
 });

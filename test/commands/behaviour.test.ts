@@ -4,29 +4,14 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { clearJournal, connectionEnv, exampleDir, journal, resetWithDevice, SERIAL } from './setup-state.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { clearJournal, journal, SERIAL, useCliEmulator } from '../helpers/cli-emulator.js';
 
-let emu: TestEmulator;
-let env: Record<string, string>;
-let cwd: string;
-const cli = (argv: string[], opts: Parameters<typeof runCli>[1] = {}) =>
-  runCli(argv, { cwd, ...opts, env: { ...env, ...opts.env } });
-
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  env = connectionEnv(emu);
-  cwd = exampleDir();
-});
-afterAll(() => emu.close());
-beforeEach(async () => {
-  await resetWithDevice(emu);
-});
+const setup = useCliEmulator({ reset: true });
+const { cli } = setup;
 
 async function addDevice(serialNo: string, extra: Record<string, unknown> = {}) {
-  const r = await emu.op('POST', '/devices', { serialNo, kind: 'terminal', ...extra });
+  const r = await setup.emu.op('POST', '/devices', { serialNo, kind: 'terminal', ...extra });
   expect(r.status).toBeLessThan(300);
 }
 
@@ -50,18 +35,18 @@ describe('exit codes', () => {
     const r = await cli(['person', 'capture', '--serial', SERIAL, '--get-count', '1', '--out', 'x.jpg']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('顔画像が取得出来ませんでした。');
-    expect(existsSync(join(cwd, 'x.jpg'))).toBe(false);
+    expect(existsSync(join(setup.cwd, 'x.jpg'))).toBe(false);
   });
 
   it('2: a bad value; every issue named by its flag; nothing sent', async () => {
-    await clearJournal(emu);
+    await clearJournal(setup.emu);
     const r = await cli(['system', 'message', '--serial', SERIAL, '--customtip', 'x'.repeat(26), '--tipstime', 'soon']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--customtip');
     expect(r.stderr).toContain('--tipstime');
     expect(r.stderr).toContain('--border-color');
     expect(r.stderr).toContain('nothing was sent');
-    expect(await journal(emu)).toEqual([]);
+    expect(await journal(setup.emu)).toEqual([]);
   });
 
   it('2: unknown commands and options, missing option values', async () => {
@@ -117,11 +102,11 @@ describe('exit codes', () => {
 
 describe('destructive commands', () => {
   it('without a terminal and without --yes: exit 2, nothing sent', async () => {
-    await clearJournal(emu);
+    await clearJournal(setup.emu);
     const r = await cli(['system', 'reboot', '--serial', SERIAL]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--yes');
-    expect(await journal(emu)).toEqual([]);
+    expect(await journal(setup.emu)).toEqual([]);
   });
 
   it('with --yes (before or after the words) they run', async () => {
@@ -132,7 +117,7 @@ describe('destructive commands', () => {
 
 describe('output formats', () => {
   beforeEach(async () => {
-    await emu.op('POST', '/recognize', { serialNo: SERIAL, count: 3 });
+    await setup.emu.op('POST', '/recognize', { serialNo: SERIAL, count: 3 });
   });
 
   it('json is the answer unchanged', async () => {
@@ -167,7 +152,7 @@ describe('output formats', () => {
 
 describe('paging', () => {
   beforeEach(async () => {
-    await emu.op('POST', '/recognize', { serialNo: SERIAL, count: 250 });
+    await setup.emu.op('POST', '/recognize', { serialNo: SERIAL, count: 250 });
   });
 
   it('--all follows every page: one JSON array of every row', async () => {
@@ -176,7 +161,7 @@ describe('paging', () => {
     const rows = JSON.parse(r.stdout);
     expect(rows).toHaveLength(250);
     expect(new Set(rows.map((x: { id: number }) => x.id)).size).toBe(250);
-    const pages = (await journal(emu)).filter((c) => c.path === '/api1/log/getRecogLog');
+    const pages = (await journal(setup.emu)).filter((c) => c.path === '/api1/log/getRecogLog');
     expect(pages).toHaveLength(3);
   });
 
@@ -199,10 +184,10 @@ describe('binary answers', () => {
   it('go to --out FILE', async () => {
     const r = await cli(['config', 'logo', 'get', '--serial', SERIAL, '--out', 'logo-out.png']);
     expect(r.code).toBe(0);
-    const bytes = readFileSync(join(cwd, 'logo-out.png'));
+    const bytes = readFileSync(join(setup.cwd, 'logo-out.png'));
     expect(bytes.subarray(1, 4).toString()).toBe('PNG');
-    expect(existsSync(join(cwd, 'logo-out.png.part'))).toBe(false);
-    expect(readdirSync(cwd).filter((f) => f.includes('.facetctl-tmp-'))).toEqual([]);
+    expect(existsSync(join(setup.cwd, 'logo-out.png.part'))).toBe(false);
+    expect(readdirSync(setup.cwd).filter((f) => f.includes('.facetctl-tmp-'))).toEqual([]);
   });
 
   it('go to stdout when it is not a terminal', async () => {
@@ -211,11 +196,11 @@ describe('binary answers', () => {
   });
 
   it('need --out when stdout is a terminal; nothing sent', async () => {
-    await clearJournal(emu);
+    await clearJournal(setup.emu);
     const r = await cli(['config', 'logo', 'get', '--serial', SERIAL], { stdoutIsTTY: true });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--out');
-    expect(await journal(emu)).toEqual([]);
+    expect(await journal(setup.emu)).toEqual([]);
   });
 });
 
@@ -242,14 +227,14 @@ describe('flags', () => {
     await cli(['person', 'register', '--person-code', 'N1', '--person-name', 'n', '--picture', 'face.jpg']);
     // The document: noImage=1 only updates a person the device already holds.
     expect((await cli(['person', 'to-device', '--serial', SERIAL, '--person-code', 'N1'])).code).toBe(0);
-    await clearJournal(emu);
+    await clearJournal(setup.emu);
     const r = await cli(['person', 'to-device', '--serial', SERIAL, '--person-code', 'N1', '--no-image']);
     expect(r.code, r.stderr).toBe(0);
-    expect((await journal(emu))[0].params).toContain('noImage');
+    expect((await journal(setup.emu))[0].params).toContain('noImage');
   });
 
   it('relative dates reach the API in its format', async () => {
-    await emu.op('POST', '/recognize', { serialNo: SERIAL, count: 5 });
+    await setup.emu.op('POST', '/recognize', { serialNo: SERIAL, count: 5 });
     const r = await cli([
       'log',
       'recog',
@@ -286,26 +271,28 @@ describe('the token stays secret', () => {
       await cli(['person', 'check-picture', '--picture', 'face.jpg', '--verbose']),
       await cli(['system', 'info', '--serial', 'NOPE9', '--verbose']),
       await cli(['api', '/device/getDevice', '--verbose']),
-      await cli(['device', 'list', '--verbose', '--host', emu.url, '--token-stdin'], { stdin: `${emu.token}\n` }),
+      await cli(['device', 'list', '--verbose', '--host', setup.emu.url, '--token-stdin'], {
+        stdin: `${setup.emu.token}\n`,
+      }),
     ];
     expect(runs[0].stderr).toContain('/device/getDevice');
     for (const r of runs) {
-      expect(r.stdout).not.toContain(emu.token);
-      expect(r.stderr).not.toContain(emu.token);
+      expect(r.stdout).not.toContain(setup.emu.token);
+      expect(r.stderr).not.toContain(setup.emu.token);
     }
-    expect(JSON.stringify(await journal(emu))).not.toContain(emu.token);
+    expect(JSON.stringify(await journal(setup.emu))).not.toContain(setup.emu.token);
   });
 
   it('-f ds-api-token is refused by `api`', async () => {
-    const r = await cli(['api', '/device/getDevice', '-f', `ds-api-token=${emu.token}`]);
+    const r = await cli(['api', '/device/getDevice', '-f', `ds-api-token=${setup.emu.token}`]);
     expect(r.code).toBe(2);
-    expect(r.stderr).not.toContain(emu.token);
+    expect(r.stderr).not.toContain(setup.emu.token);
   });
 
   it('--token-stdin reads the token from stdin', async () => {
     const r = await cli(['device', 'list', '--token-stdin'], {
       env: { FACETCTL_TOKEN: 'B'.repeat(64) },
-      stdin: `${emu.token}\n`,
+      stdin: `${setup.emu.token}\n`,
     });
     expect(r.code, r.stderr).toBe(0);
   });
@@ -331,7 +318,7 @@ describe('help and version', () => {
 describe('spinner', () => {
   it('shows on a terminal stderr for device calls, never without one', async () => {
     // Slow enough for the spinner (loaded lazily) to start drawing.
-    await emu.op('PATCH', `/devices/${SERIAL}`, { latencyMs: 600 });
+    await setup.emu.op('PATCH', `/devices/${SERIAL}`, { latencyMs: 600 });
     const tty = await cli(['device', 'sync', '--serial', SERIAL], { stderrIsTTY: true });
     expect(tty.code).toBe(0);
     expect(tty.stderr).toContain('device sync on 7L11R010014');

@@ -6,35 +6,19 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { GLOBAL_FLAGS } from '../../src/commands/global-flags.js';
 import { ENVIRONMENT } from '../../src/core/environment.js';
 import { EXIT_CODES } from '../../src/core/errors.js';
 import { endpoints } from '../../src/registry/index.js';
-import { runCli } from '../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { clearJournal, journal, SERIAL, useCliEmulator } from '../helpers/cli-emulator.js';
 import { splitExample } from './example-argv.js';
-import { clearJournal, connectionEnv, exampleDir, journal, resetWithDevice, SERIAL } from './setup-state.js';
 
-let emu: TestEmulator;
-let env: Record<string, string>;
-let cwd: string;
-const cli = (argv: string[], opts: Parameters<typeof runCli>[1] = {}) =>
-  runCli(argv, { cwd, ...opts, env: { ...env, ...opts.env } });
-
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  env = connectionEnv(emu);
-  cwd = exampleDir();
-});
-afterAll(() => emu.close());
-beforeEach(async () => {
-  await resetWithDevice(emu);
-  await clearJournal(emu);
-});
+const setup = useCliEmulator({ reset: true, clearJournal: true });
+const { cli } = setup;
 
 async function addDevice(serialNo: string, online: boolean) {
-  const r = await emu.op('POST', '/devices', { serialNo, kind: 'terminal', online });
+  const r = await setup.emu.op('POST', '/devices', { serialNo, kind: 'terminal', online });
   expect(r.status).toBeLessThan(300);
 }
 
@@ -43,9 +27,9 @@ describe('--query (JMESPath)', () => {
     await addDevice('7L11R010015', false);
     await addDevice('7L11R010016', true);
     // getDevice answers serialNo, description, lastAccess, lastRecog: filter on lastRecog.
-    await emu.op('POST', '/recognize', { serialNo: SERIAL, count: 1 });
-    await emu.op('POST', '/recognize', { serialNo: '7L11R010016', count: 1 });
-    await clearJournal(emu);
+    await setup.emu.op('POST', '/recognize', { serialNo: SERIAL, count: 1 });
+    await setup.emu.op('POST', '/recognize', { serialNo: '7L11R010016', count: 1 });
+    await clearJournal(setup.emu);
   });
 
   it('filters the JSON answer before formatting: json, table, csv and ndjson', async () => {
@@ -64,7 +48,7 @@ describe('--query (JMESPath)', () => {
   });
 
   it('with --all applies to each row as it streams; rows mapped to null are left out', async () => {
-    await emu.op('POST', '/recognize', { serialNo: SERIAL, count: 120 });
+    await setup.emu.op('POST', '/recognize', { serialNo: SERIAL, count: 120 });
     const r = await cli([
       'log',
       'recog',
@@ -90,18 +74,18 @@ describe('--query (JMESPath)', () => {
     const r = await cli(['device', 'list', '--query', '[?lastRecog']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--query');
-    expect(await journal(emu)).toEqual([]);
+    expect(await journal(setup.emu)).toEqual([]);
   });
 });
 
 describe('--limit', () => {
   it('stops after N rows across pages, fetching no page beyond', async () => {
-    await emu.op('POST', '/recognize', { serialNo: SERIAL, count: 250 });
-    await clearJournal(emu);
+    await setup.emu.op('POST', '/recognize', { serialNo: SERIAL, count: 250 });
+    await clearJournal(setup.emu);
     const r = await cli(['log', 'recog', 'list', '--serial', SERIAL, '--limit', '130']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toHaveLength(130);
-    const pages = (await journal(emu)).filter((c) => c.path === '/api1/log/getRecogLog');
+    const pages = (await journal(setup.emu)).filter((c) => c.path === '/api1/log/getRecogLog');
     expect(pages).toHaveLength(2);
     const small = await cli(['log', 'recog', 'list', '--serial', SERIAL, '--limit', '5', '-o', 'ndjson']);
     expect(small.stdout.trim().split('\n')).toHaveLength(5);
@@ -113,7 +97,7 @@ describe('--limit', () => {
       expect(r.stdout, ep.id).toContain('--limit <n>');
     }
     expect((await cli(['log', 'recog', 'list', '--serial', SERIAL, '--limit', '0'])).code).toBe(2);
-    expect(await journal(emu)).toEqual([]);
+    expect(await journal(setup.emu)).toEqual([]);
   });
 });
 
@@ -200,18 +184,18 @@ describe('colour and terminals', () => {
     expect(csv.stdout.split('\n')[0]).toContain('serialNo');
     const json = await cli(['device', 'list', '-o', 'json'], { env: { FACETCTL_OUTPUT: 'csv' } });
     expect(() => JSON.parse(json.stdout)).not.toThrow();
-    await clearJournal(emu);
+    await clearJournal(setup.emu);
     const bad = await cli(['device', 'list'], { env: { FACETCTL_OUTPUT: 'yaml' } });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('FACETCTL_OUTPUT');
-    expect(await journal(emu)).toEqual([]);
+    expect(await journal(setup.emu)).toEqual([]);
   });
 
   it('FACETCTL_VERBOSE=1 logs requests to stderr (token redacted)', async () => {
     const r = await cli(['device', 'list'], { env: { FACETCTL_VERBOSE: '1' } });
     expect(r.stderr).toContain('GET');
     expect(r.stderr).toContain('/device/getDevice');
-    expect(r.stderr).not.toContain(emu.token);
+    expect(r.stderr).not.toContain(setup.emu.token);
     expect((await cli(['device', 'list'], { env: { FACETCTL_VERBOSE: '0' } })).stderr).toBe('');
   });
 });
@@ -237,15 +221,15 @@ describe('--dry-run', () => {
       const one = Array.isArray(plan) ? plan[0] : plan;
       expect(one.method).toMatch(/^(GET|POST)$/);
       expect(one.url).toContain(ep.path.replace(/\{.*$/, ''));
-      expect(r.stdout).not.toContain(emu.token);
-      expect(r.stdout).not.toContain(emu.senselink.appSecret);
+      expect(r.stdout).not.toContain(setup.emu.token);
+      expect(r.stdout).not.toContain(setup.emu.senselink.appSecret);
       expect(r.stderr).toContain('not sent');
-      expect(await journal(emu)).toEqual([]);
+      expect(await journal(setup.emu)).toEqual([]);
     },
   );
 
   it('shows method, path, parameters, token redacted and pictures by size and sha256', async () => {
-    const picture = readFileSync(join(cwd, 'face.jpg'));
+    const picture = readFileSync(join(setup.cwd, 'face.jpg'));
     const sha = createHash('sha256').update(picture).digest('hex');
     const r = await cli([
       'person',
@@ -261,11 +245,11 @@ describe('--dry-run', () => {
     expect(r.code).toBe(0);
     const plan = JSON.parse(r.stdout);
     expect(plan.method).toBe('POST');
-    expect(plan.url).toBe(`${emu.url}/person/registPersonForCloud`);
+    expect(plan.url).toBe(`${setup.emu.url}/person/registPersonForCloud`);
     expect(plan.headers['ds-api-token']).toBe('[redacted]');
     expect(plan.body.params.personCode).toBe('F1');
     expect(plan.body.params.picture).toBe(`<base64: ${picture.length} bytes, sha256 ${sha}>`);
-    expect(await journal(emu)).toEqual([]);
+    expect(await journal(setup.emu)).toEqual([]);
   });
 
   it('still validates: a bad value is exit 2 and a destructive dry run needs no --yes', async () => {
@@ -273,6 +257,6 @@ describe('--dry-run', () => {
     expect(bad.code).toBe(2);
     const reboot = await cli(['system', 'reboot', '--serial', SERIAL, '--dry-run']);
     expect(reboot.code).toBe(0);
-    expect(await journal(emu)).toEqual([]);
+    expect(await journal(setup.emu)).toEqual([]);
   });
 });

@@ -6,28 +6,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { flagSpecsOf, inputFromFlags } from '../../src/commands/endpoint-flags.js';
 import { buildProgram } from '../../src/commands/program.js';
 import type { Context } from '../../src/core/context.js';
-import { coerceParams } from '../../src/core/params.js';
+import { coerceParams } from '../../src/core/params/index.js';
 import { type EndpointDef, endpoints } from '../../src/registry/index.js';
-import { runCli } from '../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { clearJournal, journal, PICTURES, resetWithDevice, SERIAL, useCliEmulator } from '../helpers/cli-emulator.js';
 import { hostProcesses } from '../helpers/processes.js';
 import { splitExample } from './example-argv.js';
-import { clearJournal, connectionEnv, exampleDir, journal, PICTURES, resetWithDevice, SERIAL } from './setup-state.js';
 
-let emu: TestEmulator;
-let env: Record<string, string>;
-let cwd: string;
-
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  env = connectionEnv(emu);
-  cwd = exampleDir();
-});
-afterAll(() => emu.close());
+const setup = useCliEmulator();
 
 /** The documented answers the examples cannot avoid: exit code and the API's message. */
 const EXPECTED_FAILURE: Record<string, { code: number; stderr: RegExp }> = {
@@ -35,21 +24,21 @@ const EXPECTED_FAILURE: Record<string, { code: number; stderr: RegExp }> = {
   'system.importConfig': { code: 1, stderr: /この機能は現在ご利用いただけません/ },
 };
 
-const cli = (argv: string[]) => runCli(argv, { env, cwd });
+const { cli } = setup;
 
 /** The examples' person on the examples' device, plus what single examples need. */
 async function prepare(ep: EndpointDef): Promise<string[]> {
-  await resetWithDevice(emu);
-  const setup: string[][] = [
+  await resetWithDevice(setup.emu);
+  const steps: string[][] = [
     ['person', 'register', '--person-code', 'F00001', '--person-name', '山田 太郎', '--picture', 'face.jpg'],
     ['person', 'to-device', '--serial', SERIAL, '--person-code', 'F00001'],
   ];
   if (ep.id === 'person.deletePersonType')
-    setup.push(['person', 'type', 'set', '--person-type-code', '3', '--person-type-name', '来客']);
-  for (const argv of setup) expect((await cli(argv)).code, argv.join(' ')).toBe(0);
+    steps.push(['person', 'type', 'set', '--person-type-code', '3', '--person-type-name', '来客']);
+  for (const argv of steps) expect((await cli(argv)).code, argv.join(' ')).toBe(0);
   if (ep.id === 'person.capturePersonPicture') {
     const picture = readFileSync(join(PICTURES, 'face-astronaut.jpg')).toString('base64');
-    expect((await emu.op('PATCH', `/devices/${SERIAL}`, { cameraPicture: picture })).status).toBe(200);
+    expect((await setup.emu.op('PATCH', `/devices/${SERIAL}`, { cameraPicture: picture })).status).toBe(200);
   }
   let argv = splitExample(ep.example);
   if (ep.id === 'senselink.getImage') {
@@ -68,7 +57,7 @@ async function prepare(ep: EndpointDef): Promise<string[]> {
     const imageId = JSON.parse(made.stdout).data.image_id as string;
     argv = argv.map((a) => (a === '5fceef6e1ddb2800010d1409' ? imageId : a));
   }
-  await clearJournal(emu);
+  await clearJournal(setup.emu);
   return argv;
 }
 
@@ -82,7 +71,7 @@ async function expectOneCall(ep: EndpointDef, result: { code: number; stderr: st
   const failure = EXPECTED_FAILURE[ep.id];
   expect(result.code, result.stderr).toBe(failure?.code ?? 0);
   if (failure) expect(result.stderr).toMatch(failure.stderr);
-  const calls = (await journal(emu)).filter((c) => !c.path.startsWith('/_emulator'));
+  const calls = (await journal(setup.emu)).filter((c) => !c.path.startsWith('/_emulator'));
   expect(calls).toHaveLength(1);
   expect(calls[0].path).toMatch(expectedPath(ep));
   expect(ep.methods).toContain(calls[0].method);
@@ -100,7 +89,7 @@ async function wireOf(ep: EndpointDef, argv: string[]): Promise<Record<string, s
       stdinIsTTY: false,
     },
     env: {},
-    cwd,
+    cwd: setup.cwd,
     now: () => new Date(),
     signal: new AbortController().signal,
     processes: hostProcesses,

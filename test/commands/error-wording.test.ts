@@ -3,28 +3,11 @@
  * problems told apart from facetCloud's IP restriction, a 500 told apart from maintenance, and a
  * repeated --serial on a single-device command refused instead of silently dropped.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { clearJournal, connectionEnv, exampleDir, journal, resetWithDevice, SERIAL } from './setup-state.js';
+import { describe, expect, it } from 'vitest';
+import { journal, SERIAL, useCliEmulator } from '../helpers/cli-emulator.js';
 
-let emu: TestEmulator;
-let env: Record<string, string>;
-let cwd: string;
-const cli = (argv: string[], opts: Parameters<typeof runCli>[1] = {}) =>
-  runCli(argv, { cwd, ...opts, env: { ...env, ...opts.env } });
-
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  env = connectionEnv(emu);
-  cwd = exampleDir();
-});
-afterAll(() => emu.close());
-beforeEach(async () => {
-  await resetWithDevice(emu);
-  await emu.op('DELETE', '/faults');
-  await clearJournal(emu);
-});
+const setup = useCliEmulator({ reset: true, clearFaults: true, clearJournal: true });
+const { cli } = setup;
 
 describe('a repeated --serial on a single-device command', () => {
   const message =
@@ -35,24 +18,24 @@ describe('a repeated --serial on a single-device command', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stdout).toBe('');
-    expect(await journal(emu)).toEqual([]);
+    expect(await journal(setup.emu)).toEqual([]);
   });
 
   it('log recog list (with a flag after it): exit 2, nothing sent', async () => {
     const r = await cli(['log', 'recog', 'list', '--serial', 'A', '--serial', 'B', '--latest']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
-    expect(await journal(emu)).toEqual([]);
+    expect(await journal(setup.emu)).toEqual([]);
   });
 
   it('the same serial twice is one device and is sent once', async () => {
     const r = await cli(['system', 'info', '--serial', SERIAL, '--serial', SERIAL]);
     expect(r.code, r.stderr).toBe(0);
-    expect(await journal(emu)).toHaveLength(1);
+    expect(await journal(setup.emu)).toHaveLength(1);
   });
 
   it('multi-device commands still take several', async () => {
-    await emu.op('POST', '/devices', { serialNo: 'S40001', kind: 'terminal' });
+    await setup.emu.op('POST', '/devices', { serialNo: 'S40001', kind: 'terminal' });
     const r = await cli(['system', 'info', '--serial', SERIAL, '--serial', 'S40001']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toHaveLength(2);
@@ -61,7 +44,7 @@ describe('a repeated --serial on a single-device command', () => {
 
 describe('errors name the command and the device', () => {
   it('one serial: the offline device named as with several', async () => {
-    await emu.op('POST', '/devices', { serialNo: 'S40002', kind: 'terminal', online: false });
+    await setup.emu.op('POST', '/devices', { serialNo: 'S40002', kind: 'terminal', online: false });
     const r = await cli(['system', 'info', '--serial', 'S40002']);
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/^error: the device could not be reached \(system info, device S40002\) \(HTTP 503\)/);
@@ -76,7 +59,7 @@ describe('errors name the command and the device', () => {
 });
 
 describe('server errors', () => {
-  const fail = (status: 500 | 502 | 503) => emu.op('POST', '/faults', { path: '/system/getSystemInfo', status });
+  const fail = (status: 500 | 502 | 503) => setup.emu.op('POST', '/faults', { path: '/system/getSystemInfo', status });
 
   it('500 is an unexpected server error, not maintenance', async () => {
     await fail(500);
@@ -89,7 +72,7 @@ describe('server errors', () => {
 
   it('502 and an empty 503 are maintenance', async () => {
     for (const status of [502, 503] as const) {
-      await emu.op('DELETE', '/faults');
+      await setup.emu.op('DELETE', '/faults');
       await fail(status);
       const r = await cli(['system', 'info', '--serial', SERIAL, '--retries', '0']);
       expect(r.stderr).toContain(`the service is in maintenance (system info, device ${SERIAL}) (HTTP ${status})`);

@@ -3,15 +3,14 @@
  * flag named on stderr, and no request reaching the emulator. Cases are generated from the registry,
  * so a new limit is tested the day it is declared.
  */
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type FlagSpec, flagSpecsOf } from '../../src/commands/endpoint-flags.js';
 import { type EndpointDef, endpoints, type ParamDef } from '../../src/registry/index.js';
 import { runCli } from '../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { journal, useCliEmulator } from '../helpers/cli-emulator.js';
 import { splitExample } from './example-argv.js';
-import { connectionEnv, exampleDir, journal, PICTURES } from './setup-state.js';
 
 interface Case {
   ep: EndpointDef;
@@ -116,22 +115,11 @@ function without(argv: string[], flag: string): string[] {
 
 const CASES = endpoints.flatMap(casesOf);
 
-let emu: TestEmulator;
-let env: Record<string, string>;
-let cwd: string;
+const setup = useCliEmulator({ clearJournal: true });
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  env = connectionEnv(emu);
-  cwd = exampleDir();
-  copyFileSync(join(PICTURES, 'face-astronaut.png'), join(cwd, 'logo.png'));
+beforeAll(() => {
   // 4 MB of bytes is 5.33 MB of base64: over every documented 5 MB and 1 MB limit.
-  writeFileSync(join(cwd, 'big.bin'), Buffer.alloc(4 * 1024 * 1024, 0xff));
-  await emu.op('DELETE', '/requests');
-});
-afterAll(() => emu.close());
-afterEach(async () => {
-  await emu.op('DELETE', '/requests');
+  writeFileSync(join(setup.cwd, 'big.bin'), Buffer.alloc(4 * 1024 * 1024, 0xff));
 });
 
 describe('documented limits are enforced locally', () => {
@@ -144,11 +132,11 @@ describe('documented limits are enforced locally', () => {
     '%s',
     async (_name, c) => {
       const base = without(splitExample(c.ep.example), c.flag);
-      const r = await runCli([...base, `--${c.flag}=${c.value}`], { env, cwd });
+      const r = await runCli([...base, `--${c.flag}=${c.value}`], { env: setup.env, cwd: setup.cwd });
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr).toContain(`--${c.flag}`);
       expect(r.stdout).toBe('');
-      expect(await journal(emu)).toEqual([]);
+      expect(await journal(setup.emu)).toEqual([]);
     },
   );
 
@@ -156,12 +144,12 @@ describe('documented limits are enforced locally', () => {
     '%s: missing required flags are named, nothing sent',
     async (_id, ep) => {
       const words = [ep.group, ...ep.command];
-      const r = await runCli([...words, ...(ep.destructive ? ['--yes'] : [])], { env, cwd });
+      const r = await runCli([...words, ...(ep.destructive ? ['--yes'] : [])], { env: setup.env, cwd: setup.cwd });
       expect(r.code, r.stderr).toBe(2);
       for (const spec of flagSpecsOf(ep)) {
         if (spec.kind === 'param' && spec.def.required) expect(r.stderr).toContain(`--${spec.flag}`);
       }
-      expect(await journal(emu)).toEqual([]);
+      expect(await journal(setup.emu)).toEqual([]);
     },
   );
 });

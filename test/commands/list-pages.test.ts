@@ -3,33 +3,27 @@
  * of a longer list says so on stderr in every format, with the flags that get the rest; `--all`
  * writes each row once while rows arrive.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { useCliEmulator } from '../helpers/cli-emulator.js';
 
-let emu: TestEmulator;
-let env: Record<string, string>;
+const setup = useCliEmulator();
 
 beforeAll(async () => {
-  emu = await startTestEmulator();
-  env = { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token };
   for (const [serialNo, count] of [
     ['LP1', 430],
     ['LP2', 2500],
   ] as const) {
-    expect((await emu.op('POST', '/devices', { serialNo })).status).toBe(201);
-    expect((await emu.op('POST', '/recognize', { serialNo, count, days: 1 })).status).toBe(200);
+    expect((await setup.emu.op('POST', '/devices', { serialNo })).status).toBe(201);
+    expect((await setup.emu.op('POST', '/recognize', { serialNo, count, days: 1 })).status).toBe(200);
   }
-});
-afterAll(async () => {
-  await emu?.close();
 });
 
 describe('a list with more pages than shown', () => {
   for (const format of ['csv', 'ndjson', 'json', 'table']) {
     it(`-o ${format}: says on stderr how many pages there are and how to get them`, async () => {
       const res = await runCli(['log', 'recog', 'list', '--serial', 'LP1', '--recog-time-from', '-48h', '-o', format], {
-        env,
+        env: setup.env,
       });
       expect(res.code).toBe(0);
       expect(res.stderr).toContain(
@@ -40,10 +34,12 @@ describe('a list with more pages than shown', () => {
   }
 
   it('the last page, a one-page list and --all say nothing of the kind', async () => {
-    const last = await runCli(['log', 'recog', 'list', '--serial', 'LP1', '--page', '5', '-o', 'csv'], { env });
+    const last = await runCli(['log', 'recog', 'list', '--serial', 'LP1', '--page', '5', '-o', 'csv'], {
+      env: setup.env,
+    });
     expect(last.code).toBe(0);
     expect(last.stderr).not.toContain('more pages');
-    const all = await runCli(['log', 'recog', 'list', '--serial', 'LP1', '--all', '-o', 'ndjson'], { env });
+    const all = await runCli(['log', 'recog', 'list', '--serial', 'LP1', '--all', '-o', 'ndjson'], { env: setup.env });
     expect(all.stdout.trim().split('\n')).toHaveLength(430);
     expect(all.stderr).not.toContain('more pages');
   });
@@ -51,27 +47,29 @@ describe('a list with more pages than shown', () => {
 
 describe('--all while rows arrive', () => {
   it('writes each row once and loses none of the rows there at the start', async () => {
-    const before = await runCli(['log', 'recog', 'list', '--serial', 'LP2', '--all', '-o', 'ndjson'], { env });
+    const before = await runCli(['log', 'recog', 'list', '--serial', 'LP2', '--all', '-o', 'ndjson'], {
+      env: setup.env,
+    });
     const startIds = before.stdout
       .trim()
       .split('\n')
       .map((l) => Number(JSON.parse(l).id));
     expect(startIds).toHaveLength(2500);
     // Slow pages, so that the recognitions below land between them.
-    await emu.op('POST', '/faults', { path: '/log/getRecogLog', delayMs: 40 });
+    await setup.emu.op('POST', '/faults', { path: '/log/getRecogLog', delayMs: 40 });
     let arriving = true;
     let arrived = 0;
     const arrivals = (async () => {
       while (arriving && arrived < 60) {
-        await emu.op('POST', '/recognize', { serialNo: 'LP2' });
+        await setup.emu.op('POST', '/recognize', { serialNo: 'LP2' });
         arrived++;
         await new Promise((r) => setTimeout(r, 10));
       }
     })();
-    const res = await runCli(['log', 'recog', 'list', '--serial', 'LP2', '--all', '-o', 'ndjson'], { env });
+    const res = await runCli(['log', 'recog', 'list', '--serial', 'LP2', '--all', '-o', 'ndjson'], { env: setup.env });
     arriving = false;
     await arrivals;
-    await emu.op('DELETE', '/faults');
+    await setup.emu.op('DELETE', '/faults');
     expect(res.code, res.stderr).toBe(0);
     expect(arrived).toBeGreaterThan(0);
     const ids = res.stdout

@@ -6,25 +6,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { useCliEmulator } from '../helpers/cli-emulator.js';
 import { tempDir } from '../helpers/temp.js';
 
-let emu: TestEmulator;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  env = { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token };
-});
-afterAll(async () => {
-  await emu?.close();
-});
+const setup = useCliEmulator();
 
 async function device(serialNo: string, logs = 0): Promise<void> {
-  expect((await emu.op('POST', '/devices', { serialNo })).status).toBe(201);
-  if (logs > 0) expect((await emu.op('POST', '/recognize', { serialNo, count: logs })).status).toBe(200);
+  expect((await setup.emu.op('POST', '/devices', { serialNo })).status).toBe(201);
+  if (logs > 0) expect((await setup.emu.op('POST', '/recognize', { serialNo, count: logs })).status).toBe(200);
 }
 
 const ALL = '2099/12/31 23:59:59';
@@ -33,16 +24,16 @@ describe('log recog delete (at most 100 a call)', () => {
   it('says how many remain and how to continue, until none remain', async () => {
     await device('DEL1', 250);
     const del = ['log', 'recog', 'delete', '--serial', 'DEL1', '--recog-time-to', ALL, '--yes'];
-    const first = await runCli(del, { env });
+    const first = await runCli(del, { env: setup.env });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain(
       'deleted 100 of 250 matching (at most 100 a call); 150 remain: run the same command again (2 more runs)',
     );
-    const second = await runCli(del, { env });
+    const second = await runCli(del, { env: setup.env });
     expect(second.stderr).toContain(
       'deleted 100 of 150 matching (at most 100 a call); 50 remain: run the same command again (1 more run)',
     );
-    const last = await runCli(del, { env });
+    const last = await runCli(del, { env: setup.env });
     expect(last.code).toBe(0);
     expect(last.stderr).not.toContain('remain');
     expect(JSON.parse(last.stdout)).toMatchObject({ result: true, total: 50, deleted: 50 });
@@ -54,7 +45,7 @@ describe('facetctl api: errors inside a 200', () => {
     await device('API1');
     const res = await runCli(
       ['api', '/system/getSystemInfo', '-f', 'serialNo=NOSUCH9', '-f', 'nochange-response-status=1'],
-      { env },
+      { env: setup.env },
     );
     expect(res.stdout).toContain('"error":true');
     expect(res.code).toBe(1);
@@ -62,16 +53,16 @@ describe('facetctl api: errors inside a 200', () => {
 
   it('exits 3 on result:false with some done, 1 with nothing done, as the typed command does', async () => {
     await device('API2', 20);
-    await emu.op('PATCH', '/devices/API2', { failAfter: 5 });
+    await setup.emu.op('PATCH', '/devices/API2', { failAfter: 5 });
     const partial = await runCli(['api', '/log/deleteRecogLog', '-f', 'serialNo=API2', '-f', `recogTimeTo=${ALL}`], {
-      env,
+      env: setup.env,
     });
     expect(JSON.parse(partial.stdout)).toMatchObject({ result: false, deleted: 5 });
     expect(partial.code).toBe(3);
     expect(partial.stderr).toContain('error: api /log/deleteRecogLog partly failed: ログ ID[');
-    await emu.op('PATCH', '/devices/API2', { failAfter: 0 });
+    await setup.emu.op('PATCH', '/devices/API2', { failAfter: 0 });
     const failed = await runCli(['api', '/log/deleteRecogLog', '-f', 'serialNo=API2', '-f', `recogTimeTo=${ALL}`], {
-      env,
+      env: setup.env,
     });
     expect(JSON.parse(failed.stdout)).toMatchObject({ result: false, deleted: 0 });
     expect(failed.code).toBe(1);
@@ -80,16 +71,16 @@ describe('facetctl api: errors inside a 200', () => {
 
 describe('retries', () => {
   it('a --timeout that ends after retries says how many attempts and how long', async () => {
-    await emu.op('POST', '/faults', { path: '/device/getDevice', delayMs: 2000 });
+    await setup.emu.op('POST', '/faults', { path: '/device/getDevice', delayMs: 2000 });
     try {
-      const res = await runCli(['device', 'list', '--timeout', '0.2', '--retries', '2'], { env });
+      const res = await runCli(['device', 'list', '--timeout', '0.2', '--retries', '2'], { env: setup.env });
       expect(res.code).toBe(1);
       expect(res.stderr).toContain('within 200 ms (timeout');
       expect(res.stderr).toMatch(
         /after 3 attempts \(2 retries\) in \d+\.\d s: --timeout limits each attempt, --retries their number/,
       );
     } finally {
-      await emu.op('DELETE', '/faults');
+      await setup.emu.op('DELETE', '/faults');
     }
   });
 });
@@ -99,7 +90,7 @@ describe('messages name the key once', () => {
     const dir = tempDir('facetctl-msg-');
     const file = join(dir, 'config.json');
     writeFileSync(file, JSON.stringify({ deviceAudioVolume: 999 }));
-    const res = await runCli(['config', 'apply', file, '--serial', 'ANY1', '--yes'], { env });
+    const res = await runCli(['config', 'apply', file, '--serial', 'ANY1', '--yes'], { env: setup.env });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('  deviceAudioVolume: must be between 0 and 100 (got 999)');
     expect(res.stderr).not.toContain('deviceAudioVolume: deviceAudioVolume');
@@ -113,12 +104,12 @@ describe('exports take the filters of their list (registry filter: true)', () =>
       ['P1', '一郎'],
       ['P2', '二郎'],
     ]) {
-      await emu.op('POST', '/device-persons', { serialNo: 'FIL1', personCode: code, personName: name });
+      await setup.emu.op('POST', '/device-persons', { serialNo: 'FIL1', personCode: code, personName: name });
     }
     for (const code of ['P1', 'P2', 'P1', 'P2', 'P1'])
-      await emu.op('POST', '/recognize', { serialNo: 'FIL1', personCode: code });
+      await setup.emu.op('POST', '/recognize', { serialNo: 'FIL1', personCode: code });
     const res = await runCli(['log', 'recog', 'export', '--serial', 'FIL1', '--person-code', 'P1', '-o', 'ndjson'], {
-      env,
+      env: setup.env,
     });
     expect(res.code, res.stderr).toBe(0);
     const rows = res.stdout
@@ -127,14 +118,14 @@ describe('exports take the filters of their list (registry filter: true)', () =>
       .map((l) => JSON.parse(l));
     expect(rows).toHaveLength(3);
     expect(new Set(rows.map((r) => r.personCode))).toEqual(new Set(['P1']));
-    const help = await runCli(['log', 'recog', 'export', '--help'], { env });
+    const help = await runCli(['log', 'recog', 'export', '--help'], { env: setup.env });
     expect(help.stdout).toMatch(/--person-code <value>\s+filter as in `log recog list`/);
   });
 
   it('log operate export takes --operate-user, --main-type and --sub-type', async () => {
     await device('FIL2');
-    await emu.op('POST', '/operate-logs', { serialNo: 'FIL2', operateUser: 'admin', mainType: '操作' });
-    await emu.op('POST', '/operate-logs', { serialNo: 'FIL2', operateUser: 'System', mainType: '異常' });
+    await setup.emu.op('POST', '/operate-logs', { serialNo: 'FIL2', operateUser: 'admin', mainType: '操作' });
+    await setup.emu.op('POST', '/operate-logs', { serialNo: 'FIL2', operateUser: 'System', mainType: '異常' });
     const res = await runCli(
       [
         'log',
@@ -149,7 +140,7 @@ describe('exports take the filters of their list (registry filter: true)', () =>
         '-o',
         'ndjson',
       ],
-      { env },
+      { env: setup.env },
     );
     expect(res.code, res.stderr).toBe(0);
     const rows = res.stdout
@@ -158,7 +149,7 @@ describe('exports take the filters of their list (registry filter: true)', () =>
       .map((l) => JSON.parse(l));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ operateUser: 'System', mainType: '異常' });
-    const help = await runCli(['log', 'operate', 'export', '--help'], { env });
+    const help = await runCli(['log', 'operate', 'export', '--help'], { env: setup.env });
     expect(help.stdout).toContain('--sub-type <value>');
   });
 });

@@ -7,32 +7,23 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { useCliEmulator } from '../helpers/cli-emulator.js';
 import { PICTURES } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp.js';
 
-let emu: TestEmulator;
-let env: Record<string, string>;
+const setup = useCliEmulator();
 
 const VISITOR = '=HYPERLINK("http://example.invalid/x","来訪者")';
 
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  env = { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token };
-});
-afterAll(async () => {
-  await emu?.close();
-});
-
 async function device(serialNo: string): Promise<void> {
-  expect((await emu.op('POST', '/devices', { serialNo })).status).toBe(201);
+  expect((await setup.emu.op('POST', '/devices', { serialNo })).status).toBe(201);
 }
 
 async function recognizeAs(serialNo: string, personCode: string, personName: string): Promise<void> {
-  await emu.op('POST', '/device-persons', { serialNo, personCode, personName });
-  expect((await emu.op('POST', '/recognize', { serialNo, personCode })).status).toBe(200);
+  await setup.emu.op('POST', '/device-persons', { serialNo, personCode, personName });
+  expect((await setup.emu.op('POST', '/recognize', { serialNo, personCode })).status).toBe(200);
 }
 
 /** The personName cell of the first data line of a CSV. */
@@ -50,21 +41,21 @@ describe('CSV formula cells (OWASP CSV injection)', () => {
     await recognizeAs('INJ1', 'V1', VISITOR);
     const base = ['log', 'recog', 'export', '--serial', 'INJ1', '-o', 'csv'];
 
-    const bom = await runCli([...base, '--bom'], { env });
+    const bom = await runCli([...base, '--bom'], { env: setup.env });
     expect(bom.code, bom.stderr).toBe(0);
     expect(nameCell(bom.stdout)).toBe(`"'=HYPERLINK(""http://example.invalid/x"",""来訪者"")"`);
 
-    const sjis = await runCli([...base, '--encoding', 'cp932'], { env });
+    const sjis = await runCli([...base, '--encoding', 'cp932'], { env: setup.env });
     expect(sjis.code, sjis.stderr).toBe(0);
     expect(nameCell(iconv.decode(sjis.stdoutBytes, 'cp932'))).toMatch(/^"'=HYPERLINK/);
 
-    const plain = await runCli(base, { env });
+    const plain = await runCli(base, { env: setup.env });
     expect(nameCell(plain.stdout)).toMatch(/^"=HYPERLINK/);
 
-    const kept = await runCli([...base, '--bom', '--csv-formulas', 'keep'], { env });
+    const kept = await runCli([...base, '--bom', '--csv-formulas', 'keep'], { env: setup.env });
     expect(nameCell(kept.stdout)).toMatch(/^"=HYPERLINK/);
 
-    const forced = await runCli([...base, '--csv-formulas', 'escape'], { env });
+    const forced = await runCli([...base, '--csv-formulas', 'escape'], { env: setup.env });
     expect(nameCell(forced.stdout)).toMatch(/^"'=HYPERLINK/);
     // Numbers stay numbers: the id and temperature columns are untouched.
     expect(forced.stdout.split('\n')[1]).toMatch(/^INJ1,\d+,/);
@@ -75,15 +66,15 @@ describe('CSV formula cells (OWASP CSV injection)', () => {
     const reg = await runCli(
       ['person', 'register', '--person-code', 'V2', '--person-name', VISITOR, '--picture', pic],
       {
-        env,
+        env: setup.env,
       },
     );
     expect(reg.code, reg.stderr).toBe(0);
-    const plain = await runCli(['person', 'list', '--person-code', 'V2', '-o', 'csv'], { env });
+    const plain = await runCli(['person', 'list', '--person-code', 'V2', '-o', 'csv'], { env: setup.env });
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stdout).toContain('"=HYPERLINK(');
     const escaped = await runCli(['person', 'list', '--person-code', 'V2', '-o', 'csv', '--csv-formulas', 'escape'], {
-      env,
+      env: setup.env,
     });
     expect(escaped.stdout).toContain(`"'=HYPERLINK(""http://example.invalid/x"",""来訪者"")"`);
     expect(escaped.stdout).not.toMatch(/(^|,)"=HYPERLINK/m);
@@ -95,7 +86,7 @@ describe('CSV formula cells (OWASP CSV injection)', () => {
     writeFileSync(csv, `personCode,personName,picture\n=1+2,@SUM(A1),missing.jpg\n`);
     const report = join(dir, 'report.csv');
     const res = await runCli(['person', 'import', csv, '--report', report, '--csv-formulas', 'escape'], {
-      env,
+      env: setup.env,
       cwd: dir,
     });
     expect(res.code).toBe(2);
@@ -109,14 +100,14 @@ describe('terminal output', () => {
   it('a table shows control characters and ANSI escapes from API strings as text', async () => {
     await device('ESC1');
     await recognizeAs('ESC1', 'E1', 'evil\u001b[2J\u001b]0;pwned\u0007name\u009b31m\u202e');
-    const res = await runCli(['log', 'recog', 'list', '--serial', 'ESC1', '-o', 'table'], { env });
+    const res = await runCli(['log', 'recog', 'list', '--serial', 'ESC1', '-o', 'table'], { env: setup.env });
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).not.toMatch(/[\u001b\u0007\u009b\u202e]/);
     expect(res.stdout).toContain('evil\\x1b[2J\\x1b]0;pwned\\x07name\\x9b31m\\u202e');
   });
 
   it("an error line shows the API's message without running its escapes", async () => {
-    const res = await runCli(['system', 'info', '--serial', 'NO\u001b[31mSUCH1'], { env });
+    const res = await runCli(['system', 'info', '--serial', 'NO\u001b[31mSUCH1'], { env: setup.env });
     expect(res.code).not.toBe(0);
     expect(res.stderr).not.toContain('\u001b');
     expect(res.stderr).toContain('\\x1b[31m');
@@ -128,7 +119,7 @@ describe('CP932 output', () => {
     await device('SJ1');
     await recognizeAs('SJ1', 'W1', '山田〜花子−‖¢£¬—¦');
     const res = await runCli(['log', 'recog', 'export', '--serial', 'SJ1', '-o', 'csv', '--encoding', 'cp932'], {
-      env,
+      env: setup.env,
     });
     expect(res.code, res.stderr).toBe(0);
     const text = iconv.decode(res.stdoutBytes, 'cp932');
@@ -140,22 +131,22 @@ describe('CP932 output', () => {
     await device('SJ2');
     await recognizeAs('SJ2', 'K1', '𠮷田😀');
     const base = ['log', 'recog', 'export', '--serial', 'SJ2', '-o', 'csv', '--encoding', 'cp932'];
-    const res = await runCli(base, { env });
+    const res = await runCli(base, { env: setup.env });
     expect(res.code).toBe(3);
     expect(res.stderr).toMatch(/SJ2 log \d+: U\+20BB7 𠮷, U\+1F600 😀 cannot be written in CP932/);
     expect(res.stderr).toContain('1 row(s) held characters CP932 cannot hold (exit 3)');
     expect(iconv.decode(res.stdoutBytes, 'cp932')).toContain('?田?');
 
-    const replaced = await runCli([...base, '--cp932-replace', '〓'], { env });
+    const replaced = await runCli([...base, '--cp932-replace', '〓'], { env: setup.env });
     expect(replaced.code, replaced.stderr).toBe(0);
     expect(iconv.decode(replaced.stdoutBytes, 'cp932')).toContain('〓田〓');
     expect(replaced.stderr).toContain("1 row(s) held characters CP932 cannot hold; written as '〓'");
 
-    const bad = await runCli([...base, '--cp932-replace', '😀'], { env });
+    const bad = await runCli([...base, '--cp932-replace', '😀'], { env: setup.env });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--cp932-replace 😀: U+1F600 😀 is not a CP932 character');
     const notCp932 = await runCli(['log', 'recog', 'export', '--serial', 'SJ2', '-o', 'csv', '--cp932-replace', '?'], {
-      env,
+      env: setup.env,
     });
     expect(notCp932.code).toBe(2);
   });

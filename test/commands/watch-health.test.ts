@@ -8,29 +8,23 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import parsePrometheus from 'parse-prometheus-text-format';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { useCliEmulator } from '../helpers/cli-emulator.js';
 import { tempDir } from '../helpers/temp.js';
 
-let emu: TestEmulator;
-let env: Record<string, string>;
+const setup = useCliEmulator();
 
 beforeAll(async () => {
-  emu = await startTestEmulator();
-  env = { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token };
   for (const serialNo of ['H-OK', 'H-SILENT', 'H-OFF', 'H-REST']) {
-    expect((await emu.op('POST', '/devices', { serialNo, description: `gate ${serialNo}` })).status).toBe(201);
+    expect((await setup.emu.op('POST', '/devices', { serialNo, description: `gate ${serialNo}` })).status).toBe(201);
   }
-  await emu.op('PATCH', '/devices/H-SILENT', { checkIns: false });
-  await emu.op('PATCH', '/devices/H-OFF', { online: false });
-  const rest = await runCli(['system', 'hibernate', '--serial', 'H-REST'], { env });
+  await setup.emu.op('PATCH', '/devices/H-SILENT', { checkIns: false });
+  await setup.emu.op('PATCH', '/devices/H-OFF', { online: false });
+  const rest = await runCli(['system', 'hibernate', '--serial', 'H-REST'], { env: setup.env });
   expect(rest.code, rest.stderr).toBe(0);
   // Fifteen minutes pass: H-OK and H-REST check in, the other two do not.
-  expect((await emu.op('POST', '/tick', { seconds: 900 })).status).toBe(200);
-});
-afterAll(async () => {
-  await emu?.close();
+  expect((await setup.emu.op('POST', '/tick', { seconds: 900 })).status).toBe(200);
 });
 
 function promtool(): string | undefined {
@@ -40,7 +34,7 @@ function promtool(): string | undefined {
 
 describe('device health', () => {
   it('reports the offline device and the one whose check-ins stopped: CRITICAL, exit 2, plugin summary first', async () => {
-    const res = await runCli(['device', 'health'], { env });
+    const res = await runCli(['device', 'health'], { env: setup.env });
     expect(res.code, res.stderr).toBe(2);
     const [first, ...rest] = res.stdout.trim().split('\n');
     expect(first).toMatch(
@@ -51,24 +45,26 @@ describe('device health', () => {
   });
 
   it('exit 0 when every device asked is fine, 1 for a resting device (--mode), 3 for a serial not listed', async () => {
-    const ok = await runCli(['device', 'health', '--serial', 'H-OK'], { env });
+    const ok = await runCli(['device', 'health', '--serial', 'H-OK'], { env: setup.env });
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     expect(ok.stdout).toBe('FACETCTL HEALTH OK - all 1 devices ok | ok=1 warning=0 critical=0 unknown=0\n');
 
-    const rest = await runCli(['device', 'health', '--serial', 'H-REST', '--serial', 'H-OK', '--mode'], { env });
+    const rest = await runCli(['device', 'health', '--serial', 'H-REST', '--serial', 'H-OK', '--mode'], {
+      env: setup.env,
+    });
     expect(rest.code).toBe(1);
     expect(rest.stdout).toMatch(/^FACETCTL HEALTH WARNING - 1 warning \(H-REST: resting/);
 
-    const unknown = await runCli(['device', 'health', '--serial', 'NOPE'], { env });
+    const unknown = await runCli(['device', 'health', '--serial', 'NOPE'], { env: setup.env });
     expect(unknown.code).toBe(3);
     expect(unknown.stdout).toMatch(/UNKNOWN NOPE: not in the device list/);
   });
 
   it('--mode finds a device offline before its lastAccess is stale', async () => {
-    expect((await emu.op('POST', '/devices', { serialNo: 'H-OFF2', online: false })).status).toBe(201);
-    const quiet = await runCli(['device', 'health', '--serial', 'H-OFF2'], { env });
+    expect((await setup.emu.op('POST', '/devices', { serialNo: 'H-OFF2', online: false })).status).toBe(201);
+    const quiet = await runCli(['device', 'health', '--serial', 'H-OFF2'], { env: setup.env });
     expect(quiet.code).toBe(0);
-    const probed = await runCli(['device', 'health', '--serial', 'H-OFF2', '--mode', '-o', 'json'], { env });
+    const probed = await runCli(['device', 'health', '--serial', 'H-OFF2', '--mode', '-o', 'json'], { env: setup.env });
     expect(probed.code).toBe(2);
     const body = JSON.parse(probed.stdout);
     expect(body.state).toBe('CRITICAL');
@@ -77,28 +73,34 @@ describe('device health', () => {
   });
 
   it('thresholds: --stale/--warn move the verdict; a bad duration is UNKNOWN (3), nothing asked', async () => {
-    const warn = await runCli(['device', 'health', '--serial', 'H-SILENT', '--stale', '1h', '--warn', '10m'], { env });
+    const warn = await runCli(['device', 'health', '--serial', 'H-SILENT', '--stale', '1h', '--warn', '10m'], {
+      env: setup.env,
+    });
     expect(warn.code).toBe(1);
-    const fine = await runCli(['device', 'health', '--serial', 'H-SILENT', '--stale', '1h', '--warn', '1h'], { env });
+    const fine = await runCli(['device', 'health', '--serial', 'H-SILENT', '--stale', '1h', '--warn', '1h'], {
+      env: setup.env,
+    });
     expect(fine.code).toBe(0);
-    const bad = await runCli(['device', 'health', '--stale', 'soon'], { env });
+    const bad = await runCli(['device', 'health', '--stale', 'soon'], { env: setup.env });
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/--stale soon: expected a duration/);
-    const badFlag = await runCli(['device', 'health', '--no-such-flag'], { env });
+    const badFlag = await runCli(['device', 'health', '--no-such-flag'], { env: setup.env });
     expect(badFlag.code).toBe(3);
   });
 
   it('UNKNOWN (3) when the cloud cannot be asked (wrong token)', async () => {
-    const res = await runCli(['device', 'health'], { env: { ...env, FACETCTL_TOKEN: 'x'.repeat(64) } });
+    const res = await runCli(['device', 'health'], { env: { ...setup.env, FACETCTL_TOKEN: 'x'.repeat(64) } });
     expect(res.code).toBe(3);
     expect(res.stdout).toMatch(/^FACETCTL HEALTH UNKNOWN - cannot list the devices/);
   });
 
   it('-o prometheus --out writes the exposition format atomically; promtool and a parser accept it', async () => {
-    expect((await emu.op('POST', '/devices', { serialNo: 'H-QUOTE', description: 'east "A" \\ 1' })).status).toBe(201);
+    expect((await setup.emu.op('POST', '/devices', { serialNo: 'H-QUOTE', description: 'east "A" \\ 1' })).status).toBe(
+      201,
+    );
     const dir = tempDir('facetctl-health-');
     const file = join(dir, 'facetctl.prom');
-    const res = await runCli(['device', 'health', '-o', 'prometheus', '--out', file, '--mode'], { env });
+    const res = await runCli(['device', 'health', '-o', 'prometheus', '--out', file, '--mode'], { env: setup.env });
     expect(res.code).toBe(2);
     expect(res.stdout).toBe('');
     expect(res.stderr).toMatch(/FACETCTL HEALTH CRITICAL/);
@@ -129,28 +131,28 @@ describe('device health', () => {
   });
 
   it('-o prometheus is refused by other commands; --out without it is a usage error', async () => {
-    const other = await runCli(['device', 'list', '-o', 'prometheus'], { env });
+    const other = await runCli(['device', 'list', '-o', 'prometheus'], { env: setup.env });
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/-o prometheus is written by `device health` only/);
-    const out = await runCli(['device', 'health', '--out', 'x.prom'], { env });
+    const out = await runCli(['device', 'health', '--out', 'x.prom'], { env: setup.env });
     expect(out.code).toBe(3);
     // A folder that does not exist: the verdict cannot be written, UNKNOWN (not 1, which reads as WARNING).
     const missing = join(tempDir('facetctl-health-'), 'no', 'such', 'x.prom');
-    const unwritable = await runCli(['device', 'health', '-o', 'prometheus', '--out', missing], { env });
+    const unwritable = await runCli(['device', 'health', '-o', 'prometheus', '--out', missing], { env: setup.env });
     expect(unwritable.code).toBe(3);
     expect(unwritable.stderr).toMatch(/cannot write/);
   });
 
   it('--watch redraws the table in place on a terminal until Ctrl-C', async () => {
     const ac = new AbortController();
-    await emu.op('DELETE', '/requests');
+    await setup.emu.op('DELETE', '/requests');
     const running = runCli(['device', 'health', '--watch', '--interval', '1s', '--serial', 'H-OK'], {
-      env,
+      env: setup.env,
       stdoutIsTTY: true,
       signal: ac.signal,
     });
     for (;;) {
-      const j = await emu.op('GET', '/requests');
+      const j = await setup.emu.op('GET', '/requests');
       const lists = j.body.requests.filter((r: { path: string }) => r.path.endsWith('/device/getDevice'));
       if (lists.length >= 2) break;
       await new Promise((r) => setTimeout(r, 50));

@@ -3,13 +3,12 @@
  * or person over a window match the stored rows; a bar chart on a terminal; csv/json for scripts.
  */
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { formatApiDateTime } from '../../src/core/dates.js';
 import { runCli } from '../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { useCliEmulator } from '../helpers/cli-emulator.js';
 
-let emu: TestEmulator;
-let env: Record<string, string>;
+const setup = useCliEmulator();
 
 /** The cloud's wall clock (Asia/Tokyo), as the emulator stores and answers it, whatever the host's TZ. */
 function wire(d: Date): string {
@@ -24,12 +23,10 @@ interface Stored {
 const stored: Stored[] = [];
 
 beforeAll(async () => {
-  emu = await startTestEmulator();
-  env = { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token };
   for (const serialNo of ['ST1', 'ST2']) {
-    expect((await emu.op('POST', '/devices', { serialNo })).status).toBe(201);
+    expect((await setup.emu.op('POST', '/devices', { serialNo })).status).toBe(201);
     for (const code of ['P1', 'P2'])
-      await emu.op('POST', '/device-persons', { serialNo, personCode: code, personName: `name ${code}` });
+      await setup.emu.op('POST', '/device-persons', { serialNo, personCode: code, personName: `name ${code}` });
   }
   // Recognitions spread over the last 50 hours, in time order, some strangers.
   const now = Date.now();
@@ -37,13 +34,10 @@ beforeAll(async () => {
     const serialNo = i % 3 === 0 ? 'ST2' : 'ST1';
     const time = wire(new Date(now - (50 * 3600_000 * (120 - i)) / 120));
     const personCode = i % 5 === 0 ? null : i % 2 === 0 ? 'P1' : 'P2';
-    const res = await emu.op('POST', '/recognize', { serialNo, time, ...(personCode ? { personCode } : {}) });
+    const res = await setup.emu.op('POST', '/recognize', { serialNo, time, ...(personCode ? { personCode } : {}) });
     expect(res.status).toBe(200);
     stored.push({ serialNo, time, personCode });
   }
-});
-afterAll(async () => {
-  await emu?.close();
 });
 
 function expected(by: 'hour' | 'day' | 'person', fromWire?: string): Map<string, number> {
@@ -60,7 +54,7 @@ describe('log recog stats', () => {
   it('--by hour and --by day match the stored rows (json)', async () => {
     for (const by of ['hour', 'day'] as const) {
       const res = await runCli(['log', 'recog', 'stats', '--all-devices', '--since', '3d', '--by', by, '-o', 'json'], {
-        env,
+        env: setup.env,
       });
       expect(res.code, res.stderr).toBe(0);
       const rows = JSON.parse(res.stdout) as Record<string, string | number>[];
@@ -74,7 +68,7 @@ describe('log recog stats', () => {
     const res = await runCli(
       ['log', 'recog', 'stats', '--serial', 'ST1', '--serial', 'ST2', '--since', '24h', '--by', 'person', '-o', 'csv'],
       {
-        env,
+        env: setup.env,
         now,
       },
     );
@@ -92,7 +86,7 @@ describe('log recog stats', () => {
 
   it('draws a bar chart on a terminal', async () => {
     const res = await runCli(['log', 'recog', 'stats', '--serial', 'ST1', '--since', '3d', '--by', 'day'], {
-      env,
+      env: setup.env,
       stdoutIsTTY: true,
     });
     expect(res.code, res.stderr).toBe(0);
@@ -102,7 +96,7 @@ describe('log recog stats', () => {
   });
 
   it('refuses an unknown --by, nothing sent', async () => {
-    const res = await runCli(['log', 'recog', 'stats', '--serial', 'ST1', '--by', 'week'], { env });
+    const res = await runCli(['log', 'recog', 'stats', '--serial', 'ST1', '--by', 'week'], { env: setup.env });
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/--by week: use hour, day or person/);
   });

@@ -6,28 +6,19 @@
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { BIN, runCli, tempConfigDir } from '../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { useCliEmulator } from '../helpers/cli-emulator.js';
 import { tempDir } from '../helpers/temp.js';
 
-let emu: TestEmulator;
-let env: Record<string, string>;
-
-beforeAll(async () => {
-  emu = await startTestEmulator();
-  env = { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token };
-});
-afterAll(async () => {
-  await emu?.close();
-});
+const setup = useCliEmulator();
 
 /** Every stored id of a device (plain HTTP), newest first; null ids kept. */
 async function storedIds(serialNo: string): Promise<(number | null)[]> {
   const ids: (number | null)[] = [];
   for (let page = 1; ; page++) {
-    const res = await fetch(`${emu.url}/log/getRecogLog?serialNo=${serialNo}&pageNo=${page}`, {
-      headers: { 'ds-api-token': emu.token },
+    const res = await fetch(`${setup.emu.url}/log/getRecogLog?serialNo=${serialNo}&pageNo=${page}`, {
+      headers: { 'ds-api-token': setup.emu.token },
     });
     const body = (await res.json()) as { pages: number; list: { id: string | null }[] };
     ids.push(...body.list.map((r) => (r.id === null ? null : Number(r.id))));
@@ -52,7 +43,7 @@ interface Follower {
 
 function follow(argv: string[]): Follower {
   const child = spawn(process.execPath, [BIN, ...argv], {
-    env: { ...process.env, FACETCTL_CONFIG_DIR: tempConfigDir(), ...env },
+    env: { ...process.env, FACETCTL_CONFIG_DIR: tempConfigDir(), ...setup.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   child.stdin.end();
@@ -81,9 +72,11 @@ const idsOf = (rows: Record<string, unknown>[]) => rows.map((r) => r.id);
 
 describe('log recog tail', () => {
   it('prints the last N rows oldest first and exits; the document order is by id', async () => {
-    expect((await emu.op('POST', '/devices', { serialNo: 'TL0' })).status).toBe(201);
-    expect((await emu.op('POST', '/recognize', { serialNo: 'TL0', count: 150 })).status).toBe(200);
-    const res = await runCli(['log', 'recog', 'tail', '--serial', 'TL0', '-n', '120', '-o', 'ndjson'], { env });
+    expect((await setup.emu.op('POST', '/devices', { serialNo: 'TL0' })).status).toBe(201);
+    expect((await setup.emu.op('POST', '/recognize', { serialNo: 'TL0', count: 150 })).status).toBe(200);
+    const res = await runCli(['log', 'recog', 'tail', '--serial', 'TL0', '-n', '120', '-o', 'ndjson'], {
+      env: setup.env,
+    });
     expect(res.code, res.stderr).toBe(0);
     const rows = res.stdout
       .trim()
@@ -96,8 +89,8 @@ describe('log recog tail', () => {
 
   it('--follow prints rows arriving while it pages, preliminary ones once they have an id; a restart with --state continues exactly', async () => {
     const serialNo = 'TL1';
-    expect((await emu.op('POST', '/devices', { serialNo })).status).toBe(201);
-    expect((await emu.op('POST', '/recognize', { serialNo, count: 40 })).status).toBe(200);
+    expect((await setup.emu.op('POST', '/devices', { serialNo })).status).toBe(201);
+    expect((await setup.emu.op('POST', '/recognize', { serialNo, count: 40 })).status).toBe(200);
     const state = join(tempDir('facetctl-tail-'), 'tail.state.json');
     const argv = ['log', 'recog', 'tail', '--serial', serialNo, '--interval', '1s', '-o', 'ndjson', '--state', state];
 
@@ -112,7 +105,7 @@ describe('log recog tail', () => {
     // A steady stream (every 4th preliminary, finalised 300 ms later) and a burst of 250 rows (3 pages).
     expect(
       (
-        await emu.op('POST', '/generate', {
+        await setup.emu.op('POST', '/generate', {
           serialNo,
           everyMs: 40,
           count: 40,
@@ -121,17 +114,20 @@ describe('log recog tail', () => {
         })
       ).status,
     ).toBe(201);
-    expect((await emu.op('POST', '/recognize', { serialNo, count: 250 })).status).toBe(200);
+    expect((await setup.emu.op('POST', '/recognize', { serialNo, count: 250 })).status).toBe(200);
     await until('the follower to print 150 new rows', () => first.lines().length >= 155);
     first.child.kill('SIGTERM');
     expect(await first.exit).toBe(143); // SIGTERM: 128 + 15, after the clean stop
 
     // More arrive while nothing follows; then the generator ends and every preliminary row is final.
-    await until('the generator to finish', async () => (await emu.op('GET', '/generate')).body.generators.length === 0);
-    expect((await emu.op('POST', '/recognize', { serialNo, count: 30 })).status).toBe(200);
-    await emu.op('POST', '/finalize', { serialNo });
+    await until(
+      'the generator to finish',
+      async () => (await setup.emu.op('GET', '/generate')).body.generators.length === 0,
+    );
+    expect((await setup.emu.op('POST', '/recognize', { serialNo, count: 30 })).status).toBe(200);
+    await setup.emu.op('POST', '/finalize', { serialNo });
 
-    const second = await runCli([...argv, '-n', '5'], { env });
+    const second = await runCli([...argv, '-n', '5'], { env: setup.env });
     expect(second.code, second.stderr).toBe(0);
     const secondRows = second.stdout
       .trim()
@@ -153,8 +149,8 @@ describe('log recog tail', () => {
 
   it('while following, asks each device at most once per interval, catching a burst up page by page', async () => {
     const serialNo = 'TL2';
-    expect((await emu.op('POST', '/devices', { serialNo })).status).toBe(201);
-    await emu.op('DELETE', '/requests');
+    expect((await setup.emu.op('POST', '/devices', { serialNo })).status).toBe(201);
+    await setup.emu.op('DELETE', '/requests');
     const started = Date.now();
     const f = follow(['log', 'recog', 'tail', '--serial', serialNo, '-n', '0', '--follow', '--interval', '1s']);
     onTestFinished(() => {
@@ -162,16 +158,16 @@ describe('log recog tail', () => {
     });
     // The burst comes after the first read (else it would be history, not news).
     await until('the first read', async () =>
-      (await emu.op('GET', '/requests')).body.requests.some((r: { path: string }) =>
+      (await setup.emu.op('GET', '/requests')).body.requests.some((r: { path: string }) =>
         r.path.endsWith('/log/getRecogLog'),
       ),
     );
     // A burst of 450 rows: five pages for the next poll, which must be spread over five intervals.
-    expect((await emu.op('POST', '/recognize', { serialNo, count: 450 })).status).toBe(200);
+    expect((await setup.emu.op('POST', '/recognize', { serialNo, count: 450 })).status).toBe(200);
     await until('the burst to be printed', () => f.lines().length >= 450);
     f.child.kill('SIGTERM');
     expect(await f.exit).toBe(143);
-    const journal = (await emu.op('GET', '/requests')).body.requests;
+    const journal = (await setup.emu.op('GET', '/requests')).body.requests;
     expect(f.lines().map((r) => Number(r.id))).toEqual(((await storedIds(serialNo)) as number[]).reverse());
     const elapsed = Date.now() - started;
     const calls = journal.filter((r: { path: string }) => r.path.endsWith('/log/getRecogLog'));
@@ -184,27 +180,27 @@ describe('log recog tail', () => {
 
   it('prints the first -n rows at once (a one-time read, not paced)', async () => {
     const serialNo = 'TL3';
-    expect((await emu.op('POST', '/devices', { serialNo })).status).toBe(201);
-    expect((await emu.op('POST', '/recognize', { serialNo, count: 450 })).status).toBe(200);
-    await emu.op('DELETE', '/requests');
+    expect((await setup.emu.op('POST', '/devices', { serialNo })).status).toBe(201);
+    expect((await setup.emu.op('POST', '/recognize', { serialNo, count: 450 })).status).toBe(200);
+    await setup.emu.op('DELETE', '/requests');
     const res = await runCli(
       ['log', 'recog', 'tail', '--serial', serialNo, '-n', '400', '--interval', '1h', '-o', 'ndjson'],
-      { env },
+      { env: setup.env },
     );
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout.trim().split('\n')).toHaveLength(400);
     // Four pages, no look-ahead request past them.
-    const calls = (await emu.op('GET', '/requests')).body.requests.filter((r: { path: string }) =>
+    const calls = (await setup.emu.op('GET', '/requests')).body.requests.filter((r: { path: string }) =>
       r.path.endsWith('/log/getRecogLog'),
     );
     expect(calls).toHaveLength(4);
   });
 
   it('refuses an interval under one second and -o json, nothing sent', async () => {
-    const fast = await runCli(['log', 'recog', 'tail', '--serial', 'TL0', '--interval', '0s'], { env });
+    const fast = await runCli(['log', 'recog', 'tail', '--serial', 'TL0', '--interval', '0s'], { env: setup.env });
     expect(fast.code).toBe(2);
     expect(fast.stderr).toMatch(/--interval must be at least 1s/);
-    const json = await runCli(['log', 'recog', 'tail', '--serial', 'TL0', '-o', 'json'], { env });
+    const json = await runCli(['log', 'recog', 'tail', '--serial', 'TL0', '-o', 'json'], { env: setup.env });
     expect(json.code).toBe(2);
   });
 });
@@ -212,16 +208,16 @@ describe('log recog tail', () => {
 describe('log operate tail', () => {
   it('prints the last N operation rows, then with --state only the new ones, same-second rows included', async () => {
     const serialNo = 'TO1';
-    expect((await emu.op('POST', '/devices', { serialNo })).status).toBe(201);
+    expect((await setup.emu.op('POST', '/devices', { serialNo })).status).toBe(201);
     const t = (s: number) => {
       const d = new Date(Date.now() - 120_000 + s * 1000);
       const p = (n: number) => String(n).padStart(2, '0');
       return `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
     };
-    for (let i = 0; i < 5; i++) await emu.op('POST', '/operate-logs', { serialNo, time: t(i), detail: `a${i}` });
+    for (let i = 0; i < 5; i++) await setup.emu.op('POST', '/operate-logs', { serialNo, time: t(i), detail: `a${i}` });
     const state = join(tempDir('facetctl-otail-'), 'state.json');
     const argv = ['log', 'operate', 'tail', '--serial', serialNo, '-o', 'ndjson', '--state', state, '--interval', '1s'];
-    const first = await runCli([...argv, '-n', '2'], { env });
+    const first = await runCli([...argv, '-n', '2'], { env: setup.env });
     expect(first.code, first.stderr).toBe(0);
     const details = (out: string) =>
       out
@@ -231,13 +227,13 @@ describe('log operate tail', () => {
         .map((l) => JSON.parse(l).detail);
     expect(details(first.stdout)).toEqual(['a3', 'a4']);
     // A row in the same second as the last one printed, and two later ones.
-    await emu.op('POST', '/operate-logs', { serialNo, time: t(4), detail: 'b4' });
-    await emu.op('POST', '/operate-logs', { serialNo, time: t(5), detail: 'b5' });
-    await emu.op('POST', '/operate-logs', { serialNo, time: t(6), detail: 'b6' });
-    const second = await runCli([...argv, '-n', '2'], { env });
+    await setup.emu.op('POST', '/operate-logs', { serialNo, time: t(4), detail: 'b4' });
+    await setup.emu.op('POST', '/operate-logs', { serialNo, time: t(5), detail: 'b5' });
+    await setup.emu.op('POST', '/operate-logs', { serialNo, time: t(6), detail: 'b6' });
+    const second = await runCli([...argv, '-n', '2'], { env: setup.env });
     expect(second.code, second.stderr).toBe(0);
     expect(details(second.stdout)).toEqual(['b4', 'b5', 'b6']);
-    const third = await runCli([...argv, '-n', '2'], { env });
+    const third = await runCli([...argv, '-n', '2'], { env: setup.env });
     expect(third.stdout).toBe('');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatApiDateTime, formatIso8601 } from '../../src/core/dates.js';
-import { coerceParams } from '../../src/core/params.js';
+import { coerceParams } from '../../src/core/params/index.js';
 import { endpointById } from '../../src/registry/index.js';
 import { picture } from '../helpers/fixtures.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type ParamIssue, validateWire } from '../../src/core/params.js';
+import { type ParamIssue, validateWire } from '../../src/core/params/index.js';
 import { endpointById } from '../../src/registry/index.js';
 import { PICTURES } from '../helpers/fixtures.js';
 
@@ -474,7 +474,7 @@ describe('oneOf', () => {
 
 describe('documented fallbacks (displayMessage colours)', () => {
   it('a malformed colour is a notice, and the cloud reads the fallback', async () => {
-    const { cloudReading, fallbackNotices } = await import('../../src/core/params.js');
+    const { cloudReading, fallbackNotices } = await import('../../src/core/params/index.js');
     const { endpointById } = await import('../../src/registry/index.js');
     const ep = endpointById('system.displayMessage')!;
     const wire = { serialNo: 'S', Customtip: 'x', Tipstime: '1', BorderColor: 'red', BackgroundColor: '1,2,3,4' };

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionEnv } from '../commands/setup-state.js';
 import { runCli } from '../helpers/cli.js';
+import { connectionEnv } from '../helpers/cli-emulator.js';
 import { tempDir } from '../helpers/temp.js';
 import { addDevice, api, b64, ok, registPerson, startTestEmulator, type TestEmulator } from './util.js';
 

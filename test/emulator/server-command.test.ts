@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/commands/index.js';
 import type { Context } from '../../src/core/context.js';
 import { runCli } from '../helpers/cli.js';
+import { until } from '../helpers/poll.js';
 import { hostProcesses } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -39,14 +40,6 @@ function context(signal: AbortSignal, extra: { stdin?: string; env?: Record<stri
     processes: hostProcesses,
   };
   return { ctx, out: () => out, err: () => err };
-}
-
-async function until<T>(probe: () => T | undefined): Promise<T> {
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setImmediate(r));
-  }
 }
 
 describe('facetctl server', () => {

@@ -1,6 +1,8 @@
 /** Small helpers the handlers share: parameter reading, paging arithmetic, picture cookies. */
 
 import { isValidIpRule } from '../../core/ip-rules.js';
+import { messageJa } from '../../core/params/index.js';
+import { pictureAllowIp, serialNo } from '../../registry/common-params.js';
 import { type DeviceRow, getDevice } from '../devices.js';
 import type { Call } from '../emu.js';
 import { abort, messages } from '../envelope.js';
@@ -22,7 +24,7 @@ export function flag(call: Call, name: string, dflt: 0 | 1): 0 | 1 {
 }
 
 export function device(call: Call) {
-  if (!call.device) abort(400, 'serialNo', 'シリアルNoは必須です。');
+  if (!call.device) abort(400, 'serialNo', messageJa('required', { label: serialNo.label }));
   return call.device;
 }
 
@@ -55,7 +57,7 @@ export function pictureAccess(call: Call): { cookie: PictureCookie; url: (pictur
   const expires = int(call, 'pictureExpires') ?? DEFAULT_PICTURE_EXPIRES;
   const allowIp = str(call, 'pictureAllowIp');
   if (allowIp !== undefined && !isValidIpRule(allowIp)) {
-    abort(400, 'pictureAllowIp', '画像のアクセス元IPアドレスはIPアドレスの形式で指定して下さい。');
+    abort(400, 'pictureAllowIp', messageJa('notIpAddress', { label: pictureAllowIp.label }));
   }
   const { emu } = call;
   const { cookie, expiresAt } = emu.signer.cookie(emu.origin, expires, allowIp);

@@ -1,5 +1,5 @@
 /** /config/*: device settings (every key of the registry's configKeys) and the standby logo. */
-import { validateWire } from '../../core/params.js';
+import { paramType, validateWire } from '../../core/params/index.js';
 import { configKeys } from '../../registry/index.js';
 import type { ParamDef } from '../../registry/types.js';
 import { addOperateLog, deviceConfig } from '../devices.js';
@@ -11,11 +11,9 @@ import { device, deviceWithSettings, str, takeFailAfter } from './common.js';
 
 const TEMP_RANGE_KEYS = ['tempValueRangeFrom', 'tempValueRangeTo'];
 
-/** Numbers stay numbers in the answer (the document's sample: `"deviceAudioVolume": 98`). */
+/** Numbers stay numbers in the answer (the document's sample: `"deviceAudioVolume": 98`): the type table's `answer`. */
 function typed(def: ParamDef, wire: string): string | number {
-  if (def.type === 'int' || def.type === 'number' || def.type === 'flag') return Number(wire);
-  if (def.type === 'enum' && def.values?.every((v) => typeof v === 'number')) return Number(wire);
-  return wire;
+  return paramType(def.type).answer(wire, def);
 }
 
 const getConfig: Handler = (call) => {

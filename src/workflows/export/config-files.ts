@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { RuntimeError, UsageError, ValidationError } from '../../core/errors.js';
 import { tryReadInputFile } from '../../core/input-file.js';
-import { validateWire, type WireParams } from '../../core/params.js';
+import { validateWire, type WireParams } from '../../core/params/index.js';
 import { settleLimited } from '../../core/pool.js';
 import { ensureDir, type ProcessProbe, writeFileAtomic } from '../../core/safe-file.js';
 import { configKeys, type EndpointId } from '../../registry/index.js';

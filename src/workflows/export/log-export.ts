@@ -6,7 +6,7 @@
 import type { Writable } from 'node:stream';
 import { DEFAULT_TIME_ZONE, formatApiDateTime, parseApiDateTime } from '../../core/dates.js';
 import { PartialError } from '../../core/errors.js';
-import type { WireParams } from '../../core/params.js';
+import type { WireParams } from '../../core/params/index.js';
 import { settleLimited } from '../../core/pool.js';
 import {
   type AtomicFile,

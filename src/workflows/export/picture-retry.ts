@@ -4,7 +4,8 @@
  * next run with `--pictures` fetches them again. getRecogLog has no id filter: the row's own time,
  * as both ends of the window, finds it (and a fresh picture cookie) in a page or two.
  */
-import type { WireParams } from '../../core/params.js';
+
+import type { WireParams } from '../../core/params/index.js';
 import type { ProcessProbe } from '../../core/safe-file.js';
 import type { ExportClient } from './export-client.js';
 import { endpoint } from './export-client.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { formatIso8601 } from '../../core/dates.js';
 import { PartialError } from '../../core/errors.js';
-import { SENSELINK_MAX_WINDOW_MS, type WireParams } from '../../core/params.js';
+import { SENSELINK_MAX_WINDOW_MS, type WireParams } from '../../core/params/index.js';
 import {
   type AtomicFile,
   checkOutputFile,

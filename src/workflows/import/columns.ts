@@ -4,7 +4,7 @@
  * registPersonCardInfoForCloud (`accessFlag_3`, `card_no_2`). Everything is read from the registry,
  * so the columns follow the endpoints' declarations.
  */
-import { familyMemberOf } from '../../core/params.js';
+import { familyMemberOf } from '../../core/params/index.js';
 import type { EndpointDef, FamilyDef } from '../../registry/index.js';
 import { importEndpoints } from './endpoints.js';
 import type { RowIssue } from './types.js';

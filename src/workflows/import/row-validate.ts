@@ -4,7 +4,7 @@
  * whether a person comes from a flag, a CSV cell or the emulator's own check.
  */
 import { createHash } from 'node:crypto';
-import { coerceParams, type ParamIssue, type WireParams } from '../../core/params.js';
+import { coerceParams, type ParamIssue, type WireParams } from '../../core/params/index.js';
 import type { ColumnMap } from './columns.js';
 import { SERIALS_COLUMN } from './columns.js';
 import type { CsvRecord } from './csv-records.js';

@@ -19,7 +19,7 @@ import {
   RuntimeError,
   ValidationError,
 } from '../../core/errors.js';
-import type { WireParams } from '../../core/params.js';
+import type { WireParams } from '../../core/params/index.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, realSleep, type Sleep, withRetry } from '../../core/retry.js';
 import type { EndpointDef } from '../../registry/index.js';
 import { importEndpoints } from './endpoints.js';

@@ -5,7 +5,7 @@
  * (picture.ts, KeptPictures).
  */
 import type { FacetClient } from '../../core/client.js';
-import type { WireParams } from '../../core/params.js';
+import type { WireParams } from '../../core/params/index.js';
 
 /**
  * The part of the FacetClient (src/core/client.ts) an import uses; any FacetClient fits, and unit

@@ -7,7 +7,7 @@
  * instead, so the next plan does not ask again.
  */
 import { CancelledError, type FacetError } from '../../core/errors.js';
-import type { WireParams } from '../../core/params.js';
+import type { WireParams } from '../../core/params/index.js';
 import { mapLimited } from '../../core/pool.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, realSleep, withRetry } from '../../core/retry.js';
 import type { EndpointDef } from '../../registry/index.js';

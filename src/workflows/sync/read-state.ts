@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DeviceError, type FacetError, RuntimeError } from '../../core/errors.js';
-import type { WireParams } from '../../core/params.js';
+import type { WireParams } from '../../core/params/index.js';
 import { mapLimited } from '../../core/pool.js';
 import { syncEndpoints } from './endpoints.js';
 import type { PictureCache } from './picture-cache.js';

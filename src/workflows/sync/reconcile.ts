@@ -15,7 +15,7 @@
  * is read again, and what was repaired is no longer drift.
  */
 import { CancelledError, DeviceError } from '../../core/errors.js';
-import type { WireParams } from '../../core/params.js';
+import type { WireParams } from '../../core/params/index.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, realSleep, withRetry } from '../../core/retry.js';
 import type { EndpointDef } from '../../registry/index.js';
 import type { Journal } from '../import/journal.js';

@@ -3,7 +3,7 @@
  * never remove another building's people, so every removal is limited to persons (and devices) in
  * the scope, and a row outside its own scope is refused before anything is sent.
  */
-import type { WireParams } from '../../core/params.js';
+import type { WireParams } from '../../core/params/index.js';
 import type { PersonRow, RowIssue } from '../import/types.js';
 import type { CloudPerson, SyncScope } from './types.js';
 

@@ -11,7 +11,7 @@
  * the same clock the window is given in, with no time-zone arithmetic.
  */
 import { formatApiDateTime } from '../../core/dates.js';
-import type { WireParams } from '../../core/params.js';
+import type { WireParams } from '../../core/params/index.js';
 import { settleLimited } from '../../core/pool.js';
 import { type ExportClient, endpoint } from '../export/export-client.js';
 import { newWalkStats, type RecogPage, walkRecogPages } from '../export/recog-walk.js';

@@ -21,7 +21,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatApiDateTime } from '../../core/dates.js';
-import type { WireParams } from '../../core/params.js';
+import type { WireParams } from '../../core/params/index.js';
 import type { ProcessProbe } from '../../core/safe-file.js';
 import { type ExportClient, endpoint } from '../export/export-client.js';
 import {

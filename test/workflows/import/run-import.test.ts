@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ApiError, AuthError, ExclusionError, NetworkError, ServerUnavailableError } from '../../../src/core/errors.js';
-import type { WireParams } from '../../../src/core/params.js';
+import type { WireParams } from '../../../src/core/params/index.js';
 import type { EndpointDef } from '../../../src/registry/index.js';
 import { openJournal, readJournal } from '../../../src/workflows/import/journal.js';
 import { type RunImportOptions, runImport } from '../../../src/workflows/import/run-import.js';

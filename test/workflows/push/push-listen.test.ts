@@ -4,52 +4,27 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PUSH_FIELDS } from '../../../src/workflows/push/push-event.js';
-import { startPushListener } from '../../../src/workflows/push/push-listener.js';
 import { BIN, runCli, tempConfigDir } from '../../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { useCliEmulator } from '../../helpers/cli-emulator.js';
+import { until } from '../../helpers/poll.js';
+import { capturedListener, listenInProcess, PUSH_TIME } from '../../helpers/push-listener.js';
 import { tempDir } from '../../helpers/temp.js';
 import { ensureBuilt } from '../../setup/build.js';
 
-let emu: TestEmulator;
-let env: Record<string, string>;
+const setup = useCliEmulator();
 
 beforeAll(async () => {
   ensureBuilt();
-  emu = await startTestEmulator();
-  env = { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token };
-  expect((await emu.op('POST', '/devices', { serialNo: 'PUSH1' })).status).toBe(201);
-  await emu.op('POST', '/device-persons', { serialNo: 'PUSH1', personCode: 'P7', personName: '山田 花子' });
+  expect((await setup.emu.op('POST', '/devices', { serialNo: 'PUSH1' })).status).toBe(201);
+  await setup.emu.op('POST', '/device-persons', { serialNo: 'PUSH1', personCode: 'P7', personName: '山田 花子' });
 });
-afterAll(async () => {
-  await emu?.close();
-});
-
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function setPushUrl(url: string): Promise<void> {
-  const res = await runCli(['device', 'push-url', 'set', '--serial', 'PUSH1', '--push-url', url], { env });
+  const res = await runCli(['device', 'push-url', 'set', '--serial', 'PUSH1', '--push-url', url], { env: setup.env });
   expect(res.code, res.stderr).toBe(0);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 describe('push listen', () => {
@@ -69,8 +44,8 @@ describe('push listen', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const url = await until(() => /listening on (\S+)/.exec(err)?.[1]);
     await setPushUrl(url);
-    await emu.op('POST', '/recognize', { serialNo: 'PUSH1', personCode: 'P7', temp: 36.4 });
-    await emu.op('POST', '/recognize', { serialNo: 'PUSH1' });
+    await setup.emu.op('POST', '/recognize', { serialNo: 'PUSH1', personCode: 'P7', temp: 36.4 });
+    await setup.emu.op('POST', '/recognize', { serialNo: 'PUSH1' });
     const lines = await until(() => {
       const l = out.split('\n').filter(Boolean);
       return l.length >= 2 ? l.map((x) => JSON.parse(x)) : undefined;
@@ -89,30 +64,19 @@ describe('push listen', () => {
   it('--exec runs the command per event with the event JSON on stdin (in-process, stops on the signal)', async () => {
     const dir = tempDir('facetctl-push-');
     const file = join(dir, 'events.ndjson');
-    const port = await freePort();
-    const stop = new AbortController();
-    const running = runCli(['push', 'listen', '--port', String(port), '--exec', `cat >> '${file}'`], {
-      signal: stop.signal,
-    });
-    const url = `http://127.0.0.1:${port}/`;
     // The listener is up once a push is accepted.
-    await until(async () =>
-      fetch(url, {
-        method: 'POST',
-        body: new URLSearchParams({ serialNo: 'PROBE', time: '2026/01/01 00:00:00' }),
-      }).then(
-        (r) => (r.status === 200 ? true : undefined),
-        () => undefined,
-      ),
-    );
+    const { url, running, stop } = await listenInProcess(['--exec', `cat >> '${file}'`], {
+      serialNo: 'PROBE',
+      time: PUSH_TIME,
+    });
     await setPushUrl(url);
-    await emu.op('POST', '/recognize', { serialNo: 'PUSH1', personCode: 'P7' });
+    await setup.emu.op('POST', '/recognize', { serialNo: 'PUSH1', personCode: 'P7' });
     const events = await until(() => {
       if (!existsSync(file)) return undefined;
       const l = readFileSync(file, 'utf8').split('\n').filter(Boolean);
       return l.length >= 2 ? l.map((x) => JSON.parse(x)) : undefined;
     });
-    stop.abort();
+    stop();
     const res = await running;
     // Stopped by the context's signal (as Ctrl-C does): the clean stop ends with 130.
     expect(res.code).toBe(130);
@@ -124,20 +88,7 @@ describe('push listen', () => {
 
 describe('push listener', () => {
   it('accepts JSON bodies, refuses sources outside --allow-ip with 403 and methods other than POST with 405', async () => {
-    const stdout = new PassThrough();
-    let text = '';
-    stdout.on('data', (c) => {
-      text += c;
-    });
-    const notes: string[] = [];
-    const open = await startPushListener({
-      port: 0,
-      bind: '127.0.0.1',
-      allowIp: ['127.0.0.0/8'],
-      stdout,
-      stderr: new PassThrough(),
-      note: (l) => notes.push(l),
-    });
+    const { listener: open, text } = await capturedListener({ allowIp: ['127.0.0.0/8'] });
     const json = await fetch(open.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -147,40 +98,21 @@ describe('push listener', () => {
     expect(await json.json()).toEqual({ result: true });
     expect((await fetch(open.url)).status).toBe(405);
     await open.close();
-    const event = JSON.parse(text.trim());
+    const event = JSON.parse(text().trim());
     expect(event).toMatchObject({ serialNo: 'J1', mask: 1, temp: null });
     // Only the documented fields, in the documented order.
     expect(Object.keys(event)).toEqual([...PUSH_FIELDS]);
 
-    const closed = await startPushListener({
-      port: 0,
-      bind: '127.0.0.1',
-      allowIp: ['203.0.113.0/24'],
-      stdout,
-      stderr: new PassThrough(),
-      note: (l) => notes.push(l),
-    });
+    const { listener: closed, notes: closedNotes } = await capturedListener({ allowIp: ['203.0.113.0/24'] });
     const refused = await fetch(closed.url, { method: 'POST', body: 'serialNo=X' });
     expect(refused.status).toBe(403);
     await closed.close();
     expect(closed.received).toBe(0);
-    expect(notes.some((n) => n.includes('refused 127.0.0.1'))).toBe(true);
+    expect(closedNotes.some((n) => n.includes('refused 127.0.0.1'))).toBe(true);
   });
 
   it('answers 400 to a body without serialNo/time, emits nothing and notes it on stderr', async () => {
-    const stdout = new PassThrough();
-    let text = '';
-    stdout.on('data', (c) => {
-      text += c;
-    });
-    const notes: string[] = [];
-    const listener = await startPushListener({
-      port: 0,
-      bind: '127.0.0.1',
-      stdout,
-      stderr: new PassThrough(),
-      note: (l) => notes.push(l),
-    });
+    const { listener, text, notes } = await capturedListener();
     const garbage = await fetch(listener.url, { method: 'POST', body: 'garbage' });
     expect(garbage.status).toBe(400);
     expect(await garbage.json()).toEqual({ result: false, message: 'required: serialNo, time' });
@@ -196,7 +128,7 @@ describe('push listener', () => {
     expect(good.status).toBe(200);
     await listener.close();
     expect(listener.received).toBe(1);
-    const lines = text
+    const lines = text()
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l));

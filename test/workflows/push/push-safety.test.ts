@@ -4,39 +4,11 @@
  * command, and the command inherits no facetctl secret.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { startPushListener } from '../../../src/workflows/push/push-listener.js';
-import { runCli } from '../../helpers/cli.js';
+import { until } from '../../helpers/poll.js';
+import { capturedListener, listenInProcess, postPush as post, PUSH_TIME as TIME } from '../../helpers/push-listener.js';
 import { tempDir } from '../../helpers/temp.js';
-
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const TIME = '2026/01/01 00:00:00';
-
-function post(url: string, fields: Record<string, unknown>, json = false): Promise<Response> {
-  return json
-    ? fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fields) })
-    : fetch(url, { method: 'POST', body: new URLSearchParams(fields as Record<string, string>) });
-}
 
 /** A command that waits for `go` to exist, then appends its stdin to `out`. */
 function gatedCommand(dir: string): string {
@@ -55,19 +27,7 @@ function lines(file: string): Record<string, unknown>[] {
 
 describe('push listener: field types', () => {
   it('refuses with 400 a push whose fields have the wrong types, and emits nothing', async () => {
-    const stdout = new PassThrough();
-    let text = '';
-    stdout.on('data', (c) => {
-      text += c;
-    });
-    const notes: string[] = [];
-    const listener = await startPushListener({
-      port: 0,
-      bind: '127.0.0.1',
-      stdout,
-      stderr: new PassThrough(),
-      note: (l) => notes.push(l),
-    });
+    const { listener, text, notes } = await capturedListener();
     const bad: [Record<string, unknown>, boolean, string][] = [
       [{ serialNo: 'S1', time: TIME, mask: 'abc' }, false, 'mask: expected a number'],
       [{ serialNo: 'S1', time: TIME, temp: { value: 36 } }, true, 'temp: expected a number'],
@@ -84,7 +44,7 @@ describe('push listener: field types', () => {
     expect(good.status).toBe(200);
     await listener.close();
     expect(listener.received).toBe(1);
-    expect(text.trim().split('\n')).toHaveLength(1);
+    expect(text().trim().split('\n')).toHaveLength(1);
     expect(notes.filter((n) => n.includes('wrong field types'))).toHaveLength(bad.length);
   });
 });
@@ -92,16 +52,10 @@ describe('push listener: field types', () => {
 describe('push listener: --exec queue', () => {
   it('bounds the events waiting for the command (503 when full) and, on close, waits only for the running one', async () => {
     const dir = tempDir('facetctl-push-');
-    const notes: string[] = [];
-    const listener = await startPushListener({
-      port: 0,
-      bind: '127.0.0.1',
+    const { listener, notes } = await capturedListener({
       exec: gatedCommand(dir),
       queueEvents: 2,
       env: { PATH: process.env.PATH },
-      stdout: new PassThrough(),
-      stderr: new PassThrough(),
-      note: (l) => notes.push(l),
     });
     const statuses: number[] = [];
     for (let i = 1; i <= 5; i++) statuses.push((await post(listener.url, { serialNo: `Q${i}`, time: TIME })).status);
@@ -119,16 +73,11 @@ describe('push listener: --exec queue', () => {
 
   it('keeps memory bounded with 400 large events: waiting events are limited in bytes', async () => {
     const dir = tempDir('facetctl-push-');
-    const listener = await startPushListener({
-      port: 0,
-      bind: '127.0.0.1',
+    const { listener } = await capturedListener({
       exec: gatedCommand(dir),
       queueEvents: 1000,
       queueBytes: 256 * 1024,
       env: { PATH: process.env.PATH },
-      stdout: new PassThrough(),
-      stderr: new PassThrough(),
-      note: () => {},
     });
     const big = 'x'.repeat(32 * 1024);
     let ok = 0;
@@ -148,32 +97,26 @@ describe('push listener: --exec queue', () => {
   it('the command gets the event on stdin and no facetctl secret in its environment (CLI, in-process)', async () => {
     const dir = tempDir('facetctl-push-');
     const file = join(dir, 'env.txt');
-    const port = await freePort();
-    const stop = new AbortController();
-    const running = runCli(['push', 'listen', '--port', String(port), '--exec', `env > '${file}'; cat >> '${file}'`], {
-      signal: stop.signal,
-      env: {
-        PATH: process.env.PATH,
-        FACETCTL_TOKEN: 'tok-secret-1',
-        FACETCTL_SENSELINK_APP_SECRET: 'sl-secret-2',
-        FACETCTL_SENSELINK_APP_KEY: 'sl-key-3',
-        FACETCTL_MY_SECRET_THING: 'other-secret-4',
-        FACETCTL_HOST: 'http://visible.invalid',
-        MY_VAR: 'kept',
+    const { running, stop } = await listenInProcess(
+      ['--exec', `env > '${file}'; cat >> '${file}'`],
+      { serialNo: 'ENV1', time: TIME, personName: '$(touch pwned)`id`' },
+      {
+        env: {
+          PATH: process.env.PATH,
+          FACETCTL_TOKEN: 'tok-secret-1',
+          FACETCTL_SENSELINK_APP_SECRET: 'sl-secret-2',
+          FACETCTL_SENSELINK_APP_KEY: 'sl-key-3',
+          FACETCTL_MY_SECRET_THING: 'other-secret-4',
+          FACETCTL_HOST: 'http://visible.invalid',
+          MY_VAR: 'kept',
+        },
       },
-    });
-    const url = `http://127.0.0.1:${port}/`;
-    await until(async () =>
-      post(url, { serialNo: 'ENV1', time: TIME, personName: '$(touch pwned)`id`' }).then(
-        (r) => (r.status === 200 ? true : undefined),
-        () => undefined,
-      ),
     );
     const text = await until(() => {
       const t = existsSync(file) ? readFileSync(file, 'utf8') : '';
       return t.includes('ENV1') ? t : undefined;
     });
-    stop.abort();
+    stop();
     expect((await running).code).toBe(130); // stopped by the abort (Ctrl-C): 130
     expect(text).toContain('MY_VAR=kept');
     expect(text).toContain('FACETCTL_HOST=http://visible.invalid');
