@@ -10,7 +10,13 @@ import { validateWire, type WireParams } from '../core/params.js';
 import { type EndpointDef, findEndpoint } from '../registry/index.js';
 import { checkCsvFlags, exportFormat, parseWindow, resolveSerials } from '../workflows/export/export-options.js';
 import { failureLines } from '../workflows/export/failure-lines.js';
-import { checkExportPaths, exportFailure, type LogKind, runLogExport } from '../workflows/export/log-export.js';
+import {
+  checkExportPaths,
+  DEFAULT_PAGE_CONCURRENCY,
+  exportFailure,
+  type LogKind,
+  runLogExport,
+} from '../workflows/export/log-export.js';
 import { addCp932ReplaceOption, exportCsvSafety } from './csv-safety.js';
 import { type FilterFlag, filterFlagsOf } from './endpoint-flags.js';
 import type { CommandEnv } from './env.js';
@@ -34,6 +40,7 @@ interface ExportFlags {
   pictures?: string;
   pictureExpires?: number;
   concurrency: number;
+  pageConcurrency?: number;
 }
 
 const EXAMPLES: Record<LogKind, string[]> = {
@@ -103,7 +110,13 @@ function addExport(group: Command, kind: LogKind, env: CommandEnv): void {
   if (kind === 'recog') {
     cmd
       .option('--pictures <dir>', 'save each row picture as DIR/<serial>/<id>.jpg (existing files are kept)')
-      .option('--picture-expires <sec>', 'lifetime of the picture cookies, 10–300 seconds', intIn(10, 300));
+      .option('--picture-expires <sec>', 'lifetime of the picture cookies, 10–300 seconds', intIn(10, 300))
+      .option(
+        '--page-concurrency <n>',
+        'pages of one device asked for at once (rows still written in order, each once; 1: one after the other)',
+        intIn(1, 32),
+        DEFAULT_PAGE_CONCURRENCY,
+      );
   }
   cmd.addHelpText(
     'after',
@@ -180,6 +193,7 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags, fil
       sync: flags.sync,
       fault: ctx.fault,
       concurrency: flags.concurrency,
+      pageConcurrency: flags.pageConcurrency,
       now,
       zone,
       signal: ctx.signal,
