@@ -85,6 +85,8 @@ export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: R
   let knownPages = 1;
   let running = 0;
   let restartWanted = false;
+  /** The page the walk asks for next when it goes on (the one after the page returned last). */
+  let expected = 0;
 
   const ask = (pageNo: number): Promise<P> => {
     running++;
@@ -120,10 +122,11 @@ export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: R
     for (const p of pages) knownPages = Math.max(knownPages, opts.pagesOf(p) ?? 0);
     const start = round.start + round.answers.length;
     const count = Math.min(size, knownPages - start + 1);
-    const previous = lastWitness;
+    // The next round's "before": the witness read last, arrived before any of its pages is asked for
+    // (and before the next witness goes out: one at a time).
+    const before = lastWitness ? await lastWitness : undefined;
     round.after = readWitness();
-    // The next round's "before": a witness that arrived before any of its pages was asked for.
-    if (count > 0) next = send(start, count, previous ? await previous : undefined);
+    if (count > 0) next = send(start, count, before);
   };
 
   const firstRound = async (pageNo: number): Promise<void> => {
@@ -144,15 +147,18 @@ export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: R
     },
     async get(pageNo) {
       const headEnd = head ? head.start + head.answers.length : 0;
-      if (restartWanted || !head || pageNo < head.start || pageNo >= headEnd) {
-        if (!restartWanted && next && pageNo === headEnd && pageNo === next.start) {
+      // Only the page after the one returned last comes from what is in flight; any other (a step
+      // back, a page asked for again) is read anew.
+      if (restartWanted || !head || pageNo !== expected) {
+        restartWanted = false;
+        await firstRound(pageNo);
+      } else if (pageNo === headEnd) {
+        if (next?.start === pageNo) {
           head = next;
           next = undefined;
-        } else {
-          restartWanted = false;
-          await firstRound(pageNo);
-        }
+        } else await firstRound(pageNo);
       }
+      expected = pageNo + 1;
       const round = head as Round<P>;
       const index = pageNo - round.start;
       if (index === 0) {
