@@ -20,6 +20,9 @@
  *   it overlaps what was written (which proves no gap in any order), and otherwise asks for it again
  *   with `restart` (that request follows everything the walk used).
  *
+ * A round in which rows arrived halves the next ones (down to one page, the sequential walk); a quiet
+ * one doubles them back up to `inFlight`, so a busy device does not have pages asked for twice.
+ *
  * Bounds: at most `inFlight` page requests and one witness request at a time; at most one round
  * (`inFlight` answers) held while the next is in flight. Pages the walk no longer needs (after a step
  * back, a restart or the end) are waited for before new requests go out, so the bound holds then too.
@@ -76,8 +79,11 @@ const quiet = <T>(p: Promise<T>): Promise<T | undefined> =>
 /** Pages of one walk in rounds (see the module comment). `fetchPage(n)` answers page n from 1. */
 export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: RoundsOptions<P>): PageRounds<P> {
   // Without a witness, pages answered out of order could not be used: one page ahead only.
-  const size = opts.witness ? Math.max(1, Math.floor(opts.inFlight)) : 1;
-  const witness = size > 1 ? opts.witness : undefined;
+  const limit = opts.witness ? Math.max(1, Math.floor(opts.inFlight)) : 1;
+  const witness = limit > 1 ? opts.witness : undefined;
+  // Rounds halve when rows arrived during one (its later pages may be asked for again) and double
+  // back when none did: while a device is busy, few pages are asked for twice.
+  let size = limit;
   let head: Round<P> | undefined;
   let next: Round<P> | undefined;
   /** The witness read last (arrived or not). */
@@ -167,7 +173,9 @@ export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: R
       }
       const page = await round.answers[index];
       const after = round.after ? await round.after : undefined;
-      return { page, inOrder: round.before !== undefined && after === round.before };
+      const inOrder = round.before !== undefined && after === round.before;
+      if (index === 1) size = inOrder ? Math.min(limit, size * 2) : Math.max(1, Math.floor(size / 2));
+      return { page, inOrder };
     },
     close: drop,
   };
