@@ -132,6 +132,11 @@ export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: R
     // (and before the next witness goes out: one at a time).
     const before = lastWitness ? await lastWitness : undefined;
     round.after = readWitness();
+    // Every round, even of one page, tells whether rows arrived: the size of the rounds after it.
+    round.after?.then((after) => {
+      if (round.before === undefined) return;
+      size = after === round.before ? Math.min(limit, size * 2) : Math.max(1, Math.floor(size / 2));
+    });
     if (count > 0) next = send(start, count, before);
   };
 
@@ -173,9 +178,7 @@ export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: R
       }
       const page = await round.answers[index];
       const after = round.after ? await round.after : undefined;
-      const inOrder = round.before !== undefined && after === round.before;
-      if (index === 1) size = inOrder ? Math.min(limit, size * 2) : Math.max(1, Math.floor(size / 2));
-      return { page, inOrder };
+      return { page, inOrder: round.before !== undefined && after === round.before };
     },
     close: drop,
   };

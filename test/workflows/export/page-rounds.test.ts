@@ -62,7 +62,9 @@ function lifoCloud(count: number, change: Change) {
       held.push(() => resolve(make()));
       answerLater();
     });
+  let calls = 0;
   const fetchPage = async (pageNo: number): Promise<RecogPage> => {
+    calls++;
     running++;
     maxRunning = Math.max(maxRunning, running);
     try {
@@ -94,7 +96,7 @@ function lifoCloud(count: number, change: Change) {
       log = v;
     },
     deleted,
-    bounds: () => ({ maxRunning, maxWitness }),
+    bounds: () => ({ maxRunning, maxWitness, calls }),
   };
 }
 
@@ -150,6 +152,14 @@ describe('pages in flight (page-rounds)', () => {
     expect(cloud.deleted.size).toBeGreaterThan(50);
     expect(stats.rereads).toBeGreaterThan(0);
     expect(cloud.bounds().maxRunning).toBeLessThanOrEqual(6);
+  });
+
+  it('a busy device (a row arrives before every answer): rounds shrink, so few pages are asked for twice', async () => {
+    const cloud = lifoCloud(3_000, (log, _remove, next) => log.unshift(next()));
+    const { ids, stats } = await walk(cloud, 3_000, 8, cloud.witness);
+    expectEachOnce(ids, 3_000, cloud.deleted);
+    // Without shrinking, every round would ask for up to 8 pages to use one or two.
+    expect(cloud.bounds().calls).toBeLessThan(stats.pagesRead * 1.5);
   });
 
   it('--page-concurrency 1, or no witness: one page at a time, as before', async () => {
