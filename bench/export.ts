@@ -1,21 +1,25 @@
 /**
- * `log recog export` throughput and memory. The emulator holds N recognition logs on one device (and
- * N/10 on another); the export runs as a child process (`bin/facetctl.js log recog export -o ndjson
- * --out FILE`) and is compared with a bare child that only fetches the same pages with undici and
+ * `log recog export` throughput and memory. The emulator holds N recognition logs on one device; the
+ * export runs as a child process (`bin/facetctl.js log recog export -o ndjson --out FILE`) and is
+ * compared with a bare child that only fetches the same pages one after another with undici and
  * parses them. Peak RSS of each child comes from process.resourceUsage() at exit (a preload, so
- * facetctl itself carries no benchmark flag). Two sizes show whether memory grows with the rows.
+ * facetctl itself carries no benchmark flag).
  *
- * Each side runs `--runs` times (default 2), alternating, and the fastest run of each counts, so a
- * busy machine distorts the ratio less. A third run of the export caps the V8 heap at 32 MB
- * (--max-old-space-size=32): it completing at every size is the proof that memory does not grow with
- * the rows (peak RSS alone mostly shows how lazily V8 collects).
+ * Every size is measured at each emulator API latency (`--latencies 0,50`: milliseconds added to every
+ * API call, `facetctl server --api-latency`), for the export before (`--page-concurrency 1`, one page
+ * ahead) and after (the default, several pages in flight), in the same run. Each side runs `--runs`
+ * times (default 2), alternating, and the fastest run counts. A last run of the default export caps
+ * the V8 heap at 32 MB (--max-old-space-size=32): it completing is the proof that what it keeps does
+ * not grow with the rows.
  *
- * Run: npx tsx bench/export.ts [--rows 200000] [--runs 2] [--latency 0]
- * Prints Markdown for BENCHMARKS.md.
+ * Run: npx tsx bench/export.ts [--rows 100000] [--latency-rows 10000] [--latencies 0,50] [--runs 2]
+ *   --rows: the largest size at 0 ms (a tenth of it is measured too); --latency-rows: the size at
+ *   each latency above 0 (pages one after another at 50 ms take 5 s a 10,000 rows).
+ * Prints Markdown for BENCHMARKS.md, one row per measured line.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmulator } from '../src/emulator/index.js';
 import { ensureBuilt } from '../test/setup/build.js';
@@ -24,16 +28,20 @@ function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
+function list(name: string, fallback: number[]): number[] {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1].split(',').map(Number) : fallback;
+}
 
-const ROWS = arg('rows', 200_000);
-const LATENCY = arg('latency', 0);
+const ROWS = arg('rows', 100_000);
+const LATENCY_ROWS = arg('latency-rows', 10_000);
+const LATENCIES = list('latencies', [0, 50]);
 const RUNS = arg('runs', 2);
 const HEAP_CAP_MB = 32;
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'facetctl.js');
 const MAX_RSS_PRELOAD =
   'data:text/javascript,import{writeSync}from"node:fs";process.on("exit",()=>writeSync(2,"\\nMAXRSS "+process.resourceUsage().maxRSS+"\\n"))';
-
 const BARE_LOOP = `
 import { request } from 'undici';
 const { BENCH_URL: url, BENCH_TOKEN: token, BENCH_SERIAL: serial } = process.env;
@@ -81,28 +89,59 @@ function runChild(args: string[], env: Record<string, string>, nodeFlags: string
 }
 
 ensureBuilt();
-const emu = await startEmulator({ port: 0, seed: 'none', faces: 'off', latencyMs: LATENCY });
+const emu = await startEmulator({ port: 0, seed: 'none', faces: 'off' });
 const headers = { 'ds-api-token': emu.token, 'content-type': 'application/json' };
 const op = (path: string, body: unknown) =>
   fetch(`${emu.origin}/_emulator${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).then((r) =>
     r.json(),
   );
 
-const sizes = [Math.max(1000, Math.round(ROWS / 10)), ROWS];
 const dir = mkdtempSync(join(tmpdir(), 'facetctl-bench-export-'));
 const lines: string[] = [];
 const env = { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token, FACETCTL_CONFIG_DIR: dir };
+const n = (x: number) => Math.round(x).toLocaleString('en-US');
+const mb = (r: ChildRun) => `${r.maxRssMb.toFixed(0)} MB`;
+const devices = new Map<number, string>();
 
-for (const rows of sizes) {
+async function deviceWith(rows: number): Promise<string> {
+  const known = devices.get(rows);
+  if (known) return known;
   const serial = `BENCH${rows}`;
   await op('/devices', { serialNo: serial });
-  const t = performance.now();
   await op('/recognize', { serialNo: serial, count: rows, days: 30 });
-  const insertMs = performance.now() - t;
+  devices.set(rows, serial);
+  return serial;
+}
+
+const plan: { latency: number; rows: number }[] = [];
+for (const latency of LATENCIES) {
+  const sizes = latency === 0 ? [Math.max(1000, Math.round(ROWS / 10)), ROWS] : [LATENCY_ROWS];
+  for (const rows of sizes) plan.push({ latency, rows });
+}
+
+for (const { latency, rows } of plan) {
+  const serial = await deviceWith(rows);
+  await op('/api-latency', { ms: latency });
   const out = join(dir, `${serial}.ndjson`);
-  const exportArgs = [BIN, 'log', 'recog', 'export', '--serial', serial, '-o', 'ndjson', '--out', out];
+  const exportArgs = (pages: string[]) => [
+    BIN,
+    'log',
+    'recog',
+    'export',
+    '--serial',
+    serial,
+    '-o',
+    'ndjson',
+    '--out',
+    out,
+    ...pages,
+  ];
+  const variants = [
+    { name: 'before: `--page-concurrency 1`', args: ['--page-concurrency', '1'] },
+    { name: 'after: default', args: [] as string[] },
+  ];
   let bare: ChildRun | undefined;
-  let exp: ChildRun | undefined;
+  const best: (ChildRun | undefined)[] = variants.map(() => undefined);
   for (let i = 0; i < RUNS; i++) {
     const b = await runChild(['--input-type=module', '-e', BARE_LOOP], {
       BENCH_URL: emu.url,
@@ -111,41 +150,38 @@ for (const rows of sizes) {
     });
     if (Number(b.stdout.trim()) !== rows) throw new Error(`bare loop read ${b.stdout.trim()} rows, expected ${rows}`);
     if (!bare || b.ms < bare.ms) bare = b;
-    const e = await runChild(exportArgs, env);
-    if (!exp || e.ms < exp.ms) exp = e;
+    for (const [v, variant] of variants.entries()) {
+      const e = await runChild(exportArgs(variant.args), env);
+      const prev = best[v];
+      if (!prev || e.ms < prev.ms) best[v] = e;
+    }
   }
-  if (!bare || !exp) throw new Error('--runs must be at least 1');
+  if (!bare) throw new Error('--runs must be at least 1');
   const bytes = statSync(out).size;
-  const capped = await runChild(exportArgs, env, [`--max-old-space-size=${HEAP_CAP_MB}`]).then(
-    (r) => `${r.maxRssMb.toFixed(0)} MB`,
-    () => 'failed',
-  );
+  const capped = await runChild(exportArgs([]), env, [`--max-old-space-size=${HEAP_CAP_MB}`]).then(mb, () => 'failed');
   const bareRate = rows / (bare.ms / 1000);
-  const expRate = rows / (exp.ms / 1000);
-  const n = (x: number) => Math.round(x).toLocaleString('en-US');
-  lines.push(
-    `| ${n(rows)} | ${(insertMs / 1000).toFixed(1)} s | ${n(bareRate)} | ${n(expRate)} | **${(expRate / bareRate).toFixed(2)}** | ${bare.maxRssMb.toFixed(0)} MB | ${exp.maxRssMb.toFixed(0)} MB | ${capped} | ${(bytes / 1e6).toFixed(0)} MB |`,
-  );
+  for (const [v, variant] of variants.entries()) {
+    const e = best[v] as ChildRun;
+    const rate = rows / (e.ms / 1000);
+    lines.push(
+      `| ${latency} ms | ${n(rows)} | ${variant.name} | ${n(bareRate)} | ${n(rate)} | **${(rate / bareRate).toFixed(2)}** | ${mb(bare)} | ${mb(e)} | ${v === 1 ? capped : ''} | ${(bytes / 1e6).toFixed(0)} MB |`,
+    );
+  }
   rmSync(out);
 }
 await emu.close();
 rmSync(dir, { recursive: true, force: true });
 
-console.log(`### log recog export (emulator latency ${LATENCY} ms, Node ${process.versions.node})\n`);
 console.log(
-  `| rows | insert | bare loop rows/s | export rows/s | ratio | bare peak RSS | export peak RSS | export peak RSS, heap capped at ${HEAP_CAP_MB} MB | ndjson size |`,
+  `### log recog export (Node ${process.versions.node}, ${cpus().length} CPUs, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')})\n`,
 );
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log(
+  `| API latency | rows | export | bare loop rows/s | export rows/s | ratio | bare peak RSS | export peak RSS | export peak RSS, heap capped at ${HEAP_CAP_MB} MB | ndjson size |`,
+);
+console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const l of lines) console.log(l);
 console.log(
-  '\nBoth sides are child processes reading the same pages from the same emulator (in this process). The bare loop only',
-);
-console.log(
-  'fetches and parses; the export also orders, de-duplicates, formats and writes the rows, fsyncs and renames the file.',
-);
-console.log(
-  `Fastest of ${RUNS} alternating runs each. Peak RSS mostly shows how lazily Node and V8 give memory back (compare the bare loop, which keeps nothing); the export completing with its heap`,
-);
-console.log(
-  `capped at ${HEAP_CAP_MB} MB at both sizes shows that what it keeps does not grow with the row count (one page at a time).`,
+  `\nFastest of ${RUNS} alternating runs each; the bare loop fetches the same pages one after another with undici and parses them.`,
 );

@@ -16,7 +16,13 @@ import {
   resolveSerials,
 } from '../workflows/export/export-options.js';
 import { failureLines } from '../workflows/export/failure-lines.js';
-import { checkExportPaths, exportFailure, type LogKind, runLogExport } from '../workflows/export/log-export.js';
+import {
+  checkExportPaths,
+  DEFAULT_PAGE_CONCURRENCY,
+  exportFailure,
+  type LogKind,
+  runLogExport,
+} from '../workflows/export/log-export.js';
 import { addCp932ReplaceOption, exportCsvSafety } from './csv-safety.js';
 import { type FilterFlag, filterFlagsOf } from './endpoint-flags.js';
 import type { CommandEnv } from './env.js';
@@ -41,6 +47,7 @@ interface ExportFlags {
   pictureExpires?: number;
   overlap?: string;
   concurrency: number;
+  pageConcurrency?: number;
 }
 
 const EXAMPLES: Record<LogKind, string[]> = {
@@ -116,7 +123,13 @@ function addExport(group: Command, kind: LogKind, env: CommandEnv): void {
   if (kind === 'recog') {
     cmd
       .option('--pictures <dir>', 'save each row picture as DIR/<serial>/<id>.jpg (existing files are kept)')
-      .option('--picture-expires <sec>', 'lifetime of the picture cookies, 10–300 seconds', intIn(10, 300));
+      .option('--picture-expires <sec>', 'lifetime of the picture cookies, 10–300 seconds', intIn(10, 300))
+      .option(
+        '--page-concurrency <n>',
+        'pages of one device asked for at once (rows still written in order, each once; 1: one after the other)',
+        intIn(1, 32),
+        DEFAULT_PAGE_CONCURRENCY,
+      );
   }
   cmd.addHelpText(
     'after',
@@ -197,6 +210,7 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags, fil
       overlapMs,
       fault: ctx.fault,
       concurrency: flags.concurrency,
+      pageConcurrency: flags.pageConcurrency,
       now,
       zone,
       signal: ctx.signal,

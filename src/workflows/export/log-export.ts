@@ -3,6 +3,7 @@
  * one writer, to an atomic file or stdout, with an optional state file that moves forward only after
  * the output is safely written. See recog-walk.ts and operate-walk.ts for the consistency rules.
  */
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import type { Writable } from 'node:stream';
 import { DEFAULT_TIME_ZONE, formatApiDateTime, parseApiDateTime } from '../../core/dates.js';
 import { PartialError } from '../../core/errors.js';
@@ -62,7 +63,13 @@ export interface LogExportOptions {
   /** Operation logs with `--state`: how far before the mark each run reads again (default 10 minutes). */
   overlapMs?: number;
   pictures?: { dir: string; expires?: number };
+  /** Devices exported at once (default 4). */
   concurrency?: number;
+  /**
+   * Recognition logs: pages of one device asked for at once (default DEFAULT_PAGE_CONCURRENCY; 1:
+   * one page ahead). Rows are still written in page order, each once (page-rounds.ts).
+   */
+  pageConcurrency?: number;
   now: Date;
   /** The cloud's IANA zone the wire times are written and read in (default Asia/Tokyo). */
   zone?: string;
@@ -92,6 +99,13 @@ export interface LogExportResult {
   pictures?: PictureStats;
   preliminarySkipped: number;
 }
+
+/**
+ * Pages of one device in flight by default: a cloud 50 ms away answers a page in about the time the
+ * export needs to write eight, so eight keep both busy; with the 4 devices at once, at most 32 page
+ * requests (and 4 `latest=1` witnesses) are out together.
+ */
+export const DEFAULT_PAGE_CONCURRENCY = 8;
 
 /** Preliminary records older than this, relative to the newest row, are no longer waited for. */
 const RECHECK_HORIZON_MS = 10 * 60_000;
@@ -161,6 +175,26 @@ async function readUpperBound(job: DeviceJob): Promise<{ id: number; time?: stri
   return best;
 }
 
+/**
+ * The witness of the page rounds (page-rounds.ts): the device's newest record (`latest=1`, which
+ * ignores the filters, so it sees every arrival). Rows arrive only at the top, with a larger id or as
+ * a new preliminary record, so the same record before and after a round means none arrived.
+ */
+function newestRecord(job: DeviceJob): () => Promise<string> {
+  return async () => {
+    const latest = await job.client.json<RecogPage>(
+      endpoint('log.getRecogLog'),
+      { serialNo: job.serialNo, latest: '1' },
+      { signal: job.opts.signal },
+    );
+    const row = latest.list?.[0];
+    // Not the picture URL: it is signed anew for every answer.
+    return row
+      ? JSON.stringify([row.id, row.time, row.personCode ?? null, row.accessType ?? null, row.cardNo ?? null])
+      : '';
+  };
+}
+
 function recogRowOut(serialNo: string, row: RecogRow): Record<string, unknown> {
   return orderRow(RECOG_COLUMNS, row, serialNo);
 }
@@ -178,12 +212,14 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
   let recentOverflow = false;
   let rows = 0;
   const preliminary: string[] = [];
+  const inFlight = opts.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY;
+  const witness = newestRecord(job);
 
   const pass = async (wire: WireParams, upperId: number, floorId: number, accept?: (id: number) => boolean) => {
     const fetchPage = (pageNo: number) =>
       client.json<RecogPage>(ep, { ...wire, pageNo: String(pageNo) }, { signal: opts.signal });
     const stats = newWalkStats();
-    const walk = walkRecogPages(fetchPage, { upperId, floorId, accept }, stats);
+    const walk = walkRecogPages(fetchPage, { upperId, floorId, accept, inFlight, witness }, stats);
     for await (const step of walk) {
       if (step.rows.length === 0) continue;
       if (opts.pictures && job.pictures) {
@@ -312,7 +348,13 @@ async function idsExportedBefore(
       { signal: job.opts.signal },
     );
   const found: { id: number; time: string }[] = [];
-  for await (const step of walkRecogPages(fetchPage, { upperId: floorId, floorId: 0 })) {
+  const walk = walkRecogPages(fetchPage, {
+    upperId: floorId,
+    floorId: 0,
+    inFlight: job.opts.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY,
+    witness: newestRecord(job),
+  });
+  for await (const step of walk) {
     for (const r of step.rows) {
       const time = String(r.time);
       if (coveredFrom === undefined || time < coveredFrom) found.push({ id: rowId(r) as number, time });
@@ -489,6 +531,9 @@ async function prepare(opts: LogExportOptions): Promise<ExportState | undefined>
 
 export async function runLogExport(client: ExportClient, opts: LogExportOptions): Promise<LogExportResult> {
   const state = await prepare(opts);
+  // Each request in flight listens to the signal: devices × (pages + the witness), and a margin.
+  const listeners = (opts.concurrency ?? 4) * ((opts.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY) + 2) + 10;
+  if (getMaxListeners(opts.signal) < listeners) setMaxListeners(listeners, opts.signal);
   const { writer, file } = await openOutput(opts);
   const pictures = opts.pictures ? newPictureStats() : undefined;
   const runs = new Map<string, DeviceRun>();

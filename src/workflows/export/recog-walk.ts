@@ -14,9 +14,15 @@
  *   ceil(drop / 100) pages and reads again.
  * Rows whose id is still null (preliminary records) are never written; their times are reported so
  * the caller can keep the high-water mark from passing them (see export-state.ts).
+ *
+ * With `inFlight` > 1 and a `witness` (the device's newest record, `latest=1`), several pages are
+ * asked for at once (page-rounds.ts): a page that may have been answered before the page above it,
+ * while rows arrived, is used only when it overlaps what was written; otherwise it is asked for
+ * again. The rows still come out in page order, each once.
  */
 
 import { endpoint } from './export-client.js';
+import { pageRounds } from './page-rounds.js';
 import { pagesToStepBack } from './page-shift.js';
 
 export interface RecogRow {
@@ -66,6 +72,13 @@ export interface RecogWalkOptions {
   /** Extra condition for a row to be written (the recheck pass skips ids already written). */
   accept?: (id: number, row: RecogRow) => boolean;
   pageSize?: number;
+  /** Pages asked for at once (default 1: one page ahead). More than 1 needs `witness`. */
+  inFlight?: number;
+  /**
+   * The device's newest record as text (`latest=1`), read before and after each round of pages: equal
+   * means no row arrived in between (page-rounds.ts).
+   */
+  witness?: () => Promise<string>;
 }
 
 export interface RecogWalkStats {
@@ -77,6 +90,8 @@ export interface RecogWalkStats {
   preliminaryTimes: string[];
   /** Pages read again because rows moved up (deletions during the export). */
   stepBacks: number;
+  /** Pages asked for again because they were answered while rows arrived and may be out of order. */
+  rereads: number;
   /** Largest id written, 0 when none. */
   maxIdWritten: number;
 }
@@ -102,13 +117,14 @@ export function newWalkStats(): RecogWalkStats {
     aboveBound: 0,
     preliminaryTimes: [],
     stepBacks: 0,
+    rereads: 0,
     maxIdWritten: 0,
   };
 }
 
 /**
- * Yields, page by page, the rows to write. The caller writes them before asking for the next page,
- * so at most one page is held at a time.
+ * Yields, page by page, the rows to write. The caller writes them before asking for the next page;
+ * at most `inFlight` pages are asked for at once and one round of them is held (page-rounds.ts).
  */
 export async function* walkRecogPages(
   fetchPage: FetchRecogPage,
@@ -119,54 +135,67 @@ export async function* walkRecogPages(
   let smallestWritten = Number.POSITIVE_INFINITY;
   let pageNo = 1;
   let previousTotal: number | undefined;
-  const pager = withLookahead(fetchPage);
-  for (;;) {
-    const page = await pager.get(pageNo);
-    stats.pagesRead++;
-    const list = Array.isArray(page.list) ? page.list : [];
-    const total = typeof page.rows === 'number' ? page.rows : undefined;
-    const overlaps = list.some((r) => {
-      const id = rowId(r);
-      return id !== null && id <= opts.upperId && id >= smallestWritten;
-    });
-    const back = pagesToStepBack(pageNo, previousTotal, total, overlaps, pageSize);
-    previousTotal = total;
-    if (back > 0) {
-      pageNo = Math.max(1, pageNo - back);
-      stats.stepBacks++;
-      continue;
+  const pager = pageRounds(fetchPage, {
+    inFlight: opts.inFlight ?? 1,
+    witness: opts.witness,
+    pagesOf: (page) => (typeof page.pages === 'number' ? page.pages : undefined),
+  });
+  try {
+    for (;;) {
+      const { page, inOrder } = await pager.get(pageNo);
+      stats.pagesRead++;
+      const list = Array.isArray(page.list) ? page.list : [];
+      const total = typeof page.rows === 'number' ? page.rows : undefined;
+      const overlaps = list.some((r) => {
+        const id = rowId(r);
+        return id !== null && id <= opts.upperId && id >= smallestWritten;
+      });
+      // Overlap proves that nothing lies between this page and what was written, in any order.
+      if (!inOrder && !overlaps) {
+        pager.restart();
+        stats.rereads++;
+        continue;
+      }
+      const back = pagesToStepBack(pageNo, previousTotal, total, overlaps, pageSize);
+      previousTotal = total;
+      if (back > 0) {
+        pageNo = Math.max(1, pageNo - back);
+        stats.stepBacks++;
+        continue;
+      }
+      const rows: RecogRow[] = [];
+      let reachedFloor = false;
+      for (const row of list) {
+        const id = rowId(row);
+        if (id === null) {
+          stats.preliminaryTimes.push(String(row.time));
+          continue;
+        }
+        if (id > opts.upperId) {
+          stats.aboveBound++;
+          continue;
+        }
+        if (id >= smallestWritten) {
+          stats.duplicatesSkipped++;
+          continue;
+        }
+        if (id <= opts.floorId) {
+          reachedFloor = true;
+          break;
+        }
+        smallestWritten = id;
+        if (opts.accept && !opts.accept(id, row)) continue;
+        rows.push(row);
+        stats.written++;
+        if (id > stats.maxIdWritten) stats.maxIdWritten = id;
+      }
+      const pages = typeof page.pages === 'number' ? page.pages : pageNo;
+      const done = reachedFloor || list.length === 0 || pageNo >= pages;
+      yield { pageNo, page, rows };
+      if (done) return stats;
+      pageNo++;
     }
-    const rows: RecogRow[] = [];
-    let reachedFloor = false;
-    for (const row of list) {
-      const id = rowId(row);
-      if (id === null) {
-        stats.preliminaryTimes.push(String(row.time));
-        continue;
-      }
-      if (id > opts.upperId) {
-        stats.aboveBound++;
-        continue;
-      }
-      if (id >= smallestWritten) {
-        stats.duplicatesSkipped++;
-        continue;
-      }
-      if (id <= opts.floorId) {
-        reachedFloor = true;
-        break;
-      }
-      smallestWritten = id;
-      if (opts.accept && !opts.accept(id, row)) continue;
-      rows.push(row);
-      stats.written++;
-      if (id > stats.maxIdWritten) stats.maxIdWritten = id;
-    }
-    const pages = typeof page.pages === 'number' ? page.pages : pageNo;
-    const done = reachedFloor || list.length === 0 || pageNo >= pages;
-    if (!done) pager.prefetch(pageNo + 1);
-    yield { pageNo, page, rows };
-    if (done) return stats;
-    pageNo++;
+  } finally {
+    await pager.close();
   }
 }

@@ -116,6 +116,57 @@ describe('log recog export', () => {
     for (const id of arrived) expect(ids).not.toContain(id);
   }, 120_000);
 
+  it('8 pages in flight, the cloud 20 ms away, while recognitions arrive and the oldest logs are deleted: each row once, newest first', async () => {
+    await device('LIVE2', 6_000);
+    const before = await storedIds('LIVE2');
+    const calls0 = await getRecogLogCalls();
+    const oldest = [...before].sort((a, b) => a - b).slice(0, 600);
+    const arrived: number[] = [];
+    const deleted: number[] = [];
+    let exporting = true;
+    // Once the export has read its bound: a new recognition (at the top) and 5 of the oldest logs
+    // deleted (below the pages being read), again and again, so answers of one round see both.
+    const live = (async () => {
+      while (exporting && (await getRecogLogCalls()) <= calls0 + 1) await new Promise((r) => setImmediate(r));
+      while (exporting) {
+        arrived.push(await recognize('LIVE2'));
+        const ids = oldest.splice(0, 5);
+        if (ids.length > 0) {
+          const res = await fetch(`${emu.url}/log/deleteRecogLog`, {
+            method: 'POST',
+            headers: { 'ds-api-token': emu.token, 'content-type': 'application/x-www-form-urlencoded' },
+            body: `serialNo=LIVE2&ids=${ids.join(',')}`,
+          });
+          expect(res.status).toBe(200);
+          deleted.push(...ids);
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    expect((await emu.op('POST', '/api-latency', { ms: 20 })).status).toBe(200);
+    let res: Awaited<ReturnType<typeof runCli>>;
+    try {
+      res = await runCli(['log', 'recog', 'export', '--serial', 'LIVE2', '--page-concurrency', '8', '-o', 'ndjson'], {
+        env,
+      });
+    } finally {
+      exporting = false;
+      await live;
+      await emu.op('POST', '/api-latency', { ms: 0 });
+    }
+    expect(res.code).toBe(0);
+    const ids = ndjsonIds(res.stdout);
+    expect(arrived.length).toBeGreaterThan(0);
+    expect(deleted.length).toBeGreaterThan(0);
+    for (let i = 1; i < ids.length; i++) expect(ids[i]).toBeLessThan(ids[i - 1]);
+    const written = new Set(ids);
+    const gone = new Set(deleted);
+    expect(before.filter((id) => !gone.has(id) && !written.has(id))).toEqual([]);
+    // Rows that arrived before the export read its bound may be in it too; nothing else.
+    const known = new Set([...before, ...arrived]);
+    expect(ids.filter((id) => !known.has(id))).toEqual([]);
+  }, 180_000);
+
   it('--state: the next run exports only the new rows, then nothing', async () => {
     await device('INC1', 350);
     const dir = tmp();
