@@ -220,7 +220,7 @@ async function benchPlan(): Promise<void> {
         'pictures downloaded | planned updates | phases (s) |\n' +
         '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n',
     );
-    const beforeOpts = { decodeAllPictures: true, pictureCachePath: undefined };
+    const beforeOpts = { decodeAllPictures: true, pictureCache: undefined };
     const variants: { name: string; opts: Partial<SyncOptions> }[] = [
       ...(values['skip-before'] ? [] : [{ name: 'before (decode all, no cache)', opts: beforeOpts }]),
       { name: 'cold cache (first run)', opts: {} },
