@@ -14,7 +14,7 @@
  * and dist/*\/*.js do, so `new URL('../../package.json', import.meta.url)` and the assets resolve
  * the same from src/, dist/ and dist/cli/.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -46,3 +46,16 @@ await build({
   minifySyntax: true,
   logLevel: 'warning',
 });
+
+// The bundled packages' code ships inside the chunks, so their licences ship beside them (both MIT,
+// which asks that the notice go with every copy); comments are stripped from the chunks themselves.
+writeFileSync(
+  `${outdir}/THIRD-PARTY-LICENSES.txt`,
+  [...BUNDLED]
+    .sort()
+    .map((name) => {
+      const { version } = JSON.parse(readFileSync(`${root}node_modules/${name}/package.json`, 'utf8'));
+      return `${name}@${version} (bundled into dist/cli/)\n\n${readFileSync(`${root}node_modules/${name}/LICENSE`, 'utf8').trim()}\n`;
+    })
+    .join('\n\n'),
+);
