@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkOutputFile, cleanStaleTemps, openAppendOnly, openAtomicFile } from '../../src/core/safe-file.js';
 import { runCli } from '../helpers/cli.js';
+import { connectionEnv } from '../helpers/cli-emulator.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { PICTURES } from '../helpers/fixtures.js';
 import { fakeProcesses, hostProcesses } from '../helpers/processes.js';
@@ -27,13 +28,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   emu = await startTestEmulator();
-  env = {
-    FACETCTL_HOST: emu.url,
-    FACETCTL_TOKEN: emu.token,
-    FACETCTL_SENSELINK_URL: emu.senselink.baseUrl,
-    FACETCTL_SENSELINK_APP_KEY: emu.senselink.appKey,
-    FACETCTL_SENSELINK_APP_SECRET: emu.senselink.appSecret,
-  };
+  env = connectionEnv(emu);
   await emu.op('POST', '/devices', { serialNo: 'SF1' });
   await emu.op('POST', '/recognize', { serialNo: 'SF1', count: 120 });
   const picture = readFileSync(join(PICTURES, 'face-astronaut.jpg')).toString('base64');

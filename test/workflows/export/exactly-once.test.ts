@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, spawnCli, tempConfigDir } from '../../helpers/cli.js';
+import { connectionEnv } from '../../helpers/cli-emulator.js';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { PICTURES } from '../../helpers/fixtures.js';
 import { tempDir } from '../../helpers/temp.js';
@@ -20,13 +21,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   ensureBuilt();
   emu = await startTestEmulator();
-  env = {
-    FACETCTL_HOST: emu.url,
-    FACETCTL_TOKEN: emu.token,
-    FACETCTL_SENSELINK_URL: emu.senselink.baseUrl,
-    FACETCTL_SENSELINK_APP_KEY: emu.senselink.appKey,
-    FACETCTL_SENSELINK_APP_SECRET: emu.senselink.appSecret,
-  };
+  env = connectionEnv(emu);
 });
 afterAll(async () => {
   await emu?.close();

@@ -8,6 +8,7 @@ import type { EndpointDef } from '../../../src/registry/index.js';
 import type { ExportClient } from '../../../src/workflows/export/export-client.js';
 import { runSenselinkExport, splitWindows, WINDOW_MS } from '../../../src/workflows/export/senselink-export.js';
 import { runCli } from '../../helpers/cli.js';
+import { connectionEnv } from '../../helpers/cli-emulator.js';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { PICTURES, picture } from '../../helpers/fixtures.js';
 import { hostProcesses } from '../../helpers/processes.js';
@@ -19,13 +20,7 @@ const FACE = picture('face-astronaut.jpg');
 
 beforeAll(async () => {
   emu = await startTestEmulator();
-  env = {
-    FACETCTL_HOST: emu.url,
-    FACETCTL_TOKEN: emu.token,
-    FACETCTL_SENSELINK_URL: emu.senselink.baseUrl,
-    FACETCTL_SENSELINK_APP_KEY: emu.senselink.appKey,
-    FACETCTL_SENSELINK_APP_SECRET: emu.senselink.appSecret,
-  };
+  env = connectionEnv(emu);
 });
 afterAll(async () => {
   await emu?.close();
