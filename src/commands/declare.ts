@@ -8,6 +8,7 @@
  */
 import { type Command, Option } from 'commander';
 import type { CommandEnv } from './env.js';
+import { setOwnOutput, setUsageExitCode } from './exit.js';
 import { type CompletionValues, setCompletionValues } from './option-meta.js';
 import { subcommand } from './tree.js';
 
@@ -24,7 +25,12 @@ export interface FlagDecl {
   choices?: readonly string[];
   /** What a shell may offer after the flag (src/commands/option-meta.ts). */
   completion?: CompletionValues;
+  /** The flag must be given (commander's `requiredOption`: missing → usage error naming it). */
+  required?: boolean;
 }
+
+/** A positional argument in commander's syntax (`'<path>'`, `'[name]'`, `'[words...]'`), with its help line or without. */
+export type ArgDecl = string | { readonly name: string; readonly help: string };
 
 /** What the action gets besides the flags: the positional arguments and the whole tree's root. */
 export interface CommandCall {
@@ -40,13 +46,17 @@ export interface CommandDecl<Opts = Record<string, unknown>> {
   /** Descriptions of the parent words, used when this declaration is the first to create them. */
   parents?: Readonly<Record<string, string>>;
   summary: string;
-  /** Positional arguments in commander's syntax: `'<path>'`, `'[name]'`, `'[words...]'`. */
-  args?: readonly string[];
+  /** Positional arguments, in order. */
+  args?: readonly ArgDecl[];
   aliases?: readonly string[];
   hidden?: boolean;
   flags?: readonly FlagDecl[];
   /** Text after the generated help (notes, examples). */
   helpAfter?: string;
+  /** Usage errors end with this code instead of 2 (`device health`: 3, UNKNOWN; src/commands/exit.ts). */
+  usageExitCode?: number;
+  /** The command reads `-o` itself, with formats of its own (`device health -o prometheus`). */
+  ownOutput?: boolean;
   run(env: CommandEnv, opts: Opts, call: CommandCall): void | Promise<void>;
 }
 
@@ -66,6 +76,7 @@ export function optionOf(flag: FlagDecl): Option {
   if (flag.parse) opt.argParser(flag.parse as (value: string, previous: unknown) => unknown);
   if (flag.default !== undefined) opt.default(flag.default);
   if (flag.completion) setCompletionValues(opt, flag.completion);
+  if (flag.required) opt.makeOptionMandatory();
   return opt;
 }
 
@@ -88,10 +99,15 @@ export function addDeclared(root: Command, decl: AnyCommandDecl, env: CommandEnv
     throw new Error(`commands: two commands named '${decl.path.join(' ')}'`);
   }
   const cmd = parent.command(name, { hidden: decl.hidden === true }).description(decl.summary);
-  for (const arg of decl.args ?? []) cmd.argument(arg);
+  for (const arg of decl.args ?? []) {
+    if (typeof arg === 'string') cmd.argument(arg);
+    else cmd.argument(arg.name, arg.help);
+  }
   for (const alias of decl.aliases ?? []) cmd.alias(alias);
   for (const flag of decl.flags ?? []) cmd.addOption(optionOf(flag));
   if (decl.helpAfter) cmd.addHelpText('after', decl.helpAfter);
+  if (decl.usageExitCode !== undefined) setUsageExitCode(cmd, decl.usageExitCode);
+  if (decl.ownOutput) setOwnOutput(cmd);
   cmd.action(async (...received: unknown[]) => {
     const self = received[received.length - 1] as Command;
     const opts = received[received.length - 2];

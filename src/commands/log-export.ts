@@ -1,9 +1,10 @@
 /**
  * `facetctl log recog export` and `facetctl log operate export`: the cron-job exports
- * (src/workflows/export/log-export.ts). Rows go to stdout or an atomic `--out FILE`; status to stderr.
+ * (src/workflows/export/log-export.ts), declared as data (src/commands/declare.ts). Rows go to stdout or
+ * an atomic `--out FILE`; status to stderr.
  */
 import { resolve } from 'node:path';
-import { type Command, Option } from 'commander';
+import { Option } from 'commander';
 import { note } from '../core/context.js';
 import { UsageError, ValidationError } from '../core/errors.js';
 import { validateWire, type WireParams } from '../core/params/index.js';
@@ -23,13 +24,13 @@ import {
   type LogKind,
   runLogExport,
 } from '../workflows/export/log-export.js';
-import { addCp932ReplaceOption, exportCsvSafety } from './csv-safety.js';
+import { CP932_REPLACE_FLAG, exportCsvSafety } from './csv-safety.js';
+import { type AnyCommandDecl, defineCommand, type FlagDecl } from './declare.js';
 import { type FilterFlag, filterFlagsOf } from './endpoint-flags.js';
 import type { CommandEnv } from './env.js';
 import { ExitWith } from './exit.js';
-import { setCompletionValues } from './option-meta.js';
-import { collect, intIn } from './option-parsers.js';
-import { subcommand } from './tree.js';
+import { intIn } from './option-parsers.js';
+import { DEVICE_FLAGS } from './shared-flags.js';
 
 interface ExportFlags {
   serial?: string[];
@@ -87,53 +88,75 @@ function filtersOf(list: EndpointDef, specs: readonly (FilterFlag & { attr: stri
   return given;
 }
 
-function addExport(group: Command, kind: LogKind, env: CommandEnv): void {
+/** The flags both exports declare, before the list's filters. */
+const EXPORT_FLAGS: readonly FlagDecl[] = [
+  ...DEVICE_FLAGS,
+  { flags: '--from <time>', help: 'start: YYYY/MM/DD HH:MI:SS, ISO 8601, a date, or -24h/today/yesterday' },
+  { flags: '--to <time>', help: 'end (same forms as --from)' },
+  { flags: '--since <duration>', help: 'start that long ago: 30m, 24h, 7d, 2w' },
+  {
+    flags: '--out <file>',
+    help: 'write to this file atomically (temporary file, fsync, rename); default stdout',
+    completion: 'file',
+  },
+  { flags: '--bom', help: 'CSV: start with a UTF-8 byte order mark (Excel)' },
+  { flags: '--encoding <name>', help: 'CSV: utf8 (default) or cp932 (Excel in Japan)', completion: ['utf8', 'cp932'] },
+  CP932_REPLACE_FLAG,
+  { flags: '--sync', help: 'ask each device to send its newest logs to the cloud first (device sync)' },
+  {
+    flags: '--state <file>',
+    help: 'incremental: export only rows newer than the last run, and record how far',
+    completion: 'file',
+  },
+  { flags: '--concurrency <n>', help: 'devices exported at once', parse: intIn(1, 32), default: 4 },
+];
+
+/** The flags only one kind of export has, after the filters. */
+const KIND_FLAGS: Record<LogKind, readonly FlagDecl[]> = {
+  recog: [
+    {
+      flags: '--pictures <dir>',
+      help: 'save each row picture as DIR/<serial>/<id>.jpg (existing files are kept)',
+    },
+    {
+      flags: '--picture-expires <sec>',
+      help: 'lifetime of the picture cookies, 10–300 seconds',
+      parse: intIn(10, 300),
+    },
+    {
+      flags: '--page-concurrency <n>',
+      help: 'pages of one device asked for at once (rows still written in order, each once; 1: one after the other)',
+      parse: intIn(1, 32),
+      default: DEFAULT_PAGE_CONCURRENCY,
+    },
+  ],
+  operate: [
+    {
+      flags: '--overlap <duration>',
+      help: "with --state: read again this far before the last run's newest row, to catch logs that reached the cloud late (device clocks); default 10m",
+    },
+  ],
+};
+
+/** `log KIND export`, with every filter of the list from the registry (`--person-code P` as `log recog list`). */
+function exportCommand(kind: LogKind): AnyCommandDecl {
   const list = listEndpoint(kind);
-  const cmd = group
-    .command('export')
-    .description(
+  const filterSpecs = filterFlagsOf(list).map((f) => {
+    const flags = `--${f.flag} <value>`;
+    return { ...f, flags, attr: new Option(flags).attributeName() };
+  });
+  return defineCommand<ExportFlags>({
+    path: ['log', kind, 'export'],
+    summary:
       kind === 'recog'
         ? 'Export recognition logs of one or more devices, page by page, nothing lost or written twice'
         : 'Export operation logs of one or more devices, page by page, nothing lost or written twice',
-    )
-    .option('--serial <serial>', 'device serial number (repeatable)', collect)
-    .option('--all-devices', 'every device of the contract (device list)')
-    .option('--from <time>', 'start: YYYY/MM/DD HH:MI:SS, ISO 8601, a date, or -24h/today/yesterday')
-    .option('--to <time>', 'end (same forms as --from)')
-    .option('--since <duration>', 'start that long ago: 30m, 24h, 7d, 2w')
-    .option('--out <file>', 'write to this file atomically (temporary file, fsync, rename); default stdout')
-    .option('--bom', 'CSV: start with a UTF-8 byte order mark (Excel)')
-    .option('--encoding <name>', 'CSV: utf8 (default) or cp932 (Excel in Japan)');
-  addCp932ReplaceOption(cmd)
-    .option('--sync', 'ask each device to send its newest logs to the cloud first (device sync)')
-    .option('--state <file>', 'incremental: export only rows newer than the last run, and record how far')
-    .option('--concurrency <n>', 'devices exported at once', intIn(1, 32), 4);
-  // Every filter of the list, from the registry: `log recog export --person-code P` as `log recog list`.
-  const filterSpecs = filterFlagsOf(list).map((f) => {
-    const opt = new Option(`--${f.flag} <value>`, `filter as in \`log ${kind} list\`: ${f.def.description}`);
-    cmd.addOption(opt);
-    return { ...f, attr: opt.attributeName() };
-  });
-  if (kind === 'operate') {
-    cmd.option(
-      '--overlap <duration>',
-      "with --state: read again this far before the last run's newest row, to catch logs that reached the cloud late (device clocks); default 10m",
-    );
-  }
-  if (kind === 'recog') {
-    cmd
-      .option('--pictures <dir>', 'save each row picture as DIR/<serial>/<id>.jpg (existing files are kept)')
-      .option('--picture-expires <sec>', 'lifetime of the picture cookies, 10–300 seconds', intIn(10, 300))
-      .option(
-        '--page-concurrency <n>',
-        'pages of one device asked for at once (rows still written in order, each once; 1: one after the other)',
-        intIn(1, 32),
-        DEFAULT_PAGE_CONCURRENCY,
-      );
-  }
-  cmd.addHelpText(
-    'after',
-    [
+    flags: [
+      ...EXPORT_FLAGS,
+      ...filterSpecs.map((f) => ({ flags: f.flags, help: `filter as in \`log ${kind} list\`: ${f.def.description}` })),
+      ...KIND_FLAGS[kind],
+    ],
+    helpAfter: [
       '',
       'Output format: -o csv, -o ndjson or -o json (one array). Without -o, the --out extension',
       'decides (.csv, .json), else ndjson. Columns: see the README (serialNo first, then the API fields).',
@@ -146,14 +169,8 @@ function addExport(group: Command, kind: LogKind, env: CommandEnv): void {
       'Examples:',
       ...EXAMPLES[kind],
     ].join('\n'),
-  );
-  cmd.action(async (flags: ExportFlags) => runExport(env, kind, flags, filtersOf(list, filterSpecs, flags)));
-  const enc = cmd.options.find((o) => o.long === '--encoding');
-  if (enc) setCompletionValues(enc, ['utf8', 'cp932']);
-  for (const long of ['--out', '--state']) {
-    const opt = cmd.options.find((o) => o.long === long);
-    if (opt) setCompletionValues(opt, 'file');
-  }
+    run: (env, flags) => runExport(env, kind, flags, filtersOf(list, filterSpecs, flags)),
+  });
 }
 
 async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags, filters: WireParams): Promise<void> {
@@ -251,8 +268,4 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags, fil
   if (unwritable) throw new ExitWith(3);
 }
 
-export function register(parent: Command, env: CommandEnv): void {
-  const log = parent.name() === 'log' ? parent : subcommand(parent, 'log');
-  addExport(subcommand(log, 'recog'), 'recog', env);
-  addExport(subcommand(log, 'operate'), 'operate', env);
-}
+export const commands = [exportCommand('recog'), exportCommand('operate')];

@@ -1,20 +1,25 @@
 /**
- * `facetctl person import FILE.csv`: commander wiring for the bulk import workflow
+ * `facetctl person import FILE.csv`: the declared command (src/commands/declare.ts) for the bulk import workflow
  * (src/workflows/import/). Progress, the summary and problems go to stderr; stdout carries only
  * the report when `--report -` asks for it there.
  */
 
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
 import { note } from '../core/context.js';
 import { CancelledError, PartialError, UsageError } from '../core/errors.js';
 import { checkOutputFile, refuseLink } from '../core/safe-file.js';
 import { escapeCsvFormulas } from '../core/untrusted-text.js';
 import type { ReportLine } from '../workflows/import/types.js';
+import { defineCommand } from './declare.js';
 import type { CommandEnv } from './env.js';
-import { setCompletionValues } from './option-meta.js';
-import { collect, intIn } from './option-parsers.js';
-import { subcommand } from './tree.js';
+import { collect } from './option-parsers.js';
+import {
+  CLOUD_CONCURRENCY_FLAG,
+  CSV_ENCODING_FLAG,
+  FIX_PICTURES_FLAG,
+  IGNORE_UNKNOWN_COLUMNS_FLAG,
+  NO_REMOTE_CHECK_FLAG,
+} from './shared-flags.js';
 
 interface ImportFlags {
   template?: boolean;
@@ -33,68 +38,66 @@ interface ImportFlags {
   dryRun?: boolean;
 }
 
-const DEFAULT_CONCURRENCY = 8;
-
 /** `persons.csv` → `persons.csv.facetctl-journal.ndjson`, beside the CSV. */
 export function defaultJournalPath(csvPath: string): string {
   return `${csvPath}.facetctl-journal.ndjson`;
 }
 
-export function register(parent: Command, env: CommandEnv): void {
-  const person = parent.name() === 'person' ? parent : subcommand(parent, 'person');
-  const cmd = person
-    .command('import')
-    .argument(
-      '[file]',
-      'CSV of persons as Excel saves it (UTF-8, CP932/Shift_JIS, UTF-16 "Unicode text"; comma or tab)',
-    )
-    .description('Register persons in bulk from a CSV: cloud, access times, cards, then each device')
-    .option('--template', 'print a header line and one example row, then exit')
-    .option('--serial <serial>', 'also register every row on this device (repeatable)', collect)
-    .option(
-      '--encoding <name>',
-      'force the CSV encoding: utf8, cp932, utf16le or utf16be (default: from the BOM or the bytes)',
-    )
-    .option('--ignore-unknown-columns', 'ignore columns that are not API parameter names')
-    .option('--skip-invalid', 'import the valid rows and report the invalid ones (default: any invalid row stops)')
-    .option('--fix-pictures', 'convert PNG, oversized and EXIF-rotated pictures to a compliant JPEG (files untouched)')
-    .option('--no-remote-check', "skip the cloud's checkPersonPicture before registering")
-    .option('--override', 'replace a person already on a device (default)')
-    .option('--no-override', 'leave a person already on a device as it is (reported as skipped)')
-    .option('--no-image', 'send to devices without the picture (names and access times only)')
-    .option('--concurrency <n>', 'cloud calls at once', intIn(1, 64), DEFAULT_CONCURRENCY)
-    .option('--journal <file>', 'journal of completed steps (default: FILE.facetctl-journal.ndjson beside the CSV)')
-    .option('--fresh', 'ignore and restart the journal: send every step again')
-    .option(
-      '--report <file>',
-      'write a CSV line per row and device (row, personCode, serialNo, status, step, message); - for stdout',
-    )
-    .option('--dry-run', 'validate and check pictures with the cloud; send nothing that changes anything')
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Columns are the API parameter names: personCode (required), personName, sex, birthday, memo,',
-        'personTypeCode, picture (path relative to the CSV), serialNos (separated by ;),',
-        'accessFlag_N/accessTimeFrom_N/accessTimeTo_N (N ≤ 10), card_no_N/validityDateFrom_N/validityDateTo_N (N ≤ 3).',
-        '',
-        'Exit codes: 0 every row succeeded, 2 invalid input (nothing sent), 3 some rows failed or were invalid,',
-        '130 interrupted (run the same command again to finish).',
-        '',
-        'Examples:',
-        '  facetctl person import --template > persons.csv',
-        '  facetctl person import persons.csv --dry-run',
-        '  facetctl person import persons.csv --serial 7L11R010014 --report result.csv',
-      ].join('\n'),
-    )
-    .action(async (file: string | undefined, flags: ImportFlags) => runImportCommand(env, file, flags));
-  const encoding = cmd.options.find((o) => o.long === '--encoding');
-  if (encoding) setCompletionValues(encoding, ['utf8', 'cp932', 'utf16le', 'utf16be']);
-  for (const long of ['--journal', '--report']) {
-    const opt = cmd.options.find((o) => o.long === long);
-    if (opt) setCompletionValues(opt, 'file');
-  }
-}
+export const commands = [
+  defineCommand<ImportFlags>({
+    path: ['person', 'import'],
+    summary: 'Register persons in bulk from a CSV: cloud, access times, cards, then each device',
+    args: [
+      {
+        name: '[file]',
+        help: 'CSV of persons as Excel saves it (UTF-8, CP932/Shift_JIS, UTF-16 "Unicode text"; comma or tab)',
+      },
+    ],
+    flags: [
+      { flags: '--template', help: 'print a header line and one example row, then exit' },
+      { flags: '--serial <serial>', help: 'also register every row on this device (repeatable)', parse: collect },
+      CSV_ENCODING_FLAG,
+      IGNORE_UNKNOWN_COLUMNS_FLAG,
+      {
+        flags: '--skip-invalid',
+        help: 'import the valid rows and report the invalid ones (default: any invalid row stops)',
+      },
+      FIX_PICTURES_FLAG,
+      NO_REMOTE_CHECK_FLAG,
+      { flags: '--override', help: 'replace a person already on a device (default)' },
+      { flags: '--no-override', help: 'leave a person already on a device as it is (reported as skipped)' },
+      { flags: '--no-image', help: 'send to devices without the picture (names and access times only)' },
+      CLOUD_CONCURRENCY_FLAG,
+      {
+        flags: '--journal <file>',
+        help: 'journal of completed steps (default: FILE.facetctl-journal.ndjson beside the CSV)',
+        completion: 'file',
+      },
+      { flags: '--fresh', help: 'ignore and restart the journal: send every step again' },
+      {
+        flags: '--report <file>',
+        help: 'write a CSV line per row and device (row, personCode, serialNo, status, step, message); - for stdout',
+        completion: 'file',
+      },
+      { flags: '--dry-run', help: 'validate and check pictures with the cloud; send nothing that changes anything' },
+    ],
+    helpAfter: [
+      '',
+      'Columns are the API parameter names: personCode (required), personName, sex, birthday, memo,',
+      'personTypeCode, picture (path relative to the CSV), serialNos (separated by ;),',
+      'accessFlag_N/accessTimeFrom_N/accessTimeTo_N (N ≤ 10), card_no_N/validityDateFrom_N/validityDateTo_N (N ≤ 3).',
+      '',
+      'Exit codes: 0 every row succeeded, 2 invalid input (nothing sent), 3 some rows failed or were invalid,',
+      '130 interrupted (run the same command again to finish).',
+      '',
+      'Examples:',
+      '  facetctl person import --template > persons.csv',
+      '  facetctl person import persons.csv --dry-run',
+      '  facetctl person import persons.csv --serial 7L11R010014 --report result.csv',
+    ].join('\n'),
+    run: (env, flags, call) => runImportCommand(env, call.args[0] as string | undefined, flags),
+  }),
+];
 
 function duration(ms: number): string {
   const s = Math.round(ms / 1000);

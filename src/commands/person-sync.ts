@@ -1,20 +1,28 @@
 /**
- * `facetctl person sync FILE`, `person diff FILE` and `person reconcile`: commander wiring for
+ * `facetctl person sync FILE`, `person diff FILE` and `person reconcile`: declared commands for
  * src/workflows/sync/. The plan and the reconcile lists are data (stdout: a table on a terminal,
  * JSON otherwise, or -o); progress, summaries and problems go to stderr.
  */
 import { resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { CancelledError, ExitCode, UsageError } from '../core/errors.js';
 import type { PersonPlan, SyncPlan } from '../workflows/sync/plan.js';
 import type { DeviceDrift, RepairDirection } from '../workflows/sync/reconcile.js';
 import type { SyncScope } from '../workflows/sync/types.js';
+import { defineCommand, type FlagDecl } from './declare.js';
 import type { CommandEnv } from './env.js';
 import { reportError } from './errors-report.js';
 import { ExitWith } from './exit.js';
-import { setCompletionValues } from './option-meta.js';
+import { collect } from './option-parsers.js';
 import { defaultJournalPath } from './person-import.js';
-import { subcommand } from './tree.js';
+import {
+  CLOUD_CONCURRENCY_FLAG,
+  CONTRACT_DEVICE_FLAGS,
+  CSV_ENCODING_FLAG,
+  FIX_PICTURES_FLAG,
+  IGNORE_UNKNOWN_COLUMNS_FLAG,
+  NO_REMOTE_CHECK_FLAG,
+} from './shared-flags.js';
 
 interface SyncFlags {
   encoding?: string;
@@ -43,18 +51,6 @@ interface ReconcileFlags {
   journal?: string;
 }
 
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
-function concurrency(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 64) {
-    throw new InvalidArgumentError(`must be a whole number from 1 to 64 (got '${value}')`);
-  }
-  return n;
-}
-
 function prefix(value: string): string {
   if (value === '' || value.includes('*')) throw new InvalidArgumentError('must be a non-empty prefix without *');
   return value;
@@ -81,114 +77,120 @@ const SCOPE_HELP = [
   'Every row must lie inside the scope (else exit 2, nothing sent). Persons outside it are never changed.',
 ];
 
-function addFileOptions(cmd: Command): Command {
-  return cmd
-    .argument('<file>', 'CSV of persons, the same columns as `person import` (the desired state)')
-    .option(
-      '--encoding <name>',
-      'force the CSV encoding: utf8, cp932, utf16le or utf16be (default: from the BOM or the bytes)',
-    )
-    .option('--ignore-unknown-columns', 'ignore columns that are not API parameter names')
-    .option('--fix-pictures', 'convert PNG, oversized and EXIF-rotated pictures to a compliant JPEG (files untouched)')
-    .option('--person-code-prefix <prefix>', 'scope: persons whose personCode starts with this', prefix)
-    .option('--person-type <code>', 'scope: persons of this person type code', typeCode)
-    .option('--scope-serial <serial>', 'scope: persons held by this device (repeatable)', collect)
-    .option('--check-devices', "read each device's persons instead of trusting the cloud's serialNos")
-    .option('--prune', 'remove persons from devices the file does not name for them')
-    .option('--prune-cloud', 'delete persons of the scope that are not in the file from the cloud (and its devices)')
-    .option('--detailed-exitcode', 'exit 0 when nothing would change, 2 when something would, 1 on any error')
-    .option('--no-remote-check', "skip the cloud's checkPersonPicture before registering")
-    .option('--no-image', 'send updates to devices without the picture')
-    .option(
-      '--no-picture-cache',
-      'download and hash every cloud picture instead of trusting the hashes remembered per picture URL',
-    )
-    .option('--concurrency <n>', 'cloud calls at once', concurrency, 8)
-    .option(
-      '--journal <file>',
-      'journal of completed steps (default: FILE.facetctl-journal.ndjson beside the CSV; the picture cache goes beside it)',
-    )
-    .option('--report <file>', 'write a CSV line per person and device step; - for stdout');
-}
+/** The argument and flags `person sync` and `person diff` share (diff is sync's plan, sent nowhere). */
+const FILE_ARGS = [{ name: '<file>', help: 'CSV of persons, the same columns as `person import` (the desired state)' }];
 
-export function register(parent: Command, env: CommandEnv): void {
-  const person = parent.name() === 'person' ? parent : subcommand(parent, 'person');
-  const sync = addFileOptions(
-    person
-      .command('sync')
-      .description('Make the cloud and the devices match FILE for a scope of persons (plan, then apply)'),
-  )
-    .option('--dry-run', 'print the plan and send nothing that changes anything (same as `person diff`)')
-    .addHelpText(
-      'after',
-      [
-        ...SCOPE_HELP,
-        '',
-        'Exit codes: 0 done (or nothing to do), 2 invalid input or a prune without --yes (nothing sent),',
-        '3 some steps failed, 130 interrupted (run the same command again to finish).',
-        'With --detailed-exitcode: 0 no changes, 2 changes (planned with --dry-run, or applied), 1 any error.',
-        '',
-        'Examples:',
-        '  facetctl person sync hr.csv --person-code-prefix HQ- --dry-run',
-        '  facetctl person sync hr.csv --person-code-prefix HQ- --check-devices --prune --yes',
-      ].join('\n'),
-    )
-    .action(async (file: string, flags: SyncFlags) => runSync(env, file, flags, flags.dryRun === true));
-  const diff = addFileOptions(
-    person.command('diff').description('Print the plan `person sync FILE` would apply (sends nothing)'),
-  )
-    .addHelpText(
-      'after',
-      [
-        ...SCOPE_HELP,
-        '',
-        'Output: a table on a terminal, JSON otherwise (-o json|ndjson|csv|table).',
-        'Exit codes: 0, or with --detailed-exitcode 0 no changes, 2 changes, 1 any error.',
-        '',
-        'Example:',
-        '  facetctl person diff hr.csv --person-code-prefix HQ- --detailed-exitcode',
-      ].join('\n'),
-    )
-    .action(async (file: string, flags: SyncFlags) => runSync(env, file, flags, true));
-  for (const cmd of [sync, diff]) {
-    const enc = cmd.options.find((o) => o.long === '--encoding');
-    if (enc) setCompletionValues(enc, ['utf8', 'cp932', 'utf16le', 'utf16be']);
-    for (const long of ['--journal', '--report']) {
-      const opt = cmd.options.find((o) => o.long === long);
-      if (opt) setCompletionValues(opt, 'file');
-    }
-  }
+const FILE_FLAGS: readonly FlagDecl[] = [
+  CSV_ENCODING_FLAG,
+  IGNORE_UNKNOWN_COLUMNS_FLAG,
+  FIX_PICTURES_FLAG,
+  { flags: '--person-code-prefix <prefix>', help: 'scope: persons whose personCode starts with this', parse: prefix },
+  { flags: '--person-type <code>', help: 'scope: persons of this person type code', parse: typeCode },
+  { flags: '--scope-serial <serial>', help: 'scope: persons held by this device (repeatable)', parse: collect },
+  { flags: '--check-devices', help: "read each device's persons instead of trusting the cloud's serialNos" },
+  { flags: '--prune', help: 'remove persons from devices the file does not name for them' },
+  {
+    flags: '--prune-cloud',
+    help: 'delete persons of the scope that are not in the file from the cloud (and its devices)',
+  },
+  {
+    flags: '--detailed-exitcode',
+    help: 'exit 0 when nothing would change, 2 when something would, 1 on any error',
+  },
+  NO_REMOTE_CHECK_FLAG,
+  { flags: '--no-image', help: 'send updates to devices without the picture' },
+  {
+    flags: '--no-picture-cache',
+    help: 'download and hash every cloud picture instead of trusting the hashes remembered per picture URL',
+  },
+  CLOUD_CONCURRENCY_FLAG,
+  {
+    flags: '--journal <file>',
+    help: 'journal of completed steps (default: FILE.facetctl-journal.ndjson beside the CSV; the picture cache goes beside it)',
+    completion: 'file',
+  },
+  {
+    flags: '--report <file>',
+    help: 'write a CSV line per person and device step; - for stdout',
+    completion: 'file',
+  },
+];
 
-  const reconcile = person
-    .command('reconcile')
-    .description('Compare what the cloud believes each device holds with what the device holds; --repair fixes it')
-    .option('--serial <serial>', 'device serial number (repeatable)', collect)
-    .option('--all-devices', 'every device of the contract')
-    .option('--repair <direction>', 'to-device (the cloud is right) or to-cloud (the devices are right)', direction)
-    .option('--journal <file>', 'record each repair step done (ndjson, the import journal format)')
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Per device, three lists: onlyOnDevice (unknown to the cloud), onlyInCloud (believed, missing on the',
-        'device), both. Output: a table on a terminal, JSON otherwise (-o json|ndjson|csv|table).',
-        '--repair to-device: toDevice the missing, deletePersonFromDevice the unknown ones.',
-        '--repair to-cloud:  deletePersonAssociation the missing, toCloud the unknown ones.',
-        '',
-        'Exit codes: 0 everything agrees (or was repaired), 3 drift found (or a device unreachable, or a',
-        'repair step failed), 2 bad flags or a repair without --yes.',
-        '',
-        'Examples:',
-        '  facetctl person reconcile --all-devices',
-        '  facetctl person reconcile --serial GATE1 --repair to-device --yes',
-      ].join('\n'),
-    )
-    .action(async (flags: ReconcileFlags) => runReconcile(env, flags));
-  const repair = reconcile.options.find((o) => o.long === '--repair');
-  if (repair) setCompletionValues(repair, ['to-device', 'to-cloud']);
-  const journal = reconcile.options.find((o) => o.long === '--journal');
-  if (journal) setCompletionValues(journal, 'file');
-}
+export const commands = [
+  defineCommand<SyncFlags>({
+    path: ['person', 'sync'],
+    summary: 'Make the cloud and the devices match FILE for a scope of persons (plan, then apply)',
+    args: FILE_ARGS,
+    flags: [
+      ...FILE_FLAGS,
+      {
+        flags: '--dry-run',
+        help: 'print the plan and send nothing that changes anything (same as `person diff`)',
+      },
+    ],
+    helpAfter: [
+      ...SCOPE_HELP,
+      '',
+      'Exit codes: 0 done (or nothing to do), 2 invalid input or a prune without --yes (nothing sent),',
+      '3 some steps failed, 130 interrupted (run the same command again to finish).',
+      'With --detailed-exitcode: 0 no changes, 2 changes (planned with --dry-run, or applied), 1 any error.',
+      '',
+      'Examples:',
+      '  facetctl person sync hr.csv --person-code-prefix HQ- --dry-run',
+      '  facetctl person sync hr.csv --person-code-prefix HQ- --check-devices --prune --yes',
+    ].join('\n'),
+    run: (env, flags, call) => runSync(env, call.args[0] as string, flags, flags.dryRun === true),
+  }),
+  defineCommand<SyncFlags>({
+    path: ['person', 'diff'],
+    summary: 'Print the plan `person sync FILE` would apply (sends nothing)',
+    args: FILE_ARGS,
+    flags: FILE_FLAGS,
+    helpAfter: [
+      ...SCOPE_HELP,
+      '',
+      'Output: a table on a terminal, JSON otherwise (-o json|ndjson|csv|table).',
+      'Exit codes: 0, or with --detailed-exitcode 0 no changes, 2 changes, 1 any error.',
+      '',
+      'Example:',
+      '  facetctl person diff hr.csv --person-code-prefix HQ- --detailed-exitcode',
+    ].join('\n'),
+    run: (env, flags, call) => runSync(env, call.args[0] as string, flags, true),
+  }),
+  defineCommand<ReconcileFlags>({
+    path: ['person', 'reconcile'],
+    summary: 'Compare what the cloud believes each device holds with what the device holds; --repair fixes it',
+    flags: [
+      ...CONTRACT_DEVICE_FLAGS,
+      {
+        flags: '--repair <direction>',
+        help: 'to-device (the cloud is right) or to-cloud (the devices are right)',
+        parse: direction,
+        completion: ['to-device', 'to-cloud'],
+      },
+      {
+        flags: '--journal <file>',
+        help: 'record each repair step done (ndjson, the import journal format)',
+        completion: 'file',
+      },
+    ],
+    helpAfter: [
+      '',
+      'Per device, three lists: onlyOnDevice (unknown to the cloud), onlyInCloud (believed, missing on the',
+      'device), both. Output: a table on a terminal, JSON otherwise (-o json|ndjson|csv|table).',
+      '--repair to-device: toDevice the missing, deletePersonFromDevice the unknown ones.',
+      '--repair to-cloud:  deletePersonAssociation the missing, toCloud the unknown ones.',
+      '',
+      'Exit codes: 0 everything agrees (or was repaired), 3 drift found (or a device unreachable, or a',
+      'repair step failed), 2 bad flags or a repair without --yes.',
+      '',
+      'Examples:',
+      '  facetctl person reconcile --all-devices',
+      '  facetctl person reconcile --serial GATE1 --repair to-device --yes',
+    ].join('\n'),
+    run: (env, flags) => runReconcile(env, flags),
+  }),
+];
 
 async function targetOf(env: CommandEnv): Promise<string> {
   const { resolveConnection } = await import('../core/connection.js');

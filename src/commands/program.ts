@@ -14,14 +14,13 @@ import { HELP_TOPICS } from './help-topics.js';
 import { addGroupShells, isGroupName } from './tree.js';
 import { packageVersion } from './version.js';
 
-type Register = (parent: Command, env: RunnableEnv) => void;
-/** A command module: declared commands (src/commands/declare.ts), or a `register` function. */
-type CommandModule = { register: Register } | { commands: readonly AnyCommandDecl[] };
+/** A command module: its commands declared as data (src/commands/declare.ts). */
+type CommandModule = { commands: readonly AnyCommandDecl[] };
 
 /**
- * Hand-written command modules, by the first command word they live under. Each `register(root, env)`
- * adds its commands under the root or finds its group with `subcommand(root, 'log')`
- * (src/commands/tree.ts). They are imported only when their word is the one typed, for the root help
+ * Hand-written command modules, by the first command word they live under. Each declaration names its
+ * words (`['log', 'recog', 'export']`); `addDeclared` adds it under the root, in its group (found or
+ * created by `subcommand`, src/commands/tree.ts). They are imported only when their word is the one typed, for the root help
  * (the top-level ones only: a group's own commands are not listed there), or for `help`, completion
  * and the reference, which need the whole tree: a cron `device list` loads none of the workflows.
  */
@@ -146,8 +145,7 @@ export async function buildProgram(
             : HAND_WRITTEN.filter((h) => !isGroupName(h.word));
   // A module registered under two words (watch.ts: `device health`, `log … tail`) is loaded once.
   for (const mod of new Set(await Promise.all(modules.map((h) => h.load())))) {
-    if ('commands' in mod) for (const decl of mod.commands) addDeclared(program, decl, env);
-    else mod.register(program, env);
+    for (const decl of mod.commands) addDeclared(program, decl, env);
   }
   addVersionCommand(program, ctx);
   addHelpCommand(program, ctx);

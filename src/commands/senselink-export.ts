@@ -1,6 +1,5 @@
 /** `facetctl senselink record export`: 認証レコード+ records over any range, in ≤24 h windows. */
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
 import { note } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { checkCsvFlags, exportFormat, parseWhen } from '../workflows/export/export-options.js';
@@ -9,11 +8,9 @@ import {
   runSenselinkExport,
   senselinkFailure,
 } from '../workflows/export/senselink-export.js';
-import { addCp932ReplaceOption, exportCsvSafety } from './csv-safety.js';
-import type { CommandEnv } from './env.js';
+import { CP932_REPLACE_FLAG, exportCsvSafety } from './csv-safety.js';
+import { defineCommand } from './declare.js';
 import { ExitWith } from './exit.js';
-import { setCompletionValues } from './option-meta.js';
-import { subcommand } from './tree.js';
 
 interface Flags {
   from: string;
@@ -26,34 +23,35 @@ interface Flags {
   images?: string;
 }
 
-export function register(parent: Command, env: CommandEnv): void {
-  const senselink = parent.name() === 'senselink' ? parent : subcommand(parent, 'senselink');
-  const record = subcommand(senselink, 'record');
-  const cmd = record
-    .command('export')
-    .description('Export 認証レコード+ records of any range (cut into ≤24 h windows), 100 a page, streamed')
-    .requiredOption('--from <time>', 'start: ISO 8601, YYYY/MM/DD HH:MI:SS, a date, or -48h/yesterday')
-    .requiredOption('--to <time>', 'end (same forms), e.g. now')
-    .option('--sn <serial>', 'only this device')
-    .option('--out <file>', 'write to this file atomically; default stdout')
-    .option('--bom', 'CSV: UTF-8 byte order mark (Excel)')
-    .option('--encoding <name>', 'CSV: utf8 (default) or cp932');
-  addCp932ReplaceOption(cmd)
-    .option('--images <dir>', 'save each snapshot as DIR/<image_id>.jpg (existing files are kept)')
-    .addHelpText(
-      'after',
-      [
-        '',
-        'Output: -o ndjson (default), -o csv or -o json. Records come in ascending record id per window.',
-        'Exit codes: 0 ok, 1 API error (with --out nothing is written), 2 bad flags, 3 some snapshots failed',
-        '(or, with --encoding cp932, some records held characters CP932 cannot hold: see --cp932-replace).',
-        '',
-        'Examples:',
-        '  facetctl senselink record export --from -72h --to now -o csv --out records.csv',
-        '  facetctl senselink record export --from 2024-05-01T00:00:00+09:00 --to 2024-05-03T00:00:00+09:00 --sn JKQ00009234 --images snaps/',
-      ].join('\n'),
-    )
-    .action(async (flags: Flags) => {
+export const commands = [
+  defineCommand<Flags>({
+    path: ['senselink', 'record', 'export'],
+    summary: 'Export 認証レコード+ records of any range (cut into ≤24 h windows), 100 a page, streamed',
+    flags: [
+      {
+        flags: '--from <time>',
+        help: 'start: ISO 8601, YYYY/MM/DD HH:MI:SS, a date, or -48h/yesterday',
+        required: true,
+      },
+      { flags: '--to <time>', help: 'end (same forms), e.g. now', required: true },
+      { flags: '--sn <serial>', help: 'only this device' },
+      { flags: '--out <file>', help: 'write to this file atomically; default stdout' },
+      { flags: '--bom', help: 'CSV: UTF-8 byte order mark (Excel)' },
+      { flags: '--encoding <name>', help: 'CSV: utf8 (default) or cp932', completion: ['utf8', 'cp932'] },
+      CP932_REPLACE_FLAG,
+      { flags: '--images <dir>', help: 'save each snapshot as DIR/<image_id>.jpg (existing files are kept)' },
+    ],
+    helpAfter: [
+      '',
+      'Output: -o ndjson (default), -o csv or -o json. Records come in ascending record id per window.',
+      'Exit codes: 0 ok, 1 API error (with --out nothing is written), 2 bad flags, 3 some snapshots failed',
+      '(or, with --encoding cp932, some records held characters CP932 cannot hold: see --cp932-replace).',
+      '',
+      'Examples:',
+      '  facetctl senselink record export --from -72h --to now -o csv --out records.csv',
+      '  facetctl senselink record export --from 2024-05-01T00:00:00+09:00 --to 2024-05-03T00:00:00+09:00 --sn JKQ00009234 --images snaps/',
+    ].join('\n'),
+    async run(env, flags) {
       const ctx = env.ctx;
       const now = ctx.now();
       const format = exportFormat(env.flags().output, flags.out);
@@ -100,7 +98,6 @@ export function register(parent: Command, env: CommandEnv): void {
       const failure = senselinkFailure(result);
       if (failure) throw failure;
       if (unwritable) throw new ExitWith(3);
-    });
-  const enc = cmd.options.find((o) => o.long === '--encoding');
-  if (enc) setCompletionValues(enc, ['utf8', 'cp932']);
-}
+    },
+  }),
+];
