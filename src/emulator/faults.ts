@@ -2,6 +2,7 @@
  * Injected faults (`POST /_emulator/faults`): a status, a dropped connection, or a delay, for the
  * requests whose path matches. With a `seed` the dice are deterministic, so a test can replay a run.
  */
+import { seededRandom } from '../core/seeded-random.js';
 export interface FaultSpec {
   path?: string;
   status?: 500 | 502 | 503;
@@ -21,18 +22,6 @@ export type FaultOutcome = {
   delayMs: number;
   action: 'none' | 'reset' | { status: number; deviceFailure?: boolean };
 };
-
-/** mulberry32: small, fast, good enough for dice. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function validateFault(body: unknown): FaultSpec | string {
   if (!body || typeof body !== 'object') return 'body must be a JSON object';

@@ -6,24 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/core/seeded-random.js';
 import { endpoints } from '../../src/registry/index.js';
 import type { EndpointDef, ParamDef } from '../../src/registry/types.js';
 import { addDevice, b64, registPerson, startTestEmulator, type TestEmulator } from './util.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 const PER_ENDPOINT = 30;
-
-/** mulberry32: a small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let emu: TestEmulator;
 let face: string;
@@ -205,7 +194,7 @@ function shotFor(r: () => number, ep: EndpointDef): Shot {
 
 describe('fuzz: every registry endpoint, random and malformed requests (issue 11, point 16)', () => {
   it(`never answers 500 nor drops the connection (seed ${SEED}, ${PER_ENDPOINT} requests per endpoint)`, async () => {
-    const r = rng(SEED);
+    const r = seededRandom(SEED);
     const failures: string[] = [];
     let sent = 0;
     const slow: string[] = [];

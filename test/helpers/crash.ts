@@ -1,20 +1,9 @@
 /**
- * Crash tests: a seeded random source (the seed is printed in the test name so a failure can be
- * replayed with FACETCTL_CRASH_SEED) and a child TypeScript script run under tsx that is SIGKILLed
- * once a progress probe reaches a count (or left to finish).
+ * Crash tests: a child TypeScript script run under tsx that is SIGKILLed once a progress probe
+ * reaches a count (or left to finish). The kill points come from src/core/seeded-random.ts, the seed
+ * printed in the test name so a failure can be replayed with FACETCTL_CRASH_SEED.
  */
 import { spawn } from 'node:child_process';
-
-/** mulberry32: a small deterministic generator of numbers in [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Runs `script` (a .ts file, under tsx) with `arg` as its one argument, polls `progress()` every

@@ -6,22 +6,11 @@
  * emulator while rows arrive is in log-export.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../src/core/seeded-random.js';
 import { pageRounds } from '../../../src/workflows/export/page-rounds.js';
 import { newWalkStats, type RecogPage, walkRecogPages } from '../../../src/workflows/export/recog-walk.js';
 
 const PAGE = 10;
-
-/** mulberry32: the same "random" changes on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A device log (ids, newest first) behind a cloud that holds every request until the event loop is
@@ -139,7 +128,7 @@ describe('pages in flight (page-rounds)', () => {
   });
 
   it('answers out of order while rows arrive at the top and older rows are deleted below: each row once', async () => {
-    const random = seeded(12);
+    const random = seededRandom(12);
     const change: Change = (log, remove, next) => {
       if (random() < 0.3) log.unshift(next());
       // A clean-up deleting an old row, anywhere in the older half.

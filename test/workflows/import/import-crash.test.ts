@@ -1,7 +1,8 @@
 import { readFileSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runChildAndKill, seeded } from '../../helpers/crash.js';
+import { seededRandom } from '../../../src/core/seeded-random.js';
+import { runChildAndKill } from '../../helpers/crash.js';
 import type { TestEmulator } from '../../helpers/emulator.js';
 import { emulatorWithDevices, runWorkflow, SERIALS, snapshot } from './emulator-setup.js';
 import { writePersons } from './fixtures.js';
@@ -18,7 +19,6 @@ function journalLines(path: string): number {
   }
 }
 
-/** mulberry32, so a failing run can be replayed from the seed in its name. */
 /** Starts the importer as a child and SIGKILLs it once the journal holds `killAt` lines (or lets it end). */
 function runAndKill(emu: TestEmulator, csvPath: string, killAt: number): Promise<'killed' | 'finished'> {
   const journal = `${csvPath}.facetctl-journal.ndjson`;
@@ -38,7 +38,7 @@ describe('person import after crashes', () => {
   it(`killed at random moments and run again, ends as an uninterrupted run (seed ${seed})`, {
     timeout: 120_000,
   }, async () => {
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     const reference = await emulatorWithDevices({ latencyMs: 2 });
     const crashed = await emulatorWithDevices({ latencyMs: 2 });
     try {

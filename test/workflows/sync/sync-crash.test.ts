@@ -9,9 +9,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../../src/core/client.js';
+import { seededRandom } from '../../../src/core/seeded-random.js';
 import { findDrift, hasDrift, repairDrift } from '../../../src/workflows/sync/reconcile.js';
 import { type SyncOptions, syncPersons } from '../../../src/workflows/sync/sync-persons.js';
-import { runChildAndKill, seeded } from '../../helpers/crash.js';
+import { runChildAndKill } from '../../helpers/crash.js';
 import type { TestEmulator } from '../../helpers/emulator.js';
 import { emulatorWithDevices, requestedPaths, snapshot } from '../import/emulator-setup.js';
 import { csv, syntheticJpeg, tempDir } from '../import/fixtures.js';
@@ -30,7 +31,6 @@ const HEADER = [
   'validityDateTo_1',
 ];
 
-/** mulberry32, so a failing run can be replayed from the seed in its name. */
 /** Yesterday's file (30 persons) and today's: renames, new pictures, moves, new windows, leavers, hires. */
 async function files(dir: string): Promise<{ before: string; after: string }> {
   for (let i = 0; i < 50; i++) writeFileSync(join(dir, `p${i}.jpg`), await syntheticJpeg(i + 100));
@@ -121,7 +121,7 @@ describe('person sync after crashes', () => {
   it(`killed at random moments and run again, ends as an uninterrupted sync (seed ${seed})`, {
     timeout: 180_000,
   }, async () => {
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     const reference = await emulatorWithDevices({ serials: SERIALS, latencyMs: 2 });
     const crashed = await emulatorWithDevices({ serials: SERIALS, latencyMs: 2 });
     try {
@@ -164,7 +164,7 @@ describe('person sync after crashes', () => {
   it(`reconcile --repair killed at random moments and run again removes all drift (seed ${seed})`, {
     timeout: 120_000,
   }, async () => {
-    const random = seeded(seed + 1);
+    const random = seededRandom(seed + 1);
     const emu = await emulatorWithDevices({ serials: SERIALS, latencyMs: 2 });
     try {
       const f = await files(tempDir());
