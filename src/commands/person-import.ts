@@ -13,6 +13,7 @@ import type { ReportLine } from '../workflows/import/types.js';
 import { defineCommand } from './declare.js';
 import type { CommandEnv } from './env.js';
 import { collect } from './option-parsers.js';
+import { cloudTarget } from './services.js';
 import {
   CLOUD_CONCURRENCY_FLAG,
   CSV_ENCODING_FLAG,
@@ -108,19 +109,6 @@ function duration(ms: number): string {
     : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-/** The cloud's base URL, for the journal (no token needed, nothing read from stdin). */
-async function targetOf(env: CommandEnv): Promise<string> {
-  const { resolveConnection } = await import('../core/connection.js');
-  const flags = env.flags();
-  const conn = await resolveConnection(env.ctx, {
-    profile: flags.profile,
-    host: flags.host,
-    token: flags.tokenStdin ? 'from-stdin' : undefined,
-    insecureHttp: flags.insecureHttp,
-  });
-  return conn.baseUrl;
-}
-
 async function runImportCommand(env: CommandEnv, file: string | undefined, flags: ImportFlags): Promise<void> {
   const ctx = env.ctx;
   const err = (line: string) => note(ctx, line);
@@ -160,7 +148,7 @@ async function runImportCommand(env: CommandEnv, file: string | undefined, flags
     concurrency: flags.concurrency,
     journalPath,
     freshJournal: flags.fresh === true,
-    target: () => targetOf(env),
+    target: () => cloudTarget(env),
     now: () => ctx.now(),
     zone: await env.timeZone(),
     signal: ctx.signal,

@@ -15,6 +15,7 @@ import { reportError } from './errors-report.js';
 import { ExitWith } from './exit.js';
 import { collect } from './option-parsers.js';
 import { defaultJournalPath } from './person-import.js';
+import { cloudTarget } from './services.js';
 import {
   CLOUD_CONCURRENCY_FLAG,
   CONTRACT_DEVICE_FLAGS,
@@ -192,18 +193,6 @@ export const commands = [
   }),
 ];
 
-async function targetOf(env: CommandEnv): Promise<string> {
-  const { resolveConnection } = await import('../core/connection.js');
-  const flags = env.flags();
-  const conn = await resolveConnection(env.ctx, {
-    profile: flags.profile,
-    host: flags.host,
-    token: flags.tokenStdin ? 'from-stdin' : undefined,
-    insecureHttp: flags.insecureHttp,
-  });
-  return conn.baseUrl;
-}
-
 /** One line per person for tables and CSV. */
 function planRows(plan: SyncPlan): Record<string, string>[] {
   return plan.persons.map((p: PersonPlan) => ({
@@ -290,7 +279,7 @@ async function syncAction(env: CommandEnv, file: string, flags: SyncFlags, dryRu
     pictureCache:
       flags.pictureCache === false ? undefined : { path: pictureCachePath(journalPath), owner: ctx.processes },
     onNote: err,
-    target: () => targetOf(env),
+    target: () => cloudTarget(env),
     now: () => ctx.now(),
     signal: ctx.signal,
     client: () => env.client(),

@@ -50,6 +50,22 @@ export async function readTokenFromStdin(env: CommandEnv): Promise<string> {
 }
 
 /** A client from the global flags, optionally for another profile (`profile test NAME`). */
+/**
+ * The cloud's base URL the flags, environment and profile point at, without the token (nothing is read
+ * from stdin): what import and sync journals and caches are keyed by.
+ */
+export async function cloudTarget(env: CommandEnv): Promise<string> {
+  const { resolveConnection } = await import('../core/connection.js');
+  const flags = env.flags();
+  const conn = await resolveConnection(env.ctx, {
+    profile: flags.profile,
+    host: flags.host,
+    token: flags.tokenStdin ? 'from-stdin' : undefined,
+    insecureHttp: flags.insecureHttp,
+  });
+  return conn.baseUrl;
+}
+
 export async function connectClient(env: CommandEnv, opts: { senselink?: boolean; profile?: string }) {
   const [{ resolveConnection, clientConfigFor }, { createClient }] = await Promise.all([
     import('../core/connection.js'),
