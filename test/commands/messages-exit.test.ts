@@ -9,20 +9,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { useCliEmulator } from '../helpers/cli-emulator.js';
+import { addDevice } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/temp.js';
 
 const setup = useCliEmulator();
-
-async function device(serialNo: string, logs = 0): Promise<void> {
-  expect((await setup.emu.op('POST', '/devices', { serialNo })).status).toBe(201);
-  if (logs > 0) expect((await setup.emu.op('POST', '/recognize', { serialNo, count: logs })).status).toBe(200);
-}
 
 const ALL = '2099/12/31 23:59:59';
 
 describe('log recog delete (at most 100 a call)', () => {
   it('says how many remain and how to continue, until none remain', async () => {
-    await device('DEL1', 250);
+    await addDevice(setup.emu, 'DEL1', 250);
     const del = ['log', 'recog', 'delete', '--serial', 'DEL1', '--recog-time-to', ALL, '--yes'];
     const first = await runCli(del, { env: setup.env });
     expect(first.code, first.stderr).toBe(0);
@@ -42,7 +38,7 @@ describe('log recog delete (at most 100 a call)', () => {
 
 describe('facetctl api: errors inside a 200', () => {
   it('exits 1 on the error envelope under nochange-response-status=1', async () => {
-    await device('API1');
+    await addDevice(setup.emu, 'API1');
     const res = await runCli(
       ['api', '/system/getSystemInfo', '-f', 'serialNo=NOSUCH9', '-f', 'nochange-response-status=1'],
       { env: setup.env },
@@ -52,7 +48,7 @@ describe('facetctl api: errors inside a 200', () => {
   });
 
   it('exits 3 on result:false with some done, 1 with nothing done, as the typed command does', async () => {
-    await device('API2', 20);
+    await addDevice(setup.emu, 'API2', 20);
     await setup.emu.op('PATCH', '/devices/API2', { failAfter: 5 });
     const partial = await runCli(['api', '/log/deleteRecogLog', '-f', 'serialNo=API2', '-f', `recogTimeTo=${ALL}`], {
       env: setup.env,
@@ -99,7 +95,7 @@ describe('messages name the key once', () => {
 
 describe('exports take the filters of their list (registry filter: true)', () => {
   it('log recog export --person-code P exports only that person', async () => {
-    await device('FIL1');
+    await addDevice(setup.emu, 'FIL1');
     for (const [code, name] of [
       ['P1', '一郎'],
       ['P2', '二郎'],
@@ -123,7 +119,7 @@ describe('exports take the filters of their list (registry filter: true)', () =>
   });
 
   it('log operate export takes --operate-user, --main-type and --sub-type', async () => {
-    await device('FIL2');
+    await addDevice(setup.emu, 'FIL2');
     await setup.emu.op('POST', '/operate-logs', { serialNo: 'FIL2', operateUser: 'admin', mainType: '操作' });
     await setup.emu.op('POST', '/operate-logs', { serialNo: 'FIL2', operateUser: 'System', mainType: '異常' });
     const res = await runCli(

@@ -9,22 +9,10 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { BIN, runCli, tempConfigDir } from '../helpers/cli.js';
 import { useCliEmulator } from '../helpers/cli-emulator.js';
+import { storedRecogIdsWithPreliminary } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/temp.js';
 
 const setup = useCliEmulator();
-
-/** Every stored id of a device (plain HTTP), newest first; null ids kept. */
-async function storedIds(serialNo: string): Promise<(number | null)[]> {
-  const ids: (number | null)[] = [];
-  for (let page = 1; ; page++) {
-    const res = await fetch(`${setup.emu.url}/log/getRecogLog?serialNo=${serialNo}&pageNo=${page}`, {
-      headers: { 'ds-api-token': setup.emu.token },
-    });
-    const body = (await res.json()) as { pages: number; list: { id: string | null }[] };
-    ids.push(...body.list.map((r) => (r.id === null ? null : Number(r.id))));
-    if (page >= body.pages) return ids;
-  }
-}
 
 async function until(what: string, check: () => boolean | Promise<boolean>, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
@@ -82,7 +70,7 @@ describe('log recog tail', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    const stored = (await storedIds('TL0')) as number[];
+    const stored = (await storedRecogIdsWithPreliminary(setup.emu, 'TL0')) as number[];
     expect(rows.map((r) => Number(r.id))).toEqual(stored.slice(0, 120).reverse());
     expect(rows[0].serialNo).toBe('TL0');
   });
@@ -99,7 +87,7 @@ describe('log recog tail', () => {
       first.child.kill('SIGKILL');
     });
     await until('the last 5 rows', () => first.lines().length >= 5);
-    const baseline = (await storedIds(serialNo)) as number[];
+    const baseline = (await storedRecogIdsWithPreliminary(setup.emu, serialNo)) as number[];
     expect(idsOf(first.lines()).map(Number)).toEqual(baseline.slice(0, 5).reverse());
 
     // A steady stream (every 4th preliminary, finalised 300 ms later) and a burst of 250 rows (3 pages).
@@ -139,7 +127,7 @@ describe('log recog tail', () => {
     expect(printed).not.toContain(null);
     const numbers = printed.map(Number);
     expect(new Set(numbers).size, 'a row printed twice').toBe(numbers.length);
-    const stored = (await storedIds(serialNo)) as (number | null)[];
+    const stored = (await storedRecogIdsWithPreliminary(setup.emu, serialNo)) as (number | null)[];
     expect(stored).not.toContain(null);
     const expected = (stored as number[]).filter((id) => id >= baseline[4]).sort((a, b) => a - b);
     expect([...numbers].sort((a, b) => a - b)).toEqual(expected);
@@ -168,7 +156,9 @@ describe('log recog tail', () => {
     f.child.kill('SIGTERM');
     expect(await f.exit).toBe(143);
     const journal = (await setup.emu.op('GET', '/requests')).body.requests;
-    expect(f.lines().map((r) => Number(r.id))).toEqual(((await storedIds(serialNo)) as number[]).reverse());
+    expect(f.lines().map((r) => Number(r.id))).toEqual(
+      ((await storedRecogIdsWithPreliminary(setup.emu, serialNo)) as number[]).reverse(),
+    );
     const elapsed = Date.now() - started;
     const calls = journal.filter((r: { path: string }) => r.path.endsWith('/log/getRecogLog'));
     // Five pages for the burst, plus the first read and the polls before it.

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, spawnCli, tempConfigDir } from '../../helpers/cli.js';
 import { connectionEnv } from '../../helpers/cli-emulator.js';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { addDevice, startTestEmulator, storedRecogIds, type TestEmulator } from '../../helpers/emulator.js';
 import { PICTURES } from '../../helpers/fixtures.js';
 import { tempDir } from '../../helpers/temp.js';
 import { ensureBuilt } from '../../setup/build.js';
@@ -29,23 +29,6 @@ afterAll(async () => {
 
 /** spawnCli's code for a child killed by a signal. */
 const KILLED = -1;
-
-async function device(serialNo: string, logs: number): Promise<void> {
-  expect((await emu.op('POST', '/devices', { serialNo })).status).toBe(201);
-  if (logs > 0) expect((await emu.op('POST', '/recognize', { serialNo, count: logs })).status).toBe(200);
-}
-
-async function storedIds(serialNo: string): Promise<number[]> {
-  const ids: number[] = [];
-  for (let page = 1; ; page++) {
-    const res = await fetch(`${emu.url}/log/getRecogLog?serialNo=${serialNo}&pageNo=${page}`, {
-      headers: { 'ds-api-token': emu.token },
-    });
-    const body = (await res.json()) as { pages: number; list: { id: string }[] };
-    ids.push(...body.list.map((r) => Number(r.id)));
-    if (page >= body.pages) return ids;
-  }
-}
 
 function lines(text: string): Record<string, unknown>[] {
   return text
@@ -77,7 +60,7 @@ describe('log recog export --out --state: exactly once across a kill at every st
   for (const [i, step] of steps.entries()) {
     it(`killed ${step}, re-run with another --out: every id once, no temporary file left`, async () => {
       const serial = `EXO${i}`;
-      await device(serial, 250);
+      await addDevice(emu, serial, 250);
       const dir = tempDir('facetctl-exo-');
       const state = join(dir, 'st.json');
       const k = join(dir, 'k.ndjson');
@@ -94,7 +77,7 @@ describe('log recog export --out --state: exactly once across a kill at every st
       expect(again.code, again.stderr).toBe(0);
       if (step === 'after-pending') expect(again.stderr).toMatch(/completed it/);
       const ids = [...fileLines(k), ...fileLines(r)].map((row) => Number(row.id));
-      expectExactly(ids, await storedIds(serial));
+      expectExactly(ids, await storedRecogIds(emu, serial));
       expect(temps(dir)).toEqual([]);
       // And the run after that finds nothing new.
       const third = await spawnCli(['log', 'recog', 'export', '--serial', serial, '--state', state], { env });
@@ -104,7 +87,7 @@ describe('log recog export --out --state: exactly once across a kill at every st
   }
 
   it('a pending commit whose temporary file was removed by hand exports those rows again (nothing lost)', async () => {
-    await device('EXOGONE', 150);
+    await addDevice(emu, 'EXOGONE', 150);
     const dir = tempDir('facetctl-exo-');
     const state = join(dir, 'st.json');
     const k = join(dir, 'k.ndjson');
@@ -128,7 +111,7 @@ describe('log recog export --out --state: exactly once across a kill at every st
     expect(existsSync(k)).toBe(false);
     expectExactly(
       fileLines(r).map((row) => Number(row.id)),
-      await storedIds('EXOGONE'),
+      await storedRecogIds(emu, 'EXOGONE'),
     );
   }, 60_000);
 });
@@ -137,7 +120,7 @@ describe('log recog export to stdout --state: nothing lost, exactly once once th
   for (const [i, step] of ['after-page', 'after-flush', 'after-state'].entries()) {
     it(`killed ${step}`, async () => {
       const serial = `EXS${i}`;
-      await device(serial, 250);
+      await addDevice(emu, serial, 250);
       const dir = tempDir('facetctl-exo-');
       const state = join(dir, 'st.json');
       const killed = await spawnCli(['log', 'recog', 'export', '--serial', serial, '--state', state], fault(step));
@@ -147,7 +130,7 @@ describe('log recog export to stdout --state: nothing lost, exactly once once th
       const again = await spawnCli(['log', 'recog', 'export', '--serial', serial, '--state', state], { env });
       expect(again.code).toBe(0);
       const againIds = lines(again.stdout).map((row) => Number(row.id));
-      const all = await storedIds(serial);
+      const all = await storedRecogIds(emu, serial);
       if (step === 'after-state') expectExactly([...firstIds, ...againIds], all);
       else {
         // The state did not move: the re-run writes everything (at-least-once to stdout).
@@ -162,7 +145,7 @@ describe('log operate export --out --state: exactly once across a kill at every 
   for (const [i, step] of ['after-sync', 'after-pending', 'after-rename'].entries()) {
     it(`killed ${step}`, async () => {
       const serial = `EXOP${i}`;
-      await device(serial, 0);
+      await addDevice(emu, serial, 0);
       const op = async (n: number, offset: number) => {
         for (let j = 0; j < n; j++) {
           const res = await emu.op('POST', '/operate-logs', { serialNo: serial, detail: `op-${offset + j}` });
@@ -223,7 +206,7 @@ describe('senselink record export --out and config export: whole files only, tem
   }, 120_000);
 
   it('config export: killed after its first file, the re-run completes every file', async () => {
-    await device('EXCF', 0);
+    await addDevice(emu, 'EXCF', 0);
     const dir = tempDir('facetctl-exo-');
     const args = ['config', 'export', '--serial', 'EXCF', '--dir', dir];
     expect((await spawnCli(args, fault('after-rename'))).code).toBe(KILLED);
@@ -235,7 +218,7 @@ describe('senselink record export --out and config export: whole files only, tem
 
 describe('a closed pipe mid-export', () => {
   it('exits non-zero without a stack trace, and the state does not move', async () => {
-    await device('EXPIPE', 3000);
+    await addDevice(emu, 'EXPIPE', 3000);
     const dir = tempDir('facetctl-exo-');
     const state = join(dir, 'st.json');
     const cmd = `"${process.execPath}" "${BIN}" log recog export --serial EXPIPE --state "${state}" | head -n 1 >/dev/null; echo "status=\${PIPESTATUS[0]}" >&2`;

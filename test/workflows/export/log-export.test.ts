@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, tempConfigDir } from '../../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { addDevice, startTestEmulator, storedRecogIds, type TestEmulator } from '../../helpers/emulator.js';
 import { tempDir } from '../../helpers/temp.js';
 import { ensureBuilt } from '../../setup/build.js';
 
@@ -27,24 +27,6 @@ afterAll(async () => {
 });
 
 const tmp = () => tempDir('facetctl-export-');
-
-async function device(serialNo: string, logs = 0): Promise<void> {
-  expect((await emu.op('POST', '/devices', { serialNo })).status).toBe(201);
-  if (logs > 0) expect((await emu.op('POST', '/recognize', { serialNo, count: logs })).status).toBe(200);
-}
-
-/** Every id the cloud holds for a device, read with plain HTTP (not through facetctl). */
-async function storedIds(serialNo: string): Promise<number[]> {
-  const ids: number[] = [];
-  for (let page = 1; ; page++) {
-    const res = await fetch(`${emu.url}/log/getRecogLog?serialNo=${serialNo}&pageNo=${page}`, {
-      headers: { 'ds-api-token': emu.token },
-    });
-    const body = (await res.json()) as { pages: number; list: { id: string }[] };
-    ids.push(...body.list.map((r) => Number(r.id)));
-    if (page >= body.pages) return ids;
-  }
-}
 
 function ndjsonIds(text: string): number[] {
   return text
@@ -72,7 +54,7 @@ async function getRecogLogCalls(): Promise<number> {
 
 describe('log recog export', () => {
   it('exports 100,000 stored rows exactly: same ids, no duplicates, nothing else', async () => {
-    await device('BIG1', 100_000);
+    await addDevice(emu, 'BIG1', 100_000);
     const dir = tmp();
     const out = join(dir, 'big.ndjson');
     const res = await runCli(['log', 'recog', 'export', '--serial', 'BIG1', '-o', 'ndjson', '--out', out], { env });
@@ -80,14 +62,14 @@ describe('log recog export', () => {
     expect(res.code).toBe(0);
     expect(res.stdout).toBe('');
     const ids = ndjsonIds(readFileSync(out, 'utf8'));
-    expectExactly(ids, await storedIds('BIG1'));
+    expectExactly(ids, await storedRecogIds(emu, 'BIG1'));
     expect(Math.min(...ids)).toBeGreaterThan(0);
     expect(readdirSync(dir)).toEqual(['big.ndjson']);
   }, 240_000);
 
   it('recognitions arriving during the export (10 a second, inside the window) change nothing', async () => {
-    await device('LIVE1', 20_000);
-    const before = await storedIds('LIVE1');
+    await addDevice(emu, 'LIVE1', 20_000);
+    const before = await storedRecogIds(emu, 'LIVE1');
     const calls0 = await getRecogLogCalls();
     const arrived: number[] = [];
     let exporting = true;
@@ -117,8 +99,8 @@ describe('log recog export', () => {
   }, 120_000);
 
   it('8 pages in flight, the cloud 20 ms away, while recognitions arrive and the oldest logs are deleted: each row once, newest first', async () => {
-    await device('LIVE2', 6_000);
-    const before = await storedIds('LIVE2');
+    await addDevice(emu, 'LIVE2', 6_000);
+    const before = await storedRecogIds(emu, 'LIVE2');
     const calls0 = await getRecogLogCalls();
     const oldest = [...before].sort((a, b) => a - b).slice(0, 600);
     const arrived: number[] = [];
@@ -168,7 +150,7 @@ describe('log recog export', () => {
   }, 180_000);
 
   it('--state: the next run exports only the new rows, then nothing', async () => {
-    await device('INC1', 350);
+    await addDevice(emu, 'INC1', 350);
     const dir = tmp();
     const state = join(dir, 'state.json');
     const run = (name: string) =>
@@ -188,12 +170,12 @@ describe('log recog export', () => {
     expect(csvIds('1.csv')).toHaveLength(350);
     expectExactly(csvIds('2.csv'), fresh);
     expect(csvIds('3.csv')).toEqual([]);
-    expectExactly([...csvIds('1.csv'), ...csvIds('2.csv')], await storedIds('INC1'));
+    expectExactly([...csvIds('1.csv'), ...csvIds('2.csv')], await storedRecogIds(emu, 'INC1'));
     expect(JSON.parse(readFileSync(state, 'utf8')).recog.INC1.lastId).toBe(Math.max(...fresh));
   });
 
   it('a run killed mid-export leaves no output and no state move; the re-run writes every row exactly once', async () => {
-    await device('KILL1', 30_000);
+    await addDevice(emu, 'KILL1', 30_000);
     const dir = tmp();
     const state = join(dir, 'state.json');
     const first = join(dir, 'first.ndjson');
@@ -233,11 +215,11 @@ describe('log recog export', () => {
     expect(res.code).toBe(0);
     const union = [...ndjsonIds(readFileSync(first, 'utf8')), ...ndjsonIds(readFileSync(again, 'utf8'))];
     expect(ndjsonIds(readFileSync(again, 'utf8'))).toHaveLength(20_000);
-    expectExactly(union, await storedIds('KILL1'));
+    expectExactly(union, await storedRecogIds(emu, 'KILL1'));
   }, 120_000);
 
   it('Ctrl-C mid-export: exit 130, no output file, no temporary file, state unchanged', async () => {
-    await device('INT1', 20_000);
+    await addDevice(emu, 'INT1', 20_000);
     const dir = tmp();
     const state = join(dir, 'state.json');
     const stop = new AbortController();
@@ -265,19 +247,19 @@ describe('log recog export', () => {
   });
 
   it('--sync first asks the device for the logs the cloud has not received yet', async () => {
-    await device('SYNC1');
+    await addDevice(emu, 'SYNC1');
     for (let i = 0; i < 3; i++) await emu.op('POST', '/recognize', { serialNo: 'SYNC1', pending: true });
     const without = await runCli(['log', 'recog', 'export', '--serial', 'SYNC1', '-o', 'ndjson'], { env });
     expect(ndjsonIds(without.stdout)).toEqual([]);
     const synced = await runCli(['log', 'recog', 'export', '--serial', 'SYNC1', '--sync', '-o', 'ndjson'], { env });
     expect(synced.code, synced.stderr).toBe(0);
-    expectExactly(ndjsonIds(synced.stdout), await storedIds('SYNC1'));
+    expectExactly(ndjsonIds(synced.stdout), await storedRecogIds(emu, 'SYNC1'));
     expect(ndjsonIds(synced.stdout)).toHaveLength(3);
   });
 
   it('--sync that fails for a device: exports what the cloud has, writes the file, moves the state, exits 3', async () => {
-    await device('SYNCOK', 4);
-    await device('SYNCOFF', 5);
+    await addDevice(emu, 'SYNCOK', 4);
+    await addDevice(emu, 'SYNCOFF', 5);
     expect((await emu.op('PATCH', '/devices/SYNCOFF', { online: false })).status).toBe(200);
     const dir = tmp();
     const out = join(dir, 'logs.ndjson');
@@ -288,14 +270,14 @@ describe('log recog export', () => {
     expect(res.stderr).toMatch(/^SYNCOFF: sync failed, exporting what the cloud has \(the run will exit 3\): /m);
     expect(res.stderr).not.toMatch(/^SYNCOK: sync failed/m);
     expectExactly(ndjsonIds(readFileSync(out, 'utf8')), [
-      ...(await storedIds('SYNCOK')),
-      ...(await storedIds('SYNCOFF')),
+      ...(await storedRecogIds(emu, 'SYNCOK')),
+      ...(await storedRecogIds(emu, 'SYNCOFF')),
     ]);
     expect(Object.keys(JSON.parse(readFileSync(state, 'utf8')).recog).sort()).toEqual(['SYNCOFF', 'SYNCOK']);
   });
 
   it('a device that fails: exit 3 on stdout with the others exported; with --out nothing is written', async () => {
-    await device('OKDEV', 120);
+    await addDevice(emu, 'OKDEV', 120);
     const argv = ['log', 'recog', 'export', '--serial', 'OKDEV', '--serial', 'NOSUCHDEV', '-o', 'ndjson'];
     const res = await runCli(argv, { env });
     expect(res.code).toBe(3);
@@ -303,32 +285,34 @@ describe('log recog export', () => {
     const failed = res.stderr.split('\n').filter((l) => l.startsWith('NOSUCHDEV: '));
     expect(failed).toEqual(['NOSUCHDEV: serialNo: シリアルNo[NOSUCHDEV]のデバイスは契約されていません。']);
     expect(res.stderr).not.toMatch(/^OKDEV: /m);
-    expectExactly(ndjsonIds(res.stdout), await storedIds('OKDEV'));
+    expectExactly(ndjsonIds(res.stdout), await storedRecogIds(emu, 'OKDEV'));
     const dir = tmp();
     const state = join(dir, 'state.json');
     const toFile = await runCli([...argv, '--out', join(dir, 'x.ndjson'), '--state', state], { env });
     expect(toFile.code).toBe(1);
     expect(toFile.stderr.split('\n').filter((l) => l.startsWith('NOSUCHDEV: '))).toEqual(failed);
-    expect(toFile.stderr).toContain(`1 of 2 device(s) failed, so nothing was written to ${join(dir, 'x.ndjson')}`);
+    expect(toFile.stderr).toContain(
+      `1 of 2 device(s) failed, so nothing was written to ${join(dir, 'x.ndjson')}`,
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 
   it('several devices at once: each row once, serialNo column, json as one array', async () => {
-    await device('MULTI1', 230);
-    await device('MULTI2', 170);
+    await addDevice(emu, 'MULTI1', 230);
+    await addDevice(emu, 'MULTI2', 170);
     const res = await runCli(['log', 'recog', 'export', '--serial', 'MULTI1', '--serial', 'MULTI2', '-o', 'json'], {
       env,
     });
     expect(res.code).toBe(0);
     const rows = JSON.parse(res.stdout) as { serialNo: string; id: string }[];
     const of = (s: string) => rows.filter((r) => r.serialNo === s).map((r) => Number(r.id));
-    expectExactly(of('MULTI1'), await storedIds('MULTI1'));
-    expectExactly(of('MULTI2'), await storedIds('MULTI2'));
+    expectExactly(of('MULTI1'), await storedRecogIds(emu, 'MULTI1'));
+    expectExactly(of('MULTI2'), await storedRecogIds(emu, 'MULTI2'));
     expect(rows).toHaveLength(400);
   });
 
   it('CSV for Excel: CP932 bytes, or UTF-8 with a BOM, in the documented column order', async () => {
-    await device('CSV1');
+    await addDevice(emu, 'CSV1');
     await emu.op('POST', '/device-persons', { serialNo: 'CSV1', personCode: 'P1', personName: '山田 太郎' });
     const id = await recognize('CSV1', { personCode: 'P1' });
     const sjis = await runCli(['log', 'recog', 'export', '--serial', 'CSV1', '-o', 'csv', '--encoding', 'cp932'], {
@@ -350,7 +334,7 @@ describe('log recog export', () => {
   });
 
   it('--pictures saves each picture with the cookies and skips files already there', async () => {
-    await device('PIC1');
+    await addDevice(emu, 'PIC1');
     const ids = [await recognize('PIC1'), await recognize('PIC1'), await recognize('PIC1')];
     const dir = tmp();
     const res = await runCli(
@@ -375,7 +359,7 @@ describe('log recog export', () => {
   });
 
   it('a state file that could not be saved is refused before anything is exported', async () => {
-    await device('ST1', 5);
+    await addDevice(emu, 'ST1', 5);
     const dir = tmp();
     const res = await runCli(
       [
@@ -416,7 +400,7 @@ describe('log recog export', () => {
 
 describe('log operate export', () => {
   it('exports every operation log once, and --state continues from the last second', async () => {
-    await device('OPS1');
+    await addDevice(emu, 'OPS1');
     const add = (time: string, subType: string) =>
       emu.op('POST', '/operate-logs', { serialNo: 'OPS1', time, subType, detail: subType });
     for (let i = 0; i < 150; i++) {
@@ -448,7 +432,7 @@ describe('log operate export', () => {
   });
 
   it('a device that fails is named on stderr with the API message', async () => {
-    await device('OPS2');
+    await addDevice(emu, 'OPS2');
     const res = await runCli(['log', 'operate', 'export', '--serial', 'OPS2', '--serial', 'NOOPSDEV', '-o', 'ndjson'], {
       env,
     });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { startTestEmulator, storedRecogIdsWithPreliminary, type TestEmulator } from '../../helpers/emulator.js';
 import { tempDir } from '../../helpers/temp.js';
 
 let emu: TestEmulator;
@@ -32,19 +32,6 @@ async function recognize(serialNo: string, extra: Record<string, unknown> = {}):
   const res = await emu.op('POST', '/recognize', { serialNo, ...extra });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body.id as number | null;
-}
-
-/** Every stored id (plain HTTP, not facetctl); null ids are kept as null. */
-async function storedIds(serialNo: string): Promise<(number | null)[]> {
-  const ids: (number | null)[] = [];
-  for (let page = 1; ; page++) {
-    const res = await fetch(`${emu.url}/log/getRecogLog?serialNo=${serialNo}&pageNo=${page}`, {
-      headers: { 'ds-api-token': emu.token },
-    });
-    const body = (await res.json()) as { pages: number; rows: number; list: { id: string | null }[] };
-    ids.push(...body.list.map((r) => (r.id === null ? null : Number(r.id))));
-    if (page >= body.pages) return ids;
-  }
 }
 
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
@@ -84,7 +71,7 @@ describe('preliminary records against the emulator', () => {
     const b = (await recognize(serialNo, { time: t })) as number;
     expect(await recognize(serialNo, { time: t, preliminary: true, finalizeAfterMs: 3_600_000 })).toBeNull();
     const c = (await recognize(serialNo, { time: t })) as number;
-    const listed = await storedIds(serialNo);
+    const listed = await storedRecogIdsWithPreliminary(emu, serialNo);
     expect(listed[0]).toBeNull();
     expect(listed).toHaveLength(254);
 
@@ -111,7 +98,7 @@ describe('preliminary records against the emulator', () => {
 
     const all = outputs.flat();
     expect(new Set(all).size).toBe(all.length);
-    expect(sorted(all)).toEqual(sorted((await storedIds(serialNo)) as number[]));
+    expect(sorted(all)).toEqual(sorted((await storedRecogIdsWithPreliminary(emu, serialNo)) as number[]));
   });
 
   it('a preliminary row older than the newest rows, finalised during the wait, is exported once', async () => {
@@ -140,6 +127,6 @@ describe('preliminary records against the emulator', () => {
     expect(second).toHaveLength(1);
     expect((await run(3)).length).toBe(0);
     const all = [...first, ...second];
-    expect(sorted(all)).toEqual(sorted((await storedIds(serialNo)) as number[]));
+    expect(sorted(all)).toEqual(sorted((await storedRecogIdsWithPreliminary(emu, serialNo)) as number[]));
   });
 });
