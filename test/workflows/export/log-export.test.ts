@@ -291,9 +291,7 @@ describe('log recog export', () => {
     const toFile = await runCli([...argv, '--out', join(dir, 'x.ndjson'), '--state', state], { env });
     expect(toFile.code).toBe(1);
     expect(toFile.stderr.split('\n').filter((l) => l.startsWith('NOSUCHDEV: '))).toEqual(failed);
-    expect(toFile.stderr).toContain(
-      `1 of 2 device(s) failed, so nothing was written to ${join(dir, 'x.ndjson')}`,
-    );
+    expect(toFile.stderr).toContain(`1 of 2 device(s) failed, so nothing was written to ${join(dir, 'x.ndjson')}`);
     expect(readdirSync(dir)).toEqual([]);
   });
 
