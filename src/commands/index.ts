@@ -1,15 +1,37 @@
-import { CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import type { Context } from '../core/context.js';
 import { CancelledError, ExitCode, exitCodeAfterSignal } from '../core/errors.js';
 import { reportError } from './errors-report.js';
-import { ExitWith } from './exit.js';
+import { ExitWith, usageExitCodeOf } from './exit.js';
+import { GLOBAL_VALUE_FLAGS } from './global-flags.js';
 import { buildProgram } from './program.js';
 
 /** Commander's own ends: help and version are success; everything else it reports is a usage error. */
-function commanderExit(err: CommanderError): number {
+function commanderExit(err: CommanderError, usageCode: number | undefined): number {
   if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.ok;
-  if (err.code === 'commander.help') return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
-  return ExitCode.usage;
+  if (err.code === 'commander.help') return err.exitCode === 0 ? ExitCode.ok : (usageCode ?? ExitCode.usage);
+  return usageCode ?? ExitCode.usage;
+}
+
+/**
+ * The deepest command `argv` names (`device health` in `-o bogus device health`), skipping flags and
+ * the values of global flags. A global flag's bad value is refused by the root command, before the
+ * command runs; the command's own usage exit code (`device health`: 3, UNKNOWN) must still apply.
+ */
+function commandNamed(program: Command, argv: readonly string[]): Command {
+  let cmd = program;
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i];
+    if (word === '--') break;
+    if (word.startsWith('-')) {
+      if (GLOBAL_VALUE_FLAGS.has(word)) i++;
+      continue;
+    }
+    const next = cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!next) break;
+    cmd = next;
+  }
+  return cmd;
 }
 
 function isAbort(err: unknown): boolean {
@@ -31,7 +53,7 @@ async function runCommand(argv: string[], ctx: Context): Promise<number> {
     return ExitCode.ok;
   } catch (err) {
     if (err instanceof ExitWith) return err.code;
-    if (err instanceof CommanderError) return commanderExit(err);
+    if (err instanceof CommanderError) return commanderExit(err, usageExitCodeOf(commandNamed(program, argv)));
     if (ctx.signal.aborted && isAbort(err)) return reportError(ctx, new CancelledError('interrupted'));
     return reportError(ctx, err, { verbose: env.verbose });
   } finally {

@@ -86,6 +86,18 @@ describe('device health', () => {
     expect(bad.stderr).toMatch(/--stale soon: expected a duration/);
     const badFlag = await runCli(['device', 'health', '--no-such-flag'], { env: setup.env });
     expect(badFlag.code).toBe(3);
+    // A global flag's bad value is refused by the root command, before and around the command's words.
+    for (const argv of [
+      ['device', 'health', '-o', 'bogus'],
+      ['-o', 'bogus', 'device', 'health'],
+      ['--profile', 'device', 'device', 'health', '--output=bogus'],
+    ]) {
+      const badGlobal = await runCli(argv, { env: setup.env });
+      expect(badGlobal.code, argv.join(' ')).toBe(3);
+      expect(badGlobal.stderr).toMatch(/bogus/);
+    }
+    // Elsewhere the same mistake is the usual usage error.
+    expect((await runCli(['device', 'list', '-o', 'bogus'], { env: setup.env })).code).toBe(2);
   });
 
   it('UNKNOWN (3) when the cloud cannot be asked (wrong token)', async () => {
