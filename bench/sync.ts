@@ -32,6 +32,7 @@ import { openDb } from '../src/emulator/store.js';
 import { type SyncOptions, syncPersons } from '../src/workflows/sync/sync-persons.js';
 import type { SyncClient } from '../src/workflows/sync/types.js';
 import { hostProcesses as benchProcesses } from '../test/helpers/processes.js';
+import { syncOptions } from '../test/helpers/sync-options.js';
 
 const { values } = parseArgs({
   options: {
@@ -165,27 +166,17 @@ async function setUp(opts: {
   return { dir, csvPath, serials, emu };
 }
 
-function syncOptions(state: State, client: SyncClient) {
-  return {
-    csvPath: state.csvPath,
-    ignoreUnknownColumns: false,
-    fixPictures: false,
-    scope: { serials: [] },
+/** A `--check-devices --prune --dry-run` plan (test/helpers/sync-options.ts for the rest), the bench's concurrency, the default retries. */
+function benchSyncOptions(state: State, client: SyncClient): SyncOptions {
+  return syncOptions(state.csvPath, state.emu.url, client, {
     checkDevices: true,
-    prune: true,
     pruneCloud: false,
     dryRun: true,
-    remoteCheck: true,
-    noImage: false,
     concurrency: Number(values.concurrency),
-    journalPath: `${state.csvPath}.facetctl-journal.ndjson`,
     pictureCache: { path: `${state.csvPath}.facetctl-journal.pictures.json`, owner: benchProcesses },
-    target: async () => state.emu.url,
-    now: () => new Date(),
-    signal: new AbortController().signal,
-    client: async () => client,
+    retry: undefined,
     onNote: (m: string) => process.stderr.write(`note: ${m}\n`),
-  } satisfies SyncOptions;
+  });
 }
 
 function mb(n: number): string {
@@ -236,7 +227,7 @@ async function benchPlan(): Promise<void> {
         peak,
       } = await withPeak(() =>
         syncPersons({
-          ...syncOptions(state, client),
+          ...benchSyncOptions(state, client),
           ...v.opts,
           onPhase: (name, ms) => phases.push(`${name} ${(ms / 1000).toFixed(1)}`),
         }),
@@ -288,7 +279,7 @@ async function benchApply(): Promise<void> {
     let applyStarted = 0;
     const started = performance.now();
     const result = await syncPersons({
-      ...syncOptions(state, client),
+      ...benchSyncOptions(state, client),
       dryRun: false,
       onPlan: async () => {
         applyStarted = performance.now();

@@ -8,6 +8,7 @@ import { pictureCachePath } from '../../../src/workflows/sync/picture-cache.js';
 import { findDrift, repairDrift } from '../../../src/workflows/sync/reconcile.js';
 import { syncPersons } from '../../../src/workflows/sync/sync-persons.js';
 import { hostProcesses } from '../../helpers/processes.js';
+import { syncOptions } from '../../helpers/sync-options.js';
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as { url: string; token: string; csvPath?: string; repair?: string[] };
 const client = createClient({ baseUrl: opts.url, token: opts.token });
@@ -19,27 +20,13 @@ if (opts.repair) {
   failed = lines.filter((l) => l.status === 'failed');
 } else {
   const csvPath = opts.csvPath ?? '';
-  const result = await syncPersons({
-    csvPath,
-    ignoreUnknownColumns: false,
-    fixPictures: false,
-    scope: { serials: [] },
-    checkDevices: false,
-    prune: true,
-    pruneCloud: true,
-    dryRun: false,
-    remoteCheck: true,
-    noImage: false,
-    concurrency: 8,
-    journalPath: `${csvPath}.facetctl-journal.ndjson`,
-    // As the CLI does: a kill may leave the picture cache of any moment behind.
-    pictureCache: { path: pictureCachePath(`${csvPath}.facetctl-journal.ndjson`), owner: hostProcesses },
-    target: async () => opts.url,
-    now: () => new Date(),
-    signal,
-    client: async () => client,
-    retry: { baseMs: 5, capMs: 50 },
-  });
+  const result = await syncPersons(
+    syncOptions(csvPath, opts.url, client, {
+      // As the CLI does: a kill may leave the picture cache of any moment behind.
+      pictureCache: { path: pictureCachePath(`${csvPath}.facetctl-journal.ndjson`), owner: hostProcesses },
+      signal,
+    }),
+  );
   failed = result.lines.filter((l) => l.status === 'failed');
 }
 await client.close();

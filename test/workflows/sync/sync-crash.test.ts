@@ -14,6 +14,7 @@ import { findDrift, hasDrift, repairDrift } from '../../../src/workflows/sync/re
 import { type SyncOptions, syncPersons } from '../../../src/workflows/sync/sync-persons.js';
 import { runChildAndKill } from '../../helpers/crash.js';
 import type { TestEmulator } from '../../helpers/emulator.js';
+import { syncOptions } from '../../helpers/sync-options.js';
 import { emulatorWithDevices, requestedPaths, snapshot } from '../import/emulator-setup.js';
 import { csv, syntheticJpeg, tempDir } from '../import/fixtures.js';
 
@@ -70,26 +71,7 @@ async function files(dir: string): Promise<{ before: string; after: string }> {
 async function runSync(emu: TestEmulator, csvPath: string, more: Partial<SyncOptions> = {}) {
   const client = createClient({ baseUrl: emu.url, token: emu.token });
   try {
-    return await syncPersons({
-      csvPath,
-      ignoreUnknownColumns: false,
-      fixPictures: false,
-      scope: { serials: [] },
-      checkDevices: false,
-      prune: true,
-      pruneCloud: true,
-      dryRun: false,
-      remoteCheck: true,
-      noImage: false,
-      concurrency: 8,
-      journalPath: `${csvPath}.facetctl-journal.ndjson`,
-      target: async () => emu.url,
-      now: () => new Date(),
-      signal: new AbortController().signal,
-      client: async () => client,
-      retry: { baseMs: 5, capMs: 50 },
-      ...more,
-    });
+    return await syncPersons(syncOptions(csvPath, emu.url, client, more));
   } finally {
     await client.close();
   }
