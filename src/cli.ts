@@ -2,6 +2,7 @@
  * The entry point, and the only module that touches `process`: it builds the Context, runs the
  * command and sets the exit code.
  */
+import { isatty } from 'node:tty';
 import { setFlagsFromString } from 'node:v8';
 import { run } from './commands/index.js';
 import type { Context } from './core/context.js';
@@ -33,10 +34,13 @@ const ctx: Context = {
   io: {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // Created on first use: `process.stdin` builds a stream (~6 ms) that most commands never read.
+    get stdin() {
+      return process.stdin;
+    },
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
-    stdinIsTTY: process.stdin.isTTY === true,
+    stdinIsTTY: isatty(0),
     columns: process.stdout.columns,
     stderrColumns: process.stderr.columns,
   },
