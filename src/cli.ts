@@ -15,7 +15,18 @@ import { SIGNAL_EXIT, type StopSignal, signalAbortReason } from './core/errors.j
  * V8 waits for it at exit, ~70–100 ms of a one-call run. Long runs keep the optimising tier.
  */
 const LONG_RUNNING = new Set(['import', 'export', 'server', 'listen', 'demo', 'tail', 'stats', '--watch']);
-if (!process.argv.slice(2).some((word) => LONG_RUNNING.has(word))) setFlagsFromString('--liftoff-only');
+/**
+ * Set once undici is loaded, right before its parser is compiled, not at start: changing a V8 flag
+ * changes V8's flag hash, and Node's built-in modules compiled after that miss their embedded code
+ * cache (10–16 ms of a `--help` that never makes a request).
+ */
+let liftoffOnly = false;
+function beforeHttp(): void {
+  if (liftoffOnly) return;
+  liftoffOnly = true;
+  setFlagsFromString('--liftoff-only');
+}
+const oneShot = !process.argv.slice(2).some((word) => LONG_RUNNING.has(word));
 
 const controller = new AbortController();
 
@@ -61,6 +72,7 @@ const ctx: Context = {
     },
   },
   fault: faultPoint(process.env.FACETCTL_FAULT),
+  beforeHttp: oneShot ? beforeHttp : undefined,
 };
 
 /** Test-only: SIGKILL at the named step, the way a crash or `kill -9` would stop the run. */
