@@ -25,12 +25,11 @@ const DENIED_SOURCE =
 
 /**
  * Group modules still loading their workflow at declaration time (each loads only when its group's
- * word is typed: `log …`, `config …`, `senselink …`), with what they reach; to be split like the others.
+ * word is typed: `log …`, `config …`), with what they reach; to be split like the others.
  */
 const NOT_YET: Readonly<Record<string, string>> = {
   'log-export.ts': 'declares its filter flags from the registry (filterFlagsOf) and the export workflow',
   'config-files.ts': 'the config export workflow and safe-file',
-  'senselink-export.ts': 'the SenseLink export workflow',
 };
 
 /** The command modules: every src/commands/*.ts that exports `commands`. */
