@@ -23,6 +23,22 @@ const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 /** Packages bundled into the chunks rather than resolved from node_modules at run time (see above); pinned exactly in package.json. */
 const BUNDLED = new Set(['undici', 'commander']);
 const outdir = `${root}dist/cli`;
+
+/**
+ * Inside the bundled undici only, `require('node:http2')` gets scripts/undici-http2-lazy.cjs: the
+ * constants client-h2.js reads at load, and `connect` loading node:http2 on first use (~11 ms less
+ * for every API call; facetctl never enables HTTP/2).
+ */
+const lazyHttp2 = {
+  name: 'undici-lazy-http2',
+  setup(b) {
+    b.onResolve({ filter: /^node:http2$/ }, (args) =>
+      /[\\/]node_modules[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/.test(args.importer)
+        ? { path: `${root}scripts/undici-http2-lazy.cjs` }
+        : undefined,
+    );
+  },
+};
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -45,6 +61,7 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
+  plugins: [lazyHttp2],
 });
 
 // The bundled packages' code ships inside the chunks, so their licences ship beside them (both MIT,

@@ -2,6 +2,7 @@
  * The entry point, and the only module that touches `process`: it builds the Context, runs the
  * command and sets the exit code.
  */
+import { isatty } from 'node:tty';
 import { setFlagsFromString } from 'node:v8';
 import { run } from './commands/index.js';
 import type { Context } from './core/context.js';
@@ -14,7 +15,18 @@ import { SIGNAL_EXIT, type StopSignal, signalAbortReason } from './core/errors.j
  * V8 waits for it at exit, ~70–100 ms of a one-call run. Long runs keep the optimising tier.
  */
 const LONG_RUNNING = new Set(['import', 'export', 'server', 'listen', 'demo', 'tail', 'stats', '--watch']);
-if (!process.argv.slice(2).some((word) => LONG_RUNNING.has(word))) setFlagsFromString('--liftoff-only');
+/**
+ * Set once undici is loaded, right before its parser is compiled, not at start: changing a V8 flag
+ * changes V8's flag hash, and Node's built-in modules compiled after that miss their embedded code
+ * cache (10–16 ms of a `--help` that never makes a request).
+ */
+let liftoffOnly = false;
+function beforeHttp(): void {
+  if (liftoffOnly) return;
+  liftoffOnly = true;
+  setFlagsFromString('--liftoff-only');
+}
+const oneShot = !process.argv.slice(2).some((word) => LONG_RUNNING.has(word));
 
 const controller = new AbortController();
 
@@ -33,10 +45,13 @@ const ctx: Context = {
   io: {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // Created on first use: `process.stdin` builds a stream (~6 ms) that most commands never read.
+    get stdin() {
+      return process.stdin;
+    },
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
-    stdinIsTTY: process.stdin.isTTY === true,
+    stdinIsTTY: isatty(0),
     columns: process.stdout.columns,
     stderrColumns: process.stderr.columns,
   },
@@ -57,6 +72,7 @@ const ctx: Context = {
     },
   },
   fault: faultPoint(process.env.FACETCTL_FAULT),
+  beforeHttp: oneShot ? beforeHttp : undefined,
 };
 
 /** Test-only: SIGKILL at the named step, the way a crash or `kill -9` would stop the run. */

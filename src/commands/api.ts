@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { note } from '../core/context.js';
 import { ExitCode, exitCodeOf, RuntimeError, UsageError } from '../core/errors.js';
-import { checkOutputFile, writeFileAtomic } from '../core/safe-file.js';
 import { defineCommand } from './declare.js';
 import type { CommandEnv } from './env.js';
 import { reportError } from './errors-report.js';
@@ -52,6 +51,7 @@ function parseJson(body: Buffer): unknown {
 async function writeAnswer(env: CommandEnv, opts: ApiOpts, contentType: string, body: Buffer): Promise<void> {
   const io = env.ctx.io;
   if (opts.out) {
+    const { writeFileAtomic } = await import('../core/safe-file.js');
     await writeFileAtomic(env.ctx.processes, resolve(env.ctx.cwd, opts.out), body);
     if (io.stderrIsTTY) io.stderr.write(`wrote ${body.length} bytes to ${opts.out}\n`);
     return;
@@ -76,7 +76,10 @@ async function writeAnswer(env: CommandEnv, opts: ApiOpts, contentType: string, 
 
 async function runApi(env: CommandEnv, path: string, opts: ApiOpts): Promise<void> {
   const params = await fieldsToParams(env, opts.field ?? []);
-  if (opts.out) await checkOutputFile(resolve(env.ctx.cwd, opts.out), '--out');
+  if (opts.out) {
+    const { checkOutputFile } = await import('../core/safe-file.js');
+    await checkOutputFile(resolve(env.ctx.cwd, opts.out), '--out');
+  }
   const clean = path.startsWith('/') ? path : `/${path}`;
   const senselink = clean.startsWith('/api/v1/');
   const client = await env.client({ senselink });

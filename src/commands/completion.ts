@@ -1,5 +1,4 @@
 /** `facetctl completion bash|zsh|fish|powershell` and `completion --write DIR` (the files committed under completions/). */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { defineCommand } from './declare.js';
@@ -28,6 +27,7 @@ export const commands = [
       const { COMPLETION_FILES, SHELLS, completionScript } = await import('../completion/index.js');
       if (opts.write) {
         const dir = resolve(env.ctx.cwd, opts.write);
+        const { mkdir, writeFile } = await import('node:fs/promises');
         await mkdir(dir, { recursive: true });
         for (const s of SHELLS) await writeFile(join(dir, COMPLETION_FILES[s]), completionScript(root, s));
         env.ctx.io.stderr.write(`wrote ${SHELLS.map((s) => COMPLETION_FILES[s]).join(', ')} to ${opts.write}\n`);

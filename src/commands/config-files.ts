@@ -5,21 +5,20 @@
 import { resolve } from 'node:path';
 import { note } from '../core/context.js';
 import { PartialError, RuntimeError, UsageError } from '../core/errors.js';
-import { checkOutputFolder } from '../core/safe-file.js';
-import {
-  type ApplyOutcome,
-  applyConfig,
-  type ConfigExportItem,
-  diffWithDevice,
-  exportConfigs,
-  exportItemFailed,
-  planApply,
-  readConfigFile,
-} from '../workflows/export/config-files.js';
-import { resolveSerials } from '../workflows/export/export-options.js';
+import type { ApplyOutcome, ConfigExportItem } from '../workflows/export/config-files.js';
 import { defineCommand } from './declare.js';
 import { ExitWith } from './exit.js';
 import { CONTRACT_DEVICE_FLAGS } from './shared-flags.js';
+
+/** The workflow and the file checks, loaded when a command runs, not to declare it (docs/development.md). */
+async function workflow() {
+  const [configFiles, { resolveSerials }, { checkOutputFolder }] = await Promise.all([
+    import('../workflows/export/config-files.js'),
+    import('../workflows/export/export-options.js'),
+    import('../core/safe-file.js'),
+  ]);
+  return { ...configFiles, resolveSerials, checkOutputFolder };
+}
 
 function show(v: unknown): string {
   return v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
@@ -81,6 +80,7 @@ const exportCommand = defineCommand<ExportFlags>({
     '  facetctl config export --serial 7L11R010014 --dir backup',
   ].join('\n'),
   async run(env, flags) {
+    const { checkOutputFolder, resolveSerials, exportConfigs, exportItemFailed } = await workflow();
     const ctx = env.ctx;
     const dir = resolve(ctx.cwd, flags.dir);
     // A folder that cannot be made or written fails before any device is asked (exit 2).
@@ -117,6 +117,7 @@ const diffCommand = defineCommand<{ serial: string; exitCode?: boolean }>({
     '  facetctl config diff backup/7L11R010014/config.json --serial 7L11R010014',
   ].join('\n'),
   async run(env, flags, call) {
+    const { readConfigFile, diffWithDevice } = await workflow();
     const file = call.args[0] as string;
     const ctx = env.ctx;
     const data = await readConfigFile(resolve(ctx.cwd, file));
@@ -150,6 +151,7 @@ const applyCommand = defineCommand<{ serial?: string[]; allDevices?: boolean; dr
     '  facetctl config apply settings.json --all-devices',
   ].join('\n'),
   async run(env, flags, call) {
+    const { readConfigFile, planApply, resolveSerials, applyConfig } = await workflow();
     const file = call.args[0] as string;
     const ctx = env.ctx;
     const data = await readConfigFile(resolve(ctx.cwd, file));

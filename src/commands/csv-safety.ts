@@ -9,17 +9,10 @@ import { checkCp932Replacement, describeChar } from '../core/cp932.js';
 import { UsageError } from '../core/errors.js';
 import { escapeCsvFormulas } from '../core/untrusted-text.js';
 import type { CsvSafetyOptions } from '../workflows/export/row-writer.js';
-import type { FlagDecl } from './declare.js';
 import type { CommandEnv } from './env.js';
 
 /** Rows named one by one on stderr; beyond this, a count. */
 const MAX_NAMED_ROWS = 20;
-
-/** `--cp932-replace TEXT` of every export writing CSV (read by `exportCsvSafety`). */
-export const CP932_REPLACE_FLAG: FlagDecl = {
-  flags: '--cp932-replace <text>',
-  help: 'CSV cp932: write TEXT for characters CP932 cannot hold (𠮷, emoji) and exit 0; default: ? and exit 3, rows named',
-};
 
 export interface ExportCsvSafety {
   csv: CsvSafetyOptions;

@@ -7,11 +7,9 @@
  * Every step runs the real CLI in-process (`run(argv, ctx)`) against the emulator over HTTP, exactly
  * as a user or a cron job would run it; the demo only checks that each step ended as expected.
  */
-import { copyFile, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Context } from '../core/context.js';
 import { RuntimeError } from '../core/errors.js';
-import { ensureDir } from '../core/safe-file.js';
 import { defineCommand } from './declare.js';
 
 const NEW_GATE = '7L11R010099';
@@ -84,6 +82,10 @@ async function operator(origin: string, token: string, method: string, path: str
 }
 
 async function copyExamples(dir: string): Promise<void> {
+  const [{ copyFile, readdir }, { ensureDir }] = await Promise.all([
+    import('node:fs/promises'),
+    import('../core/safe-file.js'),
+  ]);
   const examples = new URL('../../examples/', import.meta.url);
   await ensureDir(join(dir, 'pictures'));
   await copyFile(new URL('persons.csv', examples), join(dir, 'persons.csv'));
@@ -111,6 +113,7 @@ export const commands = [
     async run(env, opts) {
       const { ctx } = env;
       const dir = resolve(ctx.cwd, opts.dir);
+      const { ensureDir } = await import('../core/safe-file.js');
       await ensureDir(dir);
       await copyExamples(dir);
       const say = (line: string) => ctx.io.stderr.write(`${line}\n`);
@@ -153,6 +156,7 @@ export const commands = [
           say(`(exit ${code}: ${why})`);
         }
         say(`\nDone. Files in ${dir}:`);
+        const { readdir } = await import('node:fs/promises');
         for (const name of (await readdir(dir)).sort()) say(`  ${name}`);
         say('\nTry it yourself: `facetctl server --seed demo` in one terminal, then');
         say('`facetctl profile add` with the URL and token it prints, and any command, e.g. `facetctl device list`.');

@@ -2,7 +2,6 @@
  * `facetctl gen-docs --reference DIR --man DIR` (hidden, for developers: `npm run docs`): writes the
  * command reference (Markdown) and the man pages generated from this command tree.
  */
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { defineCommand } from './declare.js';
@@ -10,6 +9,7 @@ import { packageVersion } from './version.js';
 
 /** Replaces DIR's generated files with `pages` (files of the same kind that no longer exist are removed). */
 async function writePages(dir: string, pages: { file: string; text: string }[], ext: RegExp): Promise<void> {
+  const { mkdir, readdir, rm, writeFile } = await import('node:fs/promises');
   await mkdir(dir, { recursive: true });
   const keep = new Set(pages.map((p) => p.file));
   for (const name of await readdir(dir)) if (ext.test(name) && !keep.has(name)) await rm(join(dir, name));

@@ -24,13 +24,13 @@ import {
   type LogKind,
   runLogExport,
 } from '../workflows/export/log-export.js';
-import { CP932_REPLACE_FLAG, exportCsvSafety } from './csv-safety.js';
+import { exportCsvSafety } from './csv-safety.js';
 import { type AnyCommandDecl, defineCommand, type FlagDecl } from './declare.js';
 import { type FilterFlag, filterFlagsOf } from './endpoint-flags.js';
 import type { CommandEnv } from './env.js';
 import { ExitWith } from './exit.js';
 import { intIn } from './option-parsers.js';
-import { DEVICE_FLAGS } from './shared-flags.js';
+import { CP932_REPLACE_FLAG, DEVICE_FLAGS } from './shared-flags.js';
 
 interface ExportFlags {
   serial?: string[];

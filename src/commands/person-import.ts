@@ -7,13 +7,11 @@
 import { resolve } from 'node:path';
 import { note } from '../core/context.js';
 import { CancelledError, PartialError, UsageError } from '../core/errors.js';
-import { checkOutputFile, refuseLink } from '../core/safe-file.js';
 import { escapeCsvFormulas } from '../core/untrusted-text.js';
 import type { ReportLine } from '../workflows/import/types.js';
 import { defineCommand } from './declare.js';
 import type { CommandEnv } from './env.js';
 import { collect } from './option-parsers.js';
-import { cloudTarget } from './services.js';
 import {
   CLOUD_CONCURRENCY_FLAG,
   CSV_ENCODING_FLAG,
@@ -118,10 +116,18 @@ async function runImportCommand(env: CommandEnv, file: string | undefined, flags
     return;
   }
   if (!file) throw new UsageError('person import: give the CSV file (or --template for an example)');
-  const [{ importPersons, InvalidInputError }, { parseEncodingName }, report] = await Promise.all([
+  const [
+    { importPersons, InvalidInputError },
+    { parseEncodingName },
+    report,
+    { checkOutputFile, refuseLink },
+    services,
+  ] = await Promise.all([
     import('../workflows/import/import-persons.js'),
     import('../workflows/import/csv-decode.js'),
     import('../workflows/import/report.js'),
+    import('../core/safe-file.js'),
+    import('./services.js'),
   ]);
   const csvPath = resolve(ctx.cwd, file);
   const journalPath = flags.journal ? resolve(ctx.cwd, flags.journal) : defaultJournalPath(csvPath);
@@ -148,7 +154,7 @@ async function runImportCommand(env: CommandEnv, file: string | undefined, flags
     concurrency: flags.concurrency,
     journalPath,
     freshJournal: flags.fresh === true,
-    target: () => cloudTarget(env),
+    target: () => services.cloudTarget(env),
     now: () => ctx.now(),
     zone: await env.timeZone(),
     signal: ctx.signal,

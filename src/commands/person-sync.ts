@@ -15,7 +15,6 @@ import { reportError } from './errors-report.js';
 import { ExitWith } from './exit.js';
 import { collect } from './option-parsers.js';
 import { defaultJournalPath } from './person-import.js';
-import { cloudTarget } from './services.js';
 import {
   CLOUD_CONCURRENCY_FLAG,
   CONTRACT_DEVICE_FLAGS,
@@ -279,7 +278,7 @@ async function syncAction(env: CommandEnv, file: string, flags: SyncFlags, dryRu
     pictureCache:
       flags.pictureCache === false ? undefined : { path: pictureCachePath(journalPath), owner: ctx.processes },
     onNote: err,
-    target: () => cloudTarget(env),
+    target: async () => (await import('./services.js')).cloudTarget(env),
     now: () => ctx.now(),
     signal: ctx.signal,
     client: () => env.client(),

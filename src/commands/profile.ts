@@ -8,8 +8,6 @@ import type { Profile } from '../core/profiles.js';
 import { defineCommand } from './declare.js';
 import type { CommandEnv } from './env.js';
 import { ExitWith } from './exit.js';
-import { promptContext } from './prompt-io.js';
-import { secretsFromStdin } from './services.js';
 
 interface AddOpts {
   name?: string;
@@ -25,7 +23,7 @@ function interactive(env: CommandEnv): boolean {
 }
 
 async function promptName(env: CommandEnv): Promise<string> {
-  const { input } = await import('@inquirer/prompts');
+  const [{ input }, { promptContext }] = await Promise.all([import('@inquirer/prompts'), import('./prompt-io.js')]);
   return input({ message: 'Profile name', default: 'default', required: true }, promptContext(env.ctx));
 }
 
@@ -53,7 +51,10 @@ async function removeProfile(env: CommandEnv, name: string): Promise<void> {
 }
 
 async function promptMissing(env: CommandEnv, p: Partial<Profile>, opts: AddOpts): Promise<void> {
-  const { input, password } = await import('@inquirer/prompts');
+  const [{ input, password }, { promptContext }] = await Promise.all([
+    import('@inquirer/prompts'),
+    import('./prompt-io.js'),
+  ]);
   const io = promptContext(env.ctx);
   p.name ??= await input({ message: 'Profile name', default: 'default', required: true }, io);
   p.host ??= await input({ message: 'facetCloud host or base URL (e.g. cloud.example.jp)', required: true }, io);
@@ -66,6 +67,7 @@ async function promptMissing(env: CommandEnv, p: Partial<Profile>, opts: AddOpts
 
 async function addProfile(env: CommandEnv, nameArg: string | undefined, opts: AddOpts): Promise<void> {
   const flags = env.flags();
+  const { secretsFromStdin } = await import('./services.js');
   const secrets = await secretsFromStdin(env, {
     token: env.flags().tokenStdin === true,
     appSecret: opts.senselinkAppSecretStdin === true,

@@ -2,15 +2,9 @@
 import { resolve } from 'node:path';
 import { note } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
-import { checkCsvFlags, exportFormat, parseWhen } from '../workflows/export/export-options.js';
-import {
-  checkSenselinkExportPaths,
-  runSenselinkExport,
-  senselinkFailure,
-} from '../workflows/export/senselink-export.js';
-import { CP932_REPLACE_FLAG, exportCsvSafety } from './csv-safety.js';
 import { defineCommand } from './declare.js';
 import { ExitWith } from './exit.js';
+import { CP932_REPLACE_FLAG } from './shared-flags.js';
 
 interface Flags {
   from: string;
@@ -52,6 +46,15 @@ export const commands = [
       '  facetctl senselink record export --from 2024-05-01T00:00:00+09:00 --to 2024-05-03T00:00:00+09:00 --sn JKQ00009234 --images snaps/',
     ].join('\n'),
     async run(env, flags) {
+      const [
+        { checkCsvFlags, exportFormat, parseWhen },
+        { checkSenselinkExportPaths, runSenselinkExport, senselinkFailure },
+        { exportCsvSafety },
+      ] = await Promise.all([
+        import('../workflows/export/export-options.js'),
+        import('../workflows/export/senselink-export.js'),
+        import('./csv-safety.js'),
+      ]);
       const ctx = env.ctx;
       const now = ctx.now();
       const format = exportFormat(env.flags().output, flags.out);

@@ -9,7 +9,6 @@ import { RuntimeError, UsageError } from '../core/errors.js';
 import { defineCommand } from './declare.js';
 import type { CommandEnv } from './env.js';
 import { collectCommaList, intIn } from './option-parsers.js';
-import { secretsFromStdin } from './services.js';
 
 interface ServerOpts {
   port: number;
@@ -117,6 +116,7 @@ async function runServer(env: CommandEnv, opts: ServerOpts): Promise<void> {
     ctx.io.stdout.write(`${token}\n`);
     return;
   }
+  const { secretsFromStdin } = await import('./services.js');
   const fromStdin = await secretsFromStdin(env, {
     token: env.flags().tokenStdin === true && opts.token === undefined,
     appSecret: opts.senselinkAppSecretStdin === true && opts.senselinkAppSecret === undefined,

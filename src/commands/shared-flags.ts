@@ -60,3 +60,9 @@ export const CLOUD_CONCURRENCY_FLAG: FlagDecl = {
   parse: intIn(1, 64),
   default: 8,
 };
+
+/** `--cp932-replace TEXT` of every export writing CSV (read by `exportCsvSafety`). */
+export const CP932_REPLACE_FLAG: FlagDecl = {
+  flags: '--cp932-replace <text>',
+  help: 'CSV cp932: write TEXT for characters CP932 cannot hold (𠮷, emoji) and exit 0; default: ? and exit 3, rows named',
+};

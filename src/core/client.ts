@@ -41,6 +41,8 @@ export interface ClientConfig {
   /** Injectable for tests: the wait between attempts and its randomness. */
   sleep?: Sleep;
   random?: () => number;
+  /** Called when the HTTP client's code is loaded, before the first request (Context.beforeHttp). */
+  beforeHttp?: () => void;
 }
 
 export type CallAnswer =
@@ -190,7 +192,7 @@ class Client implements FacetClient {
     // Secrets never cross a proxy in clear (docs/connecting.md).
     if (cfg.baseUrl) assertNoClearTextProxy(cfg.baseUrl, cfg.proxy);
     if (cfg.senselink) assertNoClearTextProxy(cfg.senselink.baseUrl, cfg.proxy);
-    this.#transport = new HttpTransport({ caCert: cfg.caCert, proxy: cfg.proxy });
+    this.#transport = new HttpTransport({ caCert: cfg.caCert, proxy: cfg.proxy, beforeHttp: cfg.beforeHttp });
   }
 
   #log(line: string): void {

@@ -1,7 +1,7 @@
 /**
  * Comparing secrets (API tokens, SenseLink signatures, picture signatures) in constant time.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from './node-crypto.js';
 
 /**
  * Whether `given` equals `expected`, in time independent of where they differ and of their lengths:

@@ -49,6 +49,12 @@ export interface Context {
    * goes away (`| head`, EPIPE), the process prints `message` and exits `exitCode` instead of 0.
    */
   stdoutClosed?: { exitCode: number; message: string };
+  /**
+   * Called when the HTTP client's code (undici) is loaded, before its first request compiles the
+   * WebAssembly HTTP parser; may be called more than once. src/cli.ts uses it for one-shot commands
+   * to keep V8 on its baseline WebAssembly tier (BENCHMARKS.md, "Stop 18: start-up").
+   */
+  beforeHttp?: () => void;
 }
 
 /** Write a line to stderr: status and progress only, never data. */

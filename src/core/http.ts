@@ -16,6 +16,8 @@ export interface TransportConfig {
   /** PEM text of extra CAs to trust (added to the system's). */
   caCert?: string;
   proxy?: ProxySettings;
+  /** Called each time undici's code is ready, before the request that follows (Context.beforeHttp). */
+  beforeHttp?: () => void;
 }
 
 export interface HttpRequest {
@@ -142,7 +144,10 @@ export class HttpTransport {
   }
 
   #load(): Promise<UndiciParts> {
-    return loadUndici();
+    return loadUndici().then((parts) => {
+      this.cfg.beforeHttp?.();
+      return parts;
+    });
   }
 
   /**

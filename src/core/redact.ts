@@ -3,7 +3,7 @@
  * request bodies hold megabytes of base64 pictures. Log lines carry names and sizes, never values
  * of either kind.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from './node-crypto.js';
 
 export const REDACTED = '[redacted]';
 

@@ -13,12 +13,13 @@
  *   the next run that writes into the same folder.
  * - Append-only files (the import journal) are opened O_APPEND|O_NOFOLLOW: a link is refused.
  */
-import { randomBytes } from 'node:crypto';
+
 import { constants } from 'node:fs';
 import { access, type FileHandle, lstat, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { RuntimeError, UsageError } from './errors.js';
+import { randomBytes } from './node-crypto.js';
 
 /**
  * The writing process, as the Context gives it (`ctx.processes`; only src/cli.ts reads `process`):

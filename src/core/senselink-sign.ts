@@ -2,8 +2,9 @@
  * SenseLink request shaping: the `app_key`/`timestamp`/`sign` query parameters, and the JSON body of
  * POST record built from the registry's flat dotted names (`image.rectangle.top`).
  */
-import { createHash } from 'node:crypto';
+
 import type { EndpointDef } from '../registry/types.js';
+import { createHash } from './node-crypto.js';
 import type { WireParams } from './params/index.js';
 
 export interface SenselinkAuth {

@@ -68,6 +68,15 @@ afterEach(async () => {
 });
 
 describe('client against the emulator', () => {
+  it('calls beforeHttp once undici is loaded, not before a request (Context.beforeHttp)', async () => {
+    let calls = 0;
+    const c = client({ beforeHttp: () => calls++ });
+    expect(calls).toBe(0);
+    const devices = await c.json(ep('device.getDevice'), {});
+    expect(devices.map((d: { serialNo: string }) => d.serialNo)).toEqual([SERIAL]);
+    expect(calls).toBeGreaterThan(0);
+  });
+
   it('calls a JSON endpoint with the token in the header only', async () => {
     const devices = await client().json(ep('device.getDevice'), {});
     expect(devices.map((d: { serialNo: string }) => d.serialNo)).toEqual([SERIAL]);

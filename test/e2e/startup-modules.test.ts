@@ -1,0 +1,73 @@
+/**
+ * What a one-shot run loads, as the built executable really runs (bin/facetctl.js, a child process):
+ * the Node built-ins its start-up must not pay for (issue 12, start-up). The root help builds only
+ * the command declarations (test/commands/cheap-declarations.test.ts): no crypto, no fs/promises.
+ * One API call loads undici without node:http2 (scripts/undici-http2-lazy.cjs) and node:crypto
+ * without WebCrypto (src/core/node-crypto.ts).
+ */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, tempConfigDir } from '../helpers/cli.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { ensureBuilt } from '../setup/build.js';
+
+const PRELOAD = resolve(import.meta.dirname, '../fixtures/startup/report-builtins.cjs');
+
+let emu: TestEmulator;
+
+beforeAll(async () => {
+  ensureBuilt();
+  emu = await startTestEmulator();
+  await emu.op('POST', '/devices', { serialNo: 'BOOT0001', kind: 'terminal' });
+});
+afterAll(() => emu.close());
+
+/** Runs the CLI with the preload; its exit code, stdout and the built-in modules it loaded. */
+function runLoaded(argv: string[]): Promise<{ code: number | null; stdout: string; builtins: string[] }> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, ['--require', PRELOAD, BIN, ...argv], {
+      env: {
+        ...process.env,
+        FACETCTL_CONFIG_DIR: tempConfigDir(),
+        FACETCTL_HOST: emu.url,
+        FACETCTL_TOKEN: emu.token,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    child.on('error', rej);
+    child.on('close', (code) => {
+      const line = stderr.split('\n').find((l) => l.startsWith('LOADED-BUILTINS '));
+      if (!line) rej(new Error(`no module report: ${stderr}`));
+      else res({ code, stdout, builtins: line.slice('LOADED-BUILTINS '.length).split(',') });
+    });
+  });
+}
+
+describe('start-up: the built-ins a one-shot run loads', () => {
+  it('the root help loads neither crypto nor fs/promises', async () => {
+    const { code, stdout, builtins } = await runLoaded(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: facetctl');
+    expect(builtins).not.toContain('crypto');
+    expect(builtins).not.toContain('fs/promises');
+    expect(builtins).not.toContain('http2');
+  });
+
+  it('one API call (device list) loads neither node:http2 nor WebCrypto', async () => {
+    const { code, stdout, builtins } = await runLoaded(['device', 'list', '-o', 'json']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('BOOT0001');
+    expect(builtins).toContain('net'); // the report does list the built-ins by name
+    expect(builtins).not.toContain('http2');
+    expect(builtins).not.toContain('internal/crypto/webcrypto');
+  });
+});
