@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import type { EndpointDef } from '../registry/types.js';
 import { assertNoClearTextProxy, assertSafeScheme } from './connection.js';
 import { CancelledError, type FacetError, NetworkError, RuntimeError, UsageError, ValidationError } from './errors.js';
+import { formEncode } from './form-encode.js';
 import { type HttpResponse, HttpTransport, type ProxySettings } from './http.js';
 import { errorForAnswer, senselinkErrorForAnswer } from './outcome.js';
 import { paramType, validateWire, type WireParams } from './params/index.js';
@@ -209,7 +210,7 @@ class Client implements FacetClient {
     if (!this.cfg.baseUrl)
       throw new UsageError('no facetCloud host configured: run `facetctl profile add` or set FACETCTL_HOST');
     const { path, rest } = fillPath(ep, wire);
-    const query = new URLSearchParams(rest).toString();
+    const query = formEncode(rest);
     const getAllowed = ep.methods.includes('GET');
     const postAllowed = ep.methods.includes('POST');
     const method = !getAllowed || (postAllowed && query.length > MAX_GET_QUERY) ? 'POST' : 'GET';
@@ -277,7 +278,7 @@ class Client implements FacetClient {
         method,
         url: `${url}?${new URLSearchParams({ ...auth })}`,
         headers,
-        body: new URLSearchParams(rest).toString(),
+        body: formEncode(rest),
         bodyNote: `form: ${describeParams(rest)}`,
         timeoutMs,
         path,
@@ -496,7 +497,7 @@ class Client implements FacetClient {
     };
     if (method === 'POST') {
       headers['content-type'] = 'application/x-www-form-urlencoded';
-      p.body = new URLSearchParams(params).toString();
+      p.body = formEncode(params);
       p.bodyNote = `form: ${describeParams(params)}`;
     }
     let last: { status: number; contentType: string; body: Buffer } | undefined;
