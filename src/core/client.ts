@@ -194,8 +194,9 @@ class Client implements FacetClient {
     this.#transport = new HttpTransport({ caCert: cfg.caCert, proxy: cfg.proxy });
   }
 
-  #log(line: string): void {
-    this.cfg.log?.(line);
+  /** The line is built only when someone listens (--verbose): most calls log nothing. */
+  #log(line: () => string): void {
+    if (this.cfg.log) this.cfg.log(line());
   }
 
   #now(): Date {
@@ -297,7 +298,8 @@ class Client implements FacetClient {
   async #send(p: Prepared, signal?: AbortSignal): Promise<{ res: HttpResponse; started: number }> {
     const started = performance.now();
     this.#log(
-      `→ ${p.method} ${redactUrl(p.url)}${p.bodyNote ? ` ${p.bodyNote}` : ''} headers ${formatHeaders(p.headers)}`,
+      () =>
+        `→ ${p.method} ${redactUrl(p.url)}${p.bodyNote ? ` ${p.bodyNote}` : ''} headers ${formatHeaders(p.headers)}`,
     );
     const res = await this.#transport.request({ ...p, signal });
     return { res, started };
@@ -306,7 +308,8 @@ class Client implements FacetClient {
   #logAnswer(p: Prepared, status: number, contentType: string, bytes: number, started: number): void {
     const ms = Math.round(performance.now() - started);
     this.#log(
-      `← ${status} ${p.method} ${redactUrl(p.url)} ${ms} ms ${contentType || '(no content-type)'} ${formatBytes(bytes)}`,
+      () =>
+        `← ${status} ${p.method} ${redactUrl(p.url)} ${ms} ms ${contentType || '(no content-type)'} ${formatBytes(bytes)}`,
     );
   }
 
@@ -362,7 +365,7 @@ class Client implements FacetClient {
       clock: () => performance.now(),
       signal,
       onRetry: (attempt: number, err: FacetError, delay: number) =>
-        this.#log(`retry ${attempt} in ${delay} ms after: ${err.message.split('\n')[0]}`),
+        this.#log(() => `retry ${attempt} in ${delay} ms after: ${err.message.split('\n')[0]}`),
     };
   }
 
