@@ -1,4 +1,7 @@
 /** Decoding shared by every mode: JPEG magic first, then sharp (imported lazily: it is heavy). */
+import { jpegComponents } from '../../core/jpeg-header.js';
+
+export { jpegComponents };
 
 export interface RgbPicture {
   data: Buffer;
@@ -25,39 +28,9 @@ export function loadSharp(): Promise<Sharp> {
 export const MAX_ANALYSED_SIDE = 1024;
 
 /**
- * The number of colour components in a JPEG's frame header (SOFn: 1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK),
- * read by walking the marker segments up to the first SOFn; undefined when the header cannot be walked
- * (truncated, not a marker where one must be), and the caller then asks sharp. This proves what
- * sharp's `metadata().channels` would say for a JPEG without a round trip through its thread pool
- * (about a millisecond of the emulator's main thread per picture on a bulk import).
- */
-export function jpegComponents(bytes: Uint8Array): number | undefined {
-  let i = 2;
-  while (i + 4 <= bytes.length) {
-    if (bytes[i] !== 0xff) return undefined;
-    const marker = bytes[i + 1];
-    if (marker === 0xff) {
-      i++; // fill byte
-      continue;
-    }
-    // Markers without a length: TEM, RSTn, SOI; EOI or SOS before a frame header means no SOFn here.
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
-      i += 2;
-      continue;
-    }
-    if (marker === 0xd9 || marker === 0xda) return undefined;
-    const length = (bytes[i + 2] << 8) | bytes[i + 3];
-    if (length < 2) return undefined;
-    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isSof) return i + 9 < bytes.length && length >= 8 ? bytes[i + 9] : undefined;
-    i += 2 + length;
-  }
-  return undefined;
-}
-
-/**
  * A terminal decodes RGB/YCbCr JPEGs; a CMYK one (4 channels, Adobe) is not a picture it can use.
- * Reads the header only: the frame header when it can be walked, else sharp's metadata.
+ * Reads the header only: the frame header when it can be walked (`core/jpeg-header.ts`, no round trip
+ * through sharp's thread pool), else sharp's metadata.
  */
 async function isCmyk(sharp: Sharp, bytes: Buffer): Promise<boolean> {
   const components = jpegComponents(bytes);
