@@ -16,13 +16,17 @@
  *
  * Run: npx tsx bench/import.ts [--persons 500] [--latency 20] [--devices 4] [--concurrency 8]
  *        [--no-remote-check] [--real-pictures] [--faces off|basic] [--runs 1] [--before DIR]
+ *        [--cpu-prof DIR]
+ * `--cpu-prof DIR` writes V8 CPU profiles into DIR (open them in Chrome DevTools or speedscope): one of
+ * the importer over the whole import (`importer-<label>-<run>.cpuprofile`) and one of the emulator child
+ * (node's `--cpu-prof`, written when it exits, start-up included).
  * Prints the header and one Markdown table line per run. `--before DIR` names another checkout of
  * facetctl (e.g. `git archive <commit> | tar -x -C DIR` and a `node_modules` symlink): each run then
  * imports with that tree's importer and emulator and with this one's, alternately, on the same files.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -44,6 +48,7 @@ const { values } = parseArgs({
     faces: { type: 'string', default: 'off' },
     runs: { type: 'string', default: '1' },
     before: { type: 'string' },
+    'cpu-prof': { type: 'string' },
     tree: { type: 'string' },
     'emulator-child': { type: 'string' },
   },
@@ -66,6 +71,7 @@ async function startChildEmulator(latencyMs: number, faces: string, tree: string
     process.execPath,
     [
       ...process.execArgv,
+      ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(values['cpu-prof'])] : []),
       import.meta.filename,
       '--emulator-child',
       JSON.stringify({ faces, latencyMs }),
@@ -174,6 +180,24 @@ async function bench(): Promise<void> {
   }
 }
 
+/** A V8 CPU profile of this process (the importer), written into `--cpu-prof DIR` by `stop(name)`. */
+async function startProfiler() {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    stop: async (name: string) => {
+      const { profile } = await session.post('Profiler.stop');
+      const dir = resolve(values['cpu-prof'] ?? '.');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, name), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 function loadavg(): string {
   return os
     .loadavg()
@@ -216,6 +240,7 @@ async function once(csvPath: string, serials: string[], pictures: string, tree: 
       }
     },
   };
+  const profiler = values['cpu-prof'] ? await startProfiler() : undefined;
   const emuCpu0 = await emu.cpuMs();
   const cpu0 = process.cpuUsage();
   const started = performance.now();
@@ -245,6 +270,7 @@ async function once(csvPath: string, serials: string[], pictures: string, tree: 
   });
   const ended = performance.now();
   const cpu = process.cpuUsage(cpu0);
+  if (profiler) await profiler.stop(`importer-${pictures.replace(/[^a-z0-9]+/gi, '-')}-${Date.now()}.cpuprofile`);
   const clientCpu = (cpu.user + cpu.system) / 1000 / persons;
   const validateCpu = (cpuValidate.user + cpuValidate.system) / 1000 / persons;
   const emuCpu = ((await emu.cpuMs()) - emuCpu0) / persons;

@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import type { EndpointDef } from '../registry/types.js';
 import { assertNoClearTextProxy, assertSafeScheme } from './connection.js';
 import { CancelledError, type FacetError, NetworkError, RuntimeError, UsageError, ValidationError } from './errors.js';
+import { formEncode } from './form-encode.js';
 import { type HttpResponse, HttpTransport, type ProxySettings } from './http.js';
 import { errorForAnswer, senselinkErrorForAnswer } from './outcome.js';
 import { paramType, validateWire, type WireParams } from './params/index.js';
@@ -195,8 +196,9 @@ class Client implements FacetClient {
     this.#transport = new HttpTransport({ caCert: cfg.caCert, proxy: cfg.proxy, beforeHttp: cfg.beforeHttp });
   }
 
-  #log(line: string): void {
-    this.cfg.log?.(line);
+  /** The line is built only when someone listens (--verbose): most calls log nothing. */
+  #log(line: () => string): void {
+    if (this.cfg.log) this.cfg.log(line());
   }
 
   #now(): Date {
@@ -211,7 +213,7 @@ class Client implements FacetClient {
     if (!this.cfg.baseUrl)
       throw new UsageError('no facetCloud host configured: run `facetctl profile add` or set FACETCTL_HOST');
     const { path, rest } = fillPath(ep, wire);
-    const query = new URLSearchParams(rest).toString();
+    const query = formEncode(rest);
     const getAllowed = ep.methods.includes('GET');
     const postAllowed = ep.methods.includes('POST');
     const method = !getAllowed || (postAllowed && query.length > MAX_GET_QUERY) ? 'POST' : 'GET';
@@ -279,7 +281,7 @@ class Client implements FacetClient {
         method,
         url: `${url}?${new URLSearchParams({ ...auth })}`,
         headers,
-        body: new URLSearchParams(rest).toString(),
+        body: formEncode(rest),
         bodyNote: `form: ${describeParams(rest)}`,
         timeoutMs,
         path,
@@ -298,7 +300,8 @@ class Client implements FacetClient {
   async #send(p: Prepared, signal?: AbortSignal): Promise<{ res: HttpResponse; started: number }> {
     const started = performance.now();
     this.#log(
-      `→ ${p.method} ${redactUrl(p.url)}${p.bodyNote ? ` ${p.bodyNote}` : ''} headers ${formatHeaders(p.headers)}`,
+      () =>
+        `→ ${p.method} ${redactUrl(p.url)}${p.bodyNote ? ` ${p.bodyNote}` : ''} headers ${formatHeaders(p.headers)}`,
     );
     const res = await this.#transport.request({ ...p, signal });
     return { res, started };
@@ -307,7 +310,8 @@ class Client implements FacetClient {
   #logAnswer(p: Prepared, status: number, contentType: string, bytes: number, started: number): void {
     const ms = Math.round(performance.now() - started);
     this.#log(
-      `← ${status} ${p.method} ${redactUrl(p.url)} ${ms} ms ${contentType || '(no content-type)'} ${formatBytes(bytes)}`,
+      () =>
+        `← ${status} ${p.method} ${redactUrl(p.url)} ${ms} ms ${contentType || '(no content-type)'} ${formatBytes(bytes)}`,
     );
   }
 
@@ -363,7 +367,7 @@ class Client implements FacetClient {
       clock: () => performance.now(),
       signal,
       onRetry: (attempt: number, err: FacetError, delay: number) =>
-        this.#log(`retry ${attempt} in ${delay} ms after: ${err.message.split('\n')[0]}`),
+        this.#log(() => `retry ${attempt} in ${delay} ms after: ${err.message.split('\n')[0]}`),
     };
   }
 
@@ -498,7 +502,7 @@ class Client implements FacetClient {
     };
     if (method === 'POST') {
       headers['content-type'] = 'application/x-www-form-urlencoded';
-      p.body = new URLSearchParams(params).toString();
+      p.body = formEncode(params);
       p.bodyNote = `form: ${describeParams(params)}`;
     }
     let last: { status: number; contentType: string; body: Buffer } | undefined;

@@ -503,6 +503,17 @@ describe('base64', () => {
     }
   });
 
+  it('reads padding the same with and without blanks (fast path for blank-free text, loop otherwise)', () => {
+    for (const good of ['/9j/AA==', '/9j/AAA=', '/9j/AAA', '/9j/AA', '/9j/\nAA==', '/9j/AA\r\n==\n', ' /9j/AAA=']) {
+      expect(issuesOf('person.checkPersonPicture', { picture: good }), JSON.stringify(good)).toEqual([]);
+    }
+    for (const bad of ['/9j/AA=', '/9j/A=', '/9j/AAAA=', '/9j/\nAA=', '/9j/A\n', '/9j/AA==A']) {
+      expect(codes(issuesOf('person.checkPersonPicture', { picture: bad })), JSON.stringify(bad)).toEqual([
+        'picture:format',
+      ]);
+    }
+  });
+
   it('sniffs the content: PNG where JPEG is required, JPEG where PNG is required', () => {
     const issues = issuesOf('person.checkPersonPicture', { picture: png64 });
     expect(codes(issues)).toEqual(['picture:content']);

@@ -1,4 +1,7 @@
 /** Decoding shared by every mode: JPEG magic first, then sharp (imported lazily: it is heavy). */
+import { jpegComponents } from '../../core/jpeg-header.js';
+
+export { jpegComponents };
 
 export interface RgbPicture {
   data: Buffer;
@@ -26,9 +29,12 @@ export const MAX_ANALYSED_SIDE = 1024;
 
 /**
  * A terminal decodes RGB/YCbCr JPEGs; a CMYK one (4 channels, Adobe) is not a picture it can use.
- * Reads the header only.
+ * Reads the header only: the frame header when it can be walked (`core/jpeg-header.ts`, no round trip
+ * through sharp's thread pool), else sharp's metadata.
  */
 async function isCmyk(sharp: Sharp, bytes: Buffer): Promise<boolean> {
+  const components = jpegComponents(bytes);
+  if (components !== undefined) return components === 4;
   const meta = await sharp(bytes).metadata();
   return meta.space === 'cmyk' || meta.channels === 4;
 }

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { tryReadInputFile } from '../../core/input-file.js';
+import { readJpegHeader } from '../../core/jpeg-header.js';
 import { fixPicture, loadSharp, pictureNeedsFix } from './picture-fix.js';
 
 export interface PreparedPicture {
@@ -112,11 +113,17 @@ const DECODE_CHECK_SIDE = 32;
  */
 async function terminalProblem(bytes: Buffer, written: string, hint: string): Promise<string | undefined> {
   const sharp = await loadSharp();
-  let meta: import('sharp').Metadata;
-  try {
-    meta = await sharp(bytes).metadata();
-  } catch (err) {
-    return `${written} cannot be decoded as a JPEG: ${(err as Error).message.split('\n')[0]}`;
+  // The frame header and EXIF block say what sharp's metadata would (orientation, CMYK), without a
+  // round trip through its thread pool; sharp is asked when the markers cannot be walked here.
+  let meta: { orientation?: number; space?: string; channels?: number } | undefined;
+  const header = readJpegHeader(bytes);
+  if (header) meta = { orientation: header.orientation, channels: header.components };
+  else {
+    try {
+      meta = await sharp(bytes).metadata();
+    } catch (err) {
+      return `${written} cannot be decoded as a JPEG: ${(err as Error).message.split('\n')[0]}`;
+    }
   }
   const orientation = meta.orientation ?? 1;
   if (orientation !== 1) {
