@@ -6,7 +6,7 @@
 
 import { epochSecondsNow } from '../core/dates.js';
 import { defaultConfig } from '../registry/index.js';
-import { type Db, nextSeq, stmt } from './store.js';
+import { bumpLogVersion, type Db, nextSeq, stmt } from './store.js';
 
 export type DeviceKind = 'terminal' | 'aicamera';
 
@@ -168,4 +168,5 @@ export function addOperateLog(
     db,
     'INSERT INTO operate_logs (serial, time, user, main_type, sub_type, detail, pending) VALUES (?, ?, ?, ?, ?, ?, 0)',
   ).run(serial, epochSecondsNow(), user, mainType, subType, detail);
+  bumpLogVersion(db, 'operate', serial);
 }
