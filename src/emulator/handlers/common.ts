@@ -53,8 +53,8 @@ export function pageOffset(page: number, size: number, rows: number): number {
 }
 
 /**
- * The answer's `pictureCookie` and a maker of matching picture URLs (one nonce per answer, one URL per
- * picture id in it: see `PictureSigner.urlMaker`).
+ * The answer's `pictureCookie` and a maker of matching picture URLs (one random nonce per answer, a
+ * distinct URL per row: see `PictureSigner.urlMaker`).
  */
 export function pictureAccess(call: Call): { cookie: PictureCookie; url: (pictureId: number | null) => string | null } {
   const expires = int(call, 'pictureExpires') ?? DEFAULT_PICTURE_EXPIRES;
