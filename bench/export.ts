@@ -13,6 +13,7 @@
  * not grow with the rows.
  *
  * Run: npx tsx bench/export.ts [--rows 100000] [--latency-rows 10000] [--latencies 0,50] [--runs 2]
+ *   [--page-memo off] (the emulator's page memo off: every log page the plain OFFSET query)
  *   --rows: the largest size at 0 ms (a tenth of it is measured too); --latency-rows: the size at
  *   each latency above 0 (pages one after another at 50 ms take 5 s a 10,000 rows).
  * Prints Markdown for BENCHMARKS.md, one row per measured line.
@@ -21,7 +22,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startEmulator } from '../src/emulator/index.js';
+import type { EmulatorHandle, EmulatorOptions } from '../src/emulator/index.js';
 import { ensureBuilt } from '../test/setup/build.js';
 
 function arg(name: string, fallback: number): number {
@@ -88,8 +89,15 @@ function runChild(args: string[], env: Record<string, string>, nodeFlags: string
   });
 }
 
+// The emulator's side, selectable for before/after comparisons of the emulator itself:
+// `--page-memo off` (every log page the plain OFFSET query), or BENCH_EMULATOR=<path of another
+// checkout's src/emulator/index.ts> (its emulator serves, this checkout's facetctl exports).
+const { startEmulator } = (await import(process.env.BENCH_EMULATOR ?? '../src/emulator/index.js')) as {
+  startEmulator: (o: EmulatorOptions) => Promise<EmulatorHandle>;
+};
+const pageMemo = process.argv[process.argv.indexOf('--page-memo') + 1] !== 'off';
 ensureBuilt();
-const emu = await startEmulator({ port: 0, seed: 'none', faces: 'off' });
+const emu = await startEmulator({ port: 0, seed: 'none', faces: 'off', ...(pageMemo ? {} : { pageMemo: false }) });
 const headers = { 'ds-api-token': emu.token, 'content-type': 'application/json' };
 const op = (path: string, body: unknown) =>
   fetch(`${emu.origin}/_emulator${path}`, { method: 'POST', headers, body: JSON.stringify(body) }).then((r) =>
@@ -173,7 +181,7 @@ await emu.close();
 rmSync(dir, { recursive: true, force: true });
 
 console.log(
-  `### log recog export (Node ${process.versions.node}, ${cpus().length} CPUs, load ${loadavg()
+  `### log recog export (Node ${process.versions.node}, ${cpus().length} CPUs, emulator ${process.env.BENCH_EMULATOR ?? 'this checkout'}, page memo ${pageMemo ? 'on' : 'off'}, load ${loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')})\n`,
 );

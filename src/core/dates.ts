@@ -337,8 +337,26 @@ export function isApiDate(s: string): boolean {
 
 /** Epoch seconds → `YYYY/MM/DD HH:MI:SS` in `zone`. */
 export function formatEpochSeconds(epochSeconds: number, zone: string = DEFAULT_TIME_ZONE): string {
-  return formatApiDateTime(new Date(epochSeconds * 1000), zone);
+  const ms = epochSeconds * 1000;
+  // The wall time as wallTimeOf computes it (whole seconds, the zone's offset at that instant).
+  const wall = Math.floor(ms / 1000) * 1000 + zoneOffsetMs(ms, zone);
+  const hour = Math.floor(wall / 3_600_000);
+  if (lastHour.hour !== hour || lastHour.zone !== zone || lastHour.prefix === '') {
+    const d = new Date(hour * 3_600_000);
+    lastHour.prefix = `${pad4(d.getUTCFullYear())}/${pad2(d.getUTCMonth() + 1)}/${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:`;
+    lastHour.hour = hour;
+    lastHour.zone = zone;
+  }
+  const inHour = Math.floor((wall - hour * 3_600_000) / 1000);
+  return `${lastHour.prefix}${pad2(Math.floor(inHour / 60))}:${pad2(inHour % 60)}`;
 }
+
+/**
+ * The date and hour text (`YYYY/MM/DD HH:`) of the wall-clock hour formatEpochSeconds formatted last:
+ * a page of logs in id order falls mostly in one hour, so most rows cost an offset lookup and two
+ * pads, not a Date and six field reads (the emulator formats a time per listed log).
+ */
+const lastHour = { zone: '', hour: 0, prefix: '' };
 
 /**
  * `YYYY/MM/DD HH:MI:SS`, or `YYYY/MM/DD` meaning midnight, in `zone` → epoch seconds; undefined when

@@ -6,7 +6,7 @@
 
 import { epochSecondsNow } from '../core/dates.js';
 import { defaultConfig } from '../registry/index.js';
-import { type Db, nextSeq, stmt } from './store.js';
+import { bumpLogVersion, type Db, nextSeq, stmt } from './store.js';
 
 export type DeviceKind = 'terminal' | 'aicamera';
 
@@ -83,15 +83,16 @@ const CALL_DEVICE_COLUMNS = [
   'message',
 ] as const satisfies readonly (keyof CallDevice)[];
 
+/** Built once: joining the column list on every call showed in the page profile. */
+const CALL_DEVICE_SQL = `SELECT ${CALL_DEVICE_COLUMNS.join(', ')} FROM devices WHERE serial = ?`;
+
 /**
  * The device a facetCloud call names, read before every such call: without `config` (about 2 KB of
  * JSON) and `logo`, which only a few handlers read (they call `getDevice`); reading them made this
  * lookup several times dearer than the rest of a `/device/sync`.
  */
 export function deviceForCall(db: Db, serial: string): CallDevice | undefined {
-  return stmt(db, `SELECT ${CALL_DEVICE_COLUMNS.join(', ')} FROM devices WHERE serial = ?`).get(serial) as
-    | CallDevice
-    | undefined;
+  return stmt(db, CALL_DEVICE_SQL).get(serial) as CallDevice | undefined;
 }
 
 export function listDevices(db: Db): DeviceRow[] {
@@ -168,4 +169,5 @@ export function addOperateLog(
     db,
     'INSERT INTO operate_logs (serial, time, user, main_type, sub_type, detail, pending) VALUES (?, ?, ?, ?, ?, ?, 0)',
   ).run(serial, epochSecondsNow(), user, mainType, subType, detail);
+  bumpLogVersion(db, 'operate', serial);
 }

@@ -14,6 +14,7 @@ import { Faults } from './faults.js';
 import { allHandlers } from './handlers/index.js';
 import { createEmulatorServer } from './http-server.js';
 import { Journal } from './journal.js';
+import { setPageMemo } from './page-memo.js';
 import { PictureSigner } from './pictures.js';
 import { schedulePreliminary, stopPreliminary } from './preliminary.js';
 import { seedDemo } from './seed-demo.js';
@@ -39,6 +40,11 @@ export interface EmulatorOptions {
   checkinSeconds?: number;
   senselink?: { appKey?: string; appSecret?: string };
   log?: (line: string) => void;
+  /**
+   * Default true: log pages seek from rows remembered from recent pages (page-memo.ts). false: every
+   * page runs the plain OFFSET query (the "before" of the benchmarks; same answers, slower deep pages).
+   */
+  pageMemo?: boolean;
 }
 
 export interface EmulatorHandle {
@@ -90,6 +96,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   // The analyzer first: an explicit `detector` that is not installed fails before any file is opened.
   const faces = await createFaceAnalyzer(opts.faces);
   const db = await openDb(opts.db);
+  if (opts.pageMemo === false) setPageMemo(db, false);
   const token = metaOrCreate(db, 'token', () => generateToken(), opts.token);
   const secret = Buffer.from(
     metaOrCreate(db, 'signing-secret', () => randomBytes(32).toString('hex')),

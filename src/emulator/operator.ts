@@ -27,7 +27,7 @@ import { bodyOf, clientIp, safeDecode } from './http-util.js';
 import { addPreliminary, DEFAULT_FINALIZE_AFTER_MS, finalizePreliminary, schedulePreliminary } from './preliminary.js';
 import { sendPush } from './push.js';
 import { insertRecog, insertRecogGenerated, type NewRecog, type RecogRow } from './recog-logs.js';
-import { putPicture, resetState, stmt } from './store.js';
+import { bumpLogVersion, putPicture, resetState, stmt } from './store.js';
 
 type Body = Record<string, unknown>;
 
@@ -482,6 +482,7 @@ function addOperate(emu: Emu, b: Body): Answer {
     isStr(b.detail) ? b.detail : '',
     b.pending === true ? 1 : 0,
   );
+  bumpLogVersion(emu.db, 'operate', b.serialNo);
   return ok({ added: 1 }, 201);
 }
 

@@ -37,6 +37,20 @@ export class PictureSigner {
     this.keyPairId = `K${createHmac('sha256', secret).update('key-pair-id').digest('hex').slice(0, 13).toUpperCase()}`;
   }
 
+  /** Random bytes for nonces, drawn from the CSPRNG 6 KiB at a time (a `randomBytes` call per answer showed in profiles). */
+  private pool = Buffer.alloc(0);
+  private used = 0;
+
+  /** 6 fresh random bytes as 12 hex digits: never handed out twice. */
+  private nonce(): string {
+    if (this.used + 6 > this.pool.length) {
+      this.pool = randomBytes(6 * 1024);
+      this.used = 0;
+    }
+    this.used += 6;
+    return this.pool.toString('hex', this.used - 6, this.used);
+  }
+
   private sign(text: string): string {
     return cfBase64(createHmac('sha256', this.secret).update(text).digest());
   }
@@ -57,10 +71,30 @@ export class PictureSigner {
     };
   }
 
+  /** One signed picture URL (a maker from {@link urlMaker} used once). */
   url(origin: string, pictureId: number, expiresAt: number, isPublic = false): string {
-    const payload = `${pictureId}.${expiresAt}.${isPublic ? 1 : 0}.${randomBytes(6).toString('hex')}`;
-    const sig = createHmac('sha256', this.secret).update(payload).digest('hex').slice(0, 24);
-    return `${origin}/pictures/${payload}.${sig}.jpg`;
+    return this.urlMaker(origin, expiresAt, isPublic)(pictureId);
+  }
+
+  /**
+   * A maker of signed picture URLs for one answer: `/pictures/<id>.<expiresAt>.<public 0|1>.<nonce>.<sig>.jpg`.
+   * The nonce is 6 random bytes drawn once per maker, i.e. once per answer (from a pool filled by
+   * `randomBytes` 6 KiB at a time), followed by the URL's number within the answer (hex): a page of
+   * 100 logs costs no `randomBytes` call at all most of the time, instead of 100 (the lead's profile:
+   * ~1 s of `randomFillSync` per 100,000 rows served). What a URL promises is unchanged: every URL of
+   * an answer is distinct, even for one picture on many rows (as the cloud's per-recognition pictures
+   * are), the next answer's are others; it is unguessable and unforgeable without the secret (the
+   * 96-bit HMAC-SHA256 `sig`, one per URL, covers the id, the expiry, the public mark and the nonce);
+   * it expires (`expiresAt`, epoch seconds, and the cookie's policy); it needs the cookies unless public.
+   */
+  urlMaker(origin: string, expiresAt: number, isPublic = false): (pictureId: number) => string {
+    const prefix = `.${expiresAt}.${isPublic ? 1 : 0}.${this.nonce()}`;
+    let n = 0;
+    return (pictureId) => {
+      const payload = `${pictureId}${prefix}${(n++).toString(16)}`;
+      const sig = createHmac('sha256', this.secret).update(payload).digest('hex').slice(0, 24);
+      return `${origin}/pictures/${payload}.${sig}.jpg`;
+    };
   }
 
   /**

@@ -1,12 +1,17 @@
 /**
  * Recognition logs: one row per recognition, ids increasing. Pages are found with an index-only
- * sub-select (ids first, rows after), so even deep pages never read a million full rows.
+ * sub-select (ids first, rows after), so even deep pages never read a million full rows, seeking from
+ * a row remembered from recent pages (page-memo.ts). Every writer of recog_logs / recog_pending calls
+ * `bumpLogVersion(db, 'recog', serial)` so that no remembered row outlives a change.
  */
 import { touchByRecognition } from './activity.js';
+import { type PageStart, pageMemo } from './page-memo.js';
 import {
   addPersonCount,
   addRecogCount,
+  bumpLogVersion,
   type Db,
+  logVersion,
   noteRecogTimes,
   personCount,
   recogCount,
@@ -61,6 +66,7 @@ function insertSql(table: string): string {
 }
 
 export function insertRecog(db: Db, row: NewRecog, pending = false): number {
+  bumpLogVersion(db, 'recog', row.serial);
   const id = Number(stmt(db, insertSql(pending ? 'recog_pending' : 'recog_logs')).run(row).lastInsertRowid);
   if (!pending) {
     noteRecogTimes(db, row.serial, row.time, row.time);
@@ -84,6 +90,7 @@ export function insertRecogBulk(
   pending = false,
 ): void {
   const insert = stmt(db, insertSql(pending ? 'recog_pending' : 'recog_logs'));
+  bumpLogVersion(db, 'recog', serial);
   db.transaction(() => {
     let last = 0;
     let first = 0;
@@ -125,6 +132,7 @@ export interface GeneratedRecogs {
  */
 export function insertRecogGenerated(db: Db, g: GeneratedRecogs): void {
   const table = g.pending ? 'recog_pending' : 'recog_logs';
+  bumpLogVersion(db, 'recog', g.serial);
   db.transaction(() => {
     db.exec('CREATE TEMP TABLE IF NOT EXISTS bulk_people (k INTEGER PRIMARY KEY, code TEXT, name TEXT)');
     db.exec('DELETE FROM temp.bulk_people');
@@ -263,29 +271,57 @@ export function clampWindow(db: Db, f: RecogFilter): RecogFilter {
 }
 
 /**
- * One page, newest id first. Pages in the older half are walked from the oldest end instead, so the
- * deepest page costs what the first one does.
+ * One page, newest id first: rows `[offset, offset + limit)` of the logs matching `filter` ordered by
+ * id descending, `matching` being their count (countRecog). Answers exactly what
+ * `… ORDER BY id DESC LIMIT limit OFFSET offset` answers, but reads from the nearest known row: the
+ * first or the last of the list (so the deepest page costs what the first one does), or a row the page
+ * memo (page-memo.ts) remembers from recent pages of the same filter, with a keyset seek (`id <= B`
+ * downwards, `id >= B` upwards) and a short OFFSET from there. Paging through a million logs in order,
+ * or 8 pages in flight out of order, costs O(log n) a page instead of O(offset). `observe` (tests)
+ * is told where the page was read from.
  */
-export function pageRecog(db: Db, filter: RecogFilter, offset: number, limit: number, matching: number): RecogRow[] {
+export function pageRecog(
+  db: Db,
+  filter: RecogFilter,
+  offset: number,
+  limit: number,
+  matching: number,
+  observe?: (start: PageStart<number>) => void,
+): RecogRow[] {
+  const take = Math.min(limit, matching - offset);
+  if (take <= 0 || offset < 0) return [];
   const f = clampWindow(db, filter);
-  const fromOldest = offset + limit > matching / 2;
-  const take = fromOldest ? Math.min(limit, matching - offset) : limit;
-  const skip = fromOldest ? Math.max(0, matching - offset - take) : offset;
-  if (take <= 0) return [];
-  const order = fromOldest ? 'ASC' : 'DESC';
+  const memo = pageMemo<number>(db, 'recog');
+  const shape = `${f.serial}\u0000${f.from ?? ''}\u0000${f.to ?? ''}\u0000${f.personCode ?? ''}`;
+  const version = logVersion(db, 'recog', f.serial);
+  const start: PageStart<number> = memo
+    ? memo.start(shape, version, matching, offset, take)
+    : offset + take > matching / 2
+      ? { from: 'last', skip: matching - offset - take }
+      : { from: 'first', skip: offset };
+  observe?.(start);
+  const down = start.from === 'first' || start.from === 'below';
+  const order = down ? 'DESC' : 'ASC';
+  const bound = start.from === 'below' ? ' AND id <= ?' : start.from === 'above' ? ' AND id >= ?' : '';
+  const boundArgs = start.from === 'below' || start.from === 'above' ? [start.key] : [];
   const range = f.personCode === undefined ? idRange(db, f) : undefined;
   let ids: string;
   let args: (string | number)[];
   if (range) {
-    ids = `SELECT id FROM recog_logs INDEXED BY recog_serial_id WHERE serial = ? AND id BETWEEN ? AND ? ORDER BY id ${order} LIMIT ? OFFSET ?`;
-    args = [f.serial, range.lo, range.hi, take, skip];
+    ids = `SELECT id FROM recog_logs INDEXED BY recog_serial_id WHERE serial = ? AND id BETWEEN ? AND ?${bound} ORDER BY id ${order} LIMIT ? OFFSET ?`;
+    args = [f.serial, range.lo, range.hi, ...boundArgs, take, start.skip];
   } else {
     const w = recogWhere(f);
     const index = indexFor(f, matching, recogCount(db, f.serial));
-    ids = `SELECT id FROM recog_logs INDEXED BY ${index} WHERE ${w.sql} ORDER BY id ${order} LIMIT ? OFFSET ?`;
-    args = [...w.args, take, skip];
+    ids = `SELECT id FROM recog_logs INDEXED BY ${index} WHERE ${w.sql}${bound} ORDER BY id ${order} LIMIT ? OFFSET ?`;
+    args = [...w.args, ...boundArgs, take, start.skip];
   }
-  return stmt(db, `SELECT * FROM recog_logs WHERE id IN (${ids}) ORDER BY id DESC`).all(...args) as RecogRow[];
+  const rows = stmt(db, `SELECT * FROM recog_logs WHERE id IN (${ids}) ORDER BY id DESC`).all(...args) as RecogRow[];
+  if (memo && rows.length === take) {
+    memo.note(shape, version, matching, offset, rows[0].id);
+    memo.note(shape, version, matching, offset + take - 1, rows[take - 1].id);
+  }
+  return rows;
 }
 
 /**
@@ -339,6 +375,7 @@ export function matchingIds(
 
 export function deleteRecogIds(db: Db, serial: string, ids: number[]): void {
   if (ids.length === 0) return;
+  bumpLogVersion(db, 'recog', serial);
   db.transaction(() => {
     const find = stmt(db, 'SELECT person_code FROM recog_logs WHERE id = ? AND serial = ?');
     const del = stmt(db, 'DELETE FROM recog_logs WHERE id = ? AND serial = ?');
@@ -360,6 +397,7 @@ export function deleteRecogIds(db: Db, serial: string, ids: number[]): void {
  */
 export function syncPending(db: Db, serial: string, limit: number): { logs: number; pictures: number } {
   if (!stmt(db, 'SELECT 1 FROM recog_pending WHERE serial = ? LIMIT 1').get(serial)) return { logs: 0, pictures: 0 };
+  bumpLogVersion(db, 'recog', serial);
   return db.transaction(() => {
     const rows = stmt(db, `SELECT * FROM recog_pending WHERE serial = ? ORDER BY id LIMIT ${Math.trunc(limit)}`).all(
       serial,

@@ -11,7 +11,7 @@ import { createDevice } from './devices.js';
 import type { Emu } from './emu.js';
 import { associate, setAccessTimes, setCards, upsertPerson } from './persons.js';
 import { insertRecogBulk } from './recog-logs.js';
-import { putPicture, stmt } from './store.js';
+import { bumpLogVersion, putPicture, stmt } from './store.js';
 
 const DEVICES = [
   { serialNo: '7L11R010014', model: 'TACX1270', description: '1F西側ゲート', apb: true },
@@ -205,6 +205,7 @@ function seedLogs(emu: Emu, faces: number[]): void {
       const [user, main, sub, detail] = OPERATIONS[(i * 7) % OPERATIONS.length];
       ops.run(serial, stop - span + Math.floor((i * span) / opCount), user, main, sub, detail, 0);
     }
+    bumpLogVersion(db, 'operate', serial);
     // Not yet synchronised: visible after /device/sync.
     if (serial === '7L11R010014') {
       insertRecogBulk(

@@ -254,6 +254,40 @@ export function resetState(db: Db): void {
   db.transaction(() => {
     for (const t of STATE_TABLES) db.exec(`DELETE FROM ${t}`);
   })();
+  bumpLogVersion(db);
+}
+
+/** The log families whose pages are memoised (page-memo.ts): recognition logs and operation logs. */
+export type LogFamily = 'recog' | 'operate';
+
+const logVersions = new WeakMap<Db, { tick: number; all: number; per: Map<string, number> }>();
+
+function versionsOf(db: Db) {
+  let v = logVersions.get(db);
+  if (!v) {
+    v = { tick: 0, all: 0, per: new Map() };
+    logVersions.set(db, v);
+  }
+  return v;
+}
+
+/**
+ * Notes a write to a device's logs of one family (`recog`: recog_logs and recog_pending; `operate`:
+ * operate_logs), or, without a family, to every log of every device (a reset, an UPDATE across
+ * devices). Every writer of those tables calls it, in or after its transaction: a write that is rolled
+ * back still moves the version (a memo is then dropped for nothing, never kept stale).
+ */
+export function bumpLogVersion(db: Db, family?: LogFamily, serial?: string): void {
+  const v = versionsOf(db);
+  v.tick++;
+  if (family === undefined || serial === undefined) v.all = v.tick;
+  else v.per.set(`${family}\u0000${serial}`, v.tick);
+}
+
+/** A number that changes whenever the device's logs of that family may have changed (see bumpLogVersion). */
+export function logVersion(db: Db, family: LogFamily, serial: string): number {
+  const v = versionsOf(db);
+  return Math.max(v.all, v.per.get(`${family}\u0000${serial}`) ?? 0);
 }
 
 /** Pictures are content-addressed, so a million logs of one face share one blob. */

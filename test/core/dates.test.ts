@@ -166,4 +166,26 @@ describe('one date module for the emulator (issue 8 §5)', () => {
     expect(formatEpochSeconds(s)).toBe('2024/02/29 09:00:00');
     expect(parseWireEpochSeconds('2024/02/29')).toBe(Date.UTC(2024, 1, 28, 15, 0, 0) / 1000);
   });
+
+  it('formats epoch seconds exactly as formatApiDateTime does, hour after hour, across DST and odd offsets', () => {
+    const zones = ['Asia/Tokyo', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'UTC'];
+    // Runs of consecutive seconds (as a page of logs is) around DST changes, and scattered instants.
+    const starts = [
+      Date.UTC(2024, 2, 10, 6, 30) / 1000,
+      Date.UTC(2024, 10, 3, 5, 30) / 1000,
+      Date.UTC(2024, 3, 6, 15, 0) / 1000,
+    ];
+    for (const zone of zones) {
+      for (const start of starts) {
+        for (let t = start; t < start + 3 * 3600; t += 37) {
+          expect(formatEpochSeconds(t, zone)).toBe(formatApiDateTime(new Date(t * 1000), zone));
+        }
+      }
+      for (let i = 0; i < 500; i++) {
+        const t = Math.floor(-2_500_000_000 + i * 12_345_678.9);
+        expect(formatEpochSeconds(t, zone)).toBe(formatApiDateTime(new Date(t * 1000), zone));
+        expect(formatEpochSeconds(t + 0.5, zone)).toBe(formatApiDateTime(new Date((t + 0.5) * 1000), zone));
+      }
+    }
+  });
 });

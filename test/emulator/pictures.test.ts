@@ -114,6 +114,23 @@ describe('cookie expiry (signer with a test clock)', () => {
     expect(signer.verify(name, cookies, '127.0.0.1')).toEqual({ denied: 'cookie expired' });
   });
 
+  it('one answer: one random nonce, yet a distinct valid URL per row, even for one picture', () => {
+    const signer = new PictureSigner(randomBytes(32), () => 1_700_000_000);
+    const { cookie, expiresAt } = signer.cookie('http://h', 10);
+    const cookies = cookie as unknown as Record<string, string>;
+    const page = signer.urlMaker('http://h', expiresAt);
+    const urls = [page(7), page(7), page(8)];
+    expect(new Set(urls).size).toBe(3);
+    for (const [i, url] of urls.entries()) {
+      expect(signer.verify(url.split('/pictures/')[1], cookies, '127.0.0.1')).toEqual({ pictureId: i < 2 ? 7 : 8 });
+    }
+    const next = signer.urlMaker('http://h', expiresAt);
+    expect(next(7)).not.toBe(urls[0]);
+    // The URL is signed: another picture id in the same URL is refused.
+    const forged = urls[0].split('/pictures/')[1].replace(/^7\./, '8.');
+    expect(signer.verify(forged, cookies, '127.0.0.1')).toEqual({ denied: 'bad URL signature' });
+  });
+
   it('a push URL works without cookies for two minutes only', () => {
     let now = 1_700_000_000;
     const signer = new PictureSigner(randomBytes(32), () => now);

@@ -52,7 +52,10 @@ export function pageOffset(page: number, size: number, rows: number): number {
   return Math.min(Math.max(0, (page - 1) * size), rows);
 }
 
-/** The answer's `pictureCookie` and a maker of matching picture URLs. */
+/**
+ * The answer's `pictureCookie` and a maker of matching picture URLs (one random nonce per answer, a
+ * distinct URL per row: see `PictureSigner.urlMaker`).
+ */
 export function pictureAccess(call: Call): { cookie: PictureCookie; url: (pictureId: number | null) => string | null } {
   const expires = int(call, 'pictureExpires') ?? DEFAULT_PICTURE_EXPIRES;
   const allowIp = str(call, 'pictureAllowIp');
@@ -61,7 +64,8 @@ export function pictureAccess(call: Call): { cookie: PictureCookie; url: (pictur
   }
   const { emu } = call;
   const { cookie, expiresAt } = emu.signer.cookie(emu.origin, expires, allowIp);
-  return { cookie, url: (id) => (id === null ? null : emu.signer.url(emu.origin, id, expiresAt)) };
+  const make = emu.signer.urlMaker(emu.origin, expiresAt);
+  return { cookie, url: (id) => (id === null ? null : make(id)) };
 }
 
 export function maskName(call: Call, name: string | null): string | null {

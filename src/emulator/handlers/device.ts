@@ -5,7 +5,7 @@ import { listDeviceSummaries, listDevices } from '../devices.js';
 import type { Handler, HandlerTable } from '../emu.js';
 import { json } from '../envelope.js';
 import { syncPending } from '../recog-logs.js';
-import { memoOnDb, stmt } from '../store.js';
+import { bumpLogVersion, memoOnDb, stmt } from '../store.js';
 import { device } from './common.js';
 
 const SYNC_RECOG_LIMIT = 100;
@@ -40,6 +40,7 @@ const sync: Handler = (call) => {
     db,
     `UPDATE operate_logs SET pending = 0 WHERE id IN (SELECT id FROM operate_logs WHERE serial = ? AND pending = 1 ORDER BY id LIMIT ${SYNC_OPERATE_LIMIT})`,
   ).run(serial);
+  if (ops.changes > 0) bumpLogVersion(db, 'operate', serial);
   return json({ recogLogRegisted: recog.logs, recogPictureRegisted: recog.pictures, operateLogRegisted: ops.changes });
 };
 

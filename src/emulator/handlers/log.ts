@@ -3,6 +3,7 @@
 import { formatEpochSeconds, parseWireEpochSeconds } from '../../core/dates.js';
 import type { Call, Handler, HandlerTable } from '../emu.js';
 import { json } from '../envelope.js';
+import { type PageStart, pageMemo } from '../page-memo.js';
 import { countPreliminary, latestPreliminary, type PreliminaryRow, pagePreliminary } from '../preliminary.js';
 import {
   countRecog,
@@ -13,7 +14,7 @@ import {
   type RecogFilter,
   type RecogRow,
 } from '../recog-logs.js';
-import { stmt } from '../store.js';
+import { type Db, logVersion, stmt } from '../store.js';
 import { device, maskName, paging, pictureAccess, str, takeFailAfter } from './common.js';
 
 /**
@@ -103,11 +104,52 @@ const deleteRecogLog: Handler = (call) => {
 };
 
 interface OperateRow {
+  id: number;
   time: number;
   user: string;
   main_type: string;
   sub_type: string;
   detail: string;
+}
+
+/**
+ * Rows `[offset, offset + limit)` of the device's operation logs matching `whereSql`, newest first
+ * (time, then id, descending): exactly what `ORDER BY time DESC, id DESC LIMIT limit OFFSET offset`
+ * answers, read from the nearest end or from a row remembered from recent pages (page-memo.ts, keyed
+ * by `(time, id)`, seeking with a row-value comparison), as recognition-log pages are.
+ */
+function pageOperate(
+  db: Db,
+  serial: string,
+  whereSql: string,
+  args: (string | number)[],
+  offset: number,
+  limit: number,
+  total: number,
+): OperateRow[] {
+  const take = Math.min(limit, total - offset);
+  if (take <= 0) return [];
+  const memo = pageMemo<[number, number]>(db, 'operate');
+  const shape = `${whereSql}\u0000${JSON.stringify(args)}`;
+  const version = logVersion(db, 'operate', serial);
+  const start: PageStart<[number, number]> = memo
+    ? memo.start(shape, version, total, offset, take)
+    : { from: 'first', skip: offset };
+  const down = start.from === 'first' || start.from === 'below';
+  const dir = down ? 'DESC' : 'ASC';
+  const bound =
+    start.from === 'below' ? ' AND (time, id) <= (?, ?)' : start.from === 'above' ? ' AND (time, id) >= (?, ?)' : '';
+  const boundArgs = start.from === 'below' || start.from === 'above' ? start.key : [];
+  const list = stmt(
+    db,
+    `SELECT * FROM operate_logs WHERE ${whereSql}${bound} ORDER BY time ${dir}, id ${dir} LIMIT ? OFFSET ?`,
+  ).all(...args, ...boundArgs, take, start.skip) as OperateRow[];
+  if (!down) list.reverse();
+  if (memo && list.length === take) {
+    memo.note(shape, version, total, offset, [list[0].time, list[0].id]);
+    memo.note(shape, version, total, offset + take - 1, [list[take - 1].time, list[take - 1].id]);
+  }
+  return list;
 }
 
 const getOperateLog: Handler = (call) => {
@@ -138,10 +180,7 @@ const getOperateLog: Handler = (call) => {
   const whereSql = parts.join(' AND ');
   const rows = (stmt(db, `SELECT COUNT(*) AS n FROM operate_logs WHERE ${whereSql}`).get(...args) as { n: number }).n;
   const page = paging(call, rows);
-  const list = stmt(
-    db,
-    `SELECT * FROM operate_logs WHERE ${whereSql} ORDER BY time DESC, id DESC LIMIT ? OFFSET ?`,
-  ).all(...args, page.size, page.offset) as OperateRow[];
+  const list = pageOperate(db, device(call).serial, whereSql, args, page.offset, page.size, rows);
   return json({
     rows,
     pages: page.pages,

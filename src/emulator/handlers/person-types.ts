@@ -1,7 +1,7 @@
 /** /person/*PersonType: at most 10 person types, only under an entry/exit-mode contract. */
 import type { Call, Handler, HandlerTable } from '../emu.js';
 import { abort, json } from '../envelope.js';
-import { stmt } from '../store.js';
+import { bumpLogVersion, stmt } from '../store.js';
 import { int, str } from './common.js';
 
 const MAX_TYPES = 10;
@@ -54,6 +54,7 @@ const deletePersonType: Handler = (call) => {
   if (!gone) abort(400, 'personTypeCode', `区分コード[${code}]の区分は登録されていません。`);
   stmt(db, 'UPDATE persons SET type_code = NULL WHERE type_code = ?').run(code);
   stmt(db, 'UPDATE recog_logs SET person_type_code = NULL, pass_flag_name = NULL WHERE person_type_code = ?').run(code);
+  bumpLogVersion(db, 'recog');
   return json({ result: true });
 };
 
