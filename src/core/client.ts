@@ -295,14 +295,18 @@ class Client implements FacetClient {
 
   async #send(p: Prepared, signal?: AbortSignal): Promise<{ res: HttpResponse; started: number }> {
     const started = performance.now();
-    this.#log(
-      `→ ${p.method} ${redactUrl(p.url)}${p.bodyNote ? ` ${p.bodyNote}` : ''} headers ${formatHeaders(p.headers)}`,
-    );
+    // The line is built only with --verbose: an export sends thousands of requests.
+    if (this.cfg.log) {
+      this.#log(
+        `→ ${p.method} ${redactUrl(p.url)}${p.bodyNote ? ` ${p.bodyNote}` : ''} headers ${formatHeaders(p.headers)}`,
+      );
+    }
     const res = await this.#transport.request({ ...p, signal });
     return { res, started };
   }
 
   #logAnswer(p: Prepared, status: number, contentType: string, bytes: number, started: number): void {
+    if (!this.cfg.log) return;
     const ms = Math.round(performance.now() - started);
     this.#log(
       `← ${status} ${p.method} ${redactUrl(p.url)} ${ms} ms ${contentType || '(no content-type)'} ${formatBytes(bytes)}`,
