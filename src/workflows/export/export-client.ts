@@ -6,6 +6,8 @@
 
 import type { FacetClient } from '../../core/client.js';
 
-export type ExportClient = Pick<FacetClient, 'json' | 'call' | 'fetchPicture'>;
+export type ExportClient = Pick<FacetClient, 'json' | 'call' | 'fetchPicture'> &
+  // Pages fetched ahead wait as bytes (core/client.ts DeferredJson); a fake without it answers parsed pages.
+  Partial<Pick<FacetClient, 'jsonDeferred'>>;
 
 export { endpoint } from '../../registry/index.js';

@@ -31,7 +31,11 @@
 export interface RoundsOptions<P> {
   /** Pages asked for at once (1: one page ahead of the walk, the sequential walk). */
   inFlight: number;
-  /** How many pages the answer says exist (undefined when it does not say). */
+  /**
+   * How many pages the answer says exist (undefined when it does not say). Called on each answer
+   * just before `get` returns it, never on answers still waiting, so an answer that is decoded
+   * lazily (core/client.ts DeferredJson) is decoded only when the walk uses it.
+   */
   pagesOf: (page: P) => number | undefined;
   /**
    * A value that changes whenever a row arrives (compared with `===`); pages are in flight together
@@ -103,6 +107,11 @@ export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: R
     return answer;
   };
 
+  /** The page count the walk's current page gives (the next rounds stop there). */
+  const learn = (page: P): void => {
+    knownPages = Math.max(knownPages, opts.pagesOf(page) ?? 0);
+  };
+
   const readWitness = (): Promise<string | undefined> | undefined => {
     if (!witness) return undefined;
     lastWitness = quiet(witness());
@@ -124,8 +133,7 @@ export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: R
 
   /** `round` has arrived whole: read the witness that follows it, and send the next round. */
   const advance = async (round: Round<P>): Promise<void> => {
-    const pages = await Promise.all(round.answers);
-    for (const p of pages) knownPages = Math.max(knownPages, opts.pagesOf(p) ?? 0);
+    await Promise.all(round.answers);
     const start = round.start + round.answers.length;
     const count = Math.min(size, knownPages - start + 1);
     // The next round's "before": the witness read last, arrived before any of its pages is asked for
@@ -173,10 +181,13 @@ export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: R
       const round = head as Round<P>;
       const index = pageNo - round.start;
       if (index === 0) {
+        const first = await round.answers[0];
+        learn(first);
         await advance(round);
-        return { page: await round.answers[0], inOrder: true };
+        return { page: first, inOrder: true };
       }
       const page = await round.answers[index];
+      learn(page);
       const after = round.after ? await round.after : undefined;
       return { page, inOrder: round.before !== undefined && after === round.before };
     },

@@ -67,6 +67,25 @@ function unusualRows(): Row[] {
     {},
   ];
   rows.push(JSON.parse('{"id":4,"time":"t","__proto__":{"x":1},"after":"a"}'));
+  // Rows in each documented order (as the API answers them), with odd values and extra fields after:
+  // the formatter's one-JSON.stringify path.
+  for (const columns of [RECOG_COLUMNS, OPERATE_COLUMNS, SENSELINK_COLUMNS]) {
+    const inOrder = (skipSerial: boolean, extra: Row) => {
+      const row: Row = {};
+      columns.forEach((c, i) => {
+        if (!(skipSerial && c === 'serialNo'))
+          row[c] = [`v"${i}\n`, i, null, true, '山田', { n: [i] }, '\ud800'][i % 7];
+      });
+      return Object.assign(row, extra);
+    };
+    rows.push(inOrder(true, {}), inOrder(true, { newField: 'x', nested: { a: 1 } }), inOrder(false, { more: null }));
+    rows.push(
+      inOrder(true, { id: undefined }),
+      inOrder(true, { extra: undefined }),
+      inOrder(true, { serialNo: 'late' }),
+    );
+    rows.push(inOrder(true, { 5: 'digit' }), inOrder(true, { constructor: 'c' }));
+  }
   return rows;
 }
 
