@@ -48,21 +48,6 @@ export type CallAnswer =
   | { kind: 'json'; status: number; body: any }
   | { kind: 'binary'; status: number; contentType: string; bytes: number; data?: Buffer };
 
-/**
- * A JSON answer read but not yet parsed (`FacetClient.jsonDeferred`): its bytes stay outside the V8
- * heap until `value()`, so pages fetched ahead cost no garbage-collected memory while they wait.
- */
-export interface DeferredJson<T> {
-  /** Size of the body in bytes. */
-  readonly bytes: number;
-  /**
-   * The parsed answer (parsed once; later calls return the same value). Throws what `json` would
-   * have for a 2xx answer: the typed error of an error envelope (facetCloud §共通仕様
-   * `nochange-response-status`), RuntimeError for a body that is not JSON.
-   */
-  value(): T;
-}
-
 export interface CallOptions {
   signal?: AbortSignal;
   /** Binary answers are written here (not ended) instead of being buffered. */
@@ -94,13 +79,6 @@ export interface FacetClient {
   plan(ep: EndpointDef, wire: WireParams): PlannedRequest;
   // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)
   json<T = any>(ep: EndpointDef, wire: WireParams, opts?: { signal?: AbortSignal }): Promise<T>;
-  /**
-   * As `json`, but a 2xx answer is parsed only when `value()` is called (see DeferredJson). Non-2xx
-   * answers, network failures and retries are exactly as `json`; an error envelope inside a 2xx
-   * answer is thrown by `value()` and, unlike with `json`, not retried.
-   */
-  // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)
-  jsonDeferred<T = any>(ep: EndpointDef, wire: WireParams, opts?: { signal?: AbortSignal }): Promise<DeferredJson<T>>;
   // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)
   pages(ep: EndpointDef, wire: WireParams, opts?: { signal?: AbortSignal; startPage?: number }): AsyncGenerator<any>;
   raw(
@@ -341,27 +319,7 @@ class Client implements FacetClient {
       : errorForAnswer(status, body, p.path, this.cfg.baseUrl);
   }
 
-  /** A 2xx JSON body as `json` returns it: parsed, its error envelope thrown, not-JSON refused. */
-  // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)
-  #decode(p: Prepared, status: number, contentType: string, data: Buffer): any {
-    const body = parseJson(data);
-    const error = this.#errorFor(p, status, body);
-    if (error) throw error;
-    if (body === undefined) {
-      throw new RuntimeError(
-        `${p.path} answered ${status} with ${data.length ? 'something that is not JSON' : 'an empty body'} (${contentType || 'no content-type'})`,
-      );
-    }
-    return body;
-  }
-
-  async #attempt(
-    ep: EndpointDef,
-    p: Prepared,
-    opts: CallOptions,
-    state: { wrote: boolean },
-    defer = false,
-  ): Promise<CallAnswer | DeferredJson<unknown>> {
+  async #attempt(ep: EndpointDef, p: Prepared, opts: CallOptions, state: { wrote: boolean }): Promise<CallAnswer> {
     const { res, started } = await this.#send(p, opts.signal);
     const ok = res.status >= 200 && res.status < 300;
     const binaryBytes = ep.answer === 'binary' && ok && !isJsonType(res.contentType);
@@ -380,8 +338,15 @@ class Client implements FacetClient {
       if (binaryBytes || (ok && ep.answer === 'javascript')) {
         return { kind: 'binary', status: res.status, contentType: res.contentType, bytes: data.length, data };
       }
-      if (defer && ok) return this.#deferred(p, res.status, res.contentType, data);
-      return { kind: 'json', status: res.status, body: this.#decode(p, res.status, res.contentType, data) };
+      const body = parseJson(data);
+      const error = this.#errorFor(p, res.status, body);
+      if (error) throw error;
+      if (body === undefined) {
+        throw new RuntimeError(
+          `${p.path} answered ${res.status} with ${data.length ? 'something that is not JSON' : 'an empty body'} (${res.contentType || 'no content-type'})`,
+        );
+      }
+      return { kind: 'json', status: res.status, body };
     } catch (err) {
       if (err instanceof Error && 'exitCode' in err) {
         if (state.wrote && err instanceof NetworkError) throw new NetworkError(err.message, err.code, false);
@@ -391,22 +356,6 @@ class Client implements FacetClient {
       if (state.wrote && mapped instanceof NetworkError) throw new NetworkError(mapped.message, mapped.code, false);
       throw mapped;
     }
-  }
-
-  #deferred(p: Prepared, status: number, contentType: string, data: Buffer): DeferredJson<unknown> {
-    let bytes: Buffer | undefined = data;
-    let parsed: { body: unknown } | undefined;
-    return {
-      bytes: data.length,
-      value: () => {
-        if (!parsed) {
-          const body = this.#decode(p, status, contentType, bytes as Buffer);
-          parsed = { body };
-          bytes = undefined;
-        }
-        return parsed.body;
-      },
-    };
   }
 
   #retryHooks(signal?: AbortSignal) {
@@ -465,16 +414,7 @@ class Client implements FacetClient {
     return ep.api === 'senselink' ? this.#prepareSenselink(ep, send) : this.#prepareFacet(ep, send);
   }
 
-  call(ep: EndpointDef, wire: WireParams, opts: CallOptions = {}): Promise<CallAnswer> {
-    return this.#call(ep, wire, opts, false) as Promise<CallAnswer>;
-  }
-
-  async #call(
-    ep: EndpointDef,
-    wire: WireParams,
-    opts: CallOptions,
-    defer: boolean,
-  ): Promise<CallAnswer | DeferredJson<unknown>> {
+  async call(ep: EndpointDef, wire: WireParams, opts: CallOptions = {}): Promise<CallAnswer> {
     if (opts.signal?.aborted) throw new CancelledError();
     const p = this.#prepared(ep, wire);
     const retries = ep.repeatable ? (opts.retries ?? this.cfg.retries ?? DEFAULT_RETRY_POLICY.retries) : 0;
@@ -483,7 +423,7 @@ class Client implements FacetClient {
       async (n) => {
         // SenseLink signatures carry a timestamp: re-sign each attempt.
         const prepared = n > 0 && ep.api === 'senselink' ? this.#prepared(ep, wire) : p;
-        return this.#attempt(ep, prepared, opts, state, defer);
+        return this.#attempt(ep, prepared, opts, state);
       },
       this.#policy(retries),
       this.#retryHooks(opts.signal),
@@ -495,22 +435,6 @@ class Client implements FacetClient {
     const answer = await this.call(ep, wire, opts);
     if (answer.kind === 'json') return answer.body as T;
     return { contentType: answer.contentType, bytes: answer.bytes, data: answer.data } as T;
-  }
-
-  // biome-ignore lint/suspicious/noExplicitAny: API answers are free-form JSON (docs/contracts.md)
-  async jsonDeferred<T = any>(
-    ep: EndpointDef,
-    wire: WireParams,
-    opts: { signal?: AbortSignal } = {},
-  ): Promise<DeferredJson<T>> {
-    const answer = await this.#call(ep, wire, opts, true);
-    if ('value' in answer) return answer as DeferredJson<T>;
-    // Not JSON after all (a binary endpoint): the same value `json` would give.
-    const value =
-      answer.kind === 'json'
-        ? answer.body
-        : { contentType: answer.contentType, bytes: answer.bytes, data: answer.data };
-    return { bytes: answer.kind === 'json' ? 0 : answer.bytes, value: () => value as T };
   }
 
   async *pages(

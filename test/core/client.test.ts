@@ -163,23 +163,6 @@ describe('client against the emulator', () => {
     expect(bad.status).toBe(200);
   });
 
-  it('jsonDeferred keeps a 2xx answer as bytes until value(), which throws what json would', async () => {
-    const c = client();
-    const later = await c.jsonDeferred(ep('device.getDevice'), {});
-    expect(later.bytes).toBeGreaterThan(0);
-    const first = later.value();
-    expect(first).toEqual(await c.json(ep('device.getDevice'), {}));
-    expect(later.value()).toBe(first);
-
-    await emu.op('PATCH', `/devices/${SERIAL}`, { online: false });
-    // An error envelope inside a 200: the call resolves, value() throws the typed error.
-    const inside = await c.jsonDeferred(ep('device.sync'), { serialNo: SERIAL, 'nochange-response-status': '1' });
-    expect(() => inside.value()).toThrow(DeviceError);
-    // A non-2xx answer: the call itself fails, as json does.
-    const err = await c.jsonDeferred(ep('device.sync'), { serialNo: SERIAL }).catch((e) => e);
-    expect(err).toBeInstanceOf(DeviceError);
-  });
-
   it('retries maintenance (503, empty body) on a repeatable endpoint, then succeeds', async () => {
     await emu.op('POST', '/faults', { path: '/device/getDevice', status: 503, rate: 1 });
     const c = client({

@@ -6,8 +6,6 @@
 
 import type { FacetClient } from '../../core/client.js';
 
-export type ExportClient = Pick<FacetClient, 'json' | 'call' | 'fetchPicture'> &
-  // Pages fetched ahead wait as bytes (core/client.ts DeferredJson); a fake without it answers parsed pages.
-  Partial<Pick<FacetClient, 'jsonDeferred'>>;
+export type ExportClient = Pick<FacetClient, 'json' | 'call' | 'fetchPicture'>;
 
 export { endpoint } from '../../registry/index.js';

@@ -16,7 +16,6 @@ import {
   openAtomicFile,
   type ProcessProbe,
 } from '../../core/safe-file.js';
-import type { EndpointDef } from '../../registry/types.js';
 import { OPERATE_COLUMNS, RECOG_COLUMNS } from './columns.js';
 import { type ExportClient, endpoint } from './export-client.js';
 import { commitFile, commitMarks, type Fault, type Marks, settlePending } from './export-commit.js';
@@ -33,7 +32,7 @@ import { newOperateStats, walkOperatePages } from './operate-walk.js';
 import { DEFAULT_OVERLAP_MS, MAX_WINDOW_KEYS } from './operate-window.js';
 import { retryPictures } from './picture-retry.js';
 import { newPictureStats, type PictureStats, savePictures } from './picture-saver.js';
-import { type FetchRecogPage, newWalkStats, type RecogPage, rowId, walkRecogPages } from './recog-walk.js';
+import { newWalkStats, type RecogPage, rowId, walkRecogPages } from './recog-walk.js';
 import {
   type CsvEncoding,
   type CsvSafetyOptions,
@@ -216,11 +215,7 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
     const fetchPage = (pageNo: number) =>
       client.json<RecogPage>(ep, { ...wire, pageNo: String(pageNo) }, { signal: opts.signal });
     const stats = newWalkStats();
-    const walk = walkRecogPages(
-      fetchAhead(client, ep, wire, opts.signal),
-      { upperId, floorId, accept, inFlight, witness },
-      stats,
-    );
+    const walk = walkRecogPages(fetchPage, { upperId, floorId, accept, inFlight, witness }, stats);
     for await (const step of walk) {
       if (step.rows.length === 0) continue;
       if (opts.pictures && job.pictures) {
@@ -291,18 +286,6 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
 }
 
 /**
- * The walk's page fetch: pages asked for ahead wait as bytes and are parsed when the walk reaches
- * them (client.jsonDeferred), so eight pages in flight per device keep the heap, and the peak RSS,
- * where one page would.
- */
-function fetchAhead(client: ExportClient, ep: EndpointDef, wire: WireParams, signal: AbortSignal): FetchRecogPage {
-  const pageWire = (pageNo: number): WireParams => ({ ...wire, pageNo: String(pageNo) });
-  if (!client.jsonDeferred) return (pageNo) => client.json<RecogPage>(ep, pageWire(pageNo), { signal });
-  const deferred = client.jsonDeferred.bind(client);
-  return (pageNo) => deferred<RecogPage>(ep, pageWire(pageNo), { signal });
-}
-
-/**
  * A first run with `--from` and `--state`: the mark moves to the newest id, past every row dated
  * before `--from`. Device clocks can be wrong (a log made today dated 2000/01/01), so those rows are
  * counted and named on stderr rather than skipped silently.
@@ -354,7 +337,12 @@ async function idsExportedBefore(
   coveredFrom: string | undefined,
 ): Promise<{ id: number; time: string }[]> {
   const ep = endpoint('log.getRecogLog');
-  const fetchPage = fetchAhead(job.client, ep, { ...base, recogTimeFrom: from }, job.opts.signal);
+  const fetchPage = (pageNo: number) =>
+    job.client.json<RecogPage>(
+      ep,
+      { ...base, recogTimeFrom: from, pageNo: String(pageNo) },
+      { signal: job.opts.signal },
+    );
   const found: { id: number; time: string }[] = [];
   const walk = walkRecogPages(fetchPage, {
     upperId: floorId,

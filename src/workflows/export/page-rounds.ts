@@ -31,11 +31,7 @@
 export interface RoundsOptions<P> {
   /** Pages asked for at once (1: one page ahead of the walk, the sequential walk). */
   inFlight: number;
-  /**
-   * How many pages the answer says exist (undefined when it does not say). Called on each answer
-   * just before `get` returns it, never on answers still waiting, so an answer that is decoded
-   * lazily (core/client.ts DeferredJson) is decoded only when the walk uses it.
-   */
+  /** How many pages the answer says exist (undefined when it does not say). */
   pagesOf: (page: P) => number | undefined;
   /**
    * A value that changes whenever a row arrives (compared with `===`); pages are in flight together
@@ -107,11 +103,6 @@ export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: R
     return answer;
   };
 
-  /** The page count the walk's current page gives (the next rounds stop there). */
-  const learn = (page: P): void => {
-    knownPages = Math.max(knownPages, opts.pagesOf(page) ?? 0);
-  };
-
   const readWitness = (): Promise<string | undefined> | undefined => {
     if (!witness) return undefined;
     lastWitness = quiet(witness());
@@ -133,7 +124,8 @@ export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: R
 
   /** `round` has arrived whole: read the witness that follows it, and send the next round. */
   const advance = async (round: Round<P>): Promise<void> => {
-    await Promise.all(round.answers);
+    const pages = await Promise.all(round.answers);
+    for (const p of pages) knownPages = Math.max(knownPages, opts.pagesOf(p) ?? 0);
     const start = round.start + round.answers.length;
     const count = Math.min(size, knownPages - start + 1);
     // The next round's "before": the witness read last, arrived before any of its pages is asked for
@@ -181,13 +173,10 @@ export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: R
       const round = head as Round<P>;
       const index = pageNo - round.start;
       if (index === 0) {
-        const first = await round.answers[0];
-        learn(first);
         await advance(round);
-        return { page: first, inOrder: true };
+        return { page: await round.answers[0], inOrder: true };
       }
       const page = await round.answers[index];
-      learn(page);
       const after = round.after ? await round.after : undefined;
       return { page, inOrder: round.before !== undefined && after === round.before };
     },

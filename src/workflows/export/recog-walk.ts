@@ -21,7 +21,6 @@
  * again. The rows still come out in page order, each once.
  */
 
-import type { DeferredJson } from '../../core/client.js';
 import { endpoint } from './export-client.js';
 import { pageRounds } from './page-rounds.js';
 import { pagesToStepBack } from './page-shift.js';
@@ -39,20 +38,7 @@ export interface RecogPage {
   list: RecogRow[];
 }
 
-/**
- * A page as fetched: parsed, or its bytes still waiting (client.jsonDeferred), parsed only when the
- * walk reaches it, so the pages asked for ahead hold no garbage-collected memory meanwhile.
- */
-export type RecogAnswer = RecogPage | DeferredJson<RecogPage>;
-
-export type FetchRecogPage = (pageNo: number) => Promise<RecogAnswer>;
-
-/** The page of an answer (parsing it now when it waited as bytes). */
-export function openRecogAnswer(answer: RecogAnswer): RecogPage {
-  return typeof (answer as DeferredJson<RecogPage>).value === 'function'
-    ? (answer as DeferredJson<RecogPage>).value()
-    : (answer as RecogPage);
-}
+export type FetchRecogPage = (pageNo: number) => Promise<RecogPage>;
 
 /**
  * Fetches ahead: while the caller writes page p, page p+1 is already on its way, so the cloud's time
@@ -152,15 +138,11 @@ export async function* walkRecogPages(
   const pager = pageRounds(fetchPage, {
     inFlight: opts.inFlight ?? 1,
     witness: opts.witness,
-    pagesOf: (answer) => {
-      const page = openRecogAnswer(answer);
-      return typeof page.pages === 'number' ? page.pages : undefined;
-    },
+    pagesOf: (page) => (typeof page.pages === 'number' ? page.pages : undefined),
   });
   try {
     for (;;) {
-      const { page: answer, inOrder } = await pager.get(pageNo);
-      const page = openRecogAnswer(answer);
+      const { page, inOrder } = await pager.get(pageNo);
       stats.pagesRead++;
       const list = Array.isArray(page.list) ? page.list : [];
       const total = typeof page.rows === 'number' ? page.rows : undefined;
