@@ -14,8 +14,11 @@
  *
  * Run: npx tsx bench/export.ts [--rows 100000] [--latency-rows 10000] [--latencies 0,50] [--runs 2]
  *   [--page-memo off] (the emulator's page memo off: every log page the plain OFFSET query)
+ *   [--before DIR/bin/facetctl.js]
  *   --rows: the largest size at 0 ms (a tenth of it is measured too); --latency-rows: the size at
- *   each latency above 0 (pages one after another at 50 ms take 5 s a 10,000 rows).
+ *   each latency above 0 (pages one after another at 50 ms take 5 s a 10,000 rows); --before: an
+ *   earlier build's launcher (a copy of bin/, dist/ and package.json with node_modules linked),
+ *   measured with its defaults in the same alternating runs, for before/after of a change.
  * Prints Markdown for BENCHMARKS.md, one row per measured line.
  */
 import { spawn } from 'node:child_process';
@@ -29,6 +32,10 @@ function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
+function text(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
 function list(name: string, fallback: number[]): number[] {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1].split(',').map(Number) : fallback;
@@ -41,6 +48,7 @@ const RUNS = arg('runs', 2);
 const HEAP_CAP_MB = 32;
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'facetctl.js');
+const BEFORE_BIN = text('before') && resolve(text('before') as string);
 const MAX_RSS_PRELOAD =
   'data:text/javascript,import{writeSync}from"node:fs";process.on("exit",()=>writeSync(2,"\\nMAXRSS "+process.resourceUsage().maxRSS+"\\n"))';
 const BARE_LOOP = `
@@ -131,8 +139,8 @@ for (const { latency, rows } of plan) {
   const serial = await deviceWith(rows);
   await op('/api-latency', { ms: latency });
   const out = join(dir, `${serial}.ndjson`);
-  const exportArgs = (pages: string[]) => [
-    BIN,
+  const exportArgs = (pages: string[], bin = BIN) => [
+    bin,
     'log',
     'recog',
     'export',
@@ -145,8 +153,9 @@ for (const { latency, rows } of plan) {
     ...pages,
   ];
   const variants = [
-    { name: 'before: `--page-concurrency 1`', args: ['--page-concurrency', '1'] },
-    { name: 'after: default', args: [] as string[] },
+    { name: 'before: `--page-concurrency 1`', args: ['--page-concurrency', '1'], bin: BIN },
+    ...(BEFORE_BIN ? [{ name: 'before: `--before` build, default', args: [] as string[], bin: BEFORE_BIN }] : []),
+    { name: 'after: default', args: [] as string[], bin: BIN },
   ];
   let bare: ChildRun | undefined;
   const best: (ChildRun | undefined)[] = variants.map(() => undefined);
@@ -159,7 +168,7 @@ for (const { latency, rows } of plan) {
     if (Number(b.stdout.trim()) !== rows) throw new Error(`bare loop read ${b.stdout.trim()} rows, expected ${rows}`);
     if (!bare || b.ms < bare.ms) bare = b;
     for (const [v, variant] of variants.entries()) {
-      const e = await runChild(exportArgs(variant.args), env);
+      const e = await runChild(exportArgs(variant.args, variant.bin), env);
       const prev = best[v];
       if (!prev || e.ms < prev.ms) best[v] = e;
     }
@@ -172,7 +181,7 @@ for (const { latency, rows } of plan) {
     const e = best[v] as ChildRun;
     const rate = rows / (e.ms / 1000);
     lines.push(
-      `| ${latency} ms | ${n(rows)} | ${variant.name} | ${n(bareRate)} | ${n(rate)} | **${(rate / bareRate).toFixed(2)}** | ${mb(bare)} | ${mb(e)} | ${v === 1 ? capped : ''} | ${(bytes / 1e6).toFixed(0)} MB |`,
+      `| ${latency} ms | ${n(rows)} | ${variant.name} | ${n(bareRate)} | ${n(rate)} | **${(rate / bareRate).toFixed(2)}** | ${mb(bare)} | ${mb(e)} | ${v === variants.length - 1 ? capped : ''} | ${(bytes / 1e6).toFixed(0)} MB |`,
     );
   }
   rmSync(out);

@@ -308,6 +308,7 @@ class Client implements FacetClient {
   }
 
   #logAnswer(p: Prepared, status: number, contentType: string, bytes: number, started: number): void {
+    if (!this.cfg.log) return;
     const ms = Math.round(performance.now() - started);
     this.#log(
       () =>

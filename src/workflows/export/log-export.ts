@@ -16,7 +16,7 @@ import {
   openAtomicFile,
   type ProcessProbe,
 } from '../../core/safe-file.js';
-import { OPERATE_COLUMNS, orderRow, RECOG_COLUMNS } from './columns.js';
+import { OPERATE_COLUMNS, RECOG_COLUMNS } from './columns.js';
 import { type ExportClient, endpoint } from './export-client.js';
 import { commitFile, commitMarks, type Fault, type Marks, settlePending } from './export-commit.js';
 import {
@@ -32,7 +32,7 @@ import { newOperateStats, walkOperatePages } from './operate-walk.js';
 import { DEFAULT_OVERLAP_MS, MAX_WINDOW_KEYS } from './operate-window.js';
 import { retryPictures } from './picture-retry.js';
 import { newPictureStats, type PictureStats, savePictures } from './picture-saver.js';
-import { newWalkStats, type RecogPage, type RecogRow, rowId, walkRecogPages } from './recog-walk.js';
+import { newWalkStats, type RecogPage, rowId, walkRecogPages } from './recog-walk.js';
 import {
   type CsvEncoding,
   type CsvSafetyOptions,
@@ -195,10 +195,6 @@ function newestRecord(job: DeviceJob): () => Promise<string> {
   };
 }
 
-function recogRowOut(serialNo: string, row: RecogRow): Record<string, unknown> {
-  return orderRow(RECOG_COLUMNS, row, serialNo);
-}
-
 async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): Promise<DeviceRun> {
   const { client, serialNo, opts } = job;
   const ep = endpoint('log.getRecogLog');
@@ -235,7 +231,7 @@ async function exportRecogDevice(job: DeviceJob, mark: RecogMark | undefined): P
           signal: opts.signal,
         });
       }
-      await job.writer.writeRows(step.rows.map((r) => recogRowOut(serialNo, r)));
+      await job.writer.writeRows(step.rows, serialNo);
       rows += step.rows.length;
       opts.onProgress?.(job.writer.rowsWritten);
       job.onPage();
@@ -420,7 +416,7 @@ async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined
   let rows = 0;
   for await (const step of walkOperatePages(fetchPage, { upperTime, floor: mark, windowStart }, stats)) {
     if (step.rows.length === 0) continue;
-    await job.writer.writeRows(step.rows.map((r) => orderRow(OPERATE_COLUMNS, r, serialNo)));
+    await job.writer.writeRows(step.rows, serialNo);
     rows += step.rows.length;
     opts.onProgress?.(job.writer.rowsWritten);
     job.onPage();

@@ -4,6 +4,7 @@
  * back-pressure, so a slow disk or pipe slows the page loops instead of filling memory.
  */
 import { encodeCp932 } from '../../core/cp932.js';
+import { jsonRowFormatter, orderRow } from './columns.js';
 
 export type ExportFormat = 'csv' | 'ndjson' | 'json';
 export type CsvEncoding = 'utf8' | 'cp932';
@@ -11,6 +12,8 @@ export type CsvEncoding = 'utf8' | 'cp932';
 /** Where formatted bytes go: an atomic file or stdout. */
 export interface ByteSink {
   write(chunk: Buffer): Promise<void>;
+  /** UTF-8 text, encoded straight into the sink's own buffer (no Buffer per page); else `write`. */
+  writeText?(text: string): Promise<void>;
   /** Hand on anything held back; called by the writer's end(). */
   flush?(): Promise<void>;
 }
@@ -36,8 +39,12 @@ export interface RowWriterOptions {
 export type CsvSafetyOptions = Pick<RowWriterOptions, 'escapeFormulas' | 'replacement' | 'onUnmappable'>;
 
 export interface RowWriter {
-  /** Format and write rows (already ordered); resolves when the sink accepted them. */
-  writeRows(rows: readonly Record<string, unknown>[]): Promise<void>;
+  /**
+   * Format and write rows as the API answered them: documented columns first, in order, then any
+   * field a newer API adds (columns.ts orderRow); `serialNo`, when given, is the serialNo column.
+   * Resolves when the sink accepted them.
+   */
+  writeRows(rows: readonly Record<string, unknown>[], serialNo?: string): Promise<void>;
   /** Header (CSV) or brackets (JSON) for an empty export, and the closing bracket. */
   end(): Promise<void>;
   readonly rowsWritten: number;
@@ -53,23 +60,32 @@ async function loadStringify(): Promise<StringifySync> {
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
+/** A piece of output: bytes, or UTF-8 text the sink encodes itself (ByteSink.writeText). */
+type Chunk = Buffer | string;
+
 export async function createRowWriter(sink: ByteSink, opts: RowWriterOptions): Promise<RowWriter> {
   const stringify = opts.format === 'csv' ? await loadStringify() : undefined;
   const cp932 = opts.format === 'csv' && opts.encoding === 'cp932';
-  const encode = (text: string): Buffer =>
-    cp932 ? encodeCp932(text, opts.replacement).bytes : Buffer.from(text, 'utf8');
+  const encode = (text: string): Chunk => (cp932 ? encodeCp932(text, opts.replacement).bytes : text);
+  const put = (chunk: Chunk): Promise<void> => {
+    if (typeof chunk !== 'string') return sink.write(chunk);
+    return sink.writeText ? sink.writeText(chunk) : sink.write(Buffer.from(chunk, 'utf8'));
+  };
+  const jsonLine = jsonRowFormatter(opts.columns);
   const csvOptions = {
     columns: [...opts.columns],
     cast: { boolean: (v: boolean) => (v ? 'true' : 'false') },
     escape_formulas: opts.format === 'csv' && opts.escapeFormulas === true,
   };
+  const csvText = (rows: readonly Record<string, unknown>[]): string =>
+    stringify?.([...rows], { ...csvOptions, header: false }) ?? '';
   /** CP932: the page's bytes; when some characters were missing, find and name the rows that held them. */
-  const encodeRows = (text: string, rows: readonly Record<string, unknown>[], first: number): Buffer => {
-    if (!cp932) return encode(text);
+  const encodeRows = (text: string, rows: readonly Record<string, unknown>[], first: number): Chunk => {
+    if (!cp932) return text;
     const done = encodeCp932(text, opts.replacement);
     if (done.unmappable.length === 0 || !opts.onUnmappable) return done.bytes;
     rows.forEach((row, i) => {
-      const missing = encodeCp932(format([row]), opts.replacement).unmappable;
+      const missing = encodeCp932(csvText([row]), opts.replacement).unmappable;
       if (missing.length) opts.onUnmappable?.(opts.rowLabel?.(row) ?? `row ${first + i + 1}`, missing);
     });
     return done.bytes;
@@ -85,32 +101,29 @@ export async function createRowWriter(sink: ByteSink, opts: RowWriterOptions): P
     return '';
   };
 
-  const format = (rows: readonly Record<string, unknown>[]): string => {
-    if (opts.format === 'csv') return stringify?.([...rows], { ...csvOptions, header: false }) ?? '';
+  /** JSON lines of a page (rows as answered), each built without a reordered copy of the row. */
+  const jsonText = (rows: readonly Record<string, unknown>[], serialNo: string | undefined): string => {
+    let out = '';
     if (opts.format === 'ndjson') {
-      let out = '';
-      for (const r of rows) out += `${JSON.stringify(r)}\n`;
+      for (const r of rows) out += `${jsonLine(r, serialNo)}\n`;
       return out;
     }
-    let out = '';
-    for (const r of rows) {
-      out += `${count === 0 && out === '' ? '\n' : ',\n'}${JSON.stringify(r)}`;
-    }
+    for (const r of rows) out += `${count === 0 && out === '' ? '\n' : ',\n'}${jsonLine(r, serialNo)}`;
     return out;
   };
 
-  const enqueue = (make: () => Buffer[]): Promise<void> => {
+  const enqueue = (make: () => Chunk[]): Promise<void> => {
     const next = queue.then(async () => {
-      for (const chunk of make()) await sink.write(chunk);
+      for (const chunk of make()) await put(chunk);
     });
     queue = next.catch(() => {});
     return next;
   };
 
-  const start = (): Buffer[] => {
+  const start = (): Chunk[] => {
     if (started) return [];
     started = true;
-    const chunks: Buffer[] = [];
+    const chunks: Chunk[] = [];
     if (opts.format === 'csv' && opts.bom) chunks.push(UTF8_BOM);
     const head = preamble();
     if (head) chunks.push(encode(head));
@@ -121,11 +134,14 @@ export async function createRowWriter(sink: ByteSink, opts: RowWriterOptions): P
     get rowsWritten() {
       return count;
     },
-    writeRows(rows) {
+    writeRows(rows, serialNo) {
       if (rows.length === 0) return Promise.resolve();
       return enqueue(() => {
         const chunks = start();
-        chunks.push(encodeRows(format(rows), rows, count));
+        if (opts.format === 'csv') {
+          const ordered = rows.map((r) => orderRow(opts.columns, r, serialNo));
+          chunks.push(encodeRows(csvText(ordered), ordered, count));
+        } else chunks.push(jsonText(rows, serialNo));
         count += rows.length;
         return chunks;
       });
@@ -133,7 +149,7 @@ export async function createRowWriter(sink: ByteSink, opts: RowWriterOptions): P
     async end() {
       await enqueue(() => {
         const chunks = start();
-        if (opts.format === 'json') chunks.push(encode(count === 0 ? ']\n' : '\n]\n'));
+        if (opts.format === 'json') chunks.push(count === 0 ? ']\n' : '\n]\n');
         return chunks;
       });
       await sink.flush?.();

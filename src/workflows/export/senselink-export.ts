@@ -20,7 +20,7 @@ import {
   type ProcessProbe,
   writeFileAtomic,
 } from '../../core/safe-file.js';
-import { orderRow, SENSELINK_COLUMNS } from './columns.js';
+import { SENSELINK_COLUMNS } from './columns.js';
 import { type ExportClient, endpoint } from './export-client.js';
 import { commitFile, type Fault } from './export-commit.js';
 import { safeName } from './picture-saver.js';
@@ -193,7 +193,7 @@ export async function runSenselinkExport(
           for (const r of rows)
             if (r.image_id) await saveImage(opts.owner, client, opts.images, String(r.image_id), result, opts.signal);
         }
-        await writer.writeRows(rows.map((r) => orderRow(SENSELINK_COLUMNS, r)));
+        await writer.writeRows(rows);
         result.rows += rows.length;
         opts.onProgress?.(result.rows);
         if (rows.length > 0) {

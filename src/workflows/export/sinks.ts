@@ -30,6 +30,17 @@ export function fileSink(file: AtomicFile): ByteSink {
       chunk.copy(batch, size);
       size += chunk.length;
     },
+    // Encoded straight into the batch: no Buffer per page (its memory is outside the V8 heap and
+    // freed only by a later GC, so it grew the process's peak).
+    async writeText(text) {
+      const bytes = Buffer.byteLength(text, 'utf8');
+      if (size + bytes > FILE_BATCH_BYTES) await flush();
+      if (bytes >= FILE_BATCH_BYTES) {
+        await file.write(Buffer.from(text, 'utf8'));
+        return;
+      }
+      size += batch.write(text, size, 'utf8');
+    },
     flush,
   };
 }
@@ -43,6 +54,10 @@ export function streamSink(stream: Writable): ByteSink {
     write: (chunk) =>
       new Promise<void>((resolve, reject) => {
         stream.write(chunk, (err) => (err ? reject(err) : resolve()));
+      }),
+    writeText: (text) =>
+      new Promise<void>((resolve, reject) => {
+        stream.write(text, 'utf8', (err) => (err ? reject(err) : resolve()));
       }),
   };
 }
