@@ -2,8 +2,11 @@
  * `log recog export` throughput and memory. The emulator holds N recognition logs on one device; the
  * export runs as a child process (`bin/facetctl.js log recog export -o ndjson --out FILE`) and is
  * compared with a bare child that only fetches the same pages one after another with undici and
- * parses them. Peak RSS of each child comes from process.resourceUsage() at exit (a preload, so
- * facetctl itself carries no benchmark flag).
+ * parses them. Peak RSS of each child is its own high-water mark, VmHWM in /proc/self/status, read at
+ * exit (a preload, so facetctl itself carries no benchmark flag). Not `process.resourceUsage().maxRSS`:
+ * Linux carries a process's maximum RSS across fork and exec, so a child of this bench (whose emulator
+ * holds the logs: ~100 MB at 100,000 rows, ~230 MB at 1,000,000) reported the bench's own RSS as its
+ * floor. Figures before stop 18 were measured that way and read too high.
  *
  * Every size is measured at each emulator API latency (`--latencies 0,50`: milliseconds added to every
  * API call, `facetctl server --api-latency`), for the export before (`--page-concurrency 1`, one page
@@ -50,7 +53,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'facetctl.js');
 const BEFORE_BIN = text('before') && resolve(text('before') as string);
 const MAX_RSS_PRELOAD =
-  'data:text/javascript,import{writeSync}from"node:fs";process.on("exit",()=>writeSync(2,"\\nMAXRSS "+process.resourceUsage().maxRSS+"\\n"))';
+  'data:text/javascript,import{readFileSync,writeSync}from"node:fs";process.on("exit",()=>writeSync(2,"\\nMAXRSS "+/VmHWM:\\s+(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1]+"\\n"))';
 const BARE_LOOP = `
 import { request } from 'undici';
 const { BENCH_URL: url, BENCH_TOKEN: token, BENCH_SERIAL: serial } = process.env;
