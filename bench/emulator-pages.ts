@@ -10,6 +10,7 @@
  *
  * Run: npx tsx bench/emulator-pages.ts [rows] [--pages 100] [--memo both|on|off]
  */
+import { shuffled } from '../src/core/seeded-random.js';
 import { startEmulator } from '../src/emulator/index.js';
 
 const rows = Number(process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 1_000_000);
@@ -73,15 +74,6 @@ async function median(label: string, query: string, runs = 15): Promise<void> {
   const by: Partial<Record<'on' | 'off', number>> = {};
   for (const v of emus) by[v.name] = times[v.name].sort((a, b) => a - b)[runs >> 1];
   row(label, 'median ms', by);
-}
-
-function shuffled<T>(items: T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }
 
 /** `seqPages` pages from `first` on, one after another or 8 in flight: mean ms per page. */

@@ -11,3 +11,16 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A shuffled copy of `items` (Fisher–Yates), drawing from `random` (a `seededRandom` to replay an
+ * order, e.g. the page orders of the emulator's page-memo tests; Math.random by default).
+ */
+export function shuffled<T>(items: readonly T[], random: () => number = Math.random): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}

@@ -4,7 +4,7 @@
  * an emulator with the memo switched off (every page the plain OFFSET query) answers for the same data.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/core/seeded-random.js';
+import { seededRandom, shuffled } from '../../src/core/seeded-random.js';
 import { addDevice, ok, startTestEmulator, type TestEmulator } from './util.js';
 
 let on: TestEmulator;
@@ -33,15 +33,6 @@ function wireTime(minute: number): string {
   return `${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:00`;
 }
 
-function shuffled<T>(items: T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
-
 /** A page's list without the picture URLs (their nonce differs per answer by design). */
 function comparable(body: { rows: number; pages: number; list: Record<string, unknown>[] }) {
   return { rows: body.rows, pages: body.pages, list: body.list.map(({ pictureUrl, ...rest }) => rest) };
@@ -60,7 +51,10 @@ async function compareAll(
   for (let batch = 0; ; batch++) {
     const first = await ok(off, path, { ...params, pageNo: 1 });
     const pages = Math.max(1, first.pages);
-    const numbers = shuffled(Array.from({ length: 8 }, (_, i) => ((batch * 8 + i) % (pages + 1)) + 1));
+    const numbers = shuffled(
+      Array.from({ length: 8 }, (_, i) => ((batch * 8 + i) % (pages + 1)) + 1),
+      random,
+    );
     const got = await Promise.all(numbers.map((pageNo) => ok(on, path, { ...params, pageNo })));
     for (const [i, pageNo] of numbers.entries()) {
       const want = await ok(off, path, { ...params, pageNo });

@@ -6,7 +6,7 @@
  * paging is actually served from remembered rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/core/seeded-random.js';
+import { seededRandom, shuffled } from '../../src/core/seeded-random.js';
 import { PageMemo, type PageStart, setPageMemo } from '../../src/emulator/page-memo.js';
 import {
   countRecog,
@@ -89,35 +89,37 @@ afterAll(() => db.close());
 function fill(): void {
   resetState(db);
   insertRecogGenerated(db, { serial: 'ORD', count: 3000, start: START, span: SPAN, pictureId: 1, people: PEOPLE });
-  const times = Array.from({ length: 2500 }, (_, i) => START + Math.floor((i * SPAN) / 2500));
-  for (let i = times.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [times[i], times[j]] = [times[j], times[i]];
-  }
+  const times = shuffled(
+    Array.from({ length: 2500 }, (_, i) => START + Math.floor((i * SPAN) / 2500)),
+    random,
+  );
   insertRecogBulk(db, 'MIX', times.length, (i) => row('MIX', times[i], i % 4 === 3 ? null : PEOPLE[i % 3].code));
-}
-
-function shuffled<T>(items: T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }
 
 /** Page numbers (0-based) in the order an export with 8 pages in flight might see them answered. */
 function inFlight(pages: number): number[] {
   const out: number[] = [];
   for (let p = 0; p < pages; p += 8)
-    out.push(...shuffled(Array.from({ length: Math.min(8, pages - p) }, (_, i) => p + i)));
+    out.push(
+      ...shuffled(
+        Array.from({ length: Math.min(8, pages - p) }, (_, i) => p + i),
+        random,
+      ),
+    );
   return out;
 }
 
 const ORDERS: [string, (pages: number) => number[]][] = [
   ['sequential', (n) => Array.from({ length: n }, (_, i) => i)],
   ['reversed', (n) => Array.from({ length: n }, (_, i) => n - 1 - i)],
-  ['random', (n) => shuffled(Array.from({ length: n }, (_, i) => i))],
+  [
+    'random',
+    (n) =>
+      shuffled(
+        Array.from({ length: n }, (_, i) => i),
+        random,
+      ),
+  ],
   ['8 in flight, out of order', inFlight],
 ];
 
