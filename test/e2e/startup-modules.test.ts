@@ -5,10 +5,9 @@
  * One API call loads undici without node:http2 (scripts/undici-http2-lazy.cjs) and node:crypto
  * without WebCrypto (src/core/node-crypto.ts).
  */
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, tempConfigDir } from '../helpers/cli.js';
+import { spawnCli } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { ensureBuilt } from '../setup/build.js';
 
@@ -24,32 +23,14 @@ beforeAll(async () => {
 afterAll(() => emu.close());
 
 /** Runs the CLI with the preload; its exit code, stdout and the built-in modules it loaded. */
-function runLoaded(argv: string[]): Promise<{ code: number | null; stdout: string; builtins: string[] }> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, ['--require', PRELOAD, BIN, ...argv], {
-      env: {
-        ...process.env,
-        FACETCTL_CONFIG_DIR: tempConfigDir(),
-        FACETCTL_HOST: emu.url,
-        FACETCTL_TOKEN: emu.token,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr.on('data', (c) => {
-      stderr += c;
-    });
-    child.on('error', rej);
-    child.on('close', (code) => {
-      const line = stderr.split('\n').find((l) => l.startsWith('LOADED-BUILTINS '));
-      if (!line) rej(new Error(`no module report: ${stderr}`));
-      else res({ code, stdout, builtins: line.slice('LOADED-BUILTINS '.length).split(',') });
-    });
+async function runLoaded(argv: string[]): Promise<{ code: number; stdout: string; builtins: string[] }> {
+  const res = await spawnCli(argv, {
+    nodeArgs: ['--require', PRELOAD],
+    env: { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token },
   });
+  const line = res.stderr.split('\n').find((l) => l.startsWith('LOADED-BUILTINS '));
+  if (!line) throw new Error(`no module report: ${res.stderr}`);
+  return { code: res.code, stdout: res.stdout, builtins: line.slice('LOADED-BUILTINS '.length).split(',') };
 }
 
 describe('start-up: the built-ins a one-shot run loads', () => {

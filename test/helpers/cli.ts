@@ -67,13 +67,13 @@ export async function runCli(argv: string[], opts: CliRunOptions = {}): Promise<
 
 export const BIN = resolve(import.meta.dirname, '../../bin/facetctl.js');
 
-/** Run bin/facetctl.js as a child process (no terminal). */
+/** Run bin/facetctl.js as a child process (no terminal); `nodeArgs` go to node before it (`--require X`). */
 export function spawnCli(
   argv: string[],
-  opts: { env?: Record<string, string | undefined>; stdin?: string | Buffer; cwd?: string } = {},
+  opts: { env?: Record<string, string | undefined>; stdin?: string | Buffer; cwd?: string; nodeArgs?: string[] } = {},
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...argv], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...argv], {
       cwd: opts.cwd,
       env: { ...process.env, FACETCTL_CONFIG_DIR: tempConfigDir(), ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
