@@ -3,7 +3,7 @@
  * client-h2.js requires node:http2 when it loads and reads ten constants from it, which costs a
  * one-call command ~11 ms, although facetctl never asks undici for HTTP/2 (`allowH2` stays off).
  * The constants are given by value (the HTTP/2 pseudo-headers of RFC 9113 §8.3 and nghttp2's error
- * codes, test/build/undici-http2-lazy.test.ts compares them with Node's); `connect`, the only other
+ * codes, test/core/undici.test.ts compares them with Node's); `connect`, the only other
  * name client-h2.js uses, loads the real module on first use.
  */
 'use strict';
