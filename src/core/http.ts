@@ -73,16 +73,51 @@ function errorCode(err: unknown): string | undefined {
   return undefined;
 }
 
-/** A network failure as NetworkError: 'could not connect to 127.0.0.1:9 (connection refused)'. */
-export function networkError(err: unknown, url: string, timeoutMs: number): NetworkError {
-  const host = (() => {
-    try {
-      return new URL(url).host;
-    } catch {
-      return url;
-    }
-  })();
+/** Codes of a failed connection attempt: through a proxy, the attempt was to the proxy itself. */
+const CONNECT_CODES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'its host name does not resolve',
+  EAI_AGAIN: 'DNS, temporary failure',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  UND_ERR_CONNECT_TIMEOUT: 'timeout',
+};
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * A network failure as NetworkError: 'could not connect to 127.0.0.1:9 (connection refused)'. With
+ * `proxy` (the proxy URL the request went through), a failed connection names the proxy, not the
+ * cloud it was meant for, and a tunnel the proxy refused says so with the proxy's status.
+ */
+export function networkError(err: unknown, url: string, timeoutMs: number, proxy?: string): NetworkError {
+  const host = hostOf(url);
   const code = errorCode(err);
+  if (proxy !== undefined) {
+    const via = hostOf(proxy);
+    if (code !== undefined && code in CONNECT_CODES) {
+      return new NetworkError(
+        `could not connect to the proxy ${via} for ${host} (${CONNECT_CODES[code]}, ${code}): check HTTPS_PROXY / HTTP_PROXY, or name ${host} in NO_PROXY if it is reached directly`,
+        code,
+        code !== 'ENOTFOUND',
+      );
+    }
+    const refused = /Proxy response \((\d{3})\)/.exec(err instanceof Error ? err.message : String(err));
+    if (refused) {
+      const status = Number(refused[1]);
+      return new NetworkError(
+        `the proxy ${via} refused the tunnel to ${host} (HTTP ${status}): the proxy may not allow this host or port, or could not reach it`,
+        code,
+        status >= 500,
+      );
+    }
+  }
   switch (code) {
     case 'ECONNREFUSED':
       return new NetworkError(`could not connect to ${host} (connection refused)`, code);
@@ -157,12 +192,7 @@ export class HttpTransport {
    */
   #dispatcherFor(url: string): Promise<Dispatcher> {
     const tls = this.cfg.caCert ? { ca: this.cfg.caCert } : undefined;
-    let proxy: string | undefined;
-    try {
-      proxy = proxyFor(new URL(url), this.cfg.proxy, this.#noProxy);
-    } catch {
-      proxy = undefined;
-    }
+    const proxy = this.#proxyOf(url);
     if (!proxy) {
       this.#direct ??= this.#load().then(({ Agent }) => new Agent({ keepAliveTimeout: 10_000, connect: tls }));
       return this.#direct;
@@ -175,6 +205,15 @@ export class HttpTransport {
       this.#proxied.set(proxy, got);
     }
     return got;
+  }
+
+  /** The proxy URL a request to `url` goes through, or undefined for a direct connection. */
+  #proxyOf(url: string): string | undefined {
+    try {
+      return proxyFor(new URL(url), this.cfg.proxy, this.#noProxy);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Which dispatcher class serves `url` (default: a plain https URL) — for tests and --verbose. */
@@ -213,7 +252,7 @@ export class HttpTransport {
   failure(err: unknown, req: Pick<HttpRequest, 'url' | 'timeoutMs' | 'signal'>): Error {
     if (req.signal?.aborted) return new CancelledError();
     if (err instanceof CancelledError || err instanceof NetworkError) return err;
-    return networkError(err, req.url, req.timeoutMs);
+    return networkError(err, req.url, req.timeoutMs, this.#proxyOf(req.url));
   }
 
   async close(): Promise<void> {

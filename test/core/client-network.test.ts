@@ -350,6 +350,53 @@ describe('proxies', () => {
   });
 });
 
+describe('a proxy that fails names the proxy, not the cloud behind it', () => {
+  it('a proxy that refuses connections: "could not connect to the proxy …", with the variables to check', async () => {
+    const server = createHttpServer();
+    const port = await listen(server);
+    servers.pop();
+    await new Promise<void>((r) => server.close(() => r()));
+    const proxy = `http://127.0.0.1:${port}`;
+    const err = await client({
+      baseUrl: 'https://facet.example.test/api1',
+      retries: 0,
+      proxy: { httpProxy: proxy, httpsProxy: proxy, noProxy: '' },
+    })
+      .json(ep('device.getDevice'), {})
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err.message).toMatch(
+      new RegExp(
+        `^could not connect to the proxy 127\\.0\\.0\\.1:${port} for facet\\.example\\.test \\(connection refused, ECONNREFUSED\\): check HTTPS_PROXY / HTTP_PROXY, or name facet\\.example\\.test in NO_PROXY`,
+      ),
+    );
+    expect(err.exitCode).toBe(1);
+  });
+
+  it('a proxy that refuses the tunnel: its status, not retried', async () => {
+    let asked = 0;
+    const proxy = createHttpServer();
+    proxy.on('connect', (_req, socket) => {
+      asked++;
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+    });
+    const port = await listen(proxy);
+    const via = `http://127.0.0.1:${port}`;
+    const err = await client({
+      baseUrl: 'https://facet.example.test:8443/api1',
+      retries: 3,
+      proxy: { httpProxy: via, httpsProxy: via, noProxy: '' },
+    })
+      .json(ep('device.getDevice'), {})
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err.message).toBe(
+      `the proxy 127.0.0.1:${port} refused the tunnel to facet.example.test:8443 (HTTP 403): the proxy may not allow this host or port, or could not reach it`,
+    );
+    expect(asked).toBe(1);
+  });
+});
+
 describe('the wrong door: https to a plain-http port, a host URL without /api1', () => {
   it('says the server does not speak TLS and suggests the http://…/api1 URL (no OpenSSL dump)', async () => {
     const { origin } = await recorder();
