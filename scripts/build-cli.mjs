@@ -14,7 +14,8 @@
  * and dist/*\/*.js do, so `new URL('../../package.json', import.meta.url)` and the assets resolve
  * the same from src/, dist/ and dist/cli/.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -76,3 +77,23 @@ writeFileSync(
     })
     .join('\n\n'),
 );
+
+/**
+ * The root help as the CLI renders it without a terminal and without colour (80 columns), written to
+ * dist/cli/root-help.txt: bin/facetctl.js prints it for `facetctl --help` / `-h` / `help` when stdout
+ * is not a terminal and FORCE_COLOR is unset (scripts, `| less`, cron), without loading the CLI, as
+ * it answers `--version` (issue 12, start-up). It is the built CLI's own output, so it cannot say
+ * anything the CLI would not; test/e2e/root-help-snapshot.test.ts compares the two. The environment
+ * is minimal, so nothing of the building machine's FACETCTL_* settings or colours gets in.
+ */
+const help = spawnSync(process.execPath, [`${outdir}/main.js`, '--help'], {
+  cwd: root,
+  env: { PATH: process.env.PATH ?? '' },
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+if (help.status !== 0 || !help.stdout.startsWith('Usage: facetctl')) {
+  throw new Error(`build-cli: the built CLI's --help failed (exit ${help.status}): ${help.stderr}`);
+}
+writeFileSync(`${outdir}/root-help.txt.tmp`, help.stdout, { flag: 'wx' });
+renameSync(`${outdir}/root-help.txt.tmp`, `${outdir}/root-help.txt`);
