@@ -607,6 +607,18 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
       );
       expect(ok).toEqual([]);
     });
+
+    it('--ca-cert is the whole list of trusted CAs: several PEMs in one file work, an unrelated CA alone does not', async () => {
+      const baseUrl = await httpsServer();
+      const ours = readFileSync(join(FIXTURES, 'localhost-cert.pem'), 'utf8');
+      const other = readFileSync(join(import.meta.dirname, '../fixtures/proxy/facet-example-test-cert.pem'), 'utf8');
+      expect(await client({ baseUrl, caCert: `${other}${ours}` }).json(ep('device.getDevice'), {})).toEqual([]);
+      const err = await client({ baseUrl, caCert: other, retries: 0 })
+        .json(ep('device.getDevice'), {})
+        .catch((e) => e);
+      expect(err).toBeInstanceOf(NetworkError);
+      expect(err.message).toMatch(/not trusted .*--ca-cert/);
+    });
   });
 });
 
