@@ -306,7 +306,7 @@ export class HttpTransport {
     return networkError(err, req.url, req.timeoutMs, this.#proxyOf(req.url));
   }
 
-  /** Closes every pool: idle and busy sockets. */
+  /** Closes every pool: the requests in flight finish first (undici's `close()`, NodeEngine.close), then the sockets close. */
   async close(): Promise<void> {
     const all = [this.#direct, ...this.#proxied.values()].filter((d): d is Promise<Carrier> => d !== undefined);
     this.#direct = undefined;

@@ -90,6 +90,8 @@ function asBody(res: IncomingMessage): HttpResponse['body'] {
 export class NodeEngine {
   #http?: Promise<Loaded>;
   #https?: Promise<Loaded>;
+  /** Requests not finished yet (their answer not read to the end): `close()` waits for them. */
+  readonly #inFlight = new Set<ClientRequest>();
 
   constructor(private readonly opts: NodeEngineOptions) {}
 
@@ -131,6 +133,8 @@ export class NodeEngine {
         timeout: req.timeoutMs,
         signal: req.signal,
       });
+      this.#inFlight.add(out);
+      out.once('close', () => this.#inFlight.delete(out));
       out.on('timeout', () => {
         // Data the caller has not read yet: the wait is ours, not the server's (undici's bodyTimeout
         // does not run while its body is paused either). Watch again.
@@ -159,8 +163,12 @@ export class NodeEngine {
     });
   }
 
-  /** Closes every socket, idle or busy. */
+  /**
+   * Lets the requests in flight finish (each bounded by its timeout or its signal), as undici's
+   * `close()` does, then closes every socket.
+   */
   async close(): Promise<void> {
+    await Promise.all([...this.#inFlight].map((out) => new Promise((resolve) => out.once('close', resolve))));
     const all = [this.#http, this.#https];
     this.#http = undefined;
     this.#https = undefined;

@@ -526,6 +526,29 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
       }
     });
 
+    it('close() lets a request in flight finish, then closes the connection', async () => {
+      let release: (() => void) | undefined;
+      const { origin, seen } = await recorder((_req, res) => {
+        release = () => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{"result":true}');
+        };
+      });
+      const c = client({ baseUrl: `${origin}/api1`, retries: 0 });
+      const call = c.json(ep('device.getDevice'), {});
+      await until(() => (seen.length === 1 ? true : undefined));
+      let closed = false;
+      const closing = c.close().then(() => {
+        closed = true;
+      });
+      await new Promise((r) => setImmediate(r));
+      expect(closed).toBe(false);
+      release?.();
+      expect(await call).toEqual({ result: true });
+      await closing;
+      expect(closed).toBe(true);
+    });
+
     it('answers headers as a plain object with lower-case names, and a body with arrayBuffer() and dump()', async () => {
       const { origin } = await recorder((_req, res) => {
         res.writeHead(200, { 'Content-Type': 'text/plain', 'X-Facet-Test': 'yes' });
