@@ -5,18 +5,19 @@
 import { isatty } from 'node:tty';
 import { setFlagsFromString } from 'node:v8';
 import { run } from './commands/index.js';
+import { httpEngineFor, isOneShot } from './commands/one-shot.js';
 import type { Context } from './core/context.js';
 import { SIGNAL_EXIT, type StopSignal, signalAbortReason } from './core/errors.js';
 
 /**
- * Words of the long-running commands (bulk import, exports, the emulator, the push receiver, the demo).
- * Every other command makes a call or two and exits: for those, undici's HTTP parser (WebAssembly) is
- * compiled by V8's baseline compiler only, because the optimising tier compiles in the background and
- * V8 waits for it at exit, ~70–100 ms of a one-call run. Long runs keep the optimising tier.
- */
-const LONG_RUNNING = new Set(['import', 'export', 'server', 'listen', 'demo', 'tail', 'stats', '--watch']);
-/**
- * Set once undici is loaded, right before its parser is compiled, not at start: changing a V8 flag
+ * One-shot commands (commands/one-shot.ts: all but import, export, the emulator, listen, demo, tail,
+ * stats, --watch) send direct requests with Node's own http client (Context.httpEngine), which
+ * starts far faster than undici. When they load undici all the same (a proxied request), its HTTP
+ * parser (WebAssembly) is compiled by V8's baseline compiler only, because the optimising tier
+ * compiles in the background and V8 waits for it at exit, ~70–100 ms of a one-call run. Long runs
+ * keep undici and the optimising tier.
+ *
+ * The flag is set once undici is loaded, right before its parser is compiled, not at start: changing a V8 flag
  * changes V8's flag hash, and Node's built-in modules compiled after that miss their embedded code
  * cache (10–16 ms of a `--help` that never makes a request).
  */
@@ -26,7 +27,7 @@ function beforeHttp(): void {
   liftoffOnly = true;
   setFlagsFromString('--liftoff-only');
 }
-const oneShot = !process.argv.slice(2).some((word) => LONG_RUNNING.has(word));
+const oneShot = isOneShot(process.argv.slice(2));
 
 const controller = new AbortController();
 
@@ -73,6 +74,7 @@ const ctx: Context = {
   },
   fault: faultPoint(process.env.FACETCTL_FAULT),
   beforeHttp: oneShot ? beforeHttp : undefined,
+  httpEngine: httpEngineFor(process.argv.slice(2)),
 };
 
 /** Test-only: SIGKILL at the named step, the way a crash or `kill -9` would stop the run. */

@@ -11,7 +11,7 @@ import type { EndpointDef } from '../registry/types.js';
 import { assertNoClearTextProxy, assertSafeScheme } from './connection.js';
 import { CancelledError, type FacetError, NetworkError, RuntimeError, UsageError, ValidationError } from './errors.js';
 import { formEncode } from './form-encode.js';
-import { type HttpResponse, HttpTransport, type ProxySettings } from './http.js';
+import { type HttpEngine, type HttpResponse, HttpTransport, type ProxySettings } from './http.js';
 import { errorForAnswer, senselinkErrorForAnswer } from './outcome.js';
 import { paramType, validateWire, type WireParams } from './params/index.js';
 import { describeParams, formatBytes, formatHeaders, redactHeaders, redactParams, redactUrl } from './redact.js';
@@ -42,8 +42,13 @@ export interface ClientConfig {
   /** Injectable for tests: the wait between attempts and its randomness. */
   sleep?: Sleep;
   random?: () => number;
-  /** Called when the HTTP client's code is loaded, before the first request (Context.beforeHttp). */
+  /** Called when undici's code is loaded, before the request that follows (Context.beforeHttp). */
   beforeHttp?: () => void;
+  /**
+   * Engine of direct requests: 'undici' (default) or 'node' (node:http/https, for one-shot commands:
+   * Context.httpEngine). Proxied requests always go through undici's ProxyAgent.
+   */
+  httpEngine?: HttpEngine;
 }
 
 export type CallAnswer =
@@ -94,7 +99,10 @@ export interface FacetClient {
     cookie: Record<string, string>,
     opts?: { signal?: AbortSignal },
   ): Promise<{ status: number; body: Buffer }>;
-  /** 'Agent' (direct) or 'ProxyAgent': how a request to `url` (default: the base URL) leaves. */
+  /**
+   * How a request to `url` (default: the base URL) leaves: 'Agent' (undici, direct), 'ProxyAgent',
+   * or 'http.Agent' / 'https.Agent' (the node engine, direct).
+   */
   dispatcherKind(url?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -193,7 +201,12 @@ class Client implements FacetClient {
     // Secrets never cross a proxy in clear (docs/connecting.md).
     if (cfg.baseUrl) assertNoClearTextProxy(cfg.baseUrl, cfg.proxy);
     if (cfg.senselink) assertNoClearTextProxy(cfg.senselink.baseUrl, cfg.proxy);
-    this.#transport = new HttpTransport({ caCert: cfg.caCert, proxy: cfg.proxy, beforeHttp: cfg.beforeHttp });
+    this.#transport = new HttpTransport({
+      caCert: cfg.caCert,
+      proxy: cfg.proxy,
+      beforeHttp: cfg.beforeHttp,
+      engine: cfg.httpEngine,
+    });
   }
 
   /** The line is built only when someone listens (--verbose): most calls log nothing. */
@@ -567,7 +580,7 @@ class Client implements FacetClient {
     );
   }
 
-  /** For tests and --verbose: 'Agent' (direct) or 'ProxyAgent' for `url` (default: the base URL). */
+  /** For tests and --verbose: see FacetClient.dispatcherKind. */
   dispatcherKind(url?: string): Promise<string> {
     return this.#transport.dispatcherKind(url ?? this.cfg.baseUrl);
   }

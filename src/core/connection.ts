@@ -271,6 +271,7 @@ export function clientConfigFor(
     proxy: proxyFromEnv(ctx.env),
     now: () => ctx.now(),
     beforeHttp: ctx.beforeHttp,
+    httpEngine: ctx.httpEngine,
     ...extra,
   };
 }

@@ -3,6 +3,7 @@
  * with captured streams and a terminal flag to flip, so every command is testable in-process.
  */
 import type { Readable, Writable } from 'node:stream';
+import type { HttpEngine } from './http.js';
 import type { ProcessProbe } from './safe-file.js';
 import { terminalSafe } from './untrusted-text.js';
 
@@ -52,9 +53,16 @@ export interface Context {
   /**
    * Called when the HTTP client's code (undici) is loaded, before its first request compiles the
    * WebAssembly HTTP parser; may be called more than once. src/cli.ts uses it for one-shot commands
-   * to keep V8 on its baseline WebAssembly tier (BENCHMARKS.md, "Stop 18: start-up").
+   * to keep V8 on its baseline WebAssembly tier (BENCHMARKS.md, "Stop 18: start-up"): with the node
+   * engine, only a proxied request loads undici.
    */
   beforeHttp?: () => void;
+  /**
+   * Who carries direct API requests (core/http.ts): 'node' (node:http/https, cheap to start: one-shot
+   * commands) or 'undici' (long runs; the default when unset). Proxied requests always use undici.
+   * src/cli.ts sets it from the command words (`httpEngineFor` in commands/one-shot.ts).
+   */
+  httpEngine?: HttpEngine;
 }
 
 /** Write a line to stderr: status and progress only, never data. */

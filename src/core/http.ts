@@ -1,23 +1,39 @@
 /**
- * undici plumbing: one keep-alive dispatcher per client (through a proxy when the environment names
+ * The HTTP transport: one keep-alive pool per client (through a proxy when the environment names
  * one), private CAs, per-request timeouts, and network failures turned into NetworkError with a
- * message a person understands. undici is loaded on the first request, so commands that never talk
- * to the network do not pay for it.
+ * message a person understands. Two engines carry direct requests (docs/design.md, "HTTP: two
+ * engines"): undici (long runs: imports, exports, the emulator) and Node's own `node:http(s)`
+ * (one-shot commands, whose start-up undici would dominate; src/core/node-http.ts). Proxied requests
+ * always go through undici's ProxyAgent. Both are loaded on the first request, so commands that never
+ * talk to the network pay for neither.
  */
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { CancelledError, NetworkError } from './errors.js';
+import { NodeEngine } from './node-http.js';
 import { type ProxySettings, parseNoProxy, proxyFor } from './proxy.js';
 import { loadUndici, type UndiciParts } from './undici.js';
 
 export type { ProxySettings };
 
+/**
+ * Who carries direct (non-proxied) requests: `undici` (its Agent) or `node` (`node:http`/`node:https`
+ * with a keep-alive `http.Agent`). Same behaviour for the caller; `node` starts ~150 ms faster, undici
+ * sustains bulk traffic better. Chosen by src/cli.ts per command (Context.httpEngine).
+ */
+export type HttpEngine = 'node' | 'undici';
+
+/** How long an idle keep-alive socket is kept, on both engines (ms). */
+const KEEP_ALIVE_MS = 10_000;
+
 export interface TransportConfig {
-  /** PEM text of extra CAs to trust (added to the system's). */
+  /** PEM text of the CAs to trust, given to TLS as `ca` (Node's meaning: these CAs, not the built-in list). */
   caCert?: string;
   proxy?: ProxySettings;
-  /** Called each time undici's code is ready, before the request that follows (Context.beforeHttp). */
+  /** Called each time undici's code is ready, before the request that follows (Context.beforeHttp); never for the node engine. */
   beforeHttp?: () => void;
+  /** Engine of direct requests; default `undici`. Proxied requests always use undici's ProxyAgent. */
+  engine?: HttpEngine;
 }
 
 export interface HttpRequest {
@@ -169,62 +185,19 @@ export function networkError(err: unknown, url: string, timeoutMs: number, proxy
   return new NetworkError(`request to ${host} failed: ${message}${code ? ` (${code})` : ''}`, code, false);
 }
 
-export class HttpTransport {
-  #direct?: Promise<Dispatcher>;
-  #proxied = new Map<string, Promise<Dispatcher>>();
-  readonly #noProxy: ReturnType<typeof parseNoProxy>;
+/** One way of sending requests: undici's Agent or ProxyAgent, or the node engine. */
+interface Carrier {
+  /** What serves `url`: 'Agent', 'ProxyAgent' (undici), 'http.Agent', 'https.Agent' (node). */
+  kind(url: URL): string;
+  send(req: HttpRequest): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
 
-  constructor(private readonly cfg: TransportConfig) {
-    this.#noProxy = parseNoProxy(cfg.proxy?.noProxy);
-  }
-
-  #load(): Promise<UndiciParts> {
-    return loadUndici().then((parts) => {
-      this.cfg.beforeHttp?.();
-      return parts;
-    });
-  }
-
-  /**
-   * The dispatcher for one URL: direct (one keep-alive Agent) or through the proxy the environment
-   * names for it (see proxy.ts: loopback never, NO_PROXY as curl and Go read it). The settings come
-   * from the command's context, so undici never reads process.env behind its back.
-   */
-  #dispatcherFor(url: string): Promise<Dispatcher> {
-    const tls = this.cfg.caCert ? { ca: this.cfg.caCert } : undefined;
-    const proxy = this.#proxyOf(url);
-    if (!proxy) {
-      this.#direct ??= this.#load().then(({ Agent }) => new Agent({ keepAliveTimeout: 10_000, connect: tls }));
-      return this.#direct;
-    }
-    let got = this.#proxied.get(proxy);
-    if (!got) {
-      const uri = proxy;
-      // With a proxy the private CA goes to requestTls (TLS inside the tunnel).
-      got = this.#load().then(({ ProxyAgent }) => new ProxyAgent({ uri, keepAliveTimeout: 10_000, requestTls: tls }));
-      this.#proxied.set(proxy, got);
-    }
-    return got;
-  }
-
-  /** The proxy URL a request to `url` goes through, or undefined for a direct connection. */
-  #proxyOf(url: string): string | undefined {
-    try {
-      return proxyFor(new URL(url), this.cfg.proxy, this.#noProxy);
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Which dispatcher class serves `url` (default: a plain https URL) — for tests and --verbose. */
-  async dispatcherKind(url = 'https://facetcloud.invalid/'): Promise<string> {
-    return (await this.#dispatcherFor(url)).constructor.name;
-  }
-
-  async request(req: HttpRequest): Promise<HttpResponse> {
-    if (req.signal?.aborted) throw new CancelledError();
-    const dispatcher = await this.#dispatcherFor(req.url);
-    try {
+/** An undici dispatcher as a Carrier: `dispatcher.request`, the documented Dispatcher API. */
+function undiciCarrier(dispatcher: Dispatcher): Carrier {
+  return {
+    kind: () => dispatcher.constructor.name,
+    async send(req) {
       const url = new URL(req.url);
       const res = await dispatcher.request({
         origin: url.origin,
@@ -243,6 +216,84 @@ export class HttpTransport {
         contentType: (Array.isArray(ct) ? ct[0] : ct) ?? '',
         body: res.body,
       };
+    },
+    close: () => dispatcher.close(),
+  };
+}
+
+export class HttpTransport {
+  #direct?: Promise<Carrier>;
+  #proxied = new Map<string, Promise<Carrier>>();
+  readonly #noProxy: ReturnType<typeof parseNoProxy>;
+
+  constructor(private readonly cfg: TransportConfig) {
+    this.#noProxy = parseNoProxy(cfg.proxy?.noProxy);
+  }
+
+  #load(): Promise<UndiciParts> {
+    return loadUndici().then((parts) => {
+      this.cfg.beforeHttp?.();
+      return parts;
+    });
+  }
+
+  /**
+   * The carrier for one URL: direct (one keep-alive pool, on the configured engine) or undici's
+   * ProxyAgent for the proxy the environment names for it (see proxy.ts: loopback never, NO_PROXY as
+   * curl and Go read it). The settings come from the command's context, so neither engine reads
+   * process.env behind its back.
+   */
+  #carrierFor(url: string): Promise<Carrier> {
+    const proxy = this.#proxyOf(url);
+    if (!proxy) {
+      this.#direct ??=
+        this.cfg.engine === 'node'
+          ? Promise.resolve(new NodeEngine({ ca: this.cfg.caCert, keepAliveMs: KEEP_ALIVE_MS }))
+          : this.#load().then(({ Agent }) =>
+              undiciCarrier(
+                new Agent({
+                  keepAliveTimeout: KEEP_ALIVE_MS,
+                  connect: this.cfg.caCert ? { ca: this.cfg.caCert } : undefined,
+                }),
+              ),
+            );
+      return this.#direct;
+    }
+    let got = this.#proxied.get(proxy);
+    if (!got) {
+      const uri = proxy;
+      // With a proxy the private CA goes to requestTls (TLS inside the tunnel).
+      const requestTls = this.cfg.caCert ? { ca: this.cfg.caCert } : undefined;
+      got = this.#load().then(({ ProxyAgent }) =>
+        undiciCarrier(new ProxyAgent({ uri, keepAliveTimeout: KEEP_ALIVE_MS, requestTls })),
+      );
+      this.#proxied.set(proxy, got);
+    }
+    return got;
+  }
+
+  /** The proxy URL a request to `url` goes through, or undefined for a direct connection. */
+  #proxyOf(url: string): string | undefined {
+    try {
+      return proxyFor(new URL(url), this.cfg.proxy, this.#noProxy);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * What serves `url` (default: a plain https URL) — for tests and --verbose: 'Agent' or
+   * 'ProxyAgent' (undici), 'http.Agent' or 'https.Agent' (the node engine).
+   */
+  async dispatcherKind(url = 'https://facetcloud.invalid/'): Promise<string> {
+    return (await this.#carrierFor(url)).kind(new URL(url));
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    if (req.signal?.aborted) throw new CancelledError();
+    try {
+      const carrier = await this.#carrierFor(req.url);
+      return await carrier.send(req);
     } catch (err) {
       throw this.failure(err, req);
     }
@@ -255,8 +306,9 @@ export class HttpTransport {
     return networkError(err, req.url, req.timeoutMs, this.#proxyOf(req.url));
   }
 
+  /** Closes every pool: the requests in flight finish first (undici's `close()`, NodeEngine.close), then the sockets close. */
   async close(): Promise<void> {
-    const all = [this.#direct, ...this.#proxied.values()].filter((d): d is Promise<Dispatcher> => d !== undefined);
+    const all = [this.#direct, ...this.#proxied.values()].filter((d): d is Promise<Carrier> => d !== undefined);
     this.#direct = undefined;
     this.#proxied.clear();
     await Promise.all(all.map(async (d) => (await d).close()));

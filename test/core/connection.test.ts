@@ -168,4 +168,12 @@ describe('resolveConnection precedence', () => {
     expect(cfg.retries).toBe(1);
     expect(cfg.token).toBe('t');
   });
+
+  it.each(['node', 'undici', undefined] as const)(
+    'hands the context engine (%s) to the client config',
+    async (httpEngine) => {
+      const ctx = { ...testContext({ env: { FACETCTL_HOST: 'h.example.com', FACETCTL_TOKEN: 't' } }), httpEngine };
+      expect(clientConfigFor(ctx, await resolveConnection(ctx)).httpEngine).toBe(httpEngine);
+    },
+  );
 });

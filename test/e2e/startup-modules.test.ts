@@ -2,9 +2,15 @@
  * What a one-shot run loads, as the built executable really runs (bin/facetctl.js, a child process):
  * the Node built-ins its start-up must not pay for (issue 12, start-up). The root help builds only
  * the command declarations (test/commands/cheap-declarations.test.ts): no crypto, no fs/promises.
- * One API call loads undici without node:http2 (scripts/undici-http2-lazy.cjs) and node:crypto
- * without WebCrypto (src/core/node-crypto.ts).
+ * One API call loads node:crypto without WebCrypto (src/core/node-crypto.ts) and, sent directly,
+ * not undici at all: one-shot commands use Node's own http client (core/node-http.ts). Through a
+ * proxy the same command loads undici (its ProxyAgent), without node:http2
+ * (scripts/undici-http2-lazy.cjs).
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { type AddressInfo, connect } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from '../helpers/cli.js';
@@ -12,6 +18,8 @@ import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { ensureBuilt } from '../setup/build.js';
 
 const PRELOAD = resolve(import.meta.dirname, '../fixtures/startup/report-builtins.cjs');
+const PROXY_FIXTURES = resolve(import.meta.dirname, '../fixtures/proxy');
+const DIST_CLI = resolve(import.meta.dirname, '../../dist/cli');
 
 let emu: TestEmulator;
 
@@ -26,15 +34,41 @@ afterAll(() => emu.close());
 async function runLoaded(
   argv: string[],
   env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; builtins: string[] }> {
+): Promise<{ code: number; stdout: string; stderr: string; builtins: string[]; files: string[] }> {
   const res = await spawnCli(argv, {
     nodeArgs: ['--require', PRELOAD],
-    env: { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token, ...env },
+    // NODE_DEBUG=esm names every module file the run loads ("Storing file:///… in ModuleLoadMap").
+    env: { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token, NODE_DEBUG: 'esm', ...env },
   });
   const line = res.stderr.split('\n').find((l) => l.startsWith('LOADED-BUILTINS '));
   if (!line) throw new Error(`no module report: ${res.stderr}`);
-  return { code: res.code, stdout: res.stdout, builtins: line.slice('LOADED-BUILTINS '.length).split(',') };
+  const files = [...res.stderr.matchAll(/Storing (file:\/\/\S+)/g)].map((m) => m[1]);
+  const stderr = res.stderr
+    .split('\n')
+    .filter((l) => !/^ESM \d+:|^\s|^}|^LOADED-BUILTINS/.test(l))
+    .join('\n')
+    .trim();
+  return {
+    code: res.code,
+    stdout: res.stdout,
+    stderr,
+    builtins: line.slice('LOADED-BUILTINS '.length).split(','),
+    files,
+  };
 }
+
+/**
+ * The build's chunk holding undici's core (bundled by scripts/build-cli.mjs; ~300 KB): its HTTP/1
+ * client and the llhttp parser (WebAssembly) that every undici request needs.
+ */
+function undiciChunk(): string {
+  const chunks = readdirSync(DIST_CLI).filter(
+    (f) => f.endsWith('.js') && readFileSync(resolve(DIST_CLI, f), 'utf8').includes('llhttp'),
+  );
+  expect(chunks).toHaveLength(1);
+  return chunks[0];
+}
+const loads = (files: string[], chunk: string) => files.some((f) => f.endsWith(`/dist/cli/${chunk}`));
 
 describe('start-up: the built-ins a one-shot run loads', () => {
   it('the root help loads neither crypto nor fs/promises', async () => {
@@ -48,12 +82,100 @@ describe('start-up: the built-ins a one-shot run loads', () => {
     expect(builtins).not.toContain('http2');
   });
 
-  it('one API call (device list) loads neither node:http2 nor WebCrypto', async () => {
-    const { code, stdout, builtins } = await runLoaded(['device', 'list', '-o', 'json']);
+  it('one API call (device list) sent directly loads node:http, not undici, nor node:http2 nor WebCrypto', async () => {
+    const { code, stdout, builtins, files } = await runLoaded(['device', 'list', '-o', 'json']);
     expect(code).toBe(0);
     expect(stdout).toContain('BOOT0001');
     expect(builtins).toContain('net'); // the report does list the built-ins by name
+    expect(builtins).toContain('_http_client');
     expect(builtins).not.toContain('http2');
     expect(builtins).not.toContain('internal/crypto/webcrypto');
+    expect(files.some((f) => f.endsWith('/dist/cli/main.js'))).toBe(true); // the report does list files
+    expect(loads(files, undiciChunk())).toBe(false);
+  });
+});
+
+/**
+ * A cloud reached through HTTPS_PROXY: the one-shot command goes through undici's ProxyAgent (node:http
+ * has no proxy support on Node 20), with the private CA inside the tunnel. The proxy sends every
+ * tunnel to an https front (certificate for facet.example.test) that passes requests to the emulator.
+ */
+describe('start-up: device list through a proxy', () => {
+  const servers: Server[] = [];
+  const tunnels: string[] = [];
+  let front = 0;
+  let proxyUrl = '';
+
+  const listen = async (server: Server): Promise<number> => {
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    return (server.address() as AddressInfo).port;
+  };
+
+  beforeAll(async () => {
+    const target = new URL(emu.url);
+    const https = createHttpsServer(
+      {
+        key: readFileSync(resolve(PROXY_FIXTURES, 'facet-example-test-key.pem')),
+        cert: readFileSync(resolve(PROXY_FIXTURES, 'facet-example-test-cert.pem')),
+      },
+      (req, res) => {
+        const upstream = httpRequest(
+          { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        req.pipe(upstream);
+      },
+    );
+    front = await listen(https);
+    const proxy = createHttpServer((_req, res) => {
+      res.writeHead(502);
+      res.end();
+    });
+    proxy.on('connect', (req, socket, head) => {
+      tunnels.push(req.url ?? '');
+      const upstream = connect(front, '127.0.0.1', () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    proxyUrl = `http://127.0.0.1:${await listen(proxy)}`;
+  });
+  afterAll(async () => {
+    for (const s of servers) {
+      s.closeAllConnections();
+      await new Promise((r) => s.close(r));
+    }
+  });
+
+  it('works through HTTPS_PROXY with --ca-cert, on undici (ProxyAgent), still without node:http2', async () => {
+    tunnels.length = 0;
+    const host = `facet.example.test:${front}`;
+    const { code, stdout, stderr, builtins, files } = await runLoaded(
+      ['device', 'list', '-o', 'json', '--ca-cert', resolve(PROXY_FIXTURES, 'facet-example-test-cert.pem')],
+      { FACETCTL_HOST: `https://${host}/api1`, HTTPS_PROXY: proxyUrl, NO_PROXY: '' },
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).map((d: { serialNo: string }) => d.serialNo)).toEqual(['BOOT0001']);
+    expect(tunnels).toEqual([host]);
+    expect(loads(files, undiciChunk())).toBe(true);
+    expect(builtins).not.toContain('http2');
+  });
+
+  it('without --ca-cert the certificate is not trusted, through the proxy as directly (exit 1)', async () => {
+    const { code, stderr } = await runLoaded(['device', 'list', '-o', 'json', '--retries', '0'], {
+      FACETCTL_HOST: `https://facet.example.test:${front}/api1`,
+      HTTPS_PROXY: proxyUrl,
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/the TLS certificate of facet\.example\.test:\d+ is not trusted .*--ca-cert/);
   });
 });

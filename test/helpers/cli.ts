@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { run } from '../../src/commands/index.js';
+import { httpEngineFor } from '../../src/commands/one-shot.js';
 import type { Context } from '../../src/core/context.js';
+import type { HttpEngine } from '../../src/core/http.js';
 import { hostProcesses } from './processes.js';
 import { tempDir } from './temp.js';
 
@@ -18,6 +20,8 @@ export interface CliRunOptions {
   cwd?: string;
   now?: Date;
   signal?: AbortSignal;
+  /** Engine of direct requests; default: the one src/cli.ts picks for `argv` (node for one-shot commands). */
+  httpEngine?: HttpEngine;
 }
 
 export interface CliResult {
@@ -58,6 +62,7 @@ export async function runCli(argv: string[], opts: CliRunOptions = {}): Promise<
     now: () => opts.now ?? new Date(),
     signal: opts.signal ?? new AbortController().signal,
     processes: hostProcesses,
+    httpEngine: opts.httpEngine ?? httpEngineFor(argv),
   };
   const code = await run(argv, ctx);
   await new Promise((r) => setImmediate(r));
