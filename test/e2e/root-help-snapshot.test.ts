@@ -35,6 +35,16 @@ describe('the saved root help', () => {
     expect(res.stdout).toBe(readFileSync(SAVED, 'utf8'));
   });
 
+  it('is printed by the launcher alone: the CLI (dist/cli/main.js) is not loaded', async () => {
+    // NODE_DEBUG=esm names every module file a run loads ("Storing file:///… in ModuleLoadMap").
+    const saved = await spawnCli(['--help'], { env: { FORCE_COLOR: undefined, NODE_DEBUG: 'esm' } });
+    const rendered = await spawnCli(['--help'], { env: { FORCE_COLOR: '0', NODE_DEBUG: 'esm' } });
+    const loaded = (stderr: string) => [...stderr.matchAll(/Storing (file:\/\/\S+)/g)].map((m) => m[1]);
+    expect(loaded(saved.stderr).some((f) => f.endsWith('/bin/facetctl.js'))).toBe(true);
+    expect(loaded(saved.stderr).some((f) => f.includes('/dist/cli/'))).toBe(false);
+    expect(loaded(rendered.stderr).some((f) => f.endsWith('/dist/cli/main.js'))).toBe(true);
+  });
+
   it('is not used when colour is forced: the CLI renders the help, with bold headings', async () => {
     const res = await spawnCli(['--help'], { env: { FORCE_COLOR: '1' } });
     expect(res.code).toBe(0);
