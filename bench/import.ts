@@ -22,7 +22,8 @@
  * (node's `--cpu-prof`, written when it exits, start-up included).
  * Prints the header and one Markdown table line per run. `--before DIR` names another checkout of
  * facetctl (e.g. `git archive <commit> | tar -x -C DIR` and a `node_modules` symlink): each run then
- * imports with that tree's importer and emulator and with this one's, alternately, on the same files.
+ * imports with that tree's importer and emulator and with this one's, alternately (before first on odd
+ * runs, after first on even ones), on the same files.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -170,7 +171,9 @@ async function bench(): Promise<void> {
     const kind = real ? `real ~${Math.round(bytes / persons / 1024)} KB` : 'synthetic';
     const trees = values.before ? [resolve(values.before), HERE] : [HERE];
     for (let run = 0; run < Number(values.runs); run++) {
-      for (const tree of trees) {
+      // before, after, then after, before, …: neither tree always goes first (the first import of the
+      // process also loads sharp and warms the JIT up for both).
+      for (const tree of run % 2 === 0 ? trees : [...trees].reverse()) {
         const label = values.before ? `${tree === HERE ? 'after' : 'before'}: ${kind}` : kind;
         console.log(await once(csvPath, serials, label, tree));
       }
