@@ -16,13 +16,18 @@
  *
  * Run: npx tsx bench/import.ts [--persons 500] [--latency 20] [--devices 4] [--concurrency 8]
  *        [--no-remote-check] [--real-pictures] [--faces off|basic] [--runs 1] [--before DIR]
- *        [--cpu-prof DIR]
+ *        [--cpu-prof DIR] [--floor N]
  * `--cpu-prof DIR` writes V8 CPU profiles into DIR (open them in Chrome DevTools or speedscope): one of
  * the importer over the whole import (`importer-<label>-<run>.cpuprofile`) and one of the emulator child
  * (node's `--cpu-prof`, written when it exits, start-up included).
+ * `--floor N` then measures, per tree, N toDevice calls one after the other on one device of a fresh
+ * emulator child (one person, registered first), nothing else running: the round trip at rest, i.e.
+ * what a toDevice costs above the device's latency before any contention (the device-bound limit
+ * counts it as 0). One more table, a line per tree: min, median and p90 ms, and median − latency.
  * Prints the header and one Markdown table line per run. `--before DIR` names another checkout of
  * facetctl (e.g. `git archive <commit> | tar -x -C DIR` and a `node_modules` symlink): each run then
- * imports with that tree's importer and emulator and with this one's, alternately, on the same files.
+ * imports with that tree's importer and emulator and with this one's, alternately (before first on odd
+ * runs, after first on even ones), on the same files.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -35,6 +40,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import type { createClient as CreateClient } from '../src/core/client.js';
 import type { startEmulator as StartEmulator } from '../src/emulator/index.js';
+import type { endpoint as Endpoint } from '../src/registry/index.js';
 import type { importPersons as ImportPersons } from '../src/workflows/import/import-persons.js';
 
 const { values } = parseArgs({
@@ -49,6 +55,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1' },
     before: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    floor: { type: 'string' },
     tree: { type: 'string' },
     'emulator-child': { type: 'string' },
   },
@@ -61,6 +68,7 @@ async function modulesOf(tree: string) {
     createClient: (await load('src/core/client.ts')).createClient as typeof CreateClient,
     startEmulator: (await load('src/emulator/index.ts')).startEmulator as typeof StartEmulator,
     importPersons: (await load('src/workflows/import/import-persons.ts')).importPersons as typeof ImportPersons,
+    endpoint: (await load('src/registry/index.ts')).endpoint as typeof Endpoint,
   };
 }
 
@@ -170,14 +178,58 @@ async function bench(): Promise<void> {
     const kind = real ? `real ~${Math.round(bytes / persons / 1024)} KB` : 'synthetic';
     const trees = values.before ? [resolve(values.before), HERE] : [HERE];
     for (let run = 0; run < Number(values.runs); run++) {
-      for (const tree of trees) {
+      // before, after, then after, before, …: neither tree always goes first (the first import of the
+      // process also loads sharp and warms the JIT up for both).
+      for (const tree of run % 2 === 0 ? trees : [...trees].reverse()) {
         const label = values.before ? `${tree === HERE ? 'after' : 'before'}: ${kind}` : kind;
         console.log(await once(csvPath, serials, label, tree));
+      }
+    }
+    if (values.floor !== undefined) {
+      console.log('');
+      console.log('| toDevice at rest | latency | calls | min ms | median ms | p90 ms | median − latency ms |');
+      console.log('|---|---:|---:|---:|---:|---:|---:|');
+      for (const tree of trees) {
+        const label = values.before ? (tree === HERE ? 'after' : 'before') : 'this tree';
+        console.log(await floor(tree, label, join(dir, 'p0.jpg')));
       }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `--floor N`: N toDevice calls in a row on one device, nothing else running; returns the Markdown row. */
+async function floor(tree: string, label: string, picturePath: string): Promise<string> {
+  const { createClient, endpoint } = await modulesOf(tree);
+  const latencyMs = Number(values.latency);
+  const calls = Number(values.floor);
+  const emu = await startChildEmulator(latencyMs, values.faces ?? 'off', tree);
+  await fetch(`${emu.origin}/_emulator/devices`, {
+    method: 'POST',
+    headers: { 'ds-api-token': emu.token, 'content-type': 'application/json' },
+    body: JSON.stringify({ serialNo: 'FLOOR1', latencyMs }),
+  });
+  const client = createClient({ baseUrl: emu.url, token: emu.token });
+  const picture = readFileSync(picturePath).toString('base64');
+  await client.call(endpoint('person.registPersonForCloud'), { personCode: 'F1', personName: 'Floor', picture });
+  const toDevice = endpoint('person.toDevice');
+  const wire = { serialNo: 'FLOOR1', personCode: 'F1', override: '1', noImage: '0' };
+  for (let i = 0; i < 20; i++) await client.call(toDevice, wire); // warm-up (JIT, connection)
+  const ms: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const t = performance.now();
+    await client.call(toDevice, wire);
+    ms.push(performance.now() - t);
+  }
+  await client.close();
+  await emu.close();
+  ms.sort((a, b) => a - b);
+  const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))];
+  return (
+    `| ${label} | ${latencyMs} ms | ${calls} | ${ms[0].toFixed(2)} | ${at(0.5).toFixed(2)} | ${at(0.9).toFixed(2)} | ` +
+    `${(at(0.5) - latencyMs).toFixed(2)} |`
+  );
 }
 
 /** A V8 CPU profile of this process (the importer), written into `--cpu-prof DIR` by `stop(name)`. */

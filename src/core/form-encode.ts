@@ -12,7 +12,7 @@ export function formEncode(params: Record<string, string>): string {
     let out = '';
     for (const name of Object.keys(params)) {
       if (out !== '') out += '&';
-      out += `${encodeFormText(name)}=${encodeFormText(params[name])}`;
+      out += `${encodeFormText(name)}=${encodeFormValue(params[name])}`;
     }
     return out;
   } catch {
@@ -28,4 +28,27 @@ function escapeExtra(c: string): string {
 
 function encodeFormText(text: string): string {
   return encodeURIComponent(text).replace(FORM_EXTRA, escapeExtra);
+}
+
+/**
+ * Values of at least this many UTF-16 units are remembered with their encoding, the last
+ * MEMO_ENTRIES of them: an import sends each picture's base64 text (~70 KB) twice, to
+ * checkPersonPicture then to registPersonForCloud, and encodes it once. The threshold keeps the memo
+ * to pictures and other uploads; above V8's 16,383-unit hashing limit a Map hashes a string by its
+ * length, so a lookup costs a pointer comparison when it is the same string (a content comparison
+ * otherwise), never a walk over the text. Holds at most 32 × (text + encoding), ~5 MB of pictures.
+ */
+const MEMO_MIN_CHARS = 16 * 1024;
+const MEMO_ENTRIES = 32;
+const memo = new Map<string, string>();
+
+function encodeFormValue(text: string): string {
+  if (text.length < MEMO_MIN_CHARS) return encodeFormText(text);
+  const hit = memo.get(text);
+  if (hit !== undefined) return hit;
+  // Throws on a lone surrogate (formEncode then falls back): nothing is remembered then.
+  const encoded = encodeFormText(text);
+  memo.set(text, encoded);
+  if (memo.size > MEMO_ENTRIES) memo.delete(memo.keys().next().value as string);
+  return encoded;
 }

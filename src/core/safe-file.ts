@@ -247,12 +247,28 @@ export async function writeFileAtomic(
 }
 
 /**
- * Opens `path` for appending (and reading), creating it with `mode`; a symbolic link at `path` is
- * refused (UsageError), never followed. Used by the import journal.
+ * O_DSYNC where the platform has it (Linux, macOS; not Windows): each write returns once its data is
+ * on disk, as `write` then `fdatasync` would, in one system call and one trip through libuv's thread
+ * pool instead of two.
  */
-export async function openAppendOnly(path: string, flag: string, mode = 0o600): Promise<FileHandle> {
+const O_DSYNC = constants.O_DSYNC ?? 0;
+
+/**
+ * Opens `path` for appending (and reading), creating it with `mode`; a symbolic link at `path` is
+ * refused (UsageError), never followed. Used by the import journal. With `dsync`, the file is opened
+ * O_DSYNC where the platform supports it. Answers the handle and `dsync`: true when every write is
+ * durable when it returns, false when the caller must still `datasync()` after writing.
+ */
+export async function openAppendOnly(
+  path: string,
+  flag: string,
+  mode = 0o600,
+  opts: { dsync?: boolean } = {},
+): Promise<{ fh: FileHandle; dsync: boolean }> {
+  const dsync = opts.dsync === true && O_DSYNC !== 0;
   try {
-    return await open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW, mode);
+    const fh = await open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | (dsync ? O_DSYNC : 0), mode);
+    return { fh, dsync };
   } catch (err) {
     if (errCode(err) === 'ELOOP') throw new UsageError(`${flag} ${path}: is a symbolic link; refusing to follow it`);
     throw new RuntimeError(`cannot open ${path}: ${(err as Error).message}`);

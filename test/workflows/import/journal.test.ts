@@ -1,6 +1,15 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  constants,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  writeFileSync,
+} from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openJournal, parseJournal, readJournal } from '../../../src/workflows/import/journal.js';
 import { tempDir } from './fixtures.js';
 
@@ -84,4 +93,40 @@ describe('import journal', () => {
     await j.close();
     await j.close();
   });
+
+  it.runIf(process.platform === 'linux')(
+    'is opened O_DSYNC: each batch is one durable write, without a separate fdatasync',
+    async () => {
+      const path = join(tempDir(), 'j.ndjson');
+      const probe = await open(join(tempDir(), 'probe'), 'w');
+      const datasync = vi.spyOn(Object.getPrototypeOf(probe), 'datasync');
+      await probe.close();
+      try {
+        const j = await openJournal(path);
+        // The journal's descriptor, found by the file it names, and its open flags (octal) from procfs.
+        const real = realpathSync(path);
+        const fd = readdirSync('/proc/self/fd').find((n) => {
+          try {
+            return readlinkSync(`/proc/self/fd/${n}`) === real;
+          } catch {
+            return false;
+          }
+        });
+        expect(fd).toBeDefined();
+        const flags = Number.parseInt(/flags:\s*([0-7]+)/.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))![1], 8);
+        expect(flags & constants.O_DSYNC).toBe(constants.O_DSYNC);
+        expect(flags & constants.O_APPEND).toBe(constants.O_APPEND);
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            j.record({ key: `P${i}`, rowHash: 'h', step: 'toDevice', serial: 'S1', at }),
+          ),
+        );
+        expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(20);
+        expect(datasync).not.toHaveBeenCalled();
+        await j.close();
+      } finally {
+        datasync.mockRestore();
+      }
+    },
+  );
 });
