@@ -5,7 +5,6 @@
  * `ds-api-token` header only. Answers become JSON, bytes (buffered or streamed) or typed errors, and
  * transient failures are retried only for endpoints the registry marks repeatable.
  */
-import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import type { EndpointDef } from '../registry/types.js';
 import { assertNoClearTextProxy, assertSafeScheme } from './connection.js';

@@ -2,7 +2,7 @@
  * What a one-shot run loads, as the built executable really runs (bin/facetctl.js, a child process):
  * the Node built-ins its start-up must not pay for (issue 12, start-up). The root help builds only
  * the command declarations (test/commands/cheap-declarations.test.ts): no crypto, no fs/promises.
- * One API call loads node:crypto without WebCrypto (src/core/node-crypto.ts) and, sent directly,
+ * One API call loads no node:crypto (src/core/node-crypto.ts loads it on first use) and, sent directly,
  * not undici at all: one-shot commands use Node's own http client (core/node-http.ts). Through a
  * proxy the same command loads undici (its ProxyAgent), without node:http2
  * (scripts/undici-http2-lazy.cjs).
@@ -90,6 +90,8 @@ describe('start-up: the built-ins a one-shot run loads', () => {
     expect(builtins).toContain('_http_client');
     expect(builtins).not.toContain('http2');
     expect(builtins).not.toContain('internal/crypto/webcrypto');
+    // It hashes nothing and writes no file: node:crypto is loaded on first use (core/node-crypto.ts).
+    expect(builtins).not.toContain('crypto');
     expect(files.some((f) => f.endsWith('/dist/cli/main.js'))).toBe(true); // the report does list files
     expect(loads(files, undiciChunk())).toBe(false);
   });
