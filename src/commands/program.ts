@@ -133,7 +133,10 @@ export async function buildProgram(
     // A group's command will most likely run (unless only its help is asked for): load its services
     // alongside the endpoint commands rather than after them.
     if (plan.kind === 'group' && !argv?.some((a) => a === '-h' || a === '--help')) {
-      void import('./services.js').then((s) => s.prefetchServices(), () => undefined);
+      void import('./services.js').then(
+        (s) => s.prefetchServices(),
+        () => undefined,
+      );
     }
     const { addEndpointCommands } = await import('./generated.js');
     addEndpointCommands(program, env, plan.kind === 'group' ? plan.word : undefined);
