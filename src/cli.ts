@@ -9,24 +9,26 @@ import type { Context } from './core/context.js';
 import { SIGNAL_EXIT, type StopSignal, signalAbortReason } from './core/errors.js';
 
 /**
- * Words of the long-running commands (bulk import, exports, the emulator, the push receiver, the demo).
- * Every other command makes a call or two and exits: for those, undici's HTTP parser (WebAssembly) is
- * compiled by V8's baseline compiler only, because the optimising tier compiles in the background and
- * V8 waits for it at exit, ~70–100 ms of a one-call run. Long runs keep the optimising tier.
+ * V8 flags set once undici is loaded, right before its HTTP parser (WebAssembly) is compiled, not at
+ * start: changing a V8 flag changes V8's flag hash, and Node's built-in modules compiled after that
+ * miss their embedded code cache (10–16 ms of a `--help` that never makes a request).
+ * - `--liftoff-only`, for every command: the parser is compiled by V8's baseline tier only. The
+ *   optimising tier compiles it in the background (V8 waits for that at exit, ~70–100 ms of a
+ *   one-call run) and its compilation held ~25 MB for a moment (an export's peak RSS); the parser's
+ *   own time is small in either tier (14–22 ms of CPU per 100,000 exported rows, BENCHMARKS.md stop 19).
+ * - `--no-parallel-scavenge`, for exports: young-generation GCs on the main thread only. An export
+ *   shares the machine with the cloud's answers arriving; parallel scavenges waited for helper
+ *   threads that got no core (scavenges of 15–33 ms instead of 1–6), and cost CPU to coordinate.
  */
-const LONG_RUNNING = new Set(['import', 'export', 'server', 'listen', 'demo', 'tail', 'stats', '--watch']);
-/**
- * Set once undici is loaded, right before its parser is compiled, not at start: changing a V8 flag
- * changes V8's flag hash, and Node's built-in modules compiled after that miss their embedded code
- * cache (10–16 ms of a `--help` that never makes a request).
- */
-let liftoffOnly = false;
+const EXPORT_WORDS = new Set(['export']);
+const exporting = process.argv.slice(2).some((word) => EXPORT_WORDS.has(word));
+let flagsSet = false;
 function beforeHttp(): void {
-  if (liftoffOnly) return;
-  liftoffOnly = true;
+  if (flagsSet) return;
+  flagsSet = true;
   setFlagsFromString('--liftoff-only');
+  if (exporting) setFlagsFromString('--no-parallel-scavenge');
 }
-const oneShot = !process.argv.slice(2).some((word) => LONG_RUNNING.has(word));
 
 const controller = new AbortController();
 
@@ -72,7 +74,7 @@ const ctx: Context = {
     },
   },
   fault: faultPoint(process.env.FACETCTL_FAULT),
-  beforeHttp: oneShot ? beforeHttp : undefined,
+  beforeHttp,
 };
 
 /** Test-only: SIGKILL at the named step, the way a crash or `kill -9` would stop the run. */
