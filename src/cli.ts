@@ -14,11 +14,11 @@ import { SIGNAL_EXIT, type StopSignal, signalAbortReason } from './core/errors.j
  * miss their embedded code cache (10–16 ms of a `--help` that never makes a request).
  * - `--liftoff-only`, for every command: the parser is compiled by V8's baseline tier only. The
  *   optimising tier compiles it in the background (V8 waits for that at exit, ~70–100 ms of a
- *   one-call run) and its compilation held ~25 MB for a moment (an export's peak RSS); the parser's
+ *   one-call run) and its compilation held ~25 MB for a moment (the peak RSS of shorter exports); the parser's
  *   own time is small in either tier (14–22 ms of CPU per 100,000 exported rows, BENCHMARKS.md stop 19).
  * - `--no-parallel-scavenge`, for exports: young-generation GCs on the main thread only. An export
  *   shares the machine with the cloud's answers arriving; parallel scavenges waited for helper
- *   threads that got no core (scavenges of 15–33 ms instead of 1–6), and cost CPU to coordinate.
+ *   threads that got no core (scavenges of 15–44 ms instead of 1–8), and cost CPU to coordinate.
  */
 const EXPORT_WORDS = new Set(['export']);
 const exporting = process.argv.slice(2).some((word) => EXPORT_WORDS.has(word));

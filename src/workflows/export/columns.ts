@@ -143,12 +143,12 @@ function jsonFormatter(columns: readonly string[]): JsonFormatter {
     return i === shape.length;
   };
 
-  /** inShape, and every value a string, number, boolean, null or (an extra field) undefined. */
+  /** inShape, and no value an object, array or function (a toJSON of its own could change the text). */
   const flatInShape = (row: Record<string, unknown>, shape: readonly string[]): boolean => {
     let i = 0;
     for (const k in row) {
       const v = row[k];
-      if (typeof v === 'object' && v !== null) return false;
+      if ((typeof v === 'object' && v !== null) || typeof v === 'function') return false;
       if (i < shape.length) {
         if (k !== shape[i] || v === undefined) return false;
         i++;
