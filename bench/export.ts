@@ -22,6 +22,8 @@
  *   each latency above 0 (pages one after another at 50 ms take 5 s a 10,000 rows); --before: an
  *   earlier build's launcher (a copy of bin/, dist/ and package.json with node_modules linked),
  *   measured with its defaults in the same alternating runs, for before/after of a change.
+ * Each child's CPU time (user + system, all its threads, from process.cpuUsage() at exit) is printed
+ * per 100,000 rows: at 0 ms the export is bound by it.
  * Prints Markdown for BENCHMARKS.md, one row per measured line.
  */
 import { spawn } from 'node:child_process';
@@ -52,8 +54,9 @@ const HEAP_CAP_MB = 32;
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'facetctl.js');
 const BEFORE_BIN = text('before') && resolve(text('before') as string);
+// At exit: the child's own peak RSS (VmHWM) and its CPU time, user and system, of all its threads.
 const MAX_RSS_PRELOAD =
-  'data:text/javascript,import{readFileSync,writeSync}from"node:fs";process.on("exit",()=>writeSync(2,"\\nMAXRSS "+/VmHWM:\\s+(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1]+"\\n"))';
+  'data:text/javascript,import{readFileSync,writeSync}from"node:fs";process.on("exit",()=>{const c=process.cpuUsage();writeSync(2,"\\nMAXRSS "+/VmHWM:\\s+(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1]+" CPU "+c.user+" "+c.system+"\\n")})';
 const BARE_LOOP = `
 import { request } from 'undici';
 const { BENCH_URL: url, BENCH_TOKEN: token, BENCH_SERIAL: serial } = process.env;
@@ -70,6 +73,9 @@ console.log(rows);
 interface ChildRun {
   ms: number;
   maxRssMb: number;
+  /** CPU time of the child (all threads), milliseconds. */
+  userMs: number;
+  systemMs: number;
   stdout: string;
   code: number | null;
 }
@@ -93,9 +99,17 @@ function runChild(args: string[], env: Record<string, string>, nodeFlags: string
     child.on('error', fail);
     child.on('close', (code) => {
       const ms = performance.now() - started;
-      const rss = /MAXRSS (\d+)/.exec(err);
+      const rss = /MAXRSS (\d+) CPU (\d+) (\d+)/.exec(err);
       if (code !== 0) fail(new Error(`child exited ${code}: ${err}`));
-      else done({ ms, maxRssMb: rss ? Number(rss[1]) / 1024 : Number.NaN, stdout: out, code });
+      else
+        done({
+          ms,
+          maxRssMb: rss ? Number(rss[1]) / 1024 : Number.NaN,
+          userMs: rss ? Number(rss[2]) / 1000 : Number.NaN,
+          systemMs: rss ? Number(rss[3]) / 1000 : Number.NaN,
+          stdout: out,
+          code,
+        });
     });
   });
 }
@@ -120,6 +134,9 @@ const lines: string[] = [];
 const env = { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token, FACETCTL_CONFIG_DIR: dir };
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 const mb = (r: ChildRun) => `${r.maxRssMb.toFixed(0)} MB`;
+/** CPU seconds per 100,000 rows, user + system. */
+const cpu = (r: ChildRun, rows: number) =>
+  `${(((r.userMs + r.systemMs) / rows) * 100).toFixed(2)} (${((r.userMs / rows) * 100).toFixed(2)} + ${((r.systemMs / rows) * 100).toFixed(2)})`;
 const devices = new Map<number, string>();
 
 async function deviceWith(rows: number): Promise<string> {
@@ -184,7 +201,7 @@ for (const { latency, rows } of plan) {
     const e = best[v] as ChildRun;
     const rate = rows / (e.ms / 1000);
     lines.push(
-      `| ${latency} ms | ${n(rows)} | ${variant.name} | ${n(bareRate)} | ${n(rate)} | **${(rate / bareRate).toFixed(2)}** | ${mb(bare)} | ${mb(e)} | ${v === variants.length - 1 ? capped : ''} | ${(bytes / 1e6).toFixed(0)} MB |`,
+      `| ${latency} ms | ${n(rows)} | ${variant.name} | ${n(bareRate)} | ${n(rate)} | **${(rate / bareRate).toFixed(2)}** | ${cpu(bare, rows)} | ${cpu(e, rows)} | ${mb(bare)} | ${mb(e)} | ${v === variants.length - 1 ? capped : ''} | ${(bytes / 1e6).toFixed(0)} MB |`,
     );
   }
   rmSync(out);
@@ -198,10 +215,10 @@ console.log(
     .join(' ')})\n`,
 );
 console.log(
-  `| API latency | rows | export | bare loop rows/s | export rows/s | ratio | bare peak RSS | export peak RSS | export peak RSS, heap capped at ${HEAP_CAP_MB} MB | ndjson size |`,
+  `| API latency | rows | export | bare loop rows/s | export rows/s | ratio | bare CPU s per 100k rows (user + sys) | export CPU s per 100k rows (user + sys) | bare peak RSS | export peak RSS | export peak RSS, heap capped at ${HEAP_CAP_MB} MB | ndjson size |`,
 );
-console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const l of lines) console.log(l);
 console.log(
-  `\nFastest of ${RUNS} alternating runs each; the bare loop fetches the same pages one after another with undici and parses them.`,
+  `\nFastest of ${RUNS} alternating runs each (its CPU time and peak RSS beside it); the bare loop fetches the same pages one after another with undici and parses them.`,
 );

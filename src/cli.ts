@@ -3,31 +3,39 @@
  * command and sets the exit code.
  */
 import { isatty } from 'node:tty';
-import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
 import { run } from './commands/index.js';
-import { httpEngineFor, isOneShot } from './commands/one-shot.js';
+import { httpEngineFor } from './commands/one-shot.js';
 import type { Context } from './core/context.js';
 import { SIGNAL_EXIT, type StopSignal, signalAbortReason } from './core/errors.js';
 
 /**
  * One-shot commands (commands/one-shot.ts: all but import, export, the emulator, listen, demo, tail,
  * stats, --watch) send direct requests with Node's own http client (Context.httpEngine), which
- * starts far faster than undici. When they load undici all the same (a proxied request), its HTTP
- * parser (WebAssembly) is compiled by V8's baseline compiler only, because the optimising tier
- * compiles in the background and V8 waits for it at exit, ~70–100 ms of a one-call run. Long runs
- * keep undici and the optimising tier.
+ * starts far faster than undici; the others, and any proxied request, use undici.
  *
- * The flag is set once undici is loaded, right before its parser is compiled, not at start: changing a V8 flag
- * changes V8's flag hash, and Node's built-in modules compiled after that miss their embedded code
- * cache (10–16 ms of a `--help` that never makes a request).
+ * V8 flags set once undici is loaded, right before its HTTP parser (WebAssembly) is compiled, not at
+ * start: changing a V8 flag changes V8's flag hash, and Node's built-in modules compiled after that
+ * miss their embedded code cache (10–16 ms of a `--help` that never makes a request).
+ * - `--liftoff-only`, for every command: the parser is compiled by V8's baseline tier only. The
+ *   optimising tier compiles it in the background (V8 waits for that at exit, ~70–100 ms of a
+ *   one-call run) and its compilation held ~25 MB for a moment (the peak RSS of shorter exports); the parser's
+ *   own time is small in either tier (14–22 ms of CPU per 100,000 exported rows, BENCHMARKS.md stop 19).
+ * - `--no-parallel-scavenge`, for exports: young-generation GCs on the main thread only. An export
+ *   shares the machine with the cloud's answers arriving; parallel scavenges waited for helper
+ *   threads that got no core (scavenges of 15–44 ms instead of 1–8), and cost CPU to coordinate.
  */
-let liftoffOnly = false;
+const EXPORT_WORDS = new Set(['export']);
+const exporting = process.argv.slice(2).some((word) => EXPORT_WORDS.has(word));
+let flagsSet = false;
 function beforeHttp(): void {
-  if (liftoffOnly) return;
-  liftoffOnly = true;
+  if (flagsSet) return;
+  flagsSet = true;
+  // node:v8 on first use: a direct one-shot call never loads undici, and never needs it.
+  const { setFlagsFromString } = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
   setFlagsFromString('--liftoff-only');
+  if (exporting) setFlagsFromString('--no-parallel-scavenge');
 }
-const oneShot = isOneShot(process.argv.slice(2));
 
 const controller = new AbortController();
 
@@ -73,7 +81,7 @@ const ctx: Context = {
     },
   },
   fault: faultPoint(process.env.FACETCTL_FAULT),
-  beforeHttp: oneShot ? beforeHttp : undefined,
+  beforeHttp,
   httpEngine: httpEngineFor(process.argv.slice(2)),
 };
 

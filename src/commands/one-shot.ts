@@ -1,6 +1,6 @@
 /**
  * Which runs are one-shot: every command but the long-running ones makes a call or two and exits.
- * src/cli.ts tunes those for start-up (Context.beforeHttp, Context.httpEngine); the in-process test
+ * src/cli.ts gives those Node's own HTTP client for start-up (Context.httpEngine); the in-process test
  * helper (test/helpers/cli.ts) asks the same question, so tests run the engine real runs use.
  */
 import type { HttpEngine } from '../core/http.js';

@@ -175,7 +175,10 @@ async function readAll(res: HttpResponse): Promise<Buffer> {
 }
 
 function parseJson(buf: Buffer): unknown {
-  const text = buf.toString('utf8');
+  return parseJsonText(buf.toString('utf8'));
+}
+
+function parseJsonText(text: string): unknown {
   if (!text.trim()) return undefined;
   try {
     return JSON.parse(text);
@@ -348,17 +351,21 @@ class Client implements FacetClient {
         this.#logAnswer(p, res.status, res.contentType, bytes, started);
         return { kind: 'binary', status: res.status, contentType: res.contentType, bytes };
       }
-      const data = await readAll(res);
-      this.#logAnswer(p, res.status, res.contentType, data.length, started);
       if (binaryBytes || (ok && ep.answer === 'javascript')) {
+        const data = await readAll(res);
+        this.#logAnswer(p, res.status, res.contentType, data.length, started);
         return { kind: 'binary', status: res.status, contentType: res.contentType, bytes: data.length, data };
       }
-      const body = parseJson(data);
+      // Text straight from the body's chunks: no joined ArrayBuffer per answer, whose memory lives
+      // outside the V8 heap until a later GC (an export reads thousands of pages).
+      const text = await res.body.text();
+      if (this.cfg.log) this.#logAnswer(p, res.status, res.contentType, Buffer.byteLength(text), started);
+      const body = parseJsonText(text);
       const error = this.#errorFor(p, res.status, body);
       if (error) throw error;
       if (body === undefined) {
         throw new RuntimeError(
-          `${p.path} answered ${res.status} with ${data.length ? 'something that is not JSON' : 'an empty body'} (${res.contentType || 'no content-type'})`,
+          `${p.path} answered ${res.status} with ${text.length ? 'something that is not JSON' : 'an empty body'} (${res.contentType || 'no content-type'})`,
         );
       }
       return { kind: 'json', status: res.status, body };

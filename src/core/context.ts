@@ -52,9 +52,9 @@ export interface Context {
   stdoutClosed?: { exitCode: number; message: string };
   /**
    * Called when the HTTP client's code (undici) is loaded, before its first request compiles the
-   * WebAssembly HTTP parser; may be called more than once. src/cli.ts uses it for one-shot commands
-   * to keep V8 on its baseline WebAssembly tier (BENCHMARKS.md, "Stop 18: start-up"): with the node
-   * engine, only a proxied request loads undici.
+   * WebAssembly HTTP parser; may be called more than once. src/cli.ts uses it to keep V8 on its
+   * baseline WebAssembly tier, and exports on main-thread scavenges (BENCHMARKS.md, stops 18 and 19):
+   * with the node engine (one-shot commands), only a proxied request loads undici.
    */
   beforeHttp?: () => void;
   /**

@@ -49,7 +49,12 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   contentType: string;
-  body: Readable & { dump(opts?: { limit: number }): Promise<void>; arrayBuffer(): Promise<ArrayBuffer> };
+  body: Readable & {
+    dump(opts?: { limit: number }): Promise<void>;
+    arrayBuffer(): Promise<ArrayBuffer>;
+    /** UTF-8 text (a leading byte order mark skipped), decoded from the chunks without a joined copy. */
+    text(): Promise<string>;
+  };
 }
 
 /** TLS codes that mean "certificate not trusted": retrying does not help, --ca-cert might. */

@@ -6,7 +6,7 @@
  * (src/core/http.ts).
  *
  * It behaves as the undici engine does, seen from the client: the same `HttpResponse` (a Readable
- * body with `arrayBuffer()` and `dump()`, lower-case headers in a plain object), `timeoutMs` bounding
+ * body with `arrayBuffer()`, `text()` and `dump()`, lower-case headers in a plain object), `timeoutMs` bounding
  * the connection, the wait for headers and every gap in the body (an idle socket; a body the caller
  * has not read yet is not the server's silence), abort by `signal`, keep-alive sockets that honour
  * the server's `Keep-Alive: timeout=N` hint, and errors carrying Node's codes, which `networkError()`
@@ -68,6 +68,13 @@ function asBody(res: IncomingMessage): HttpResponse['body'] {
         at += chunk.length;
       }
       return all.buffer;
+    },
+    /** The whole body as UTF-8 text, a leading byte order mark skipped (as undici's `text()`); rejects with the stream's error. */
+    async text(): Promise<string> {
+      const decoder = new TextDecoder('utf-8');
+      let text = '';
+      for await (const chunk of res as AsyncIterable<Buffer>) text += decoder.decode(chunk, { stream: true });
+      return text + decoder.decode();
     },
     /** Reads and drops up to `limit` bytes (default 128 KiB, as undici), then closes the stream. */
     async dump(opts?: { limit: number }): Promise<void> {

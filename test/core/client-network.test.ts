@@ -569,6 +569,33 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
         await transport.close();
       }
     });
+
+    it('reads a body as UTF-8 text(), across chunks that split a character, a leading BOM skipped', async () => {
+      const bytes = Buffer.from('\uFEFF{"name":"山田 花子"}', 'utf8');
+      const { origin } = await recorder((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        // 山 is three bytes: the first chunk ends inside it.
+        const cut = bytes.indexOf(Buffer.from('山')) + 1;
+        res.write(bytes.subarray(0, cut));
+        setTimeout(() => res.end(bytes.subarray(cut)), 20);
+      });
+      const transport = new HttpTransport({ engine });
+      try {
+        const res = await transport.request({ method: 'GET', url: `${origin}/x`, headers: {}, timeoutMs: 5000 });
+        expect(await res.body.text()).toBe('{"name":"山田 花子"}');
+      } finally {
+        await transport.close();
+      }
+    });
+
+    it('parses a JSON answer that starts with a byte order mark', async () => {
+      const { origin } = await recorder((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(Buffer.from('\uFEFF{"result":true,"list":[]}', 'utf8'));
+      });
+      const c = client({ baseUrl: `${origin}/api1`, retries: 0 });
+      expect(await c.json(ep('device.getDevice'), {})).toEqual({ result: true, list: [] });
+    });
   });
 
   describe('the wrong door: https to a plain-http port, a host URL without /api1', () => {

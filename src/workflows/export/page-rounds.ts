@@ -62,7 +62,11 @@ export interface PageRounds<P> {
 
 interface Round<P> {
   start: number;
-  answers: Promise<P>[];
+  /** Pages asked for in this round. */
+  count: number;
+  /** The answers, each let go (undefined) once the walk has it: what the walk wrote is not held. */
+  answers: (Promise<P> | undefined)[];
+  /** When every answer has arrived or failed (holds none of them). */
   settled: Promise<unknown>;
   /** Witness value read (arrived) before the round was sent; undefined when none or it failed. */
   before: string | undefined;
@@ -103,6 +107,13 @@ export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: R
     return answer;
   };
 
+  /** Answer `index` of `round`, let go by the round: each is asked for once (the walk moves on). */
+  const take = (round: Round<P>, index: number): Promise<P> => {
+    const answer = round.answers[index] as Promise<P>;
+    round.answers[index] = undefined;
+    return answer;
+  };
+
   const readWitness = (): Promise<string | undefined> | undefined => {
     if (!witness) return undefined;
     lastWitness = quiet(witness());
@@ -111,7 +122,7 @@ export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: R
 
   const send = (start: number, count: number, before: string | undefined): Round<P> => {
     const answers = Array.from({ length: count }, (_, i) => ask(start + i));
-    return { start, answers, settled: Promise.allSettled(answers), before };
+    return { start, count, answers, settled: Promise.allSettled(answers).then(() => undefined), before };
   };
 
   /** Waits for everything still out, so a new round never exceeds the bound. */
@@ -124,9 +135,9 @@ export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: R
 
   /** `round` has arrived whole: read the witness that follows it, and send the next round. */
   const advance = async (round: Round<P>): Promise<void> => {
-    const pages = await Promise.all(round.answers);
+    const pages = await Promise.all(round.answers as Promise<P>[]);
     for (const p of pages) knownPages = Math.max(knownPages, opts.pagesOf(p) ?? 0);
-    const start = round.start + round.answers.length;
+    const start = round.start + round.count;
     const count = Math.min(size, knownPages - start + 1);
     // The next round's "before": the witness read last, arrived before any of its pages is asked for
     // (and before the next witness goes out: one at a time).
@@ -157,7 +168,7 @@ export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: R
       restartWanted = true;
     },
     async get(pageNo) {
-      const headEnd = head ? head.start + head.answers.length : 0;
+      const headEnd = head ? head.start + head.count : 0;
       // Only the page after the one returned last comes from what is in flight; any other (a step
       // back, a page asked for again) is read anew.
       if (restartWanted || !head || pageNo !== expected) {
@@ -174,9 +185,9 @@ export function pageRounds<P>(fetchPage: (pageNo: number) => Promise<P>, opts: R
       const index = pageNo - round.start;
       if (index === 0) {
         await advance(round);
-        return { page: await round.answers[0], inOrder: true };
+        return { page: await take(round, 0), inOrder: true };
       }
-      const page = await round.answers[index];
+      const page = await take(round, index);
       const after = round.after ? await round.after : undefined;
       return { page, inOrder: round.before !== undefined && after === round.before };
     },

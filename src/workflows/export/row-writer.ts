@@ -4,7 +4,7 @@
  * back-pressure, so a slow disk or pipe slows the page loops instead of filling memory.
  */
 import { encodeCp932 } from '../../core/cp932.js';
-import { jsonRowFormatter, orderRow } from './columns.js';
+import { jsonPageFormatter, orderRow } from './columns.js';
 
 export type ExportFormat = 'csv' | 'ndjson' | 'json';
 export type CsvEncoding = 'utf8' | 'cp932';
@@ -71,7 +71,7 @@ export async function createRowWriter(sink: ByteSink, opts: RowWriterOptions): P
     if (typeof chunk !== 'string') return sink.write(chunk);
     return sink.writeText ? sink.writeText(chunk) : sink.write(Buffer.from(chunk, 'utf8'));
   };
-  const jsonLine = jsonRowFormatter(opts.columns);
+  const jsonPage = jsonPageFormatter(opts.columns);
   const csvOptions = {
     columns: [...opts.columns],
     cast: { boolean: (v: boolean) => (v ? 'true' : 'false') },
@@ -101,15 +101,10 @@ export async function createRowWriter(sink: ByteSink, opts: RowWriterOptions): P
     return '';
   };
 
-  /** JSON lines of a page (rows as answered), each built without a reordered copy of the row. */
+  /** JSON lines of a page (rows as answered), built without a reordered copy of any row (columns.ts). */
   const jsonText = (rows: readonly Record<string, unknown>[], serialNo: string | undefined): string => {
-    let out = '';
-    if (opts.format === 'ndjson') {
-      for (const r of rows) out += `${jsonLine(r, serialNo)}\n`;
-      return out;
-    }
-    for (const r of rows) out += `${count === 0 && out === '' ? '\n' : ',\n'}${jsonLine(r, serialNo)}`;
-    return out;
+    if (opts.format === 'ndjson') return `${jsonPage(rows, serialNo, '\n')}\n`;
+    return `${count === 0 ? '\n' : ',\n'}${jsonPage(rows, serialNo, ',\n')}`;
   };
 
   const enqueue = (make: () => Chunk[]): Promise<void> => {

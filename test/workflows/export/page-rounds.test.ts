@@ -5,6 +5,8 @@
  * (the order that can lose rows) and changes its log between two answers. The export against the
  * emulator while rows arrive is in log-export.test.ts.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../src/core/seeded-random.js';
 import { pageRounds } from '../../../src/workflows/export/page-rounds.js';
@@ -184,5 +186,27 @@ describe('pages in flight (page-rounds)', () => {
     expect(max).toBeLessThanOrEqual(5);
     await rounds.close();
     expect(rounds.inFlight).toBe(0);
+  });
+
+  it('a page the walk has taken is no longer held by the rounds (what was written is let go)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const made = new Map<number, WeakRef<object>>();
+    const rounds = pageRounds(
+      async (n: number) => {
+        const page = { n, rows: Array.from({ length: 100 }, (_, i) => ({ id: n * 100 + i })) };
+        made.set(n, new WeakRef(page));
+        return page;
+      },
+      { inFlight: 4, pagesOf: () => 8, witness: async () => 'quiet' },
+    );
+    // Page 1 is a round of its own; pages 2–5 the next, of which the walk takes 2 and 3.
+    for (let n = 1; n <= 3; n++) expect((await rounds.get(n)).page.n).toBe(n);
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect([1, 2, 3].map((n) => made.get(n)?.deref())).toEqual([undefined, undefined, undefined]);
+    // Pages asked for but not taken yet are still there.
+    expect(made.get(4)?.deref()).toBeDefined();
+    await rounds.close();
   });
 });

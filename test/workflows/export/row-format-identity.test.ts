@@ -12,6 +12,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { openAtomicFile } from '../../../src/core/safe-file.js';
 import {
+  jsonPageFormatter,
   jsonRowFormatter,
   OPERATE_COLUMNS,
   orderRow,
@@ -89,6 +90,29 @@ function unusualRows(): Row[] {
   return rows;
 }
 
+/**
+ * Pages as facetCloud answers them: every row in the documented order with only flat values (the
+ * page formatter's one-JSON.stringify path), with text that looks like a row boundary inside values.
+ */
+function flatPages(columns: readonly string[], withSerial: boolean): Row[][] {
+  const odd = ['},{"id":1', '}\n{"', '"},{"', '$& $1 $$ $`', '\\},{\\"', '山田 😀 \u2028', '\ud800', ''];
+  const row = (n: number, extra: Row = {}): Row => {
+    const r: Row = {};
+    columns.forEach((c, i) => {
+      if (!(withSerial && c === 'serialNo')) r[c] = [odd[(n + i) % odd.length], n * 100 + i, null, i % 2 === 0][i % 4];
+    });
+    return Object.assign(r, extra);
+  };
+  return [
+    [row(1)],
+    Array.from({ length: 100 }, (_, n) => row(n)),
+    [row(1, { newField: '},{"x":2', flag: false, gone: undefined }), row(2, { newField: null })],
+    // One row with a nested value: the whole page goes row by row.
+    [row(1), row(2, { nested: { a: '},{"' }, list: [{ a: 1 }, { b: 2 }] }), row(3)],
+    [row(1), { ...row(2), [columns[withSerial ? 1 : 0]]: undefined }, row(3)],
+  ];
+}
+
 /** The previous formatting (row-writer.ts before jsonRowFormatter), kept here as the reference. */
 function previousText(format: ExportFormat, columns: readonly string[], rows: Row[], serialNo?: string): string {
   const ordered = rows.map((r) => orderRow(columns, r, serialNo));
@@ -123,6 +147,35 @@ describe('row output is byte-identical to the previous formatting', () => {
       const line = jsonRowFormatter(columns);
       for (const row of unusualRows())
         expect(line(row, serialNo)).toBe(JSON.stringify(orderRow(columns, row, serialNo)));
+    }
+  });
+
+  it("jsonPageFormatter equals the rows' lines joined, on flat pages in documented order and on all others", () => {
+    const serials = ['7L11R010014', '$& $1 $$', 'quote " \\ },{"'];
+    for (const { columns, serialNo } of cases) {
+      const page = jsonPageFormatter(columns);
+      const pages = [...flatPages(columns, serialNo !== undefined), ...flatPages(columns, false), unusualRows(), []];
+      for (const serial of serialNo === undefined ? [undefined] : serials) {
+        for (const rows of pages) {
+          for (const separator of ['\n', ',\n']) {
+            const expected = rows.map((r) => JSON.stringify(orderRow(columns, r, serial))).join(separator);
+            expect(page(rows, serial, separator)).toBe(expected);
+          }
+        }
+      }
+    }
+  });
+
+  it("the writer's flat pages are the previous bytes in every format", async () => {
+    for (const format of ['ndjson', 'json', 'csv'] as const) {
+      for (const { columns, serialNo } of cases) {
+        const pages = flatPages(columns, serialNo !== undefined);
+        const sink = memorySink(true);
+        const w = await createRowWriter(sink, { format, columns });
+        for (const rows of pages) await w.writeRows(rows, serialNo);
+        await w.end();
+        expect(sink.bytes().equals(Buffer.from(previousText(format, columns, pages.flat(), serialNo)))).toBe(true);
+      }
     }
   });
 
