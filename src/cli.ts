@@ -2,8 +2,9 @@
  * The entry point, and the only module that touches `process`: it builds the Context, runs the
  * command and sets the exit code.
  */
-import { isatty } from 'node:tty';
+
 import { createRequire } from 'node:module';
+import { isatty } from 'node:tty';
 import { run } from './commands/index.js';
 import { httpEngineFor } from './commands/one-shot.js';
 import type { Context } from './core/context.js';
