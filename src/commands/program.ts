@@ -130,14 +130,6 @@ export async function buildProgram(
   const plan = treePlan(argv);
   addGroupShells(program);
   if (plan.kind !== 'top') {
-    // A group's command will most likely run (unless only its help is asked for): load its services
-    // alongside the endpoint commands rather than after them.
-    if (plan.kind === 'group' && !argv?.some((a) => a === '-h' || a === '--help')) {
-      void import('./services.js').then(
-        (s) => s.prefetchServices(),
-        () => undefined,
-      );
-    }
     const { addEndpointCommands } = await import('./generated.js');
     addEndpointCommands(program, env, plan.kind === 'group' ? plan.word : undefined);
   }

@@ -91,21 +91,6 @@ export async function connectClient(env: CommandEnv, opts: { senselink?: boolean
   );
 }
 
-/**
- * Starts loading what an endpoint command's action will import (renderers, connection, client), so
- * their files are read and compiled while the command tree is still being built instead of one after
- * another once the action runs. Nothing is awaited or run; a failure surfaces at the real import.
- */
-export function prefetchServices(): void {
-  for (const load of [
-    () => import('./render.js'),
-    () => import('../core/connection.js'),
-    () => import('../core/client.js'),
-  ]) {
-    load().catch(() => undefined);
-  }
-}
-
 export async function loadServices(): Promise<EnvServices> {
   const output = await import('./render.js');
   return {
