@@ -3,10 +3,10 @@
  * emulator: a token from a Windows-edited file, a dead corporate proxy in the environment, https to
  * a plain-http port, a host URL without /api1.
  */
-import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
-import { type AddressInfo, connect, type Socket } from 'node:net';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { startTestProxy, type TestProxy } from '../helpers/connect-proxy.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -102,50 +102,36 @@ describe('npm run demo behind a corporate proxy', () => {
 
 describe('a plain-http host behind HTTP_PROXY: the token never crosses the proxy in clear', () => {
   let emu: TestEmulator;
-  let proxy: Server;
+  let proxy: TestProxy;
   let proxyUrl: string;
-  /** What the proxy received: absolute URLs and headers (a proxy reads all of it). */
-  const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
-  let tunnelled = '';
+  /** What the proxy received: absolute URLs, CONNECT authorities and headers (a proxy reads all of it). */
+  let seen: TestProxy['seen'];
   const host = 'facet.example.test';
 
   beforeAll(async () => {
     emu = await startTestEmulator();
     const target = new URL(emu.url);
-    // A forward proxy for plain http: records the request, then passes it to the emulator.
-    proxy = createServer((req, res) => {
-      seen.push({ url: req.url ?? '', headers: req.headers });
-      const path = new URL(req.url ?? '/').pathname;
-      const upstream = request(
-        { host: target.hostname, port: target.port, path, method: req.method, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      req.pipe(upstream);
+    // A forward proxy for plain http that passes requests to the emulator; undici tunnels plain
+    // http too (CONNECT): the bytes inside are still clear text to the proxy (proxy.tunnelled()).
+    proxy = await startTestProxy({
+      route: () => ({ host: target.hostname, port: Number(target.port) }),
+      onRequest: (req, res) => {
+        const path = new URL(req.url ?? '/').pathname;
+        const upstream = request(
+          { host: target.hostname, port: target.port, path, method: req.method, headers: req.headers },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        req.pipe(upstream);
+      },
     });
-    // undici tunnels plain http too (CONNECT): the bytes inside are still clear text to the proxy.
-    proxy.on('connect', (req, client: Socket, head: Buffer) => {
-      seen.push({ url: req.url ?? '', headers: req.headers });
-      const upstream = connect(Number(target.port), target.hostname, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        client.on('data', (chunk: Buffer) => {
-          tunnelled += chunk.toString('latin1');
-        });
-        client.pipe(upstream);
-        upstream.pipe(client);
-      });
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    seen = proxy.seen;
+    proxyUrl = proxy.url;
   });
   afterAll(async () => {
-    proxy.closeAllConnections();
-    await new Promise((r) => proxy.close(r));
+    await proxy.close();
     await emu.close();
   });
 
@@ -201,7 +187,7 @@ describe('a plain-http host behind HTTP_PROXY: the token never crosses the proxy
     expect(res.code).toBe(0);
     expect(seen[0].url).toMatch(new RegExp(`^(http://)?${host}(:80)?`));
     // What the refusal protects: the proxy could read the token.
-    const readable = `${seen.map((r) => JSON.stringify(r.headers)).join('')}${tunnelled}`;
+    const readable = `${seen.map((r) => JSON.stringify(r.headers)).join('')}${proxy.tunnelled()}`;
     expect(readable).toContain(emu.token);
   });
 

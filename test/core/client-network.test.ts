@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { type AddressInfo, connect, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { type ClientConfig, createClient, type FacetClient, requestTimeoutMs } f
 import { ApiError, AuthError, CancelledError, NetworkError, UsageError } from '../../src/core/errors.js';
 import { type HttpEngine, HttpTransport } from '../../src/core/http.js';
 import { endpointById } from '../../src/registry/index.js';
+import { startTestProxy } from '../helpers/connect-proxy.js';
 import { picture } from '../helpers/fixtures.js';
 import { until } from '../helpers/poll.js';
 
@@ -293,27 +294,11 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
   });
 
   describe('proxies', () => {
-    /** A CONNECT proxy that records the tunnels asked for; every host name leads to this machine. */
-    async function connectProxy(): Promise<{ url: string; tunnels: string[] }> {
-      const tunnels: string[] = [];
-      const proxy = createHttpServer((_req, res) => {
-        res.writeHead(502);
-        res.end();
-      });
-      proxy.on('connect', (req, socket, head) => {
-        tunnels.push(req.url!);
-        const port = req.url!.slice(req.url!.lastIndexOf(':') + 1);
-        const upstream = connect(Number(port), '127.0.0.1', () => {
-          socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-          upstream.write(head);
-          upstream.pipe(socket);
-          socket.pipe(upstream);
-        });
-        upstream.on('error', () => socket.destroy());
-        socket.on('error', () => upstream.destroy());
-      });
-      const port = await listen(proxy);
-      return { url: `http://127.0.0.1:${port}`, tunnels };
+    /** A CONNECT proxy (test/helpers/connect-proxy.ts) closed after each test; every host name leads to this machine. */
+    async function connectProxy() {
+      const proxy = await startTestProxy();
+      servers.push(proxy.server);
+      return proxy;
     }
 
     it('goes through HTTP(S)_PROXY for a remote host, and around it for NO_PROXY hosts', async () => {
@@ -333,7 +318,7 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
       });
       expect(await via.dispatcherKind()).toBe('ProxyAgent');
       await via.json(ep('device.getDevice'), {});
-      expect(proxy.tunnels).toEqual([`facet.example.test:${port}`]);
+      expect(proxy.tunnels()).toEqual([`facet.example.test:${port}`]);
       expect(seen[0].headers['ds-api-token']).toBe(TOKEN);
 
       for (const noProxy of ['example.test', '.example.test', '*.example.test', `facet.example.test:${port}`, '*']) {
@@ -361,7 +346,7 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
         proxy: { httpProxy: proxy.url, httpsProxy: proxy.url, noProxy: '' },
       });
       await c.json(ep('device.getDevice'), {});
-      expect(proxy.tunnels).toEqual([]);
+      expect(proxy.tunnels()).toEqual([]);
       expect(seen).toHaveLength(1);
     });
   });

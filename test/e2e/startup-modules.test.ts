@@ -8,12 +8,13 @@
  * (scripts/undici-http2-lazy.cjs).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { type AddressInfo, connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from '../helpers/cli.js';
+import { startTestProxy } from '../helpers/connect-proxy.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { ensureBuilt } from '../setup/build.js';
 
@@ -104,7 +105,7 @@ describe('start-up: the built-ins a one-shot run loads', () => {
  */
 describe('start-up: device list through a proxy', () => {
   const servers: Server[] = [];
-  const tunnels: string[] = [];
+  let tunnels: () => string[] = () => [];
   let front = 0;
   let proxyUrl = '';
 
@@ -133,22 +134,11 @@ describe('start-up: device list through a proxy', () => {
       },
     );
     front = await listen(https);
-    const proxy = createHttpServer((_req, res) => {
-      res.writeHead(502);
-      res.end();
-    });
-    proxy.on('connect', (req, socket, head) => {
-      tunnels.push(req.url ?? '');
-      const upstream = connect(front, '127.0.0.1', () => {
-        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(socket);
-        socket.pipe(upstream);
-      });
-      upstream.on('error', () => socket.destroy());
-      socket.on('error', () => upstream.destroy());
-    });
-    proxyUrl = `http://127.0.0.1:${await listen(proxy)}`;
+    // Every tunnel, whatever host it names, goes to the https front.
+    const proxy = await startTestProxy({ route: () => ({ host: '127.0.0.1', port: front }) });
+    servers.push(proxy.server);
+    tunnels = proxy.tunnels;
+    proxyUrl = proxy.url;
   });
   afterAll(async () => {
     for (const s of servers) {
@@ -158,7 +148,7 @@ describe('start-up: device list through a proxy', () => {
   });
 
   it('works through HTTPS_PROXY with --ca-cert, on undici (ProxyAgent), still without node:http2', async () => {
-    tunnels.length = 0;
+    const earlier = tunnels().length;
     const host = `facet.example.test:${front}`;
     const { code, stdout, stderr, builtins, files } = await runLoaded(
       ['device', 'list', '-o', 'json', '--ca-cert', resolve(PROXY_FIXTURES, 'facet-example-test-cert.pem')],
@@ -167,7 +157,7 @@ describe('start-up: device list through a proxy', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(JSON.parse(stdout).map((d: { serialNo: string }) => d.serialNo)).toEqual(['BOOT0001']);
-    expect(tunnels).toEqual([host]);
+    expect(tunnels().slice(earlier)).toEqual([host]);
     expect(loads(files, undiciChunk())).toBe(true);
     expect(builtins).not.toContain('http2');
   });
