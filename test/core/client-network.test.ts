@@ -88,6 +88,13 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
     return c;
   }
 
+  /** What `device.getDevice` through a client of `cfg` ends in: the error it rejects with (or its answer). */
+  function getDeviceFailure(cfg: Partial<ClientConfig> & { baseUrl: string }) {
+    return client(cfg)
+      .json(ep('device.getDevice'), {})
+      .catch((e) => e);
+  }
+
   describe('where the token travels', () => {
     it('only in the ds-api-token header: GET, POST form, raw, never in a URL or body', async () => {
       const { origin, seen } = await recorder();
@@ -219,9 +226,7 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
         res.writeHead(401);
         res.end();
       });
-      const err = await client({ baseUrl: `${origin}/api1` })
-        .json(ep('device.getDevice'), {})
-        .catch((e) => e);
+      const err = await getDeviceFailure({ baseUrl: `${origin}/api1` });
       expect(err).toBeInstanceOf(AuthError);
       expect(err.message).toBe('source IP address not allowed (401)');
       expect(err.exitCode).toBe(4);
@@ -232,9 +237,7 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
         res.writeHead(414);
         res.end();
       });
-      const err = await client({ baseUrl: `${origin}/api1` })
-        .json(ep('device.getDevice'), {})
-        .catch((e) => e);
+      const err = await getDeviceFailure({ baseUrl: `${origin}/api1` });
       expect(err).toBeInstanceOf(ApiError);
       expect(err.status).toBe(414);
     });
@@ -254,9 +257,7 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
       const port = await listen(server);
       servers.pop();
       await new Promise<void>((r) => server.close(() => r()));
-      const err = await client({ baseUrl: `http://127.0.0.1:${port}/api1`, retries: 0 })
-        .json(ep('device.getDevice'), {})
-        .catch((e) => e);
+      const err = await getDeviceFailure({ baseUrl: `http://127.0.0.1:${port}/api1`, retries: 0 });
       expect(err).toBeInstanceOf(NetworkError);
       expect(err.message).toBe(`could not connect to 127.0.0.1:${port} (connection refused)`);
       expect(err.exitCode).toBe(1);
@@ -266,9 +267,7 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
       const { origin, seen } = await recorder(() => {
         /* never answers */
       });
-      const err = await client({ baseUrl: `${origin}/api1`, timeoutMs: 150, retries: 1 })
-        .json(ep('device.getDevice'), {})
-        .catch((e) => e);
+      const err = await getDeviceFailure({ baseUrl: `${origin}/api1`, timeoutMs: 150, retries: 1 });
       expect(err).toBeInstanceOf(NetworkError);
       expect(err.message).toMatch(/no answer from 127\.0\.0\.1:\d+ within 150 ms \(timeout/);
       expect(seen).toHaveLength(2);
@@ -358,13 +357,11 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
       servers.pop();
       await new Promise<void>((r) => server.close(() => r()));
       const proxy = `http://127.0.0.1:${port}`;
-      const err = await client({
+      const err = await getDeviceFailure({
         baseUrl: 'https://facet.example.test/api1',
         retries: 0,
         proxy: { httpProxy: proxy, httpsProxy: proxy, noProxy: '' },
-      })
-        .json(ep('device.getDevice'), {})
-        .catch((e) => e);
+      });
       expect(err).toBeInstanceOf(NetworkError);
       expect(err.message).toMatch(
         new RegExp(
@@ -383,13 +380,11 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
       });
       const port = await listen(proxy);
       const via = `http://127.0.0.1:${port}`;
-      const err = await client({
+      const err = await getDeviceFailure({
         baseUrl: 'https://facet.example.test:8443/api1',
         retries: 3,
         proxy: { httpProxy: via, httpsProxy: via, noProxy: '' },
-      })
-        .json(ep('device.getDevice'), {})
-        .catch((e) => e);
+      });
       expect(err).toBeInstanceOf(NetworkError);
       expect(err.message).toBe(
         `the proxy 127.0.0.1:${port} refused the tunnel to facet.example.test:8443 (HTTP 403): the proxy may not allow this host or port, or could not reach it`,
@@ -406,9 +401,7 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write('{"result":');
       });
-      const err = await client({ baseUrl: `${origin}/api1`, timeoutMs: 150, retries: 0 })
-        .json(ep('device.getDevice'), {})
-        .catch((e) => e);
+      const err = await getDeviceFailure({ baseUrl: `${origin}/api1`, timeoutMs: 150, retries: 0 });
       expect(err).toBeInstanceOf(NetworkError);
       expect(err.message).toMatch(/^no answer from 127\.0\.0\.1:\d+ within 150 ms \(timeout; see --timeout\)$/);
     });
@@ -447,9 +440,7 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
         res.write('{"result":', () => res.socket?.destroy());
       });
       for (const { origin } of [before, during]) {
-        const err = await client({ baseUrl: `${origin}/api1`, retries: 0 })
-          .json(ep('device.getDevice'), {})
-          .catch((e) => e);
+        const err = await getDeviceFailure({ baseUrl: `${origin}/api1`, retries: 0 });
         expect(err).toBeInstanceOf(NetworkError);
         expect(err.message).toMatch(/^the connection to 127\.0\.0\.1:\d+ was closed unexpectedly \(\w+\)$/);
       }
@@ -474,9 +465,7 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
     });
 
     it('a host name that does not resolve: the DNS message', async () => {
-      const err = await client({ baseUrl: 'https://facet.invalid/api1', retries: 0 })
-        .json(ep('device.getDevice'), {})
-        .catch((e) => e);
+      const err = await getDeviceFailure({ baseUrl: 'https://facet.invalid/api1', retries: 0 });
       expect(err).toBeInstanceOf(NetworkError);
       expect(err.message).toMatch(/^could not resolve the host name of facet\.invalid \(DNS/);
     });
@@ -587,9 +576,7 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
     it('says the server does not speak TLS and suggests the http://…/api1 URL (no OpenSSL dump)', async () => {
       const { origin } = await recorder();
       const port = new URL(origin).port;
-      const err = await client({ baseUrl: `https://127.0.0.1:${port}/api1` })
-        .json(ep('device.getDevice'), {})
-        .catch((e) => e);
+      const err = await getDeviceFailure({ baseUrl: `https://127.0.0.1:${port}/api1` });
       expect(err).toBeInstanceOf(NetworkError);
       expect(err.message).toContain(`127.0.0.1:${port} does not speak TLS (https) on this port`);
       expect(err.message).toContain(`--host http://127.0.0.1:${port}/api1`);
@@ -601,14 +588,10 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
         res.writeHead(404, { 'content-type': 'text/html' });
         res.end('<html>Not Found</html>');
       });
-      const err = await client({ baseUrl: origin })
-        .json(ep('device.getDevice'), {})
-        .catch((e) => e);
+      const err = await getDeviceFailure({ baseUrl: origin });
       expect(err).toBeInstanceOf(ApiError);
       expect(err.message).toContain(`does not end in /api1, where facetCloud's API lives: try ${origin}/api1`);
-      const withApi1 = await client({ baseUrl: `${origin}/api1` })
-        .json(ep('device.getDevice'), {})
-        .catch((e) => e);
+      const withApi1 = await getDeviceFailure({ baseUrl: `${origin}/api1` });
       expect(withApi1.message).not.toContain('/api1, where');
     });
   });
@@ -631,9 +614,7 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
 
     it('fails clearly without the CA and succeeds with it', async () => {
       const baseUrl = await httpsServer();
-      const err = await client({ baseUrl })
-        .json(ep('device.getDevice'), {})
-        .catch((e) => e);
+      const err = await getDeviceFailure({ baseUrl });
       expect(err).toBeInstanceOf(NetworkError);
       expect(err.message).toMatch(/not trusted .*--ca-cert/);
       const ok = await client({ baseUrl, caCert: readFileSync(join(FIXTURES, 'localhost-cert.pem'), 'utf8') }).json(
@@ -648,9 +629,7 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
       const ours = readFileSync(join(FIXTURES, 'localhost-cert.pem'), 'utf8');
       const other = readFileSync(join(import.meta.dirname, '../fixtures/proxy/facet-example-test-cert.pem'), 'utf8');
       expect(await client({ baseUrl, caCert: `${other}${ours}` }).json(ep('device.getDevice'), {})).toEqual([]);
-      const err = await client({ baseUrl, caCert: other, retries: 0 })
-        .json(ep('device.getDevice'), {})
-        .catch((e) => e);
+      const err = await getDeviceFailure({ baseUrl, caCert: other, retries: 0 });
       expect(err).toBeInstanceOf(NetworkError);
       expect(err.message).toMatch(/not trusted .*--ca-cert/);
     });
