@@ -52,7 +52,7 @@ function median(xs: number[]): number {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(resolve(ROOT, 'dist/cli/main.js'))) throw new Error('build first: npm run build');
+  if (!existsSync(resolve(ROOT, 'dist/cli/main.cjs'))) throw new Error('build first: npm run build');
   if (BEFORE && !existsSync(BEFORE)) throw new Error(`--before: no such file ${BEFORE}`);
   const emu = await startEmulator({ port: 0, seed: 'none', faces: 'off', latencyMs: 0 });
   try {

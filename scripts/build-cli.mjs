@@ -1,27 +1,40 @@
 #!/usr/bin/env node
 /**
- * Bundles the command-line entry (src/cli.ts) with esbuild into dist/cli/: one entry file and lazy
- * chunks, one per dynamic import (each command module, the emulator, the workflows), so a cron
- * `facetctl device list` reads a few files instead of a hundred. Two packages are bundled into the
- * chunks, because every run or every API call loads them and resolving them file by file from
- * node_modules cost more than their code: commander (the tree) and undici (the HTTP client: ~40 of its
- * CommonJS files through src/core/undici.ts). The others stay external (resolved from node_modules,
- * loaded when a chunk imports them). Whitespace and syntax are minified (less to parse at each start;
- * names are kept, so stack traces and `constructor.name` read as in src/). The library entry points
- * (dist/index.js, dist/emulator/index.js) and their types are tsc's output; this is only the CLI.
+ * Bundles the command-line entry (src/cli.ts) with esbuild into dist/cli/, as two CommonJS scripts:
+ * - main.cjs: the whole CLI (commands, workflows, the emulator) and commander. Modules reached by a
+ *   dynamic import (each command module, the emulator, the workflows) are initialised on first use,
+ *   so a `facetctl device list` runs little of it.
+ * - undici.cjs: the parts of undici the client and the emulator use, required by main.cjs only when a
+ *   command needs undici (long runs, proxied requests): its ~700 KB are not read by a direct one-shot
+ *   call. Bundled rather than resolved from node_modules, because resolving ~40 CommonJS files file by
+ *   file cost more than their code.
+ * Then it runs the built CLI once (`device list` against an emulator of its own) to save V8's code
+ * cache of main.cjs beside it (main.cjs.v8-cache, scripts/make-code-cache.cjs), which bin/load-cli.cjs
+ * gives V8 when it compiles the CLI: a one-shot command then compiles almost nothing (issue 12).
  *
- * Run by `npm run build` after tsc. Chunks live two levels below the package root, as src/*\/*.ts
- * and dist/*\/*.js do, so `new URL('../../package.json', import.meta.url)` and the assets resolve
- * the same from src/, dist/ and dist/cli/.
+ * Why one CommonJS script, not ES module chunks: ES modules cannot be given a code cache on Node 20,
+ * and compiling the 40-odd chunks a one-shot command loaded took half of its time after Node's own
+ * start-up (BENCHMARKS.md, "Stop 20"). `import()` is therefore turned into `require()`
+ * (`supported: { 'dynamic-import': false }`): a script compiled by `vm.Script` cannot run `import()`
+ * without an experimental flag. The external packages that are ES modules only (conf, ora) are then
+ * loaded by `require(esm)`, which Node has without a flag from 20.19 and 22.12 (package.json
+ * `engines`). `import.meta.url` is the bundle's own file URL (`__facetctlModuleUrl`): it lives two
+ * levels below the package root, as src/*\/*.ts and dist/*\/*.js do, so
+ * `new URL('../../package.json', import.meta.url)` and the assets resolve the same from all three.
+ * Whitespace and syntax are minified (less to read at each start; names are kept, so stack traces and
+ * `constructor.name` read as in src/). The library entry points (dist/index.js,
+ * dist/emulator/index.js) and their types are tsc's output; this is only the CLI.
+ *
+ * Run by `npm run build` after tsc (the code cache run needs tsc's dist/emulator/).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
-/** Packages bundled into the chunks rather than resolved from node_modules at run time (see above); pinned exactly in package.json. */
+/** Packages bundled rather than resolved from node_modules at run time (see above); pinned exactly in package.json. */
 const BUNDLED = new Set(['undici', 'commander']);
 const outdir = `${root}dist/cli`;
 
@@ -40,30 +53,98 @@ const lazyHttp2 = {
     );
   },
 };
-rmSync(outdir, { recursive: true, force: true });
-await build({
+
+/**
+ * The undici module paths src/ imports (src/core/undici.ts: four files of undici's lib, for the
+ * client; src/emulator/cookies.ts: its index, for the emulator's cookies). undici.cjs exports each
+ * under its path (the index as a getter, so the client never initialises it), and in main.cjs each
+ * import of one of them becomes `require("./undici.cjs")[path]`.
+ */
+const UNDICI_PATHS = [
+  'undici/lib/dispatcher/dispatcher.js',
+  'undici/lib/api/index.js',
+  'undici/lib/dispatcher/agent.js',
+  'undici/lib/dispatcher/proxy-agent.js',
+  'undici',
+];
+const undiciApart = {
+  name: 'undici-apart',
+  setup(b) {
+    b.onResolve({ filter: /^undici(\/|$)/ }, (args) => {
+      if (!UNDICI_PATHS.includes(args.path)) {
+        throw new Error(`build-cli: ${args.importer} imports ${args.path}; add it to UNDICI_PATHS`);
+      }
+      return { path: args.path, namespace: 'undici-apart' };
+    });
+    b.onResolve({ filter: /^\.\/undici\.cjs$/ }, () => ({ path: './undici.cjs', external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'undici-apart' }, (args) => ({
+      contents: `module.exports = require("./undici.cjs")[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+    }));
+  },
+};
+
+const common = {
   absWorkingDir: root,
-  entryPoints: { main: 'src/cli.ts' },
   outdir,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  external: Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.optionalDependencies }).filter(
-    (name) => !BUNDLED.has(name),
-  ),
-  // undici is CommonJS: its require('node:…') calls need a require in each ESM chunk.
-  banner: {
-    js: "import { createRequire as __facetctlRequire } from 'node:module';\nconst require = __facetctlRequire(import.meta.url);",
-  },
-  chunkNames: 'chunk-[hash]',
+  outExtension: { '.js': '.cjs' },
   legalComments: 'none',
   minifyWhitespace: true,
   minifySyntax: true,
   logLevel: 'warning',
-  plugins: [lazyHttp2],
+};
+
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  ...common,
+  entryPoints: { undici: 'undici-entry' },
+  plugins: [
+    lazyHttp2,
+    {
+      name: 'undici-entry',
+      setup(b) {
+        b.onResolve({ filter: /^undici-entry$/ }, () => ({ path: 'undici-entry', namespace: 'undici-entry' }));
+        b.onLoad({ filter: /.*/, namespace: 'undici-entry' }, () => ({
+          resolveDir: root,
+          loader: 'js',
+          contents: UNDICI_PATHS.map((path) =>
+            path === 'undici'
+              ? `Object.defineProperty(exports, "undici", { enumerable: true, get: () => require("undici") });`
+              : `exports[${JSON.stringify(path)}] = require(${JSON.stringify(path)});`,
+          ).join('\n'),
+        }));
+      },
+    },
+  ],
 });
+await build({
+  ...common,
+  entryPoints: { main: 'src/cli.ts' },
+  external: Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.optionalDependencies }).filter(
+    (name) => !BUNDLED.has(name),
+  ),
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__facetctlModuleUrl' },
+  banner: { js: "var __facetctlModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [undiciApart],
+});
+const main = readFileSync(`${outdir}/main.cjs`, 'utf8');
+if (/(?<![\w$.])import\(/.test(main)) {
+  throw new Error('build-cli: dist/cli/main.cjs still calls import(), which a vm.Script cannot run (see above)');
+}
+// esbuild escapes strings to ASCII but not regular expression literals; an ASCII bundle is read as
+// latin1, at half the cost of UTF-8 (bin/load-cli.cjs). Not an error: a hint to write the pattern as
+// `new RegExp('…')` (src/workflows/sync/apply.ts, NOT_ON_DEVICE).
+const nonAscii = /.{0,40}[^\x00-\x7f]+.{0,10}/u.exec(main);
+if (nonAscii) {
+  console.warn(
+    `build-cli: dist/cli/main.cjs is not ASCII (a regex literal?), so it is read more slowly: ${nonAscii[0]}`,
+  );
+}
 
 // The bundled packages' code ships inside the chunks, so their licences ship beside them (both MIT,
 // which asks that the notice go with every copy); comments are stripped from the chunks themselves.
@@ -86,7 +167,7 @@ writeFileSync(
  * anything the CLI would not; test/e2e/root-help-snapshot.test.ts compares the two. The environment
  * is minimal, so nothing of the building machine's FACETCTL_* settings or colours gets in.
  */
-const help = spawnSync(process.execPath, [`${outdir}/main.js`, '--help'], {
+const help = spawnSync(process.execPath, [`${outdir}/main.cjs`, '--help'], {
   cwd: root,
   env: { PATH: process.env.PATH ?? '' },
   encoding: 'utf8',
@@ -97,3 +178,45 @@ if (help.status !== 0 || !help.stdout.startsWith('Usage: facetctl')) {
 }
 writeFileSync(`${outdir}/root-help.txt.tmp`, help.stdout, { flag: 'wx' });
 renameSync(`${outdir}/root-help.txt.tmp`, `${outdir}/root-help.txt`);
+
+/**
+ * The code cache (bin/load-cli.cjs): the built CLI runs `device list -o json` once, compiled from
+ * source by scripts/make-code-cache.cjs, against an emulator of this build's own (tsc's
+ * dist/emulator/, in memory, the demo devices), and saves V8's cache of what it compiled at exit.
+ * That is a one-shot command's path: the command tree, parameters, the client and its node:http
+ * engine, the output. The child is spawned asynchronously: this process answers its request. Its
+ * environment is minimal too (no proxy, no profile: a profile directory of its own that does not
+ * exist); the token is the throwaway emulator's. Without the cache the CLI still runs, compiled from
+ * source, so a failure here fails the build rather than ship a CLI that is slow for no visible reason.
+ */
+const { startEmulator } = await import(`${root}dist/emulator/index.js`);
+const emu = await startEmulator({ port: 0, seed: 'demo', faces: 'off', latencyMs: 0 });
+try {
+  const made = await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${root}scripts/make-code-cache.cjs`, 'device', 'list', '-o', 'json'], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        FACETCTL_HOST: emu.url,
+        FACETCTL_TOKEN: emu.token,
+        FACETCTL_CONFIG_DIR: `${outdir}/no-profiles`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+    });
+    child.stderr.on('data', (c) => {
+      out += c;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
+  });
+  if (made.code !== 0 || !made.out.includes('"serialNo"')) {
+    throw new Error(`build-cli: the code cache run failed (exit ${made.code}): ${made.out}`);
+  }
+} finally {
+  await emu.close();
+}
+rmSync(`${outdir}/no-profiles`, { recursive: true, force: true });

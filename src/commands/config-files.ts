@@ -30,7 +30,8 @@ const FILE_OF = { config: 'config.json', configBin: 'config.bin', logo: 'logo.pn
  * What AI cameras answer to getConfig/exportConfig/getLogo (the document: they have no settings APIs).
  * A faulty terminal answers the same words, so the run still fails; the hint only names the usual cause.
  */
-const DEVICE_ERROR = /デバイス\[[^\]]*\]がエラーを返却しています。/;
+// biome-ignore lint/complexity/useRegexLiterals: a string keeps the bundle ASCII (NOT_ON_DEVICE, workflows/sync/apply.ts)
+const DEVICE_ERROR = new RegExp('デバイス\\[[^\\]]*\\]がエラーを返却しています。');
 
 /** `SERIAL: FILE: reason` for every file not written (the reason carries the API's words verbatim). */
 function exportFailureLines(failed: readonly ConfigExportItem[]): string[] {

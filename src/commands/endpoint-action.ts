@@ -10,13 +10,18 @@ import { ExitCode, exitCodeOf, PartialError, UsageError, ValidationError } from 
 import { judge } from '../core/outcome.js';
 import { coerceParams, fallbackNotices, type ParamIssue, type WireParams } from '../core/params/index.js';
 import { mapLimited } from '../core/pool.js';
-import { atomicWritable, checkOutputFile, endWritable, openAtomicFile } from '../core/safe-file.js';
 import type { EndpointDef } from '../registry/index.js';
 import { valueAt, walkListOnce } from '../workflows/export/list-walk.js';
 import { type FlagSpec, flagMapper, inputFromFlags } from './endpoint-flags.js';
 import type { CommandEnv } from './env.js';
 import { type ReportScope, reportError } from './errors-report.js';
 import { combinedExitCode, ExitWith } from './exit.js';
+
+/**
+ * core/safe-file.ts on first use: only `--out FILE` writes a file, and its static imports (node:fs/promises)
+ * cost every other API call ~5 ms of start-up (BENCHMARKS.md, "Stop 20").
+ */
+const safeFile = () => import('../core/safe-file.js');
 
 export interface EndpointOpts extends Record<string, unknown> {
   all?: boolean;
@@ -50,7 +55,7 @@ export async function runEndpoint(env: CommandEnv, ep: EndpointDef, specs: FlagS
   }
   if (binary && plans.length > 1)
     throw new UsageError(`${commandLabel(ep)} answers bytes for one device: give one --serial`);
-  if (binary && opts.out) await checkOutputFile(resolve(env.ctx.cwd, opts.out), '--out');
+  if (binary && opts.out) await (await safeFile()).checkOutputFile(resolve(env.ctx.cwd, opts.out), '--out');
   if (opts.dryRun) return dryRun(env, ep, plans);
   if (ep.destructive) await env.confirm(confirmQuestion(ep, plans), false);
   const client = await env.client({ senselink: ep.api === 'senselink' });
@@ -188,6 +193,7 @@ async function callToOutput(
     if (answer.kind === 'binary' && answer.data) env.ctx.io.stdout.write(answer.data);
     return answer;
   }
+  const { atomicWritable, endWritable, openAtomicFile } = await safeFile();
   const target = resolve(env.ctx.cwd, out);
   const file = await openAtomicFile(env.ctx.processes, target);
   const stream = atomicWritable(file);

@@ -13,6 +13,7 @@ import { BIN, spawnCli } from '../helpers/cli.js';
 import { ensureBuilt } from '../setup/build.js';
 
 const SAVED = resolve(import.meta.dirname, '../../dist/cli/root-help.txt');
+const PRELOAD = resolve(import.meta.dirname, '../fixtures/startup/report-builtins.cjs');
 
 beforeAll(() => {
   ensureBuilt();
@@ -35,14 +36,22 @@ describe('the saved root help', () => {
     expect(res.stdout).toBe(readFileSync(SAVED, 'utf8'));
   });
 
-  it('is printed by the launcher alone: the CLI (dist/cli/main.js) is not loaded', async () => {
-    // NODE_DEBUG=esm names every module file a run loads ("Storing file:///… in ModuleLoadMap").
-    const saved = await spawnCli(['--help'], { env: { FORCE_COLOR: undefined, NODE_DEBUG: 'esm' } });
-    const rendered = await spawnCli(['--help'], { env: { FORCE_COLOR: '0', NODE_DEBUG: 'esm' } });
-    const loaded = (stderr: string) => [...stderr.matchAll(/Storing (file:\/\/\S+)/g)].map((m) => m[1]);
-    expect(loaded(saved.stderr).some((f) => f.endsWith('/bin/facetctl.js'))).toBe(true);
-    expect(loaded(saved.stderr).some((f) => f.includes('/dist/cli/'))).toBe(false);
-    expect(loaded(rendered.stderr).some((f) => f.endsWith('/dist/cli/main.js'))).toBe(true);
+  it('is printed by the launcher alone: the CLI (dist/cli/main.cjs) is not loaded', async () => {
+    // NODE_DEBUG=facetctl: bin/load-cli.cjs says when it compiles the CLI; the preload lists the
+    // files Node's CommonJS loader loaded (the launcher's loader among them).
+    const opts = (force: string | undefined) => ({
+      nodeArgs: ['--require', PRELOAD],
+      env: { FORCE_COLOR: force, NODE_DEBUG: 'facetctl' },
+    });
+    const saved = await spawnCli(['--help'], opts(undefined));
+    const rendered = await spawnCli(['--help'], opts('0'));
+    const compiled = (stderr: string) => /^FACETCTL \d+: \S+\/dist\/cli\/main\.cjs compiled/m.test(stderr);
+    const loaded = (stderr: string) => /^LOADED-FILES (.*)$/m.exec(stderr)?.[1].split(',') ?? [];
+    expect(saved.stdout).toBe(readFileSync(SAVED, 'utf8'));
+    expect(compiled(saved.stderr)).toBe(false);
+    expect(loaded(saved.stderr).some((f) => f.endsWith('load-cli.cjs'))).toBe(false);
+    expect(compiled(rendered.stderr)).toBe(true);
+    expect(loaded(rendered.stderr).some((f) => f.endsWith('load-cli.cjs'))).toBe(true);
   });
 
   it('is not used when colour is forced: the CLI renders the help, with bold headings', async () => {

@@ -1,5 +1,6 @@
 /**
  * What a one-shot run loads, as the built executable really runs (bin/facetctl.js, a child process):
+ * the CLI compiled with the build's V8 code cache (bin/load-cli.cjs), and
  * the Node built-ins its start-up must not pay for (issue 12, start-up). The root help builds only
  * the command declarations (test/commands/cheap-declarations.test.ts): no crypto, no fs/promises.
  * One API call loads no node:crypto (src/core/node-crypto.ts loads it on first use) and, sent directly,
@@ -7,7 +8,7 @@
  * proxy the same command loads undici (its ProxyAgent), without node:http2
  * (scripts/undici-http2-lazy.cjs).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +21,7 @@ import { ensureBuilt } from '../setup/build.js';
 
 const PRELOAD = resolve(import.meta.dirname, '../fixtures/startup/report-builtins.cjs');
 const PROXY_FIXTURES = resolve(import.meta.dirname, '../fixtures/proxy');
-const DIST_CLI = resolve(import.meta.dirname, '../../dist/cli');
+const UNDICI = resolve(import.meta.dirname, '../../dist/cli/undici.cjs');
 
 let emu: TestEmulator;
 
@@ -31,45 +32,42 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
-/** Runs the CLI with the preload; its exit code, stdout and the built-in modules it loaded. */
+/** Runs the CLI with the preload; its exit code, stdout, the built-in modules and the files it loaded. */
 async function runLoaded(
   argv: string[],
   env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string; builtins: string[]; files: string[] }> {
+): Promise<{ code: number; stdout: string; stderr: string; builtins: string[]; files: string[]; cache: string }> {
   const res = await spawnCli(argv, {
     nodeArgs: ['--require', PRELOAD],
-    // NODE_DEBUG=esm names every module file the run loads ("Storing file:///… in ModuleLoadMap").
-    env: { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token, NODE_DEBUG: 'esm', ...env },
+    // NODE_DEBUG=facetctl: bin/load-cli.cjs says how it compiled dist/cli/main.cjs.
+    env: { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token, NODE_DEBUG: 'facetctl', ...env },
   });
-  const line = res.stderr.split('\n').find((l) => l.startsWith('LOADED-BUILTINS '));
-  if (!line) throw new Error(`no module report: ${res.stderr}`);
-  const files = [...res.stderr.matchAll(/Storing (file:\/\/\S+)/g)].map((m) => m[1]);
+  const report = (label: string) => {
+    const line = res.stderr.split('\n').find((l) => l.startsWith(`${label} `));
+    if (line === undefined) throw new Error(`no ${label} report: ${res.stderr}`);
+    return line.slice(label.length + 1).split(',');
+  };
+  const cache = /^FACETCTL \d+: \S+main\.cjs compiled (.*)$/m.exec(res.stderr)?.[1] ?? 'not compiled';
   const stderr = res.stderr
     .split('\n')
-    .filter((l) => !/^ESM \d+:|^\s|^}|^LOADED-BUILTINS/.test(l))
+    .filter((l) => !/^FACETCTL \d+:|^LOADED-/.test(l))
     .join('\n')
     .trim();
   return {
     code: res.code,
     stdout: res.stdout,
     stderr,
-    builtins: line.slice('LOADED-BUILTINS '.length).split(','),
-    files,
+    builtins: report('LOADED-BUILTINS'),
+    files: report('LOADED-FILES'),
+    cache,
   };
 }
 
 /**
- * The build's chunk holding undici's core (bundled by scripts/build-cli.mjs; ~300 KB): its HTTP/1
- * client and the llhttp parser (WebAssembly) that every undici request needs.
+ * dist/cli/undici.cjs: undici's client and the llhttp parser (WebAssembly) that every undici request
+ * needs, bundled apart from the CLI by scripts/build-cli.mjs and required on first use.
  */
-function undiciChunk(): string {
-  const chunks = readdirSync(DIST_CLI).filter(
-    (f) => f.endsWith('.js') && readFileSync(resolve(DIST_CLI, f), 'utf8').includes('llhttp'),
-  );
-  expect(chunks).toHaveLength(1);
-  return chunks[0];
-}
-const loads = (files: string[], chunk: string) => files.some((f) => f.endsWith(`/dist/cli/${chunk}`));
+const loadsUndici = (files: string[]) => files.includes(UNDICI);
 
 describe('start-up: the built-ins a one-shot run loads', () => {
   it('the root help loads neither crypto nor fs/promises', async () => {
@@ -84,7 +82,7 @@ describe('start-up: the built-ins a one-shot run loads', () => {
   });
 
   it('one API call (device list) sent directly loads node:http, not undici, nor node:http2 nor WebCrypto', async () => {
-    const { code, stdout, builtins, files } = await runLoaded(['device', 'list', '-o', 'json']);
+    const { code, stdout, builtins, files, cache } = await runLoaded(['device', 'list', '-o', 'json']);
     expect(code).toBe(0);
     expect(stdout).toContain('BOOT0001');
     expect(builtins).toContain('net'); // the report does list the built-ins by name
@@ -93,8 +91,24 @@ describe('start-up: the built-ins a one-shot run loads', () => {
     expect(builtins).not.toContain('internal/crypto/webcrypto');
     // It hashes nothing and writes no file: node:crypto is loaded on first use (core/node-crypto.ts).
     expect(builtins).not.toContain('crypto');
-    expect(files.some((f) => f.endsWith('/dist/cli/main.js'))).toBe(true); // the report does list files
-    expect(loads(files, undiciChunk())).toBe(false);
+    expect(files.some((f) => f.endsWith('/bin/load-cli.cjs'))).toBe(true); // the report does list files
+    expect(loadsUndici(files)).toBe(false);
+    // The CLI was compiled with the build's code cache, not rejected (same Node, same V8 flags).
+    expect(cache).toBe('with the code cache');
+  });
+});
+
+describe('start-up: the code cache (bin/load-cli.cjs)', () => {
+  it('a V8 flag that does not match the cache: V8 refuses the cache, the CLI is compiled from source and answers the same', async () => {
+    const plain = await runLoaded(['device', 'list', '-o', 'json']);
+    // Any V8 flag changes V8's flag hash, which the cache was made under (as NODE_OPTIONS would).
+    const res = await spawnCli(['device', 'list', '-o', 'json'], {
+      nodeArgs: ['--max-lazy'],
+      env: { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token, NODE_DEBUG: 'facetctl' },
+    });
+    expect(res.stderr).toMatch(/main\.cjs compiled from source: code cache rejected/);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toBe(plain.stdout);
   });
 });
 
@@ -158,7 +172,7 @@ describe('start-up: device list through a proxy', () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout).map((d: { serialNo: string }) => d.serialNo)).toEqual(['BOOT0001']);
     expect(tunnels().slice(earlier)).toEqual([host]);
-    expect(loads(files, undiciChunk())).toBe(true);
+    expect(loadsUndici(files)).toBe(true);
     expect(builtins).not.toContain('http2');
   });
 

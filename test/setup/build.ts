@@ -21,7 +21,7 @@ function newestMtime(dir: string): number {
 }
 
 export function needsBuild(): boolean {
-  const cli = join(ROOT, 'dist', 'cli', 'main.js');
+  const cli = join(ROOT, 'dist', 'cli', 'main.cjs.v8-cache');
   if (!existsSync(cli)) return true;
   return newestMtime(join(ROOT, 'src')) > statSync(cli).mtimeMs;
 }
@@ -50,7 +50,7 @@ export function ensureBuilt(): void {
   // tsc still emits when another area's unfinished file has a type error; the e2e tests then run
   // what was emitted, and the type errors are reported by the typecheck step, not here.
   const bundle = spawnSync(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.cjs.v8-cache'))) {
     throw new Error(`build failed:\n${r.stdout}${r.stderr}${bundle.stdout}${bundle.stderr}`);
   }
 }
