@@ -84,6 +84,35 @@ const undiciApart = {
   },
 };
 
+/**
+ * External packages that are ES modules only (no `require` condition: conf, ora). main.cjs loads them
+ * with `require(esm)`, which returns their module namespace; esbuild's interop for an ES module
+ * importing CommonJS would then hand the importer the whole namespace as `default` (`Conf is not a
+ * constructor`). Each is imported through a small ES module of the bundle instead, whose default
+ * export is the namespace's own default (the only export src/ takes from them;
+ * test/e2e/esm-only-packages.test.ts runs both through the built CLI).
+ */
+const externals = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.optionalDependencies }).filter(
+  (name) => !BUNDLED.has(name),
+);
+const esmOnly = externals.filter((name) => {
+  const manifest = JSON.parse(readFileSync(`${root}node_modules/${name}/package.json`, 'utf8'));
+  return manifest.type === 'module' && !JSON.stringify(manifest.exports ?? '').includes('"require"');
+});
+const esmOnlyDefault = {
+  name: 'esm-only-default',
+  setup(b) {
+    const filter = new RegExp(`^(${esmOnly.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, (args) =>
+      args.namespace === 'esm-only' ? { path: args.path, external: true } : { path: args.path, namespace: 'esm-only' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'esm-only' }, (args) => ({
+      contents: `const namespace = require(${JSON.stringify(args.path)});\nexport default namespace.default;`,
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   absWorkingDir: root,
   outdir,
@@ -124,13 +153,11 @@ await build({
 await build({
   ...common,
   entryPoints: { main: 'src/cli.ts' },
-  external: Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.optionalDependencies }).filter(
-    (name) => !BUNDLED.has(name),
-  ),
+  external: externals.filter((name) => !esmOnly.includes(name)),
   supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__facetctlModuleUrl' },
   banner: { js: "var __facetctlModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [undiciApart],
+  plugins: [undiciApart, esmOnlyDefault],
 });
 const main = readFileSync(`${outdir}/main.cjs`, 'utf8');
 if (/(?<![\w$.])import\(/.test(main)) {
