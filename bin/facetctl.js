@@ -16,10 +16,10 @@ const { join } = require('node:path');
 const args = process.argv.slice(2);
 
 function runCli() {
-  const { compileCli, runCli: run } = require('./load-cli.cjs');
+  const { CLI, compile, runCli: run } = require('./load-cli.cjs');
   let script;
   try {
-    script = compileCli();
+    script = compile(CLI);
   } catch (err) {
     if (err?.code !== 'ENOENT') throw err;
     process.stderr.write('facetctl is not built: run `npm run build` (or `npm ci`) in its directory\n');

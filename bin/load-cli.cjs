@@ -2,7 +2,7 @@
 /**
  * Compiles and runs the bundled CLI, dist/cli/main.cjs (one CommonJS script, scripts/build-cli.mjs),
  * as Node's CommonJS loader would run it, but with the V8 code cache the build saved beside it
- * (dist/cli/main.cjs.v8-cache): V8 then deserialises the functions a one-shot command runs instead
+ * (dist/cli/main.cjs.v8-cache; undici.cjs likewise, when the CLI first needs undici): V8 then deserialises the functions a one-shot command runs instead
  * of parsing and compiling them, which was most of a `facetctl device list` after Node's own start-up
  * (issue 12; BENCHMARKS.md, "Stop 20"). Node 20 has no module compile cache of its own
  * (`module.enableCompileCache` is Node 22), and ES modules cannot be given one; `vm.Script` with
@@ -24,32 +24,37 @@ const { debuglog } = require('node:util');
 const { Script } = require('node:vm');
 
 const CLI = join(__dirname, '..', 'dist', 'cli', 'main.cjs');
-const CACHE = `${CLI}.v8-cache`;
+/** The parts of undici the CLI uses, bundled apart (scripts/build-cli.mjs); main.cjs requires it on first use. */
+const UNDICI = join(__dirname, '..', 'dist', 'cli', 'undici.cjs');
+/** Where the build saves V8's code cache of a script: beside it. */
+const cacheOf = (file) => `${file}.v8-cache`;
+const CACHE = cacheOf(CLI);
 const debug = debuglog('facetctl');
 
 /**
- * The CLI's script, compiled with the saved cache when there is one (`useCache: false`: from source,
- * as the cache maker does). Throws ENOENT when the CLI is not built.
+ * A script of dist/cli/ compiled with its saved cache when there is one (`useCache: false`: from
+ * source, as the cache maker does). Throws ENOENT when the file is not built.
+ * @param {string} file
  * @param {{ useCache?: boolean }} [opts]
  * @returns {import('node:vm').Script}
  */
-function compileCli(opts = {}) {
-  const bytes = readFileSync(CLI);
-  // The bundle is ASCII but for a few regular expressions with Japanese in them (esbuild escapes
-  // strings, not regex literals): latin1 makes the same string from ASCII bytes at half the cost.
+function compile(file, opts = {}) {
+  const bytes = readFileSync(file);
+  // The bundles are ASCII (the build warns when not): latin1 makes the same string from ASCII bytes
+  // at half the cost of UTF-8.
   const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   let cachedData;
   if (opts.useCache !== false) {
     try {
-      cachedData = readFileSync(CACHE);
+      cachedData = readFileSync(cacheOf(file));
     } catch {
       // no cache (an older build, or the build could not make one): compiled from source
     }
   }
-  const script = new Script(wrap(source), { filename: CLI, cachedData });
+  const script = new Script(wrap(source), { filename: file, cachedData });
   debug(
     '%s compiled %s',
-    CLI,
+    file,
     cachedData === undefined
       ? 'without a code cache'
       : script.cachedDataRejected
@@ -60,14 +65,33 @@ function compileCli(opts = {}) {
 }
 
 /**
- * Runs a compiled CLI script as the main program: its `require` resolves from dist/cli/ (the
- * packages it leaves external, and dist/cli/undici.cjs).
+ * Runs a compiled script of dist/cli/ as a CommonJS module; returns its exports. Its `require`
+ * resolves from the script's folder unless one is given.
+ * @param {import('node:vm').Script} script
+ * @param {string} file
+ * @param {NodeJS.Require} [require]
+ */
+function runModule(script, file, require = createRequire(file)) {
+  const module = { id: file, filename: file, exports: {}, loaded: false, children: [], paths: [] };
+  script.runInThisContext().call(module.exports, module.exports, require, module, file, dirname(file));
+  module.loaded = true;
+  return module.exports;
+}
+
+/**
+ * Runs the compiled CLI (`compile(CLI)`) as the main program. Its `require` resolves from dist/cli/
+ * (the packages it leaves external), but for `./undici.cjs`, which is compiled here with its own code
+ * cache, once.
  * @param {import('node:vm').Script} script
  */
 function runCli(script) {
-  const module = { id: CLI, filename: CLI, exports: {}, loaded: false, children: [], paths: [] };
-  script.runInThisContext().call(module.exports, module.exports, createRequire(CLI), module, CLI, dirname(CLI));
-  module.loaded = true;
+  const base = createRequire(CLI);
+  let undici;
+  const require = Object.assign(
+    (id) => (id === './undici.cjs' ? (undici ??= runModule(compile(UNDICI), UNDICI)) : base(id)),
+    base,
+  );
+  runModule(script, CLI, require);
 }
 
-module.exports = { CLI, CACHE, compileCli, runCli };
+module.exports = { CLI, UNDICI, cacheOf, compile, runModule, runCli };
