@@ -28,7 +28,6 @@ const CLI = join(__dirname, '..', 'dist', 'cli', 'main.cjs');
 const UNDICI = join(__dirname, '..', 'dist', 'cli', 'undici.cjs');
 /** Where the build saves V8's code cache of a script: beside it. */
 const cacheOf = (file) => `${file}.v8-cache`;
-const CACHE = cacheOf(CLI);
 const debug = debuglog('facetctl');
 
 /**
@@ -87,10 +86,11 @@ function runModule(script, file, require = createRequire(file)) {
 function runCli(script) {
   const base = createRequire(CLI);
   let undici;
-  const require = Object.assign(
-    (id) => (id === './undici.cjs' ? (undici ??= runModule(compile(UNDICI), UNDICI)) : base(id)),
-    base,
-  );
+  const require = Object.assign((id) => {
+    if (id !== './undici.cjs') return base(id);
+    undici ??= runModule(compile(UNDICI), UNDICI);
+    return undici;
+  }, base);
   runModule(script, CLI, require);
 }
 
