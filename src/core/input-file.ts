@@ -9,7 +9,7 @@
  * what is read (no window between a check and the read).
  */
 import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { UsageError } from './errors.js';
 
 export type InputFileResult = { ok: true; bytes: Buffer } | { ok: false; reason: string; code: string };
@@ -49,7 +49,10 @@ function openProblem(err: unknown): { reason: string; code: string } {
  * file`, `no such file`); `code` is the errno or EMPTY/FIFO/DEVICE/SOCKET/NOTFILE.
  */
 export async function tryReadInputFile(path: string): Promise<InputFileResult> {
-  let handle: Awaited<ReturnType<typeof open>>;
+  // node:fs/promises on first use: every API call loads this module (connection.ts reads --ca-cert
+  // synchronously) and most never read a file this way; loading it costs ~5 ms of start-up.
+  const { open } = await import('node:fs/promises');
+  let handle: FileHandle;
   try {
     handle = await open(path, FLAGS);
   } catch (err) {

@@ -101,6 +101,10 @@ describe('start-up: the built-ins a one-shot run loads', () => {
     expect(builtins).not.toContain('internal/crypto/webcrypto');
     // It hashes nothing and writes no file: node:crypto is loaded on first use (core/node-crypto.ts).
     expect(builtins).not.toContain('crypto');
+    // Nor node:fs/promises (core/input-file.ts and core/safe-file.ts load it on first use) nor
+    // node:child_process (commander's, for executable subcommands: scripts/commander-child-process-lazy.cjs).
+    expect(builtins).not.toContain('fs/promises');
+    expect(builtins).not.toContain('child_process');
     expect(files.some((f) => f.endsWith('/bin/load-cli.cjs'))).toBe(true); // the report does list files
     expect(loadsUndici(compiled)).toBe(false);
     // The CLI was compiled with the build's code cache, not rejected (same Node, same V8 flags).
