@@ -68,6 +68,10 @@ const ctx: Context = {
   env: process.env,
   cwd: process.cwd(),
   now: () => new Date(),
+  monotonicMs: () => {
+    const [seconds, nanoseconds] = process.hrtime();
+    return seconds * 1000 + nanoseconds / 1e6;
+  },
   signal: controller.signal,
   processes: {
     pid: process.pid,

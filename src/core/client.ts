@@ -41,6 +41,8 @@ export interface ClientConfig {
   /** Injectable for tests: the wait between attempts and its randomness. */
   sleep?: Sleep;
   random?: () => number;
+  /** Monotonic milliseconds for durations (Context.monotonicMs); default `performance.now()`. */
+  clock?: () => number;
   /** Called when undici's code is loaded, before the request that follows (Context.beforeHttp). */
   beforeHttp?: () => void;
   /**
@@ -196,6 +198,7 @@ async function writeTo(out: NodeJS.WritableStream, body: Readable, onBytes: (n: 
 
 class Client implements FacetClient {
   readonly #transport: HttpTransport;
+  readonly #clock: () => number;
 
   constructor(private readonly cfg: ClientConfig) {
     if (cfg.baseUrl) assertSafeScheme(cfg.baseUrl, cfg.insecureHttp);
@@ -209,6 +212,7 @@ class Client implements FacetClient {
       beforeHttp: cfg.beforeHttp,
       engine: cfg.httpEngine,
     });
+    this.#clock = cfg.clock ?? (() => performance.now());
   }
 
   /** The line is built only when someone listens (--verbose): most calls log nothing. */
@@ -313,7 +317,7 @@ class Client implements FacetClient {
   }
 
   async #send(p: Prepared, signal?: AbortSignal): Promise<{ res: HttpResponse; started: number }> {
-    const started = performance.now();
+    const started = this.#clock();
     this.#log(
       () =>
         `→ ${p.method} ${redactUrl(p.url)}${p.bodyNote ? ` ${p.bodyNote}` : ''} headers ${formatHeaders(p.headers)}`,
@@ -324,7 +328,7 @@ class Client implements FacetClient {
 
   #logAnswer(p: Prepared, status: number, contentType: string, bytes: number, started: number): void {
     if (!this.cfg.log) return;
-    const ms = Math.round(performance.now() - started);
+    const ms = Math.round(this.#clock() - started);
     this.#log(
       () =>
         `← ${status} ${p.method} ${redactUrl(p.url)} ${ms} ms ${contentType || '(no content-type)'} ${formatBytes(bytes)}`,
@@ -384,7 +388,7 @@ class Client implements FacetClient {
     return {
       sleep: this.cfg.sleep ?? realSleep,
       random: this.cfg.random ?? Math.random,
-      clock: () => performance.now(),
+      clock: this.#clock,
       signal,
       onRetry: (attempt: number, err: FacetError, delay: number) =>
         this.#log(() => `retry ${attempt} in ${delay} ms after: ${err.message.split('\n')[0]}`),

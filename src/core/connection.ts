@@ -270,6 +270,7 @@ export function clientConfigFor(
     insecureHttp: conn.insecureHttp,
     proxy: proxyFromEnv(ctx.env),
     now: () => ctx.now(),
+    clock: ctx.monotonicMs,
     beforeHttp: ctx.beforeHttp,
     httpEngine: ctx.httpEngine,
     ...extra,

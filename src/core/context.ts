@@ -31,6 +31,12 @@ export interface Context {
   /** The clock, injectable for relative dates (`-24h`, `today`) and tests. */
   now(): Date;
   /**
+   * A monotonic clock in milliseconds, for durations (the client's retry budget and its `--verbose`
+   * timings). src/cli.ts gives `process.hrtime`'s; unset, the client uses `performance.now()`, whose
+   * first call loads Node's perf_hooks (~2 ms of a one-call run).
+   */
+  monotonicMs?: () => number;
+  /**
    * Aborted on SIGINT/SIGTERM (the reason names the signal); long operations stop cleanly and the
    * run exits 130 or 143.
    */

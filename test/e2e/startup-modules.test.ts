@@ -105,6 +105,9 @@ describe('start-up: the built-ins a one-shot run loads', () => {
     // node:child_process (commander's, for executable subcommands: scripts/commander-child-process-lazy.cjs).
     expect(builtins).not.toContain('fs/promises');
     expect(builtins).not.toContain('child_process');
+    // Nor perf_hooks: durations are timed with the Context's monotonicMs (process.hrtime), not the
+    // global `performance`, whose first use loads it.
+    expect(builtins).not.toContain('perf_hooks');
     expect(files.some((f) => f.endsWith('/bin/load-cli.cjs'))).toBe(true); // the report does list files
     expect(loadsUndici(compiled)).toBe(false);
     // The CLI was compiled with the build's code cache, not rejected (same Node, same V8 flags).
