@@ -2,7 +2,7 @@
 /**
  * Compiles and runs the bundled CLI, dist/cli/main.cjs (one CommonJS script, scripts/build-cli.mjs),
  * as Node's CommonJS loader would run it, but with the V8 code cache the build saved beside it
- * (dist/cli/main.cjs.v8-cache; undici.cjs likewise, when the CLI first needs undici): V8 then deserialises the functions a one-shot command runs instead
+ * (dist/cli/main.cjs.<build id>.v8-cache; undici.cjs likewise, when the CLI first needs undici): V8 then deserialises the functions a one-shot command runs instead
  * of parsing and compiling them, which was most of a `facetctl device list` after Node's own start-up
  * (issue 12; BENCHMARKS.md, "Stop 20"). Node 20 has no module compile cache of its own
  * (`module.enableCompileCache` is Node 22), and ES modules cannot be given one; `vm.Script` with
@@ -26,8 +26,20 @@ const { Script } = require('node:vm');
 const CLI = join(__dirname, '..', 'dist', 'cli', 'main.cjs');
 /** The parts of undici the CLI uses, bundled apart (scripts/build-cli.mjs); main.cjs requires it on first use. */
 const UNDICI = join(__dirname, '..', 'dist', 'cli', 'undici.cjs');
-/** Where the build saves V8's code cache of a script: beside it. */
-const cacheOf = (file) => `${file}.v8-cache`;
+/**
+ * The build id on a script's first line (`// facetctl build <16 hex>`, the SHA-256 of what esbuild
+ * wrote: scripts/build-cli.mjs), or undefined.
+ * @param {string} source
+ */
+const buildIdOf = (source) => /^\/\/ facetctl build ([0-9a-f]{16})\n/.exec(source)?.[1];
+/**
+ * Where the build saves V8's code cache of a script: beside it, named by the script's build id. V8
+ * checks a cache against its version, its flags and the source's length only, and runs whatever
+ * bytecode a matching cache holds: a cache is taken only for the very build it was made from.
+ * @param {string} file
+ * @param {string} buildId
+ */
+const cacheOf = (file, buildId) => `${file}.${buildId}.v8-cache`;
 const debug = debuglog('facetctl');
 
 /**
@@ -43,9 +55,10 @@ function compile(file, opts = {}) {
   // at half the cost of UTF-8.
   const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   let cachedData;
-  if (opts.useCache !== false) {
+  const buildId = buildIdOf(source);
+  if (opts.useCache !== false && buildId !== undefined) {
     try {
-      cachedData = readFileSync(cacheOf(file));
+      cachedData = readFileSync(cacheOf(file, buildId));
     } catch {
       // no cache (an older build, or the build could not make one): compiled from source
     }
@@ -94,4 +107,4 @@ function runCli(script) {
   runModule(script, CLI, require);
 }
 
-module.exports = { CLI, UNDICI, cacheOf, compile, runModule, runCli };
+module.exports = { CLI, UNDICI, buildIdOf, cacheOf, compile, runModule, runCli };

@@ -9,7 +9,7 @@
  *   call. Bundled rather than resolved from node_modules, because resolving ~40 CommonJS files file by
  *   file cost more than their code.
  * Then it runs the built CLI once (`device list` against an emulator of its own) to save V8's code
- * cache of main.cjs beside it (main.cjs.v8-cache, scripts/make-code-cache.cjs), which bin/load-cli.cjs
+ * cache of main.cjs beside it (main.cjs.<build id>.v8-cache, scripts/make-code-cache.cjs), which bin/load-cli.cjs
  * gives V8 when it compiles the CLI: a one-shot command then compiles almost nothing (issue 12).
  *
  * Why one CommonJS script, not ES module chunks: ES modules cannot be given a code cache on Node 20,
@@ -28,6 +28,7 @@
  * Run by `npm run build` after tsc (the code cache run needs tsc's dist/emulator/).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -175,6 +176,18 @@ await build({
   banner: { js: "var __facetctlModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [undiciApart, esmOnlyDefault, lazyChildProcess],
 });
+/**
+ * Each script's first line names its build: `// facetctl build <the SHA-256 of what esbuild wrote, 16
+ * hex>`. Its code cache is saved under that id (bin/load-cli.cjs), so a cache is only ever given to
+ * the build it was made from (V8 itself checks only the source's length).
+ */
+for (const name of ['main.cjs', 'undici.cjs']) {
+  const file = `${outdir}/${name}`;
+  const written = readFileSync(file);
+  const id = createHash('sha256').update(written).digest('hex').slice(0, 16);
+  writeFileSync(`${file}.tmp`, Buffer.concat([Buffer.from(`// facetctl build ${id}\n`), written]), { flag: 'wx' });
+  renameSync(`${file}.tmp`, file);
+}
 const main = readFileSync(`${outdir}/main.cjs`, 'utf8');
 if (/(?<![\w$.])import\(/.test(main)) {
   throw new Error('build-cli: dist/cli/main.cjs still calls import(), which a vm.Script cannot run (see above)');

@@ -8,7 +8,8 @@
  * proxy the same command loads undici (its ProxyAgent), without node:http2
  * (scripts/undici-http2-lazy.cjs).
  */
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -17,10 +18,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from '../helpers/cli.js';
 import { startTestProxy } from '../helpers/connect-proxy.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { tempDir } from '../helpers/temp.js';
 import { ensureBuilt } from '../setup/build.js';
 
 const PRELOAD = resolve(import.meta.dirname, '../fixtures/startup/report-builtins.cjs');
 const PROXY_FIXTURES = resolve(import.meta.dirname, '../fixtures/proxy');
+const ROOT = resolve(import.meta.dirname, '../..');
 
 let emu: TestEmulator;
 
@@ -126,6 +129,42 @@ describe('start-up: the code cache (bin/load-cli.cjs)', () => {
     expect(res.stderr).toMatch(/main\.cjs compiled from source: code cache rejected/);
     expect(res.code).toBe(0);
     expect(res.stdout).toBe(plain.stdout);
+  });
+
+  it('a cache is only given to the build it was made from: another build id, and the CLI compiles from source', async () => {
+    // A copy of the package whose main.cjs names another build (as after a rebuild that left an old cache).
+    const copy = tempDir('facetctl-build-id-');
+    for (const part of ['bin', 'dist', 'package.json'])
+      cpSync(resolve(ROOT, part), resolve(copy, part), { recursive: true });
+    symlinkSync(resolve(ROOT, 'node_modules'), resolve(copy, 'node_modules'));
+    const main = resolve(copy, 'dist/cli/main.cjs');
+    const source = readFileSync(main, 'latin1');
+    expect(source).toMatch(/^\/\/ facetctl build [0-9a-f]{16}\n/);
+    writeFileSync(
+      main,
+      source.replace(/^\/\/ facetctl build [0-9a-f]{16}/, '// facetctl build 0123456789abcdef'),
+      'latin1',
+    );
+    const env = { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token, NODE_DEBUG: 'facetctl' };
+    const res = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
+      const child = spawn(process.execPath, [resolve(copy, 'bin/facetctl.js'), 'device', 'list', '-o', 'json'], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => {
+        stdout += c;
+      });
+      child.stderr.on('data', (c) => {
+        stderr += c;
+      });
+      child.on('error', fail);
+      child.on('close', (code) => done({ code, stdout, stderr }));
+    });
+    expect(res.stderr).toMatch(/main\.cjs compiled without a code cache/);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('BOOT0001');
   });
 });
 

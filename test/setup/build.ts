@@ -20,10 +20,18 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/** The build's last file: the CLI's code cache (`main.cjs.<build id>.v8-cache`, scripts/build-cli.mjs). */
+function builtCache(): string | undefined {
+  const dir = join(ROOT, 'dist', 'cli');
+  if (!existsSync(dir)) return undefined;
+  const name = readdirSync(dir).find((f) => /^main\.cjs\.[0-9a-f]{16}\.v8-cache$/.test(f));
+  return name === undefined ? undefined : join(dir, name);
+}
+
 export function needsBuild(): boolean {
-  const cli = join(ROOT, 'dist', 'cli', 'main.cjs.v8-cache');
-  if (!existsSync(cli)) return true;
-  return newestMtime(join(ROOT, 'src')) > statSync(cli).mtimeMs;
+  const cache = builtCache();
+  if (cache === undefined) return true;
+  return newestMtime(join(ROOT, 'src')) > statSync(cache).mtimeMs;
 }
 
 /**
@@ -50,7 +58,7 @@ export function ensureBuilt(): void {
   // tsc still emits when another area's unfinished file has a type error; the e2e tests then run
   // what was emitted, and the type errors are reported by the typecheck step, not here.
   const bundle = spawnSync(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.cjs.v8-cache'))) {
+  if (builtCache() === undefined) {
     throw new Error(`build failed:\n${r.stdout}${r.stderr}${bundle.stdout}${bundle.stderr}`);
   }
 }
