@@ -29,7 +29,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -242,37 +242,50 @@ renameSync(`${outdir}/root-help.txt.tmp`, `${outdir}/root-help.txt`);
  * That is a one-shot command's path: the command tree, parameters, the client and its node:http
  * engine, the output. The child is spawned asynchronously: this process answers its request. Its
  * environment is minimal too (no proxy, no profile: a profile directory of its own that does not
- * exist); the token is the throwaway emulator's. Without the cache the CLI still runs, compiled from
- * source, so a failure here fails the build rather than ship a CLI that is slow for no visible reason.
+ * exist); the token is the throwaway emulator's. Without a cache the CLI still runs, compiled from
+ * source (~50 ms slower a call): a failure here (a machine where the emulator cannot start, say, when
+ * installing from git) is a loud warning, not a failed install; test/e2e/startup-modules.test.ts fails
+ * when a build has no cache.
  */
-const { startEmulator } = await import(`${root}dist/emulator/index.js`);
-const emu = await startEmulator({ port: 0, seed: 'demo', faces: 'off', latencyMs: 0 });
-try {
-  const made = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${root}scripts/make-code-cache.cjs`, 'device', 'list', '-o', 'json'], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? '',
-        FACETCTL_HOST: emu.url,
-        FACETCTL_TOKEN: emu.token,
-        FACETCTL_CONFIG_DIR: `${outdir}/no-profiles`,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+async function makeCodeCache() {
+  const { startEmulator } = await import(`${root}dist/emulator/index.js`);
+  const emu = await startEmulator({ port: 0, seed: 'demo', faces: 'off', latencyMs: 0 });
+  try {
+    const made = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [`${root}scripts/make-code-cache.cjs`, 'device', 'list', '-o', 'json'], {
+        cwd: root,
+        env: {
+          PATH: process.env.PATH ?? '',
+          FACETCTL_HOST: emu.url,
+          FACETCTL_TOKEN: emu.token,
+          FACETCTL_CONFIG_DIR: `${outdir}/no-profiles`,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (c) => {
+        out += c;
+      });
+      child.stderr.on('data', (c) => {
+        out += c;
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, out }));
     });
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-    });
-    child.stderr.on('data', (c) => {
-      out += c;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out }));
-  });
-  if (made.code !== 0 || !made.out.includes('"serialNo"')) {
-    throw new Error(`build-cli: the code cache run failed (exit ${made.code}): ${made.out}`);
+    if (made.code !== 0 || !made.out.includes('"serialNo"')) {
+      throw new Error(`the cache run exited ${made.code}: ${made.out.trim()}`);
+    }
+  } finally {
+    await emu.close();
+    rmSync(`${outdir}/no-profiles`, { recursive: true, force: true });
   }
-} finally {
-  await emu.close();
 }
-rmSync(`${outdir}/no-profiles`, { recursive: true, force: true });
+try {
+  await makeCodeCache();
+} catch (err) {
+  for (const f of readdirSync(outdir)) if (f.includes('.v8-cache')) rmSync(`${outdir}/${f}`, { force: true });
+  console.warn(
+    `build-cli: WARNING: no V8 code cache was made (${err instanceof Error ? err.message : err}); ` +
+      'the CLI works, compiled from source at each start (~50 ms slower a call)',
+  );
+}
