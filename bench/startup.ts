@@ -9,7 +9,8 @@
  * `--before` measures a second build (another checkout's launcher, e.g. the commit before a change,
  * built with `npm run build`) in the same run: the runs alternate command by command between the
  * bare node, this build and the other one, so a busy machine slows all of them alike. Each row then
- * shows both builds and the ratio between them.
+ * shows both builds and the ratio between them. It refuses to measure this build when its CLI does
+ * not run with its V8 code cache (bin/load-cli.cjs; `NODE_DEBUG=facetctl`).
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -42,6 +43,22 @@ function timeOnce(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
       if (code !== 0) rej(new Error(`${args.join(' ')} exited ${code}: ${stderr}`));
       else res(performance.now() - started);
     });
+  });
+}
+
+/** How bin/load-cli.cjs compiled dist/cli/main.cjs for one run (NODE_DEBUG=facetctl says it). */
+function cacheUse(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...env, NODE_DEBUG: 'facetctl' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    child.on('error', rej);
+    child.on('close', () => res(/main\.cjs compiled (.*)/.exec(stderr)?.[1] ?? 'not at all'));
   });
 }
 
@@ -78,6 +95,9 @@ async function main(): Promise<void> {
       ['device list -o json (one API call)', ['device', 'list', '-o', 'json']],
     ];
     const bins = BEFORE ? [BIN, BEFORE] : [BIN];
+    // This build must run with its code cache (bin/load-cli.cjs), or the figures say nothing of it.
+    const how = await cacheUse(['device', 'list', '-o', 'json'], env);
+    if (how !== 'with the code cache') throw new Error(`this build's CLI was compiled ${how}: run npm run build`);
     const load = loadavg()[0];
     // For each command: node -e 0, this build, the --before build, in turn, RUNS times.
     const bare: number[] = [];
