@@ -25,6 +25,16 @@ import { SIGNAL_EXIT, type StopSignal, signalAbortReason } from './core/errors.j
  * - `--no-parallel-scavenge`, for exports: young-generation GCs on the main thread only. An export
  *   shares the machine with the cloud's answers arriving; parallel scavenges waited for helper
  *   threads that got no core (scavenges of 15–44 ms instead of 1–8), and cost CPU to coordinate.
+ * - `--semi-space-growth-factor=1` and `--heap-growing-percent=100`, for exports: the peak RSS
+ *   (BENCHMARKS.md stop 20). Both are read by V8 when it resizes the heap, not only when it sets it
+ *   up. At 100,000 rows the peak (108–128 MB) was V8's young generation grown to 2 × 16 MB and the
+ *   old generation filling up to ~30 MB before each mark-compact, which leaves ~8.5 MB alive. The
+ *   first keeps the young generation at the size it has when undici loads (2 × 2 MB); the second sets
+ *   the old generation's next limit at twice what a mark-compact leaves (V8 chose up to ~3.5×):
+ *   together 81–83 MB, against 107–128 MB without them and the same CPU per row (1.73 against 1.69 s
+ *   per 100,000 rows, means of six alternating runs each). Either alone was not enough: 100–104 MB
+ *   (young generation only), 110 MB (old generation only). `--optimize-for-size` reached 92 MB
+ *   alone and 79 MB with the first, but cost 15–40 % more CPU per row.
  */
 const EXPORT_WORDS = new Set(['export']);
 const exporting = process.argv.slice(2).some((word) => EXPORT_WORDS.has(word));
@@ -35,7 +45,11 @@ function beforeHttp(): void {
   // node:v8 on first use: a direct one-shot call never loads undici, and never needs it.
   const { setFlagsFromString } = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
   setFlagsFromString('--liftoff-only');
-  if (exporting) setFlagsFromString('--no-parallel-scavenge');
+  if (exporting) {
+    setFlagsFromString('--no-parallel-scavenge');
+    setFlagsFromString('--semi-space-growth-factor=1');
+    setFlagsFromString('--heap-growing-percent=100');
+  }
 }
 
 const controller = new AbortController();
