@@ -25,6 +25,12 @@
  * Each child's CPU time (user + system, all its threads, from process.cpuUsage() at exit) is printed
  * per 100,000 rows: at 0 ms the export is bound by it.
  * Prints Markdown for BENCHMARKS.md, one row per measured line.
+ *
+ * The V8 heap flags src/cli.ts sets for exports (stop 20: the young generation kept small, the old
+ * generation's limit at twice what a mark-compact leaves) have no switch: the `--page-concurrency 1`
+ * row carries them too, and their "before" is `--before` with a build from before them (ffc234c).
+ * What the peak is made of (V8's spaces, external memory): run one export child with the preload
+ * bench/memory-probe.mjs (and `--trace-gc`), as stop 20 did.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';

@@ -25,6 +25,20 @@ import { SIGNAL_EXIT, type StopSignal, signalAbortReason } from './core/errors.j
  * - `--no-parallel-scavenge`, for exports: young-generation GCs on the main thread only. An export
  *   shares the machine with the cloud's answers arriving; parallel scavenges waited for helper
  *   threads that got no core (scavenges of 15–44 ms instead of 1–8), and cost CPU to coordinate.
+ * - `--semi-space-growth-factor=1` and `--heap-growing-percent=100`, for exports: the peak RSS
+ *   (BENCHMARKS.md stop 20). Both are read by V8 when it resizes the heap, not only when it sets it
+ *   up. At 100,000 rows the peak (108–128 MB) was V8's young generation grown to 2 × 16 MB and the
+ *   old generation filling up to ~30 MB before each mark-compact, which leaves ~8.5 MB alive. The
+ *   first keeps the young generation at the size it has when undici loads (2 × 2 MB); the second sets
+ *   the old generation's next limit at twice what a mark-compact leaves (V8 chose up to ~3.5×):
+ *   together 81–85 MB from 10,000 to 1,000,000 rows, against 107–141 MB without them. Either alone
+ *   was not enough: 100–104 MB (young generation only), 109–113 MB (old generation only).
+ *   The cost is CPU on long exports: the pages in flight (~1 MB of parsed answers) survive most
+ *   scavenges of a 2 MB semi-space, so the young generation is collected 7× as often at ~2 ms each:
+ *   the same CPU at 100,000 rows (1.82 against 1.85 s, eight alternating runs each), but 6.25
+ *   against 3.92 s at 500,000 rows (901 scavenges and 45 mark-compacts against 127 and 3) and
+ *   1.35 against 0.89 s per 100,000 rows at 1,000,000. `--optimize-for-size` reached 92 MB alone
+ *   and 79 MB with the first, at 15–40 % more CPU already at 100,000 rows.
  */
 const EXPORT_WORDS = new Set(['export']);
 const exporting = process.argv.slice(2).some((word) => EXPORT_WORDS.has(word));
@@ -35,7 +49,11 @@ function beforeHttp(): void {
   // node:v8 on first use: a direct one-shot call never loads undici, and never needs it.
   const { setFlagsFromString } = createRequire(import.meta.url)('node:v8') as typeof import('node:v8');
   setFlagsFromString('--liftoff-only');
-  if (exporting) setFlagsFromString('--no-parallel-scavenge');
+  if (exporting) {
+    setFlagsFromString('--no-parallel-scavenge');
+    setFlagsFromString('--semi-space-growth-factor=1');
+    setFlagsFromString('--heap-growing-percent=100');
+  }
 }
 
 const controller = new AbortController();
