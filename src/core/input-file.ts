@@ -44,14 +44,20 @@ function openProblem(err: unknown): { reason: string; code: string } {
 }
 
 /**
+ * node:fs/promises, loaded on the first asynchronous read and kept: every API call loads this module
+ * (connection.ts reads --ca-cert synchronously) and most never read a file this way; loading it cost
+ * ~5 ms of start-up. Kept as a promise, so an import reading 400 pictures imports it once.
+ */
+let fsPromises: Promise<typeof import('node:fs/promises')> | undefined;
+
+/**
  * Reads a regular, non-empty file. Never throws for the file's own problems: `{ok: false, reason}`
  * says why in words that follow the path (`is empty (0 bytes)`, `is a named pipe (FIFO), not a
  * file`, `no such file`); `code` is the errno or EMPTY/FIFO/DEVICE/SOCKET/NOTFILE.
  */
 export async function tryReadInputFile(path: string): Promise<InputFileResult> {
-  // node:fs/promises on first use: every API call loads this module (connection.ts reads --ca-cert
-  // synchronously) and most never read a file this way; loading it costs ~5 ms of start-up.
-  const { open } = await import('node:fs/promises');
+  fsPromises ??= import('node:fs/promises');
+  const { open } = await fsPromises;
   let handle: FileHandle;
   try {
     handle = await open(path, FLAGS);
