@@ -37,7 +37,7 @@ import { SIGNAL_EXIT, type StopSignal, signalAbortReason } from './core/errors.j
  *   scavenges of a 2 MB semi-space, so the young generation is collected 7× as often at ~2 ms each:
  *   the same CPU at 100,000 rows (1.82 against 1.85 s, eight alternating runs each), but 6.25
  *   against 3.92 s at 500,000 rows (901 scavenges and 45 mark-compacts against 127 and 3) and
- *   1.35 against 0.89 s per 100,000 rows at 1,000,000. `--optimize-for-size` reached 92 MB alone
+ *   1.35 against 0.89 s per 100,000 rows at 1,000,000 (shared machine; quiet: 0.67 against 0.68 s). `--optimize-for-size` reached 92 MB alone
  *   and 79 MB with the first, at 15–40 % more CPU already at 100,000 rows.
  */
 const EXPORT_WORDS = new Set(['export']);
