@@ -129,6 +129,9 @@ describe('cookie expiry (signer with a test clock)', () => {
     // The URL is signed: another picture id in the same URL is refused.
     const forged = urls[0].split('/pictures/')[1].replace(/^7\./, '8.');
     expect(signer.verify(forged, cookies, '127.0.0.1')).toEqual({ denied: 'bad URL signature' });
+    // Signed with another server's secret: refused too (the key is derived from the secret).
+    const other = new PictureSigner(Buffer.alloc(32, 9), () => 1_700_000_000).urlMaker('http://h', expiresAt)(7);
+    expect(signer.verify(other.split('/pictures/')[1], cookies, '127.0.0.1')).toEqual({ denied: 'bad URL signature' });
   });
 
   it('a push URL works without cookies for two minutes only', () => {
