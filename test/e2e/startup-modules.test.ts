@@ -8,7 +8,6 @@
  * proxy the same command loads undici (its ProxyAgent), without node:http2
  * (scripts/undici-http2-lazy.cjs).
  */
-import { spawn } from 'node:child_process';
 import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -145,22 +144,9 @@ describe('start-up: the code cache (bin/load-cli.cjs)', () => {
       source.replace(/^\/\/ facetctl build [0-9a-f]{16}/, '// facetctl build 0123456789abcdef'),
       'latin1',
     );
-    const env = { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token, NODE_DEBUG: 'facetctl' };
-    const res = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
-      const child = spawn(process.execPath, [resolve(copy, 'bin/facetctl.js'), 'device', 'list', '-o', 'json'], {
-        env: { ...process.env, ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => {
-        stdout += c;
-      });
-      child.stderr.on('data', (c) => {
-        stderr += c;
-      });
-      child.on('error', fail);
-      child.on('close', (code) => done({ code, stdout, stderr }));
+    const res = await spawnCli(['device', 'list', '-o', 'json'], {
+      bin: resolve(copy, 'bin/facetctl.js'),
+      env: { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token, NODE_DEBUG: 'facetctl' },
     });
     expect(res.stderr).toMatch(/main\.cjs compiled without a code cache/);
     expect(res.code).toBe(0);

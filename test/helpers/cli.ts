@@ -72,13 +72,22 @@ export async function runCli(argv: string[], opts: CliRunOptions = {}): Promise<
 
 export const BIN = resolve(import.meta.dirname, '../../bin/facetctl.js');
 
-/** Run bin/facetctl.js as a child process (no terminal); `nodeArgs` go to node before it (`--require X`). */
+/**
+ * Run bin/facetctl.js as a child process (no terminal); `nodeArgs` go to node before it (`--require X`);
+ * `bin`: another copy's launcher (a package copied to a temporary folder).
+ */
 export function spawnCli(
   argv: string[],
-  opts: { env?: Record<string, string | undefined>; stdin?: string | Buffer; cwd?: string; nodeArgs?: string[] } = {},
+  opts: {
+    env?: Record<string, string | undefined>;
+    stdin?: string | Buffer;
+    cwd?: string;
+    nodeArgs?: string[];
+    bin?: string;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...argv], {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.bin ?? BIN, ...argv], {
       cwd: opts.cwd,
       env: { ...process.env, FACETCTL_CONFIG_DIR: tempConfigDir(), ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
