@@ -2,16 +2,18 @@
 /**
  * Compiles and runs the bundled CLI, dist/cli/main.cjs (one CommonJS script, scripts/build-cli.mjs),
  * as Node's CommonJS loader would run it, but with the V8 code cache the build saved beside it
- * (dist/cli/main.cjs.<build id>.v8-cache; undici.cjs likewise, when the CLI first needs undici): V8 then deserialises the functions a one-shot command runs instead
- * of parsing and compiling them, which was most of a `facetctl device list` after Node's own start-up
- * (issue 12; BENCHMARKS.md, "Stop 20"). Node 20 has no module compile cache of its own
+ * (dist/cli/main.cjs.<build id>.v8-cache; undici.cjs likewise, when the CLI first needs undici): V8
+ * then deserialises the functions a one-shot command runs instead of parsing and compiling them,
+ * which was most of a `facetctl device list` after Node's own start-up (issue 12; BENCHMARKS.md,
+ * "Stop 20"). Node 20 has no module compile cache of its own
  * (`module.enableCompileCache` is Node 22), and ES modules cannot be given one; `vm.Script` with
  * `cachedData` is Node's documented way for a script.
  *
  * V8 checks a cache against its own version, its flags and the source's length, and rejects one that
  * does not match (another Node version, `NODE_OPTIONS` changing V8 flags): the script is then compiled
- * from source, as without a cache, and runs the same. The build writes the bundle and its cache
- * together into a fresh dist/cli/. `NODE_DEBUG=facetctl` says whether the cache was taken.
+ * from source, as without a cache, and runs the same. V8 runs whatever bytecode a matching cache
+ * holds, so a cache is named by its script's build id (`cacheOf`) and only ever given to that build.
+ * `NODE_DEBUG=facetctl` says whether the cache was taken.
  *
  * Used by bin/facetctl.js, and by scripts/make-code-cache.cjs (which runs a command and saves the
  * cache at exit).
