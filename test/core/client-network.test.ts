@@ -89,6 +89,9 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
   }
 
   /** What `device.getDevice` through a client of `cfg` ends in: the error it rejects with (or its answer). */
+  /** Every request through one proxy (HTTP_PROXY and HTTPS_PROXY both set to `url`, NO_PROXY empty). */
+  const everyProxy = (url: string) => ({ httpProxy: url, httpsProxy: url, noProxy: '' });
+
   function getDeviceFailure(cfg: Partial<ClientConfig> & { baseUrl: string }) {
     return client(cfg)
       .json(ep('device.getDevice'), {})
@@ -313,7 +316,7 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
       const via = client({
         baseUrl: remote,
         insecureHttp: true,
-        proxy: { httpProxy: proxy.url, httpsProxy: proxy.url, noProxy: '', plainHttpThroughProxy: true },
+        proxy: { ...everyProxy(proxy.url), plainHttpThroughProxy: true },
       });
       expect(await via.dispatcherKind()).toBe('ProxyAgent');
       await via.json(ep('device.getDevice'), {});
@@ -337,12 +340,12 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
       const proxy = await connectProxy();
       const dead = 'http://127.0.0.1:9';
       for (const base of [`${origin}/api1`, origin.replace('127.0.0.1', 'localhost') + '/api1']) {
-        const c = client({ baseUrl: base, proxy: { httpProxy: dead, httpsProxy: dead, noProxy: '' } });
+        const c = client({ baseUrl: base, proxy: everyProxy(dead) });
         expect(await c.dispatcherKind()).toBe(DIRECT[engine].http);
       }
       const c = client({
         baseUrl: `${origin}/api1`,
-        proxy: { httpProxy: proxy.url, httpsProxy: proxy.url, noProxy: '' },
+        proxy: everyProxy(proxy.url),
       });
       await c.json(ep('device.getDevice'), {});
       expect(proxy.tunnels()).toEqual([]);
@@ -360,7 +363,7 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
       const err = await getDeviceFailure({
         baseUrl: 'https://facet.example.test/api1',
         retries: 0,
-        proxy: { httpProxy: proxy, httpsProxy: proxy, noProxy: '' },
+        proxy: everyProxy(proxy),
       });
       expect(err).toBeInstanceOf(NetworkError);
       expect(err.message).toMatch(
@@ -383,7 +386,7 @@ describe.each(ENGINES)('on the %s engine', (engine) => {
       const err = await getDeviceFailure({
         baseUrl: 'https://facet.example.test:8443/api1',
         retries: 3,
-        proxy: { httpProxy: via, httpsProxy: via, noProxy: '' },
+        proxy: everyProxy(via),
       });
       expect(err).toBeInstanceOf(NetworkError);
       expect(err.message).toBe(

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, spawnCli } from '../helpers/cli.js';
+import { BIN, runProcess, spawnCli } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { ensureBuilt } from '../setup/build.js';
 
@@ -24,20 +24,9 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
+/** A bash command line as a child process (asynchronous: the emulator answering it lives here). */
 function shell(cmd: string, childEnv: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((res, rej) => {
-    const child = spawn('bash', ['-c', cmd], { env: childEnv });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr.on('data', (c) => {
-      stderr += c;
-    });
-    child.on('error', rej);
-    child.on('close', () => res({ stdout, stderr }));
-  });
+  return runProcess('bash', ['-c', cmd], { env: childEnv });
 }
 
 describe('bin/facetctl.js', () => {

@@ -5,10 +5,9 @@
  * own interop would hand the whole module namespace over as the default (`Conf is not a
  * constructor`), and the in-process tests, which run src/, cannot see that.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, spawnCli } from '../helpers/cli.js';
+import { BIN, runProcess, spawnCli } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { tempDir } from '../helpers/temp.js';
 import { ensureBuilt } from '../setup/build.js';
@@ -50,26 +49,16 @@ describe('ES-module-only packages in the built CLI', () => {
       const command = [process.execPath, BIN, 'person', 'get', '--serial', 'ESM00001', '--person-code', 'NOBODY']
         .map((w) => `'${w}'`)
         .join(' ');
-      const out = await new Promise<string>((resolve, reject) => {
-        const child = spawn('/usr/bin/script', ['-qec', `stty cols 100 rows 30; ${command}`, '/dev/null'], {
-          env: {
-            ...process.env,
-            FACETCTL_HOST: emu.url,
-            FACETCTL_TOKEN: emu.token,
-            FACETCTL_CONFIG_DIR: tempDir('facetctl-esm-ora-'),
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let text = '';
-        child.stdout.on('data', (c) => {
-          text += c;
-        });
-        child.stderr.on('data', (c) => {
-          text += c;
-        });
-        child.on('error', reject);
-        child.on('close', () => resolve(text));
+      const res = await runProcess('/usr/bin/script', ['-qec', `stty cols 100 rows 30; ${command}`, '/dev/null'], {
+        env: {
+          ...process.env,
+          FACETCTL_HOST: emu.url,
+          FACETCTL_TOKEN: emu.token,
+          FACETCTL_CONFIG_DIR: tempDir('facetctl-esm-ora-'),
+        },
       });
+      // `script` copies the terminal's output (the CLI's stdout and stderr) to its own stdout.
+      const out = res.stdout + res.stderr;
       expect(out).not.toMatch(/TypeError|is not a function/);
       // ora's dots spinner frames (cli-spinners "dots"), then the line it leaves at the end.
       expect(out).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);

@@ -73,23 +73,19 @@ export async function runCli(argv: string[], opts: CliRunOptions = {}): Promise<
 export const BIN = resolve(import.meta.dirname, '../../bin/facetctl.js');
 
 /**
- * Run bin/facetctl.js as a child process (no terminal); `nodeArgs` go to node before it (`--require X`);
- * `bin`: another copy's launcher (a package copied to a temporary folder).
+ * Runs any program as a child process (no terminal) and collects what it writes: its exit code (-1
+ * when killed by a signal), stdout (as text and bytes) and stderr. Asynchronous, so an emulator in
+ * this process can answer it. `stdin` is written and closed (empty by default).
  */
-export function spawnCli(
-  argv: string[],
-  opts: {
-    env?: Record<string, string | undefined>;
-    stdin?: string | Buffer;
-    cwd?: string;
-    nodeArgs?: string[];
-    bin?: string;
-  } = {},
+export function runProcess(
+  command: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; stdin?: string | Buffer; cwd?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.bin ?? BIN, ...argv], {
+    const child = spawn(command, args, {
       cwd: opts.cwd,
-      env: { ...process.env, FACETCTL_CONFIG_DIR: tempConfigDir(), ...opts.env },
+      env: opts.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
@@ -107,5 +103,26 @@ export function spawnCli(
       });
     });
     child.stdin.end(opts.stdin ?? '');
+  });
+}
+
+/**
+ * Run bin/facetctl.js as a child process (no terminal); `nodeArgs` go to node before it (`--require X`);
+ * `bin`: another copy's launcher (a package copied to a temporary folder).
+ */
+export function spawnCli(
+  argv: string[],
+  opts: {
+    env?: Record<string, string | undefined>;
+    stdin?: string | Buffer;
+    cwd?: string;
+    nodeArgs?: string[];
+    bin?: string;
+  } = {},
+): Promise<CliResult> {
+  return runProcess(process.execPath, [...(opts.nodeArgs ?? []), opts.bin ?? BIN, ...argv], {
+    cwd: opts.cwd,
+    env: { ...process.env, FACETCTL_CONFIG_DIR: tempConfigDir(), ...opts.env },
+    stdin: opts.stdin,
   });
 }
