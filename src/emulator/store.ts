@@ -177,18 +177,21 @@ const STATEMENT_LIMIT = 500;
 const statements = new WeakMap<Db, Map<string, BetterSqlite3.Statement>>();
 
 /** `stmt(db, sql)`, prepared once per database and kept (the SQL texts we build are a bounded set). */
-export function stmt(db: Db, sql: string): BetterSqlite3.Statement {
+export function stmt(db: Db, sql: string, raw = false): BetterSqlite3.Statement {
   let cache = statements.get(db);
   if (!cache) {
     cache = new Map();
     statements.set(db, cache);
   }
-  let prepared = cache.get(sql);
+  // `raw`: rows as arrays of the selected columns (better-sqlite3's raw mode), cached apart.
+  const key = raw ? `raw\u0000${sql}` : sql;
+  let prepared = cache.get(key);
   if (!prepared) {
     // Texts with a placeholder per item (deleteRecogLog's ids) vary: keep the cache bounded.
     if (cache.size >= STATEMENT_LIMIT) cache.delete(cache.keys().next().value as string);
     prepared = db.prepare(sql);
-    cache.set(sql, prepared);
+    if (raw) prepared.raw(true);
+    cache.set(key, prepared);
   }
   return prepared;
 }

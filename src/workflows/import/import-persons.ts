@@ -133,6 +133,8 @@ export async function importPersons(opts: ImportOptions): Promise<ImportResult> 
     ignoreUnknownColumns: opts.ignoreUnknownColumns,
     extraSerials: opts.serials,
     fixPictures: opts.fixPictures,
+    // Without the cloud's checkPersonPicture, nothing else would find a garbled picture before toDevice.
+    alwaysDecode: !opts.remoteCheck,
     now: opts.now(),
     zone: opts.zone,
     signal: opts.signal,

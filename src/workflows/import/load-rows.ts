@@ -38,6 +38,8 @@ export interface LoadOptions {
   concurrency?: number;
   /** false: no picture is decoded, only read, hashed and checked cheaply (person sync). Default true. */
   decodePictures?: boolean;
+  /** true: decode every picture, even one whose markers show it whole (no cloud check follows). */
+  alwaysDecode?: boolean;
   signal?: AbortSignal;
 }
 
@@ -124,6 +126,7 @@ export async function loadRows(opts: LoadOptions): Promise<LoadedRows> {
     zone: opts.zone,
     resolvePicture: createPictureResolver(),
     decodePictures: opts.decodePictures,
+    alwaysDecode: opts.alwaysDecode,
     keepPicture: opts.keepPicture,
   };
   const results = await mapLimited(

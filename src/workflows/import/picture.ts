@@ -1,6 +1,6 @@
 /**
  * Pictures named by the CSV: read, optionally fixed (--fix-pictures), and checked locally the way
- * the cloud will check them — JPEG, decodable, at most the registry's base64 size. Used when
+ * the cloud will check them — JPEG, whole (decodable), at most the registry's base64 size. Used when
  * validating, and when sending a picture that was not kept from validation (KeptPictures: bytes
  * read again and compared by hash), so a file of thousands of persons holds at most a budget of
  * pictures in memory.
@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { tryReadInputFile } from '../../core/input-file.js';
 import { readJpegHeader } from '../../core/jpeg-header.js';
+import { isWholeJpeg } from '../../core/jpeg-structure.js';
 import { fixPicture, loadSharp, pictureNeedsFix } from './picture-fix.js';
 
 export interface PreparedPicture {
@@ -111,8 +112,12 @@ const DECODE_CHECK_SIDE = 32;
  * Orientation tag; viewers rotate it, a terminal does not, and finds no face. Returns why the
  * picture will fail, or undefined when it will not.
  */
-async function terminalProblem(bytes: Buffer, written: string, hint: string): Promise<string | undefined> {
-  const sharp = await loadSharp();
+async function terminalProblem(
+  bytes: Buffer,
+  written: string,
+  hint: string,
+  alwaysDecode: boolean,
+): Promise<string | undefined> {
   // The frame header and EXIF block say what sharp's metadata would (orientation, CMYK), without a
   // round trip through its thread pool; sharp is asked when the markers cannot be walked here.
   let meta: { orientation?: number; space?: string; channels?: number } | undefined;
@@ -120,7 +125,7 @@ async function terminalProblem(bytes: Buffer, written: string, hint: string): Pr
   if (header) meta = { orientation: header.orientation, channels: header.components };
   else {
     try {
-      meta = await sharp(bytes).metadata();
+      meta = await (await loadSharp())(bytes).metadata();
     } catch (err) {
       return `${written} cannot be decoded as a JPEG: ${(err as Error).message.split('\n')[0]}`;
     }
@@ -136,11 +141,16 @@ async function terminalProblem(bytes: Buffer, written: string, hint: string): Pr
   if (meta.space === 'cmyk' || meta.channels === 4) {
     return `${written} is a CMYK JPEG, which terminals do not decode (they take RGB/YCbCr)${hint}`;
   }
+  // A structurally whole JPEG decodes unless its entropy-coded data is garbled beyond what libjpeg
+  // repairs (core/jpeg-structure.ts), which the cloud's checkPersonPicture then refuses for the row.
+  // Anything the walk does not vouch for is decoded, and the decoder's verdict is final; so is every
+  // picture when no cloud check will follow (`alwaysDecode`, --no-remote-check).
+  if (!alwaysDecode && isWholeJpeg(bytes)) return undefined;
   try {
     // Decoded at 1/8 scale (libjpeg's DCT scaling, chosen by libvips's shrink-on-load): every
     // entropy-coded block is still read, so a truncated or corrupt picture fails as a full decode
-    // would, for about a third of its CPU time (the full pass runs before anything is sent).
-    await sharp(bytes, { failOn: 'error' })
+    // would, for about a third of its CPU time.
+    await (await loadSharp())(bytes, { failOn: 'error' })
       .resize(DECODE_CHECK_SIDE, DECODE_CHECK_SIDE, { fit: 'inside' })
       .raw()
       .toBuffer();
@@ -155,12 +165,14 @@ async function terminalProblem(bytes: Buffer, written: string, hint: string): Pr
  * changed since validation is refused. `maxBase64` is the registry's limit (the documents' 5 MB after
  * base64). With `fix`, a PNG, an oversized picture or an EXIF-rotated one becomes a compliant JPEG.
  * `decode: false` stops after the cheap checks (readable, JPEG signature, size, SHA-256): `person
- * sync` decodes only the pictures it will send, once it knows which (default true).
+ * sync` decodes only the pictures it will send, once it knows which (default true). Otherwise a
+ * structurally whole JPEG (core/jpeg-structure.ts) is not decoded unless `alwaysDecode` says no cloud
+ * check follows (--no-remote-check): then every picture is decoded here.
  */
 export async function preparePicture(
   path: string,
   written: string,
-  opts: { fix: boolean; maxBase64: number; expectSha256?: string; decode?: boolean },
+  opts: { fix: boolean; maxBase64: number; expectSha256?: string; decode?: boolean; alwaysDecode?: boolean },
 ): Promise<PictureResult> {
   const read = await readPictureFile(path, written);
   if (typeof read === 'string') return { ok: false, message: read };
@@ -192,7 +204,7 @@ export async function preparePicture(
   }
   // The same bytes were judged when they were validated; sending them needs no second decode.
   const decode = opts.expectSha256 === undefined && opts.decode !== false;
-  const why = decode ? await terminalProblem(bytes, written, hint) : undefined;
+  const why = decode ? await terminalProblem(bytes, written, hint, opts.alwaysDecode === true) : undefined;
   if (why) return { ok: false, message: why };
   return { ok: true, picture: { bytes, sha256, fixed } };
 }

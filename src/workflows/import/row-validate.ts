@@ -28,6 +28,8 @@ export interface RowValidationOptions {
   resolvePicture?: ReturnType<typeof createPictureResolver>;
   /** false: pictures get the cheap checks only, no decode (see preparePicture). Default true. */
   decodePictures?: boolean;
+  /** true: decode every picture, even one whose markers show it whole (no cloud check follows: --no-remote-check). */
+  alwaysDecode?: boolean;
 }
 
 export type RowValidation =
@@ -119,7 +121,12 @@ export async function validateRecord(
     const path = found.ok ? found.path : '';
     const maxBase64 = eps.regist.params.picture?.maxBytes ?? Number.POSITIVE_INFINITY;
     const got = found.ok
-      ? await preparePicture(path, cells.picture, { fix: opts.fixPictures, maxBase64, decode: opts.decodePictures })
+      ? await preparePicture(path, cells.picture, {
+          fix: opts.fixPictures,
+          maxBase64,
+          decode: opts.decodePictures,
+          alwaysDecode: opts.alwaysDecode,
+        })
       : { ok: false as const, message: found.message };
     if (got.ok) {
       pictureBytes = got.picture.bytes;

@@ -102,6 +102,7 @@ async function validated(opts: SyncOptions): Promise<LoadedRows> {
     signal: opts.signal,
     // Decoded later, and only the pictures the plan sends (checkSentPictures).
     decodePictures: opts.decodeAllPictures === true,
+    alwaysDecode: !opts.remoteCheck,
   });
   if (loaded.headerIssues.length > 0) {
     throw invalidInputError([{ row: 1, serials: [], issues: loaded.headerIssues }], true);
@@ -134,7 +135,11 @@ async function checkSentPictures(opts: SyncOptions, rows: readonly PersonRow[], 
     opts.concurrency,
     async (r) => {
       const ref = r.picture!;
-      const got = await preparePicture(ref.path, ref.written, { fix: opts.fixPictures, maxBase64 });
+      const got = await preparePicture(ref.path, ref.written, {
+        fix: opts.fixPictures,
+        maxBase64,
+        alwaysDecode: !opts.remoteCheck,
+      });
       const message = !got.ok
         ? got.message
         : got.picture.sha256 !== ref.sha256

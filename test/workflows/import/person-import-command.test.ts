@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isWholeJpeg } from '../../../src/core/jpeg-structure.js';
 import { endpointById } from '../../../src/registry/index.js';
 import { runCli } from '../../helpers/cli.js';
 import type { TestEmulator } from '../../helpers/emulator.js';
@@ -381,6 +382,85 @@ describe('facetctl person import (faces: basic)', () => {
     const lines = parse(again.stdout, { columns: true }) as Record<string, string>[];
     expect(lines[1]).toMatchObject({ personCode: 'CAT1', status: 'failed', step: 'toDevice' });
     expect(lines[1].message).toMatch(/顔/);
+  });
+});
+
+describe('facetctl person import: a picture whole in its markers, garbled in its data (faces: off)', () => {
+  let emu: TestEmulator;
+  beforeAll(async () => {
+    emu = await emulatorWithDevices({ faces: 'off', latencyMs: 1, serials: ['EMU0001'] });
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
+
+  /**
+   * face-cameraman.jpg with the one symbol of its chroma AC table (end-of-block) changed to 0x05: every
+   * marker stays valid, but every chroma block decodes as garbage, and sharp gives up on the picture.
+   */
+  async function garbledWhole(dir: string): Promise<string> {
+    const bytes = Buffer.from(readFileSync(join(PICTURES, 'face-cameraman.jpg')));
+    const table = bytes.indexOf(Buffer.from([0xff, 0xc4, 0x00, 0x14, 0x11, 0x01]));
+    expect(table).toBeGreaterThan(0);
+    bytes[table + 21] = 0x05;
+    expect(isWholeJpeg(bytes)).toBe(true);
+    await expect(sharp(bytes, { failOn: 'error' }).resize(32, 32, { fit: 'inside' }).raw().toBuffer()).rejects.toThrow(
+      /Corrupt JPEG data/,
+    );
+    const file = join(dir, 'garbled.jpg');
+    writeFileSync(file, bytes);
+    return file;
+  }
+
+  it("the local check does not decode it; the cloud's checkPersonPicture refuses that row alone (exit 3)", async () => {
+    const dir = fixtureDir();
+    await garbledWhole(dir);
+    const file = join(dir, 'p.csv');
+    writeFileSync(
+      file,
+      csv(
+        ['personCode', 'personName', 'picture', 'serialNos'],
+        [
+          ['G1', 'garbled', 'garbled.jpg', 'EMU0001'],
+          ['F1', 'astronaut', 'face-astronaut.jpg', 'EMU0001'],
+        ],
+      ),
+    );
+    await emu.op('DELETE', '/requests');
+    const res = await runCli(['person', 'import', file, '--report', '-'], { env: cliEnv(emu) });
+    expect(res.code).toBe(3);
+    const report = parse(res.stdout, { columns: true }) as Record<string, string>[];
+    expect(report.map((r) => [r.personCode, r.status, r.step])).toEqual([
+      ['G1', 'failed', 'checkPersonPicture'],
+      ['F1', 'ok', 'toDevice'],
+    ]);
+    const toDevice = (await emu.op('GET', '/requests')).body.requests.filter((r: { path: string }) =>
+      r.path.endsWith('/toDevice'),
+    );
+    expect(toDevice).toHaveLength(1);
+  });
+
+  it('with --no-remote-check every picture is decoded locally: the file is refused before anything is sent (exit 2)', async () => {
+    const dir = fixtureDir();
+    await garbledWhole(dir);
+    const file = join(dir, 'p.csv');
+    writeFileSync(
+      file,
+      csv(
+        ['personCode', 'personName', 'picture', 'serialNos'],
+        [
+          ['F1', 'astronaut', 'face-astronaut.jpg', 'EMU0001'],
+          ['G1', 'garbled', 'garbled.jpg', 'EMU0001'],
+        ],
+      ),
+    );
+    await emu.op('DELETE', '/requests');
+    const res = await runCli(['person', 'import', file, '--no-remote-check'], { env: cliEnv(emu) });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(
+      'row 3, picture: garbled.jpg cannot be decoded as a JPEG: VipsJpeg: Corrupt JPEG data',
+    );
+    expect(await requestedPaths(emu)).toEqual(['/api1/device/getDevice']);
   });
 });
 
