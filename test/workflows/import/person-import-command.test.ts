@@ -398,7 +398,7 @@ describe('facetctl person import: a picture whole in its markers, garbled in its
    * face-cameraman.jpg with the one symbol of its chroma AC table (end-of-block) changed to 0x05: every
    * marker stays valid, but every chroma block decodes as garbage, and sharp gives up on the picture.
    */
-  async function garbledWhole(dir: string): Promise<string> {
+  async function garbledWhole(dir: string): Promise<void> {
     const bytes = Buffer.from(readFileSync(join(PICTURES, 'face-cameraman.jpg')));
     const table = bytes.indexOf(Buffer.from([0xff, 0xc4, 0x00, 0x14, 0x11, 0x01]));
     expect(table).toBeGreaterThan(0);
@@ -407,26 +407,25 @@ describe('facetctl person import: a picture whole in its markers, garbled in its
     await expect(sharp(bytes, { failOn: 'error' }).resize(32, 32, { fit: 'inside' }).raw().toBuffer()).rejects.toThrow(
       /Corrupt JPEG data/,
     );
-    const file = join(dir, 'garbled.jpg');
-    writeFileSync(file, bytes);
+    writeFileSync(join(dir, 'garbled.jpg'), bytes);
+  }
+
+  /** A folder with the garbled picture, the fixtures and a CSV of these persons (code, picture); its path. */
+  async function personsFile(persons: [string, string][]): Promise<string> {
+    const dir = fixtureDir();
+    await garbledWhole(dir);
+    const file = join(dir, 'p.csv');
+    const rows = persons.map(([code, pic]) => [code, code.toLowerCase(), pic, 'EMU0001']);
+    writeFileSync(file, csv(['personCode', 'personName', 'picture', 'serialNos'], rows));
+    await emu.op('DELETE', '/requests');
     return file;
   }
 
   it("the local check does not decode it; the cloud's checkPersonPicture refuses that row alone (exit 3)", async () => {
-    const dir = fixtureDir();
-    await garbledWhole(dir);
-    const file = join(dir, 'p.csv');
-    writeFileSync(
-      file,
-      csv(
-        ['personCode', 'personName', 'picture', 'serialNos'],
-        [
-          ['G1', 'garbled', 'garbled.jpg', 'EMU0001'],
-          ['F1', 'astronaut', 'face-astronaut.jpg', 'EMU0001'],
-        ],
-      ),
-    );
-    await emu.op('DELETE', '/requests');
+    const file = await personsFile([
+      ['G1', 'garbled.jpg'],
+      ['F1', 'face-astronaut.jpg'],
+    ]);
     const res = await runCli(['person', 'import', file, '--report', '-'], { env: cliEnv(emu) });
     expect(res.code).toBe(3);
     const report = parse(res.stdout, { columns: true }) as Record<string, string>[];
@@ -441,20 +440,10 @@ describe('facetctl person import: a picture whole in its markers, garbled in its
   });
 
   it('with --no-remote-check every picture is decoded locally: the file is refused before anything is sent (exit 2)', async () => {
-    const dir = fixtureDir();
-    await garbledWhole(dir);
-    const file = join(dir, 'p.csv');
-    writeFileSync(
-      file,
-      csv(
-        ['personCode', 'personName', 'picture', 'serialNos'],
-        [
-          ['F1', 'astronaut', 'face-astronaut.jpg', 'EMU0001'],
-          ['G1', 'garbled', 'garbled.jpg', 'EMU0001'],
-        ],
-      ),
-    );
-    await emu.op('DELETE', '/requests');
+    const file = await personsFile([
+      ['F1', 'face-astronaut.jpg'],
+      ['G1', 'garbled.jpg'],
+    ]);
     const res = await runCli(['person', 'import', file, '--no-remote-check'], { env: cliEnv(emu) });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain(
