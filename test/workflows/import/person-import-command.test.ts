@@ -446,9 +446,9 @@ describe('facetctl person import: a picture whole in its markers, garbled in its
     ]);
     const res = await runCli(['person', 'import', file, '--no-remote-check'], { env: cliEnv(emu) });
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain(
-      'row 3, picture: garbled.jpg cannot be decoded as a JPEG: VipsJpeg: Corrupt JPEG data',
-    );
+    // sharp's own words vary ("Corrupt JPEG data…", or "Unknown error" when libvips' message is lost
+    // while other pictures decode at the same time): the row, the field and the verdict do not.
+    expect(res.stderr).toContain('row 3, picture: garbled.jpg cannot be decoded as a JPEG: ');
     expect(await requestedPaths(emu)).toEqual(['/api1/device/getDevice']);
   });
 });
