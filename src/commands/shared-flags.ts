@@ -50,7 +50,7 @@ export const FIX_PICTURES_FLAG: FlagDecl = {
 /** Persons CSV: skip the cloud's checkPersonPicture (opts.remoteCheck, true unless given). */
 export const NO_REMOTE_CHECK_FLAG: FlagDecl = {
   flags: '--no-remote-check',
-  help: "skip the cloud's checkPersonPicture before registering",
+  help: "skip the cloud's checkPersonPicture before registering (every picture is then decoded locally)",
 };
 
 /** Cloud calls at once of the person workflows, 1–64 (default 8). */
