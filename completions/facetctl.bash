@@ -192,13 +192,13 @@ _facetctl_options() {
     'device health') echo '--serial --stale --warn --recog-stale --mode --out --watch --interval' ;;
     'log recog list') echo '--serial --latest --recog-time-from --recog-time-to --person-code --page --picture-expires --picture-allow-ip --all --limit' ;;
     'log recog delete') echo '--serial --ids --recog-time-from --recog-time-to --person-code --dry-run' ;;
-    'log recog export') echo '--serial --all-devices --from --to --since --out --bom --encoding --cp932-replace --sync --state --concurrency --person-code --pictures --picture-expires --page-concurrency' ;;
+    'log recog export') echo '--serial --all-devices --from --to --since --out --append --overwrite --bom --encoding --cp932-replace --sync --state --concurrency --person-code --pictures --picture-expires --page-concurrency' ;;
     'log recog tail') echo '--serial --all-devices --lines -n --follow -f --interval --state' ;;
     'log recog stats') echo '--serial --all-devices --since --from --to --by --concurrency' ;;
     'log getRecogLog') echo '--serial --latest --recog-time-from --recog-time-to --person-code --page --picture-expires --picture-allow-ip --all --limit' ;;
     'log deleteRecogLog') echo '--serial --ids --recog-time-from --recog-time-to --person-code --dry-run' ;;
     'log operate list') echo '--serial --operate-time-from --operate-time-to --operate-user --main-type --sub-type --page --all --limit' ;;
-    'log operate export') echo '--serial --all-devices --from --to --since --out --bom --encoding --cp932-replace --sync --state --concurrency --operate-user --main-type --sub-type --overlap' ;;
+    'log operate export') echo '--serial --all-devices --from --to --since --out --append --overwrite --bom --encoding --cp932-replace --sync --state --concurrency --operate-user --main-type --sub-type --overlap' ;;
     'log operate tail') echo '--serial --all-devices --lines -n --follow -f --interval --state' ;;
     'log getOperateLog') echo '--serial --operate-time-from --operate-time-to --operate-user --main-type --sub-type --page --all --limit' ;;
     'person get') echo '--serial --person-code --include-picture' ;;

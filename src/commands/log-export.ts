@@ -39,6 +39,8 @@ interface ExportFlags {
   to?: string;
   since?: string;
   out?: string;
+  append?: boolean;
+  overwrite?: boolean;
   bom?: boolean;
   encoding?: string;
   cp932Replace?: string;
@@ -55,6 +57,7 @@ const EXAMPLES: Record<LogKind, string[]> = {
   recog: [
     '  facetctl log recog export --serial 7L11R010014 --since 24h -o csv --out logs.csv',
     '  facetctl log recog export --all-devices --state recog.state.json -o ndjson --out "logs-$(date +%F-%H%M).ndjson"',
+    '  facetctl log recog export --all-devices --state recog.state.json -o csv --append --out recog.csv',
     '  facetctl log recog export --serial 7L11R010014 --from 2024/05/01 --to 2024/05/31 -o csv --bom --out may.csv',
     '  facetctl log recog export --serial 7L11R010014 --since 1h --pictures pics/ -o ndjson',
     '  facetctl log recog export --serial 7L11R010014 --since 7d --person-code P001 -o csv --bom --out p001.csv',
@@ -98,6 +101,14 @@ const EXPORT_FLAGS: readonly FlagDecl[] = [
     flags: '--out <file>',
     help: 'write to this file atomically (temporary file, fsync, rename); default stdout',
     completion: 'file',
+  },
+  {
+    flags: '--append',
+    help: "add the rows to the --out file (CSV: its header must be this export's, and is not repeated); the file is replaced whole, its old bytes first",
+  },
+  {
+    flags: '--overwrite',
+    help: 'with --state: replace an existing --out file (without --append or --overwrite it is refused: it holds the rows of an earlier run)',
   },
   { flags: '--bom', help: 'CSV: start with a UTF-8 byte order mark (Excel)' },
   { flags: '--encoding <name>', help: 'CSV: utf8 (default) or cp932 (Excel in Japan)', completion: ['utf8', 'cp932'] },
@@ -196,7 +207,14 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags, fil
     statePath: flags.state ? resolve(cwd, flags.state) : undefined,
     pictures: flags.pictures ? { dir: resolve(cwd, flags.pictures), expires: flags.pictureExpires } : undefined,
   };
-  await checkExportPaths(paths);
+  await checkExportPaths({
+    ...paths,
+    kind,
+    format,
+    append: flags.append,
+    overwrite: flags.overwrite,
+    csv: safety.csv,
+  });
   const serials = await resolveSerials(() => env.client(), flags, ctx.signal);
   if (serials.length === 0) {
     note(ctx, 'no devices to export');
@@ -219,6 +237,8 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags, fil
       to: window.to,
       format,
       ...paths,
+      append: flags.append,
+      overwrite: flags.overwrite,
       bom: flags.bom,
       encoding,
       csv: safety.csv,

@@ -6,16 +6,10 @@
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import type { Writable } from 'node:stream';
 import { DEFAULT_TIME_ZONE, formatApiDateTime, parseApiDateTime } from '../../core/dates.js';
-import { PartialError } from '../../core/errors.js';
+import { PartialError, UsageError } from '../../core/errors.js';
 import type { WireParams } from '../../core/params/index.js';
 import { settleLimited } from '../../core/pool.js';
-import {
-  type AtomicFile,
-  checkOutputFile,
-  checkOutputFolder,
-  openAtomicFile,
-  type ProcessProbe,
-} from '../../core/safe-file.js';
+import { type AtomicFile, checkOutputFile, checkOutputFolder, type ProcessProbe } from '../../core/safe-file.js';
 import { OPERATE_COLUMNS, RECOG_COLUMNS } from './columns.js';
 import { type ExportClient, endpoint } from './export-client.js';
 import { commitFile, commitMarks, type Fault, type Marks, settlePending } from './export-commit.js';
@@ -30,6 +24,7 @@ import {
 import { failureLines } from './failure-lines.js';
 import { newOperateStats, walkOperatePages } from './operate-walk.js';
 import { DEFAULT_OVERLAP_MS, MAX_WINDOW_KEYS } from './operate-window.js';
+import { checkOutTarget, openOutFile } from './out-file.js';
 import { retryPictures } from './picture-retry.js';
 import { newPictureStats, type PictureStats, savePictures } from './picture-saver.js';
 import { newWalkStats, type RecogPage, rowId, walkRecogPages } from './recog-walk.js';
@@ -52,6 +47,9 @@ export interface LogExportOptions {
   format: ExportFormat;
   /** File written atomically; stdout when absent. */
   out?: string;
+  /** `--append`: add the rows to `out` (out-file.ts); `--overwrite`: replace it even with a state file. */
+  append?: boolean;
+  overwrite?: boolean;
   bom?: boolean;
   encoding?: CsvEncoding;
   /** CSV: formula escaping and CP932 replacement/reporting (row-writer). */
@@ -500,28 +498,54 @@ async function openOutput(opts: LogExportOptions): Promise<{ writer: RowWriter; 
         : `${String(row.serialNo)} operation at ${String(row.operateTime)}`,
   };
   if (!opts.out) return { writer: await createRowWriter(streamSink(opts.stdout), writerOpts) };
-  const file = await openAtomicFile(opts.owner, opts.out);
-  return { writer: await createRowWriter(fileSink(file), writerOpts), file };
+  const { file, continuing } = await openOutFile(opts.owner, { out: opts.out, append: opts.append });
+  return { writer: await createRowWriter(fileSink(file), { ...writerOpts, continuing }), file };
+}
+
+/** The paths and choices checkExportPaths looks at. */
+export type ExportPaths = Pick<
+  LogExportOptions,
+  'kind' | 'format' | 'out' | 'append' | 'overwrite' | 'statePath' | 'pictures' | 'csv'
+>;
+
+/** What `--out` already holds, against `--append`, `--overwrite` and `--state` (out-file.ts). */
+function checkOut(opts: ExportPaths & { out: string }): Promise<void> {
+  return checkOutTarget({
+    out: opts.out,
+    format: opts.format,
+    columns: opts.kind === 'recog' ? RECOG_COLUMNS : OPERATE_COLUMNS,
+    escapeFormulas: opts.csv?.escapeFormulas,
+    append: opts.append,
+    overwrite: opts.overwrite,
+    incremental: opts.statePath !== undefined,
+  });
 }
 
 /**
- * `--out`, `--state` and `--pictures` checked (UsageError naming the flag, exit 2); commands call it
- * before their first request (`--all-devices` lists devices first), runLogExport again.
+ * `--out` (with what it holds: out-file.ts), `--state` and `--pictures` checked (UsageError naming
+ * the flag, exit 2); commands call it before their first request (`--all-devices` lists devices
+ * first), runLogExport again.
  */
-export async function checkExportPaths(opts: Pick<LogExportOptions, 'out' | 'statePath' | 'pictures'>): Promise<void> {
-  if (opts.out) await checkOutputFile(opts.out, '--out');
+export async function checkExportPaths(opts: ExportPaths): Promise<void> {
+  if (opts.append && !opts.out) throw new UsageError('--append needs --out FILE (stdout cannot be added to)');
+  if (opts.out) {
+    await checkOutputFile(opts.out, '--out');
+    await checkOut({ ...opts, out: opts.out });
+  }
   if (opts.statePath) await assertStateWritable(opts.statePath);
   if (opts.pictures) await checkOutputFolder(opts.pictures.dir, '--pictures');
 }
 
 /**
  * Every path is checked before the first request (UsageError, exit 2, nothing sent), and a commit
- * left pending by a killed run is settled before the marks are read (see export-commit.ts).
+ * left pending by a killed run is settled before the marks are read (see export-commit.ts). Settling
+ * may put the killed run's rows at `--out`: that FILE is checked again.
  */
 async function prepare(opts: LogExportOptions): Promise<ExportState | undefined> {
   await checkExportPaths(opts);
   if (!opts.statePath) return undefined;
-  await settlePending(opts.owner, opts.statePath, opts.kind, opts.note);
+  const settled = await settlePending(opts.owner, opts.statePath, opts.kind, opts.note);
+  if (settled === 'completed' && opts.out) await checkOut({ ...opts, out: opts.out });
   return loadState(opts.statePath);
 }
 

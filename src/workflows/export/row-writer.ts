@@ -33,6 +33,11 @@ export interface RowWriterOptions {
   onUnmappable?: (label: string, chars: string[]) => void;
   /** How onUnmappable names a row, e.g. `7L11R010014 log 1052`. */
   rowLabel?: (row: Record<string, unknown>) => string;
+  /**
+   * The sink already holds rows of this layout (`--append`): no byte order mark, CSV header or JSON
+   * opening bracket; only rows. Not for `json` (an array cannot be added to).
+   */
+  continuing?: boolean;
 }
 
 /** What an export command decides about CSV safety, handed through the workflow to the writer. */
@@ -51,6 +56,23 @@ export interface RowWriter {
 }
 
 type StringifySync = (input: unknown[], opts: Record<string, unknown>) => string;
+
+function csvOptionsOf(opts: Pick<RowWriterOptions, 'columns' | 'format' | 'escapeFormulas'>) {
+  return {
+    columns: [...opts.columns],
+    cast: { boolean: (v: boolean) => (v ? 'true' : 'false') },
+    escape_formulas: opts.format === 'csv' && opts.escapeFormulas === true,
+  };
+}
+
+/**
+ * The CSV header line a writer with these options starts with, without its line end (ASCII: the
+ * columns are the documents' field names), for checking a file `--append` adds to.
+ */
+export async function csvHeaderLine(opts: Pick<RowWriterOptions, 'columns' | 'escapeFormulas'>): Promise<string> {
+  const stringify = await loadStringify();
+  return stringify([], { ...csvOptionsOf({ ...opts, format: 'csv' }), header: true }).replace(/\r?\n$/, '');
+}
 
 /** Loaded lazily: only exports need csv-stringify. */
 async function loadStringify(): Promise<StringifySync> {
@@ -72,11 +94,7 @@ export async function createRowWriter(sink: ByteSink, opts: RowWriterOptions): P
     return sink.writeText ? sink.writeText(chunk) : sink.write(Buffer.from(chunk, 'utf8'));
   };
   const jsonPage = jsonPageFormatter(opts.columns);
-  const csvOptions = {
-    columns: [...opts.columns],
-    cast: { boolean: (v: boolean) => (v ? 'true' : 'false') },
-    escape_formulas: opts.format === 'csv' && opts.escapeFormulas === true,
-  };
+  const csvOptions = csvOptionsOf(opts);
   const csvText = (rows: readonly Record<string, unknown>[]): string =>
     stringify?.([...rows], { ...csvOptions, header: false }) ?? '';
   /** CP932: the page's bytes; when some characters were missing, find and name the rows that held them. */
@@ -90,7 +108,8 @@ export async function createRowWriter(sink: ByteSink, opts: RowWriterOptions): P
     });
     return done.bytes;
   };
-  let started = false;
+  if (opts.continuing && opts.format === 'json') throw new Error('a JSON array cannot be continued');
+  let started = opts.continuing === true;
   let count = 0;
   // One chain of writes so concurrent page loops cannot interleave bytes of two pages.
   let queue: Promise<void> = Promise.resolve();

@@ -1,0 +1,134 @@
+/**
+ * What an export's `--out FILE` already holds: kept (`--append`), replaced (`--overwrite`, or a
+ * plain export), or refused. With `--state` each run writes only the rows since the last one, so a
+ * FILE that is there holds rows no later run writes again: replacing it by default would lose them
+ * (a cron line with a fixed `--out logs.csv` kept only its last run's rows). It is refused unless the
+ * user chose (exit 2, before the first request).
+ *
+ * `--append` keeps the commit of export-commit.ts whole: the temporary file starts as a copy of FILE,
+ * the new rows follow, and the rename puts both in place at once. A kill at any moment leaves FILE as
+ * it was or with every row of the run, never half of them. The copy costs one read of FILE per run.
+ */
+import { constants } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
+import { UsageError } from '../../core/errors.js';
+import { type AtomicFile, openAtomicFile, type ProcessProbe } from '../../core/safe-file.js';
+import { csvHeaderLine, type ExportFormat } from './row-writer.js';
+
+export interface OutTarget {
+  /** Absolute path of `--out`. */
+  out: string;
+  format: ExportFormat;
+  columns: readonly string[];
+  /** CSV formula escaping changes nothing in the header, but the header is built as the writer builds it. */
+  escapeFormulas?: boolean;
+  append?: boolean;
+  overwrite?: boolean;
+  /** `--state` was given. */
+  incremental: boolean;
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/** Bytes read to find the header line of a CSV `--append` adds to. */
+const HEADER_PROBE_BYTES = 64 * 1024;
+
+function code(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException)?.code;
+}
+
+/** FILE opened for reading without following a link; undefined when it does not exist. UsageError otherwise. */
+async function openExisting(path: string): Promise<FileHandle | undefined> {
+  try {
+    return await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    if (code(err) === 'ENOENT') return undefined;
+    if (code(err) === 'ELOOP')
+      throw new UsageError(`--out ${path}: is a symbolic link; --append adds only to a regular file`);
+    throw new UsageError(`--out ${path}: cannot read it to append: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Checks `--out` against what is there (UsageError naming the flag, exit 2; nothing sent): with
+ * `--append`, FILE when present is a regular file and, for CSV, starts with this run's header; with
+ * `--state` and neither `--append` nor `--overwrite`, FILE must not exist.
+ */
+export async function checkOutTarget(t: OutTarget): Promise<void> {
+  if (t.append && t.overwrite) throw new UsageError('--append and --overwrite cannot be combined');
+  if (t.append && t.format === 'json') {
+    throw new UsageError('--append cannot add rows to a JSON array (-o json): use -o ndjson or -o csv');
+  }
+  if (!t.append) {
+    if (!t.incremental || t.overwrite) return;
+    const fh = await openExisting(t.out).catch(() => undefined);
+    if (!fh) return;
+    await fh.close();
+    throw new UsageError(
+      `--out ${t.out}: the file is there, and with --state each run writes only the rows since the last one, so replacing it would lose the rows it holds. ` +
+        'Add the new rows to it with --append, replace it with --overwrite, or give each run its own file (e.g. --out "logs-$(date +%F-%H%M).csv").',
+    );
+  }
+  const fh = await openExisting(t.out);
+  if (!fh) return;
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new UsageError(`--out ${t.out}: not a regular file; --append adds only to one`);
+    if (t.format !== 'csv' || st.size === 0) return;
+    const probe = Buffer.alloc(Math.min(HEADER_PROBE_BYTES, st.size));
+    const { bytesRead } = await fh.read(probe, 0, probe.length, 0);
+    let head = probe.subarray(0, bytesRead);
+    if (head.subarray(0, 3).equals(UTF8_BOM)) head = head.subarray(3);
+    const end = head.indexOf(0x0a);
+    const line = head
+      .subarray(0, end < 0 ? head.length : end)
+      .toString('latin1')
+      .replace(/\r$/, '');
+    const expected = await csvHeaderLine({ columns: t.columns, escapeFormulas: t.escapeFormulas });
+    if (line !== expected) {
+      throw new UsageError(
+        `--out ${t.out}: its first line is not this export's CSV header, so rows cannot be added to it.\n` +
+          `  the file: ${line.length > 200 ? `${line.slice(0, 200)}…` : line}\n` +
+          `  expected: ${expected}`,
+      );
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * The atomic file an export writes: empty, or with `--append` a copy of FILE's bytes (ending with a
+ * line end), so the writer adds rows only (`continuing`). The new file keeps FILE's permission bits.
+ * Errors: RuntimeError from openAtomicFile; UsageError when FILE changed into something else since
+ * the check.
+ */
+export async function openOutFile(
+  owner: ProcessProbe,
+  t: Pick<OutTarget, 'out' | 'append'>,
+): Promise<{ file: AtomicFile; continuing: boolean }> {
+  const fh = t.append ? await openExisting(t.out) : undefined;
+  if (!fh) return { file: await openAtomicFile(owner, t.out), continuing: false };
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw new UsageError(`--out ${t.out}: not a regular file; --append adds only to one`);
+    const file = await openAtomicFile(owner, t.out, st.mode & 0o777);
+    if (st.size === 0) return { file, continuing: false };
+    try {
+      const chunk = Buffer.allocUnsafe(1024 * 1024);
+      let last = -1;
+      for (;;) {
+        const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
+        if (bytesRead === 0) break;
+        await file.write(chunk.subarray(0, bytesRead));
+        last = chunk[bytesRead - 1];
+      }
+      if (last !== -1 && last !== 0x0a) await file.write(Buffer.from('\n'));
+      return { file, continuing: last !== -1 };
+    } catch (err) {
+      await file.abort();
+      throw err;
+    }
+  } finally {
+    await fh.close();
+  }
+}

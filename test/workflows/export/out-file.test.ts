@@ -1,0 +1,177 @@
+/**
+ * What `--out FILE` already holds (src/workflows/export/out-file.ts), through the CLI against the
+ * emulator: with `--state` an existing FILE is refused unless `--append` or `--overwrite` says what to
+ * do with it (a fixed name used to keep only the last run's rows); `--append` adds each run's rows
+ * once, the CSV header once, across kills at every commit step too.
+ */
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { spawnCli } from '../../helpers/cli.js';
+import { clearJournal, journal, useCliEmulator } from '../../helpers/cli-emulator.js';
+import { addDevice, storedRecogIds } from '../../helpers/emulator.js';
+import { tempDir } from '../../helpers/temp.js';
+import { ensureBuilt } from '../../setup/build.js';
+
+const t = useCliEmulator();
+
+function ndjsonIds(path: string): number[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => Number(JSON.parse(l).id));
+}
+
+function expectEachOnce(ids: number[], expected: number[]): void {
+  expect(new Set(ids).size, 'no id twice').toBe(ids.length);
+  expect([...ids].sort((a, b) => a - b)).toEqual([...expected].sort((a, b) => a - b));
+}
+
+const temps = (dir: string) => readdirSync(dir).filter((f) => f.includes('.facetctl-tmp-'));
+
+describe('--out with --state: an existing file is never replaced by default', () => {
+  it("a fixed --out name on the second run: exit 2, nothing sent, the first run's rows kept", async () => {
+    await addDevice(t.emu, 'OUTFIX', 30);
+    const dir = tempDir('facetctl-outfix-');
+    const argv = [
+      'log',
+      'recog',
+      'export',
+      '--serial',
+      'OUTFIX',
+      '--state',
+      join(dir, 's.json'),
+      '--out',
+      'logs.ndjson',
+    ];
+    const first = await t.cli(argv, { cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+    const before = readFileSync(join(dir, 'logs.ndjson'));
+    await t.emu.op('POST', '/recognize', { serialNo: 'OUTFIX', count: 5 });
+    await clearJournal(t.emu);
+    const second = await t.cli(argv, { cwd: dir });
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain('--out ');
+    expect(second.stderr).toContain('logs.ndjson');
+    expect(second.stderr).toMatch(/--append.*--overwrite/s);
+    expect(await journal(t.emu)).toEqual([]);
+    expect(readFileSync(join(dir, 'logs.ndjson'))).toEqual(before);
+    // --overwrite replaces it with the new rows only (the user's choice).
+    const third = await t.cli([...argv, '--overwrite'], { cwd: dir });
+    expect(third.code, third.stderr).toBe(0);
+    expect(ndjsonIds(join(dir, 'logs.ndjson'))).toHaveLength(5);
+  });
+
+  it('without --state a plain export replaces the file as before (a window is self-contained)', async () => {
+    await addDevice(t.emu, 'OUTWIN', 3);
+    const dir = tempDir('facetctl-outwin-');
+    writeFileSync(join(dir, 'w.ndjson'), 'old\n');
+    const r = await t.cli(['log', 'recog', 'export', '--serial', 'OUTWIN', '--out', 'w.ndjson'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(ndjsonIds(join(dir, 'w.ndjson'))).toHaveLength(3);
+  });
+});
+
+describe('--append', () => {
+  it('CSV under --state, three runs into one file: the header once, every row once, the mode kept', async () => {
+    await addDevice(t.emu, 'OUTAPP', 120);
+    const dir = tempDir('facetctl-outapp-');
+    const out = join(dir, 'recog.csv');
+    const argv = ['log', 'recog', 'export', '--serial', 'OUTAPP', '--state', join(dir, 's.json')];
+    const run = (extra: string[]) =>
+      t.cli([...argv, '-o', 'csv', '--bom', '--append', '--out', out, ...extra], { cwd: dir });
+    expect((await run([])).code).toBe(0);
+    chmodSync(out, 0o640);
+    await t.emu.op('POST', '/recognize', { serialNo: 'OUTAPP', count: 7 });
+    expect((await run([])).code).toBe(0);
+    // A run with nothing new leaves the rows as they were.
+    const quiet = await run([]);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    const bytes = readFileSync(out);
+    expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const text = bytes.subarray(3).toString('utf8');
+    const lines = text.split('\n').filter(Boolean);
+    expect(lines.filter((l) => l.startsWith('serialNo,'))).toHaveLength(1);
+    expect(text.indexOf('\ufeff')).toBe(-1);
+    const idAt = lines[0].split(',').indexOf('id');
+    const ids = lines.slice(1).map((l) => Number(l.split(',')[idAt]));
+    expectEachOnce(ids, await storedRecogIds(t.emu, 'OUTAPP'));
+    expect(statSync(out).mode & 0o777).toBe(0o640);
+    expect(temps(dir)).toEqual([]);
+  });
+
+  it('ndjson into a file that does not end with a line end: a line end first, then the rows', async () => {
+    await addDevice(t.emu, 'OUTNL', 2);
+    const dir = tempDir('facetctl-outnl-');
+    writeFileSync(join(dir, 'a.ndjson'), '{"id":"0"}');
+    const r = await t.cli(['log', 'recog', 'export', '--serial', 'OUTNL', '--append', '--out', 'a.ndjson'], {
+      cwd: dir,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(ndjsonIds(join(dir, 'a.ndjson'))).toHaveLength(3);
+  });
+
+  it('refused before anything is sent: another header, -o json, stdout, a symbolic link, with --overwrite', async () => {
+    await addDevice(t.emu, 'OUTBAD', 2);
+    const dir = tempDir('facetctl-outbad-');
+    writeFileSync(join(dir, 'other.csv'), 'personCode,personName\r\nP1,a\r\n');
+    writeFileSync(join(dir, 'target.ndjson'), '');
+    symlinkSync(join(dir, 'target.ndjson'), join(dir, 'link.ndjson'));
+    const base = ['log', 'recog', 'export', '--serial', 'OUTBAD', '--append'];
+    const cases: [string[], RegExp][] = [
+      [
+        ['-o', 'csv', '--out', 'other.csv'],
+        /other\.csv: its first line is not this export's CSV header[\s\S]*personCode,personName[\s\S]*expected: serialNo,/,
+      ],
+      [['-o', 'json', '--out', 'x.json'], /--append cannot add rows to a JSON array/],
+      [['-o', 'ndjson'], /--append needs --out/],
+      [['--out', 'link.ndjson'], /link\.ndjson: is a symbolic link/],
+      [['--out', 'target.ndjson', '--overwrite'], /--append and --overwrite cannot be combined/],
+    ];
+    for (const [extra, message] of cases) {
+      await clearJournal(t.emu);
+      const r = await t.cli([...base, ...extra], { cwd: dir });
+      expect(r.code, extra.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(await journal(t.emu), extra.join(' ')).toEqual([]);
+    }
+    expect(readFileSync(join(dir, 'other.csv'), 'utf8')).toBe('personCode,personName\r\nP1,a\r\n');
+    expect(readFileSync(join(dir, 'target.ndjson'), 'utf8')).toBe('');
+    expect(existsSync(join(dir, 'x.json'))).toBe(false);
+  });
+
+  it('a CP932 CSV with --append: the header checked in its bytes, rows added in CP932', async () => {
+    await addDevice(t.emu, 'OUTSJ', 4);
+    const dir = tempDir('facetctl-outsj-');
+    const argv = ['log', 'recog', 'export', '--serial', 'OUTSJ', '-o', 'csv', '--encoding', 'cp932', '--append'];
+    expect((await t.cli([...argv, '--out', 'sj.csv'], { cwd: dir })).code).toBe(0);
+    expect((await t.cli([...argv, '--out', 'sj.csv'], { cwd: dir })).code).toBe(0);
+    const lines = readFileSync(join(dir, 'sj.csv'), 'latin1').split('\n').filter(Boolean);
+    expect(lines.filter((l) => l.startsWith('serialNo,'))).toHaveLength(1);
+    expect(lines).toHaveLength(1 + 8);
+  });
+});
+
+describe('--append --state: exactly once in one file across a kill at every step', () => {
+  const KILLED = -1;
+  for (const [i, step] of ['after-page', 'after-sync', 'after-pending', 'after-rename', 'after-state'].entries()) {
+    it(`killed ${step}, the same command again: every id once in FILE, no temporary file left`, async () => {
+      ensureBuilt();
+      const serial = `OUTK${i}`;
+      await addDevice(t.emu, serial, 150);
+      const dir = tempDir('facetctl-outkill-');
+      const argv = ['log', 'recog', 'export', '--serial', serial, '--state', join(dir, 's.json'), '--append'];
+      const out = join(dir, 'all.ndjson');
+      // A first complete run, so that FILE holds rows the killed run must keep.
+      expect((await spawnCli([...argv, '--out', out], { env: t.env })).code).toBe(0);
+      await t.emu.op('POST', '/recognize', { serialNo: serial, count: 30 });
+      const killed = await spawnCli([...argv, '--out', out], { env: { ...t.env, FACETCTL_FAULT: step } });
+      expect(killed.code).toBe(KILLED);
+      await t.emu.op('POST', '/recognize', { serialNo: serial, count: 20 });
+      const again = await spawnCli([...argv, '--out', out], { env: t.env });
+      expect(again.code, again.stderr).toBe(0);
+      expectEachOnce(ndjsonIds(out), await storedRecogIds(t.emu, serial));
+      expect(temps(dir)).toEqual([]);
+    }, 60_000);
+  }
+});
