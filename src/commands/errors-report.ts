@@ -89,7 +89,7 @@ export function describeError(err: unknown, scope: ReportScope = {}): string[] {
   if (err instanceof ValidationError) {
     const flag = scope.flagOf ?? ((n: string) => n);
     return [
-      `error: invalid parameters${at}; nothing was sent`,
+      err.headline ? `error${at}: ${err.headline}` : `error: invalid parameters${at}; nothing was sent`,
       ...err.fields.map((f) => `  ${flag(f.name)}: ${f.message}`),
     ];
   }

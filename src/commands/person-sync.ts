@@ -132,7 +132,8 @@ export const commands = [
       ...SCOPE_HELP,
       '',
       'Exit codes: 0 done (or nothing to do), 2 invalid input or a prune without --yes (nothing sent),',
-      '3 some steps failed, 130 interrupted (run the same command again to finish).',
+      '3 some steps failed or a device could not be read (--check-devices; also with --dry-run),',
+      '130 interrupted (run the same command again to finish).',
       'With --detailed-exitcode: 0 no changes, 2 changes (planned with --dry-run, or applied), 1 any error.',
       '',
       'Examples:',
@@ -150,7 +151,8 @@ export const commands = [
       ...SCOPE_HELP,
       '',
       'Output: a table on a terminal, JSON otherwise (-o json|ndjson|csv|table).',
-      'Exit codes: 0, or with --detailed-exitcode 0 no changes, 2 changes, 1 any error.',
+      'Exit codes: 0, or with --detailed-exitcode 0 no changes, 2 changes, 1 any error; 3 (either way)',
+      'a device could not be read with --check-devices (the plan used its cloud record).',
       '',
       'Example:',
       '  facetctl person diff hr.csv --person-code-prefix HQ- --detailed-exitcode',
@@ -332,6 +334,8 @@ async function syncAction(env: CommandEnv, file: string, flags: SyncFlags, dryRu
   const changes = result.plan.persons.length > 0;
   if (dryRun) {
     if (flags.report) await writeReport(env, flags.report, []);
+    // A plan read from a device's cloud record instead of the device is not a clean plan (docs/sync.md).
+    if (result.plan.unreachable.length > 0) throw new ExitWith(ExitCode.partial);
     if (flags.detailedExitcode && changes) throw new ExitWith(2);
     return;
   }

@@ -76,6 +76,11 @@ export class ValidationError extends FacetError {
   constructor(
     readonly fields: FieldError[],
     message?: string,
+    /**
+     * The report's first line, after `error: ` (default `invalid parameters; nothing was sent`), e.g.
+     * `3 invalid rows (read as CP932 …); nothing was sent (--skip-invalid imports the valid ones)`.
+     */
+    readonly headline?: string,
   ) {
     super(message ?? fields.map((f) => `${f.name}: ${f.message}`).join('\n'));
   }

@@ -74,8 +74,9 @@ export class InvalidInputError extends ValidationError {
     fields: ConstructorParameters<typeof ValidationError>[0],
     message: string,
     readonly rows: readonly InvalidRow[],
+    headline?: string,
   ) {
-    super(fields, message);
+    super(fields, message, headline);
   }
 }
 
@@ -84,6 +85,8 @@ export function invalidInputError(
   invalid: readonly InvalidRow[],
   headerOnly = false,
   format?: CsvFormat,
+  /** The headline's `--skip-invalid` hint (import has the flag, sync does not). */
+  skipInvalidHint = true,
 ): InvalidInputError {
   const fields = invalid.flatMap((r) =>
     r.issues.map((i) => ({ name: `row ${r.row}, ${i.field}`, message: i.message })),
@@ -93,8 +96,8 @@ export function invalidInputError(
   const read = format ? ` (read as ${describeFormat(format)})` : '';
   const head = headerOnly
     ? `the CSV header is invalid${read}; nothing was sent`
-    : `${rows} invalid row${rows === 1 ? '' : 's'}${read}; nothing was sent (--skip-invalid imports the valid ones)`;
-  return new InvalidInputError(fields, [head, ...lines].join('\n'), headerOnly ? [] : invalid);
+    : `${rows} invalid row${rows === 1 ? '' : 's'}${read}; nothing was sent${skipInvalidHint ? ' (--skip-invalid imports the valid ones)' : ''}`;
+  return new InvalidInputError(fields, [head, ...lines].join('\n'), headerOnly ? [] : invalid, head);
 }
 
 async function listDevices(client: ImportClient): Promise<Set<string>> {

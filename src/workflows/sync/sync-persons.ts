@@ -16,7 +16,7 @@ import type { RetryPolicy } from '../../core/retry.js';
 import type { ProcessProbe } from '../../core/safe-file.js';
 import type { CsvEncoding } from '../import/csv-decode.js';
 import { importEndpoints } from '../import/endpoints.js';
-import { invalidInputError, pictureLoader } from '../import/import-persons.js';
+import { type InvalidInputError, invalidInputError, pictureLoader } from '../import/import-persons.js';
 import { type JournalView, openJournal, readJournal } from '../import/journal.js';
 import { applyDeviceList, type LoadedRows, loadRows } from '../import/load-rows.js';
 import { preparePicture } from '../import/picture.js';
@@ -92,7 +92,7 @@ function sha256(bytes: Buffer): string {
 }
 
 async function validated(opts: SyncOptions): Promise<LoadedRows> {
-  let loaded = await loadRows({
+  const loaded = await loadRows({
     csvPath: opts.csvPath,
     encoding: opts.encoding,
     ignoreUnknownColumns: opts.ignoreUnknownColumns,
@@ -105,7 +105,7 @@ async function validated(opts: SyncOptions): Promise<LoadedRows> {
     alwaysDecode: !opts.remoteCheck,
   });
   if (loaded.headerIssues.length > 0) {
-    throw invalidInputError([{ row: 1, serials: [], issues: loaded.headerIssues }], true);
+    throw invalidInputError([{ row: 1, serials: [], issues: loaded.headerIssues }], true, loaded.format, false);
   }
   const outside: InvalidRow[] = [];
   const rows: PersonRow[] = [];
@@ -114,9 +114,12 @@ async function validated(opts: SyncOptions): Promise<LoadedRows> {
     if (issues.length === 0) rows.push(r);
     else outside.push({ row: r.row, personCode: r.personCode, serials: r.serials, issues });
   }
-  loaded = { ...loaded, rows, invalid: [...loaded.invalid, ...outside].sort((a, b) => a.row - b.row) };
-  if (loaded.invalid.length > 0) throw invalidInputError(loaded.invalid);
-  return loaded;
+  return { ...loaded, rows, invalid: [...loaded.invalid, ...outside].sort((a, b) => a.row - b.row) };
+}
+
+/** The invalid-input error of a sync: every problem of the file, how it was read, no --skip-invalid hint. */
+function invalidFile(loaded: LoadedRows, invalid: readonly InvalidRow[] = loaded.invalid): InvalidInputError {
+  return invalidInputError(invalid, false, loaded.format, false);
 }
 
 /**
@@ -156,7 +159,13 @@ async function checkSentPictures(opts: SyncOptions, rows: readonly PersonRow[], 
     },
     opts.signal,
   );
-  if (invalid.length > 0) throw invalidInputError(invalid.sort((a, b) => a.row - b.row));
+  if (invalid.length > 0)
+    throw invalidInputError(
+      invalid.sort((a, b) => a.row - b.row),
+      false,
+      undefined,
+      false,
+    );
 }
 
 /**
@@ -171,17 +180,25 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
     opts.onPhase?.(name, now - mark);
     mark = now;
   };
-  // A file with local errors needs no connection: validate locally first, then against the device list.
+  // Every problem of the file at once, the unknown devices too (as import reports them); a file with
+  // local errors is still reported when the device list cannot be read (no connection needed).
   let loaded = await validated(opts);
-  const client = await opts.client();
-  const known = await listDeviceSerials(client, opts.signal);
+  let client: SyncClient;
+  let known: string[];
+  try {
+    client = await opts.client();
+    known = await listDeviceSerials(client, opts.signal);
+  } catch (err) {
+    if (loaded.invalid.length > 0) throw invalidFile(loaded);
+    throw err;
+  }
   const knownSet = new Set(known);
   loaded = applyDeviceList(loaded, knownSet);
+  if (loaded.invalid.length > 0) throw invalidFile(loaded);
   const unknownScope = opts.scope.serials.filter((s) => !knownSet.has(s));
   if (unknownScope.length > 0) {
     throw new UsageError(`--scope-serial: not in the cloud's device list: ${unknownScope.join(', ')}`);
   }
-  if (loaded.invalid.length > 0) throw invalidInputError(loaded.invalid);
   const target = await opts.target();
   const rows = loaded.rows.map((r) => ({ ...r, rowHash: hashForTarget(r.rowHash, target) }));
   const rowOf = new Map(rows.map((r) => [r.personCode, r]));

@@ -264,6 +264,39 @@ describe('person sync scopes and unreachable devices', () => {
     expect(res.stderr).toContain('device GATE2 could not be read');
     expect(await devicePersons('GATE1')).toEqual(['OFF-1']);
   });
+
+  it('an invalid file: every problem at once, the unknown device too, under a headline saying how it was read', async () => {
+    const file = writeCsv('mixed.csv', [
+      ['MIX-1', '一', '', 'missing.jpg', 'GATE1'],
+      ['MIX-2', '二', '', 'p1.jpg', 'NOGATE'],
+    ]);
+    const res = await sync([file, '--dry-run']);
+    expect(res.code).toBe(2);
+    const lines = res.stderr.split('\n');
+    expect(lines[0]).toMatch(/^error: 2 invalid rows \(read as UTF-8.*\); nothing was sent$/);
+    expect(res.stderr).toMatch(/row 2, picture: .*missing\.jpg/);
+    expect(res.stderr).toContain("row 3, serialNos: device 'NOGATE' is not in the cloud's device list");
+  });
+
+  it('a plan (--dry-run, person diff) with a device that could not be read exits 3, with --detailed-exitcode too', async () => {
+    const file = writeCsv('offplan.csv', [['OFF-2', '二', '', 'p1.jpg', 'GATE1;GATE2']]);
+    expect((await sync([file])).code).toBe(0);
+    await emu.op('PATCH', '/devices/GATE2', { online: false });
+    for (const argv of [
+      ['person', 'sync', file, '--check-devices', '--dry-run'],
+      ['person', 'diff', file, '--check-devices'],
+      ['person', 'diff', file, '--check-devices', '--detailed-exitcode', '-o', 'json'],
+    ]) {
+      const res = await runCli(argv, { env: env(), cwd: dir });
+      expect(res.code, argv.join(' ')).toBe(3);
+      expect(res.stderr).toContain('device GATE2 could not be read');
+    }
+    // Nothing to change and every device read: 0.
+    await emu.op('PATCH', '/devices/GATE2', { online: true });
+    expect(
+      (await runCli(['person', 'diff', file, '--check-devices', '--detailed-exitcode'], { env: env(), cwd: dir })).code,
+    ).toBe(0);
+  });
 });
 
 /** In-process on a pretend terminal: `answer` is typed once `prompt` shows on stderr (as in profile.test.ts). */
