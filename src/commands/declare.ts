@@ -10,6 +10,7 @@ import { type Command, Option } from 'commander';
 import type { CommandEnv } from './env.js';
 import { setOwnOutput, setUsageExitCode } from './exit.js';
 import { type CompletionValues, setCompletionValues } from './option-meta.js';
+import { placeholderParser } from './option-parsers.js';
 import { subcommand } from './tree.js';
 
 /** One flag, in commander's syntax (`'--port <port>'`, `'-X, --method <method>'`, `'--use'`). */
@@ -73,7 +74,8 @@ export type AnyCommandDecl = CommandDecl<any>;
 export function optionOf(flag: FlagDecl): Option {
   const opt = new Option(flag.flags, flag.help);
   if (flag.choices) opt.choices(flag.choices);
-  if (flag.parse) opt.argParser(flag.parse as (value: string, previous: unknown) => unknown);
+  const parse = flag.parse ?? placeholderParser(flag.flags);
+  if (parse) opt.argParser(parse as (value: string, previous: unknown) => unknown);
   if (flag.default !== undefined) opt.default(flag.default);
   if (flag.completion) setCompletionValues(opt, flag.completion);
   if (flag.required) opt.makeOptionMandatory();

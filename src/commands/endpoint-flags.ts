@@ -125,6 +125,7 @@ export function limitsOf(def: ParamDef): string[] {
   const format = paramType(def.type).help;
   if (format && def.fallback) out.push(`${format}; anything else is accepted and shows ${def.fallback.meaning}`);
   else if (format) out.push(format);
+  if (def.rangeEnd) out.push('a date alone means through that day (23:59:59)');
   if (def.min !== undefined && def.max !== undefined) {
     const range = `${def.min}–${def.max}`;
     if (!desc.includes(range)) out.push(range);

@@ -9,7 +9,7 @@ import { attributeOf, type FlagSpec, flagHelp, flagSpecsOf, flagSyntax } from '.
 import { endpointDescription, endpointHelpFooter } from './endpoint-help.js';
 import type { CommandEnv } from './env.js';
 import { setCompletionValues } from './option-meta.js';
-import { collect, positiveInt } from './option-parsers.js';
+import { collect, outValue, positiveInt } from './option-parsers.js';
 import { subcommand } from './tree.js';
 
 function addFlag(cmd: Command, spec: FlagSpec, ep: EndpointDef): void {
@@ -66,7 +66,10 @@ function configureEndpoint(cmd: Command, ep: EndpointDef, env: CommandEnv): Comm
     );
   }
   if (ep.answer !== 'json') {
-    const opt = new Option('--out <file>', 'write the answer bytes to FILE (default: stdout when not a terminal)');
+    const opt = new Option(
+      '--out <file>',
+      'write the answer bytes to FILE (- or default: stdout, when not a terminal)',
+    ).argParser(outValue('--out'));
     setCompletionValues(opt, 'file');
     cmd.addOption(opt);
   }

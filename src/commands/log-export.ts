@@ -95,7 +95,7 @@ function filtersOf(list: EndpointDef, specs: readonly (FilterFlag & { attr: stri
 const EXPORT_FLAGS: readonly FlagDecl[] = [
   ...DEVICE_FLAGS,
   { flags: '--from <time>', help: 'start: YYYY/MM/DD HH:MI:SS, ISO 8601, a date, or -24h/today/yesterday' },
-  { flags: '--to <time>', help: 'end (same forms as --from)' },
+  { flags: '--to <time>', help: 'end, included (same forms as --from; a date alone means through that day)' },
   { flags: '--since <duration>', help: 'start that long ago: 30m, 24h, 7d, 2w' },
   {
     flags: '--out <file>',

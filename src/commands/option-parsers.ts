@@ -75,3 +75,30 @@ export const port = (value: string): number => {
     throw new InvalidArgumentError(`must be a port number 0–65535 (got '${value}')`);
   return n;
 };
+
+/**
+ * A path flag's value (`--state <file>`, `--pictures <dir>`): refused when empty or blank, as an
+ * unset variable in a cron line gives (`--state "$STATE"`): an export would silently stop being
+ * incremental, a journal or report would silently not be written.
+ */
+export function pathValue(flag: string) {
+  return (value: string): string => {
+    if (value.trim() === '') {
+      throw new InvalidArgumentError(`${flag} is empty (an unset variable in a script?): give a path`);
+    }
+    return value;
+  };
+}
+
+/** `--out`'s value: a path (pathValue), or `-` for stdout, the same as leaving `--out` out. */
+export function outValue(flag: string) {
+  const path = pathValue(flag);
+  return (value: string): string | undefined => (value === '-' ? undefined : path(value));
+}
+
+/** The parser a declared flag gets from its placeholder when it has none: path flags (`<file>`, `<dir>`). */
+export function placeholderParser(flags: string): ((value: string) => unknown) | undefined {
+  const m = /(--[a-z0-9-]+)\s+<(file|dir)>/.exec(flags);
+  if (!m) return undefined;
+  return m[1] === '--out' ? outValue(m[1]) : pathValue(m[1]);
+}

@@ -27,7 +27,7 @@ export const commands = [
         help: 'start: ISO 8601, YYYY/MM/DD HH:MI:SS, a date, or -48h/yesterday',
         required: true,
       },
-      { flags: '--to <time>', help: 'end (same forms), e.g. now', required: true },
+      { flags: '--to <time>', help: 'end (same forms; a date alone means through that day), e.g. now', required: true },
       { flags: '--sn <serial>', help: 'only this device' },
       { flags: '--out <file>', help: 'write to this file atomically; default stdout' },
       { flags: '--bom', help: 'CSV: UTF-8 byte order mark (Excel)' },
@@ -62,7 +62,7 @@ export const commands = [
       const safety = exportCsvSafety(env, flags, encoding);
       const zone = await env.timeZone();
       const from = parseWhen('--from', flags.from, now, zone);
-      const to = parseWhen('--to', flags.to, now, zone);
+      const to = parseWhen('--to', flags.to, now, zone, true);
       if (from > to) throw new UsageError('--from is after --to');
       const out = flags.out ? resolve(ctx.cwd, flags.out) : undefined;
       const images = flags.images ? resolve(ctx.cwd, flags.images) : undefined;

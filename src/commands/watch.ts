@@ -152,7 +152,10 @@ const statsCommand = defineCommand<StatsFlags>({
     ...DEVICE_FLAGS,
     { flags: '--since <duration>', help: 'start that long ago: 24h, 7d, 2w (default 7d)' },
     { flags: '--from <time>', help: 'start: YYYY/MM/DD HH:MI:SS, ISO 8601, a date, or -24h/today/yesterday' },
-    { flags: '--to <time>', help: 'end (same forms as --from); default now' },
+    {
+      flags: '--to <time>',
+      help: 'end, included (same forms as --from; a date alone means through that day); default now',
+    },
     { flags: '--by <unit>', help: 'hour, day or person (default day)', default: 'day', completion: STATS_BY },
     { flags: '--concurrency <n>', help: 'devices counted at once', parse: intIn(1, 32), default: 4 },
   ],

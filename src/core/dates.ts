@@ -231,14 +231,27 @@ function endOfSecond(now: Date): number {
  * - ISO 8601 with an offset or `Z` is that exact instant, whatever the zone;
  * - `now` is the end of the current second (so it never excludes the current second); relative
  *   `-24h`/`-30m`/`-7d`/`+1w` are measured from it; `today`/`yesterday` are midnight in `zone`.
+ * With `opts.end` (the end of a range: `--to`, recogTimeTo), a day without a time (`2024/05/31`,
+ * `today`, `yesterday`) means its last second, 23:59:59 in `zone`: `--from 2024/05/01 --to 2024/05/31`
+ * is all of May, not May without its last day.
  * Returns undefined when the text is none of these or not a real calendar moment (`2023/02/30`).
  */
-export function parseUserDateTime(text: string, now: Date, zone: string = DEFAULT_TIME_ZONE): Date | undefined {
+export function parseUserDateTime(
+  text: string,
+  now: Date,
+  zone: string = DEFAULT_TIME_ZONE,
+  opts: { end?: boolean } = {},
+): Date | undefined {
   const s = text.trim();
   const lower = s.toLowerCase();
+  /** Midnight of a day, or with `end` that day's last second (the next midnight less one second). */
+  const day = (daysBack: number): Date =>
+    opts.end
+      ? new Date(midnightOf(now.getTime(), zone, daysBack - 1).getTime() - 1000)
+      : midnightOf(now.getTime(), zone, daysBack);
   if (lower === 'now') return new Date(endOfSecond(now));
-  if (lower === 'today') return midnightOf(now.getTime(), zone);
-  if (lower === 'yesterday') return midnightOf(now.getTime(), zone, 1);
+  if (lower === 'today') return day(0);
+  if (lower === 'yesterday') return day(1);
   const rel = RELATIVE.exec(s);
   if (rel) {
     const ms = Number(rel[2]) * UNIT_MS[rel[3].toLowerCase()];
@@ -256,6 +269,16 @@ export function parseUserDateTime(text: string, now: Date, zone: string = DEFAUL
   };
   if (!isRealDateTime(w.y, w.mo, w.d, w.h, w.mi, w.s)) return undefined;
   if (m[7]) return new Date(utcOfWall(w) - offsetMinutes(m[7]) * 60_000);
+  if (opts.end && m[4] === undefined) {
+    // The day's last second: the next day's midnight (DST-safe, as the zone has it) less one second.
+    const next = new Date(Date.UTC(2000, w.mo - 1, w.d + 1));
+    next.setUTCFullYear(w.y + (next.getUTCFullYear() - 2000));
+    const midnight = epochOfWall(
+      { y: next.getUTCFullYear(), mo: next.getUTCMonth() + 1, d: next.getUTCDate(), h: 0, mi: 0, s: 0 },
+      zone,
+    );
+    return new Date(midnight - 1000);
+  }
   return new Date(epochOfWall(w, zone));
 }
 

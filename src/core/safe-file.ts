@@ -61,9 +61,39 @@ export interface AtomicFile {
 /** Folders this process already cleaned of stale temporaries. */
 const cleaned = new Set<string>();
 
-/** `.NAME.facetctl-tmp-PID-RANDOM` beside the target: same file system, so the rename is atomic. */
+/** Longest file name most file systems take (ext4, XFS, APFS, NTFS: 255 bytes or UTF-16 units). */
+const NAME_MAX_BYTES = 255;
+
+/** The longest start of `text` that is at most `bytes` bytes of UTF-8, cut between characters. */
+function utf8Prefix(text: string, bytes: number): string {
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    used += Buffer.byteLength(ch, 'utf8');
+    if (used > bytes) break;
+    out += ch;
+  }
+  return out;
+}
+
+/**
+ * `.NAME.facetctl-tmp-PID-RANDOM` beside the target: same file system, so the rename is atomic. A
+ * name too long for that (a long Japanese file name: 3 bytes a character) is cut to fit; the random
+ * part keeps temporaries apart.
+ */
 export function tempPathFor(owner: ProcessProbe, target: string): string {
-  return join(dirname(target), `.${basename(target)}${TEMP_INFIX}${owner.pid}-${randomBytes(8).toString('hex')}`);
+  const suffix = `${TEMP_INFIX}${owner.pid}-${randomBytes(8).toString('hex')}`;
+  const room = NAME_MAX_BYTES - 1 - Buffer.byteLength(suffix, 'utf8');
+  return join(dirname(target), `.${utf8Prefix(basename(target), room)}${suffix}`);
+}
+
+/** What a path that is not a regular file is, for messages. */
+function kindOf(st: Awaited<ReturnType<typeof lstat>>): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isFIFO()) return 'a pipe';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
 }
 
 /**
@@ -114,13 +144,26 @@ function errCode(err: unknown): string | undefined {
  */
 export async function checkOutputFile(path: string, flag: string): Promise<void> {
   const dir = dirname(path);
+  if (Buffer.byteLength(basename(path), 'utf8') > NAME_MAX_BYTES) {
+    throw new UsageError(`${flag} ${path}: the file name is longer than ${NAME_MAX_BYTES} bytes; give a shorter one`);
+  }
   try {
-    if ((await stat(path)).isDirectory()) {
+    const target = await stat(path);
+    if (target.isDirectory()) {
       throw new UsageError(`${flag} ${path}: is a folder; give a file name (e.g. ${join(path, 'out.csv')})`);
+    }
+    // The file is written whole under another name and renamed over the path: a device, a pipe
+    // (/dev/null, /dev/stdout) or a link to one would be replaced by a regular file.
+    if (!target.isFile()) {
+      const link = (await lstat(path)).isSymbolicLink() ? 'a link to ' : '';
+      throw new UsageError(
+        `${flag} ${path}: is ${link}${kindOf(target)}, not a regular file; ${flag} is written as a new file renamed over the path, which would replace it. Leave ${flag} out to write to stdout (and redirect it), or name a regular file`,
+      );
     }
   } catch (err) {
     if (err instanceof UsageError) throw err;
-    // ENOENT is the usual case (a new file); anything else is reported by the folder checks below.
+    // ENOENT is the usual case (a new file, or a link to nothing); anything else is reported by the
+    // folder checks below.
   }
   let folder: Awaited<ReturnType<typeof stat>>;
   try {
@@ -161,6 +204,15 @@ export async function checkOutputFolder(dir: string, flag: string): Promise<void
  */
 export async function openAtomicFile(owner: ProcessProbe, target: string, mode = 0o644): Promise<AtomicFile> {
   const dir = dirname(target);
+  // A file replaced keeps its permissions when they are tighter than `mode` (an export of personal
+  // data someone made 0600 stays 0600); a new file gets `mode` as the umask allows.
+  let kept: number | undefined;
+  try {
+    const st = await lstat(target);
+    if (st.isFile()) kept = st.mode & 0o777 & mode;
+  } catch {
+    // No file there yet.
+  }
   // Once per folder and process: an export saving 100,000 pictures must not list its folder each time.
   if (!cleaned.has(dir)) {
     cleaned.add(dir);
@@ -172,6 +224,15 @@ export async function openAtomicFile(owner: ProcessProbe, target: string, mode =
     fh = await open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
   } catch (err) {
     throw new RuntimeError(`cannot create ${target}: ${(err as Error).message}`);
+  }
+  if (kept !== undefined) {
+    try {
+      await fh.chmod(kept);
+    } catch (err) {
+      await fh.close().catch(() => {});
+      await unlink(tempPath).catch(() => {});
+      throw new RuntimeError(`cannot create ${target}: ${(err as Error).message}`);
+    }
   }
   let closed = false;
   const close = async () => {

@@ -21,7 +21,12 @@ export const logEndpoints = [
         description: 'Only the latest record: 1 ignores the time, person and page filters',
       },
       recogTimeFrom: { type: 'datetime', label: '検索日時', description: 'Recognised at or after this time' },
-      recogTimeTo: { type: 'datetime', label: '検索日時', description: 'Recognised at or before this time' },
+      recogTimeTo: {
+        type: 'datetime',
+        label: '検索日時',
+        description: 'Recognised at or before this time',
+        rangeEnd: true,
+      },
       personCode: { ...optionalPersonCode, description: 'Only this person code', filter: true },
       pageNo,
       pictureExpires,
@@ -62,7 +67,12 @@ export const logEndpoints = [
         description: 'Log ids to delete, comma-separated, at most 100',
       },
       recogTimeFrom: { type: 'datetime', label: '検索日時', description: 'Recognised at or after this time' },
-      recogTimeTo: { type: 'datetime', label: '検索日時', description: 'Recognised at or before this time' },
+      recogTimeTo: {
+        type: 'datetime',
+        label: '検索日時',
+        description: 'Recognised at or before this time',
+        rangeEnd: true,
+      },
       personCode: { ...optionalPersonCode, description: 'Only this person code' },
     },
     oneOf: [[['ids'], ['recogTimeFrom'], ['recogTimeTo'], ['personCode']]],
@@ -82,7 +92,12 @@ export const logEndpoints = [
     params: {
       serialNo,
       operateTimeFrom: { type: 'datetime', label: '操作日時', description: 'Operated at or after this time' },
-      operateTimeTo: { type: 'datetime', label: '操作日時', description: 'Operated at or before this time' },
+      operateTimeTo: {
+        type: 'datetime',
+        label: '操作日時',
+        description: 'Operated at or before this time',
+        rangeEnd: true,
+      },
       operateUser: {
         type: 'string',
         label: '操作ユーザー',

@@ -124,6 +124,7 @@ export const senselinkEndpoints = [
         required: true,
         label: '取得範囲の終了時刻',
         description: 'Stored at or before this time (ISO 8601); at most 24 hours after time_from',
+        rangeEnd: true,
       },
       sn: { type: 'string', label: 'シリアルナンバー', description: 'Only this device' },
       order: {

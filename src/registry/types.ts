@@ -72,6 +72,11 @@ export interface ParamDef {
   /** Where the parameter travels: query/form (default), a `{name}` path segment, or a JSON body field. */
   in?: 'query' | 'path' | 'body';
   /**
+   * For date-time types: the end of a range, "at or before" (recogTimeTo). A day typed without a time
+   * (`2024/05/31`, `today`) then means its last second, 23:59:59, not its midnight (core/dates.ts).
+   */
+  rangeEnd?: true;
+  /**
    * What the cloud uses instead of a malformed value, where the document says so (displayMessage's
    * colours: 「正しく入力ができていない場合は、文字色は黒字、背景色は透明となります」). Such a value is not
    * refused: the emulator substitutes `value`; the CLI warns with `meaning` and sends it.

@@ -43,6 +43,30 @@ describe('parseUserDateTime', () => {
     expect(user(input)).toBe(expected);
   });
 
+  it.each([
+    ['2024/05/31', '2024/05/31 23:59:59'],
+    ['2024-12-31', '2024/12/31 23:59:59'],
+    ['2024/02/29', '2024/02/29 23:59:59'],
+    ['2023/02/28', '2023/02/28 23:59:59'],
+    ['today', '2024/05/15 23:59:59'],
+    ['yesterday', '2024/05/14 23:59:59'],
+    // A time given is kept, and so are the forms that are not days.
+    ['2024/05/31 09:00', '2024/05/31 09:00:00'],
+    ['now', '2024/05/15 13:45:30'],
+    ['-24h', '2024/05/14 13:45:30'],
+  ])('as the end of a range (--to, recogTimeTo), reads %s as %s', (input, expected) => {
+    const d = parseUserDateTime(input, now, DEFAULT_TIME_ZONE, { end: true });
+    expect(d ? formatApiDateTime(d) : undefined).toBe(expected);
+  });
+
+  it('the end of a day on which the clocks change is the last second of that day', () => {
+    // 2026/03/08 in New York has 23 hours; 2026/11/01 has 25.
+    const spring = parseUserDateTime('2026/03/08', now, 'America/New_York', { end: true })!;
+    expect(formatIso8601(spring, 'America/New_York')).toBe('2026-03-08T23:59:59-04:00');
+    const autumn = parseUserDateTime('2026/11/01', now, 'America/New_York', { end: true })!;
+    expect(formatIso8601(autumn, 'America/New_York')).toBe('2026-11-01T23:59:59-05:00');
+  });
+
   it('converts ISO 8601 with an offset or Z to local time', () => {
     expect(user('2024-05-01T10:00:00+09:00')).toBe(formatApiDateTime(new Date(Date.UTC(2024, 4, 1, 1, 0, 0))));
     expect(user('2024-05-01T01:00:00Z')).toBe(formatApiDateTime(new Date(Date.UTC(2024, 4, 1, 1, 0, 0))));

@@ -104,14 +104,15 @@ const unixSecondsOf = (d: Date) => String(Math.floor(d.getTime() / 1000));
  * already (Unix seconds: digits are a timestamp; the check refuses milliseconds).
  */
 function dateType(
-  parse: (text: string, now: Date, zone: string) => Date | undefined,
+  parse: (text: string, now: Date, zone: string, opts: { end?: boolean }) => Date | undefined,
   format: (d: Date, zone: string) => string,
   already?: RegExp,
 ): Pick<ParamTypeSpec, 'coerce' | 'verbatim' | 'fromDate'> {
   return {
-    coerce: (text, _def, { now, zone }) => {
+    coerce: (text, def, { now, zone }) => {
       if (already?.test(text)) return text;
-      const d = parse(text, now, zone);
+      // The end of a range (ParamDef.rangeEnd): a day alone means its last second.
+      const d = parse(text, now, zone, { end: def.rangeEnd === true });
       return d ? format(d, zone) : text;
     },
     verbatim: false,

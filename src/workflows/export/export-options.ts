@@ -25,8 +25,8 @@ export function parseDuration(flag: string, text: string): number {
 }
 
 /** `--from`/`--to`: the API format, ISO 8601, a date, or relative (-24h, today, yesterday, now). */
-export function parseWhen(flag: string, text: string, now: Date, zone?: string): Date {
-  const d = parseUserDateTime(text, now, zone);
+export function parseWhen(flag: string, text: string, now: Date, zone?: string, end = false): Date {
+  const d = parseUserDateTime(text, now, zone, { end });
   if (!d) {
     throw new UsageError(
       `${flag} ${text}: not a date and time (use YYYY/MM/DD HH:MI:SS, ISO 8601 such as 2024-05-01T09:00:00+09:00, or -24h/today/yesterday)`,
@@ -49,7 +49,8 @@ export function parseWindow(flags: WindowFlags, now: Date, zone?: string): { fro
     : flags.from
       ? parseWhen('--from', flags.from, now, zone)
       : undefined;
-  const to = flags.to ? parseWhen('--to', flags.to, now, zone) : undefined;
+  // `--to 2024/05/31` is through the 31st (its last second), as a person means it.
+  const to = flags.to ? parseWhen('--to', flags.to, now, zone, true) : undefined;
   if (from && to && from > to) throw new UsageError('--from is after --to');
   return { from, to };
 }

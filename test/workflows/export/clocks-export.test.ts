@@ -194,3 +194,50 @@ describe('operation logs that reach the cloud after a run, dated before its mark
     expect(bad.stderr).toContain('--overlap soon');
   });
 });
+
+describe('a day given without a time as the end of a window (--to, --recog-time-to)', () => {
+  it('--from D --to D exports all of day D in Japan time, under TZ=UTC, as do stats and list', async () => {
+    const serialNo = 'CLKDAY';
+    expect((await emu.op('POST', '/devices', { serialNo })).status).toBe(201);
+    for (const time of [
+      '2024/05/30 23:59:59',
+      '2024/05/31 00:00:00',
+      '2024/05/31 12:00:00',
+      '2024/05/31 23:59:59',
+      '2024/06/01 00:00:00',
+    ])
+      expect((await emu.op('POST', '/recognize', { serialNo, time })).status).toBe(200);
+    const day = (r: { stdout: string }) => lines(r.stdout).map((l) => String(JSON.parse(l).time));
+    const exported = await runCli(
+      ['log', 'recog', 'export', '--serial', serialNo, '--from', '2024/05/31', '--to', '2024/05/31', '-o', 'ndjson'],
+      { env },
+    );
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(day(exported).sort()).toEqual(['2024/05/31 00:00:00', '2024/05/31 12:00:00', '2024/05/31 23:59:59']);
+    const listed = await runCli(
+      [
+        'log',
+        'recog',
+        'list',
+        '--serial',
+        serialNo,
+        '--recog-time-from',
+        '2024/05/31',
+        '--recog-time-to',
+        '2024-05-31',
+        '-o',
+        'ndjson',
+      ],
+      { env },
+    );
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(day(listed)).toHaveLength(3);
+    const stats = await runCli(
+      ['log', 'recog', 'stats', '--serial', serialNo, '--from', '2024/05/31', '--to', '2024/05/31', '-o', 'json'],
+      { env },
+    );
+    expect(stats.code, stats.stderr).toBe(0);
+    const counted = JSON.parse(stats.stdout) as { count: number }[];
+    expect(counted.reduce((n, r) => n + r.count, 0)).toBe(3);
+  });
+});

@@ -4,7 +4,17 @@
  * do with it (a fixed name used to keep only the last run's rows); `--append` adds each run's rows
  * once, the CSV header once, across kills at every commit step too.
  */
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnCli } from '../../helpers/cli.js';
@@ -174,4 +184,68 @@ describe('--append --state: exactly once in one file across a kill at every step
       expect(temps(dir)).toEqual([]);
     }, 60_000);
   }
+});
+
+describe('--out paths that are not a new or regular file', () => {
+  it('a device, a pipe, or a link to one: exit 2, nothing sent, left as it is', async () => {
+    await addDevice(t.emu, 'OUTDEV', 2);
+    const dir = tempDir('facetctl-outdev-');
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    symlinkSync('/dev/null', join(dir, 'to-null'));
+    for (const [out, said] of [
+      ['/dev/null', /is a device, not a regular file/],
+      [join(dir, 'fifo'), /is a pipe, not a regular file/],
+      [join(dir, 'to-null'), /is a link to a device, not a regular file/],
+    ] as const) {
+      await clearJournal(t.emu);
+      const r = await t.cli(['log', 'recog', 'export', '--serial', 'OUTDEV', '--out', out], { cwd: dir });
+      expect(r.code, out).toBe(2);
+      expect(r.stderr).toMatch(said);
+      expect(r.stderr).toContain('Leave --out out to write to stdout');
+      expect(await journal(t.emu)).toEqual([]);
+    }
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    expect(statSync(join(dir, 'fifo')).isFIFO()).toBe(true);
+    expect(lstatSync(join(dir, 'to-null')).isSymbolicLink()).toBe(true);
+  });
+
+  it('--out - is stdout; an empty --out, --state or --pictures is refused (an unset variable), nothing sent', async () => {
+    await addDevice(t.emu, 'OUTDASH', 2);
+    const dir = tempDir('facetctl-outdash-');
+    const dash = await t.cli(['log', 'recog', 'export', '--serial', 'OUTDASH', '--out', '-', '-o', 'ndjson'], {
+      cwd: dir,
+    });
+    expect(dash.code, dash.stderr).toBe(0);
+    expect(dash.stdout.split('\n').filter(Boolean)).toHaveLength(2);
+    expect(existsSync(join(dir, '-'))).toBe(false);
+    for (const flag of ['--out', '--state', '--pictures']) {
+      await clearJournal(t.emu);
+      const r = await t.cli(['log', 'recog', 'export', '--serial', 'OUTDASH', flag, ''], { cwd: dir });
+      expect(r.code, flag).toBe(2);
+      expect(r.stderr).toContain(`${flag} is empty`);
+      expect(await journal(t.emu)).toEqual([]);
+    }
+  });
+
+  it('a replaced file keeps tighter permissions; a long Japanese file name is written (its temporary name cut to fit)', async () => {
+    await addDevice(t.emu, 'OUTMODE', 2);
+    const dir = tempDir('facetctl-outmode-');
+    writeFileSync(join(dir, 'private.ndjson'), 'old\n', { mode: 0o600 });
+    chmodSync(join(dir, 'private.ndjson'), 0o600);
+    const r = await t.cli(['log', 'recog', 'export', '--serial', 'OUTMODE', '--out', 'private.ndjson'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(statSync(join(dir, 'private.ndjson')).mode & 0o777).toBe(0o600);
+    expect(ndjsonIds(join(dir, 'private.ndjson'))).toHaveLength(2);
+    // 80 characters of 3 bytes: 240 bytes + ".ndjson", within the 255-byte limit; the temporary name is not.
+    const long = `${'認証記録'.repeat(20)}.ndjson`;
+    const ok = await t.cli(['log', 'recog', 'export', '--serial', 'OUTMODE', '--out', long], { cwd: dir });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ndjsonIds(join(dir, long))).toHaveLength(2);
+    expect(temps(dir)).toEqual([]);
+    const tooLong = await t.cli(['log', 'recog', 'export', '--serial', 'OUTMODE', '--out', `${'認'.repeat(90)}.csv`], {
+      cwd: dir,
+    });
+    expect(tooLong.code).toBe(2);
+    expect(tooLong.stderr).toContain('longer than 255 bytes');
+  });
 });
