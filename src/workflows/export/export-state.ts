@@ -11,7 +11,8 @@
  * - Operation logs have no id: `lastTime` (wire format, compares as text), `windowFrom` and `keys`,
  *   the rows already written in the overlap window, and `rowsBefore` (see operate-window.ts).
  */
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readFile, unlink } from 'node:fs/promises';
 import { RuntimeError } from '../../core/errors.js';
 import { checkOutputFile, type ProcessProbe, writeFileAtomic } from '../../core/safe-file.js';
 
@@ -152,4 +153,45 @@ export async function assertStateWritable(path: string): Promise<void> {
 /** Written atomically (core/safe-file.ts); `owner` is the writing process from the Context. */
 export async function saveState(owner: ProcessProbe, path: string, state: ExportState): Promise<void> {
   await writeFileAtomic(owner, path, `${JSON.stringify(state, null, 2)}\n`, 0o600);
+}
+
+/**
+ * Holds `STATE.KIND.lock` (mode 0600, the holder's PID inside) while an export of one kind runs with
+ * the state file `path`, so that a run started while another is still going (a slow cron run) does
+ * not export the same rows again: it stops before its first page with a RuntimeError (exit 1) naming
+ * the other PID. A lock whose PID no longer runs (a killed run) is taken over. Recognition and
+ * operation exports lock apart: they may share one state file at the same time (marks are re-read
+ * before each save). Resolves to the release, which removes the lock.
+ */
+export async function lockState(owner: ProcessProbe, path: string, kind: string): Promise<() => Promise<void>> {
+  const lockPath = `${path}.${kind}.lock`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fh = await open(
+        lockPath,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+        0o600,
+      );
+      try {
+        await fh.writeFile(`${owner.pid}\n`);
+      } finally {
+        await fh.close();
+      }
+      return async () => {
+        await unlink(lockPath).catch(() => {});
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
+        throw new RuntimeError(`--state ${path}: cannot lock it (${lockPath}): ${(err as Error).message}`);
+      }
+    }
+    const held = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(held) && held > 0 && held !== owner.pid && owner.isRunning(held)) {
+      throw new RuntimeError(
+        `--state ${path}: another facetctl (pid ${held}) is exporting ${kind} logs with this state file; this run stops before exporting anything (the next run exports what this one would have). Remove ${lockPath} if that process is not facetctl.`,
+      );
+    }
+    // Left by a run that was killed: take it over.
+    await unlink(lockPath).catch(() => {});
+  }
 }

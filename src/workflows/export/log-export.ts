@@ -4,6 +4,7 @@
  * the output is safely written. See recog-walk.ts and operate-walk.ts for the consistency rules.
  */
 import { getMaxListeners, setMaxListeners } from 'node:events';
+import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { DEFAULT_TIME_ZONE, formatApiDateTime, parseApiDateTime } from '../../core/dates.js';
 import { PartialError, UsageError } from '../../core/errors.js';
@@ -17,6 +18,7 @@ import {
   assertStateWritable,
   type ExportState,
   loadState,
+  lockState,
   type OperateMark,
   type PictureRetry,
   type RecogMark,
@@ -422,7 +424,19 @@ async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined
   // Past --to is the user's choice; past the start second it is a clock running ahead.
   if (upperTime === startSecond) await nameRowsAfter(job, upperTime);
   const window = stats.window;
-  if (!window || !opts.statePath) return { rows, preliminary: 0, syncFailed };
+  if (!opts.statePath) return { rows, preliminary: 0, syncFailed };
+  // A first run that found nothing in its window still marks where the window began, as recognition
+  // logs do: the next run must not read the rows before it (the whole history) as new.
+  const startMark: OperateMark | undefined =
+    !mark && floorFrom
+      ? {
+          lastTime: floorFrom,
+          keys: [],
+          windowFrom: floorFrom,
+          ...(before !== undefined ? { rowsBefore: before } : {}),
+        }
+      : undefined;
+  if (!window) return { rows, preliminary: 0, operateMark: mark ?? startMark, syncFailed };
   if (window.late > 0 && mark) {
     opts.note(
       `${serialNo}: ${window.late} operation log(s) dated at or before the previous run's mark (${mark.lastTime}) reached the cloud late (device clock behind): exported now, once`,
@@ -439,7 +453,7 @@ async function exportOperateDevice(job: DeviceJob, mark: OperateMark | undefined
       `${serialNo}: more than ${MAX_WINDOW_KEYS} operation logs in the overlap window: the state remembers only the newest seconds`,
     );
   }
-  return { rows, preliminary: 0, operateMark: window.nextMark(before) ?? mark, syncFailed };
+  return { rows, preliminary: 0, operateMark: window.nextMark(before) ?? mark ?? startMark, syncFailed };
 }
 
 /**
@@ -528,6 +542,9 @@ function checkOut(opts: ExportPaths & { out: string }): Promise<void> {
  */
 export async function checkExportPaths(opts: ExportPaths): Promise<void> {
   if (opts.append && !opts.out) throw new UsageError('--append needs --out FILE (stdout cannot be added to)');
+  if (opts.out && opts.statePath && resolve(opts.out) === resolve(opts.statePath)) {
+    throw new UsageError(`--out and --state name the same file (${opts.out}): the rows would replace the marks`);
+  }
   if (opts.out) {
     await checkOutputFile(opts.out, '--out');
     await checkOut({ ...opts, out: opts.out });
@@ -537,12 +554,11 @@ export async function checkExportPaths(opts: ExportPaths): Promise<void> {
 }
 
 /**
- * Every path is checked before the first request (UsageError, exit 2, nothing sent), and a commit
- * left pending by a killed run is settled before the marks are read (see export-commit.ts). Settling
- * may put the killed run's rows at `--out`: that FILE is checked again.
+ * A commit left pending by a killed run is settled before the marks are read (see export-commit.ts);
+ * the paths were checked before (runLogExport). Settling may put the killed run's rows at `--out`:
+ * that FILE is checked again.
  */
 async function prepare(opts: LogExportOptions): Promise<ExportState | undefined> {
-  await checkExportPaths(opts);
   if (!opts.statePath) return undefined;
   const settled = await settlePending(opts.owner, opts.statePath, opts.kind, opts.note);
   if (settled === 'completed' && opts.out) await checkOut({ ...opts, out: opts.out });
@@ -550,6 +566,17 @@ async function prepare(opts: LogExportOptions): Promise<ExportState | undefined>
 }
 
 export async function runLogExport(client: ExportClient, opts: LogExportOptions): Promise<LogExportResult> {
+  await checkExportPaths(opts);
+  // One run at a time per state file and kind (export-state.ts lockState), held until the end.
+  const unlock = opts.statePath ? await lockState(opts.owner, opts.statePath, opts.kind) : undefined;
+  try {
+    return await runLocked(client, opts);
+  } finally {
+    await unlock?.();
+  }
+}
+
+async function runLocked(client: ExportClient, opts: LogExportOptions): Promise<LogExportResult> {
   const state = await prepare(opts);
   // Each request in flight listens to the signal: devices × (pages + the witness), and a margin.
   const listeners = (opts.concurrency ?? 4) * ((opts.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY) + 2) + 10;

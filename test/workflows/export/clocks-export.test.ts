@@ -241,3 +241,28 @@ describe('a day given without a time as the end of a window (--to, --recog-time-
     expect(counted.reduce((n, r) => n + r.count, 0)).toBe(3);
   });
 });
+
+describe('log operate export --state: a first run whose window holds no row', () => {
+  it('marks where its window began: the next run does not export the older history', async () => {
+    const serialNo = 'CLKOPEMPTY';
+    expect((await emu.op('POST', '/devices', { serialNo })).status).toBe(201);
+    const start = Date.now();
+    for (const hoursAgo of [30, 40, 50])
+      await emu.op('POST', '/operate-logs', { serialNo, time: japan(start - hoursAgo * 3_600_000), detail: 'old' });
+    const dir = tempDir('facetctl-opempty-');
+    const state = join(dir, 'o.json');
+    const first = await runCli(
+      ['log', 'operate', 'export', '--serial', serialNo, '--since', '24h', '--state', state, '-o', 'ndjson'],
+      { env },
+    );
+    expect(first.code, first.stderr).toBe(0);
+    expect(lines(first.stdout)).toEqual([]);
+    expect(JSON.parse(readFileSync(state, 'utf8')).operate[serialNo]).toBeDefined();
+    await emu.op('POST', '/operate-logs', { serialNo, time: japan(Date.now() - 1000), detail: 'new' });
+    const second = await runCli(['log', 'operate', 'export', '--serial', serialNo, '--state', state, '-o', 'ndjson'], {
+      env,
+    });
+    expect(second.code, second.stderr).toBe(0);
+    expect(lines(second.stdout).map((l) => JSON.parse(l).detail)).toEqual(['new']);
+  });
+});

@@ -249,3 +249,50 @@ describe('--out paths that are not a new or regular file', () => {
     expect(tooLong.stderr).toContain('longer than 255 bytes');
   });
 });
+
+describe('--state: one run at a time', () => {
+  it('a second run while the first still exports stops before its first page (exit 1); a stale lock is taken over', async () => {
+    ensureBuilt();
+    await addDevice(t.emu, 'OUTLOCK', 3000);
+    const dir = tempDir('facetctl-outlock-');
+    const state = join(dir, 's.json');
+    await t.emu.op('POST', '/api-latency', { ms: 40 });
+    try {
+      const argv = ['log', 'recog', 'export', '--serial', 'OUTLOCK', '--state', state, '--page-concurrency', '1'];
+      const slow = spawnCli([...argv, '--out', join(dir, 'a.ndjson')], { env: t.env });
+      // Wait until the first run holds the lock.
+      for (let i = 0; i < 200 && !existsSync(`${state}.recog.lock`); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(existsSync(`${state}.recog.lock`)).toBe(true);
+      const second = await spawnCli([...argv, '--out', join(dir, 'b.ndjson')], { env: t.env });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/another facetctl \(pid \d+\) is exporting recog logs with this state file/);
+      expect(existsSync(join(dir, 'b.ndjson'))).toBe(false);
+      expect((await slow).code).toBe(0);
+      expect(existsSync(`${state}.recog.lock`)).toBe(false);
+      expect(ndjsonIds(join(dir, 'a.ndjson'))).toHaveLength(3000);
+    } finally {
+      await t.emu.op('POST', '/api-latency', { ms: 0 });
+    }
+    // A lock left by a killed run (its pid no longer runs) does not stop the next one.
+    writeFileSync(`${state}.recog.lock`, '999999999\n');
+    await t.emu.op('POST', '/recognize', { serialNo: 'OUTLOCK', count: 2 });
+    const after = await t.cli([
+      'log',
+      'recog',
+      'export',
+      '--serial',
+      'OUTLOCK',
+      '--state',
+      state,
+      '--out',
+      join(dir, 'c.ndjson'),
+    ]);
+    expect(after.code, after.stderr).toBe(0);
+    expect(ndjsonIds(join(dir, 'c.ndjson'))).toHaveLength(2);
+    expect(existsSync(`${state}.recog.lock`)).toBe(false);
+    // --out and --state on one file: refused before anything is sent.
+    const same = await t.cli(['log', 'recog', 'export', '--serial', 'OUTLOCK', '--state', state, '--out', state]);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain('--out and --state name the same file');
+  }, 60_000);
+});
