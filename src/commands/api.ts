@@ -58,6 +58,12 @@ async function writeAnswer(env: CommandEnv, opts: ApiOpts, contentType: string, 
   }
   if (isJson(contentType, body)) {
     const parsed = parseJson(body);
+    // -o or --query given: the answer is rendered as any command's (table, csv, ndjson, a query).
+    const g = env.flags();
+    if (parsed !== undefined && (g.output !== undefined || g.query !== undefined)) {
+      env.render(parsed);
+      return;
+    }
     if (parsed !== undefined && io.stdoutIsTTY) io.stdout.write(`${JSON.stringify(parsed, null, 2)}\n`);
     else if (body.length)
       io.stdout.write(body.toString('utf8').endsWith('\n') ? body : Buffer.concat([body, Buffer.from('\n')]));
@@ -75,6 +81,11 @@ async function writeAnswer(env: CommandEnv, opts: ApiOpts, contentType: string, 
 }
 
 async function runApi(env: CommandEnv, path: string, opts: ApiOpts): Promise<void> {
+  const g = env.flags();
+  if (opts.out && (g.output !== undefined || g.query !== undefined)) {
+    throw new UsageError('--out writes the answer body as it came: -o and --query apply to what is printed');
+  }
+  if (g.output !== undefined) env.output(); // refuses the formats api cannot print (prometheus)
   const params = await fieldsToParams(env, opts.field ?? []);
   if (opts.out) {
     const { checkOutputFile } = await import('../core/safe-file.js');
@@ -129,9 +140,12 @@ export const commands = [
         },
         completion: ['GET', 'POST'],
       },
-      { flags: '--out <file>', help: 'write the answer body to FILE', completion: 'file' },
+      { flags: '--out <file>', help: 'write the answer body to FILE as it came (-: stdout)', completion: 'file' },
     ],
     helpAfter: [
+      '',
+      'The answer is printed as it came (indented on a terminal); with -o json|ndjson|csv|table or',
+      '--query a JSON answer is rendered as the typed commands render theirs.',
       '',
       'No local validation: the API answers for itself. Exit codes follow the HTTP status like the',
       'typed commands (400 → 1, 401/403 → 4, 503 with a body → 5), and an error inside a 200 too:',

@@ -21,6 +21,35 @@ describe('facetctl api', () => {
     expect(JSON.parse(tty.stdout)).toEqual(JSON.parse(piped.stdout));
   });
 
+  it('-o csv|ndjson|table and --query render a JSON answer as the typed commands do', async () => {
+    const csv = await cli(['api', '/device/getDevice', '-o', 'csv']);
+    expect(csv.code, csv.stderr).toBe(0);
+    const csvLines = csv.stdout.trim().split('\n');
+    expect(csvLines[0]).toContain('serialNo');
+    expect(csvLines).toHaveLength(3);
+    const nd = await cli(['api', '/device/getDevice', '-o', 'ndjson']);
+    expect(
+      nd.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).serialNo)
+        .sort(),
+    ).toEqual(['7L11R010014', 'OFF0001']);
+    const table = await cli(['api', '/device/getDevice', '-o', 'table']);
+    expect(table.stdout).toContain('OFF0001');
+    expect(table.stdout).not.toContain('{');
+    const q = await cli(['api', '/device/getDevice', '--query', '[0].serialNo', '-o', 'json']);
+    expect(q.code, q.stderr).toBe(0);
+    expect(JSON.parse(q.stdout)).toBe('7L11R010014');
+    await clearJournal(setup.emu);
+    const both = await cli(['api', '/device/getDevice', '-o', 'csv', '--out', 'x.csv']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--out writes the answer body as it came');
+    const prom = await cli(['api', '/device/getDevice', '-o', 'prometheus']);
+    expect(prom.code).toBe(2);
+    expect(await journal(setup.emu)).toEqual([]);
+  });
+
   it('exit codes follow the status: 400 → 1, 403 → 4, 503 with a body → 5, 404 → 1', async () => {
     const bad = await cli(['api', '/system/getSystemInfo']);
     expect(bad.code).toBe(1);
