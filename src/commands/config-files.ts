@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { note } from '../core/context.js';
 import { PartialError, RuntimeError, UsageError } from '../core/errors.js';
+import { DEVICE_REFUSED } from '../core/outcome.js';
 import type { ApplyOutcome, ConfigExportItem } from '../workflows/export/config-files.js';
 import { defineCommand } from './declare.js';
 import { ExitWith } from './exit.js';
@@ -30,8 +31,7 @@ const FILE_OF = { config: 'config.json', configBin: 'config.bin', logo: 'logo.pn
  * What AI cameras answer to getConfig/exportConfig/getLogo (the document: they have no settings APIs).
  * A faulty terminal answers the same words, so the run still fails; the hint only names the usual cause.
  */
-// biome-ignore lint/complexity/useRegexLiterals: a string keeps the bundle ASCII (NOT_ON_DEVICE, workflows/sync/apply.ts)
-const DEVICE_ERROR = new RegExp('デバイス\\[[^\\]]*\\]がエラーを返却しています。');
+const DEVICE_ERROR = DEVICE_REFUSED;
 
 /** `SERIAL: FILE: reason` for every file not written (the reason carries the API's words verbatim). */
 function exportFailureLines(failed: readonly ConfigExportItem[]): string[] {

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { DEFAULT_TIME_ZONE, formatApiDateTime, parseApiDateTime } from '../../core/dates.js';
 import { PartialError, UsageError } from '../../core/errors.js';
+import { DEVICE_REFUSED } from '../../core/outcome.js';
 import type { WireParams } from '../../core/params/index.js';
 import { settleLimited } from '../../core/pool.js';
 import { type AtomicFile, checkOutputFile, checkOutputFolder, type ProcessProbe } from '../../core/safe-file.js';
@@ -143,8 +144,12 @@ async function syncFirst(job: DeviceJob): Promise<boolean> {
   } catch (err) {
     if (job.opts.signal.aborted) throw err;
     // The cloud still holds what it received; exporting that is better than exporting nothing.
+    const message = (err as Error).message;
+    const hint = DEVICE_REFUSED.test(message)
+      ? ' (AI cameras do not support device sync: export them without --sync)'
+      : '';
     job.opts.note(
-      `${job.serialNo}: sync failed, exporting what the cloud has (the run will exit 3): ${(err as Error).message}`,
+      `${job.serialNo}: sync failed, exporting what the cloud has (the run will exit 3): ${message}${hint}`,
     );
     return true;
   }
@@ -549,7 +554,13 @@ export async function checkExportPaths(opts: ExportPaths): Promise<void> {
     await checkOutputFile(opts.out, '--out');
     await checkOut({ ...opts, out: opts.out });
   }
-  if (opts.statePath) await assertStateWritable(opts.statePath);
+  if (opts.statePath) {
+    await assertStateWritable(opts.statePath);
+    // A state that cannot be read is an unusable --state (exit 2), found before anything is sent.
+    await loadState(opts.statePath).catch((err: Error) => {
+      throw new UsageError(`--state: ${err.message}`);
+    });
+  }
   if (opts.pictures) await checkOutputFolder(opts.pictures.dir, '--pictures');
 }
 

@@ -296,3 +296,17 @@ describe('--state: one run at a time', () => {
     expect(same.stderr).toContain('--out and --state name the same file');
   }, 60_000);
 });
+
+describe('--state that cannot be read', () => {
+  it('is an unusable --state: exit 2, nothing sent, the file left as it is', async () => {
+    await addDevice(t.emu, 'OUTBADSTATE', 1);
+    const dir = tempDir('facetctl-badstate-');
+    writeFileSync(join(dir, 'bad.json'), 'garbage');
+    await clearJournal(t.emu);
+    const r = await t.cli(['log', 'recog', 'export', '--serial', 'OUTBADSTATE', '--state', 'bad.json'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('is not valid JSON');
+    expect(await journal(t.emu)).toEqual([]);
+    expect(readFileSync(join(dir, 'bad.json'), 'utf8')).toBe('garbage');
+  });
+});
