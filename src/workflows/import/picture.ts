@@ -72,10 +72,34 @@ export function isJpeg(bytes: Uint8Array): boolean {
   return bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff;
 }
 
+/**
+ * The HEIF family of a file from its `ftyp` box (ISO/IEC 14496-12 §4.3; brands of ISO/IEC 23008-12):
+ * 'HEIC' (HEVC pictures: iPhones' "High Efficiency" photos), 'AVIF' (AV1), or undefined for
+ * anything else. The major brand decides; a generic one (`mif1`, `msf1`) is read with the
+ * compatible brands after it.
+ */
+export function heifKind(bytes: Uint8Array): 'HEIC' | 'AVIF' | undefined {
+  if (bytes.length < 16) return undefined;
+  const text = (at: number) => Buffer.from(bytes.subarray(at, at + 4)).toString('latin1');
+  if (text(4) !== 'ftyp') return undefined;
+  const size = Math.min(bytes.length, ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0);
+  const brands = [text(8)];
+  for (let at = 16; at + 4 <= size; at += 4) brands.push(text(at));
+  const heic = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'hevm', 'hevs']);
+  const avif = new Set(['avif', 'avis']);
+  if (heic.has(brands[0])) return 'HEIC';
+  if (avif.has(brands[0])) return 'AVIF';
+  if (brands.some((b) => heic.has(b))) return 'HEIC';
+  if (brands.some((b) => avif.has(b))) return 'AVIF';
+  return undefined;
+}
+
 function sniff(bytes: Uint8Array): string {
   if (bytes.length >= 4 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) {
     return 'PNG';
   }
+  const heif = heifKind(bytes);
+  if (heif) return heif;
   if (bytes.length >= 3 && bytes[0] === 0x47 && bytes[1] === 0x49 && bytes[2] === 0x46) return 'GIF';
   if (bytes.length >= 12 && Buffer.from(bytes.subarray(8, 12)).toString('latin1') === 'WEBP') return 'WebP';
   return 'not an image format facetCloud takes';
@@ -182,6 +206,13 @@ export async function preparePicture(
   }
   let bytes = read;
   let fixed = false;
+  // HEVC cannot be decoded here (sharp's prebuilt libvips reads AVIF only): name the way out instead.
+  if (heifKind(read) === 'HEIC') {
+    return {
+      ok: false,
+      message: `${written} is a HEIC photo (an iPhone's "High Efficiency" format), which facetCloud does not take and facetctl cannot convert: save it as JPEG (iPhone: 設定 > カメラ > フォーマット > 互換性優先, or share it as JPEG)`,
+    };
+  }
   if (opts.fix) {
     const need = await pictureNeedsFix(read, opts.maxBase64);
     if (need === 'undecodable') return { ok: false, message: `${written} cannot be decoded as an image` };

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { preparePicture } from '../../../src/workflows/import/picture.js';
+import { heifKind, preparePicture } from '../../../src/workflows/import/picture.js';
 import { picture } from '../../helpers/fixtures.js';
 import { tempDir } from '../../helpers/temp.js';
 
@@ -37,4 +37,43 @@ describe('the local picture check', () => {
       expect(got).toEqual({ ok: false, message: expect.stringMatching(`^${name} cannot be decoded as a JPEG: `) });
     });
   }
+});
+
+describe('HEIF pictures (iPhone photos)', () => {
+  /** An ftyp box: `major`, then the compatible brands, then a few bytes of anything. */
+  const heif = (major: string, ...compatible: string[]) => {
+    const size = 16 + 4 * compatible.length;
+    const box = Buffer.alloc(size);
+    box.writeUInt32BE(size, 0);
+    box.write('ftyp', 4, 'latin1');
+    box.write(major, 8, 'latin1');
+    compatible.forEach((b, i) => box.write(b, 16 + 4 * i, 'latin1'));
+    return Buffer.concat([box, Buffer.alloc(2000, 7)]);
+  };
+
+  it('tells HEIC from AVIF by the ftyp brands', () => {
+    expect(heifKind(heif('heic', 'mif1', 'heic'))).toBe('HEIC');
+    expect(heifKind(heif('mif1', 'mif1', 'heic'))).toBe('HEIC');
+    expect(heifKind(heif('heix'))).toBe('HEIC');
+    expect(heifKind(heif('avif', 'mif1', 'miaf'))).toBe('AVIF');
+    expect(heifKind(heif('mif1', 'avif'))).toBe('AVIF');
+    expect(heifKind(heif('isom', 'mp42'))).toBeUndefined();
+    expect(heifKind(picture('face-astronaut.jpg'))).toBeUndefined();
+  });
+
+  it('a HEIC photo, whatever its name, is refused with the way to a JPEG, with or without --fix-pictures', async () => {
+    const dir = tempDir();
+    for (const name of ['IMG_0001.HEIC', 'renamed.jpg']) {
+      writeFileSync(join(dir, name), heif('heic', 'mif1', 'heic'));
+      for (const fix of [false, true]) {
+        const got = await preparePicture(join(dir, name), name, { fix, maxBase64: MAX });
+        expect(got.ok).toBe(false);
+        if (!got.ok) {
+          expect(got.message).toMatch(new RegExp(`^${name.replace('.', '\\.')} is a HEIC photo`));
+          expect(got.message).toContain('save it as JPEG');
+          expect(got.message).not.toContain('--fix-pictures');
+        }
+      }
+    }
+  });
 });
