@@ -98,8 +98,13 @@ function utf8SequenceAt(b: Uint8Array, i: number): number {
 }
 
 /** Multi-byte UTF-8 characters, bytes that break UTF-8, and the offset of the first such byte. */
-function utf8Evidence(b: Uint8Array, from: number): { chars: number; broken: number; firstBroken: number } {
+function utf8Evidence(
+  b: Uint8Array,
+  from: number,
+): { chars: number; wide: number; broken: number; firstBroken: number } {
   let chars = 0;
+  /** Characters of 3 or 4 bytes (kana, kanji): CP932 bytes practically never form them. */
+  let wide = 0;
   let broken = 0;
   let firstBroken = -1;
   for (let i = from; i < b.length; ) {
@@ -115,6 +120,7 @@ function utf8Evidence(b: Uint8Array, from: number): { chars: number; broken: num
     const n = utf8SequenceAt(b, i);
     if (n > 0) {
       chars++;
+      if (n > 2) wide++;
       i += n;
     } else {
       if (firstBroken < 0) firstBroken = i;
@@ -122,7 +128,13 @@ function utf8Evidence(b: Uint8Array, from: number): { chars: number; broken: num
       i++;
     }
   }
-  return { chars, broken, firstBroken };
+  return { chars, wide, broken, firstBroken };
+}
+
+/** Whether every byte from `from` on is ASCII or a CP932 half-width katakana (0xA1–0xDF). */
+function onlyHalfWidthKana(b: Uint8Array, from: number): boolean {
+  for (let i = from; i < b.length; i++) if (b[i] >= 0x80 && (b[i] < 0xa1 || b[i] > 0xdf)) return false;
+  return true;
 }
 
 function isCp932Lead(c: number): boolean {
@@ -165,14 +177,38 @@ export function detectEncoding(bytes: Uint8Array): CsvEncoding {
   return chooseEncoding(bytes).encoding;
 }
 
-function chooseEncoding(bytes: Uint8Array): { encoding: CsvEncoding; source: EncodingSource } {
+function chooseEncoding(bytes: Uint8Array): { encoding: CsvEncoding; source: EncodingSource; ambiguous?: true } {
   const bom = bomOf(bytes);
   if (bom) return { encoding: bom.encoding, source: 'bom' };
   const wide = sniffUtf16(bytes);
   if (wide) return { encoding: wide, source: 'detected' };
   const ev = utf8Evidence(bytes, 0);
-  if (ev.broken === 0 || ev.chars > ev.broken) return { encoding: 'utf8', source: 'detected' };
+  // Half-width katakana pairs (ﾅｶ = C5 B6) are also 2-byte UTF-8 (Ŷ): a file whose only non-ASCII
+  // bytes are those, without a single 3-byte character, reads both ways (José's é is ﾃｩ too).
+  if (ev.broken === 0 && ev.chars > 0 && ev.wide === 0 && onlyHalfWidthKana(bytes, 0)) {
+    return { encoding: 'utf8', source: 'detected', ambiguous: true };
+  }
+  if (ev.broken === 0 || (ev.chars > ev.broken && ev.wide > 0)) return { encoding: 'utf8', source: 'detected' };
   return { encoding: 'cp932', source: 'detected' };
+}
+
+/**
+ * A file that reads as UTF-8 and as CP932 half-width katakana alike: refused (exit 2, nothing
+ * sent), showing the first line that differs in both readings, so the user picks with --encoding.
+ */
+async function ambiguousFile(bytes: Uint8Array): Promise<UsageError> {
+  const { default: iconv } = await import('iconv-lite');
+  const utf8 = new TextDecoder('utf-8').decode(bytes).split(/\r\n|\n|\r/);
+  const cp932 = iconv.decode(Buffer.from(bytes), 'cp932').split(/\r\n|\n|\r/);
+  const at = Math.max(
+    0,
+    utf8.findIndex((line, i) => line !== cp932[i]),
+  );
+  return new UsageError(
+    `the file reads as UTF-8 and as CP932 (Shift_JIS) half-width katakana alike; give --encoding utf8 or --encoding cp932:\n` +
+      `  line ${at + 1} as UTF-8: ${utf8[at]}\n` +
+      `  line ${at + 1} as CP932: ${cp932[at]}`,
+  );
 }
 
 export interface DecodedCsv {
@@ -222,6 +258,7 @@ function decodeUtf16(body: Uint8Array, le: boolean): { text: string; bad: number
  */
 export async function decodeCsv(bytes: Uint8Array, forced?: CsvEncoding): Promise<DecodedCsv> {
   const chosen = forced ? { encoding: forced, source: 'forced' as const } : chooseEncoding(bytes);
+  if ('ambiguous' in chosen && chosen.ambiguous) throw await ambiguousFile(bytes);
   const { encoding, source } = chosen;
   const bom = bomOf(bytes);
   const skip = bom && bom.encoding === encoding ? bom.length : 0;

@@ -104,6 +104,17 @@ export function rowHash(parts: {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
+/**
+ * The half-width form of a code typed with full-width ASCII letters, digits or signs (U+FF01–U+FF5E,
+ * and the ideographic space), or undefined when it holds none. The cloud takes any string as a
+ * personCode, so `Ｄ０００１` would be a second person beside `D0001`; in a spreadsheet of a Japanese
+ * site it is an IME slip, refused like full-width digits in the other columns.
+ */
+export function halfWidthCode(code: string): string | undefined {
+  if (!/[\uFF01-\uFF5E\u3000]/.test(code)) return undefined;
+  return code.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+}
+
 export async function validateRecord(
   record: CsvRecord,
   columns: ColumnMap,
@@ -152,6 +163,13 @@ export async function validateRecord(
     issues.push(fromParamIssue(i));
   }
   const { picture: _sent, ...personWire } = person.wire;
+  const halfWidth = personCode === undefined ? undefined : halfWidthCode(personCode);
+  if (personCode !== undefined && halfWidth !== undefined) {
+    issues.push({
+      field: 'personCode',
+      message: `'${personCode}' holds full-width letters or digits (typed with the IME on?), which the cloud would keep as another code than '${halfWidth}': write it half-width`,
+    });
+  }
 
   const serials = dedupe([...splitSerials(cells.serials), ...opts.extraSerials]);
   if (serials.length > 0 && !personWire.personName) {

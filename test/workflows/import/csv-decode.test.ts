@@ -86,6 +86,29 @@ describe('CSV decoding', () => {
     expect(() => parseEncodingName('latin1')).toThrow(/--encoding/);
   });
 
+  it('half-width katakana that also read as UTF-8 (ﾅｶ = Ŷ): refused with both readings, read as told with --encoding', async () => {
+    const kana = 'personCode,personName\r\nK0001,ﾅｶ ﾏｻﾄｼ\r\n';
+    const bytes = iconv.encode(kana, 'cp932');
+    expect(new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toContain('Ŷ');
+    await expect(decodeCsv(bytes)).rejects.toThrow(
+      /reads as UTF-8 and as CP932 \(Shift_JIS\) half-width katakana alike; give --encoding utf8 or --encoding cp932:\n {2}line 2 as UTF-8: K0001,Ŷ ϻļ\n {2}line 2 as CP932: K0001,ﾅｶ ﾏｻﾄｼ/,
+    );
+    expect((await decodeCsv(bytes, 'cp932')).text).toBe(kana);
+    // The same bytes the other way round: a UTF-8 José is ﾃｩ in CP932, and asked about the same way.
+    const jose = Buffer.from('personCode,personName\nE1,José\n', 'utf8');
+    await expect(decodeCsv(jose)).rejects.toThrow(/line 2 as UTF-8: E1,José\n {2}line 2 as CP932: E1,Josﾃｩ/);
+    expect((await decodeCsv(jose, 'utf8')).text).toContain('José');
+    // One kana, kanji or other 3-byte character settles it.
+    expect(detectEncoding(Buffer.from('personCode,personName\nE1,José 山田\n', 'utf8'))).toBe('utf8');
+  });
+
+  it('CP932 half-width katakana that form UTF-8 pairs, with a kanji cell: CP932, not damaged UTF-8', async () => {
+    const rows = ['personCode,personName,memo', 'K1000,ﾅｶ ﾏｻﾄｼ,', 'K1001,ﾅｶ ﾏｻﾄｼ,', 'K1002,ﾅｶ ﾄｼ,総務部'];
+    const text = `${rows.join('\r\n')}\r\n`;
+    const got = await decodeCsv(iconv.encode(text, 'cp932'));
+    expect(got).toEqual({ text, encoding: 'cp932', source: 'detected' });
+  });
+
   it('takes ASCII-only text as UTF-8', () => {
     expect(detectEncoding(Buffer.from('a,b\n1,2\n'))).toBe('utf8');
   });

@@ -210,6 +210,25 @@ describe('loading and validating rows', () => {
     ]);
   });
 
+  it('refuses a personCode typed with full-width letters or digits, naming the half-width code', async () => {
+    const loaded = await load(
+      dir,
+      csv(
+        ['personCode', 'personName', 'picture'],
+        [
+          ['D0001', '一', 'p0.jpg'],
+          ['Ｄ０００１', '二', 'p1.jpg'],
+          ['T-０1', '三', 'p2.jpg'],
+        ],
+      ),
+    );
+    expect(loaded.rows.map((r) => r.personCode)).toEqual(['D0001']);
+    expect(messages(loaded)).toEqual([
+      "row 3, personCode: 'Ｄ０００１' holds full-width letters or digits (typed with the IME on?), which the cloud would keep as another code than 'D0001': write it half-width",
+      "row 4, personCode: 'T-０1' holds full-width letters or digits (typed with the IME on?), which the cloud would keep as another code than 'T-01': write it half-width",
+    ]);
+  });
+
   it('refuses unknown columns, a family entry past its maximum and a header without personCode', async () => {
     const loaded = await load(dir, csv(['personName', 'Name', 'accessFlag_11', 'card_no_4'], [['x', 'y', '1', '2']]));
     const fields = loaded.headerIssues.map((i) => `${i.field}: ${i.message}`);
