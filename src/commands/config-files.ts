@@ -4,8 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { note } from '../core/context.js';
-import { PartialError, RuntimeError, UsageError } from '../core/errors.js';
-import { DEVICE_REFUSED } from '../core/outcome.js';
+import { DEVICE_REFUSED, PartialError, RuntimeError, UsageError } from '../core/errors.js';
 import type { ApplyOutcome, ConfigExportItem } from '../workflows/export/config-files.js';
 import { defineCommand } from './declare.js';
 import { ExitWith } from './exit.js';

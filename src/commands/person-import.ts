@@ -236,7 +236,13 @@ async function printSummary(
     table.push([status, String(counts.rows[status]), String(counts.lines[status])]);
   }
   const secs = result.elapsedMs / 1000;
-  const devices = new Set(result.lines.map((l) => l.serialNo).filter(Boolean)).size;
+  // The devices the import worked with: not a serial only an invalid row names (it was never used).
+  const devices = new Set(
+    result.lines
+      .filter((l) => l.status !== 'invalid')
+      .map((l) => l.serialNo)
+      .filter(Boolean),
+  ).size;
   const head = dryRun ? 'Dry run' : 'Import';
   ctx.io.stderr.write(
     `${head}: ${result.rows} rows (${describeFormat(result.format)}), ${devices} device(s), ${result.progress.sent} calls sent, ` +

@@ -185,12 +185,3 @@ export function judge(ep: EndpointDef, body: unknown): Outcome {
   if (body.result === true && body.regist === false) return { status: 'ok', message: joinMessage(body) };
   return { status: 'ok', message: typeof body.message === 'string' && body.message ? body.message : undefined };
 }
-
-/**
- * What the cloud answers when a device refuses a call (「デバイス[S]がエラーを返却しています。」): among
- * other causes, an AI camera asked for an API it does not have (facetCloud ver4.0: AI cameras take
- * only getPerson, toDevice, getPersonFromDevice, deletePersonFromDevice, getSystemInfo and
- * getPersonPictureFromDevice). Messages use it to name that usual cause.
- */
-// biome-ignore lint/complexity/useRegexLiterals: a string keeps the bundle ASCII
-export const DEVICE_REFUSED = new RegExp('デバイス\\[[^\\]]*\\]がエラーを返却しています。');

@@ -10,6 +10,7 @@
 import type { ParamDef } from '../../registry/types.js';
 import { isApiDate, isApiDateTime, MAX_UNIX_SECONDS, parseIso8601 } from '../dates.js';
 import { issue, type ParamIssue } from './messages.js';
+import { isSexEnum, SEX_WORDS } from './sex-words.js';
 
 /** Parameters as they travel: wire name → text. */
 export type WireParams = Record<string, string>;
@@ -41,7 +42,14 @@ function codePointLength(s: string): number {
 }
 
 function enumIssue(name: string, def: ParamDef, value: string): ParamIssue {
-  return issue(name, 'notOneOf', { label: def.label, values: def.values ?? [], value });
+  // The sexes are also read from the words a spreadsheet holds (M, 男性…): the English says so; the
+  // cloud's Japanese (the emulator's) names the wire values only.
+  const also = isSexEnum(def.values)
+    ? Object.keys(SEX_WORDS)
+        .filter((w) => w !== 'male' && w !== 'female')
+        .join(', ')
+    : undefined;
+  return issue(name, 'notOneOf', { label: def.label, values: def.values ?? [], value, also });
 }
 
 /** `int` and `number`: the form, `decimals`, an allowed set (`values`), then `min`/`max`. */
@@ -96,7 +104,7 @@ export const checkEnum: Check = (name, def, value, out) => {
 /** A date check: `valid(value)`, else `notDate` naming `form`. */
 export function dateCheck(valid: (value: string) => boolean, form: string): Check {
   return (name, def, value, out) => {
-    if (!valid(value)) out.push(issue(name, 'notDate', { label: def.label, name, form }));
+    if (!valid(value)) out.push(issue(name, 'notDate', { label: def.label, name, form, value }));
   };
 }
 

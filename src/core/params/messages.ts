@@ -61,6 +61,18 @@ interface Limit {
 }
 
 /** `between 1 and 100` / `1から100の範囲`; one bound alone: `at least` / `以上`, `at most` / `以下`. */
+/**
+ * Why a date a spreadsheet gave may not read: Excel's day serial (a date cell formatted as a
+ * number: 46027 is 2026/01/05) or full-width digits typed with the IME on.
+ */
+function dateHint(value: string): string {
+  if (/^\d{5}(\.\d+)?$/.test(value) && Number(value) >= 20000 && Number(value) <= 80000) {
+    return ': an Excel date serial? format the column as a date, yyyy/mm/dd';
+  }
+  if (/[\uFF10-\uFF19]/.test(value)) return ': full-width digits? write them half-width';
+  return '';
+}
+
 function rangeText(min: number | string | undefined, max: number | string | undefined): { en: string; ja: string } {
   if (min !== undefined && max !== undefined) return { en: `between ${min} and ${max}`, ja: `${min}から${max}の範囲` };
   if (min !== undefined) return { en: `at least ${min}`, ja: `${min}以上` };
@@ -129,9 +141,9 @@ export const MESSAGES = {
     (a) => `must be ${rangeText(a.min, a.max).en} (got ${a.value})`,
     inRange,
   ),
-  notOneOf: entry<{ label: string; values: readonly (string | number)[]; value: string }>(
+  notOneOf: entry<{ label: string; values: readonly (string | number)[]; value: string; also?: string }>(
     'enum',
-    (a) => `must be one of ${a.values.join(', ')} (got '${a.value}')`,
+    (a) => `must be one of ${a.values.join(', ')}${a.also ? ` (or ${a.also})` : ''} (got '${a.value}')`,
     (a) => `${a.label}は${a.values.join('、')}のいずれかで指定して下さい。`,
   ),
   notFlag: entry<Field & { value: string }>(
@@ -207,9 +219,10 @@ export const MESSAGES = {
   ),
 
   // Dates and times
-  notDate: entry<Field & { form: string }>(
+  notDate: entry<Field & { form: string; value?: string }>(
     'format',
-    (a) => `must be a real date in the form ${a.form}`,
+    (a) =>
+      `must be a real date in the form ${a.form}${a.value === undefined ? '' : ` (got '${a.value}'${dateHint(a.value)})`}`,
     (a) => `${a.label}（${a.name}）は日付形式で指定する必要があります。`,
   ),
   notUnixSeconds: entry<Field & { value: string }>(

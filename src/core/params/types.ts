@@ -24,6 +24,7 @@ import {
   checkUnixSeconds,
 } from './checks.js';
 import type { ParamIssue } from './messages.js';
+import { isSexEnum, SEX_WORDS } from './sex-words.js';
 
 /** The moment relative forms (`-15m`, `today`) count from, and the IANA zone wall times are read and written in. */
 export interface Clock {
@@ -61,16 +62,6 @@ export interface ParamTypeSpec {
 
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'y', 'on']);
 const FALSE_WORDS = new Set(['0', 'false', 'no', 'n', 'off']);
-const SEX_WORDS: Record<string, string> = {
-  male: 'male',
-  m: 'male',
-  男: 'male',
-  男性: 'male',
-  female: 'female',
-  f: 'female',
-  女: 'female',
-  女性: 'female',
-};
 
 const asIs = (text: string) => text;
 const asNumber = (wire: string) => Number(wire);
@@ -85,7 +76,7 @@ const noBlanks = (text: string) => text.replace(/\s+/g, '');
 /** `male`/`M`/`男性` → `male` where the values are the sexes; otherwise a value matched without case. */
 function coerceEnum(text: string, def: ParamDef): string {
   const values = def.values ?? [];
-  if (values.includes('male') && values.includes('female')) {
+  if (isSexEnum(values)) {
     const word = text.toLowerCase();
     const sex = Object.hasOwn(SEX_WORDS, word) ? SEX_WORDS[word] : undefined;
     if (sex) return sex;

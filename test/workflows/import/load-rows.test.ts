@@ -210,6 +210,25 @@ describe('loading and validating rows', () => {
     ]);
   });
 
+  it('a refused date shows the value and the likely cause; a refused sex names the words that read', async () => {
+    const loaded = await load(
+      dir,
+      csv(
+        ['personCode', 'personName', 'sex', 'birthday', 'picture'],
+        [
+          ['E1', '一', 'male', '46027', 'p0.jpg'],
+          ['E2', '二', 'male', '２０２６/０１/０５', 'p1.jpg'],
+          ['E3', '三', 'おとこ', '', 'p2.jpg'],
+        ],
+      ),
+    );
+    expect(messages(loaded)).toEqual([
+      "row 2, birthday: must be a real date in the form YYYY/MM/DD (got '46027': an Excel date serial? format the column as a date, yyyy/mm/dd)",
+      "row 3, birthday: must be a real date in the form YYYY/MM/DD (got '２０２６/０１/０５': full-width digits? write them half-width)",
+      "row 4, sex: must be one of male, female (or m, 男, 男性, f, 女, 女性) (got 'おとこ')",
+    ]);
+  });
+
   it('refuses a personCode typed with full-width letters or digits, naming the half-width code', async () => {
     const loaded = await load(
       dir,
