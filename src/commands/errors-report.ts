@@ -71,7 +71,7 @@ function authReason(err: AuthError, scope: ReportScope): string {
   }
   return err.status === 401
     ? 'this source IP address is not allowed by the contract (HTTP 401)'
-    : 'the API token was rejected (HTTP 403): check the profile or FACETCTL_TOKEN';
+    : 'the API token was rejected (HTTP 403): check the token (--token-stdin, else FACETCTL_TOKEN, else the profile)';
 }
 
 /** The document tells these apart: 500 is an unexpected server error, 502 and a bodiless 503 are maintenance. */

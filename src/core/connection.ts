@@ -10,7 +10,7 @@
  */
 import { resolve } from 'node:path';
 import type { ClientConfig } from './client.js';
-import type { Context } from './context.js';
+import { type Context, note } from './context.js';
 import { checkTimeZone, DEFAULT_TIME_ZONE } from './dates.js';
 import { type EnvVarName, envFlag, envValue } from './environment.js';
 import { UsageError } from './errors.js';
@@ -151,8 +151,18 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags = {
     const named = envValue(env, 'FACETCTL_PROFILE');
     if (named) envProfile = await loadProfile(ctx, named, 'FACETCTL_PROFILE');
     else {
-      const active = await activeProfileName(ctx);
-      envProfile = active ? await getProfile(ctx, active) : undefined;
+      try {
+        const active = await activeProfileName(ctx);
+        envProfile = active ? await getProfile(ctx, active) : undefined;
+      } catch (err) {
+        // A broken profiles file does not stop a run the flags and environment fully configure.
+        const given = (flag: string | undefined, name: EnvVarName) => flag ?? envValue(env, name);
+        if (!given(flags.host, 'FACETCTL_HOST') || !given(flags.token, 'FACETCTL_TOKEN')) throw err;
+        note(
+          ctx,
+          `warning: the active profile was not read (${(err as Error).message}); using the host and token given`,
+        );
+      }
     }
   }
   // The environment is read only when no flag decides, so a broken variable that is not used never stops a command.
@@ -216,8 +226,13 @@ export async function resolveTimeZone(
   else if (envValue(ctx.env, 'FACETCTL_PROFILE'))
     profile = await getProfile(ctx, envValue(ctx.env, 'FACETCTL_PROFILE')!);
   else {
-    const active = await activeProfileName(ctx);
-    profile = active ? await getProfile(ctx, active) : undefined;
+    try {
+      const active = await activeProfileName(ctx);
+      profile = active ? await getProfile(ctx, active) : undefined;
+    } catch (err) {
+      // As resolveConnection: a run configured by the environment goes on without a broken profiles file.
+      if (!envValue(ctx.env, 'FACETCTL_HOST') || !envValue(ctx.env, 'FACETCTL_TOKEN')) throw err;
+    }
   }
   if (profile?.timezone) return checkTimeZone(profile.timezone, `profile '${profile.name}' timezone`);
   return DEFAULT_TIME_ZONE;

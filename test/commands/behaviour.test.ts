@@ -2,10 +2,11 @@
  * What a user and a script can rely on: exit codes, formats, paging, devices in parallel, the token
  * kept secret, confirmations, binary answers, usage errors.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { clearJournal, journal, SERIAL, useCliEmulator } from '../helpers/cli-emulator.js';
+import { tempDir } from '../helpers/temp.js';
 
 const setup = useCliEmulator({ reset: true });
 const { cli } = setup;
@@ -75,6 +76,19 @@ describe('exit codes', () => {
     const r = await cli(['device', 'list'], { env: { FACETCTL_TOKEN: 'A'.repeat(64) } });
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/authentication failed/);
+    expect(r.stderr).toContain('--token-stdin, else FACETCTL_TOKEN, else the profile');
+  });
+
+  it('a broken profiles file does not stop a run the environment configures (a warning says so); else it does', async () => {
+    const dir = tempDir('facetctl-brokencfg-');
+    writeFileSync(join(dir, 'config.json'), '{bad');
+    const r = await cli(['device', 'list'], { env: { FACETCTL_CONFIG_DIR: dir } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ serialNo: SERIAL })]);
+    expect(r.stderr).toMatch(/warning: the active profile was not read/);
+    const noToken = await cli(['device', 'list'], { env: { FACETCTL_CONFIG_DIR: dir, FACETCTL_TOKEN: '' } });
+    expect(noToken.code).not.toBe(0);
+    expect(noToken.stderr).toMatch(/not valid JSON/);
   });
 
   it('5: the device is offline (503 with a body)', async () => {
