@@ -6,10 +6,10 @@
  * reads the active profile, and loading `conf` (with its schema validator) would add ~80 ms to each
  * cron run for nothing.
  */
-import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
-import type { Context } from './context.js';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { type Context, note } from './context.js';
 import { envValue } from './environment.js';
 import { RuntimeError, UsageError } from './errors.js';
 
@@ -69,11 +69,45 @@ function readStore(ctx: Context): Store {
     throw new RuntimeError(`cannot read the profiles file ${file}: ${(err as Error).message}`);
   }
   if (!text.trim()) return {};
+  warnIfOpen(ctx, file);
   try {
     const parsed = JSON.parse(text);
     return typeof parsed === 'object' && parsed !== null ? parsed : {};
   } catch {
     throw new RuntimeError(`the profiles file ${file} is not valid JSON: fix or remove it`);
+  }
+}
+
+/** Files already warned about, per run (every API call reads the store). */
+const warnedIn = new WeakMap<Context, Set<string>>();
+
+/**
+ * As ssh does for its keys, a warning (not a refusal: the next `profile` change makes the file 0600
+ * again) when the profiles file, which holds tokens, is readable by others, or its folder writable by
+ * others (who could then replace it). POSIX permission bits only: Windows reports none that mean this.
+ */
+function warnIfOpen(ctx: Context, file: string): void {
+  let warned = warnedIn.get(ctx);
+  if (!warned) warnedIn.set(ctx, (warned = new Set()));
+  if (warned.has(file) || platform() === 'win32') return;
+  warned.add(file);
+  try {
+    const mode = statSync(file).mode & 0o777;
+    if (mode & 0o077) {
+      note(
+        ctx,
+        `warning: the profiles file ${file} holds tokens and is open to others (mode ${mode.toString(8).padStart(4, '0')}): chmod 600 it`,
+      );
+    }
+    const dirMode = statSync(dirname(file)).mode & 0o777;
+    if (dirMode & 0o022) {
+      note(
+        ctx,
+        `warning: the folder ${dirname(file)} of the profiles file is writable by others (mode ${dirMode.toString(8).padStart(4, '0')}): chmod 700 it`,
+      );
+    }
+  } catch {
+    // Read a moment ago; a race with its removal is not worth a warning.
   }
 }
 

@@ -2,7 +2,7 @@
  * What a user and a script can rely on: exit codes, formats, paging, devices in parallel, the token
  * kept secret, confirmations, binary answers, usage errors.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { clearJournal, journal, SERIAL, useCliEmulator } from '../helpers/cli-emulator.js';
@@ -86,6 +86,16 @@ describe('exit codes', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ serialNo: SERIAL })]);
     expect(r.stderr).toMatch(/warning: the active profile was not read/);
+    // Readable by others, in a folder others may write: warned, once each, and still used.
+    writeFileSync(join(dir, 'config.json'), '{}');
+    chmodSync(join(dir, 'config.json'), 0o644);
+    chmodSync(dir, 0o777);
+    const open = await cli(['device', 'list'], { env: { FACETCTL_CONFIG_DIR: dir } });
+    expect(open.code, open.stderr).toBe(0);
+    expect(open.stderr.match(/holds tokens and is open to others \(mode 0644\): chmod 600 it/g)).toHaveLength(1);
+    expect(open.stderr).toMatch(/is writable by others \(mode 0777\): chmod 700 it/);
+    chmodSync(dir, 0o700);
+    writeFileSync(join(dir, 'config.json'), '{bad');
     const noToken = await cli(['device', 'list'], { env: { FACETCTL_CONFIG_DIR: dir, FACETCTL_TOKEN: '' } });
     expect(noToken.code).not.toBe(0);
     expect(noToken.stderr).toMatch(/not valid JSON/);
