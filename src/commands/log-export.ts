@@ -99,7 +99,7 @@ const EXPORT_FLAGS: readonly FlagDecl[] = [
   { flags: '--since <duration>', help: 'start that long ago: 30m, 24h, 7d, 2w' },
   {
     flags: '--out <file>',
-    help: 'write to this file atomically (temporary file, fsync, rename); default stdout',
+    help: 'write to this file atomically (temporary file, fsync, rename); default (or -) stdout',
     completion: 'file',
   },
   {

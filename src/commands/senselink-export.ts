@@ -29,7 +29,7 @@ export const commands = [
       },
       { flags: '--to <time>', help: 'end (same forms; a date alone means through that day), e.g. now', required: true },
       { flags: '--sn <serial>', help: 'only this device' },
-      { flags: '--out <file>', help: 'write to this file atomically; default stdout' },
+      { flags: '--out <file>', help: 'write to this file atomically; default (or -) stdout' },
       { flags: '--bom', help: 'CSV: UTF-8 byte order mark (Excel)' },
       { flags: '--encoding <name>', help: 'CSV: utf8 (default) or cp932', completion: ['utf8', 'cp932'] },
       CP932_REPLACE_FLAG,

@@ -111,13 +111,18 @@ export function createPictureResolver(): (baseDir: string, written: string) => P
         };
       }
       const near = entries.filter((e) => key(stem(e)) === key(stem(part)) || distance(key(e), key(part), 2) <= 2);
+      // Names whose bytes are not UTF-8 are listed with U+FFFD: Japanese names unzipped from a ZIP
+      // made on Windows (CP932 bytes) look so, and can never match what the CSV says.
+      const notUtf8 = entries.filter((e) => e.includes('\ufffd')).length;
       const hint =
         near.length > 0
           ? ` (did you mean ${near
               .slice(0, 3)
               .map((e) => shown(join(dir, e)))
               .join(', ')}?)`
-          : '';
+          : notUtf8 > 0
+            ? ` (${shown(dir)} holds ${notUtf8} file name(s) that are not UTF-8, as a ZIP made on Windows leaves them: unzip it again with \`unzip -O cp932\`, or rename them)`
+            : '';
       return { ok: false, message: `file not found: ${written}${hint}` };
     }
     return (await exists(dir)) ? { ok: true, path: dir } : { ok: false, message: `file not found: ${written}` };

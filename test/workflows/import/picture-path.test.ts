@@ -22,6 +22,20 @@ describe('picture paths written on another machine', () => {
     expect(nfc).toEqual({ ok: true, path: join(dir, 'Photos', '総務部', 'ガッコウ.jpg'.normalize('NFD')) });
   });
 
+  it('a folder holding names that are not UTF-8 (a ZIP made on Windows) is named with the way out', async () => {
+    const zipped = tempDir();
+    mkdirSync(join(zipped, 'zipx'));
+    // 山田太郎.jpg in CP932 bytes, as `unzip` without -O cp932 leaves a Windows ZIP's names.
+    const cp932Name = Buffer.concat([
+      Buffer.from([0x8e, 0x52, 0x93, 0x63, 0x91, 0xbe, 0x98, 0x59]),
+      Buffer.from('.jpg'),
+    ]);
+    writeFileSync(Buffer.concat([Buffer.from(join(zipped, 'zipx')), Buffer.from('/'), cp932Name]), 'x');
+    const got = await createPictureResolver()(zipped, 'zipx\\山田太郎.jpg');
+    expect(got.ok).toBe(false);
+    expect(!got.ok && got.message).toMatch(/holds 1 file name\(s\) that are not UTF-8.*unzip -O cp932/);
+  });
+
   it('names a near match, and refuses Windows drive and UNC paths with the way out', async () => {
     const resolve = createPictureResolver();
     expect(await resolve(dir, 'Photos/総務部/F00011.jpg')).toEqual({
