@@ -87,8 +87,8 @@ const warnedIn = new WeakMap<Context, Set<string>>();
  * others (who could then replace it). POSIX permission bits only: Windows reports none that mean this.
  */
 function warnIfOpen(ctx: Context, file: string): void {
-  let warned = warnedIn.get(ctx);
-  if (!warned) warnedIn.set(ctx, (warned = new Set()));
+  const warned = warnedIn.get(ctx) ?? new Set<string>();
+  warnedIn.set(ctx, warned);
   if (warned.has(file) || platform() === 'win32') return;
   warned.add(file);
   try {

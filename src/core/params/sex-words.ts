@@ -15,5 +15,5 @@ export const SEX_WORDS: Readonly<Record<string, 'male' | 'female'>> = {
 
 /** Whether an enum's values are the two sexes (the words above then apply). */
 export function isSexEnum(values: readonly (string | number)[] | undefined): boolean {
-  return values !== undefined && values.includes('male') && values.includes('female');
+  return values?.includes('male') === true && values.includes('female');
 }

@@ -47,7 +47,7 @@ describe('HEIF pictures (iPhone photos)', () => {
     box.writeUInt32BE(size, 0);
     box.write('ftyp', 4, 'latin1');
     box.write(major, 8, 'latin1');
-    compatible.forEach((b, i) => box.write(b, 16 + 4 * i, 'latin1'));
+    for (const [i, b] of compatible.entries()) box.write(b, 16 + 4 * i, 'latin1');
     return Buffer.concat([box, Buffer.alloc(2000, 7)]);
   };
 
