@@ -56,14 +56,21 @@ async function writeAnswer(env: CommandEnv, opts: ApiOpts, contentType: string, 
     if (io.stderrIsTTY) io.stderr.write(`wrote ${body.length} bytes to ${opts.out}\n`);
     return;
   }
-  if (isJson(contentType, body)) {
-    const parsed = parseJson(body);
-    // -o or --query given: the answer is rendered as any command's (table, csv, ndjson, a query).
-    const g = env.flags();
-    if (parsed !== undefined && (g.output !== undefined || g.query !== undefined)) {
-      env.render(parsed);
-      return;
+  const g = env.flags();
+  const rendered = g.output !== undefined || g.query !== undefined;
+  const parsed = isJson(contentType, body) ? parseJson(body) : undefined;
+  // -o or --query given: a JSON answer is rendered as any command's (table, csv, ndjson, a query);
+  // anything else (an endpoint the registry does not know answered bytes) is said, not ignored.
+  if (rendered) {
+    if (parsed === undefined) {
+      throw new RuntimeError(
+        `the answer is not JSON (${contentType || 'no content type'}): -o and --query apply to JSON answers; give --out FILE`,
+      );
     }
+    env.render(parsed);
+    return;
+  }
+  if (isJson(contentType, body)) {
     if (parsed !== undefined && io.stdoutIsTTY) io.stdout.write(`${JSON.stringify(parsed, null, 2)}\n`);
     else if (body.length)
       io.stdout.write(body.toString('utf8').endsWith('\n') ? body : Buffer.concat([body, Buffer.from('\n')]));
@@ -86,6 +93,17 @@ async function runApi(env: CommandEnv, path: string, opts: ApiOpts): Promise<voi
     throw new UsageError('--out writes the answer body as it came: -o and --query apply to what is printed');
   }
   if (g.output !== undefined) env.output(); // refuses the formats api cannot print (prometheus)
+  if (g.output !== undefined || g.query !== undefined) {
+    // An endpoint that answers bytes (a logo, a picture) has nothing -o or --query could render.
+    const at = path.startsWith('/') ? path : `/${path}`;
+    const { endpointForPath } = await import('../registry/index.js');
+    const known = endpointForPath(at.startsWith('/api/v1/') ? 'senselink' : 'facetcloud', at, opts.method);
+    if (known && known.answer !== 'json') {
+      throw new UsageError(
+        `${at} answers ${known.answer} data: -o and --query apply to JSON answers (give --out FILE)`,
+      );
+    }
+  }
   const params = await fieldsToParams(env, opts.field ?? []);
   if (opts.out) {
     const { checkOutputFile } = await import('../core/safe-file.js');

@@ -214,6 +214,7 @@ async function runExport(env: CommandEnv, kind: LogKind, flags: ExportFlags, fil
     append: flags.append,
     overwrite: flags.overwrite,
     csv: safety.csv,
+    encoding,
   });
   const serials = await resolveSerials(() => env.client(), flags, ctx.signal);
   if (serials.length === 0) {

@@ -15,8 +15,8 @@
  */
 
 import { constants } from 'node:fs';
-import { access, type FileHandle, lstat, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { access, type FileHandle, lstat, mkdir, open, readdir, readlink, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { RuntimeError, UsageError } from './errors.js';
 import { randomBytes } from './node-crypto.js';
@@ -87,6 +87,28 @@ export function tempPathFor(owner: ProcessProbe, target: string): string {
   return join(dirname(target), `.${utf8Prefix(basename(target), room)}${suffix}`);
 }
 
+/** Where the system keeps devices and process files, not data. */
+const SYSTEM_DIRS = ['/dev/', '/proc/', '/sys/'];
+
+/**
+ * `path`, or the first hop of the link chain at `path` (at most 8), that lies in a system folder
+ * (/dev, /proc, /sys); undefined when none does.
+ */
+async function systemPath(path: string): Promise<string | undefined> {
+  let at = resolve(path);
+  for (let hop = 0; hop < 8; hop++) {
+    if (SYSTEM_DIRS.some((d) => at.startsWith(d))) return at;
+    let target: string;
+    try {
+      target = await readlink(at);
+    } catch {
+      return undefined; // not a link (or not there): nothing further to follow
+    }
+    at = resolve(dirname(at), target);
+  }
+  return undefined;
+}
+
 /** What a path that is not a regular file is, for messages. */
 function kindOf(st: Awaited<ReturnType<typeof lstat>>): string {
   if (st.isDirectory()) return 'a folder';
@@ -146,6 +168,14 @@ export async function checkOutputFile(path: string, flag: string): Promise<void>
   const dir = dirname(path);
   if (Buffer.byteLength(basename(path), 'utf8') > NAME_MAX_BYTES) {
     throw new UsageError(`${flag} ${path}: the file name is longer than ${NAME_MAX_BYTES} bytes; give a shorter one`);
+  }
+  // The system's own files (/dev/stdout, /dev/fd/1, /proc/self/fd/1) and links to them: the rename
+  // would replace the link itself (as root, the system's /dev/stdout), whatever it points to now.
+  const system = await systemPath(path);
+  if (system) {
+    throw new UsageError(
+      `${flag} ${path}: is ${system === path ? 'a system path' : `a link to ${system}`}, not a regular file; ${flag} is written as a new file renamed over the path, which would replace it. Leave ${flag} out to write to stdout (and redirect it), or name a regular file`,
+    );
   }
   try {
     const target = await stat(path);
@@ -207,9 +237,13 @@ export async function openAtomicFile(owner: ProcessProbe, target: string, mode =
   // A file replaced keeps its permissions when they are tighter than `mode` (an export of personal
   // data someone made 0600 stays 0600); a new file gets `mode` as the umask allows.
   let kept: number | undefined;
+  let group: number | undefined;
   try {
     const st = await lstat(target);
-    if (st.isFile()) kept = st.mode & 0o777 & mode;
+    if (st.isFile()) {
+      kept = st.mode & 0o777 & mode;
+      group = st.gid;
+    }
   } catch {
     // No file there yet.
   }
@@ -221,11 +255,14 @@ export async function openAtomicFile(owner: ProcessProbe, target: string, mode =
   const tempPath = tempPathFor(owner, target);
   let fh: FileHandle;
   try {
-    fh = await open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
+    // Never wider than the file it replaces, not even for a moment.
+    fh = await open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, kept ?? mode);
   } catch (err) {
     throw new RuntimeError(`cannot create ${target}: ${(err as Error).message}`);
   }
   if (kept !== undefined) {
+    // Its group too where we may set it (its owner's group, or any as root); else the folder's default.
+    if (group !== undefined) await fh.chown(-1, group).catch(() => {});
     try {
       await fh.chmod(kept);
     } catch (err) {

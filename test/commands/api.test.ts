@@ -45,6 +45,9 @@ describe('facetctl api', () => {
     const both = await cli(['api', '/device/getDevice', '-o', 'csv', '--out', 'x.csv']);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('--out writes the answer body as it came');
+    const logo = await cli(['api', '/config/getLogo', '-f', `serialNo=${'7L11R010014'}`, '-o', 'csv']);
+    expect(logo.code).toBe(2);
+    expect(logo.stderr).toContain('-o and --query apply to JSON answers');
     const prom = await cli(['api', '/device/getDevice', '-o', 'prometheus']);
     expect(prom.code).toBe(2);
     expect(await journal(setup.emu)).toEqual([]);

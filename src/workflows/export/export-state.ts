@@ -12,8 +12,10 @@
  *   the rows already written in the overlap window, and `rowsBefore` (see operate-window.ts).
  */
 import { constants } from 'node:fs';
-import { open, readFile, unlink } from 'node:fs/promises';
-import { RuntimeError } from '../../core/errors.js';
+import { link, lstat, open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { RuntimeError, UsageError } from '../../core/errors.js';
+import { randomBytes } from '../../core/node-crypto.js';
 import { checkOutputFile, type ProcessProbe, writeFileAtomic } from '../../core/safe-file.js';
 
 export interface RecogMark {
@@ -156,42 +158,77 @@ export async function saveState(owner: ProcessProbe, path: string, state: Export
 }
 
 /**
- * Holds `STATE.KIND.lock` (mode 0600, the holder's PID inside) while an export of one kind runs with
- * the state file `path`, so that a run started while another is still going (a slow cron run) does
- * not export the same rows again: it stops before its first page with a RuntimeError (exit 1) naming
- * the other PID. A lock whose PID no longer runs (a killed run) is taken over. Recognition and
- * operation exports lock apart: they may share one state file at the same time (marks are re-read
- * before each save). Resolves to the release, which removes the lock.
+ * Holds `PATH.lock` (mode 0600, the holder's PID inside) while a run uses `path` (an export's state
+ * file, or the file `--append` adds to), so that a run started while another is still going (a slow
+ * cron run overtaken by the next) does not export the same rows again or lose them: it stops before
+ * its first page with a RuntimeError (exit 1) naming the other PID. `what` names the use in that
+ * message. A lock whose PID no longer runs (a killed run) is taken over.
+ *
+ * The lock appears whole or not at all: the PID is written to a private temporary file first and
+ * hard-linked to `PATH.lock` (fails if one is there). A stale lock is taken over by renaming it aside
+ * (one process wins the rename) and checking that what was renamed is the stale one; a live lock
+ * renamed by mistake is linked back. Resolves to the release, which removes the lock.
  */
-export async function lockState(owner: ProcessProbe, path: string, kind: string): Promise<() => Promise<void>> {
-  const lockPath = `${path}.${kind}.lock`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const fh = await open(
-        lockPath,
-        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-        0o600,
-      );
+export async function lockFile(
+  owner: ProcessProbe,
+  path: string,
+  flag: string,
+  what: string,
+): Promise<() => Promise<void>> {
+  const lockPath = `${path}.lock`;
+  // The longest name beside it: `NAME.lock.stale-PID-RANDOM` (32 bytes more), within 255 bytes.
+  if (Buffer.byteLength(basename(path), 'utf8') > 223) {
+    throw new UsageError(`${flag} ${path}: the file name is too long to hold a lock beside it (at most 223 bytes)`);
+  }
+  const mine = `${lockPath}.${owner.pid}-${randomBytes(6).toString('hex')}`;
+  const fh = await open(mine, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    await fh.writeFile(`${owner.pid}\n`);
+  } finally {
+    await fh.close();
+  }
+  const holderOf = async (file: string): Promise<number | undefined> => {
+    const n = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+    return Number.isInteger(n) && n > 0 ? n : undefined;
+  };
+  const busy = (pid: number) =>
+    new RuntimeError(
+      `${flag} ${path}: another facetctl (pid ${pid}) is ${what}; this run stops before exporting anything (the next run exports what this one would have). Remove ${lockPath} if that process is not facetctl.`,
+    );
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await fh.writeFile(`${owner.pid}\n`);
-      } finally {
-        await fh.close();
+        await link(mine, lockPath);
+        return async () => {
+          await unlink(lockPath).catch(() => {});
+        };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw new UsageError(`${flag} ${path}: cannot lock it (${lockPath}): ${(err as Error).message}`);
+        }
       }
-      return async () => {
-        await unlink(lockPath).catch(() => {});
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
-        throw new RuntimeError(`--state ${path}: cannot lock it (${lockPath}): ${(err as Error).message}`);
+      const st = await lstat(lockPath).catch(() => undefined);
+      if (st && !st.isFile()) throw new UsageError(`${flag} ${path}: ${lockPath} is not a lock file; remove it`);
+      const held = await holderOf(lockPath);
+      if (held !== undefined && held !== owner.pid && owner.isRunning(held)) throw busy(held);
+      // Left by a killed run: rename it aside (atomic: one run wins), then make sure it was that one.
+      const aside = `${lockPath}.stale-${owner.pid}-${randomBytes(6).toString('hex')}`;
+      try {
+        await rename(lockPath, aside);
+      } catch {
+        continue; // another run took it over first: try again
       }
+      const was = await holderOf(aside);
+      if (was !== undefined && was !== held && owner.isRunning(was)) {
+        // A live run's fresh lock: put it back (unless yet another run is in already) and give way.
+        await link(aside, lockPath).catch(() => {});
+        await unlink(aside).catch(() => {});
+        throw busy(was);
+      }
+      await unlink(aside).catch(() => {});
     }
-    const held = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
-    if (Number.isInteger(held) && held > 0 && held !== owner.pid && owner.isRunning(held)) {
-      throw new RuntimeError(
-        `--state ${path}: another facetctl (pid ${held}) is exporting ${kind} logs with this state file; this run stops before exporting anything (the next run exports what this one would have). Remove ${lockPath} if that process is not facetctl.`,
-      );
-    }
-    // Left by a run that was killed: take it over.
-    await unlink(lockPath).catch(() => {});
+    throw new RuntimeError(`${flag} ${path}: cannot lock it (${lockPath}): other runs keep taking it`);
+  } finally {
+    await unlink(mine).catch(() => {});
   }
 }

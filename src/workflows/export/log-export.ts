@@ -18,7 +18,7 @@ import {
   assertStateWritable,
   type ExportState,
   loadState,
-  lockState,
+  lockFile,
   type OperateMark,
   type PictureRetry,
   type RecogMark,
@@ -523,7 +523,7 @@ async function openOutput(opts: LogExportOptions): Promise<{ writer: RowWriter; 
 /** The paths and choices checkExportPaths looks at. */
 export type ExportPaths = Pick<
   LogExportOptions,
-  'kind' | 'format' | 'out' | 'append' | 'overwrite' | 'statePath' | 'pictures' | 'csv'
+  'kind' | 'format' | 'out' | 'append' | 'overwrite' | 'statePath' | 'pictures' | 'csv' | 'encoding'
 >;
 
 /** What `--out` already holds, against `--append`, `--overwrite` and `--state` (out-file.ts). */
@@ -536,6 +536,7 @@ function checkOut(opts: ExportPaths & { out: string }): Promise<void> {
     append: opts.append,
     overwrite: opts.overwrite,
     incremental: opts.statePath !== undefined,
+    encoding: opts.encoding,
   });
 }
 
@@ -577,12 +578,16 @@ async function prepare(opts: LogExportOptions): Promise<ExportState | undefined>
 
 export async function runLogExport(client: ExportClient, opts: LogExportOptions): Promise<LogExportResult> {
   await checkExportPaths(opts);
-  // One run at a time per state file and kind (export-state.ts lockState), held until the end.
-  const unlock = opts.statePath ? await lockState(opts.owner, opts.statePath, opts.kind) : undefined;
+  // One run at a time per state file, and per file --append adds to (export-state.ts lockFile).
+  const unlocks: (() => Promise<void>)[] = [];
   try {
+    if (opts.statePath)
+      unlocks.push(await lockFile(opts.owner, opts.statePath, '--state', 'exporting with this state file'));
+    if (opts.append && opts.out)
+      unlocks.push(await lockFile(opts.owner, opts.out, '--out', 'adding rows to this file (--append)'));
     return await runLocked(client, opts);
   } finally {
-    await unlock?.();
+    for (const unlock of unlocks.reverse()) await unlock();
   }
 }
 

@@ -26,6 +26,40 @@ export interface OutTarget {
   overwrite?: boolean;
   /** `--state` was given. */
   incremental: boolean;
+  /** CSV: the bytes the rows are written in (`--encoding`). */
+  encoding?: 'utf8' | 'cp932';
+}
+
+/** Whether `bytes` are UTF-8, a character cut at the very end (the probe's edge) allowed. */
+function isUtf8(bytes: Uint8Array): boolean {
+  for (let cut = 0; cut < 4 && cut <= bytes.length; cut++) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, bytes.length - cut));
+      return true;
+    } catch {
+      // try without the last bytes
+    }
+  }
+  return false;
+}
+
+/**
+ * Why rows of this run cannot follow the file's first bytes (`probe`), or undefined: another
+ * layout (ndjson onto CSV and back), or another encoding (CP932 rows onto UTF-8 text and back).
+ */
+function mismatch(t: OutTarget, probe: Buffer): string | undefined {
+  const body = probe.subarray(0, 3).equals(UTF8_BOM) ? probe.subarray(3) : probe;
+  if (t.format === 'ndjson') {
+    return body[0] === 0x7b ? undefined : 'its first line is not a JSON object, so it is not an ndjson file';
+  }
+  const nonAscii = body.some((b) => b >= 0x80);
+  if (t.encoding === 'cp932') {
+    if (body !== probe) return 'it is UTF-8 (it starts with a byte order mark): leave out --encoding cp932';
+    if (nonAscii && isUtf8(body)) return 'its text is UTF-8: leave out --encoding cp932';
+  } else if (nonAscii && !isUtf8(body)) {
+    return 'it holds bytes that are not UTF-8 (a CP932 file?): give --encoding cp932';
+  }
+  return undefined;
 }
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -73,21 +107,24 @@ export async function checkOutTarget(t: OutTarget): Promise<void> {
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new UsageError(`--out ${t.out}: not a regular file; --append adds only to one`);
-    if (t.format !== 'csv' || st.size === 0) return;
+    if (st.size === 0) return;
     const probe = Buffer.alloc(Math.min(HEADER_PROBE_BYTES, st.size));
     const { bytesRead } = await fh.read(probe, 0, probe.length, 0);
+    const why = mismatch(t, probe.subarray(0, bytesRead));
+    if (why) throw new UsageError(`--out ${t.out}: ${why}; rows of this export cannot be added to it`);
+    if (t.format !== 'csv') return;
     let head = probe.subarray(0, bytesRead);
     if (head.subarray(0, 3).equals(UTF8_BOM)) head = head.subarray(3);
     const end = head.indexOf(0x0a);
-    const line = head
-      .subarray(0, end < 0 ? head.length : end)
-      .toString('latin1')
-      .replace(/\r$/, '');
+    const firstLine = head.subarray(0, end < 0 ? head.length : end);
+    const line = firstLine.toString('latin1').replace(/\r$/, '');
+    // Shown as text (UTF-8 when it is; CP932 bytes as they are, replaced): not byte by byte.
+    const shown = new TextDecoder('utf-8').decode(firstLine).replace(/\r$/, '');
     const expected = await csvHeaderLine({ columns: t.columns, escapeFormulas: t.escapeFormulas });
     if (line !== expected) {
       throw new UsageError(
         `--out ${t.out}: its first line is not this export's CSV header, so rows cannot be added to it.\n` +
-          `  the file: ${line.length > 200 ? `${line.slice(0, 200)}…` : line}\n` +
+          `  the file: ${shown.length > 200 ? `${shown.slice(0, 200)}…` : shown}\n` +
           `  expected: ${expected}`,
       );
     }

@@ -146,10 +146,23 @@ export async function importPersons(opts: ImportOptions): Promise<ImportResult> 
   if (loaded.headerIssues.length > 0) {
     throw invalidInputError([{ row: 1, serials: [], issues: loaded.headerIssues }], true, loaded.format);
   }
-  const client = await opts.client();
+  // The device list joins the file's own problems; a file with problems is reported even when the
+  // list cannot be read (a bad token, no network): those problems need no cloud.
   const named = serialsNamed(loaded);
-  if (named.size > 0) loaded = applyDeviceList(loaded, await listDevices(client));
+  let connected: ImportClient | undefined;
+  if (named.size > 0) {
+    let known: Set<string>;
+    try {
+      connected = await opts.client();
+      known = await listDevices(connected);
+    } catch (err) {
+      if (loaded.invalid.length > 0 && !opts.skipInvalid) throw invalidInputError(loaded.invalid, false, loaded.format);
+      throw err;
+    }
+    loaded = applyDeviceList(loaded, known);
+  }
   if (loaded.invalid.length > 0 && !opts.skipInvalid) throw invalidInputError(loaded.invalid, false, loaded.format);
+  const client = connected ?? (await opts.client());
   opts.onValidated?.(loaded);
   const target = await opts.target();
   const rows = loaded.rows.map((r) => ({ ...r, rowHash: hashForTarget(r.rowHash, target) }));

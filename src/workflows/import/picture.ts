@@ -224,8 +224,11 @@ export async function preparePicture(
       fixed = true;
     }
   }
-  const hint = opts.fix ? '' : ' (--fix-pictures converts it)';
-  if (!isJpeg(bytes)) return { ok: false, message: `${written} is not a JPEG (${sniff(bytes)})${hint}` };
+  // The hint only for what sharp can convert: an image format, not a text or a video.
+  const kind = sniff(bytes);
+  const convertible = kind === 'PNG' || kind === 'GIF' || kind === 'WebP' || kind === 'AVIF';
+  const hint = opts.fix || (!isJpeg(bytes) && !convertible) ? '' : ' (--fix-pictures converts it)';
+  if (!isJpeg(bytes)) return { ok: false, message: `${written} is not a JPEG (${kind})${hint}` };
   const size = base64Length(bytes.length);
   if (size > opts.maxBase64) {
     return {

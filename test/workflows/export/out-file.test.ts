@@ -9,6 +9,7 @@ import {
   chmodSync,
   existsSync,
   lstatSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   statSync,
@@ -126,6 +127,12 @@ describe('--append', () => {
     const dir = tempDir('facetctl-outbad-');
     writeFileSync(join(dir, 'other.csv'), 'personCode,personName\r\nP1,a\r\n');
     writeFileSync(join(dir, 'target.ndjson'), '');
+    const header = `${(await import('../../../src/workflows/export/columns.js')).RECOG_COLUMNS.join(',')}`;
+    writeFileSync(join(dir, 'utf8.csv'), `${header}\nOUTBAD,1,山田\n`);
+    writeFileSync(
+      join(dir, 'sjis.csv'),
+      Buffer.concat([Buffer.from(`${header}\nOUTBAD,1,`), Buffer.from([0x8e, 0x52, 0x93, 0x63]), Buffer.from('\n')]),
+    );
     symlinkSync(join(dir, 'target.ndjson'), join(dir, 'link.ndjson'));
     const base = ['log', 'recog', 'export', '--serial', 'OUTBAD', '--append'];
     const cases: [string[], RegExp][] = [
@@ -137,6 +144,15 @@ describe('--append', () => {
       [['-o', 'ndjson'], /--append needs --out/],
       [['--out', 'link.ndjson'], /link\.ndjson: is a symbolic link/],
       [['--out', 'target.ndjson', '--overwrite'], /--append and --overwrite cannot be combined/],
+      [['-o', 'ndjson', '--out', 'utf8.csv'], /utf8\.csv: its first line is not a JSON object/],
+      [
+        ['-o', 'csv', '--encoding', 'cp932', '--out', 'utf8.csv'],
+        /utf8\.csv: its text is UTF-8: leave out --encoding cp932/,
+      ],
+      [
+        ['-o', 'csv', '--out', 'sjis.csv'],
+        /sjis\.csv: it holds bytes that are not UTF-8 \(a CP932 file\?\): give --encoding cp932/,
+      ],
     ];
     for (const [extra, message] of cases) {
       await clearJournal(t.emu);
@@ -192,10 +208,14 @@ describe('--out paths that are not a new or regular file', () => {
     const dir = tempDir('facetctl-outdev-');
     execFileSync('mkfifo', [join(dir, 'fifo')]);
     symlinkSync('/dev/null', join(dir, 'to-null'));
+    symlinkSync('/proc/self/fd/1', join(dir, 'to-fd1'));
     for (const [out, said] of [
-      ['/dev/null', /is a device, not a regular file/],
+      ['/dev/null', /is a system path, not a regular file/],
       [join(dir, 'fifo'), /is a pipe, not a regular file/],
-      [join(dir, 'to-null'), /is a link to a device, not a regular file/],
+      [join(dir, 'to-null'), /is a link to \/dev\/null, not a regular file/],
+      // What /dev/stdout is: with stdout redirected to a file it resolves to a regular file.
+      [join(dir, 'to-fd1'), /is a link to \/proc\/self\/fd\/1, not a regular file/],
+      ['/dev/fd/1', /is a system path/],
     ] as const) {
       await clearJournal(t.emu);
       const r = await t.cli(['log', 'recog', 'export', '--serial', 'OUTDEV', '--out', out], { cwd: dir });
@@ -261,20 +281,20 @@ describe('--state: one run at a time', () => {
       const argv = ['log', 'recog', 'export', '--serial', 'OUTLOCK', '--state', state, '--page-concurrency', '1'];
       const slow = spawnCli([...argv, '--out', join(dir, 'a.ndjson')], { env: t.env });
       // Wait until the first run holds the lock.
-      for (let i = 0; i < 200 && !existsSync(`${state}.recog.lock`); i++) await new Promise((r) => setTimeout(r, 25));
-      expect(existsSync(`${state}.recog.lock`)).toBe(true);
+      for (let i = 0; i < 200 && !existsSync(`${state}.lock`); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(existsSync(`${state}.lock`)).toBe(true);
       const second = await spawnCli([...argv, '--out', join(dir, 'b.ndjson')], { env: t.env });
       expect(second.code).toBe(1);
-      expect(second.stderr).toMatch(/another facetctl \(pid \d+\) is exporting recog logs with this state file/);
+      expect(second.stderr).toMatch(/another facetctl \(pid \d+\) is exporting with this state file/);
       expect(existsSync(join(dir, 'b.ndjson'))).toBe(false);
       expect((await slow).code).toBe(0);
-      expect(existsSync(`${state}.recog.lock`)).toBe(false);
+      expect(existsSync(`${state}.lock`)).toBe(false);
       expect(ndjsonIds(join(dir, 'a.ndjson'))).toHaveLength(3000);
     } finally {
       await t.emu.op('POST', '/api-latency', { ms: 0 });
     }
     // A lock left by a killed run (its pid no longer runs) does not stop the next one.
-    writeFileSync(`${state}.recog.lock`, '999999999\n');
+    writeFileSync(`${state}.lock`, '999999999\n');
     await t.emu.op('POST', '/recognize', { serialNo: 'OUTLOCK', count: 2 });
     const after = await t.cli([
       'log',
@@ -289,7 +309,12 @@ describe('--state: one run at a time', () => {
     ]);
     expect(after.code, after.stderr).toBe(0);
     expect(ndjsonIds(join(dir, 'c.ndjson'))).toHaveLength(2);
-    expect(existsSync(`${state}.recog.lock`)).toBe(false);
+    expect(existsSync(`${state}.lock`)).toBe(false);
+    // A folder where the lock goes: exit 2, named.
+    mkdirSync(`${join(dir, 'd.json')}.lock`);
+    const dirLock = await t.cli(['log', 'recog', 'export', '--serial', 'OUTLOCK', '--state', join(dir, 'd.json')]);
+    expect(dirLock.code).toBe(2);
+    expect(dirLock.stderr).toContain('d.json.lock is not a lock file');
     // --out and --state on one file: refused before anything is sent.
     const same = await t.cli(['log', 'recog', 'export', '--serial', 'OUTLOCK', '--state', state, '--out', state]);
     expect(same.code).toBe(2);

@@ -113,6 +113,12 @@ describe('facetctl person import (faces: off)', () => {
     const refused = await runCli(['person', 'import', join(dir, 'persons-quoted-newline.csv')], { env: cliEnv(emu) });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('row 5, picture: is required');
+    // The file's own problems need no cloud: a rejected token does not hide them.
+    const badToken = await runCli(['person', 'import', join(dir, 'persons-quoted-newline.csv')], {
+      env: { ...cliEnv(emu), FACETCTL_TOKEN: 'B'.repeat(64) },
+    });
+    expect(badToken.code).toBe(2);
+    expect(badToken.stderr).toContain('row 5, picture: is required');
     // The headline says how many rows, how the file was read, and that --skip-invalid exists.
     expect(refused.stderr.split('\n')[0]).toMatch(
       /^error: 1 invalid row \(read as UTF-8.*\); nothing was sent \(--skip-invalid imports the valid ones\)$/,

@@ -51,6 +51,20 @@ describe('HEIF pictures (iPhone photos)', () => {
     return Buffer.concat([box, Buffer.alloc(2000, 7)]);
   };
 
+  it('the --fix-pictures hint only for formats it converts (not a text file or a video)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'notes.jpg'), 'hello, not a picture');
+    writeFileSync(join(dir, 'clip.jpg'), heif('isom', 'mp42'));
+    writeFileSync(join(dir, 'logo.jpg'), heif('avif', 'mif1'));
+    const message = async (name: string) => {
+      const got = await preparePicture(join(dir, name), name, { fix: false, maxBase64: MAX });
+      return got.ok ? '' : got.message;
+    };
+    expect(await message('notes.jpg')).toBe('notes.jpg is not a JPEG (not an image format facetCloud takes)');
+    expect(await message('clip.jpg')).toBe('clip.jpg is not a JPEG (not an image format facetCloud takes)');
+    expect(await message('logo.jpg')).toBe('logo.jpg is not a JPEG (AVIF) (--fix-pictures converts it)');
+  });
+
   it('tells HEIC from AVIF by the ftyp brands', () => {
     expect(heifKind(heif('heic', 'mif1', 'heic'))).toBe('HEIC');
     expect(heifKind(heif('mif1', 'mif1', 'heic'))).toBe('HEIC');
