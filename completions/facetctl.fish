@@ -422,7 +422,7 @@ complete -c facetctl -n '__facetctl_at "log recog stats"' -l all-devices -d 'eve
 complete -c facetctl -n '__facetctl_at "log recog stats"' -l since -r -f -d 'start that long ago: 24h, 7d, 2w (default 7d)'
 complete -c facetctl -n '__facetctl_at "log recog stats"' -l from -r -f -d 'start: YYYY/MM/DD HH:MI:SS, ISO 8601, a date, or -24h/today/yesterday'
 complete -c facetctl -n '__facetctl_at "log recog stats"' -l to -r -f -d 'end, included (same forms as --from; a date alone means through that day); default now'
-complete -c facetctl -n '__facetctl_at "log recog stats"' -l by -r -f -a 'hour day person' -d 'hour, day or person (default day)'
+complete -c facetctl -n '__facetctl_at "log recog stats"' -l by -r -f -a 'hour day person' -d 'hour, day or person'
 complete -c facetctl -n '__facetctl_at "log recog stats"' -l concurrency -r -f -d 'devices counted at once'
 complete -c facetctl -n '__facetctl_at "log getRecogLog"' -l serial -r -f -d 'Device serial number (e.g. 7L11R010014) [required]'
 complete -c facetctl -n '__facetctl_at "log getRecogLog"' -l latest -d 'Only the latest record: 1 ignores the time, person and page filters [1/0, true/false, yes/no; the flag alone means 1]'

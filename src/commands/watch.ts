@@ -156,7 +156,7 @@ const statsCommand = defineCommand<StatsFlags>({
       flags: '--to <time>',
       help: 'end, included (same forms as --from; a date alone means through that day); default now',
     },
-    { flags: '--by <unit>', help: 'hour, day or person (default day)', default: 'day', completion: STATS_BY },
+    { flags: '--by <unit>', help: 'hour, day or person', default: 'day', completion: STATS_BY },
     { flags: '--concurrency <n>', help: 'devices counted at once', parse: intIn(1, 32), default: 4 },
   ],
   helpAfter: [
