@@ -143,6 +143,30 @@ function senselinkFrom(ctx: Context, flagProfile?: Profile, envProfile?: Profile
   return { baseUrl: baseUrl.replace(/\/+$/, ''), appKey, appSecret };
 }
 
+/**
+ * The active profile (`profile use`), or undefined when there is none. A profiles file that cannot be
+ * read (not JSON, unreadable) stops only the runs that need it: when the host and the token are given
+ * by flags or FACETCTL_HOST/FACETCTL_TOKEN it is passed over, with a warning when `warn`. Else its
+ * RuntimeError is thrown.
+ */
+async function activeProfile(
+  ctx: Context,
+  flags: Pick<ConnectionFlags, 'host' | 'token'>,
+  warn: boolean,
+): Promise<Profile | undefined> {
+  try {
+    const active = await activeProfileName(ctx);
+    return active ? await getProfile(ctx, active) : undefined;
+  } catch (err) {
+    const given = (flag: string | undefined, name: EnvVarName) => flag ?? envValue(ctx.env, name);
+    if (!given(flags.host, 'FACETCTL_HOST') || !given(flags.token, 'FACETCTL_TOKEN')) throw err;
+    if (warn) {
+      note(ctx, `warning: the active profile was not read (${(err as Error).message}); using the host and token given`);
+    }
+    return undefined;
+  }
+}
+
 export async function resolveConnection(ctx: Context, flags: ConnectionFlags = {}): Promise<Connection> {
   const env = ctx.env;
   const flagProfile = flags.profile ? await loadProfile(ctx, flags.profile, '--profile') : undefined;
@@ -151,18 +175,7 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags = {
     const named = envValue(env, 'FACETCTL_PROFILE');
     if (named) envProfile = await loadProfile(ctx, named, 'FACETCTL_PROFILE');
     else {
-      try {
-        const active = await activeProfileName(ctx);
-        envProfile = active ? await getProfile(ctx, active) : undefined;
-      } catch (err) {
-        // A broken profiles file does not stop a run the flags and environment fully configure.
-        const given = (flag: string | undefined, name: EnvVarName) => flag ?? envValue(env, name);
-        if (!given(flags.host, 'FACETCTL_HOST') || !given(flags.token, 'FACETCTL_TOKEN')) throw err;
-        note(
-          ctx,
-          `warning: the active profile was not read (${(err as Error).message}); using the host and token given`,
-        );
-      }
+      envProfile = await activeProfile(ctx, flags, true);
     }
   }
   // The environment is read only when no flag decides, so a broken variable that is not used never stops a command.
@@ -226,13 +239,7 @@ export async function resolveTimeZone(
   else if (envValue(ctx.env, 'FACETCTL_PROFILE'))
     profile = await getProfile(ctx, envValue(ctx.env, 'FACETCTL_PROFILE')!);
   else {
-    try {
-      const active = await activeProfileName(ctx);
-      profile = active ? await getProfile(ctx, active) : undefined;
-    } catch (err) {
-      // As resolveConnection: a run configured by the environment goes on without a broken profiles file.
-      if (!envValue(ctx.env, 'FACETCTL_HOST') || !envValue(ctx.env, 'FACETCTL_TOKEN')) throw err;
-    }
+    profile = await activeProfile(ctx, {}, false);
   }
   if (profile?.timezone) return checkTimeZone(profile.timezone, `profile '${profile.name}' timezone`);
   return DEFAULT_TIME_ZONE;

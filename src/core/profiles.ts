@@ -99,8 +99,9 @@ function warnIfOpen(ctx: Context, file: string): void {
         `warning: the profiles file ${file} holds tokens and is open to others (mode ${mode.toString(8).padStart(4, '0')}): chmod 600 it`,
       );
     }
-    const dirMode = statSync(dirname(file)).mode & 0o777;
-    if (dirMode & 0o022) {
+    const dirMode = statSync(dirname(file)).mode & 0o7777;
+    // The sticky bit (/tmp's 1777) keeps others from replacing a file they do not own.
+    if (dirMode & 0o022 && !(dirMode & 0o1000)) {
       note(
         ctx,
         `warning: the folder ${dirname(file)} of the profiles file is writable by others (mode ${dirMode.toString(8).padStart(4, '0')}): chmod 700 it`,

@@ -8,12 +8,12 @@ import type { CsvEncoding } from './csv-decode.js';
 import { importEndpoints } from './endpoints.js';
 import { type JournalView, openJournal, readJournal } from './journal.js';
 import {
-  applyDeviceList,
   type CsvFormat,
   describeFormat,
   type LoadedRows,
   loadRows,
   serialsNamed,
+  withDeviceList,
 } from './load-rows.js';
 import { KeptPictures, preparePicture } from './picture.js';
 import { invalidLines } from './report.js';
@@ -148,18 +148,14 @@ export async function importPersons(opts: ImportOptions): Promise<ImportResult> 
   }
   // The device list joins the file's own problems; a file with problems is reported even when the
   // list cannot be read (a bad token, no network): those problems need no cloud.
-  const named = serialsNamed(loaded);
   let connected: ImportClient | undefined;
-  if (named.size > 0) {
-    let known: Set<string>;
-    try {
+  if (serialsNamed(loaded).size > 0) {
+    const read = async () => {
       connected = await opts.client();
-      known = await listDevices(connected);
-    } catch (err) {
-      if (loaded.invalid.length > 0 && !opts.skipInvalid) throw invalidInputError(loaded.invalid, false, loaded.format);
-      throw err;
-    }
-    loaded = applyDeviceList(loaded, known);
+      return listDevices(connected);
+    };
+    const invalid = opts.skipInvalid ? undefined : (l: LoadedRows) => invalidInputError(l.invalid, false, l.format);
+    loaded = (await withDeviceList(loaded, read, invalid)).loaded;
   }
   if (loaded.invalid.length > 0 && !opts.skipInvalid) throw invalidInputError(loaded.invalid, false, loaded.format);
   const client = connected ?? (await opts.client());

@@ -191,6 +191,27 @@ export function serialsNamed(loaded: LoadedRows): Set<string> {
  * Rows naming a device the cloud does not list become invalid (toDevice would fail for each of them
  * one by one otherwise). Run after the local checks, so a file with local errors sends no request.
  */
+/**
+ * `loaded` checked against the cloud's device list, read by `read` (import and sync alike). The
+ * file's own problems need no cloud: when the list cannot be read (a refused token, no network) and
+ * the file has problems, `invalid(loaded)` is thrown (exit 2, every problem named) instead of the
+ * read's error; without problems, or without `invalid` (import --skip-invalid), the read's error.
+ */
+export async function withDeviceList(
+  loaded: LoadedRows,
+  read: () => Promise<ReadonlySet<string>>,
+  invalid: ((loaded: LoadedRows) => Error) | undefined,
+): Promise<{ loaded: LoadedRows; known: ReadonlySet<string> }> {
+  let known: ReadonlySet<string>;
+  try {
+    known = await read();
+  } catch (err) {
+    if (invalid && loaded.invalid.length > 0) throw invalid(loaded);
+    throw err;
+  }
+  return { loaded: applyDeviceList(loaded, known), known };
+}
+
 export function applyDeviceList(loaded: LoadedRows, known: ReadonlySet<string>): LoadedRows {
   const unknownIssues = (serials: readonly string[]): RowIssue[] =>
     serials

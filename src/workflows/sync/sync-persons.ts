@@ -18,7 +18,7 @@ import type { CsvEncoding } from '../import/csv-decode.js';
 import { importEndpoints } from '../import/endpoints.js';
 import { type InvalidInputError, invalidInputError, pictureLoader } from '../import/import-persons.js';
 import { type JournalView, openJournal, readJournal } from '../import/journal.js';
-import { applyDeviceList, type LoadedRows, loadRows } from '../import/load-rows.js';
+import { type LoadedRows, loadRows, withDeviceList } from '../import/load-rows.js';
 import { preparePicture } from '../import/picture.js';
 import { hashForTarget } from '../import/row-validate.js';
 import type { ImportProgress, RunImportOptions } from '../import/run-import.js';
@@ -182,18 +182,19 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
   };
   // Every problem of the file at once, the unknown devices too (as import reports them); a file with
   // local errors is still reported when the device list cannot be read (no connection needed).
-  let loaded = await validated(opts);
-  let client: SyncClient;
-  let known: string[];
-  try {
-    client = await opts.client();
-    known = await listDeviceSerials(client, opts.signal);
-  } catch (err) {
-    if (loaded.invalid.length > 0) throw invalidFile(loaded);
-    throw err;
-  }
-  const knownSet = new Set(known);
-  loaded = applyDeviceList(loaded, knownSet);
+  const connected: { client?: SyncClient } = {};
+  const listed = await withDeviceList(
+    await validated(opts),
+    async () => {
+      connected.client = await opts.client();
+      return new Set(await listDeviceSerials(connected.client, opts.signal));
+    },
+    (l) => invalidFile(l),
+  );
+  // Set by the read, which succeeded.
+  const client = connected.client as SyncClient;
+  const loaded = listed.loaded;
+  const knownSet = listed.known;
   if (loaded.invalid.length > 0) throw invalidFile(loaded);
   const unknownScope = opts.scope.serials.filter((s) => !knownSet.has(s));
   if (unknownScope.length > 0) {
@@ -225,7 +226,7 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
   const inScope = new Set<string>();
   for (const p of cloud.values()) if (cloudPersonInScope(opts.scope, p, scopeTypeName)) inScope.add(p.personCode);
 
-  const scopeDevices = opts.scope.serials.length > 0 ? opts.scope.serials : known;
+  const scopeDevices = opts.scope.serials.length > 0 ? opts.scope.serials : [...knownSet];
   const devices = new Map<string, Set<string>>();
   const unreachable: SyncPlan['unreachable'] = [];
   if (opts.checkDevices) {
