@@ -135,6 +135,60 @@ describe('log recog tail', () => {
     expect(secondRows.map((r) => Number(r.id))).toEqual([...secondRows.map((r) => Number(r.id))].sort((a, b) => a - b));
   }, 120_000);
 
+  it('holds its --state file: an export or a second tail with it stops with exit 1 while the tail follows; after the tail stops, the export continues from its mark', async () => {
+    const serialNo = 'TLK';
+    expect((await setup.emu.op('POST', '/devices', { serialNo })).status).toBe(201);
+    expect((await setup.emu.op('POST', '/recognize', { serialNo, count: 30 })).status).toBe(200);
+    const dir = tempDir('facetctl-tail-lock-');
+    const state = join(dir, 'shared.state.json');
+    const tail = follow([
+      'log',
+      'recog',
+      'tail',
+      '--serial',
+      serialNo,
+      '--interval',
+      '1s',
+      '-o',
+      'ndjson',
+      '--state',
+      state,
+      '--follow',
+      '-n',
+      '3',
+    ]);
+    onTestFinished(() => {
+      tail.child.kill('SIGKILL');
+    });
+    await until('the last 3 rows', () => tail.lines().length >= 3);
+    const out = join(dir, 'rows.ndjson');
+    const exportArgv = ['log', 'recog', 'export', '--serial', serialNo, '-o', 'ndjson', '--out', out, '--state', state];
+    const busy = await runCli(exportArgv, { env: setup.env });
+    expect(busy.code, busy.stderr).toBe(1);
+    expect(busy.stderr).toContain(
+      `another facetctl (pid ${tail.child.pid}) is using this state file (an export or a tail)`,
+    );
+    const second = await runCli(['log', 'recog', 'tail', '--serial', serialNo, '-o', 'ndjson', '--state', state], {
+      env: setup.env,
+    });
+    expect(second.code, second.stderr).toBe(1);
+    expect(second.stdout).toBe('');
+    tail.child.kill('SIGTERM');
+    expect(await tail.exit).toBe(143);
+    // The lock is gone with the tail; the export starts after the tail's mark (nothing new arrived).
+    expect((await setup.emu.op('POST', '/recognize', { serialNo, count: 4 })).status).toBe(200);
+    const after = await runCli(exportArgv, { env: setup.env });
+    expect(after.code, after.stderr).toBe(0);
+    const { readFileSync, existsSync } = await import('node:fs');
+    expect(existsSync(`${state}.lock`)).toBe(false);
+    const exported = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => Number(JSON.parse(l).id));
+    const stored = (await storedRecogIdsWithPreliminary(setup.emu, serialNo)) as number[];
+    expect(exported.sort((a, b) => a - b)).toEqual(stored.slice(0, 4).sort((a, b) => a - b));
+  }, 60_000);
+
   it('while following, asks each device at most once per interval, catching a burst up page by page', async () => {
     const serialNo = 'TL2';
     expect((await setup.emu.op('POST', '/devices', { serialNo })).status).toBe(201);

@@ -158,7 +158,7 @@ export async function saveState(owner: ProcessProbe, path: string, state: Export
 }
 
 /**
- * Holds `PATH.lock` (mode 0600, the holder's PID inside) while a run uses `path` (an export's state
+ * Holds `PATH.lock` (mode 0600, the holder's PID inside) while a run uses `path` (an export's or a tail's state
  * file, or the file `--append` adds to), so that a run started while another is still going (a slow
  * cron run overtaken by the next) does not export the same rows again or lose them: it stops before
  * its first page with a RuntimeError (exit 1) naming the other PID. `what` names the use in that
@@ -193,7 +193,7 @@ export async function lockFile(
   };
   const busy = (pid: number) =>
     new RuntimeError(
-      `${flag} ${path}: another facetctl (pid ${pid}) is ${what}; this run stops before exporting anything (the next run exports what this one would have). Remove ${lockPath} if that process is not facetctl.`,
+      `${flag} ${path}: another facetctl (pid ${pid}) is ${what}; this run stops before reading any log (a later run takes what this one would have). Remove ${lockPath} if that process is not facetctl.`,
     );
   try {
     for (let attempt = 0; attempt < 3; attempt++) {

@@ -582,7 +582,9 @@ export async function runLogExport(client: ExportClient, opts: LogExportOptions)
   const unlocks: (() => Promise<void>)[] = [];
   try {
     if (opts.statePath)
-      unlocks.push(await lockFile(opts.owner, opts.statePath, '--state', 'exporting with this state file'));
+      unlocks.push(
+        await lockFile(opts.owner, opts.statePath, '--state', 'using this state file (an export or a tail)'),
+      );
     if (opts.append && opts.out)
       unlocks.push(await lockFile(opts.owner, opts.out, '--out', 'adding rows to this file (--append)'));
     return await runLocked(client, opts);

@@ -28,6 +28,7 @@ import {
   assertStateWritable,
   type ExportState,
   loadState,
+  lockFile,
   type OperateMark,
   type RecogMark,
   saveState,
@@ -102,10 +103,28 @@ async function tailAll(
   fail: (err: unknown) => void,
 ): Promise<{ rows: number }> {
   let state: ExportState | undefined;
+  let unlock: (() => Promise<void>) | undefined;
   if (opts.statePath) {
-    state = await loadState(opts.statePath);
     await assertStateWritable(opts.statePath);
+    // One run at a time per state file, as the exports (a tail and a cron export sharing one would
+    // each print or write the same rows, and overwrite each other's marks); the state is read once
+    // the lock is held.
+    unlock = await lockFile(opts.owner, opts.statePath, '--state', 'using this state file (an export or a tail)');
   }
+  try {
+    if (opts.statePath) state = await loadState(opts.statePath);
+    return await tailLocked(client, opts, fail, state);
+  } finally {
+    await unlock?.();
+  }
+}
+
+async function tailLocked(
+  client: ExportClient,
+  opts: TailOptions,
+  fail: (err: unknown) => void,
+  state: ExportState | undefined,
+): Promise<{ rows: number }> {
   let rows = 0;
   // Saving is serialised so two devices' polls never write the file at the same time.
   let saving: Promise<void> = Promise.resolve();

@@ -285,7 +285,7 @@ describe('--state: one run at a time', () => {
       expect(existsSync(`${state}.lock`)).toBe(true);
       const second = await spawnCli([...argv, '--out', join(dir, 'b.ndjson')], { env: t.env });
       expect(second.code).toBe(1);
-      expect(second.stderr).toMatch(/another facetctl \(pid \d+\) is exporting with this state file/);
+      expect(second.stderr).toMatch(/another facetctl \(pid \d+\) is using this state file/);
       expect(existsSync(join(dir, 'b.ndjson'))).toBe(false);
       expect((await slow).code).toBe(0);
       expect(existsSync(`${state}.lock`)).toBe(false);
