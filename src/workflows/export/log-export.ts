@@ -516,8 +516,8 @@ async function openOutput(opts: LogExportOptions): Promise<{ writer: RowWriter; 
         : `${String(row.serialNo)} operation at ${String(row.operateTime)}`,
   };
   if (!opts.out) return { writer: await createRowWriter(streamSink(opts.stdout), writerOpts) };
-  const { file, continuing } = await openOutFile(opts.owner, { out: opts.out, append: opts.append });
-  return { writer: await createRowWriter(fileSink(file), { ...writerOpts, continuing }), file };
+  const { file, continuing, lineEnd } = await openOutFile(opts.owner, { out: opts.out, append: opts.append });
+  return { writer: await createRowWriter(fileSink(file), { ...writerOpts, continuing, lineEnd }), file };
 }
 
 /** The paths and choices checkExportPaths looks at. */

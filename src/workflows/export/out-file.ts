@@ -133,34 +133,47 @@ export async function checkOutTarget(t: OutTarget): Promise<void> {
   }
 }
 
+/** How the lines of a file end. */
+export type LineEnd = '\n' | '\r\n';
+
 /**
  * The atomic file an export writes: empty, or with `--append` a copy of FILE's bytes (ending with a
- * line end), so the writer adds rows only (`continuing`). The new file keeps FILE's permission bits.
+ * line end), so the writer adds rows only (`continuing`), ending them as FILE's first line ends
+ * (`lineEnd`: CR LF for a file saved on Windows, else LF). The new file keeps FILE's permission bits.
  * Errors: RuntimeError from openAtomicFile; UsageError when FILE changed into something else since
  * the check.
  */
 export async function openOutFile(
   owner: ProcessProbe,
   t: Pick<OutTarget, 'out' | 'append'>,
-): Promise<{ file: AtomicFile; continuing: boolean }> {
+): Promise<{ file: AtomicFile; continuing: boolean; lineEnd: LineEnd }> {
   const fh = t.append ? await openExisting(t.out) : undefined;
-  if (!fh) return { file: await openAtomicFile(owner, t.out), continuing: false };
+  if (!fh) return { file: await openAtomicFile(owner, t.out), continuing: false, lineEnd: '\n' };
   try {
     const st = await fh.stat();
     if (!st.isFile()) throw new UsageError(`--out ${t.out}: not a regular file; --append adds only to one`);
     const file = await openAtomicFile(owner, t.out, st.mode & 0o777);
-    if (st.size === 0) return { file, continuing: false };
+    if (st.size === 0) return { file, continuing: false, lineEnd: '\n' };
     try {
       const chunk = Buffer.allocUnsafe(1024 * 1024);
       let last = -1;
+      let lineEnd: LineEnd | undefined;
+      let beforeEnd = -1;
       for (;;) {
         const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
         if (bytesRead === 0) break;
+        if (lineEnd === undefined) {
+          const nl = chunk.subarray(0, bytesRead).indexOf(0x0a);
+          if (nl >= 0) lineEnd = (nl > 0 ? chunk[nl - 1] : beforeEnd) === 0x0d ? '\r\n' : '\n';
+        }
         await file.write(chunk.subarray(0, bytesRead));
         last = chunk[bytesRead - 1];
+        beforeEnd = last;
       }
-      if (last !== -1 && last !== 0x0a) await file.write(Buffer.from('\n'));
-      return { file, continuing: last !== -1 };
+      // A file saved on Windows (or by Excel) ends its lines with CR LF: the new rows do the same.
+      const ends = lineEnd ?? '\n';
+      if (last !== -1 && last !== 0x0a) await file.write(Buffer.from(ends));
+      return { file, continuing: last !== -1, lineEnd: ends };
     } catch (err) {
       await file.abort();
       throw err;

@@ -38,6 +38,8 @@ export interface RowWriterOptions {
    * opening bracket; only rows. Not for `json` (an array cannot be added to).
    */
   continuing?: boolean;
+  /** How each row's line ends (default LF); `--append` follows the file's own (out-file.ts). */
+  lineEnd?: '\n' | '\r\n';
 }
 
 /** What an export command decides about CSV safety, handed through the workflow to the writer. */
@@ -57,9 +59,10 @@ export interface RowWriter {
 
 type StringifySync = (input: unknown[], opts: Record<string, unknown>) => string;
 
-function csvOptionsOf(opts: Pick<RowWriterOptions, 'columns' | 'format' | 'escapeFormulas'>) {
+function csvOptionsOf(opts: Pick<RowWriterOptions, 'columns' | 'format' | 'escapeFormulas' | 'lineEnd'>) {
   return {
     columns: [...opts.columns],
+    record_delimiter: opts.lineEnd === '\r\n' ? 'windows' : 'unix',
     cast: { boolean: (v: boolean) => (v ? 'true' : 'false') },
     escape_formulas: opts.format === 'csv' && opts.escapeFormulas === true,
   };
@@ -94,6 +97,7 @@ export async function createRowWriter(sink: ByteSink, opts: RowWriterOptions): P
     return sink.writeText ? sink.writeText(chunk) : sink.write(Buffer.from(chunk, 'utf8'));
   };
   const jsonPage = jsonPageFormatter(opts.columns);
+  const lineEnd = opts.lineEnd ?? '\n';
   const csvOptions = csvOptionsOf(opts);
   const csvText = (rows: readonly Record<string, unknown>[]): string =>
     stringify?.([...rows], { ...csvOptions, header: false }) ?? '';
@@ -122,7 +126,7 @@ export async function createRowWriter(sink: ByteSink, opts: RowWriterOptions): P
 
   /** JSON lines of a page (rows as answered), built without a reordered copy of any row (columns.ts). */
   const jsonText = (rows: readonly Record<string, unknown>[], serialNo: string | undefined): string => {
-    if (opts.format === 'ndjson') return `${jsonPage(rows, serialNo, '\n')}\n`;
+    if (opts.format === 'ndjson') return `${jsonPage(rows, serialNo, lineEnd)}${lineEnd}`;
     return `${count === 0 ? '\n' : ',\n'}${jsonPage(rows, serialNo, ',\n')}`;
   };
 

@@ -122,6 +122,37 @@ describe('--append', () => {
     expect(ndjsonIds(join(dir, 'a.ndjson'))).toHaveLength(3);
   });
 
+  it('a file saved with CR LF line ends (Excel, Windows): the added rows end with CR LF too, no bare LF', async () => {
+    await addDevice(t.emu, 'OUTCRLF', 4);
+    const dir = tempDir('facetctl-outcrlf-');
+    // The first run's CSV as Excel saves it again: every line CR LF, no final line end.
+    const first = await t.cli(['log', 'recog', 'export', '--serial', 'OUTCRLF', '-o', 'csv', '--out', 'r.csv'], {
+      cwd: dir,
+    });
+    expect(first.code, first.stderr).toBe(0);
+    const saved = readFileSync(join(dir, 'r.csv'), 'utf8').trimEnd().split('\n').join('\r\n');
+    writeFileSync(join(dir, 'r.csv'), saved);
+    await t.emu.op('POST', '/recognize', { serialNo: 'OUTCRLF', count: 3 });
+    const csv = await t.cli(
+      ['log', 'recog', 'export', '--serial', 'OUTCRLF', '-o', 'csv', '--append', '--out', 'r.csv'],
+      { cwd: dir },
+    );
+    expect(csv.code, csv.stderr).toBe(0);
+    const text = readFileSync(join(dir, 'r.csv'), 'utf8');
+    expect(text.endsWith('\r\n')).toBe(true);
+    expect(text.replaceAll('\r\n', '')).not.toContain('\n');
+    expect(text.split('\r\n').filter(Boolean)).toHaveLength(1 + 4 + 7);
+    // ndjson the same: a CR LF file gets CR LF lines.
+    writeFileSync(join(dir, 'a.ndjson'), '{"id":"0"}\r\n{"id":"00"}');
+    const nd = await t.cli(['log', 'recog', 'export', '--serial', 'OUTCRLF', '--append', '--out', 'a.ndjson'], {
+      cwd: dir,
+    });
+    expect(nd.code, nd.stderr).toBe(0);
+    const lines = readFileSync(join(dir, 'a.ndjson'), 'utf8');
+    expect(lines.replaceAll('\r\n', '')).not.toContain('\n');
+    expect(lines.split('\r\n').filter(Boolean)).toHaveLength(2 + 7);
+  });
+
   it('refused before anything is sent: another header, -o json, stdout, a symbolic link, with --overwrite', async () => {
     await addDevice(t.emu, 'OUTBAD', 2);
     const dir = tempDir('facetctl-outbad-');
