@@ -190,6 +190,16 @@ export async function checkOutputFile(path: string, flag: string): Promise<void>
         `${flag} ${path}: is ${link}${kindOf(target)}, not a regular file; ${flag} is written as a new file renamed over the path, which would replace it. Leave ${flag} out to write to stdout (and redirect it), or name a regular file`,
       );
     }
+    // A read-only file says "keep me": the rename would replace it all the same (the folder is
+    // writable), so it is refused as cp and curl -o refuse it.
+    if (!(await access(path, constants.W_OK).then(
+      () => true,
+      () => false,
+    ))) {
+      throw new UsageError(
+        `${flag} ${path}: the file is read-only, so it is not replaced; make it writable (chmod u+w) or name another file`,
+      );
+    }
   } catch (err) {
     if (err instanceof UsageError) throw err;
     // ENOENT is the usual case (a new file, or a link to nothing); anything else is reported by the

@@ -3,8 +3,12 @@
  * paths checked before the first request (exit 2, a clear message, nothing sent, proven with the
  * emulator's request journal), links never followed, temporaries of killed runs removed.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
   copyFileSync,
+  mkdtempSync,
+  rmSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -13,10 +17,11 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkOutputFile, cleanStaleTemps, openAppendOnly, openAtomicFile } from '../../src/core/safe-file.js';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { connectionEnv } from '../helpers/cli-emulator.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { PICTURES } from '../helpers/fixtures.js';
@@ -115,6 +120,64 @@ describe('output paths are checked before the first request', () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/is not writable/);
     expect(await requestCount()).toBe(0);
+  });
+});
+
+/**
+ * A read-only --out: as root every file is writable, so when the tests run as root the CLI runs as
+ * `nobody` (uid 65534) in a folder open to it; skipped when that user cannot run this checkout.
+ */
+const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+const userCanRun =
+  !asUser ||
+  spawnSync(process.execPath, ['-e', `require('node:fs').accessSync(${JSON.stringify(BIN)})`], {
+    ...asUser,
+    stdio: 'ignore',
+  }).status === 0;
+
+describe('a read-only file', () => {
+  it.skipIf(!userCanRun)('as --out or --state is refused (exit 2, nothing sent) and left as it is', async () => {
+    // Beside the suite's private temp folder, so that `nobody` can reach it; removed at the end.
+    const d = mkdtempSync(join(dirname(tmpdir()), 'facetctl-readonly-'));
+    try {
+      chmodSync(d, 0o777);
+      const out = join(d, 'logs.ndjson');
+      writeFileSync(out, 'kept\n', { mode: 0o444 });
+      chmodSync(out, 0o444);
+      const state = join(d, 's.json');
+      writeFileSync(state, '{}', { mode: 0o444 });
+      chmodSync(state, 0o444);
+      const run = (argv: string[]) =>
+        new Promise<{ status: number | null; stderr: string }>((resolve, reject) => {
+          // Asynchronous: the emulator answering it runs in this process.
+          const child = spawn(process.execPath, [BIN, ...argv], {
+            ...asUser,
+            cwd: d,
+            env: { PATH: process.env.PATH, ...env, FACETCTL_CONFIG_DIR: join(d, 'cfg') },
+            stdio: ['ignore', 'ignore', 'pipe'],
+          });
+          let stderr = '';
+          child.stderr.on('data', (c) => {
+            stderr += c;
+          });
+          child.on('error', reject);
+          child.on('close', (status) => resolve({ status, stderr }));
+        });
+      for (const argv of [
+        ['log', 'recog', 'export', '--serial', 'SF1', '-o', 'ndjson', '--out', out],
+        ['log', 'recog', 'export', '--serial', 'SF1', '-o', 'ndjson', '--out', out, '--append'],
+        ['log', 'recog', 'export', '--serial', 'SF1', '-o', 'ndjson', '--out', join(d, 'new.ndjson'), '--state', state],
+      ]) {
+        const res = await run(argv);
+        expect(res.status, `${argv.join(' ')}: ${res.stderr}`).toBe(2);
+        expect(res.stderr).toMatch(/the file is read-only, so it is not replaced; make it writable \(chmod u\+w\)/);
+      }
+      expect(readFileSync(out, 'utf8')).toBe('kept\n');
+      expect(lstatSync(out).mode & 0o777).toBe(0o444);
+      expect(await requestCount()).toBe(0);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });
 
