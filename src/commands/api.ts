@@ -107,7 +107,7 @@ async function runApi(env: CommandEnv, path: string, opts: ApiOpts): Promise<voi
   const params = await fieldsToParams(env, opts.field ?? []);
   if (opts.out) {
     const { checkOutputFile } = await import('../core/safe-file.js');
-    await checkOutputFile(resolve(env.ctx.cwd, opts.out), '--out');
+    await checkOutputFile(resolve(env.ctx.cwd, opts.out), '--out', { dashIsStdout: true });
   }
   const clean = path.startsWith('/') ? path : `/${path}`;
   const senselink = clean.startsWith('/api/v1/');

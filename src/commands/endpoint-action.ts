@@ -55,7 +55,8 @@ export async function runEndpoint(env: CommandEnv, ep: EndpointDef, specs: FlagS
   }
   if (binary && plans.length > 1)
     throw new UsageError(`${commandLabel(ep)} answers bytes for one device: give one --serial`);
-  if (binary && opts.out) await (await safeFile()).checkOutputFile(resolve(env.ctx.cwd, opts.out), '--out');
+  if (binary && opts.out)
+    await (await safeFile()).checkOutputFile(resolve(env.ctx.cwd, opts.out), '--out', { dashIsStdout: true });
   if (opts.dryRun) return dryRun(env, ep, plans);
   if (ep.destructive) await env.confirm(confirmQuestion(ep, plans), false);
   const client = await env.client({ senselink: ep.api === 'senselink' });

@@ -136,7 +136,8 @@ async function runImportCommand(env: CommandEnv, file: string | undefined, flags
     await refuseLink(journalPath, '--journal');
     await checkOutputFile(journalPath, '--journal');
   }
-  if (flags.report && flags.report !== '-') await checkOutputFile(resolve(ctx.cwd, flags.report), '--report');
+  if (flags.report && flags.report !== '-')
+    await checkOutputFile(resolve(ctx.cwd, flags.report), '--report', { dashIsStdout: true });
   const startedAt = Date.now();
   let progress: ReturnType<CommandEnv['progress']> | undefined;
 

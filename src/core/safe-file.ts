@@ -162,9 +162,18 @@ function errCode(err: unknown): string | undefined {
 
 /**
  * A file to be written at `path` (given as `flag`, e.g. `--out`): its folder must exist and be
- * writable, and the path must not be a folder. Throws UsageError (exit 2) before anything is sent.
+ * writable, and the path must not be a folder, a system path, a device or pipe, or a read-only file.
+ * Throws UsageError (exit 2) before anything is sent. `dashIsStdout`: the flag takes `-` for stdout
+ * (`--out -`, `--report -`), which the refusal of a device or pipe then suggests.
  */
-export async function checkOutputFile(path: string, flag: string): Promise<void> {
+export async function checkOutputFile(
+  path: string,
+  flag: string,
+  opts: { dashIsStdout?: boolean } = {},
+): Promise<void> {
+  const instead = opts.dashIsStdout
+    ? `Give ${flag} - to write to stdout (and redirect it), or name a regular file`
+    : 'Name a regular file';
   const dir = dirname(path);
   if (Buffer.byteLength(basename(path), 'utf8') > NAME_MAX_BYTES) {
     throw new UsageError(`${flag} ${path}: the file name is longer than ${NAME_MAX_BYTES} bytes; give a shorter one`);
@@ -174,7 +183,7 @@ export async function checkOutputFile(path: string, flag: string): Promise<void>
   const system = await systemPath(path);
   if (system) {
     throw new UsageError(
-      `${flag} ${path}: is ${system === path ? 'a system path' : `a link to ${system}`}, not a regular file; ${flag} is written as a new file renamed over the path, which would replace it. Leave ${flag} out to write to stdout (and redirect it), or name a regular file`,
+      `${flag} ${path}: is ${system === path ? 'a system path' : `a link to ${system}`}, not a regular file; ${flag} is written as a new file renamed over the path, which would replace it. ${instead}`,
     );
   }
   try {
@@ -187,15 +196,17 @@ export async function checkOutputFile(path: string, flag: string): Promise<void>
     if (!target.isFile()) {
       const link = (await lstat(path)).isSymbolicLink() ? 'a link to ' : '';
       throw new UsageError(
-        `${flag} ${path}: is ${link}${kindOf(target)}, not a regular file; ${flag} is written as a new file renamed over the path, which would replace it. Leave ${flag} out to write to stdout (and redirect it), or name a regular file`,
+        `${flag} ${path}: is ${link}${kindOf(target)}, not a regular file; ${flag} is written as a new file renamed over the path, which would replace it. ${instead}`,
       );
     }
     // A read-only file says "keep me": the rename would replace it all the same (the folder is
     // writable), so it is refused as cp and curl -o refuse it.
-    if (!(await access(path, constants.W_OK).then(
-      () => true,
-      () => false,
-    ))) {
+    if (
+      !(await access(path, constants.W_OK).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       throw new UsageError(
         `${flag} ${path}: the file is read-only, so it is not replaced; make it writable (chmod u+w) or name another file`,
       );

@@ -551,7 +551,7 @@ export async function checkExportPaths(opts: ExportPaths): Promise<void> {
     throw new UsageError(`--out and --state name the same file (${opts.out}): the rows would replace the marks`);
   }
   if (opts.out) {
-    await checkOutputFile(opts.out, '--out');
+    await checkOutputFile(opts.out, '--out', { dashIsStdout: true });
     await checkOut({ ...opts, out: opts.out });
   }
   if (opts.statePath) {

@@ -135,7 +135,7 @@ async function saveImage(
 
 /** `--out` and `--images` checked before the first request (UsageError naming the flag, exit 2). */
 export async function checkSenselinkExportPaths(opts: Pick<SenselinkExportOptions, 'out' | 'images'>): Promise<void> {
-  if (opts.out) await checkOutputFile(opts.out, '--out');
+  if (opts.out) await checkOutputFile(opts.out, '--out', { dashIsStdout: true });
   if (opts.images) await checkOutputFolder(opts.images, '--images');
 }
 

@@ -252,9 +252,22 @@ describe('--out paths that are not a new or regular file', () => {
       const r = await t.cli(['log', 'recog', 'export', '--serial', 'OUTDEV', '--out', out], { cwd: dir });
       expect(r.code, out).toBe(2);
       expect(r.stderr).toMatch(said);
-      expect(r.stderr).toContain('Leave --out out to write to stdout');
+      expect(r.stderr).toContain('Give --out - to write to stdout (and redirect it)');
       expect(await journal(t.emu)).toEqual([]);
     }
+    // The advice is the flag's own: `--report -` is stdout; a --state has no stdout.
+    const report = await t.cli(['person', 'import', 'none.csv', '--serial', 'OUTDEV', '--report', '/dev/null'], {
+      cwd: dir,
+    });
+    expect(report.code, report.stderr).toBe(2);
+    expect(report.stderr).toContain('Give --report - to write to stdout');
+    const state = await t.cli(['log', 'recog', 'export', '--serial', 'OUTDEV', '--state', join(dir, 'fifo')], {
+      cwd: dir,
+    });
+    expect(state.code, state.stderr).toBe(2);
+    expect(state.stderr).toContain('Name a regular file');
+    expect(state.stderr).not.toContain('stdout');
+    expect(await journal(t.emu)).toEqual([]);
     expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
     expect(statSync(join(dir, 'fifo')).isFIFO()).toBe(true);
     expect(lstatSync(join(dir, 'to-null')).isSymbolicLink()).toBe(true);
