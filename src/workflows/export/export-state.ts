@@ -12,8 +12,8 @@
  *   the rows already written in the overlap window, and `rowsBefore` (see operate-window.ts).
  */
 import { constants } from 'node:fs';
-import { link, lstat, open, readFile, rename, unlink } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { link, lstat, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { RuntimeError, UsageError } from '../../core/errors.js';
 import { randomBytes } from '../../core/node-crypto.js';
 import { checkOutputFile, type ProcessProbe, writeFileAtomic } from '../../core/safe-file.js';
@@ -158,6 +158,24 @@ export async function saveState(owner: ProcessProbe, path: string, state: Export
 }
 
 /**
+ * The lock's own temporaries (`PATH.lock.PID-RANDOM`, `PATH.lock.stale-PID-RANDOM`) left by a run
+ * killed between creating and removing one (microseconds), removed by the next holder of the lock
+ * when their PID no longer runs. Best effort: a file that cannot be listed or removed stays.
+ */
+async function removeDeadLockTemps(owner: ProcessProbe, lockPath: string): Promise<void> {
+  const prefix = `${basename(lockPath)}.`;
+  const names = await readdir(dirname(lockPath)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const m = /^(?:stale-)?(\d+)-[0-9a-f]{12}$/.exec(name.slice(prefix.length));
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === owner.pid || owner.isRunning(pid)) continue;
+    await unlink(join(dirname(lockPath), name)).catch(() => {});
+  }
+}
+
+/**
  * Holds `PATH.lock` (mode 0600, the holder's PID inside) while a run uses `path` (an export's or a tail's state
  * file, or the file `--append` adds to), so that a run started while another is still going (a slow
  * cron run overtaken by the next) does not export the same rows again or lose them: it stops before
@@ -199,6 +217,7 @@ export async function lockFile(
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await link(mine, lockPath);
+        await removeDeadLockTemps(owner, lockPath);
         return async () => {
           await unlink(lockPath).catch(() => {});
         };

@@ -337,8 +337,12 @@ describe('--state: one run at a time', () => {
     } finally {
       await t.emu.op('POST', '/api-latency', { ms: 0 });
     }
-    // A lock left by a killed run (its pid no longer runs) does not stop the next one.
+    // A lock left by a killed run (its pid no longer runs) does not stop the next one, and the lock's
+    // temporaries such a run left (killed between creating and removing one) are removed.
     writeFileSync(`${state}.lock`, '999999999\n');
+    writeFileSync(`${state}.lock.999999999-0123456789ab`, '999999999\n');
+    writeFileSync(`${state}.lock.stale-999999999-0123456789ab`, '999999999\n');
+    writeFileSync(`${state}.lock.notes`, 'not ours\n');
     await t.emu.op('POST', '/recognize', { serialNo: 'OUTLOCK', count: 2 });
     const after = await t.cli([
       'log',
@@ -354,6 +358,7 @@ describe('--state: one run at a time', () => {
     expect(after.code, after.stderr).toBe(0);
     expect(ndjsonIds(join(dir, 'c.ndjson'))).toHaveLength(2);
     expect(existsSync(`${state}.lock`)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith('s.json.lock'))).toEqual(['s.json.lock.notes']);
     // A folder where the lock goes: exit 2, named.
     mkdirSync(`${join(dir, 'd.json')}.lock`);
     const dirLock = await t.cli(['log', 'recog', 'export', '--serial', 'OUTLOCK', '--state', join(dir, 'd.json')]);
