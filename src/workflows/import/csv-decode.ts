@@ -196,7 +196,7 @@ function chooseEncoding(bytes: Uint8Array): { encoding: CsvEncoding; source: Enc
  * A file that reads as UTF-8 and as CP932 half-width katakana alike: refused (exit 2, nothing
  * sent), showing the first line that differs in both readings, so the user picks with --encoding.
  */
-async function ambiguousFile(bytes: Uint8Array): Promise<UsageError> {
+async function ambiguousFile(bytes: Uint8Array, why?: string): Promise<UsageError> {
   const { default: iconv } = await import('iconv-lite');
   const utf8 = new TextDecoder('utf-8').decode(bytes).split(/\r\n|\n|\r/);
   const cp932 = iconv.decode(Buffer.from(bytes), 'cp932').split(/\r\n|\n|\r/);
@@ -205,10 +205,34 @@ async function ambiguousFile(bytes: Uint8Array): Promise<UsageError> {
     utf8.findIndex((line, i) => line !== cp932[i]),
   );
   return new UsageError(
-    `the file reads as UTF-8 and as CP932 (Shift_JIS) half-width katakana alike; give --encoding utf8 or --encoding cp932:\n` +
+    `the file reads as UTF-8 and as CP932 (Shift_JIS) ${why ?? 'half-width katakana'} alike; give --encoding utf8 or --encoding cp932:\n` +
       `  line ${at + 1} as UTF-8: ${utf8[at]}\n` +
       `  line ${at + 1} as CP932: ${cp932[at]}`,
   );
+}
+
+/**
+ * Characters a Japanese CSV practically never holds, which CP932 kanji read as UTF-8 do form: a
+ * level-2 kanji with lead byte E0–E1 or EE–EF and a trail byte 80–BF, followed by a character whose
+ * lead byte is 80–BF (田 93 63, 山 8E 52), is one 3-byte UTF-8 character U+0800–U+1FFF or
+ * U+E000–U+FFFF (`燿田` → U+0813 `c`). Scripts from U+0800 to U+1FFF (Samaritan … Greek Extended),
+ * Yi and its neighbours (U+A000–U+ABFF) and the private use area (U+E000–U+F8FF).
+ */
+const UNLIKELY_IN_JAPANESE_TEXT = /[\u0800-\u1fff\ua000-\uabff\ue000-\uf8ff]/u;
+
+/**
+ * For a file detected as UTF-8: the first character of its UTF-8 reading a Japanese file rarely holds
+ * (`U+0813 ࠓ`), when the same bytes are also whole CP932 (every pair defined); else undefined. Such a
+ * file is refused as ambiguous, both readings shown. Kanji that read as CJK ideographs in UTF-8 too
+ * (lead bytes E3–E9) cannot be told apart this way and stay UTF-8.
+ */
+async function unlikelyUtf8(bytes: Uint8Array): Promise<string | undefined> {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  const odd = UNLIKELY_IN_JAPANESE_TEXT.exec(text)?.[0];
+  if (odd === undefined || cp932StructureError(bytes, 0) >= 0) return undefined;
+  const { default: iconv } = await import('iconv-lite');
+  if (iconv.decode(Buffer.from(bytes), 'cp932').includes('\ufffd')) return undefined;
+  return `U+${(odd.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')} ${odd}`;
 }
 
 export interface DecodedCsv {
@@ -259,6 +283,11 @@ function decodeUtf16(body: Uint8Array, le: boolean): { text: string; bad: number
 export async function decodeCsv(bytes: Uint8Array, forced?: CsvEncoding): Promise<DecodedCsv> {
   const chosen = forced ? { encoding: forced, source: 'forced' as const } : chooseEncoding(bytes);
   if ('ambiguous' in chosen && chosen.ambiguous) throw await ambiguousFile(bytes);
+  if (chosen.source === 'detected' && chosen.encoding === 'utf8') {
+    const odd = await unlikelyUtf8(bytes);
+    if (odd)
+      throw await ambiguousFile(bytes, `text (its UTF-8 reading holds ${odd}, which a Japanese file rarely does)`);
+  }
   const { encoding, source } = chosen;
   const bom = bomOf(bytes);
   const skip = bom && bom.encoding === encoding ? bom.length : 0;

@@ -102,6 +102,20 @@ describe('CSV decoding', () => {
     expect(detectEncoding(Buffer.from('personCode,personName\nE1,José 山田\n', 'utf8'))).toBe('utf8');
   });
 
+  it('CP932 kanji whose bytes form UTF-8 characters no Japanese file holds (燿田 = U+0813 c): refused with both readings', async () => {
+    const text = 'personCode,personName\r\nK0001,燿田\r\nK0002,爍田\r\nK0003,齊田\r\n';
+    const bytes = iconv.encode(text, 'cp932');
+    expect(new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toContain('\u0813');
+    await expect(decodeCsv(bytes)).rejects.toThrow(
+      /reads as UTF-8 and as CP932 \(Shift_JIS\) text \(its UTF-8 reading holds U\+0813 \u0813, which a Japanese file rarely does\) alike; give --encoding utf8 or --encoding cp932:\n {2}line 2 as UTF-8: K0001,\u0813c\n {2}line 2 as CP932: K0001,燿田/,
+    );
+    expect((await decodeCsv(bytes, 'cp932')).text).toBe(text);
+    // Plain UTF-8 Japanese, and UTF-8 whose bytes are not whole CP932, are still UTF-8 as detected.
+    for (const utf8 of ['personCode,personName\nK1,山田 花子\n', 'personCode,personName\nK1,Nguyễn Văn An ไทย\n']) {
+      expect((await decodeCsv(Buffer.from(utf8, 'utf8'))).encoding).toBe('utf8');
+    }
+  });
+
   it('CP932 half-width katakana that form UTF-8 pairs, with a kanji cell: CP932, not damaged UTF-8', async () => {
     const rows = ['personCode,personName,memo', 'K1000,ﾅｶ ﾏｻﾄｼ,', 'K1001,ﾅｶ ﾏｻﾄｼ,', 'K1002,ﾅｶ ﾄｼ,総務部'];
     const text = `${rows.join('\r\n')}\r\n`;
