@@ -14,11 +14,17 @@ import { RuntimeError } from '../../core/errors.js';
 import { openAppendOnly, refuseLink } from '../../core/safe-file.js';
 import type { StepName } from './types.js';
 
+/**
+ * A step a journal line records: the import's steps, and `deletePersonFromCloud` of `person sync
+ * --prune-cloud` (owed from before its device removals until the cloud deleted the person).
+ */
+export type JournalStep = StepName | 'deletePersonFromCloud';
+
 export interface JournalEntry {
   /** The personCode. */
   key: string;
   rowHash: string;
-  step: StepName;
+  step: JournalStep;
   serial?: string;
   /** ISO time the step completed. */
   at: string;
@@ -33,7 +39,7 @@ function slot(key: string, step: string, serial?: string): string {
 
 /** What is already done: read side of the journal. */
 export interface JournalView {
-  isDone(key: string, step: StepName, rowHash: string, serial?: string): boolean;
+  isDone(key: string, step: JournalStep, rowHash: string, serial?: string): boolean;
   /** Lines read from the file at open (valid ones). */
   readonly loaded: number;
 }
@@ -90,15 +96,31 @@ async function readIfExists(path: string): Promise<string> {
   }
 }
 
-function view(done: Map<string, string>, loaded: number): JournalView {
+function keysAt(done: Map<string, string>, step: JournalStep, rowHash: string): string[] {
+  const out: string[] = [];
+  const tail = `\u0000${step}\u0000`;
+  for (const [at, hash] of done) {
+    if (hash === rowHash && at.endsWith(tail)) out.push(at.slice(0, -tail.length));
+  }
+  return out;
+}
+
+/** The journal as read at the start of a run (readJournal). */
+export interface JournalReadView extends JournalView {
+  /** The keys whose last line for `step` (no serial) has `rowHash`, in the order first recorded. */
+  keysAt(step: JournalStep, rowHash: string): string[];
+}
+
+function view(done: Map<string, string>, loaded: number): JournalReadView {
   return {
     loaded,
     isDone: (key, step, rowHash, serial) => done.get(slot(key, step, serial)) === rowHash,
+    keysAt: (step, rowHash) => keysAt(done, step, rowHash),
   };
 }
 
 /** The journal for reading only (--dry-run). */
-export async function readJournal(path: string): Promise<JournalView> {
+export async function readJournal(path: string): Promise<JournalReadView> {
   const { done, count } = parseJournal(await readIfExists(path));
   return view(done, count);
 }
@@ -140,7 +162,7 @@ class FileJournal implements Journal {
     readonly loaded: number,
   ) {}
 
-  isDone(key: string, step: StepName, rowHash: string, serial?: string): boolean {
+  isDone(key: string, step: JournalStep, rowHash: string, serial?: string): boolean {
     return this.done.get(slot(key, step, serial)) === rowHash;
   }
 

@@ -11,7 +11,7 @@ import type { WireParams } from '../../core/params/index.js';
 import { mapLimited } from '../../core/pool.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, realSleep, withRetry } from '../../core/retry.js';
 import type { EndpointDef } from '../../registry/index.js';
-import type { Journal } from '../import/journal.js';
+import type { Journal, JournalStep } from '../import/journal.js';
 import { DeviceQueues } from '../import/limit.js';
 import { messageOf, type RunImportOptions, runImport } from '../import/run-import.js';
 import type { PersonRow, ReportLine, StepName } from '../import/types.js';
@@ -55,10 +55,13 @@ export interface ApplyResult {
  */
 export const OWED = 'owed';
 
+/** The rowHash of a journal line saying an owed step (a cloud deletion) was done. */
+export const DONE = 'done';
+
 /** The journal as runImport sees it: a step is "done" when the plan does not need it. */
 export function planJournal(journal: Journal, plan: SyncPlan): Journal {
   const byCode = new Map<string, PersonPlan>(plan.persons.map((p) => [p.personCode, p]));
-  const needed = (key: string, step: StepName, serial?: string): boolean => {
+  const needed = (key: string, step: JournalStep, serial?: string): boolean => {
     const p = byCode.get(key);
     if (!p) return false;
     switch (step) {
@@ -71,6 +74,9 @@ export function planJournal(journal: Journal, plan: SyncPlan): Journal {
         return p.cards;
       case 'toDevice':
         return serial !== undefined && p.toDevice.includes(serial);
+      case 'deletePersonFromCloud':
+        // Sent after runImport, by applyPlan itself.
+        return false;
     }
   };
   return {
@@ -105,13 +111,19 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
       return { ...r, serials: [...new Set([...p.toDevice, ...p.access])] };
     });
   const at = opts.now().toISOString();
-  await Promise.all(
-    opts.plan.persons.flatMap((p) =>
+  await Promise.all([
+    ...opts.plan.persons.flatMap((p) =>
       p.toDevice.map((serial) =>
         opts.journal.record({ key: p.personCode, rowHash: OWED, step: 'toDevice', serial, at }),
       ),
     ),
-  );
+    // A cloud deletion is owed from before the person's device removals: once those are done the
+    // person holds no scope device, so a --scope-serial scope no longer lists them, and only this
+    // line makes the next run (or diff) finish a deletion that failed or was cut short.
+    ...opts.plan.persons
+      .filter((p) => p.deleteFromCloud)
+      .map((p) => opts.journal.record({ key: p.personCode, rowHash: OWED, step: 'deletePersonFromCloud', at })),
+  ]);
   const run = await runImport({
     client: opts.client,
     rows,
@@ -181,6 +193,12 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
       const base = { row: p.row ?? 0, personCode: p.personCode, serialNo: '' };
       try {
         await send(eps.cloudDelete, { personCode: p.personCode });
+        await opts.journal.record({
+          key: p.personCode,
+          rowHash: DONE,
+          step: 'deletePersonFromCloud',
+          at: opts.now().toISOString(),
+        });
         lines.push({ ...base, status: 'ok', step: 'deletePersonFromCloud', message: '' });
       } catch (err) {
         lines.push({ ...base, status: 'failed', step: 'deletePersonFromCloud', message: messageOf(err) });

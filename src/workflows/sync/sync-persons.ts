@@ -17,7 +17,7 @@ import type { ProcessProbe } from '../../core/safe-file.js';
 import type { CsvEncoding } from '../import/csv-decode.js';
 import { importEndpoints } from '../import/endpoints.js';
 import { type InvalidInputError, invalidInputError, pictureLoader } from '../import/import-persons.js';
-import { type JournalView, openJournal, readJournal } from '../import/journal.js';
+import { type JournalReadView, openJournal, readJournal } from '../import/journal.js';
 import { type LoadedRows, loadRows, withDeviceList } from '../import/load-rows.js';
 import { preparePicture } from '../import/picture.js';
 import { hashForTarget } from '../import/row-validate.js';
@@ -267,6 +267,31 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
     opts.signal,
   );
 
+  // Cloud deletions a previous run owes (journal): the person's device removals may be done, so a
+  // device scope no longer lists them; looked up by code, and planned again when still in the scope.
+  const journalView: JournalReadView = await readJournal(opts.journalPath);
+  const owedDeletions = narrowed
+    ? journalView
+        .keysAt('deletePersonFromCloud', OWED)
+        .filter((code) => !rowOf.has(code) && !cloud.has(code) && codeInScope(opts.scope, code))
+    : [];
+  await mapLimited(
+    owedDeletions,
+    opts.concurrency,
+    async (code) => {
+      const found = await readCloudPersons(
+        client,
+        { serials: [] },
+        { wantPicture: () => false, signal: opts.signal, exactCode: code, cache },
+      );
+      const p = found.get(code);
+      if (!p || !cloudPersonInScope(opts.scope, p, scopeTypeName)) return;
+      cloud.set(code, p);
+      inScope.add(code);
+    },
+    opts.signal,
+  );
+
   const pictureSha256 = new Map<string, string>();
   const access = new Map<string, Map<string, string[]>>();
   const cards = new Map<string, string[]>();
@@ -283,7 +308,6 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
   );
 
   phase('details');
-  const journalView: JournalView = await readJournal(opts.journalPath);
   const plan = computePlan({
     rows,
     cloud,

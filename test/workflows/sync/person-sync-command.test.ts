@@ -197,6 +197,58 @@ describe('person sync', () => {
     expect(await devicePersons('GATE2')).toEqual(['S-1', 'S-2']);
   });
 
+  it('--scope-serial --prune-cloud: a cloud deletion that failed (or was cut short) after the device removals is planned and sent again by the next run', async () => {
+    const all = writeCsv('owed1.csv', [
+      ['OW-1', '一', '', 'p0.jpg', 'GATE1;GATE2'],
+      ['OW-2', '二', '', 'p1.jpg', 'GATE1'],
+      ['OW-3', '三', '', 'p2.jpg', 'GATE2;GATE3'],
+    ]);
+    const scope = [
+      '--person-code-prefix',
+      'OW-',
+      '--scope-serial',
+      'GATE1',
+      '--scope-serial',
+      'GATE2',
+      '--scope-serial',
+      'GATE3',
+    ];
+    const journal = ['--journal', join(dir, 'owed.journal.ndjson')];
+    expect((await sync([all, ...scope, ...journal])).code).toBe(0);
+    const one = writeCsv('owed2.csv', [['OW-1', '一', '', 'p0.jpg', 'GATE1;GATE2']]);
+    expect(
+      (await emu.op('POST', '/faults', { path: '/person/deletePersonFromCloud', status: 500 })).status,
+    ).toBeLessThan(300);
+    const failed = await sync([one, ...scope, ...journal, '--prune-cloud', '--yes']);
+    expect(failed.code, failed.stderr).toBe(3);
+    await emu.op('DELETE', '/faults');
+    // The device removals were done: OW-2 and OW-3 hold no scope device, yet still owe their deletion.
+    expect(await devicePersons('GATE3')).toEqual([]);
+    expect((await cloudPersons()).map((p) => p.personCode)).toEqual(['OW-1', 'OW-2', 'OW-3']);
+    const diff = await runCli(['person', 'diff', one, ...scope, ...journal, '--prune-cloud', '-o', 'json'], {
+      env: env(),
+      cwd: dir,
+    });
+    expect(diff.code, diff.stderr).toBe(0);
+    const planned = JSON.parse(diff.stdout).persons as { personCode: string; action: string }[];
+    expect(planned.map((p) => [p.personCode, p.action])).toEqual([
+      ['OW-2', 'delete'],
+      ['OW-3', 'delete'],
+    ]);
+    const again = await sync([one, ...scope, ...journal, '--prune-cloud', '--yes']);
+    expect(again.code, again.stderr).toBe(0);
+    expect((await cloudPersons()).map((p) => p.personCode)).toEqual(['OW-1']);
+    // Done: the next plan is empty.
+    const settled = await runCli(
+      ['person', 'diff', one, ...scope, ...journal, '--prune-cloud', '--detailed-exitcode'],
+      {
+        env: env(),
+        cwd: dir,
+      },
+    );
+    expect(settled.code, settled.stderr).toBe(0);
+  });
+
   it('--check-devices re-sends a person cleared from a device behind the cloud’s back', async () => {
     const file = writeCsv('cd.csv', [['CD-1', '一', '', 'p0.jpg', 'GATE1']]);
     expect((await sync([file])).code).toBe(0);
