@@ -14,7 +14,7 @@ import type { EndpointDef } from '../../registry/index.js';
 import type { Journal, JournalStep } from '../import/journal.js';
 import { DeviceQueues } from '../import/limit.js';
 import { messageOf, type RunImportOptions, runImport } from '../import/run-import.js';
-import type { PersonRow, ReportLine, StepName } from '../import/types.js';
+import type { PersonRow, ReportLine } from '../import/types.js';
 import { syncEndpoints } from './endpoints.js';
 import type { PersonPlan, SyncPlan } from './plan.js';
 import type { SyncClient } from './types.js';
