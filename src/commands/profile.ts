@@ -99,9 +99,17 @@ async function addProfile(env: CommandEnv, nameArg: string | undefined, opts: Ad
     missing.push('--senselink-url, --senselink-app-key and --senselink-app-secret-stdin together');
   }
   if (missing.length) throw new UsageError(`profile add: missing ${missing.join(', ')} (no terminal to ask)`);
-  // Refuse now what every later command would refuse: a bad host, or the token over plain http.
-  const { assertSafeScheme, normaliseBaseUrl } = await import('../core/connection.js');
+  // Refuse now what every later command would refuse: a bad host, a token no header can carry, the
+  // token over plain http, a CA certificate that cannot be read.
+  const { assertSafeScheme, assertTokenChars, normaliseBaseUrl, readCaCert } = await import('../core/connection.js');
+  assertTokenChars(p.token!, secrets.token !== undefined ? '--token-stdin' : 'the token typed');
   assertSafeScheme(normaliseBaseUrl(p.host!), p.insecureHttp);
+  if (p.caCert) {
+    readCaCert(env.ctx, p.caCert);
+    // Saved absolute: the profile is used from other folders (cron runs in $HOME).
+    const { resolve } = await import('node:path');
+    p.caCert = resolve(env.ctx.cwd, p.caCert);
+  }
   const profiles = await import('../core/profiles.js');
   await profiles.saveProfile(env.ctx, p as Profile);
   if (opts.use) await profiles.useProfile(env.ctx, p.name!);

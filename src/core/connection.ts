@@ -86,14 +86,19 @@ async function loadProfile(ctx: Context, name: string, source: string): Promise<
   return profile;
 }
 
-function readCaCert(ctx: Context, file: string): string {
-  // A file named on the command line that cannot be read is a bad flag (exit 2, nothing sent),
-  // like a missing --picture; a FIFO or device is refused instead of blocking.
+/**
+ * The PEM text of a CA certificate file (relative to the working folder).
+ * @param source where the name came from, for the message: `--ca-cert` (default), `FACETCTL_CA_CERT`,
+ *   `the profile 'prod' (caCert)`
+ * @throws UsageError (exit 2, nothing sent) when it cannot be read or holds no PEM certificate; a
+ *   FIFO or device is refused instead of blocking
+ */
+export function readCaCert(ctx: Context, file: string, source = '--ca-cert'): string {
   const got = tryReadInputFileSync(resolve(ctx.cwd, file));
-  if (!got.ok) throw new UsageError(`--ca-cert ${file}: cannot read the CA certificate: ${got.reason}`);
+  if (!got.ok) throw new UsageError(`${source} ${file}: cannot read the CA certificate: ${got.reason}`);
   const pem = got.bytes.toString('utf8');
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new UsageError(`--ca-cert ${file}: not a PEM certificate file`);
+    throw new UsageError(`${source} ${file}: not a PEM certificate file`);
   }
   return pem;
 }
@@ -104,6 +109,35 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 function describeControl(ch: string): string {
   const named: Record<string, string> = { '\r': 'a carriage return (\\r)', '\n': 'a line break (\\n)', '\t': 'a tab' };
   return named[ch] ?? `the control character U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * The API token travels in the `ds-api-token` header: printable ASCII only (U+0021–U+007E). A token
+ * typed with a Japanese IME on (`ｔｏｋ…`, full-width), or holding a space, is refused here rather than
+ * sent, where the HTTP stack refuses the header and the run looked like a network failure.
+ * @param source where the token came from (`--token-stdin`, `FACETCTL_TOKEN`, `the profile 'prod'`)
+ * @throws UsageError (exit 2) naming the source, the character and its position — never the value
+ */
+export function assertTokenChars(token: string, source: string): void {
+  for (let i = 0; i < token.length; i++) {
+    const code = token.charCodeAt(i);
+    if (code >= 0x21 && code <= 0x7e) continue;
+    const ch = String.fromCodePoint(token.codePointAt(i) ?? code);
+    const u = `U+${(ch.codePointAt(0) ?? code).toString(16).toUpperCase().padStart(4, '0')}`;
+    const fullWidth = code >= 0xff01 && code <= 0xff5e;
+    const what =
+      code === 0x20
+        ? 'a space'
+        : CONTROL.test(ch)
+          ? describeControl(ch)
+          : fullWidth
+            ? `the full-width character '${ch}' (${u})`
+            : `the character '${ch}' (${u})`;
+    throw new UsageError(
+      `${source}: the API token holds ${what} at character ${i + 1}; a token is half-width ASCII letters, digits and signs` +
+        (fullWidth || code > 0x7e ? ' (typed with the IME on? paste it again from the cloud with the IME off)' : ''),
+    );
+  }
 }
 
 /**
@@ -186,9 +220,33 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags = {
   ) => flag ?? flagProfile?.[key] ?? envValue() ?? envProfile?.[key];
 
   const host = pick(flags.host, () => settingFromEnv(env, 'FACETCTL_HOST'), 'host');
-  const token = pick(flags.token, () => settingFromEnv(env, 'FACETCTL_TOKEN'), 'token');
+  let tokenSource = '--token-stdin';
+  const token = pick(
+    flags.token,
+    () => {
+      const fromEnv = settingFromEnv(env, 'FACETCTL_TOKEN');
+      if (fromEnv !== undefined) tokenSource = 'FACETCTL_TOKEN';
+      else if (envProfile) tokenSource = `the profile '${envProfile.name}'`;
+      return fromEnv;
+    },
+    'token',
+  );
+  if (flags.token === undefined && flagProfile?.token !== undefined) tokenSource = `the profile '${flagProfile.name}'`;
+  if (token !== undefined) assertTokenChars(token, tokenSource);
   const insecureHttp = Boolean(pick(flags.insecureHttp || undefined, () => undefined, 'insecureHttp'));
-  const caCertFile = pick(flags.caCert, () => settingFromEnv(env, 'FACETCTL_CA_CERT'), 'caCert');
+  let caCertSource = '--ca-cert';
+  const caCertFile = pick(
+    flags.caCert,
+    () => {
+      const fromEnv = settingFromEnv(env, 'FACETCTL_CA_CERT');
+      if (fromEnv !== undefined) caCertSource = 'FACETCTL_CA_CERT';
+      else if (envProfile) caCertSource = `the profile '${envProfile.name}' (caCert)`;
+      return fromEnv;
+    },
+    'caCert',
+  );
+  if (flags.caCert === undefined && flagProfile?.caCert !== undefined)
+    caCertSource = `the profile '${flagProfile.name}' (caCert)`;
   const senselink = senselinkFrom(ctx, flagProfile, envProfile);
   const profile = (flagProfile ?? envProfile)?.name;
 
@@ -215,7 +273,7 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags = {
     profile,
     senselink: senselink && { ...senselink, baseUrl: normaliseSenselinkUrl(senselink.baseUrl) },
     insecureHttp,
-    caCert: caCertFile ? readCaCert(ctx, caCertFile) : undefined,
+    caCert: caCertFile ? readCaCert(ctx, caCertFile, caCertSource) : undefined,
     caCertFile,
   };
 }

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,65 @@ describe('profile add without a terminal', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--insecure-http');
     expect((await cli([...plain, '--insecure-http'], { stdin: 'T'.repeat(64) })).code).toBe(0);
+  });
+
+  it('a token no HTTP header can carry (typed with the IME on, a space inside) is refused where it comes from: exit 2, nothing saved or sent', async () => {
+    const fullWidth = await cli(['profile', 'add', 'fw', '--host', emu.url, '--token-stdin'], {
+      stdin: 'ｔｏｋ－ｅ２\n',
+    });
+    expect(fullWidth.code).toBe(2);
+    expect(fullWidth.stderr).toContain(
+      "--token-stdin: the API token holds the full-width character 'ｔ' (U+FF54) at character 1; a token is half-width ASCII",
+    );
+    expect(fullWidth.stderr).toContain('IME');
+    expect((await cli(['profile', 'list', '--names'])).stdout).toBe('');
+    const space = await cli(['profile', 'add', 'sp', '--host', emu.url, '--token-stdin'], { stdin: 'abc def\n' });
+    expect(space.code).toBe(2);
+    expect(space.stderr).toContain('holds a space at character 4');
+    await emu.op('DELETE', '/requests');
+    for (const [env, source] of [
+      [{ FACETCTL_HOST: emu.url, FACETCTL_TOKEN: 'ｔｏｋｅｎ' }, 'FACETCTL_TOKEN'],
+      [{ FACETCTL_HOST: emu.url, FACETCTL_TOKEN: 'tok\u00e9n' }, 'FACETCTL_TOKEN'],
+    ] as const) {
+      const r = await cli(['device', 'list'], { env });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`${source}: the API token holds`);
+      expect(r.stderr).not.toContain('network');
+    }
+    const fromStdin = await cli(['device', 'list', '--host', emu.url, '--token-stdin'], { stdin: 'ｔｏｋｅｎ\n' });
+    expect(fromStdin.code).toBe(2);
+    expect(fromStdin.stderr).toContain('--token-stdin: the API token holds');
+    const { body } = await emu.op('GET', '/requests');
+    expect(body.requests).toEqual([]);
+  });
+
+  it('--ca-cert is checked when the profile is saved, and saved absolute; a bad one from the environment or a profile is named as such', async () => {
+    const dir = tempConfigDir();
+    writeFileSync(join(dir, 'bad.pem'), 'hello');
+    writeFileSync(join(dir, 'ca.pem'), '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    const add = (file: string) =>
+      cli(['profile', 'add', 'tls', '--host', 'cloud.example.jp', '--ca-cert', file, '--token-stdin', '--force'], {
+        stdin: 'T'.repeat(32),
+        cwd: dir,
+      });
+    const missing = await add('missing.pem');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--ca-cert missing.pem: cannot read the CA certificate');
+    const bad = await add('bad.pem');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--ca-cert bad.pem: not a PEM certificate file');
+    expect((await cli(['profile', 'list', '--names'])).stdout).toBe('');
+    const ok = await add('ca.pem');
+    expect(ok.code, ok.stderr).toBe(0);
+    const saved = JSON.parse(readFileSync(join(configDir, 'config.json'), 'utf8'));
+    expect(JSON.stringify(saved)).toContain(JSON.stringify(join(dir, 'ca.pem')));
+    // The environment's certificate, named as the environment's.
+    const fromEnv = await cli(['device', 'list'], {
+      env: { FACETCTL_HOST: emu.url, FACETCTL_TOKEN: emu.token, FACETCTL_CA_CERT: join(dir, 'bad.pem') },
+    });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain(`FACETCTL_CA_CERT ${join(dir, 'bad.pem')}: not a PEM certificate file`);
+    expect(fromEnv.stderr).not.toContain('--ca-cert');
   });
 
   it('never prompts: missing fields are a usage error naming the flags', async () => {
