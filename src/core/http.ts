@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { CancelledError, NetworkError } from './errors.js';
 import { NodeEngine } from './node-http.js';
-import { type ProxySettings, parseNoProxy, proxyFor } from './proxy.js';
+import { assertProxyUrl, type ProxySettings, parseNoProxy, proxyFor } from './proxy.js';
 import { loadUndici, type UndiciParts } from './undici.js';
 
 export type { ProxySettings };
@@ -267,6 +267,7 @@ export class HttpTransport {
     let got = this.#proxied.get(proxy);
     if (!got) {
       const uri = proxy;
+      assertProxyUrl(uri, url.startsWith('https:') ? 'HTTPS_PROXY' : 'HTTP_PROXY');
       // With a proxy the private CA goes to requestTls (TLS inside the tunnel).
       const requestTls = this.cfg.caCert ? { ca: this.cfg.caCert } : undefined;
       got = this.#load().then(({ ProxyAgent }) =>
@@ -296,9 +297,10 @@ export class HttpTransport {
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     if (req.signal?.aborted) throw new CancelledError();
+    // A proxy variable that names no HTTP proxy is a usage error (exit 2), not a network failure.
+    const carrier = this.#carrierFor(req.url);
     try {
-      const carrier = await this.#carrierFor(req.url);
-      return await carrier.send(req);
+      return await (await carrier).send(req);
     } catch (err) {
       throw this.failure(err, req);
     }

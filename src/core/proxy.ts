@@ -17,6 +17,7 @@
  * IP and CIDR entries: no DNS lookup is made to decide.
  */
 import { BlockList, isIP } from 'node:net';
+import { UsageError } from './errors.js';
 
 export interface ProxySettings {
   httpProxy?: string;
@@ -136,15 +137,43 @@ export function clearTextProxy(url: URL, settings: ProxySettings | undefined): s
   }
 }
 
+/** A proxy as curl reads it: `host:port` without a scheme means `http://host:port`. */
+export function proxyUrl(value: string): string {
+  const text = value.trim();
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
+}
+
 /**
  * The proxy URL for a request to `url`, or undefined to connect directly: loopback is never
- * proxied, `NO_PROXY` is honoured, https takes `httpsProxy` and http `httpProxy`.
+ * proxied, `NO_PROXY` is honoured, https takes `httpsProxy` and http `httpProxy` (read by proxyUrl:
+ * a bare `host:port` is http).
  */
 export function proxyFor(url: URL, settings: ProxySettings | undefined, rules = parseNoProxy(settings?.noProxy)) {
   if (!settings) return undefined;
   const proxy = url.protocol === 'https:' ? settings.httpsProxy : settings.httpProxy;
-  if (!proxy) return undefined;
+  if (!proxy?.trim()) return undefined;
   if (isLoopbackHost(url.hostname)) return undefined;
   if (bypassesProxy(url, rules)) return undefined;
-  return proxy;
+  return proxyUrl(proxy);
+}
+
+/**
+ * A proxy URL undici's ProxyAgent can use (http: or https:), checked before it is made, so a typo in
+ * the variable is a usage error naming it, not a stack trace.
+ * @param variable `HTTPS_PROXY` or `HTTP_PROXY` (the lower-case spellings are read first)
+ * @throws UsageError (exit 2) naming the variable and the value without its password
+ */
+export function assertProxyUrl(proxy: string, variable: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(proxy);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.hostname) return;
+  // A password in it is not shown, parsed or not (`http://user:secret@[bad`).
+  const shown = proxy.replace(/(\/\/[^/@:]*:)[^/@]*@/, '$1***@');
+  throw new UsageError(
+    `${variable}=${shown}: not an HTTP proxy URL; give http://HOST:PORT (or HOST:PORT)${parsed && !/^https?:$/.test(parsed.protocol) ? `; ${parsed.protocol.slice(0, -1)} proxies are not supported` : ''}`,
+  );
 }

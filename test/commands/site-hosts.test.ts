@@ -191,6 +191,29 @@ describe('a plain-http host behind HTTP_PROXY: the token never crosses the proxy
     expect(readable).toContain(emu.token);
   });
 
+  it('a proxy given as HOST:PORT (no scheme) is http://HOST:PORT, as curl reads it; one that is not an HTTP proxy URL is exit 2, its password hidden', async () => {
+    seen.length = 0;
+    const bare = await runCli(['--insecure-http', 'device', 'list', '-o', 'json'], {
+      env: envFor({ HTTP_PROXY: new URL(proxyUrl).host, FACETCTL_PROXY_PLAIN_HTTP: '1' }),
+    });
+    expect(bare.code, bare.stderr).toBe(0);
+    expect(seen.length).toBeGreaterThan(0);
+    for (const [value, said] of [
+      ['socks5://127.0.0.1:1080', 'socks5 proxies are not supported'],
+      ['http://user:secret@[bad', 'HTTP_PROXY=http://user:***@[bad: not an HTTP proxy URL'],
+    ]) {
+      seen.length = 0;
+      const res = await runCli(['--insecure-http', 'device', 'list'], {
+        env: envFor({ HTTP_PROXY: value, FACETCTL_PROXY_PLAIN_HTTP: '1' }),
+      });
+      expect(res.code, res.stderr).toBe(2);
+      expect(res.stderr).toContain(said);
+      expect(res.stderr).not.toContain('secret');
+      expect(res.stderr).not.toMatch(/\n\s+at /);
+      expect(seen).toEqual([]);
+    }
+  });
+
   it('https, or the host in NO_PROXY, never asks the question', async () => {
     const { clearTextProxy } = await import('../../src/core/proxy.js');
     const settings = { httpProxy: proxyUrl, httpsProxy: proxyUrl, noProxy: '' };
