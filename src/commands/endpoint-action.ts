@@ -92,7 +92,12 @@ function confirmQuestion(ep: EndpointDef, plans: Plan[]): string {
 
 /** Flags → one wire param set per device; all issues of all devices reported together. */
 async function planCalls(env: CommandEnv, ep: EndpointDef, specs: FlagSpec[], opts: EndpointOpts): Promise<Plan[]> {
-  const input = await inputFromFlags(env.ctx, specs, opts);
+  const input = await inputFromFlags(
+    env.ctx,
+    specs,
+    opts,
+    env.flags().tokenStdin ? 'the token (--token-stdin)' : undefined,
+  );
   if (ep.keyValueFlag) addKeyValuePairs(input, ep.keyValueFlag, opts[ep.keyValueFlag] as string[] | undefined);
   const now = env.ctx.now();
   const zone = await env.timeZone();

@@ -204,8 +204,13 @@ async function readStdin(ctx: Context): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function readFileFlag(ctx: Context, flag: string, path: string): Promise<Buffer> {
+async function readFileFlag(ctx: Context, flag: string, path: string, stdinTaken?: string): Promise<Buffer> {
   if (path === '-') {
+    if (stdinTaken) {
+      throw new UsageError(
+        `--${flag} -: standard input already carries ${stdinTaken}; give the file by name (or the token in FACETCTL_TOKEN or a profile)`,
+      );
+    }
     const bytes = await readStdin(ctx);
     if (bytes.length === 0) throw new UsageError(`--${flag}: standard input was empty`);
     return bytes;
@@ -232,6 +237,8 @@ export async function inputFromFlags(
   ctx: Context,
   specs: readonly FlagSpec[],
   opts: Record<string, unknown>,
+  /** What standard input is already read for (`the token (--token-stdin)`): a file flag `-` is then refused. */
+  stdinTaken?: string,
 ): Promise<Record<string, unknown>> {
   const input: Record<string, unknown> = {};
   for (const spec of specs) {
@@ -250,7 +257,7 @@ export async function inputFromFlags(
     } else if (spec.device && !spec.repeatable && Array.isArray(value)) {
       input[spec.wire] = singleDevice(spec.flag, value);
     } else if (spec.file) {
-      input[spec.wire] = await readFileFlag(ctx, spec.flag, String(value));
+      input[spec.wire] = await readFileFlag(ctx, spec.flag, String(value), stdinTaken);
     } else {
       input[spec.wire] = value === true ? '1' : value;
     }

@@ -280,6 +280,16 @@ describe('flags', () => {
     expect(r.stderr).toContain("--picture: cannot read 'nope.jpg'");
   });
 
+  it('a file flag `-` with --token-stdin: standard input cannot carry both, exit 2 before anything is read or sent', async () => {
+    await clearJournal(setup.emu);
+    const r = await cli(['person', 'check-picture', '--picture', '-', '--host', setup.emu.url, '--token-stdin'], {
+      stdin: `${setup.emu.token}\nnot a picture`,
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--picture -: standard input already carries the token (--token-stdin)');
+    expect(await journal(setup.emu)).toEqual([]);
+  });
+
   it('global flags work before and after the command words', async () => {
     const before = await cli(['-o', 'csv', 'device', 'list']);
     const after = await cli(['device', 'list', '-o', 'csv']);
