@@ -46,7 +46,12 @@ const accessFamily: FamilyDef = {
     },
     {
       name: 'accessTimeTo',
-      def: { type: 'datetime', label: '通行可能時間帯（TO）', description: 'End of the window' },
+      def: {
+        type: 'datetime',
+        label: '通行可能時間帯（TO）',
+        description: 'End of the window (a date alone: through that day, 23:59:59)',
+        rangeEnd: true,
+      },
     },
   ],
   interval: {

@@ -290,6 +290,24 @@ describe('flags', () => {
     expect(await journal(setup.emu)).toEqual([]);
   });
 
+  it('--access FLAG,FROM,TO: a day alone as TO is through that day (23:59:59)', async () => {
+    const r = await cli([
+      'person',
+      'access-times',
+      'set',
+      '--serial',
+      'S1',
+      '--person-code',
+      'X1',
+      '--access',
+      '1,2099/12/31,2099/12/31',
+      '--dry-run',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const { query } = JSON.parse(r.stdout);
+    expect(query).toMatchObject({ accessTimeFrom_1: '2099/12/31 00:00:00', accessTimeTo_1: '2099/12/31 23:59:59' });
+  });
+
   it('global flags work before and after the command words', async () => {
     const before = await cli(['-o', 'csv', 'device', 'list']);
     const after = await cli(['device', 'list', '-o', 'csv']);

@@ -58,6 +58,19 @@ describe('import date cells', () => {
     });
   });
 
+  it('a day alone as the window’s end means through that day (23:59:59), as every --to does; as its start, from 00:00:00', async () => {
+    expect(await access(undefined, '2026/12/01', '2026/12/31')).toEqual({
+      accessFlag_1: '1',
+      accessTimeFrom_1: '2026/12/01 00:00:00',
+      accessTimeTo_1: '2026/12/31 23:59:59',
+    });
+    // One day: from its first second to its last (was a window of zero length).
+    expect(await access(undefined, '2099/12/31', '2099/12/31')).toMatchObject({
+      accessTimeFrom_1: '2099/12/31 00:00:00',
+      accessTimeTo_1: '2099/12/31 23:59:59',
+    });
+  });
+
   it('refuses an impossible date in a cell', async () => {
     const csvPath = join(dir, 'bad.csv');
     writeFileSync(
