@@ -156,7 +156,17 @@ export function touchDevice(db: Db, serial: string): void {
   stmt(db, 'UPDATE devices SET last_access = ? WHERE serial = ?').run(epochSecondsNow(), serial);
 }
 
-/** Records what the API did on a device, as the device's own operation log would. */
+/**
+ * How long a device's operation log waits for the cloud's periodic sync: 「操作ログは 30 分程度に一度、
+ * 定時処理により自動同期されます」 (getOperateLog). Earlier, /device/sync brings it in.
+ */
+export const OPERATE_SYNC_SECONDS = 30 * 60;
+
+/**
+ * Records what the API did on a device, as the device's own operation log would: on the device
+ * (pending) until the cloud syncs it, by /device/sync or the periodic sync (`OPERATE_SYNC_SECONDS`
+ * after the entry; see `syncDueOperateLogs`), as the document describes for getOperateLog.
+ */
 export function addOperateLog(
   db: Db,
   serial: string,
@@ -167,7 +177,19 @@ export function addOperateLog(
 ): void {
   stmt(
     db,
-    'INSERT INTO operate_logs (serial, time, user, main_type, sub_type, detail, pending) VALUES (?, ?, ?, ?, ?, ?, 0)',
+    'INSERT INTO operate_logs (serial, time, user, main_type, sub_type, detail, pending) VALUES (?, ?, ?, ?, ?, ?, 1)',
   ).run(serial, epochSecondsNow(), user, mainType, subType, detail);
-  bumpLogVersion(db, 'operate', serial);
+}
+
+/**
+ * The periodic sync of a device's operation logs, run when they are read: entries pending for
+ * `OPERATE_SYNC_SECONDS` or longer reach the cloud. Returns how many did.
+ */
+export function syncDueOperateLogs(db: Db, serial: string): number {
+  const due = stmt(db, 'UPDATE operate_logs SET pending = 0 WHERE serial = ? AND pending = 1 AND time <= ?').run(
+    serial,
+    epochSecondsNow() - OPERATE_SYNC_SECONDS,
+  );
+  if (due.changes > 0) bumpLogVersion(db, 'operate', serial);
+  return due.changes;
 }

@@ -250,10 +250,25 @@ describe('getOperateLog', () => {
     expect(sub.list).toHaveLength(1);
   });
 
-  it('records actions done through the API on the device', async () => {
+  it('records actions done through the API on the device; the cloud has them after /device/sync or its periodic sync (30 min), as the document says', async () => {
     await addDevice(emu, 'O2');
     await ok(emu, '/system/reboot', { serialNo: 'O2' });
     await ok(emu, '/system/openOnce', { serialNo: 'O2' });
+    // 「操作ログは 30 分程度に一度、定時処理により自動同期されます」: not in the cloud yet.
+    expect((await ok(emu, '/log/getOperateLog', { serialNo: 'O2' })).rows).toBe(0);
+    // An entry the device made 31 minutes ago has been through the periodic sync.
+    const old = new Date(Date.now() + 9 * 3600_000 - 31 * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+    await emu.op('POST', '/operate-logs', {
+      serialNo: 'O2',
+      time: old.replaceAll('-', '/'),
+      subType: '設定変更',
+      pending: true,
+    });
+    expect(
+      (await ok(emu, '/log/getOperateLog', { serialNo: 'O2' })).list.map((x: { subType: string }) => x.subType),
+    ).toEqual(['設定変更']);
+    const synced = await ok(emu, '/device/sync', { serialNo: 'O2' });
+    expect(synced.operateLogRegisted).toBe(2);
     const body = await ok(emu, '/log/getOperateLog', { serialNo: 'O2' });
     const subs = body.list.map((x: { subType: string }) => x.subType);
     expect(subs).toContain('再起動');

@@ -1,6 +1,7 @@
 /** /log/*: recognition logs (list, physical delete) and operation logs. */
 
 import { formatEpochSeconds, parseWireEpochSeconds } from '../../core/dates.js';
+import { syncDueOperateLogs } from '../devices.js';
 import type { Call, Handler, HandlerTable } from '../emu.js';
 import { json } from '../envelope.js';
 import { type PageStart, pageMemo } from '../page-memo.js';
@@ -154,6 +155,7 @@ function pageOperate(
 
 const getOperateLog: Handler = (call) => {
   const { db } = call.emu;
+  syncDueOperateLogs(db, device(call).serial);
   const parts = ['serial = ?', 'pending = 0'];
   const args: (string | number)[] = [device(call).serial];
   const from = str(call, 'operateTimeFrom');
