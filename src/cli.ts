@@ -129,6 +129,15 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 /**
+ * `facetctl … 2>&1 | head -1`, or a log collector that went away: stderr carries status only, so a
+ * closed stderr does not stop the command (an export still writes its file and moves its state);
+ * what it would have said is dropped.
+ */
+process.stderr.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+});
+
+/**
  * Exit as soon as the command is done and stdout/stderr are flushed. Left to itself, Node lingers
  * ~100 ms after undici's last request (its sockets' teardown), a third of an API call's wall time,
  * which cron jobs pay on every run. Nothing is lost: every command awaits its own work and files.

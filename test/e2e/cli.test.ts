@@ -3,9 +3,12 @@
  * against an emulator running in the test process.
  */
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runProcess, spawnCli } from '../helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { tempDir } from '../helpers/temp.js';
 import { ensureBuilt } from '../setup/build.js';
 
 let emu: TestEmulator;
@@ -95,6 +98,17 @@ describe('bin/facetctl.js', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/status=0/);
     expect(r.stderr).not.toMatch(/EPIPE|Error/);
+  });
+
+  it('a closed stderr (2>&1 | head -1) does not stop an export: its file is written whole, no temporary left, exit 0', async () => {
+    const dir = tempDir('facetctl-e2e-stderr-');
+    const out = join(dir, 'x.csv');
+    const cmd = `cd "${dir}" && "${process.execPath}" "${BIN}" log recog export --serial E2E0003 -o csv --out x.csv --verbose 2>&1 >/dev/null | head -n 1 >/dev/null; echo "status=\${PIPESTATUS[0]}"`;
+    const r = await shell(cmd, { ...process.env, ...env });
+    expect(r.stdout).toMatch(/status=0/);
+    const rows = readFileSync(out, 'utf8').trim().split('\n');
+    expect(rows).toHaveLength(1 + 3000);
+    expect(readdirSync(dir)).toEqual(['x.csv']);
   });
 });
 
