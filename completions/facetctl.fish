@@ -662,7 +662,6 @@ complete -c facetctl -n '__facetctl_at "person diff"' -l no-image -d 'send updat
 complete -c facetctl -n '__facetctl_at "person diff"' -l no-picture-cache -d 'download and hash every cloud picture instead of trusting the hashes remembered per picture URL'
 complete -c facetctl -n '__facetctl_at "person diff"' -l concurrency -r -f -d 'cloud calls at once'
 complete -c facetctl -n '__facetctl_at "person diff"' -l journal -r -F -d 'journal of completed steps (default: FILE.facetctl-journal.ndjson beside the CSV; the picture cache goes beside it)'
-complete -c facetctl -n '__facetctl_at "person diff"' -l report -r -F -d 'write a CSV line per person and device step; - for stdout'
 complete -c facetctl -n '__facetctl_at "person reconcile"' -l serial -r -f -d 'device serial number (repeatable)'
 complete -c facetctl -n '__facetctl_at "person reconcile"' -l all-devices -d 'every device of the contract'
 complete -c facetctl -n '__facetctl_at "person reconcile"' -l repair -r -f -a 'to-device to-cloud' -d 'to-device (the cloud is right) or to-cloud (the devices are right)'

@@ -146,7 +146,8 @@ export const commands = [
     path: ['person', 'diff'],
     summary: 'Print the plan `person sync FILE` would apply (sends nothing)',
     args: FILE_ARGS,
-    flags: FILE_FLAGS,
+    // No --report: nothing is sent, so there is no step to report; the plan is the output (-o csv).
+    flags: FILE_FLAGS.filter((f) => !f.flags.startsWith('--report')),
     helpAfter: [
       ...SCOPE_HELP,
       '',
@@ -245,6 +246,11 @@ async function syncAction(env: CommandEnv, file: string, flags: SyncFlags, dryRu
   const err = (line: string) => ctx.io.stderr.write(`${line}\n`);
   const pruning = flags.prune === true || flags.pruneCloud === true;
   const yes = env.flags().yes === true;
+  if (dryRun && flags.report) {
+    throw new UsageError(
+      '--report lists the steps sent; with --dry-run nothing is sent: the plan is the output (-o csv)',
+    );
+  }
   if (pruning && !dryRun && !yes && !ctx.io.stdinIsTTY) {
     throw new UsageError(
       '--prune/--prune-cloud remove persons: pass --yes to confirm without a terminal (nothing was sent)',
@@ -333,7 +339,6 @@ async function syncAction(env: CommandEnv, file: string, flags: SyncFlags, dryRu
   }
   const changes = result.plan.persons.length > 0;
   if (dryRun) {
-    if (flags.report) await writeReport(env, flags.report, []);
     // A plan read from a device's cloud record instead of the device is not a clean plan (docs/sync.md).
     if (result.plan.unreachable.length > 0) throw new ExitWith(ExitCode.partial);
     if (flags.detailedExitcode && changes) throw new ExitWith(2);
@@ -346,9 +351,12 @@ async function syncAction(env: CommandEnv, file: string, flags: SyncFlags, dryRu
     err(`failed: ${where}, ${l.step}: ${l.message}`);
   }
   if (failed.length > 20) err(`… and ${failed.length - 20} more failures (see --report)`);
+  // A person with a failed step is not "changed": the summary counts persons done and not done.
+  const notDone = new Set(failed.map((l) => l.personCode)).size;
+  const done = result.plan.persons.length - notDone;
   err(
-    `Sync: ${result.plan.persons.length} person(s) changed, ${result.applied?.sent ?? 0} calls sent, ` +
-      `${failed.length} failed step(s), ${(result.elapsedMs / 1000).toFixed(1)} s`,
+    `Sync: ${done} of ${result.plan.persons.length} person(s) done${notDone ? `, ${notDone} with failed steps` : ''}, ` +
+      `${result.applied?.sent ?? 0} calls sent, ${failed.length} failed step(s), ${(result.elapsedMs / 1000).toFixed(1)} s`,
   );
   if (result.applied?.cancelled) {
     throw new CancelledError('the sync was interrupted; run the same command again to finish');

@@ -352,7 +352,11 @@ function isFatal(err: unknown): boolean {
 
 function outcomeOfError(err: unknown, step: StepName): Outcome {
   if (err instanceof CancelledError) {
-    return { status: 'failed', step, message: 'not sent: the import was cancelled (run it again to finish)' };
+    return {
+      status: 'failed',
+      step,
+      message: 'not sent: the run was cancelled (run the same command again to finish)',
+    };
   }
   return { status: 'failed', step, message: messageOf(err) };
 }

@@ -221,6 +221,8 @@ describe('person sync', () => {
     ).toBeLessThan(300);
     const failed = await sync([one, ...scope, ...journal, '--prune-cloud', '--yes']);
     expect(failed.code, failed.stderr).toBe(3);
+    // Persons whose step failed are not counted as changed.
+    expect(failed.stderr).toContain('Sync: 0 of 2 person(s) done, 2 with failed steps');
     await emu.op('DELETE', '/faults');
     // The device removals were done: OW-2 and OW-3 hold no scope device, yet still owe their deletion.
     expect(await devicePersons('GATE3')).toEqual([]);
@@ -238,6 +240,12 @@ describe('person sync', () => {
     const again = await sync([one, ...scope, ...journal, '--prune-cloud', '--yes']);
     expect(again.code, again.stderr).toBe(0);
     expect((await cloudPersons()).map((p) => p.personCode)).toEqual(['OW-1']);
+    // A plan sends nothing, so there is no step to report: diff has no --report, sync --dry-run refuses it.
+    const noReport = await runCli(['person', 'diff', one, '--report', join(dir, 'r.csv')], { env: env(), cwd: dir });
+    expect(noReport.code).toBe(2);
+    const dryReport = await sync([one, '--dry-run', '--report', join(dir, 'r.csv')]);
+    expect(dryReport.code).toBe(2);
+    expect(dryReport.stderr).toContain('--report lists the steps sent; with --dry-run nothing is sent');
     // Done: the next plan is empty.
     const settled = await runCli(
       ['person', 'diff', one, ...scope, ...journal, '--prune-cloud', '--detailed-exitcode'],
