@@ -110,7 +110,8 @@ const diffCommand = defineCommand<{ serial: string; exitCode?: boolean }>({
   ],
   helpAfter: [
     '',
-    'Keys only on the device are not differences (a file may hold a few settings).',
+    'Keys only on the device are not differences (a file may hold a few settings); read-only values',
+    '(MAC address, versions) are not listed either: config apply cannot set them (stderr names them).',
     'Exit codes: 0 (also with differences, unless --exit-code: then 1 when any differ), 2 bad file.',
     '',
     'Example:',
@@ -130,6 +131,13 @@ const diffCommand = defineCommand<{ serial: string; exitCode?: boolean }>({
       { columns: ['key', 'file', 'device'] },
     );
     note(ctx, diffs.length === 0 ? 'no differences' : `${diffs.length} setting(s) differ`);
+    const readOnly = diffs.readOnly ?? [];
+    if (readOnly.length > 0) {
+      note(
+        ctx,
+        `${readOnly.length} read-only value(s) differ and are not listed (${readOnly.map((d) => d.key).join(', ')}): config apply cannot set them`,
+      );
+    }
     if (flags.exitCode && diffs.length > 0) throw new ExitWith(1);
   },
 });

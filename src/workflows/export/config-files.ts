@@ -96,14 +96,25 @@ export async function readConfigFile(path: string): Promise<Record<string, unkno
   return parsed as Record<string, unknown>;
 }
 
+/**
+ * The settable keys of `file` whose value differs on the device (getConfig), and apart the read-only
+ * keys that differ (MAC address, firmware…: `config apply` cannot change them, so they are not
+ * differences to act on; a backup of another device always differs there).
+ */
 export async function diffWithDevice(
   client: ExportClient,
   file: Record<string, unknown>,
   serialNo: string,
   signal?: AbortSignal,
-): Promise<ConfigDifference[]> {
+): Promise<ConfigDifference[] & { readOnly?: ConfigDifference[] }> {
   const device = await client.json<Record<string, unknown>>(endpoint('config.getConfig'), { serialNo }, { signal });
-  return diffConfig(file, device);
+  const keys = new Map(configKeys.map((k) => [k.name, k]));
+  const all = diffConfig(file, device);
+  const settable: ConfigDifference[] & { readOnly?: ConfigDifference[] } = all.filter(
+    (d) => keys.get(d.key)?.settable !== false,
+  );
+  settable.readOnly = all.filter((d) => keys.get(d.key)?.settable === false);
+  return settable;
 }
 
 export interface ApplyPlan {

@@ -127,6 +127,19 @@ describe('config diff and apply', () => {
     expect(again.stderr).toContain('no differences');
   });
 
+  it("diff of another device's backup lists only what apply can set; the read-only values that differ (MAC address) are named on stderr", async () => {
+    const dir = tmp();
+    const file = join(dir, 'config.json');
+    const other = await getConfig('CFG2');
+    writeFileSync(file, JSON.stringify({ ...other, netEth0MacAddress: '00:11:22:33:44:55' }));
+    const diff = await runCli(['config', 'diff', file, '--serial', 'CFG2', '-o', 'json', '--exit-code'], { env });
+    expect(diff.code, diff.stderr).toBe(0);
+    expect(JSON.parse(diff.stdout)).toEqual([]);
+    expect(diff.stderr).toContain(
+      '1 read-only value(s) differ and are not listed (netEth0MacAddress): config apply cannot set them',
+    );
+  });
+
   it('a value outside the documented range, or an unknown key, stops apply before anything is sent', async () => {
     const dir = tmp();
     const bad = join(dir, 'bad.json');
