@@ -409,7 +409,10 @@ function recordApbFailures(emu: Emu, serial: string, personCode: string | null):
 }
 
 function bulkRecognize(emu: Emu, serial: string, count: number, b: Body, pictureId: number, pending: boolean): Answer {
-  const days = typeof b.days === 'number' && b.days > 0 ? b.days : 7;
+  if (b.days !== undefined && (typeof b.days !== 'number' || !Number.isFinite(b.days) || b.days < 0)) {
+    return bad('days must be a number ≥ 0 (0: every recognition now)');
+  }
+  const days = typeof b.days === 'number' ? b.days : 7;
   const end = epochSecondsNow();
   const span = Math.floor(days * 86400);
   const people = isStr(b.personCode)

@@ -124,6 +124,19 @@ describe('journal and reset', () => {
 });
 
 describe('bulk recognitions', () => {
+  it('days: 0 puts every recognition at this second; a negative or non-number days is a 400', async () => {
+    await addDevice(emu, 'NOW0');
+    const r = await emu.op('POST', '/recognize', { serialNo: 'NOW0', count: 5, days: 0 });
+    expect(r.body).toMatchObject({ inserted: 5 });
+    const times = new Set(
+      (await ok(emu, '/log/getRecogLog', { serialNo: 'NOW0' })).list.map((x: { time: string }) => x.time),
+    );
+    expect(times.size).toBe(1);
+    for (const days of [-1, 'week']) {
+      expect((await emu.op('POST', '/recognize', { serialNo: 'NOW0', count: 5, days })).status).toBe(400);
+    }
+  });
+
   it('stores a million logs, and pages answer correctly', async () => {
     await addDevice(emu, 'BULK');
     await emu.op('POST', '/device-persons', { serialNo: 'BULK', personCode: 'B1', personName: 'One' });
