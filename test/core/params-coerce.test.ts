@@ -136,7 +136,8 @@ describe('coerceParams', () => {
       accessTimeTo_1: '2024/05/01 18:00:00',
       accessFlag_2: '0',
       accessTimeFrom_2: '2024/05/02 09:00:00',
-      accessTimeTo_2: '2024/05/03 00:00:00',
+      // A day alone as the end: through that day (rangeEnd).
+      accessTimeTo_2: '2024/05/03 23:59:59',
     });
   });
 
