@@ -82,6 +82,21 @@ export function optionOf(flag: FlagDecl): Option {
   return opt;
 }
 
+/** A help line that states its default itself (`(default 10)`): commander must not add `(default: 10)`. */
+const DEFAULT_WORD = /\bdefault\b/i;
+
+/**
+ * Adds one declared flag to `cmd`. Its default applies as commander's, but when the help line
+ * already states it, commander's own `(default: …)` is not added: a default is shown once.
+ */
+export function addFlag(cmd: Command, flag: FlagDecl): Option {
+  const opt = optionOf(flag);
+  cmd.addOption(opt);
+  // addOption has stored the default as the option's value; the help reads defaultValue only.
+  if (flag.default !== undefined && DEFAULT_WORD.test(flag.help)) opt.defaultValue = undefined;
+  return opt;
+}
+
 function rootOf(cmd: Command): Command {
   let c = cmd;
   while (c.parent) c = c.parent;
@@ -106,7 +121,7 @@ export function addDeclared(root: Command, decl: AnyCommandDecl, env: CommandEnv
     else cmd.argument(arg.name, arg.help);
   }
   for (const alias of decl.aliases ?? []) cmd.alias(alias);
-  for (const flag of decl.flags ?? []) cmd.addOption(optionOf(flag));
+  for (const flag of decl.flags ?? []) addFlag(cmd, flag);
   if (decl.helpAfter) cmd.addHelpText('after', decl.helpAfter);
   if (decl.usageExitCode !== undefined) setUsageExitCode(cmd, decl.usageExitCode);
   if (decl.ownOutput) setOwnOutput(cmd);
