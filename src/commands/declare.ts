@@ -8,7 +8,7 @@
  */
 import { type Command, Option } from 'commander';
 import type { CommandEnv } from './env.js';
-import { setOwnOutput, setUsageExitCode } from './exit.js';
+import { setAppliesQuery, setOwnOutput, setUsageExitCode } from './exit.js';
 import { type CompletionValues, setCompletionValues } from './option-meta.js';
 import { placeholderParser } from './option-parsers.js';
 import { subcommand } from './tree.js';
@@ -58,6 +58,11 @@ export interface CommandDecl<Opts = Record<string, unknown>> {
   usageExitCode?: number;
   /** The command reads `-o` itself, with formats of its own (`device health -o prometheus`). */
   ownOutput?: boolean;
+  /**
+   * The command applies the global `--query` to the data it prints (env.render / env.rows, or per row
+   * itself). Without it, `--query` is refused (exit 2) before the command runs.
+   */
+  query?: boolean;
   run(env: CommandEnv, opts: Opts, call: CommandCall): void | Promise<void>;
 }
 
@@ -125,6 +130,7 @@ export function addDeclared(root: Command, decl: AnyCommandDecl, env: CommandEnv
   if (decl.helpAfter) cmd.addHelpText('after', decl.helpAfter);
   if (decl.usageExitCode !== undefined) setUsageExitCode(cmd, decl.usageExitCode);
   if (decl.ownOutput) setOwnOutput(cmd);
+  if (decl.query) setAppliesQuery(cmd);
   cmd.action(async (...received: unknown[]) => {
     const self = received[received.length - 1] as Command;
     const opts = received[received.length - 2];
