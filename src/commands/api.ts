@@ -139,6 +139,7 @@ async function runApi(env: CommandEnv, path: string, opts: ApiOpts): Promise<voi
 export const commands = [
   defineCommand<ApiOpts>({
     path: ['api'],
+    query: true,
     summary: 'Call any API path raw and print the answer (facetCloud below the base URL; SenseLink /api/v1/...)',
     args: ['<path>'],
     flags: [

@@ -64,6 +64,7 @@ interface ExportFlags {
 
 const exportCommand = defineCommand<ExportFlags>({
   path: ['config', 'export'],
+  query: true,
   summary: 'Back up each device: DIR/<serial>/config.json (getConfig), config.bin (exportConfig), logo.png',
   flags: [
     ...CONTRACT_DEVICE_FLAGS,
@@ -102,6 +103,7 @@ const FILE_ARG = { name: '<file>', help: 'config.json from `config export` (or a
 
 const diffCommand = defineCommand<{ serial: string; exitCode?: boolean }>({
   path: ['config', 'diff'],
+  query: true,
   summary: 'Show the settings of FILE that differ from the device (key, file value, device value)',
   args: [FILE_ARG],
   flags: [
@@ -144,6 +146,7 @@ const diffCommand = defineCommand<{ serial: string; exitCode?: boolean }>({
 
 const applyCommand = defineCommand<{ serial?: string[]; allDevices?: boolean; dryRun?: boolean }>({
   path: ['config', 'apply'],
+  query: true,
   summary: 'Set the settings of FILE that differ on each device (setConfig with only the changed keys)',
   args: [FILE_ARG],
   flags: [...CONTRACT_DEVICE_FLAGS, { flags: '--dry-run', help: 'show what would change; send nothing' }],

@@ -8,7 +8,7 @@
  */
 import { type Command, Option } from 'commander';
 import type { CommandEnv } from './env.js';
-import { setOwnOutput, setUsageExitCode } from './exit.js';
+import { setAppliesQuery, setOwnOutput, setUsageExitCode } from './exit.js';
 import { type CompletionValues, setCompletionValues } from './option-meta.js';
 import { placeholderParser } from './option-parsers.js';
 import { subcommand } from './tree.js';
@@ -58,6 +58,11 @@ export interface CommandDecl<Opts = Record<string, unknown>> {
   usageExitCode?: number;
   /** The command reads `-o` itself, with formats of its own (`device health -o prometheus`). */
   ownOutput?: boolean;
+  /**
+   * The command applies the global `--query` to the data it prints (env.render / env.rows, or per row
+   * itself). Without it, `--query` is refused (exit 2) before the command runs.
+   */
+  query?: boolean;
   run(env: CommandEnv, opts: Opts, call: CommandCall): void | Promise<void>;
 }
 
@@ -79,6 +84,21 @@ export function optionOf(flag: FlagDecl): Option {
   if (flag.default !== undefined) opt.default(flag.default);
   if (flag.completion) setCompletionValues(opt, flag.completion);
   if (flag.required) opt.makeOptionMandatory();
+  return opt;
+}
+
+/** A help line that states its default itself (`(default 10)`): commander must not add `(default: 10)`. */
+const DEFAULT_WORD = /\bdefault\b/i;
+
+/**
+ * Adds one declared flag to `cmd`. Its default applies as commander's, but when the help line
+ * already states it, commander's own `(default: …)` is not added: a default is shown once.
+ */
+export function addFlag(cmd: Command, flag: FlagDecl): Option {
+  const opt = optionOf(flag);
+  cmd.addOption(opt);
+  // addOption has stored the default as the option's value; the help reads defaultValue only.
+  if (flag.default !== undefined && DEFAULT_WORD.test(flag.help)) opt.defaultValue = undefined;
   return opt;
 }
 
@@ -106,10 +126,11 @@ export function addDeclared(root: Command, decl: AnyCommandDecl, env: CommandEnv
     else cmd.argument(arg.name, arg.help);
   }
   for (const alias of decl.aliases ?? []) cmd.alias(alias);
-  for (const flag of decl.flags ?? []) cmd.addOption(optionOf(flag));
+  for (const flag of decl.flags ?? []) addFlag(cmd, flag);
   if (decl.helpAfter) cmd.addHelpText('after', decl.helpAfter);
   if (decl.usageExitCode !== undefined) setUsageExitCode(cmd, decl.usageExitCode);
   if (decl.ownOutput) setOwnOutput(cmd);
+  if (decl.query) setAppliesQuery(cmd);
   cmd.action(async (...received: unknown[]) => {
     const self = received[received.length - 1] as Command;
     const opts = received[received.length - 2];

@@ -117,6 +117,9 @@ function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
+/** A help text that states a default itself. */
+const DEFAULT_WORD = /\bdefault\b/i;
+
 /** The documented limits of one parameter, as words for `--help`. */
 export function limitsOf(def: ParamDef): string[] {
   const out: string[] = [];
@@ -148,7 +151,8 @@ export function limitsOf(def: ParamDef): string[] {
   }
   if (def.type === 'json' && def.maxBytes !== undefined) out.push(`≤ ${formatBytes(def.maxBytes)}`);
   if (def.maxItems !== undefined) out.push(`at most ${def.maxItems} ids, comma-separated`);
-  if (def.default !== undefined) out.push(`default ${def.default}`);
+  // A description that already states its default (`(default 1)`) is not followed by it twice.
+  if (def.default !== undefined && !DEFAULT_WORD.test(desc)) out.push(`default ${def.default}`);
   return out;
 }
 

@@ -50,6 +50,13 @@ export interface CommandEnv {
    * the whole answer and `rows` to each row (rows it maps to null are left out).
    */
   compileQuery(expression: string): Promise<void>;
+  /**
+   * `--query` applied to `data` (for a command that prints in its own way, per row or per document):
+   * `data` itself without `--query`; null or undefined when the expression maps it to nothing.
+   */
+  select(data: unknown): unknown;
+  /** Whether `--query` was given (and compiled). */
+  readonly hasQuery: boolean;
 }
 
 export interface RowWriter {
@@ -116,6 +123,12 @@ export function createCommandEnv(
       const { compileQuery } = await import('../core/query.js');
       query = await compileQuery(expression);
     },
+    select(data) {
+      return query ? query(data) : data;
+    },
+    get hasQuery() {
+      return query !== undefined;
+    },
     timeZone() {
       zone ??= import('../core/connection.js').then(({ resolveTimeZone }) =>
         resolveTimeZone(ctx, { timezone: flags().timezone, profile: flags().profile }),
@@ -151,8 +164,11 @@ export function createCommandEnv(
   return env;
 }
 
-/** FACETCTL_OUTPUT (any case, blank = unset); a value that is not a format is a usage error naming it. */
-function outputFromEnv(ctx: Context): OutputFormat | undefined {
+/**
+ * FACETCTL_OUTPUT (any case, blank = unset): one of the four formats (`prometheus` is `-o` only, for
+ * `device health`); any other value is a usage error naming the variable.
+ */
+export function outputFromEnv(ctx: Context): OutputFormat | undefined {
   const raw = envValue(ctx.env, 'FACETCTL_OUTPUT')?.trim().toLowerCase();
   if (!raw) return undefined;
   if ((OUTPUT_FORMATS as readonly string[]).includes(raw)) return raw as OutputFormat;

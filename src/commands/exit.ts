@@ -30,6 +30,22 @@ export function usageExitCodeOf(cmd: object): number | undefined {
   return usageExitCodes.get(cmd);
 }
 
+const queryApplied = new WeakSet<object>();
+
+/**
+ * A command that applies the global `--query` to what it prints (through `env.render`/`env.rows`, or
+ * itself per row). `--query` on any other command is refused before it runs (program.ts): a flag
+ * silently ignored would hand a script something other than what it asked for.
+ */
+export function setAppliesQuery(cmd: object): void {
+  queryApplied.add(cmd);
+}
+
+/** Whether `cmd` applies `--query` (setAppliesQuery). */
+export function appliesQuery(cmd: object): boolean {
+  return queryApplied.has(cmd);
+}
+
 const ownOutput = new WeakSet<object>();
 
 /**

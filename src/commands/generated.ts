@@ -8,6 +8,7 @@ import { type EndpointOpts, runEndpoint } from './endpoint-action.js';
 import { attributeOf, type FlagSpec, flagHelp, flagSpecsOf, flagSyntax } from './endpoint-flags.js';
 import { endpointDescription, endpointHelpFooter } from './endpoint-help.js';
 import type { CommandEnv } from './env.js';
+import { setAppliesQuery } from './exit.js';
 import { setCompletionValues } from './option-meta.js';
 import { collect, outValue, positiveInt } from './option-parsers.js';
 import { subcommand } from './tree.js';
@@ -73,6 +74,8 @@ function configureEndpoint(cmd: Command, ep: EndpointDef, env: CommandEnv): Comm
     setCompletionValues(opt, 'file');
     cmd.addOption(opt);
   }
+  // A JSON answer is what --query filters; bytes (pictures, logos, settings files) are not.
+  if (ep.answer === 'json') setAppliesQuery(cmd);
   cmd.addHelpText('after', endpointHelpFooter(ep));
   cmd.action((opts: EndpointOpts, self: Command) => runEndpoint(env, ep, specs, negatedFlags(specs, opts, self)));
   return cmd;

@@ -119,6 +119,7 @@ const FILE_FLAGS: readonly FlagDecl[] = [
 export const commands = [
   defineCommand<SyncFlags>({
     path: ['person', 'sync'],
+    query: true,
     summary: 'Make the cloud and the devices match FILE for a scope of persons (plan, then apply)',
     args: FILE_ARGS,
     flags: [
@@ -144,6 +145,7 @@ export const commands = [
   }),
   defineCommand<SyncFlags>({
     path: ['person', 'diff'],
+    query: true,
     summary: 'Print the plan `person sync FILE` would apply (sends nothing)',
     args: FILE_ARGS,
     // No --report: nothing is sent, so there is no step to report; the plan is the output (-o csv).
@@ -162,6 +164,7 @@ export const commands = [
   }),
   defineCommand<ReconcileFlags>({
     path: ['person', 'reconcile'],
+    query: true,
     summary: 'Compare what the cloud believes each device holds with what the device holds; --repair fixes it',
     flags: [
       ...CONTRACT_DEVICE_FLAGS,
@@ -419,7 +422,7 @@ async function runReconcile(env: CommandEnv, flags: ReconcileFlags): Promise<voi
   if (out === 'json') env.render(drift);
   else env.render(driftRows(drift), { columns: ['serialNo', 'list', 'personCode', 'note'] });
   for (const d of drift) {
-    if (!d.reachable) err(`device ${d.serialNo}: could not be read: ${d.error}`);
+    if (!d.reachable) err(`person reconcile: device ${d.serialNo} could not be read: ${d.error}`);
     else
       err(
         `device ${d.serialNo}: ${d.onlyOnDevice.length} only on the device, ${d.onlyInCloud.length} only in the cloud, ${d.both.length} on both`,

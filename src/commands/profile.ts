@@ -136,6 +136,8 @@ async function listProfiles(env: CommandEnv, opts: { names?: boolean }): Promise
   const profiles = await import('../core/profiles.js');
   const all = await profiles.listProfiles(env.ctx);
   if (opts.names) {
+    if (env.hasQuery)
+      throw new UsageError('--query does not apply to --names (one name a line): leave one of them out');
     for (const p of all) env.ctx.io.stdout.write(`${p.name}\n`);
     return;
   }
@@ -219,6 +221,7 @@ export const commands = [
   }),
   defineCommand<{ names?: boolean }>({
     path: ['profile', 'list'],
+    query: true,
     summary: 'List the profiles (tokens masked)',
     flags: [{ flags: '--names', help: 'only the names, one a line (for shell completion)' }],
     helpAfter: examples('facetctl profile list', 'facetctl profile list -o json', 'facetctl profile list --names'),
@@ -237,6 +240,7 @@ export const commands = [
   }),
   defineCommand({
     path: ['profile', 'show'],
+    query: true,
     summary: 'Show a profile (default: the one in use; secrets masked)',
     args: ['[name]'],
     helpAfter: examples('facetctl profile show', 'facetctl profile show prod -o json'),

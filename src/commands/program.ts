@@ -8,7 +8,7 @@ import { exitCodesSummary, UsageError } from '../core/errors.js';
 import { colorEnabled } from '../core/terminal.js';
 import { type AnyCommandDecl, addDeclared } from './declare.js';
 import { createCommandEnv, type RunnableEnv } from './env.js';
-import { ExitWith, hasOwnOutput, usageExitCodeOf } from './exit.js';
+import { appliesQuery, ExitWith, hasOwnOutput, usageExitCodeOf } from './exit.js';
 import { addGlobalFlags, GLOBAL_VALUE_FLAGS, readGlobalFlags } from './global-flags.js';
 import { HELP_TOPICS } from './help-topics.js';
 import { addGroupShells, isGroupName } from './tree.js';
@@ -157,6 +157,11 @@ export async function buildProgram(
     const { loadServices } = await import('./services.js');
     env.provide(await loadServices());
     const query = readGlobalFlags(program).query;
+    if (query !== undefined && !appliesQuery(action)) {
+      throw new UsageError(
+        `--query: \`facetctl ${commandWords(action)}\` prints no JSON answer for it to filter; leave --query out (nothing was sent)`,
+      );
+    }
     if (query !== undefined) await env.compileQuery(query);
   });
   configureAll(program, ctx, () => readGlobalFlags(program).color);
@@ -175,6 +180,13 @@ export async function buildProgram(
 }
 
 export { HELP_TOPICS };
+
+/** `log recog export`: the words of `cmd` below the root. */
+function commandWords(cmd: Command): string {
+  const words: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) words.unshift(c.name());
+  return words.join(' ');
+}
 
 /** `facetctl version`: the same as `--version`. */
 function addVersionCommand(program: Command, ctx: Context): void {

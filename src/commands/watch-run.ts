@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { note } from '../core/context.js';
-import { UsageError } from '../core/errors.js';
+import { ExitCode, exitCodeOf, PartialError, UsageError } from '../core/errors.js';
 import { renderCsv, renderTable } from '../core/output.js';
 import { writeFileAtomic } from '../core/safe-file.js';
 import { OPERATE_COLUMNS, orderRow, RECOG_COLUMNS } from '../workflows/export/columns.js';
@@ -21,9 +21,9 @@ import {
 } from '../workflows/watch/health.js';
 import { bar, recogStats, STATS_BY, type StatsBy } from '../workflows/watch/stats.js';
 import { runTail } from '../workflows/watch/tail.js';
-import type { CommandEnv } from './env.js';
+import { type CommandEnv, type OutputFormat, outputFromEnv } from './env.js';
 import { reportError } from './errors-report.js';
-import { ExitWith } from './exit.js';
+import { combinedExitCode, ExitWith } from './exit.js';
 import type { HealthFlags, StatsFlags, TailFlags, TailKind } from './watch.js';
 
 const HEALTH_COLUMNS = ['serialNo', 'description', 'state', 'online', 'lastAccess', 'lastRecog', 'mode', 'reason'];
@@ -43,6 +43,11 @@ function healthRows(report: HealthReport): Record<string, unknown>[] {
   }));
 }
 
+/** What `-o json` prints: the verdict, its summary and counts, and one row per device. */
+function healthDocument(report: HealthReport): Record<string, unknown> {
+  return { state: report.state, summary: report.summary, counts: report.counts, devices: healthRows(report) };
+}
+
 function tableRows(devices: readonly DeviceHealth[]): Record<string, unknown>[] {
   return devices.map((d) => ({
     serialNo: d.serialNo,
@@ -58,12 +63,18 @@ function tableRows(devices: readonly DeviceHealth[]): Record<string, unknown>[] 
 
 export async function runHealth(env: CommandEnv, flags: HealthFlags): Promise<void> {
   const ctx = env.ctx;
-  const output = env.flags().output;
+  let output: OutputFormat | 'prometheus' | undefined;
   let staleMs: number;
   let warnMs: number;
   let recogStaleMs: number | undefined;
   let intervalMs: number;
+  let zone: string;
   try {
+    // The cloud's zone reads lastAccess/lastRecog (wall-clock wire times): --timezone > FACETCTL_TIMEZONE > profile.
+    zone = await env.timeZone();
+    // -o, else FACETCTL_OUTPUT as for every command (one of the four formats: prometheus is -o only),
+    // else the table on a terminal and the plugin form off one.
+    output = env.flags().output ?? outputFromEnv(ctx);
     staleMs = parseDuration('--stale', flags.stale);
     warnMs = flags.warn === undefined ? Math.floor(staleMs / 2) : parseDuration('--warn', flags.warn);
     if (warnMs > staleMs) throw new UsageError(`--warn ${flags.warn} is longer than --stale ${flags.stale}`);
@@ -73,6 +84,13 @@ export async function runHealth(env: CommandEnv, flags: HealthFlags): Promise<vo
     if (flags.out && output !== 'prometheus') throw new UsageError('--out is for -o prometheus');
     if (flags.watch && (output === 'prometheus' || flags.out)) {
       throw new UsageError('--watch redraws a table: use cron or a timer for -o prometheus --out');
+    }
+    // --query filters JSON: the document (-o json) or each device row (-o ndjson|csv|table). The
+    // plugin form, Prometheus' text and the redrawn --watch table are fixed formats for machines.
+    if (env.hasQuery && (output === 'prometheus' || flags.watch || (output === undefined && !ctx.io.stdoutIsTTY))) {
+      throw new UsageError(
+        `--query applies to -o json, ndjson, csv or table, not to ${output === 'prometheus' ? '-o prometheus' : flags.watch ? '--watch' : "the monitoring plugin's summary (no -o off a terminal)"}`,
+      );
     }
   } catch (err) {
     // Monitoring plugins answer UNKNOWN (3) to bad arguments; the message is the usual one.
@@ -87,6 +105,7 @@ export async function runHealth(env: CommandEnv, flags: HealthFlags): Promise<vo
       recogStaleMs,
       probeMode: flags.mode === true,
       now: ctx.now(),
+      zone,
       signal: ctx.signal,
     });
 
@@ -114,7 +133,7 @@ export async function runHealth(env: CommandEnv, flags: HealthFlags): Promise<vo
     }
     throw new ExitWith(STATE_CODE.UNKNOWN);
   }
-  writeHealth(env, report, flags);
+  writeHealth(env, report, flags, output);
   if (output === 'prometheus' && flags.out) {
     try {
       await writeFileAtomic(ctx.processes, resolve(ctx.cwd, flags.out), prometheusText(report, ctx.now()), 0o644);
@@ -128,19 +147,32 @@ export async function runHealth(env: CommandEnv, flags: HealthFlags): Promise<vo
   if (code !== 0) throw new ExitWith(code);
 }
 
-function writeHealth(env: CommandEnv, report: HealthReport, flags: HealthFlags): void {
+function writeHealth(
+  env: CommandEnv,
+  report: HealthReport,
+  flags: HealthFlags,
+  output: OutputFormat | 'prometheus' | undefined,
+): void {
   const ctx = env.ctx;
   const out = ctx.io.stdout;
-  const output = env.flags().output;
+  if (env.hasQuery) {
+    // As every command applies it: to the document -o json prints, else to each device row.
+    if (output === 'json') env.render(healthDocument(report));
+    else {
+      const rows = env.rows();
+      for (const r of healthRows(report)) rows.write(r);
+      rows.end();
+      note(ctx, report.summary);
+    }
+    return;
+  }
   switch (output) {
     case 'prometheus':
       if (!flags.out) out.write(prometheusText(report, ctx.now()));
       note(ctx, report.summary);
       return;
     case 'json':
-      out.write(
-        `${JSON.stringify({ state: report.state, summary: report.summary, counts: report.counts, devices: healthRows(report) }, null, 2)}\n`,
-      );
+      out.write(`${JSON.stringify(healthDocument(report), null, 2)}\n`);
       return;
     case 'ndjson':
       for (const r of healthRows(report)) out.write(`${JSON.stringify(r)}\n`);
@@ -216,34 +248,53 @@ export async function runTailCommand(env: CommandEnv, kind: TailKind, flags: Tai
     return;
   }
   const client = await env.client();
+  const zone = await env.timeZone();
   const columns = kind === 'recog' ? RECOG_COLUMNS : OPERATE_COLUMNS;
   const tableColumns = TAIL_TABLE[kind];
   let header = true;
   let bottom: string | undefined;
+  let queryColumns: string[] | undefined;
   const out = ctx.io.stdout;
   const write = (text: string) =>
     new Promise<void>((done, fail) => {
       out.write(text, (err) => (err ? fail(err) : done()));
     });
-  await runTail(client, {
+  // Devices named on stderr as they fail (command, device, the API's message); dropped ones end the run with 3.
+  const command = `log ${kind} tail`;
+  const reported = new Set<unknown>();
+  const droppedCodes: number[] = [];
+  const deviceFailed = (serialNo: string, err: unknown, dropped: boolean) => {
+    const code = reportError(ctx, err, { command, device: serialNo, verbose: env.verbose });
+    reported.add(err);
+    if (dropped) droppedCodes.push(code);
+  };
+  const tail = runTail(client, {
     kind,
+    deviceFailed,
     serials,
     lines: flags.lines,
     follow: flags.follow === true,
     intervalMs,
+    zone,
     statePath: flags.state ? resolve(ctx.cwd, flags.state) : undefined,
     now: () => ctx.now(),
     signal: ctx.signal,
     owner: ctx.processes,
     note: (line) => note(ctx, line),
     write: async (rows) => {
-      const ordered = rows.map(({ serialNo, row }) => orderRow(columns, row, serialNo));
+      let ordered = rows.map(({ serialNo, row }) => orderRow(columns, row, serialNo));
+      if (env.hasQuery) {
+        // --query per row, as with --all: rows it maps to nothing are left out; the first kept row's keys are the columns.
+        ordered = selectRows(env, ordered);
+        if (ordered.length === 0) return;
+        queryColumns ??= Object.keys(ordered[0]);
+      }
       if (format === 'ndjson') await write(ordered.map((r) => `${JSON.stringify(r)}\n`).join(''));
       else if (format === 'csv') {
-        await write(renderCsv(ordered, [...columns], header));
+        await write(renderCsv(ordered, [...(queryColumns ?? columns)], header));
         header = false;
       } else {
-        const table = renderTable(ordered, [...tableColumns]).split('\n');
+        const table = renderTable(ordered, [...(queryColumns ?? tableColumns)]).split('\n');
         // The header once, then only row lines: a growing table without a bottom border per batch.
         const body = header ? table.slice(0, -1) : table.slice(3, -1);
         bottom = table[table.length - 1];
@@ -252,7 +303,31 @@ export async function runTailCommand(env: CommandEnv, kind: TailKind, flags: Tai
       }
     },
   });
+  try {
+    await tail;
+  } catch (err) {
+    if (reported.has(err)) throw new ExitWith(exitCodeOf(err));
+    // Stopped by a signal after leaving devices out: the run was still partial (3, kept after the signal).
+    if (droppedCodes.length > 0 && ctx.signal.aborted) throw new PartialError();
+    throw err;
+  }
   if (bottom) out.write(`${bottom}\n`);
+  const code = combinedExitCode([...droppedCodes, ...Array(serials.length - droppedCodes.length).fill(0)]);
+  if (code === ExitCode.partial) throw new PartialError();
+  if (code !== 0) throw new ExitWith(code);
+}
+
+/** `--query` applied to each row: rows mapped to null are left out, a value that is not an object becomes `{value}`. */
+function selectRows(env: CommandEnv, rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const row of rows) {
+    const picked = env.select(row);
+    if (picked === null || picked === undefined) continue;
+    out.push(
+      typeof picked === 'object' && !Array.isArray(picked) ? (picked as Record<string, unknown>) : { value: picked },
+    );
+  }
+  return out;
 }
 
 // ───────────────────────────── log recog stats ─────────────────────────────
@@ -264,9 +339,11 @@ export async function runStats(env: CommandEnv, flags: StatsFlags): Promise<void
     throw new UsageError(`--by ${flags.by}: use hour, day or person`);
   }
   const by = flags.by as StatsBy;
+  const zone = await env.timeZone();
   const window = parseWindow(
     { since: flags.since ?? (flags.from ? undefined : '7d'), from: flags.from, to: flags.to },
     now,
+    zone,
   );
   const format = env.output();
   const serials = await resolveSerials(() => env.client(), flags, ctx.signal);
@@ -282,6 +359,7 @@ export async function runStats(env: CommandEnv, flags: StatsFlags): Promise<void
       by,
       from: window.from,
       to: window.to,
+      zone,
       concurrency: flags.concurrency,
       signal: ctx.signal,
     });
@@ -296,7 +374,7 @@ export async function runStats(env: CommandEnv, flags: StatsFlags): Promise<void
       ? { serialNo: r.serialNo, personCode: r.key, personName: r.personName ?? null, count: r.count }
       : { serialNo: r.serialNo, [keyName]: r.key, count: r.count },
   );
-  if (format === 'table') {
+  if (format === 'table' && !env.hasQuery) {
     const max = result.rows.reduce((m, r) => Math.max(m, r.count), 0);
     const width = Math.max(10, Math.min(40, (ctx.io.columns ?? 80) - 50));
     const shown = rows.map((r, i) => ({
@@ -316,4 +394,22 @@ export async function runStats(env: CommandEnv, flags: StatsFlags): Promise<void
   if (result.preliminarySkipped > 0) {
     note(ctx, `${result.preliminarySkipped} preliminary record(s) without an id yet were not counted`);
   }
+  reportDeviceFailures(env, 'log recog stats', serials.length, result.failed);
+}
+
+/**
+ * Devices a multi-device read could not read, each named on stderr with the command and the API's
+ * message; then the exit code of `commands.md`: 3 when others were read, else the failure's own.
+ */
+function reportDeviceFailures(
+  env: CommandEnv,
+  command: string,
+  asked: number,
+  failed: readonly { serialNo: string; error: unknown }[],
+): void {
+  if (failed.length === 0) return;
+  const codes = failed.map((f) => reportError(env.ctx, f.error, { command, device: f.serialNo, verbose: env.verbose }));
+  const code = combinedExitCode([...codes, ...Array(asked - failed.length).fill(0)]);
+  if (code === ExitCode.partial) throw new PartialError();
+  throw new ExitWith(code);
 }

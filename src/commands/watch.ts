@@ -30,6 +30,7 @@ export interface HealthFlags {
 const DEFAULT_STALE = '10m';
 const healthCommand = defineCommand<HealthFlags>({
   path: ['device', 'health'],
+  query: true,
   summary:
     'Check every device for monitoring: contact age, last recognition, mode; exit 0 ok, 1 warning, 2 critical, 3 unknown',
   flags: [
@@ -93,6 +94,7 @@ export interface TailFlags {
 function tailCommand(kind: TailKind): AnyCommandDecl {
   return defineCommand<TailFlags>({
     path: ['log', kind, 'tail'],
+    query: true,
     summary:
       kind === 'recog'
         ? 'Print the newest recognitions, and with --follow new ones as they arrive (each once)'
@@ -147,6 +149,7 @@ export interface StatsFlags {
 
 const statsCommand = defineCommand<StatsFlags>({
   path: ['log', 'recog', 'stats'],
+  query: true,
   summary: 'Count recognitions per device and per hour, day or person over a window',
   flags: [
     ...DEVICE_FLAGS,

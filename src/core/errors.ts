@@ -165,6 +165,20 @@ export class RuntimeError extends FacetError {
   readonly exitCode = ExitCode.error;
 }
 
+/**
+ * Whether `err` concerns only the device a call named, so that a command reading several devices
+ * reports that device (by serial, with the API's message) and goes on with the others: a 503 with a
+ * body (DeviceError: offline, or its exchange with the cloud failed), or a 400 whose field errors
+ * name the endpoint's device parameter (`deviceParam`, from the registry), which is how the cloud
+ * refuses a serial the contract does not list (`serialNo: シリアルNo[X]のデバイスは契約されていません。`).
+ * Authentication, maintenance, network and other parameter errors concern every device: false.
+ */
+export function isDeviceFailure(err: unknown, deviceParam: string | undefined): boolean {
+  if (err instanceof DeviceError) return true;
+  if (!(err instanceof ApiError) || err instanceof AuthError || err.retryable) return false;
+  return deviceParam !== undefined && err.status === 400 && err.errors.some((e) => e.name === deviceParam);
+}
+
 export function exitCodeOf(err: unknown): ExitCodeValue {
   return err instanceof FacetError ? err.exitCode : ExitCode.error;
 }

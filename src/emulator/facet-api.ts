@@ -1,6 +1,7 @@
 /**
  * The facetCloud request pipeline under `/api1`, in the order a real request meets the checks:
- * source IP (401), token (403), route (404), method (405), parameters from the registry (400),
+ * source IP (401), token (403), route (404), method (400 `method` with Allow: POST; the document
+ * lists no 405), parameters from the registry (400),
  * the device (unknown 400, maintenance 503 empty, offline 503 JSON, AI camera 400), exclusive
  * control (400 exclusion), the device's latency, then the handler.
  */

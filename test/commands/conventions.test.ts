@@ -113,6 +113,27 @@ describe('help, version and topics', () => {
     }
   });
 
+  it('every help line shows its default once (commander adds none after a help that states it)', async () => {
+    const { buildProgram } = await import('../../src/commands/program.js');
+    const { testContext } = await import('../core/test-context.js');
+    const { program } = await buildProgram(testContext({ env: {} }));
+    const twice: string[] = [];
+    const walk = (cmd: typeof program, path: string) => {
+      const help = cmd.createHelp();
+      for (const opt of cmd.options) {
+        const text = help.optionDescription(opt);
+        if ((text.match(/\bdefault\b/gi) ?? []).length > 1) twice.push(`${path} ${opt.flags}: ${text}`);
+      }
+      for (const sub of cmd.commands) walk(sub, `${path} ${sub.name()}`);
+    };
+    walk(program, 'facetctl');
+    expect(twice).toEqual([]);
+    // The defaults still apply: the help line states them, the run uses them.
+    const tail = await cli(['log', 'recog', 'tail', '--help']);
+    expect(tail.stdout).toMatch(/rows printed first, per run, newest last \(default 10\)\n/);
+    expect(tail.stdout).not.toMatch(/\(default: 10\)/);
+  });
+
   it('`facetctl version` works as --version', async () => {
     const a = await cli(['version']);
     const b = await cli(['--version']);

@@ -3,6 +3,8 @@
  * allow-ip, 404, 414, POST-only, 400 field errors in Japanese, nochange-response-status, 503 offline
  * (JSON) vs maintenance (empty), the AI camera refusal, exclusive control.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDevice, api, b64, registPerson, startTestEmulator, type TestEmulator } from './util.js';
 
@@ -65,6 +67,17 @@ describe('routing', () => {
     expect(r.status).toBe(400);
     expect(r.headers.get('allow')).toBe('POST');
     expect(r.body.errors[0]).toEqual({ name: 'method', message: 'このAPIはPOSTで送信して下さい。' });
+  });
+
+  it('docs/emulator.md says what it answers to a GET on a POST-only endpoint (400 `method`), never 405', () => {
+    const doc = readFileSync(resolve(import.meta.dirname, '../../docs/emulator.md'), 'utf8').replace(/\s+/g, ' ');
+    // Every sentence about a GET on a POST-only endpoint, wherever the line breaks fall.
+    const mentions = doc.match(/[^.]*GET on a POST-only endpoint[^.]*/g) ?? [];
+    expect(mentions.length).toBeGreaterThanOrEqual(3);
+    for (const m of mentions) {
+      expect(m).toMatch(/400/);
+      expect(m).not.toMatch(/405 for GET|GET[^.]*: 405/);
+    }
   });
 });
 

@@ -4,7 +4,7 @@
  * cards, and the persons a device actually holds (getPersonFromDevice, every page).
  */
 import { createHash } from 'node:crypto';
-import { DeviceError, type FacetError, RuntimeError } from '../../core/errors.js';
+import { type FacetError, isDeviceFailure, RuntimeError } from '../../core/errors.js';
 import type { WireParams } from '../../core/params/index.js';
 import { mapLimited } from '../../core/pool.js';
 import { syncEndpoints } from './endpoints.js';
@@ -169,9 +169,9 @@ export type DeviceRead =
   | { serialNo: string; ok: false; error: FacetError | Error };
 
 /**
- * Reads several devices, a few at once; a device that cannot be read (DeviceError: offline, an
- * AI camera refusing, …) is reported, and the others are still read. Other errors (auth, network)
- * stop everything.
+ * Reads several devices, a few at once; a device that cannot be read (offline, an AI camera
+ * refusing, a serial the contract does not list: `isDeviceFailure`) is reported, and the others are
+ * still read. Other errors (auth, network) stop everything.
  */
 export async function readDevices(
   client: SyncClient,
@@ -185,7 +185,9 @@ export async function readDevices(
       try {
         return { serialNo, ok: true, persons: await readDevicePersons(client, serialNo, signal) };
       } catch (err) {
-        if (err instanceof DeviceError) return { serialNo, ok: false, error: err };
+        if (isDeviceFailure(err, syncEndpoints().deviceList.deviceParam)) {
+          return { serialNo, ok: false, error: err as FacetError };
+        }
         throw err;
       }
     },

@@ -43,6 +43,8 @@ export interface HealthOptions {
   probeMode: boolean;
   concurrency?: number;
   now: Date;
+  /** The cloud's IANA zone, in which `lastAccess`/`lastRecog` (wall-clock wire times) are read (default Asia/Tokyo). */
+  zone?: string;
   signal?: AbortSignal;
 }
 
@@ -78,9 +80,9 @@ interface ListedDevice {
   lastRecog?: string | null;
 }
 
-function ageSeconds(wire: string | null | undefined, now: Date): number | null {
+function ageSeconds(wire: string | null | undefined, now: Date, zone: string | undefined): number | null {
   if (!wire) return null;
-  const d = parseApiDateTime(wire);
+  const d = parseApiDateTime(wire, zone);
   return d ? Math.max(0, Math.round((now.getTime() - d.getTime()) / 1000)) : null;
 }
 
@@ -107,8 +109,8 @@ export function worst(states: readonly HealthState[]): HealthState {
 function judgeTimes(d: ListedDevice, opts: HealthOptions): DeviceHealth {
   const lastAccess = d.lastAccess ?? null;
   const lastRecog = d.lastRecog ?? null;
-  const accessAge = ageSeconds(lastAccess, opts.now);
-  const recogAge = ageSeconds(lastRecog, opts.now);
+  const accessAge = ageSeconds(lastAccess, opts.now, opts.zone);
+  const recogAge = ageSeconds(lastRecog, opts.now, opts.zone);
   const h: DeviceHealth = {
     serialNo: String(d.serialNo),
     description: d.description ?? '',

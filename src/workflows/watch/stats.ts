@@ -11,6 +11,7 @@
  * the same clock the window is given in, with no time-zone arithmetic.
  */
 import { formatApiDateTime } from '../../core/dates.js';
+import { isDeviceFailure } from '../../core/errors.js';
 import type { WireParams } from '../../core/params/index.js';
 import { settleLimited } from '../../core/pool.js';
 import { type ExportClient, endpoint } from '../export/export-client.js';
@@ -25,6 +26,8 @@ export interface StatsOptions {
   by: StatsBy;
   from?: Date;
   to?: Date;
+  /** The cloud's IANA zone the window is sent in (wall-clock wire times; default Asia/Tokyo). */
+  zone?: string;
   concurrency?: number;
   signal?: AbortSignal;
 }
@@ -40,6 +43,8 @@ export interface StatsRow {
 
 export interface StatsResult {
   rows: StatsRow[];
+  /** Devices that could not be read (`isDeviceFailure`: offline, not in the contract), in the order given; their rows are absent. */
+  failed: { serialNo: string; error: unknown }[];
   total: number;
   preliminarySkipped: number;
   pagesRead: number;
@@ -51,7 +56,11 @@ function bucketOf(by: StatsBy, time: string, personCode: unknown): string {
   return typeof personCode === 'string' ? personCode : '';
 }
 
-/** Counts every device's recognitions in the window; rows sorted by device, then bucket (by person: count, descending). */
+/**
+ * Counts every device's recognitions in the window; rows sorted by device, then bucket (by person:
+ * count, descending). A device the cloud refuses alone (a serial not in the contract) is listed in
+ * `failed` and the others are still counted; any other error (network, token) rejects.
+ */
 export async function recogStats(client: ExportClient, opts: StatsOptions): Promise<StatsResult> {
   const ep = endpoint('log.getRecogLog');
   let preliminarySkipped = 0;
@@ -59,8 +68,8 @@ export async function recogStats(client: ExportClient, opts: StatsOptions): Prom
   const perDevice = await settleLimited(opts.serials, opts.concurrency ?? 4, async (serialNo) => {
     const counts = new Map<string, { count: number; name?: string | null }>();
     const base: WireParams = { serialNo };
-    if (opts.from) base.recogTimeFrom = formatApiDateTime(opts.from);
-    if (opts.to) base.recogTimeTo = formatApiDateTime(opts.to);
+    if (opts.from) base.recogTimeFrom = formatApiDateTime(opts.from, opts.zone);
+    if (opts.to) base.recogTimeTo = formatApiDateTime(opts.to, opts.zone);
     const fetchPage = (pageNo: number) =>
       client.json<RecogPage>(ep, { ...base, pageNo: String(pageNo) }, { signal: opts.signal });
     const stats = newWalkStats();
@@ -85,10 +94,14 @@ export async function recogStats(client: ExportClient, opts: StatsOptions): Prom
     );
     return rows;
   });
-  const failed = perDevice.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
+  const failed: StatsResult['failed'] = [];
+  perDevice.forEach((s, i) => {
+    if (s.status === 'fulfilled') return;
+    if (!isDeviceFailure(s.reason, ep.deviceParam)) throw s.reason;
+    failed.push({ serialNo: opts.serials[i], error: s.reason });
+  });
   const rows = perDevice.flatMap((s) => (s.status === 'fulfilled' ? s.value : []));
-  return { rows, total: rows.reduce((n, r) => n + r.count, 0), preliminarySkipped, pagesRead };
+  return { rows, failed, total: rows.reduce((n, r) => n + r.count, 0), preliminarySkipped, pagesRead };
 }
 
 const BLOCKS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];

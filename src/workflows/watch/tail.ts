@@ -21,6 +21,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatApiDateTime } from '../../core/dates.js';
+import { isDeviceFailure } from '../../core/errors.js';
 import type { WireParams } from '../../core/params/index.js';
 import type { ProcessProbe } from '../../core/safe-file.js';
 import { type ExportClient, endpoint } from '../export/export-client.js';
@@ -47,6 +48,8 @@ export interface TailOptions {
   follow: boolean;
   /** Least time between two requests to one device. */
   intervalMs: number;
+  /** The cloud's IANA zone: `now` is sent as its wall clock (operation logs' upper bound; default Asia/Tokyo). */
+  zone?: string;
   statePath?: string;
   /** The writing process (Context), for the state file's temporary. */
   owner: ProcessProbe;
@@ -55,6 +58,19 @@ export interface TailOptions {
   /** Writes rows (already in print order) and resolves when they are written. */
   write: (rows: { serialNo: string; row: Record<string, unknown> }[]) => Promise<void>;
   note: (line: string) => void;
+  /**
+   * A device failed (called once per device, before the run goes on or stops). A device whose first
+   * request of the run fails alone (`isDeviceFailure`: a serial not in the contract) is dropped and the
+   * others are tailed; any later failure of a device stops the run (a follower that silently lost a
+   * device would look healthy).
+   */
+  deviceFailed?: (serialNo: string, err: unknown, dropped: boolean) => void;
+}
+
+/** What a run did: rows printed, and the devices dropped because their first request failed. */
+export interface TailResult {
+  rows: number;
+  dropped: { serialNo: string; error: unknown }[];
 }
 
 /**
@@ -78,13 +94,15 @@ function pacer(intervalMs: number, signal: AbortSignal) {
 
 interface DeviceTail {
   serialNo: string;
+  /** Some request of this run answered: from then on a failure stops the run. */
+  answered?: boolean;
   pace: ReturnType<typeof pacer>;
   recog?: RecogMark;
   operate?: OperateMark;
 }
 
 /** Runs until done (without follow) or until the signal aborts; the last state is saved. */
-export async function runTail(client: ExportClient, given: TailOptions): Promise<{ rows: number }> {
+export async function runTail(client: ExportClient, given: TailOptions): Promise<TailResult> {
   // One device failing stops the others (a tail that silently lost a device would look healthy).
   const stop = new AbortController();
   const onAbort = () => stop.abort(given.signal.reason);
@@ -97,11 +115,7 @@ export async function runTail(client: ExportClient, given: TailOptions): Promise
   }
 }
 
-async function tailAll(
-  client: ExportClient,
-  opts: TailOptions,
-  fail: (err: unknown) => void,
-): Promise<{ rows: number }> {
+async function tailAll(client: ExportClient, opts: TailOptions, fail: (err: unknown) => void): Promise<TailResult> {
   let state: ExportState | undefined;
   let unlock: (() => Promise<void>) | undefined;
   if (opts.statePath) {
@@ -124,8 +138,18 @@ async function tailLocked(
   opts: TailOptions,
   fail: (err: unknown) => void,
   state: ExportState | undefined,
-): Promise<{ rows: number }> {
+): Promise<TailResult> {
   let rows = 0;
+  const deviceParam = endpoint(opts.kind === 'recog' ? 'log.getRecogLog' : 'log.getOperateLog').deviceParam;
+  const dropped: TailResult['dropped'] = [];
+  // A device whose first request fails alone is named and left out; the others go on.
+  const dropOrFail = (t: DeviceTail, err: unknown): boolean => {
+    if (opts.signal.aborted) return false;
+    const drop = !t.answered && isDeviceFailure(err, deviceParam);
+    opts.deviceFailed?.(t.serialNo, err, drop);
+    if (drop) dropped.push({ serialNo: t.serialNo, error: err });
+    return drop;
+  };
   // Saving is serialised so two devices' polls never write the file at the same time.
   let saving: Promise<void> = Promise.resolve();
   const save = (t: DeviceTail) => {
@@ -159,8 +183,15 @@ async function tailLocked(
     tails.map(async (t) => {
       const hasMark = opts.kind === 'recog' ? t.recog !== undefined : t.operate !== undefined;
       if (hasMark) return;
+      let got: Record<string, unknown>[];
+      try {
+        got = opts.kind === 'recog' ? await lastRecog(client, t, opts) : await lastOperate(client, t, opts);
+      } catch (err) {
+        if (dropOrFail(t, err)) return;
+        throw err;
+      }
+      t.answered = true;
       fresh.add(t);
-      const got = opts.kind === 'recog' ? await lastRecog(client, t, opts) : await lastOperate(client, t, opts);
       for (const row of got) first.push({ serialNo: t.serialNo, row, time: String(row.time ?? row.operateTime) });
     }),
   );
@@ -170,7 +201,8 @@ async function tailLocked(
     await opts.write(shown.map(({ serialNo, row }) => ({ serialNo, row })));
     rows += shown.length;
   }
-  await Promise.all(tails.map((t) => save(t)));
+  const live = tails.filter((t) => !dropped.some((d) => d.serialNo === t.serialNo));
+  await Promise.all(live.map((t) => save(t)));
 
   const poll = async (t: DeviceTail) => {
     const got = opts.kind === 'recog' ? await pollRecog(client, t, opts) : await pollOperate(client, t, opts);
@@ -179,16 +211,18 @@ async function tailLocked(
   };
   // Then what arrived since each device's mark (once, or for ever with follow).
   const settled = await Promise.allSettled(
-    tails.map(async (t) => {
+    live.map(async (t) => {
       // Without follow, a device that just printed its last N rows is done.
       if (!opts.follow && fresh.has(t)) return;
       try {
         for (;;) {
           if (opts.signal.aborted) return;
           await poll(t);
+          t.answered = true;
           if (!opts.follow) return;
         }
       } catch (err) {
+        if (dropOrFail(t, err)) return;
         fail(err);
         throw err;
       }
@@ -200,7 +234,7 @@ async function tailLocked(
   if (failed) throw opts.signal.reason ?? failed.reason;
   // Stopped between two polls (Ctrl-C, SIGTERM): still a cancellation, exit 130 like the others.
   if (opts.signal.aborted) throw opts.signal.reason ?? new Error('aborted');
-  return { rows };
+  return { rows, dropped };
 }
 
 /** The newest N rows of a device with no mark; sets the mark to the newest id the cloud has. */
@@ -260,7 +294,7 @@ async function pollRecog(client: ExportClient, t: DeviceTail, opts: TailOptions)
 /** The newest N operation rows; the mark is the newest second seen and every key in it. */
 async function lastOperate(client: ExportClient, t: DeviceTail, opts: TailOptions): Promise<Record<string, unknown>[]> {
   const ep = endpoint('log.getOperateLog');
-  const upperTime = formatApiDateTime(opts.now());
+  const upperTime = formatApiDateTime(opts.now(), opts.zone);
   const page = await client.json<OperatePage>(
     ep,
     { serialNo: t.serialNo, operateTimeTo: upperTime, pageNo: '1' },
@@ -283,7 +317,7 @@ async function lastOperate(client: ExportClient, t: DeviceTail, opts: TailOption
 
 async function pollOperate(client: ExportClient, t: DeviceTail, opts: TailOptions): Promise<Record<string, unknown>[]> {
   const ep = endpoint('log.getOperateLog');
-  const upperTime = formatApiDateTime(opts.now());
+  const upperTime = formatApiDateTime(opts.now(), opts.zone);
   const mark = t.operate;
   const wire: WireParams = { serialNo: t.serialNo, operateTimeTo: upperTime };
   if (mark) wire.operateTimeFrom = mark.lastTime;
