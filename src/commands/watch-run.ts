@@ -272,6 +272,9 @@ export async function runTailCommand(env: CommandEnv, kind: TailKind, flags: Tai
     kind,
     deviceFailed,
     serials,
+    // --all-devices --follow: devices the contract gains (or loses) while it runs.
+    listDevices:
+      flags.allDevices && flags.follow ? () => resolveSerials(() => env.client(), flags, ctx.signal) : undefined,
     lines: flags.lines,
     follow: flags.follow === true,
     intervalMs,

@@ -189,6 +189,74 @@ describe('log recog tail', () => {
     expect(exported.sort((a, b) => a - b)).toEqual(stored.slice(0, 4).sort((a, b) => a - b));
   }, 60_000);
 
+  it('--follow rides out a cloud that answers 502 for a while: it says so on stderr, waits, and prints what arrived meanwhile once the cloud answers', async () => {
+    const serialNo = 'TLOUT';
+    expect((await setup.emu.op('POST', '/devices', { serialNo })).status).toBe(201);
+    expect((await setup.emu.op('POST', '/recognize', { serialNo, count: 3 })).status).toBe(200);
+    const tail = follow([
+      'log',
+      'recog',
+      'tail',
+      '--serial',
+      serialNo,
+      '--interval',
+      '1s',
+      '-o',
+      'ndjson',
+      '--follow',
+      '-n',
+      '3',
+    ]);
+    onTestFinished(async () => {
+      tail.child.kill('SIGKILL');
+      await setup.emu.op('DELETE', '/faults');
+    });
+    await until('the last 3 rows', () => tail.lines().length >= 3);
+    expect((await setup.emu.op('POST', '/faults', { path: '/log/getRecogLog', status: 502 })).status).toBeLessThan(300);
+    await until('the outage noted', () => tail.stderr().includes(`${serialNo}: cannot read the logs`));
+    expect((await setup.emu.op('POST', '/recognize', { serialNo, count: 4 })).status).toBe(200);
+    await setup.emu.op('DELETE', '/faults');
+    await until('the rows of the outage', () => tail.lines().length >= 7);
+    expect(tail.stderr()).toMatch(new RegExp(`${serialNo}: reading the logs again after \\d+ s`));
+    const ids = tail.lines().map((r) => Number(r.id));
+    expect(new Set(ids).size).toBe(7);
+    tail.child.kill('SIGTERM');
+    expect(await tail.exit).toBe(143);
+  }, 60_000);
+
+  it('--all-devices --follow follows a device added to the contract while it runs, from its last -n rows', async () => {
+    const tail = follow([
+      'log',
+      'recog',
+      'tail',
+      '--all-devices',
+      '--interval',
+      '1s',
+      '-o',
+      'ndjson',
+      '--follow',
+      '-n',
+      '1',
+    ]);
+    onTestFinished(() => {
+      tail.child.kill('SIGKILL');
+    });
+    await until('the first round', () => tail.lines().length >= 1 || tail.stderr().length > 0, 30_000);
+    expect((await setup.emu.op('POST', '/devices', { serialNo: 'TLNEW' })).status).toBe(201);
+    expect((await setup.emu.op('POST', '/recognize', { serialNo: 'TLNEW', count: 2 })).status).toBe(200);
+    // The device list is read again every ten intervals (at least 10 s).
+    await until('the new device noted', () => tail.stderr().includes('TLNEW: a new device; following it too'), 40_000);
+    expect((await setup.emu.op('POST', '/recognize', { serialNo: 'TLNEW', count: 3 })).status).toBe(200);
+    await until('its rows', () => tail.lines().filter((r) => r.serialNo === 'TLNEW').length >= 1 + 3, 30_000);
+    const ids = tail
+      .lines()
+      .filter((r) => r.serialNo === 'TLNEW')
+      .map((r) => Number(r.id));
+    expect(new Set(ids).size).toBe(ids.length);
+    tail.child.kill('SIGTERM');
+    expect(await tail.exit).toBe(143);
+  }, 90_000);
+
   it('while following, asks each device at most once per interval, catching a burst up page by page', async () => {
     const serialNo = 'TL2';
     expect((await setup.emu.op('POST', '/devices', { serialNo })).status).toBe(201);

@@ -23,6 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { formatApiDateTime } from '../../core/dates.js';
 import { isDeviceFailure } from '../../core/errors.js';
 import type { WireParams } from '../../core/params/index.js';
+import { isRetryable } from '../../core/retry.js';
 import type { ProcessProbe } from '../../core/safe-file.js';
 import { type ExportClient, endpoint } from '../export/export-client.js';
 import {
@@ -65,6 +66,13 @@ export interface TailOptions {
    * device would look healthy).
    */
   deviceFailed?: (serialNo: string, err: unknown, dropped: boolean) => void;
+  /**
+   * `--all-devices`: the devices of the contract now. With `follow` it is asked again every ten
+   * intervals (at least every 10 s);
+   * new devices are followed too (from their last `lines` rows), and a device that leaves the
+   * contract is dropped instead of stopping the run.
+   */
+  listDevices?: () => Promise<readonly string[]>;
 }
 
 /** What a run did: rows printed, and the devices dropped because their first request failed. */
@@ -99,6 +107,19 @@ interface DeviceTail {
   pace: ReturnType<typeof pacer>;
   recog?: RecogMark;
   operate?: OperateMark;
+}
+
+/** The longest wait between two tries while a device's logs cannot be read (`--follow`). */
+const OUTAGE_MAX_WAIT_MS = 5 * 60_000;
+
+/** Waits `ms`; false when the signal stopped the wait. */
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await sleep(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs until done (without follow) or until the signal aborts; the last state is saved. */
@@ -145,7 +166,8 @@ async function tailLocked(
   // A device whose first request fails alone is named and left out; the others go on.
   const dropOrFail = (t: DeviceTail, err: unknown): boolean => {
     if (opts.signal.aborted) return false;
-    const drop = !t.answered && isDeviceFailure(err, deviceParam);
+    // Following every device, the set is the contract's: a device that leaves it is dropped, not fatal.
+    const drop = (!t.answered || (opts.follow && opts.listDevices !== undefined)) && isDeviceFailure(err, deviceParam);
     opts.deviceFailed?.(t.serialNo, err, drop);
     if (drop) dropped.push({ serialNo: t.serialNo, error: err });
     return drop;
@@ -210,24 +232,66 @@ async function tailLocked(
     await save(t);
   };
   // Then what arrived since each device's mark (once, or for ever with follow).
-  const settled = await Promise.allSettled(
-    live.map(async (t) => {
-      // Without follow, a device that just printed its last N rows is done.
-      if (!opts.follow && fresh.has(t)) return;
-      try {
-        for (;;) {
-          if (opts.signal.aborted) return;
+  const follow = async (t: DeviceTail): Promise<void> => {
+    // Without follow, a device that just printed its last N rows is done.
+    if (!opts.follow && fresh.has(t)) return;
+    try {
+      let outage: { since: number; tries: number } | undefined;
+      for (;;) {
+        if (opts.signal.aborted) return;
+        try {
           await poll(t);
-          t.answered = true;
-          if (!opts.follow) return;
+        } catch (err) {
+          // --follow rides out a cloud or network that is down for a while (the client's own retries
+          // last seconds): the mark holds, so nothing is lost, and the tail picks up where it was.
+          if (!opts.follow || !t.answered || !isRetryable(err) || opts.signal.aborted) throw err;
+          outage ??= { since: Date.now(), tries: 0 };
+          outage.tries++;
+          const waitMs = Math.min(OUTAGE_MAX_WAIT_MS, opts.intervalMs * 2 ** Math.min(outage.tries, 10));
+          const reason = (err as Error).message.split('\n')[0];
+          opts.note(`${t.serialNo}: cannot read the logs (${reason}); trying again in ${Math.round(waitMs / 1000)} s`);
+          if (!(await pause(waitMs, opts.signal))) return;
+          continue;
         }
-      } catch (err) {
-        if (dropOrFail(t, err)) return;
-        fail(err);
-        throw err;
+        if (outage) {
+          opts.note(`${t.serialNo}: reading the logs again after ${Math.round((Date.now() - outage.since) / 1000)} s`);
+          outage = undefined;
+        }
+        t.answered = true;
+        if (!opts.follow) return;
       }
-    }),
-  );
+    } catch (err) {
+      if (dropOrFail(t, err)) return;
+      fail(err);
+      throw err;
+    }
+  };
+  const loops: Promise<void>[] = live.map(follow);
+  // --all-devices --follow: devices added to the contract while it runs are followed too, from their
+  // last -n rows, and a device that leaves it is dropped (named) instead of stopping the others.
+  const known = new Set(tails.map((t) => t.serialNo));
+  const discovery =
+    opts.follow && opts.listDevices
+      ? discover(opts, known, async (serialNo) => {
+          const t: DeviceTail = { serialNo, pace: pacer(opts.intervalMs, opts.signal) };
+          try {
+            const got = opts.kind === 'recog' ? await lastRecog(client, t, opts) : await lastOperate(client, t, opts);
+            t.answered = true;
+            await emit(t, got);
+            await save(t);
+          } catch (err) {
+            if (dropOrFail(t, err)) return;
+            fail(err);
+            throw err;
+          }
+          loops.push(follow(t));
+        })
+      : undefined;
+  const started = loops.length;
+  // The discovery ends with the run's signal (Ctrl-C, SIGTERM, or a device's failure through `fail`);
+  // then the loops it started are waited for too.
+  const settled = await Promise.allSettled(discovery ? [...loops, discovery] : loops);
+  settled.push(...(await Promise.allSettled(loops.slice(started))));
   await saving;
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   // The first failure is the cause; the others were stopped by it.
@@ -235,6 +299,41 @@ async function tailLocked(
   // Stopped between two polls (Ctrl-C, SIGTERM): still a cancellation, exit 130 like the others.
   if (opts.signal.aborted) throw opts.signal.reason ?? new Error('aborted');
   return { rows, dropped };
+}
+
+/**
+ * How often `--all-devices --follow` lists the devices again: every ten polling intervals, at least
+ * every 10 s (one cheap getDevice against a request per device per interval).
+ */
+const listEveryMs = (intervalMs: number) => Math.max(10_000, 10 * intervalMs);
+
+/**
+ * Lists the devices every `listEveryMs` until the run's signal stops it, and starts each
+ * serial not in `known` with `start`. A listing that fails is noted and tried again next time.
+ */
+async function discover(
+  opts: TailOptions,
+  known: Set<string>,
+  start: (serialNo: string) => Promise<void>,
+): Promise<void> {
+  const list = opts.listDevices;
+  if (!list) return;
+  while (await pause(listEveryMs(opts.intervalMs), opts.signal)) {
+    let serials: readonly string[];
+    try {
+      serials = await list();
+    } catch (err) {
+      if (opts.signal.aborted) return;
+      opts.note(`cannot list the devices (${(err as Error).message.split('\n')[0]}); trying again later`);
+      continue;
+    }
+    for (const serialNo of serials) {
+      if (known.has(serialNo) || opts.signal.aborted) continue;
+      known.add(serialNo);
+      opts.note(`${serialNo}: a new device; following it too`);
+      await start(serialNo);
+    }
+  }
 }
 
 /** The newest N rows of a device with no mark; sets the mark to the newest id the cloud has. */
