@@ -6,6 +6,8 @@
  * (truncated, unusual layout) gives `undefined`, and the caller asks sharp instead.
  */
 
+import { markerAt } from './jpeg-markers.js';
+
 export interface JpegHeader {
   /** Components in the frame header (SOFn): 1, 3 or 4. */
   components: number;
@@ -20,31 +22,21 @@ export function readJpegHeader(bytes: Uint8Array): JpegHeader | undefined {
   if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return undefined;
   let orientation = 1;
   let i = 2;
-  while (i + 4 <= bytes.length) {
-    if (bytes[i] !== 0xff) return undefined;
-    const marker = bytes[i + 1];
-    if (marker === 0xff) {
-      i++; // fill byte
-      continue;
-    }
-    // Markers without a length: TEM, RSTn, SOI. EOI or SOS before a frame header: not a JPEG we read.
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
-      i += 2;
-      continue;
-    }
-    if (marker === 0xd9 || marker === 0xda) return undefined;
-    const length = (bytes[i + 2] << 8) | bytes[i + 3];
-    if (length < 2 || i + 2 + length > bytes.length) return undefined;
-    if (marker === 0xe1 && length >= 8 && EXIF.every((b, k) => bytes[i + 4 + k] === b)) {
-      const o = exifOrientation(bytes.subarray(i + 10, i + 2 + length));
+  for (;;) {
+    const seg = markerAt(bytes, i);
+    if (!seg) return undefined;
+    // EOI or SOS before a frame header: not a JPEG read here. Other lone markers are stepped over.
+    if (seg.marker === 0xd9 || seg.marker === 0xda) return undefined;
+    if (seg.marker === 0xe1 && seg.end - seg.start >= 6 && EXIF.every((b, k) => bytes[seg.start + k] === b)) {
+      const o = exifOrientation(bytes.subarray(seg.start + 6, seg.end));
       if (o === undefined) return undefined;
       orientation = o;
     }
-    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isSof) return length >= 8 ? { components: bytes[i + 9], orientation } : undefined;
-    i += 2 + length;
+    const m = seg.marker;
+    const isSof = m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;
+    if (isSof) return seg.end - seg.start >= 6 ? { components: bytes[seg.start + 5], orientation } : undefined;
+    i = seg.end;
   }
-  return undefined;
 }
 
 /** Components in the frame header only (see readJpegHeader). */

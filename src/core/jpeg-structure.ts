@@ -21,6 +21,8 @@
  * `jdphuff.c`, `jdinput.c`).
  */
 
+import { isStandaloneMarker, markerAt } from './jpeg-markers.js';
+
 /** sharp's default `limitInputPixels` (0x3FFF × 0x3FFF): above it sharp refuses the picture. */
 export const SHARP_PIXEL_LIMIT = 0x3fff * 0x3fff;
 
@@ -66,24 +68,16 @@ export function isWholeJpeg(bytes: Uint8Array): boolean {
   const covered = new Set<number>();
   let i = 2;
   for (;;) {
-    if (i + 2 > n || buf[i] !== 0xff) return false;
-    let marker = buf[i + 1];
-    while (marker === 0xff) {
-      i++; // fill bytes before a marker (T.81 B.1.1.2)
-      if (i + 2 > n) return false;
-      marker = buf[i + 1];
-    }
+    const seg = markerAt(buf, i);
+    if (!seg) return false;
+    const { marker, start, end } = seg;
+    const length = end - start + 2;
     if (marker === 0xd9) {
       // EOI: whole when every component was scanned.
       return frame !== undefined && covered.size === frame.components.size;
     }
-    // Markers without a length (TEM, RSTn, SOI) do not belong between segments.
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8) || marker === 0x00) return false;
-    if (i + 4 > n) return false;
-    const length = (buf[i + 2] << 8) | buf[i + 3];
-    const start = i + 4;
-    const end = i + 2 + length;
-    if (length < 2 || end > n) return false;
+    // Markers without a length (TEM, RSTn, SOI) do not belong between segments, nor a stuffed FF 00.
+    if (isStandaloneMarker(marker) || marker === 0x00) return false;
     if (marker === 0xdb) {
       if (!readQuantTables(buf, start, end, quant)) return false;
     } else if (marker === 0xc4) {
