@@ -23,6 +23,8 @@ export type IssueKind =
   | 'interval'
   | 'overlap'
   | 'count'
+  /** A family member numbered otherwise than 1, 2, 3… (`accessFlag_0`, `card_no_01`, a gap). */
+  | 'numbering'
   | 'unknown'
   | 'cross';
 
@@ -248,6 +250,17 @@ export const MESSAGES = {
     'count',
     (a) => `${a.family} takes at most ${a.max} entries (N = 1…${a.max}): ${a.reason}`,
     (a) => `${a.label}は${a.max}件まで指定可能です。`,
+  ),
+  familyIndex: entry<{ name: string; index: string; label: string }>(
+    'numbering',
+    (a) => `N must be 1, 2, 3… written without leading zeros (「1 を起算とする連番」), so '${a.index}' names no entry`,
+    (a) => `${a.label}（${a.name}）の番号は1から始まる連番で指定して下さい。`,
+  ),
+  familyGap: entry<{ name: string; missing: string; n: number }>(
+    'numbering',
+    (a) =>
+      `entries are numbered 1, 2, 3… without gaps (「1 を起算とする連番」): entry ${a.n} is given but ${a.missing} is not`,
+    (a) => `${a.name}の番号は1から始まる連番で指定して下さい（${a.missing}が指定されていません）。`,
   ),
   requiredWithKey: entry<Field & { key: string }>(
     'required',

@@ -7,7 +7,7 @@
 import type { EndpointDef, FamilyDef, ParamDef } from '../../registry/types.js';
 import type { Sink, WireParams } from './checks.js';
 import { checkCross } from './cross-rules.js';
-import { checkFamily, familyMemberOf, surplusIssue } from './families.js';
+import { badIndexIssue, checkFamily, familyMemberOf, surplusIssue } from './families.js';
 import { issue, type ParamIssue } from './messages.js';
 import { checkValue } from './types.js';
 
@@ -40,6 +40,12 @@ export function validateWire(ep: EndpointDef, wire: WireParams, opts: { allowUnk
     }
     const member = familyMemberOf(ep, name);
     if (member) {
+      if (!member.valid) {
+        // `accessFlag_0`, `card_no_01`: refused even where unknown names pass (the emulator), never
+        // stored unchecked nor read as another entry.
+        out.push(badIndexIssue(member, name));
+        continue;
+      }
       if (member.n > member.family.max) {
         // One issue per surplus entry, named after the first of its members met.
         const entry = `${member.family.name}_${member.n}`;

@@ -1,4 +1,5 @@
 /** /person/* that stay in the cloud: the person list, registration, deletion, access windows, cards. */
+import { familyEntries } from '../../core/params/index.js';
 import type { Call, Handler, HandlerTable } from '../emu.js';
 import { abort, json, messages } from '../envelope.js';
 import { analyse, hasFace } from '../face-check.js';
@@ -26,15 +27,9 @@ export function requirePerson(call: Call): PersonRow {
   return p;
 }
 
-/** Indexed family values (`accessFlag_3`…) present in the call, by N ascending. */
-export function familyNs(call: Call, keyField: string): number[] {
-  const ns: number[] = [];
-  const re = new RegExp(`^${keyField}_(\\d+)$`);
-  for (const [name, value] of Object.entries(call.params)) {
-    const m = re.exec(name);
-    if (m && value !== '') ns.push(Number(m[1]));
-  }
-  return ns.sort((a, b) => a - b);
+/** The entries of the family `familyName` the call gives, by N ascending (`familyEntries`: the validator's reading). */
+export function familyNs(call: Call, familyName: string): number[] {
+  return familyEntries(call.ep, call.params, familyName);
 }
 
 function typeNameOf(call: Call, code: number | null): string | null {
@@ -176,7 +171,7 @@ const getPersonAcessTimeFromCloud: Handler = (call) => {
 
 const registPersonAcessTimeForCloud: Handler = (call) => {
   const p = requirePerson(call);
-  const list = familyNs(call, 'accessFlag').map((n) => ({
+  const list = familyNs(call, 'access').map((n) => ({
     accessFlag: Number(call.params[`accessFlag_${n}`]),
     accessTimeFrom: call.params[`accessTimeFrom_${n}`],
     accessTimeTo: call.params[`accessTimeTo_${n}`],
@@ -188,7 +183,7 @@ const registPersonAcessTimeForCloud: Handler = (call) => {
 const registPersonCardInfoForCloud: Handler = (call) => {
   const { db } = call.emu;
   const p = requirePerson(call);
-  const list: Card[] = familyNs(call, 'card_no').map((n) => ({
+  const list: Card[] = familyNs(call, 'card').map((n) => ({
     card_no: call.params[`card_no_${n}`],
     validityDateFrom: call.params[`validityDateFrom_${n}`],
     validityDateTo: call.params[`validityDateTo_${n}`],
