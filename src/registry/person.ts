@@ -1,6 +1,7 @@
 import {
   facetPaging,
   jpegPicture,
+  MAX_WIRE_INTEGER,
   optionalPersonCode,
   optionalSerialNo,
   override,
@@ -24,6 +25,9 @@ const personName: ParamDef = {
 
 const personTypeCode: ParamDef = {
   type: 'int',
+  // The document gives no range (「数値」 only, L1828, L2062, L3383, L3471): bounded by the largest integer
+  // both sides hold exactly, so 99999999999999999999 is refused (400 / exit 2), not rounded.
+  max: MAX_WIRE_INTEGER,
   label: '区分コード',
   description: 'Person type code (entry/exit mode only; see `person type list`)',
 };

@@ -99,11 +99,12 @@ const getPersonFromCloud: Handler = (call) => {
 
 function pictureFromLog(call: Call): number {
   const serial = str(call, 'recogLogSerialNo') ?? '';
-  const id = Number(str(call, 'recogLogId'));
-  const log = getRecog(call.emu.db, serial, id);
-  if (!log) abort(400, 'recogLogId', `シリアルNo[${serial}]のログID[${id}]の認識ログは存在しません。`);
+  // Messages quote the id as sent; it is read as a number only to look it up (validated: a safe integer).
+  const idText = str(call, 'recogLogId') ?? '';
+  const log = getRecog(call.emu.db, serial, Number(idText));
+  if (!log) abort(400, 'recogLogId', `シリアルNo[${serial}]のログID[${idText}]の認識ログは存在しません。`);
   if (log.picture_id === null || !getPicture(call.emu.db, log.picture_id)) {
-    abort(400, 'recogLogId', `ログID[${id}]の認識ログには顔写真が保存されていません。`);
+    abort(400, 'recogLogId', `ログID[${idText}]の認識ログには顔写真が保存されていません。`);
   }
   return log.picture_id;
 }
@@ -117,7 +118,9 @@ const registPersonForCloud: Handler = (call) => {
   const typeParam = int(call, 'personTypeCode');
   if (typeParam !== undefined && settings.entryExitMode) {
     const exists = stmt(db, 'SELECT 1 FROM person_types WHERE code = ?').get(typeParam);
-    if (!exists) abort(400, 'personTypeCode', `区分コード[${typeParam}]の区分は登録されていません。`);
+    if (!exists) {
+      abort(400, 'personTypeCode', `区分コード[${str(call, 'personTypeCode')}]の区分は登録されていません。`);
+    }
     typeCode = typeParam;
   }
   const name = cleared(call, 'personName');
