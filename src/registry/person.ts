@@ -151,8 +151,17 @@ export const personEndpoints = [
     summaryJa: 'クラウドサーバーに登録された人物の検索',
     repeatable: true,
     params: {
-      personCode: { ...optionalPersonCode, description: 'Person code; * matches a prefix or suffix (F0*)' },
-      personName: { ...personName, description: 'Name; * matches a prefix or suffix (後藤*)' },
+      // 「前方一致検索と後方一致検索がサポートされます」 (L1812–1826): prefix and suffix only.
+      personCode: {
+        ...optionalPersonCode,
+        description:
+          'Person code; one * at the end matches a prefix (F0*), one at the start a suffix (*01); a * anywhere else, or at both ends (no contains search), is a literal character',
+      },
+      personName: {
+        ...personName,
+        description:
+          'Name; one * at the end matches a prefix (後藤*), one at the start a suffix (*太郎); a * anywhere else, or at both ends, is a literal character',
+      },
       personTypeCode,
       registSerialNo: {
         type: 'string',
