@@ -141,7 +141,11 @@ export interface FamilyDef {
 
 /** Named cross-field rules implemented in `src/core/params/cross-rules.ts` (kept as data here). */
 export type CrossRule =
-  /** tempValueRangeFrom/To: 34.0–42.0 when tempUnit=0 (Celsius), 93.2–107.6 when tempUnit=1. */
+  /**
+   * tempValueRangeFrom/To in the range of the unit in effect (`TEMP_RANGES_BY_UNIT` in config-keys.ts:
+   * 34.0–42.0 when tempUnit=0, 93.2–107.6 when tempUnit=1): the tempUnit sent, else the device's
+   * (the emulator), else (the CLI) in one of the two ranges.
+   */
   | 'tempRangeByUnit'
   /** SenseLink GET record: time_from ≤ time_to and at most 24 hours apart. */
   | 'window24h';

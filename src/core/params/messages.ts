@@ -291,10 +291,22 @@ export const MESSAGES = {
   ),
 
   // Cross-field rules
-  tempOutOfRange: entry<{ label: string; min: number; max: number; unit: string; unitName: string; value: string }>(
+  tempOutOfRange: entry<{ label: string; min: string; max: string; unit: string; unitName: string; value: string }>(
     'cross',
     (a) => `must be between ${a.min} and ${a.max} when tempUnit is ${a.unit} (${a.unitName}) (got ${a.value})`,
     inRange,
+  ),
+  /** The unit is not known (not sent, the CLI cannot ask the device): valid in neither range. */
+  tempOutOfBothRanges: entry<{
+    label: string;
+    ranges: readonly { unit: string; unitName: string; unitJa: string; min: string; max: string }[];
+    value: string;
+  }>(
+    'cross',
+    (a) =>
+      `must be ${a.ranges.map((r) => `between ${r.min} and ${r.max} (${r.unitName}, tempUnit ${r.unit})`).join(' or ')}: it is valid in neither unit (got ${a.value})`,
+    (a) =>
+      `${a.label}は${a.ranges.map((r) => `${r.unitJa}の場合は${r.min}から${r.max}`).join('、')}の範囲で指定して下さい。`,
   ),
   tempFromAboveTo: entry<{ from: number; to: number }>(
     'cross',
