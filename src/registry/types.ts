@@ -77,6 +77,12 @@ export interface ParamDef {
    */
   rangeEnd?: true;
   /**
+   * For date-time types: the moment something happened and was recorded (SenseLink's 画像記録時間), not a
+   * search bound. `now` and relative forms (`-5m`) then count from the start of the current second
+   * (floored), so the value sent is never in the future; a bound's `now` is the end of the second.
+   */
+  recorded?: true;
+  /**
    * What the cloud uses instead of a malformed value, where the document says so (displayMessage's
    * colours: 「正しく入力ができていない場合は、文字色は黒字、背景色は透明となります」). Such a value is not
    * refused: the emulator substitutes `value`; the CLI warns with `meaning` and sends it.
