@@ -221,6 +221,11 @@ function endOfSecond(now: Date): number {
   return Math.ceil(now.getTime() / 1000) * 1000;
 }
 
+/** The start of the current second: what `now` means for a moment that happened (`opts.recorded`). */
+function startOfSecond(now: Date): number {
+  return Math.floor(now.getTime() / 1000) * 1000;
+}
+
 // ---------------------------------------------------------------------------------------------
 // What people type
 
@@ -234,28 +239,32 @@ function endOfSecond(now: Date): number {
  * With `opts.end` (the end of a range: `--to`, recogTimeTo), a day without a time (`2024/05/31`,
  * `today`, `yesterday`) means its last second, 23:59:59 in `zone`: `--from 2024/05/01 --to 2024/05/31`
  * is all of May, not May without its last day.
+ * With `opts.recorded` (the moment something happened, not a search bound: SenseLink's 画像記録時間),
+ * `now` and the relative forms count from the start of the current second instead, so the value is
+ * never a moment still to come.
  * Returns undefined when the text is none of these or not a real calendar moment (`2023/02/30`).
  */
 export function parseUserDateTime(
   text: string,
   now: Date,
   zone: string = DEFAULT_TIME_ZONE,
-  opts: { end?: boolean } = {},
+  opts: { end?: boolean; recorded?: boolean } = {},
 ): Date | undefined {
   const s = text.trim();
+  const nowMs = opts.recorded ? startOfSecond(now) : endOfSecond(now);
   const lower = s.toLowerCase();
   /** Midnight of a day, or with `end` that day's last second (the next midnight less one second). */
   const day = (daysBack: number): Date =>
     opts.end
       ? new Date(midnightOf(now.getTime(), zone, daysBack - 1).getTime() - 1000)
       : midnightOf(now.getTime(), zone, daysBack);
-  if (lower === 'now') return new Date(endOfSecond(now));
+  if (lower === 'now') return new Date(nowMs);
   if (lower === 'today') return day(0);
   if (lower === 'yesterday') return day(1);
   const rel = RELATIVE.exec(s);
   if (rel) {
     const ms = Number(rel[2]) * UNIT_MS[rel[3].toLowerCase()];
-    return new Date(endOfSecond(now) + (rel[1] === '-' ? -ms : ms));
+    return new Date(nowMs + (rel[1] === '-' ? -ms : ms));
   }
   const m = USER_DATETIME.exec(s);
   if (!m) return undefined;

@@ -10,7 +10,7 @@ import { compileIpRules, type IpAllow } from '../core/ip-rules.js';
 import { cloudReading, validateWire } from '../core/params/index.js';
 import { endpointForPath } from '../registry/index.js';
 import type { EndpointDef } from '../registry/types.js';
-import { deviceForCall, touchDevice } from './devices.js';
+import { deviceConfig, deviceForCall, getDevice, touchDevice } from './devices.js';
 import type { Call, Emu, Handler } from './emu.js';
 import { type Answer, AnswerError, fail, failMany, messages } from './envelope.js';
 import { JSONP_PARAM } from './jsonp.js';
@@ -74,7 +74,7 @@ export async function handleFacet(emu: Emu, req: FacetRequest, handlers: Map<str
   // malformed values with a documented fallback (displayMessage's colours) become the fallback.
   const params = { ...cloudReading(ep, req.params) };
   for (const k of CONTROL_PARAMS) delete params[k];
-  const issues = validateWire(ep, params, { allowUnknown: true });
+  const issues = validateWire(ep, params, { allowUnknown: true, inEffect: settingsInEffect(emu, ep, params) });
   if (issues.length > 0)
     return failMany(
       400,
@@ -112,6 +112,29 @@ async function runOnDevice(emu: Emu, ep: EndpointDef, call: Call, handler: Handl
   } finally {
     if (lockKey !== undefined) emu.locks.release(lockKey);
   }
+}
+
+/**
+ * The current settings of the device the call names, read on first use, for the cross rules that
+ * check a value against a setting the request does not send (setConfig's temperature range against
+ * the device's `tempUnit`). Undefined for an unknown device: the rules then check what holds in any case.
+ */
+function settingsInEffect(
+  emu: Emu,
+  ep: EndpointDef,
+  params: Record<string, string>,
+): ((name: string) => string | undefined) | undefined {
+  const serial = ep.deviceParam ? params[ep.deviceParam] : undefined;
+  if (!serial || !ep.crossRules) return undefined;
+  let config: Record<string, string | number> | null | undefined;
+  return (name) => {
+    if (config === undefined) {
+      const row = getDevice(emu.db, serial);
+      config = row ? deviceConfig(row) : null;
+    }
+    const v = config?.[name];
+    return v === undefined ? undefined : String(v);
+  };
 }
 
 /** A parameter sent under its documented alias (`push_url`) is read as the parameter (`pushUrl`). */

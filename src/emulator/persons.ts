@@ -174,9 +174,18 @@ export function likeContains(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** getPersonFromCloud's `*` forms: `F0*` prefix, `*01` suffix, `*x*` contains; otherwise exact. */
+/**
+ * getPersonFromCloud's `*` (personCode, personName; facetcloud-api-v4.0 L1812–1826: 「アスタリスク記号の
+ * 利用により、前方一致検索と後方一致検索がサポートされます」): one `*` as the last character is a prefix
+ * search (`F0*`), one `*` as the first a suffix search (`*01`). Anything else is matched exactly, each
+ * `*` a literal character: a `*` inside the text (`F*1`), several, or one at each end (`*0000*`, a
+ * contains search, which the document does not list). `*` alone is a prefix search for nothing: every
+ * person. Returns the SQL operator and its operand (LIKE's own `%`, `_`, `\` escaped with `\`).
+ */
 export function likeFromStar(text: string): { op: '=' | 'LIKE'; value: string } {
-  if (!text.includes('*')) return { op: '=', value: text };
-  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
+  const first = text.indexOf('*');
+  if (first < 0 || first !== text.lastIndexOf('*')) return { op: '=', value: text };
+  if (first !== 0 && first !== text.length - 1) return { op: '=', value: text };
+  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`).replace('*', '%');
   return { op: 'LIKE', value: escaped };
 }

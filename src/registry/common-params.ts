@@ -2,6 +2,15 @@ import type { PagingDef, ParamDef } from './types.js';
 
 /** Parameters that many facetCloud endpoints share, written once so their limits cannot drift. */
 
+/**
+ * The largest integer a number parameter may carry (2^53−1, `Number.MAX_SAFE_INTEGER`), where its
+ * entry declares no tighter `min`/`max`: beyond it a value cannot be read, compared or echoed exactly
+ * (99999999999999999999 would be 100000000000000000000). The validator bounds every `int`, `number`
+ * and `idList` by it (src/core/params/checks.ts), so the CLI refuses such a value before sending
+ * (exit 2) and the emulator answers 400 naming the parameter.
+ */
+export const MAX_WIRE_INTEGER = Number.MAX_SAFE_INTEGER;
+
 export const serialNo: ParamDef = {
   type: 'string',
   required: true,

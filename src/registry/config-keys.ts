@@ -33,10 +33,19 @@ const text = (label: string, maxLength: number | undefined, description: string)
   description: maxLength === undefined ? description : `${description}, at most ${maxLength} characters`,
 });
 const COLORS = ['Blue', 'Red', 'Green'] as const;
+/**
+ * The normal body-temperature range per `tempUnit` (facetcloud-api-v4.0 L4045–4051: 「摂氏の場合は 34.0 -
+ * 42.0 華氏の場合は 93.2 - 107.6 小数点以下第一位まで」), read by the `tempRangeByUnit` cross rule. The
+ * two ranges do not meet: 42.1–93.1 is valid in neither unit.
+ */
+export const TEMP_RANGES_BY_UNIT = {
+  '0': { min: 34.0, max: 42.0, unit: '°C', unitJa: '摂氏' },
+  '1': { min: 93.2, max: 107.6, unit: '°F', unitJa: '華氏' },
+} as const;
+
+/** tempValueRangeFrom/To: no `min`/`max` of their own (the range is the unit's: `TEMP_RANGES_BY_UNIT`). */
 const TEMP: ParamDef = {
   type: 'number',
-  min: 34.0,
-  max: 107.6,
   decimals: 1,
   label: '',
   description: '',
@@ -172,7 +181,8 @@ const sections: readonly [section: string, rows: readonly Row[]][] = [
         {
           ...TEMP,
           label: '正常体温の下限',
-          description: 'Lowest normal temperature, 34.0–42.0 °C or 93.2–107.6 °F, 1 decimal',
+          description:
+            'Lowest normal temperature, 1 decimal: 34.0–42.0 °C or 93.2–107.6 °F as the tempUnit sent with it says, else the device’s (a value valid in neither is refused before sending)',
         },
       ],
       [
@@ -180,7 +190,8 @@ const sections: readonly [section: string, rows: readonly Row[]][] = [
         {
           ...TEMP,
           label: '正常体温の上限',
-          description: 'Highest normal temperature, 34.0–42.0 °C or 93.2–107.6 °F, 1 decimal',
+          description:
+            'Highest normal temperature, 1 decimal: 34.0–42.0 °C or 93.2–107.6 °F as the tempUnit sent with it says, else the device’s (a value valid in neither is refused before sending)',
         },
       ],
       [

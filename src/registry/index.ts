@@ -14,6 +14,7 @@ import { toolEndpoints } from './tool.js';
 import type { ApiName, EndpointDef } from './types.js';
 
 export type { ConfigKey } from './config-keys.js';
+export { TEMP_RANGES_BY_UNIT } from './config-keys.js';
 export { type GroupDef, groups } from './groups.js';
 export * from './types.js';
 export { configKeys, defaultConfig };

@@ -1,6 +1,7 @@
 import {
   facetPaging,
   jpegPicture,
+  MAX_WIRE_INTEGER,
   optionalPersonCode,
   optionalSerialNo,
   override,
@@ -24,6 +25,9 @@ const personName: ParamDef = {
 
 const personTypeCode: ParamDef = {
   type: 'int',
+  // The document gives no range (「数値」 only, L1828, L2062, L3383, L3471): bounded by the largest integer
+  // both sides hold exactly, so 99999999999999999999 is refused (400 / exit 2), not rounded.
+  max: MAX_WIRE_INTEGER,
   label: '区分コード',
   description: 'Person type code (entry/exit mode only; see `person type list`)',
 };
@@ -152,8 +156,17 @@ export const personEndpoints = [
     summaryJa: 'クラウドサーバーに登録された人物の検索',
     repeatable: true,
     params: {
-      personCode: { ...optionalPersonCode, description: 'Person code; * matches a prefix or suffix (F0*)' },
-      personName: { ...personName, description: 'Name; * matches a prefix or suffix (後藤*)' },
+      // 「前方一致検索と後方一致検索がサポートされます」 (L1812–1826): prefix and suffix only.
+      personCode: {
+        ...optionalPersonCode,
+        description:
+          'Person code; one * at the end matches a prefix (F0*), one at the start a suffix (*01); a * anywhere else, or at both ends (no contains search), is a literal character',
+      },
+      personName: {
+        ...personName,
+        description:
+          'Name; one * at the end matches a prefix (後藤*), one at the start a suffix (*太郎); a * anywhere else, or at both ends, is a literal character',
+      },
       personTypeCode,
       registSerialNo: {
         type: 'string',

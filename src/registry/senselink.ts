@@ -49,7 +49,10 @@ export const senselinkEndpoints = [
         min: 0,
         in: 'body',
         label: '画像記録時間',
-        description: 'When the picture was taken: Unix seconds (not milliseconds) or a date and time',
+        description:
+          'When the picture was taken: Unix seconds (not milliseconds) or a date and time (now: this second)',
+        // 「画像記録時間」: a moment that happened; `now` is the current second, never the next one.
+        recorded: true,
       },
       timezone: {
         type: 'string',

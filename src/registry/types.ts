@@ -77,6 +77,12 @@ export interface ParamDef {
    */
   rangeEnd?: true;
   /**
+   * For date-time types: the moment something happened and was recorded (SenseLink's 画像記録時間), not a
+   * search bound. `now` and relative forms (`-5m`) then count from the start of the current second
+   * (floored), so the value sent is never in the future; a bound's `now` is the end of the second.
+   */
+  recorded?: true;
+  /**
    * What the cloud uses instead of a malformed value, where the document says so (displayMessage's
    * colours: 「正しく入力ができていない場合は、文字色は黒字、背景色は透明となります」). Such a value is not
    * refused: the emulator substitutes `value`; the CLI warns with `meaning` and sends it.
@@ -141,7 +147,11 @@ export interface FamilyDef {
 
 /** Named cross-field rules implemented in `src/core/params/cross-rules.ts` (kept as data here). */
 export type CrossRule =
-  /** tempValueRangeFrom/To: 34.0–42.0 when tempUnit=0 (Celsius), 93.2–107.6 when tempUnit=1. */
+  /**
+   * tempValueRangeFrom/To in the range of the unit in effect (`TEMP_RANGES_BY_UNIT` in config-keys.ts:
+   * 34.0–42.0 when tempUnit=0, 93.2–107.6 when tempUnit=1): the tempUnit sent, else the device's
+   * (the emulator), else (the CLI) in one of the two ranges.
+   */
   | 'tempRangeByUnit'
   /** SenseLink GET record: time_from ≤ time_to and at most 24 hours apart. */
   | 'window24h';

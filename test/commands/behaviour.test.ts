@@ -423,6 +423,57 @@ describe('senselink flags', () => {
   });
 });
 
+describe('senselink record create --timestamp now (report A8)', () => {
+  // 「画像記録時間」: when the picture was taken, so never a second still to come (floor, not ceil).
+  const at = new Date('2026-12-01T05:30:09.230Z');
+  const sent = async (when: string) => {
+    const r = await cli(
+      [
+        'senselink',
+        'record',
+        'create',
+        '--sn',
+        'TD1',
+        '--timestamp',
+        when,
+        '--image',
+        'face.jpg',
+        '--dry-run',
+        '-o',
+        'json',
+      ],
+      { now: at },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout).body.params.timestamp as number;
+  };
+
+  it('now is the current second, floored: 05:30:09.230 sends 05:30:09', async () => {
+    expect(await sent('now')).toBe(Math.floor(at.getTime() / 1000));
+  });
+
+  it('relative forms count from the same second: -1m is 05:29:09', async () => {
+    expect(await sent('-1m')).toBe(Math.floor(at.getTime() / 1000) - 60);
+  });
+
+  it('the record stored by the emulator is not later than its create_at', async () => {
+    const before = Date.now();
+    const r = await cli(['senselink', 'record', 'create', '--sn', 'TD1', '--timestamp', 'now', '--image', 'face.jpg']);
+    expect(r.code, r.stderr).toBe(0);
+    const listed = await cli([
+      'senselink',
+      'record',
+      'list',
+      '--time-from',
+      new Date(before - 1000).toISOString(),
+      '--time-to',
+      new Date(Date.now() + 1000).toISOString(),
+    ]);
+    const [record] = JSON.parse(listed.stdout).data.list;
+    expect(Number(record.device_timestamp) * 1000).toBeLessThanOrEqual(Number(record.create_at));
+  });
+});
+
 describe('other answers', () => {
   it('the picture-cookie script is printed as text', async () => {
     const r = await cli(['tool', 'picture-cookie-js', '--p', 'P', '--s', 'S', '--k', 'K']);

@@ -164,6 +164,14 @@ describe('time zones (issue 9 §1)', () => {
     expect(formatApiDateTime(parseUserDateTime('now', now)!)).toBe('2024/05/15 13:45:30');
   });
 
+  it('for a moment that happened (recorded), `now` is the start of the current second, never the next', () => {
+    const mid = new Date('2026-11-30T07:47:25.600Z');
+    const opts = { recorded: true };
+    expect(formatApiDateTime(parseUserDateTime('now', mid, 'Asia/Tokyo', opts)!)).toBe('2026/11/30 16:47:25');
+    expect(formatApiDateTime(parseUserDateTime('-15m', mid, 'Asia/Tokyo', opts)!)).toBe('2026/11/30 16:32:25');
+    expect(formatApiDateTime(parseUserDateTime('now', now, 'Asia/Tokyo', opts)!)).toBe('2024/05/15 13:45:30');
+  });
+
   it('checks zone names against Intl and refuses unknown ones as a usage error', () => {
     expect(checkTimeZone('Asia/Tokyo', '--timezone')).toBe('Asia/Tokyo');
     expect(checkTimeZone(' utc ', '--timezone')).toBe('UTC');

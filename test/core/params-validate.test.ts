@@ -259,10 +259,14 @@ const table: Row[] = [
     'config.setConfig',
     S,
     'tempValueRangeFrom',
-    ['34.0', '107.6'],
+    ['34.0', '42.0', '93.2', '107.6'],
     [
-      ['33.9', 'range'],
-      ['107.7', 'range'],
+      // Without tempUnit: in one of the two ranges (34.0–42.0 °C, 93.2–107.6 °F), never between them.
+      ['33.9', 'cross'],
+      ['42.1', 'cross'],
+      ['60', 'cross'],
+      ['93.1', 'cross'],
+      ['107.7', 'cross'],
       ['36.55', 'format'],
     ],
   ],
@@ -646,6 +650,8 @@ describe('families', () => {
     expect(codes(issuesOf('person.registPersonAcessTimeForCloud', wire))).toEqual(['accessTimeTo_1:required']);
     const orphan = { ...P, ...S, accessTimeFrom_2: '2024/05/01 09:00:00', accessTimeTo_2: '2024/05/01 10:00:00' };
     expect(codes(issuesOf('person.registPersonAcessTimeForCloud', orphan))).toEqual([
+      // Entry 2 without entry 1: a gap in the numbering, as well as the missing key.
+      'accessTimeFrom_2:numbering',
       'accessTimeFrom_2:required',
       'accessTimeTo_2:required',
     ]);
@@ -659,9 +665,11 @@ describe('families', () => {
   });
 
   it('does not take family members with N = 0 or leading zeros as members', () => {
+    // 「1 を起算とする連番」: they name no entry, and are refused as such (not as unknown names, which
+    // the emulator lets pass).
     expect(codes(access([], { accessFlag_0: '1', accessFlag_01: '1' }))).toEqual([
-      'accessFlag_0:unknown',
-      'accessFlag_01:unknown',
+      'accessFlag_0:numbering',
+      'accessFlag_01:numbering',
     ]);
   });
 
@@ -701,9 +709,18 @@ describe('cross rules', () => {
     expect(temp({ tempUnit: '1', tempValueRangeFrom: '36.5' })).toEqual(['tempValueRangeFrom:cross']);
   });
 
-  it('accepts the union of both units without a unit, and rejects from above to', () => {
+  it("accepts either unit's range without a unit, refuses a value in neither (42.1–93.1), and rejects from above to", () => {
     expect(temp({ tempValueRangeFrom: '36.0' })).toEqual([]);
     expect(temp({ tempValueRangeFrom: '100.0' })).toEqual([]);
+    expect(temp({ tempValueRangeFrom: '60' })).toEqual(['tempValueRangeFrom:cross']);
+    expect(temp({ tempValueRangeTo: '42.1' })).toEqual(['tempValueRangeTo:cross']);
+    const [neither] = issuesOf('config.setConfig', { ...S, tempValueRangeFrom: '60' });
+    expect(neither.message).toBe(
+      'must be between 34.0 and 42.0 (°C, tempUnit 0) or between 93.2 and 107.6 (°F, tempUnit 1): it is valid in neither unit (got 60)',
+    );
+    expect(neither.messageJa).toBe(
+      '正常体温の下限は摂氏の場合は34.0から42.0、華氏の場合は93.2から107.6の範囲で指定して下さい。',
+    );
     expect(temp({ tempValueRangeFrom: '37.5', tempValueRangeTo: '36.0' })).toEqual(['tempValueRangeFrom:cross']);
   });
 

@@ -232,6 +232,9 @@ describe('fuzz: every registry endpoint, random and malformed requests (issue 11
       `/api1/log/getOperateLog?${q}&serialNo=S1&pageNo=100000000000000000`,
       `/api1/person/getPersonFromCloud?${q}&pageNo=100000000000000000`,
       `/api1/person/getPersonFromDevice?${q}&serialNo=S1&pageNo=100000000000000000`,
+      `/api1/log/getOperateLog?${q}&serialNo=S1&pageNo=9007199254740991`,
+      `/api1/person/getPersonFromCloud?${q}&pageNo=9007199254740991`,
+      `/api1/person/getPersonFromDevice?${q}&serialNo=S1&pageNo=9007199254740991`,
     ]) {
       const res = await fetch(`${emu.origin}${path}`);
       expect(res.status, path).toBeLessThan(500);
@@ -244,12 +247,12 @@ describe('fuzz: every registry endpoint, random and malformed requests (issue 11
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^CloudFront-Policy=a%3BDomain%3Devil; /);
     expect(lines.join('\n')).not.toMatch(/Domain=evil/i);
-    // A huge SenseLink page is an empty page.
+    // A huge SenseLink page (up to 2^53−1, the largest exact integer: MAX_WIRE_INTEGER) is an empty page.
     const sq = new URLSearchParams({
       ...senselinkQuery(() => 0),
       time_from: new Date(Date.now() - 3600_000).toISOString(),
       time_to: new Date().toISOString(),
-      page: '100000000000000000',
+      page: '9007199254740991',
     });
     const sl = await fetch(`${emu.origin}/api/v1/plus/record?${sq}`);
     expect(sl.status).toBe(200);

@@ -3,6 +3,8 @@
  * the document says; access windows, cards, pictures, similarity, capture, person types.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { connectionEnv } from '../helpers/cli-emulator.js';
 import { editedCopies, twoFacesSideBySide } from './faces/pictures.js';
 import {
   addDevice,
@@ -72,6 +74,38 @@ describe('registPersonForCloud and getPersonFromCloud', () => {
     expect(await codes({ personCode: 'PX_000' })).toEqual([]);
     expect(await codes({ personName: '後藤*' })).toEqual(['PX_0001']);
     expect(await codes({ personName: '*後藤' })).toEqual(['PX_0002']);
+  });
+
+  it('「前方一致検索と後方一致検索がサポートされます」 only: a * inside (F*1) or at both ends (*0000*) is literal', async () => {
+    await registPerson(emu, 'ST0001', 'face-astronaut.jpg', { personName: '営業 一郎' });
+    await registPerson(emu, 'S*1', 'face-astronaut.jpg', { personName: '*営業*' });
+    const codes = async (q: Record<string, string>) =>
+      (await ok(emu, '/person/getPersonFromCloud', q)).list.map((p: { personCode: string }) => p.personCode);
+    // Not an infix wildcard: the code S*1 itself, not ST0001.
+    expect(await codes({ personCode: 'S*1' })).toEqual(['S*1']);
+    expect(await codes({ personCode: 'ST*1' })).toEqual([]);
+    // Not a contains search: the text *0000* exactly (nobody), and *営業* is the name *営業* only.
+    expect(await codes({ personCode: '*0000*' })).toEqual([]);
+    expect(await codes({ personCode: '*000*' })).toEqual([]);
+    expect(await codes({ personName: '*営業*' })).toEqual(['S*1']);
+    expect(await codes({ personCode: '**' })).toEqual([]);
+    // One star at one end still works, and the star is the only wildcard (LIKE's _ and % are literal).
+    expect(await codes({ personCode: 'ST*' })).toEqual(['ST0001']);
+    expect(await codes({ personCode: '*T0001' })).toEqual(['ST0001']);
+    expect(await codes({ personCode: 'S_0001*' })).toEqual([]);
+    expect(await codes({ personName: '営業*' })).toEqual(['ST0001']);
+  });
+
+  it('person list: F*1 through the CLI is literal, and --help says what * does', async () => {
+    const env = connectionEnv(emu);
+    const infix = await runCli(['person', 'list', '--person-code', 'ST*1', '--query', 'rows'], { env });
+    expect(infix.code, infix.stderr).toBe(0);
+    expect(JSON.parse(infix.stdout)).toBe(0);
+    const prefix = await runCli(['person', 'list', '--person-code', 'ST*', '--query', 'rows'], { env });
+    expect(JSON.parse(prefix.stdout)).toBe(1);
+    const help = (await runCli(['person', 'list', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('one * at the end matches a prefix (F0*), one at the start a suffix (*01)');
+    expect(help).toContain('a * anywhere else, or at both ends (no contains search), is a literal character');
   });
 
   it('takes the picture from a recognition log, and picture wins over the log', async () => {

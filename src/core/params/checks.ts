@@ -7,6 +7,7 @@
  * bytes are decoded to sniff the content.
  */
 
+import { MAX_WIRE_INTEGER } from '../../registry/common-params.js';
 import type { ParamDef } from '../../registry/types.js';
 import { isApiDate, isApiDateTime, MAX_UNIX_SECONDS, parseIso8601 } from '../dates.js';
 import { issue, type ParamIssue } from './messages.js';
@@ -52,7 +53,11 @@ function enumIssue(name: string, def: ParamDef, value: string): ParamIssue {
   return issue(name, 'notOneOf', { label: def.label, values: def.values ?? [], value, also });
 }
 
-/** `int` and `number`: the form, `decimals`, an allowed set (`values`), then `min`/`max`. */
+/**
+ * `int` and `number`: the form, `decimals`, an allowed set (`values`), then `min`/`max`, and in any
+ * case at most ±MAX_WIRE_INTEGER (2^53−1): a larger value is `outOfRange` naming the parameter, since
+ * it would be read as another number (facetcloud-api-v4.0 § 400: 「リクエストパラメータに誤りがあります」).
+ */
 export const checkNumber: Check = (name, def, value, out) => {
   const label = def.label;
   if (def.type === 'int') {
@@ -79,6 +84,18 @@ export const checkNumber: Check = (name, def, value, out) => {
   }
   if ((def.min !== undefined && n < def.min) || (def.max !== undefined && n > def.max)) {
     out.push(issue(name, 'outOfRange', { label, min: def.min, max: def.max, value }));
+  } else if (Math.abs(n) > MAX_WIRE_INTEGER) {
+    // Beyond what a double holds exactly (99999999999999999999 reads as 1e20): every number is bounded
+    // by ±MAX_WIRE_INTEGER where its entry declares nothing tighter, so no value is compared, stored
+    // or echoed as another one.
+    out.push(
+      issue(name, 'outOfRange', {
+        label,
+        min: def.min ?? -MAX_WIRE_INTEGER,
+        max: def.max ?? MAX_WIRE_INTEGER,
+        value,
+      }),
+    );
   }
 };
 
@@ -200,13 +217,17 @@ export const checkBase64: Check = (name, def, value, out) => {
   }
 };
 
-/** `idList`: comma-separated positive integers, at most `maxItems`. */
+/** `idList`: comma-separated positive integers, each at most MAX_WIRE_INTEGER, at most `maxItems`. */
 export const checkIdList: Check = (name, def, value, out) => {
   // `ids=1, 2`: PHP's is_numeric accepts blanks around a number, so blanks around an id are allowed.
   const parts = value.split(',').map((p) => p.trim());
   for (const part of parts) {
     if (!POSITIVE_INT.test(part)) {
       out.push(issue(name, 'notIdList', { label: def.label, name, part }));
+      return;
+    }
+    if (Number(part) > MAX_WIRE_INTEGER) {
+      out.push(issue(name, 'outOfRange', { label: def.label, min: 1, max: MAX_WIRE_INTEGER, value: part }));
       return;
     }
   }

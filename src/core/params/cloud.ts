@@ -31,7 +31,8 @@ export function dropIgnoredByCloud(ep: EndpointDef, wire: WireParams): WireParam
   if (!ep.families) return out ?? wire;
   for (const name in wire) {
     const member = familyMemberOf(ep, name);
-    if (!member || member.n <= member.family.max || member.family.beyondMax.cloud !== 'ignored') continue;
+    // Only a well-numbered entry past the maximum is ignored; `_0`, `_01` are left for validateWire to refuse.
+    if (!member?.valid || member.n <= member.family.max || member.family.beyondMax.cloud !== 'ignored') continue;
     out ??= { ...wire };
     delete out[name];
   }

@@ -52,6 +52,13 @@ export function coerceParams(
     }
     wire[key] = String(value);
   }
-  issues.push(...validateWire(ep, wire, { allowUnknown: opts.allowUnknown }));
+  const checked = validateWire(ep, wire, { allowUnknown: opts.allowUnknown });
+  // An entry that could not be read (`--card ABC`) leaves a hole in the numbering: the hole is that
+  // entry's issue, already reported, not a second one.
+  const unread = new Set(issues.filter((i) => i.code === 'format').map((i) => i.name.replace(/_\d+$/, '')));
+  for (const i of checked) {
+    if (i.code === 'numbering' && unread.has(familyMemberOf(ep, i.name)?.family.name ?? '')) continue;
+    issues.push(i);
+  }
   return { wire, issues };
 }

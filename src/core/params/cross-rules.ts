@@ -4,6 +4,7 @@
  * type: a rule named in the registry without its check does not compile.
  */
 
+import { TEMP_RANGES_BY_UNIT } from '../../registry/index.js';
 import type { CrossRule, EndpointDef } from '../../registry/types.js';
 import { parseIso8601 } from '../dates.js';
 import { NUMBER, type Sink, type WireParams } from './checks.js';
@@ -12,33 +13,67 @@ import { issue } from './messages.js';
 /** The longest SenseLink record window (the `window24h` rule): exporters split longer ranges by it. */
 export const SENSELINK_MAX_WINDOW_MS = 86_400_000;
 
-/** The body-temperature range of each `tempUnit` (setConfig's tempValueRangeFrom/To). */
-const TEMP_RANGES = { '0': { min: 34.0, max: 42.0, unit: '°C' }, '1': { min: 93.2, max: 107.6, unit: '°F' } } as const;
+/** What a cross rule may read besides the wire (`validateWire`'s `inEffect`). */
+export interface CrossContext {
+  /**
+   * The current value, on the target, of a parameter the request does not send (the emulator: the
+   * device's own setting); undefined where it is not known (the CLI before sending).
+   */
+  inEffect?: (name: string) => string | undefined;
+}
 
-/** tempValueRangeFrom/To inside the range of the `tempUnit` given, and From ≤ To. */
-function checkTempRangeByUnit(ep: EndpointDef, wire: WireParams, out: Sink): void {
-  const unit = wire.tempUnit;
-  const range = unit === '0' || unit === '1' ? TEMP_RANGES[unit] : undefined;
+/** `34` → `34.0`: the document writes the bounds with their one decimal. */
+const oneDecimal = (n: number) => n.toFixed(1);
+
+/**
+ * tempValueRangeFrom/To inside the range of the unit in effect (`TEMP_RANGES_BY_UNIT`), and From ≤ To.
+ * The unit in effect is `tempUnit` sent in the same request, else the target's current one
+ * (`ctx.inEffect`). Where neither is known (the CLI: the command does not set the unit), a value must
+ * lie in one of the two ranges: 60 is valid in neither and refused naming both.
+ */
+function checkTempRangeByUnit(ep: EndpointDef, wire: WireParams, out: Sink, ctx: CrossContext): void {
+  const sent = wire.tempUnit;
+  // A malformed tempUnit is its own issue: the ranges are not checked against a guess.
+  if (sent !== undefined && sent !== '' && sent !== '0' && sent !== '1') return;
+  const unit = sent === '0' || sent === '1' ? sent : ctx.inEffect?.('tempUnit');
+  const range = unit === '0' || unit === '1' ? TEMP_RANGES_BY_UNIT[unit] : undefined;
   const valid: Record<string, number> = {};
   for (const name of ['tempValueRangeFrom', 'tempValueRangeTo']) {
     const v = wire[name];
     if (v === undefined || v === '' || !NUMBER.test(v)) continue;
     const n = Number(v);
-    if (range && (n < range.min || n > range.max)) {
-      const label = ep.params[name]?.label ?? name;
+    const label = ep.params[name]?.label ?? name;
+    if (range) {
+      if (n < range.min || n > range.max) {
+        out.push(
+          issue(name, 'tempOutOfRange', {
+            label,
+            min: oneDecimal(range.min),
+            max: oneDecimal(range.max),
+            unit: unit as string,
+            unitName: range.unit,
+            value: v,
+          }),
+        );
+        continue;
+      }
+    } else if (!Object.values(TEMP_RANGES_BY_UNIT).some((r) => n >= r.min && n <= r.max)) {
       out.push(
-        issue(name, 'tempOutOfRange', {
+        issue(name, 'tempOutOfBothRanges', {
           label,
-          min: range.min,
-          max: range.max,
-          unit: unit as string,
-          unitName: range.unit,
+          ranges: Object.entries(TEMP_RANGES_BY_UNIT).map(([u, r]) => ({
+            unit: u,
+            unitName: r.unit,
+            unitJa: r.unitJa,
+            min: oneDecimal(r.min),
+            max: oneDecimal(r.max),
+          })),
           value: v,
         }),
       );
-    } else {
-      valid[name] = n;
+      continue;
     }
+    valid[name] = n;
   }
   if (valid.tempValueRangeFrom !== undefined && valid.tempValueRangeTo !== undefined) {
     if (valid.tempValueRangeFrom > valid.tempValueRangeTo) {
@@ -65,9 +100,15 @@ function checkWindow24h(_ep: EndpointDef, wire: WireParams, out: Sink): void {
 export const CROSS_RULES = {
   tempRangeByUnit: checkTempRangeByUnit,
   window24h: checkWindow24h,
-} satisfies Record<CrossRule, (ep: EndpointDef, wire: WireParams, out: Sink) => void>;
+} satisfies Record<CrossRule, (ep: EndpointDef, wire: WireParams, out: Sink, ctx: CrossContext) => void>;
 
-/** Runs the rule `rule` of `ep` on `wire`, pushing its issues onto `out`. */
-export function checkCross(rule: CrossRule, ep: EndpointDef, wire: WireParams, out: Sink): void {
-  CROSS_RULES[rule](ep, wire, out);
+/** Runs the rule `rule` of `ep` on `wire` (and what `ctx` knows of the target), pushing its issues onto `out`. */
+export function checkCross(
+  rule: CrossRule,
+  ep: EndpointDef,
+  wire: WireParams,
+  out: Sink,
+  ctx: CrossContext = {},
+): void {
+  CROSS_RULES[rule](ep, wire, out, ctx);
 }

@@ -10,14 +10,25 @@ import type { Sink, WireParams } from './checks.js';
 import { issue, type ParamIssue } from './messages.js';
 import { type Clock, checkValue, coerceValue } from './types.js';
 
-const FAMILY_MEMBER = /^(.+)_([1-9]\d*)$/;
+/** `field_N` with N in digits, however written: group 2 is N as sent (`accessFlag_001` → `001`). */
+const FAMILY_MEMBER = /^(.+)_(\d+)$/;
+/** N as the document numbers entries (「[N]の部分には 1 を起算とする連番を指定します」): 1, 2, …, no leading zero. */
+const CANONICAL_N = /^[1-9]\d*$/;
 
 export interface FamilyMember {
   family: FamilyDef;
   /** Index of the member in `family.fields`. */
   field: number;
-  /** N, from 1. */
+  /** N, from 1 (meaningful only when `valid`). */
   n: number;
+  /** N as written in the wire name (`1`, `0`, `01`). */
+  index: string;
+  /**
+   * N is written as the document numbers entries: 1, 2, 3… without a leading zero. `accessFlag_0` and
+   * `accessFlag_01` are members of no entry: `validateWire` refuses them (`familyIndex`), so they can
+   * neither slip past the checks nor be read as another entry.
+   */
+  valid: boolean;
 }
 
 const familyFieldCache = new WeakMap<EndpointDef, Map<string, { family: FamilyDef; field: number }>>();
@@ -34,13 +45,48 @@ function familyFields(ep: EndpointDef): Map<string, { family: FamilyDef; field: 
   return map;
 }
 
-/** `accessTimeFrom_3` → its family, field index and N; undefined for anything else. */
+/**
+ * `accessTimeFrom_3` → its family, field index and N; undefined for anything that is not a family
+ * field followed by `_` and digits. `accessTimeFrom_0` and `accessTimeFrom_03` are members with
+ * `valid: false` (see `FamilyMember.valid`). The one reading of family names: the validator, the
+ * importer's columns and the emulator's handlers (`familyEntries`) all go through it.
+ */
 export function familyMemberOf(ep: EndpointDef, wireName: string): FamilyMember | undefined {
   if (!ep.families) return undefined;
   const m = FAMILY_MEMBER.exec(wireName);
   if (!m) return undefined;
   const f = familyFields(ep).get(m[1]);
-  return f ? { ...f, n: Number(m[2]) } : undefined;
+  if (!f) return undefined;
+  const valid = CANONICAL_N.test(m[2]);
+  return { ...f, n: valid ? Number(m[2]) : Number.NaN, index: m[2], valid };
+}
+
+/** The issue of a member whose N is not 1, 2, 3… (`accessFlag_0`, `card_no_01`), named after it. */
+export function badIndexIssue(member: FamilyMember, wireName: string): ParamIssue {
+  return issue(wireName, 'familyIndex', {
+    name: wireName,
+    index: member.index,
+    label: member.family.fields[member.field].def.label,
+  });
+}
+
+/**
+ * The entries of the family `familyName` that `wire` gives, as the cloud reads them: the N (1…max,
+ * ascending) of every entry whose key member (`accessFlag_N`, `card_no_N`) is non-empty. For a wire
+ * `validateWire` accepted, so these are 1…k without gaps. The emulator's handlers store exactly these.
+ *
+ * @throws Error when the endpoint declares no such family (a programming error).
+ */
+export function familyEntries(ep: EndpointDef, wire: WireParams, familyName: string): number[] {
+  const family = ep.families?.find((f) => f.name === familyName);
+  if (!family) throw new Error(`${ep.id} has no family ${familyName}`);
+  const ns: number[] = [];
+  for (const name in wire) {
+    if (wire[name] === '') continue;
+    const m = familyMemberOf(ep, name);
+    if (m?.valid && m.family === family && m.field === 0 && m.n <= family.max) ns.push(m.n);
+  }
+  return ns.sort((a, b) => a - b);
 }
 
 /** The issue of an entry past `family.max`, named after `wireName`, the first of its members met. */
@@ -54,11 +100,16 @@ export function surplusIssue(member: FamilyMember, wireName: string): ParamIssue
   });
 }
 
-/** Checks the entries `present` (their N, all ≤ max) of one family in `wire`. */
+/**
+ * Checks the entries `present` (their N, all ≤ max) of one family in `wire`: numbering (an entry with
+ * a value needs every entry before it: 「1 を起算とする連番」, one `familyGap` issue naming the first entry
+ * after a gap), the key member first, the others only with it, each value, then the intervals.
+ */
 export function checkFamily(family: FamilyDef, wire: WireParams, present: Set<number>, out: Sink): void {
   const key = family.fields[0];
   const entries: { n: number; from?: string; to?: string }[] = [];
   const ns = [...present].sort((a, b) => a - b);
+  checkNumbering(family, wire, ns, out);
   for (const n of ns) {
     const keyName = `${key.name}_${n}`;
     const keyGiven = (wire[keyName] ?? '') !== '';
@@ -87,6 +138,27 @@ export function checkFamily(family: FamilyDef, wire: WireParams, present: Set<nu
     }
   }
   if (family.interval) checkIntervals(family, entries, out);
+}
+
+/** Whether entry `n` has a value in any of its members. */
+function entryGiven(family: FamilyDef, wire: WireParams, n: number): boolean {
+  return family.fields.some((f) => (wire[`${f.name}_${n}`] ?? '') !== '');
+}
+
+/**
+ * 「[N]の部分には 1 を起算とする連番を指定します」: the entries with a value are 1, 2, … k. The first entry
+ * after a missing one is refused, naming the missing key (`accessFlag_2` given, `accessFlag_1` not).
+ */
+function checkNumbering(family: FamilyDef, wire: WireParams, ns: number[], out: Sink): void {
+  const given = ns.filter((n) => entryGiven(family, wire, n));
+  for (let i = 0; i < given.length; i++) {
+    const expected = i + 1;
+    if (given[i] === expected) continue;
+    const at = family.fields.find((f) => (wire[`${f.name}_${given[i]}`] ?? '') !== '') ?? family.fields[0];
+    const name = `${at.name}_${given[i]}`;
+    out.push(issue(name, 'familyGap', { name, missing: `${family.fields[0].name}_${expected}`, n: given[i] }));
+    return;
+  }
 }
 
 /** Wire dates and datetimes are fixed-width, so string order is time order. */

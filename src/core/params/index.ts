@@ -14,7 +14,7 @@ export { isValidCardNo, type WireParams } from './checks.js';
 export { cloudReading, dropIgnoredByCloud, fallbackNotices } from './cloud.js';
 export { coerceParams } from './coerce.js';
 export { CROSS_RULES, SENSELINK_MAX_WINDOW_MS } from './cross-rules.js';
-export { type FamilyMember, familyMemberOf } from './families.js';
+export { type FamilyMember, familyEntries, familyMemberOf } from './families.js';
 export {
   type IssueKind,
   issue,

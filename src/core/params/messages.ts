@@ -23,6 +23,8 @@ export type IssueKind =
   | 'interval'
   | 'overlap'
   | 'count'
+  /** A family member numbered otherwise than 1, 2, 3… (`accessFlag_0`, `card_no_01`, a gap). */
+  | 'numbering'
   | 'unknown'
   | 'cross';
 
@@ -249,6 +251,17 @@ export const MESSAGES = {
     (a) => `${a.family} takes at most ${a.max} entries (N = 1…${a.max}): ${a.reason}`,
     (a) => `${a.label}は${a.max}件まで指定可能です。`,
   ),
+  familyIndex: entry<{ name: string; index: string; label: string }>(
+    'numbering',
+    (a) => `N must be 1, 2, 3… written without leading zeros (「1 を起算とする連番」), so '${a.index}' names no entry`,
+    (a) => `${a.label}（${a.name}）の番号は1から始まる連番で指定して下さい。`,
+  ),
+  familyGap: entry<{ name: string; missing: string; n: number }>(
+    'numbering',
+    (a) =>
+      `entries are numbered 1, 2, 3… without gaps (「1 を起算とする連番」): entry ${a.n} is given but ${a.missing} is not`,
+    (a) => `${a.name}の番号は1から始まる連番で指定して下さい（${a.missing}が指定されていません）。`,
+  ),
   requiredWithKey: entry<Field & { key: string }>(
     'required',
     (a) => `required when ${a.key} is given`,
@@ -278,10 +291,22 @@ export const MESSAGES = {
   ),
 
   // Cross-field rules
-  tempOutOfRange: entry<{ label: string; min: number; max: number; unit: string; unitName: string; value: string }>(
+  tempOutOfRange: entry<{ label: string; min: string; max: string; unit: string; unitName: string; value: string }>(
     'cross',
     (a) => `must be between ${a.min} and ${a.max} when tempUnit is ${a.unit} (${a.unitName}) (got ${a.value})`,
     inRange,
+  ),
+  /** The unit is not known (not sent, the CLI cannot ask the device): valid in neither range. */
+  tempOutOfBothRanges: entry<{
+    label: string;
+    ranges: readonly { unit: string; unitName: string; unitJa: string; min: string; max: string }[];
+    value: string;
+  }>(
+    'cross',
+    (a) =>
+      `must be ${a.ranges.map((r) => `between ${r.min} and ${r.max} (${r.unitName}, tempUnit ${r.unit})`).join(' or ')}: it is valid in neither unit (got ${a.value})`,
+    (a) =>
+      `${a.label}は${a.ranges.map((r) => `${r.unitJa}の場合は${r.min}から${r.max}`).join('、')}の範囲で指定して下さい。`,
   ),
   tempFromAboveTo: entry<{ from: number; to: number }>(
     'cross',

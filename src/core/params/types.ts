@@ -95,15 +95,16 @@ const unixSecondsOf = (d: Date) => String(Math.floor(d.getTime() / 1000));
  * already (Unix seconds: digits are a timestamp; the check refuses milliseconds).
  */
 function dateType(
-  parse: (text: string, now: Date, zone: string, opts: { end?: boolean }) => Date | undefined,
+  parse: (text: string, now: Date, zone: string, opts: { end?: boolean; recorded?: boolean }) => Date | undefined,
   format: (d: Date, zone: string) => string,
   already?: RegExp,
 ): Pick<ParamTypeSpec, 'coerce' | 'verbatim' | 'fromDate'> {
   return {
     coerce: (text, def, { now, zone }) => {
       if (already?.test(text)) return text;
-      // The end of a range (ParamDef.rangeEnd): a day alone means its last second.
-      const d = parse(text, now, zone, { end: def.rangeEnd === true });
+      // The end of a range (ParamDef.rangeEnd): a day alone means its last second. A moment that
+      // happened (ParamDef.recorded): `now` is the current second, not its end.
+      const d = parse(text, now, zone, { end: def.rangeEnd === true, recorded: def.recorded === true });
       return d ? format(d, zone) : text;
     },
     verbatim: false,

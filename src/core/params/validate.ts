@@ -6,8 +6,8 @@
 
 import type { EndpointDef, FamilyDef, ParamDef } from '../../registry/types.js';
 import type { Sink, WireParams } from './checks.js';
-import { checkCross } from './cross-rules.js';
-import { checkFamily, familyMemberOf, surplusIssue } from './families.js';
+import { type CrossContext, checkCross } from './cross-rules.js';
+import { badIndexIssue, checkFamily, familyMemberOf, surplusIssue } from './families.js';
 import { issue, type ParamIssue } from './messages.js';
 import { checkValue } from './types.js';
 
@@ -24,9 +24,15 @@ export function ownParam(ep: EndpointDef, name: string): ParamDef | undefined {
  * all of them (never stops at the first): each value against its type (`PARAM_TYPES`), unknown and
  * missing parameters, family entries, `oneOf` alternatives and the endpoint's cross-field rules. An
  * empty value of an optional parameter counts as absent, as the API treats it. `allowUnknown` lets
- * undeclared names pass (the importer's extra columns).
+ * undeclared names pass (the importer's extra columns). `inEffect` gives the cross rules the target's
+ * current value of a parameter not sent (the emulator: the device's `tempUnit`); without it they
+ * check what holds whatever that value is.
  */
-export function validateWire(ep: EndpointDef, wire: WireParams, opts: { allowUnknown?: boolean } = {}): ParamIssue[] {
+export function validateWire(
+  ep: EndpointDef,
+  wire: WireParams,
+  opts: { allowUnknown?: boolean; inEffect?: CrossContext['inEffect'] } = {},
+): ParamIssue[] {
   const out: ParamIssue[] = [];
   let familyNs: Map<FamilyDef, Set<number>> | undefined;
   let surplus: Set<string> | undefined;
@@ -40,6 +46,12 @@ export function validateWire(ep: EndpointDef, wire: WireParams, opts: { allowUnk
     }
     const member = familyMemberOf(ep, name);
     if (member) {
+      if (!member.valid) {
+        // `accessFlag_0`, `card_no_01`: refused even where unknown names pass (the emulator), never
+        // stored unchecked nor read as another entry.
+        out.push(badIndexIssue(member, name));
+        continue;
+      }
       if (member.n > member.family.max) {
         // One issue per surplus entry, named after the first of its members met.
         const entry = `${member.family.name}_${member.n}`;
@@ -69,7 +81,7 @@ export function validateWire(ep: EndpointDef, wire: WireParams, opts: { allowUnk
   }
   if (familyNs) for (const [family, ns] of familyNs) checkFamily(family, wire, ns, out);
   if (ep.oneOf) for (const alternatives of ep.oneOf) checkOneOf(ep, alternatives, wire, out);
-  if (ep.crossRules) for (const rule of ep.crossRules) checkCross(rule, ep, wire, out);
+  if (ep.crossRules) for (const rule of ep.crossRules) checkCross(rule, ep, wire, out, { inEffect: opts.inEffect });
   return out;
 }
 

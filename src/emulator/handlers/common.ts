@@ -13,6 +13,11 @@ export function str(call: Call, name: string): string | undefined {
   return v === undefined || v === '' ? undefined : v;
 }
 
+/**
+ * A number parameter's value, or undefined when absent or empty. Only for parameters `validateWire`
+ * checked (so a safe integer or decimal: MAX_WIRE_INTEGER); messages quote `str(call, name)`, the
+ * value as sent, never this reading of it.
+ */
 export function int(call: Call, name: string): number | undefined {
   const v = str(call, name);
   return v === undefined ? undefined : Number(v);
@@ -37,7 +42,7 @@ export function deviceWithSettings(call: Call): DeviceRow {
 
 /**
  * Paging arithmetic for a list endpoint, with the page size its registry entry documents. A page past
- * the last one (even `pageNo=100000000000000000`, whose offset no SQLite integer holds) is an empty
+ * the last one (even `pageNo=9007199254740991`, whose offset no SQLite integer holds) is an empty
  * page: the offset is clamped to the row count.
  */
 export function paging(call: Call, rows: number): { pageNo: number; pages: number; offset: number; size: number } {

@@ -1,15 +1,13 @@
 /** /config/*: device settings (every key of the registry's configKeys) and the standby logo. */
-import { paramType, validateWire } from '../../core/params/index.js';
+import { paramType } from '../../core/params/index.js';
 import { configKeys } from '../../registry/index.js';
 import type { ParamDef } from '../../registry/types.js';
 import { addOperateLog, deviceConfig } from '../devices.js';
 import type { Handler, HandlerTable } from '../emu.js';
-import { bytes, failMany, json } from '../envelope.js';
+import { bytes, json } from '../envelope.js';
 import { solidPng } from '../png.js';
 import { stmt } from '../store.js';
 import { device, deviceWithSettings, str, takeFailAfter } from './common.js';
-
-const TEMP_RANGE_KEYS = ['tempValueRangeFrom', 'tempValueRangeTo'];
 
 /** Numbers stay numbers in the answer (the document's sample: `"deviceAudioVolume": 98`): the type table's `answer`. */
 function typed(def: ParamDef, wire: string): string | number {
@@ -32,26 +30,14 @@ function fahrenheitToCelsius(f: number): number {
 }
 
 /**
- * Applies the changed keys in the document's order; unchanged values are listed nowhere. When the
- * temperature unit is not part of the call, the ranges are checked against the device's own unit.
+ * Applies the changed keys in the document's order; unchanged values are listed nowhere. The
+ * temperature range was checked against the unit in effect (sent, else the device's) by the
+ * pipeline's validation (`tempRangeByUnit` with the device's settings in effect).
  */
 const setConfig: Handler = (call) => {
   const { db } = call.emu;
   const d = deviceWithSettings(call);
   const config = deviceConfig(d);
-  if (str(call, 'tempUnit') === undefined && TEMP_RANGE_KEYS.some((k) => str(call, k) !== undefined)) {
-    const issues = validateWire(
-      call.ep,
-      { ...call.params, tempUnit: String(config.tempUnit ?? 0) },
-      { allowUnknown: true },
-    );
-    const range = issues.filter((i) => TEMP_RANGE_KEYS.includes(i.name));
-    if (range.length)
-      return failMany(
-        400,
-        range.map((i) => ({ name: i.name, message: i.messageJa })),
-      );
-  }
   const changes: [string, string | number][] = [];
   for (const k of configKeys) {
     if (!k.settable) continue;

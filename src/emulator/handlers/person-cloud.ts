@@ -1,4 +1,5 @@
 /** /person/* that stay in the cloud: the person list, registration, deletion, access windows, cards. */
+import { familyEntries } from '../../core/params/index.js';
 import type { Call, Handler, HandlerTable } from '../emu.js';
 import { abort, json, messages } from '../envelope.js';
 import { analyse, hasFace } from '../face-check.js';
@@ -26,15 +27,9 @@ export function requirePerson(call: Call): PersonRow {
   return p;
 }
 
-/** Indexed family values (`accessFlag_3`…) present in the call, by N ascending. */
-export function familyNs(call: Call, keyField: string): number[] {
-  const ns: number[] = [];
-  const re = new RegExp(`^${keyField}_(\\d+)$`);
-  for (const [name, value] of Object.entries(call.params)) {
-    const m = re.exec(name);
-    if (m && value !== '') ns.push(Number(m[1]));
-  }
-  return ns.sort((a, b) => a - b);
+/** The entries of the family `familyName` the call gives, by N ascending (`familyEntries`: the validator's reading). */
+export function familyNs(call: Call, familyName: string): number[] {
+  return familyEntries(call.ep, call.params, familyName);
 }
 
 function typeNameOf(call: Call, code: number | null): string | null {
@@ -104,11 +99,12 @@ const getPersonFromCloud: Handler = (call) => {
 
 function pictureFromLog(call: Call): number {
   const serial = str(call, 'recogLogSerialNo') ?? '';
-  const id = Number(str(call, 'recogLogId'));
-  const log = getRecog(call.emu.db, serial, id);
-  if (!log) abort(400, 'recogLogId', `シリアルNo[${serial}]のログID[${id}]の認識ログは存在しません。`);
+  // Messages quote the id as sent; it is read as a number only to look it up (validated: a safe integer).
+  const idText = str(call, 'recogLogId') ?? '';
+  const log = getRecog(call.emu.db, serial, Number(idText));
+  if (!log) abort(400, 'recogLogId', `シリアルNo[${serial}]のログID[${idText}]の認識ログは存在しません。`);
   if (log.picture_id === null || !getPicture(call.emu.db, log.picture_id)) {
-    abort(400, 'recogLogId', `ログID[${id}]の認識ログには顔写真が保存されていません。`);
+    abort(400, 'recogLogId', `ログID[${idText}]の認識ログには顔写真が保存されていません。`);
   }
   return log.picture_id;
 }
@@ -122,7 +118,9 @@ const registPersonForCloud: Handler = (call) => {
   const typeParam = int(call, 'personTypeCode');
   if (typeParam !== undefined && settings.entryExitMode) {
     const exists = stmt(db, 'SELECT 1 FROM person_types WHERE code = ?').get(typeParam);
-    if (!exists) abort(400, 'personTypeCode', `区分コード[${typeParam}]の区分は登録されていません。`);
+    if (!exists) {
+      abort(400, 'personTypeCode', `区分コード[${str(call, 'personTypeCode')}]の区分は登録されていません。`);
+    }
     typeCode = typeParam;
   }
   const name = cleared(call, 'personName');
@@ -176,7 +174,7 @@ const getPersonAcessTimeFromCloud: Handler = (call) => {
 
 const registPersonAcessTimeForCloud: Handler = (call) => {
   const p = requirePerson(call);
-  const list = familyNs(call, 'accessFlag').map((n) => ({
+  const list = familyNs(call, 'access').map((n) => ({
     accessFlag: Number(call.params[`accessFlag_${n}`]),
     accessTimeFrom: call.params[`accessTimeFrom_${n}`],
     accessTimeTo: call.params[`accessTimeTo_${n}`],
@@ -188,7 +186,7 @@ const registPersonAcessTimeForCloud: Handler = (call) => {
 const registPersonCardInfoForCloud: Handler = (call) => {
   const { db } = call.emu;
   const p = requirePerson(call);
-  const list: Card[] = familyNs(call, 'card_no').map((n) => ({
+  const list: Card[] = familyNs(call, 'card').map((n) => ({
     card_no: call.params[`card_no_${n}`],
     validityDateFrom: call.params[`validityDateFrom_${n}`],
     validityDateTo: call.params[`validityDateTo_${n}`],

@@ -31,7 +31,7 @@ const registPersonType: Handler = (call) => {
     if (int(call, 'override') !== 1) {
       return json({
         result: false,
-        message: `区分コード[${code}]は既に登録されています。上書きする場合は overrideに 1を指定して下さい。`,
+        message: `区分コード[${str(call, 'personTypeCode')}]は既に登録されています。上書きする場合は overrideに 1を指定して下さい。`,
       });
     }
     stmt(db, 'UPDATE person_types SET name = ? WHERE code = ?').run(name, code);
@@ -51,7 +51,8 @@ const deletePersonType: Handler = (call) => {
   const { db } = call.emu;
   const code = int(call, 'personTypeCode')!;
   const gone = stmt(db, 'DELETE FROM person_types WHERE code = ?').run(code).changes;
-  if (!gone) abort(400, 'personTypeCode', `区分コード[${code}]の区分は登録されていません。`);
+  // The code as sent (`0012`, `12.0`), not as read.
+  if (!gone) abort(400, 'personTypeCode', `区分コード[${str(call, 'personTypeCode')}]の区分は登録されていません。`);
   stmt(db, 'UPDATE persons SET type_code = NULL WHERE type_code = ?').run(code);
   stmt(db, 'UPDATE recog_logs SET person_type_code = NULL, pass_flag_name = NULL WHERE person_type_code = ?').run(code);
   bumpLogVersion(db, 'recog');

@@ -22,7 +22,8 @@ export interface ColumnMap {
 
 function familyOf(ep: EndpointDef, name: string): { family: FamilyDef; n: number } | undefined {
   const m = familyMemberOf(ep, name);
-  return m ? { family: m.family, n: m.n } : undefined;
+  // `accessFlag_0`, `card_no_01` name no entry: an unknown column.
+  return m?.valid ? { family: m.family, n: m.n } : undefined;
 }
 
 function classify(name: string): ColumnKind | { tooMany: FamilyDef } | undefined {

@@ -68,6 +68,9 @@ describe('the message catalogue', () => {
       otherRange: 'o',
       unit: '0',
       unitName: '°C',
+      ranges: [{ unit: '0', unitName: '°C', unitJa: '摂氏', min: '1.0', max: '2.0' }],
+      index: '01',
+      missing: 'k_1',
     };
     for (const code of Object.keys(MESSAGES) as MessageCode[]) {
       const i = issue('fieldName', code, sample as never);
