@@ -212,41 +212,28 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags = {
       envProfile = await activeProfile(ctx, flags, true);
     }
   }
-  // The environment is read only when no flag decides, so a broken variable that is not used never stops a command.
+  // The environment is read only when no flag decides, so a broken variable that is not used never
+  // stops a command. Each setting comes with where it came from, for the messages about it.
   const pick = <K extends keyof Profile>(
-    flag: Profile[K] | undefined,
-    envValue: () => Profile[K] | undefined,
     key: K,
-  ) => flag ?? flagProfile?.[key] ?? envValue() ?? envProfile?.[key];
+    flag: Profile[K] | undefined,
+    flagName: string,
+    envName?: EnvVarName,
+  ): { value: Profile[K] | undefined; source: string } => {
+    if (flag !== undefined) return { value: flag, source: flagName };
+    if (flagProfile?.[key] !== undefined)
+      return { value: flagProfile[key], source: `the profile '${flagProfile.name}' (${key})` };
+    const fromEnv = envName ? settingFromEnv(env, envName) : undefined;
+    if (fromEnv !== undefined && envName) return { value: fromEnv as Profile[K], source: envName };
+    return { value: envProfile?.[key], source: `the profile '${envProfile?.name}' (${key})` };
+  };
 
-  const host = pick(flags.host, () => settingFromEnv(env, 'FACETCTL_HOST'), 'host');
-  let tokenSource = '--token-stdin';
-  const token = pick(
-    flags.token,
-    () => {
-      const fromEnv = settingFromEnv(env, 'FACETCTL_TOKEN');
-      if (fromEnv !== undefined) tokenSource = 'FACETCTL_TOKEN';
-      else if (envProfile) tokenSource = `the profile '${envProfile.name}'`;
-      return fromEnv;
-    },
-    'token',
-  );
-  if (flags.token === undefined && flagProfile?.token !== undefined) tokenSource = `the profile '${flagProfile.name}'`;
-  if (token !== undefined) assertTokenChars(token, tokenSource);
-  const insecureHttp = Boolean(pick(flags.insecureHttp || undefined, () => undefined, 'insecureHttp'));
-  let caCertSource = '--ca-cert';
-  const caCertFile = pick(
-    flags.caCert,
-    () => {
-      const fromEnv = settingFromEnv(env, 'FACETCTL_CA_CERT');
-      if (fromEnv !== undefined) caCertSource = 'FACETCTL_CA_CERT';
-      else if (envProfile) caCertSource = `the profile '${envProfile.name}' (caCert)`;
-      return fromEnv;
-    },
-    'caCert',
-  );
-  if (flags.caCert === undefined && flagProfile?.caCert !== undefined)
-    caCertSource = `the profile '${flagProfile.name}' (caCert)`;
+  const host = pick('host', flags.host, '--host', 'FACETCTL_HOST').value;
+  const token = pick('token', flags.token, '--token-stdin', 'FACETCTL_TOKEN');
+  if (token.value !== undefined) assertTokenChars(token.value, token.source);
+  const insecureHttp = Boolean(pick('insecureHttp', flags.insecureHttp || undefined, '--insecure-http').value);
+  const caCert = pick('caCert', flags.caCert, '--ca-cert', 'FACETCTL_CA_CERT');
+  const caCertFile = caCert.value;
   const senselink = senselinkFrom(ctx, flagProfile, envProfile);
   const profile = (flagProfile ?? envProfile)?.name;
 
@@ -258,7 +245,7 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags = {
     }
   } else {
     if (!host) throw new UsageError('no host configured: run `facetctl profile add` or set FACETCTL_HOST');
-    if (!token) {
+    if (!token.value) {
       throw new UsageError(
         'no token configured: run `facetctl profile add`, set FACETCTL_TOKEN, or pass --token-stdin',
       );
@@ -269,11 +256,11 @@ export async function resolveConnection(ctx: Context, flags: ConnectionFlags = {
   if (senselink) assertSafeScheme(normaliseSenselinkUrl(senselink.baseUrl), insecureHttp);
   return {
     baseUrl,
-    token: token ?? '',
+    token: token.value ?? '',
     profile,
     senselink: senselink && { ...senselink, baseUrl: normaliseSenselinkUrl(senselink.baseUrl) },
     insecureHttp,
-    caCert: caCertFile ? readCaCert(ctx, caCertFile, caCertSource) : undefined,
+    caCert: caCertFile ? readCaCert(ctx, caCertFile, caCert.source) : undefined,
     caCertFile,
   };
 }
