@@ -251,17 +251,21 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
   // With a device or type scope, a row's person may exist without being listed: look those up once.
   // (Without one, the scope's query lists every person a row can name.)
   const narrowed = opts.scope.serials.length > 0 || opts.scope.personTypeCode !== undefined;
+  /** One person of the cloud by code (a code without `*` matches exactly), with its picture's hash when asked. */
+  const lookUp = async (code: string, wantPicture: boolean) =>
+    (
+      await readCloudPersons(
+        client,
+        { serials: [] },
+        { wantPicture: () => wantPicture, signal: opts.signal, exactCode: code, cache },
+      )
+    ).get(code);
   const missing = narrowed ? rows.filter((r) => !cloud.has(r.personCode)) : [];
   await mapLimited(
     missing,
     opts.concurrency,
     async (r) => {
-      const found = await readCloudPersons(
-        client,
-        { serials: [] },
-        { wantPicture: () => !!r.picture, signal: opts.signal, exactCode: r.personCode, cache },
-      );
-      const p = found.get(r.personCode);
+      const p = await lookUp(r.personCode, !!r.picture);
       if (p) cloud.set(p.personCode, p);
     },
     opts.signal,
@@ -279,12 +283,7 @@ export async function syncPersons(opts: SyncOptions): Promise<SyncResult> {
     owedDeletions,
     opts.concurrency,
     async (code) => {
-      const found = await readCloudPersons(
-        client,
-        { serials: [] },
-        { wantPicture: () => false, signal: opts.signal, exactCode: code, cache },
-      );
-      const p = found.get(code);
+      const p = await lookUp(code, false);
       if (!p || !cloudPersonInScope(opts.scope, p, scopeTypeName)) return;
       cloud.set(code, p);
       inScope.add(code);
