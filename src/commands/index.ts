@@ -1,6 +1,6 @@
 import { type Command, CommanderError } from 'commander';
 import type { Context } from '../core/context.js';
-import { CancelledError, ExitCode, exitCodeAfterSignal } from '../core/errors.js';
+import { ApiError, CancelledError, ExitCode, exitCodeAfterSignal, NetworkError } from '../core/errors.js';
 import { reportError } from './errors-report.js';
 import { ExitWith, usageExitCodeOf } from './exit.js';
 import { GLOBAL_VALUE_FLAGS } from './global-flags.js';
@@ -18,6 +18,13 @@ function commanderExit(err: CommanderError, usageCode: number | undefined): numb
  * the values of global flags. A global flag's bad value is refused by the root command, before the
  * command runs; the command's own usage exit code (`device health`: 3, UNKNOWN) must still apply.
  */
+/** `log recog export`: the words of a command below the program; undefined for the program itself. */
+function commandPath(cmd: Command): string | undefined {
+  const words: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) words.unshift(c.name());
+  return words.length ? words.join(' ') : undefined;
+}
+
 function commandNamed(program: Command, argv: readonly string[]): Command {
   let cmd = program;
   for (let i = 0; i < argv.length; i++) {
@@ -55,7 +62,14 @@ async function runCommand(argv: string[], ctx: Context): Promise<number> {
     if (err instanceof ExitWith) return err.code;
     if (err instanceof CommanderError) return commanderExit(err, usageExitCodeOf(commandNamed(program, argv)));
     if (ctx.signal.aborted && isAbort(err)) return reportError(ctx, new CancelledError('interrupted'));
-    return reportError(ctx, err, { verbose: env.verbose });
+    // An answer or a network failure names the command it ended (`error: the API answered an error
+    // (log recog export) (HTTP 400)`), as the endpoint commands' own reports do; usage errors name
+    // their flag instead.
+    const fromCloud = err instanceof ApiError || err instanceof NetworkError;
+    return reportError(ctx, err, {
+      verbose: env.verbose,
+      command: fromCloud ? commandPath(commandNamed(program, argv)) : undefined,
+    });
   } finally {
     await env.close();
   }
