@@ -224,6 +224,46 @@ describe('log recog tail', () => {
     expect(await tail.exit).toBe(143);
   }, 60_000);
 
+  it('--follow started while the cloud is down (a restart by systemd or cron) waits for it, for a device resumed from --state and for one read for the first time', async () => {
+    for (const serialNo of ['TLDOWN1', 'TLDOWN2']) {
+      expect((await setup.emu.op('POST', '/devices', { serialNo })).status).toBe(201);
+      expect((await setup.emu.op('POST', '/recognize', { serialNo, count: 2 })).status).toBe(200);
+    }
+    const dir = tempDir('facetctl-tail-down-');
+    const state = join(dir, 'state.json');
+    // TLDOWN1 has a mark from an earlier run; TLDOWN2 has none.
+    const earlier = await runCli(['log', 'recog', 'tail', '--serial', 'TLDOWN1', '-o', 'ndjson', '--state', state], {
+      env: setup.env,
+    });
+    expect(earlier.code, earlier.stderr).toBe(0);
+    onTestFinished(async () => {
+      await setup.emu.op('DELETE', '/faults');
+    });
+    const argv = ['log', 'recog', 'tail', '--interval', '1s', '-o', 'ndjson', '--follow', '-n', '5'];
+    for (const [serials, rowsAfter] of [
+      [['TLDOWN1'], 3], // resumed from its mark: the 3 rows made during the outage
+      [['TLDOWN2'], 2], // read for the first time: its last rows
+    ] as const) {
+      expect((await setup.emu.op('POST', '/faults', { path: '/log/getRecogLog', status: 503 })).status).toBeLessThan(
+        300,
+      );
+      const tail = follow([...argv, ...serials.flatMap((s) => ['--serial', s]), '--state', state]);
+      onTestFinished(() => {
+        tail.child.kill('SIGKILL');
+      });
+      await until('the outage noted', () => tail.stderr().includes(`${serials[0]}: cannot read the logs`));
+      if (serials[0] === 'TLDOWN1') {
+        expect((await setup.emu.op('POST', '/recognize', { serialNo: 'TLDOWN1', count: 3 })).status).toBe(200);
+      }
+      await setup.emu.op('DELETE', '/faults');
+      await until('the rows', () => tail.lines().length >= rowsAfter);
+      expect(tail.lines().every((r) => r.serialNo === serials[0])).toBe(true);
+      tail.child.kill('SIGTERM');
+      expect(await tail.exit).toBe(143);
+      expect(tail.lines()).toHaveLength(rowsAfter);
+    }
+  }, 90_000);
+
   it('--all-devices --follow follows a device added to the contract while it runs, from its last -n rows', async () => {
     const tail = follow([
       'log',

@@ -19,6 +19,7 @@
  * saved after each poll whose rows have been written, so a restarted tail continues after the last
  * row it printed (and an export can continue from a tail's state, or the reverse).
  */
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatApiDateTime } from '../../core/dates.js';
 import { isDeviceFailure } from '../../core/errors.js';
@@ -126,6 +127,8 @@ async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
 export async function runTail(client: ExportClient, given: TailOptions): Promise<TailResult> {
   // One device failing stops the others (a tail that silently lost a device would look healthy).
   const stop = new AbortController();
+  // Every request in flight listens to the signal: a few per device, and devices found later too.
+  setMaxListeners(given.listDevices ? 0 : Math.max(10, given.serials.length * 4 + 10), stop.signal);
   const onAbort = () => stop.abort(given.signal.reason);
   given.signal.addEventListener('abort', onAbort, { once: true });
   const opts: TailOptions = { ...given, signal: stop.signal };
@@ -198,6 +201,35 @@ async function tailLocked(
     }
   };
 
+  /**
+   * `fn` for device `t`; with --follow, a cloud or network that is down for a while (the client's own
+   * retries last seconds) is ridden out: noted, waits doubling up to OUTAGE_MAX_WAIT_MS, then `fn`
+   * again (the mark holds, so nothing is lost). Undefined when the run stopped meanwhile.
+   */
+  const ridingOut = async <T>(t: DeviceTail, fn: () => Promise<T>): Promise<{ value: T } | undefined> => {
+    let outage: { since: number; tries: number } | undefined;
+    for (;;) {
+      if (opts.signal.aborted) return undefined;
+      try {
+        const value = await fn();
+        if (outage) {
+          opts.note(`${t.serialNo}: reading the logs again after ${Math.round((Date.now() - outage.since) / 1000)} s`);
+        }
+        return { value };
+      } catch (err) {
+        if (!opts.follow || !isRetryable(err) || opts.signal.aborted) throw err;
+        outage ??= { since: Date.now(), tries: 0 };
+        outage.tries++;
+        const waitMs = Math.min(OUTAGE_MAX_WAIT_MS, opts.intervalMs * 2 ** Math.min(outage.tries, 10));
+        const reason = (err as Error).message.split('\n')[0];
+        opts.note(`${t.serialNo}: cannot read the logs (${reason}); trying again in ${Math.round(waitMs / 1000)} s`);
+        if (!(await pause(waitMs, opts.signal))) return undefined;
+      }
+    }
+  };
+  const lastRows = (t: DeviceTail) =>
+    ridingOut(t, () => (opts.kind === 'recog' ? lastRecog(client, t, opts) : lastOperate(client, t, opts)));
+
   // The first round: the last N rows of every device without a mark, merged in time order.
   const first: { serialNo: string; row: Record<string, unknown>; time: string }[] = [];
   const fresh = new Set<DeviceTail>();
@@ -207,7 +239,9 @@ async function tailLocked(
       if (hasMark) return;
       let got: Record<string, unknown>[];
       try {
-        got = opts.kind === 'recog' ? await lastRecog(client, t, opts) : await lastOperate(client, t, opts);
+        const read = await lastRows(t);
+        if (!read) return;
+        got = read.value;
       } catch (err) {
         if (dropOrFail(t, err)) return;
         throw err;
@@ -236,27 +270,8 @@ async function tailLocked(
     // Without follow, a device that just printed its last N rows is done.
     if (!opts.follow && fresh.has(t)) return;
     try {
-      let outage: { since: number; tries: number } | undefined;
       for (;;) {
-        if (opts.signal.aborted) return;
-        try {
-          await poll(t);
-        } catch (err) {
-          // --follow rides out a cloud or network that is down for a while (the client's own retries
-          // last seconds): the mark holds, so nothing is lost, and the tail picks up where it was.
-          if (!opts.follow || !t.answered || !isRetryable(err) || opts.signal.aborted) throw err;
-          outage ??= { since: Date.now(), tries: 0 };
-          outage.tries++;
-          const waitMs = Math.min(OUTAGE_MAX_WAIT_MS, opts.intervalMs * 2 ** Math.min(outage.tries, 10));
-          const reason = (err as Error).message.split('\n')[0];
-          opts.note(`${t.serialNo}: cannot read the logs (${reason}); trying again in ${Math.round(waitMs / 1000)} s`);
-          if (!(await pause(waitMs, opts.signal))) return;
-          continue;
-        }
-        if (outage) {
-          opts.note(`${t.serialNo}: reading the logs again after ${Math.round((Date.now() - outage.since) / 1000)} s`);
-          outage = undefined;
-        }
+        if (!(await ridingOut(t, () => poll(t)))) return;
         t.answered = true;
         if (!opts.follow) return;
       }
@@ -275,9 +290,10 @@ async function tailLocked(
       ? discover(opts, known, async (serialNo) => {
           const t: DeviceTail = { serialNo, pace: pacer(opts.intervalMs, opts.signal) };
           try {
-            const got = opts.kind === 'recog' ? await lastRecog(client, t, opts) : await lastOperate(client, t, opts);
+            const read = await lastRows(t);
+            if (!read) return;
             t.answered = true;
-            await emit(t, got);
+            await emit(t, read.value);
             await save(t);
           } catch (err) {
             if (dropOrFail(t, err)) return;
