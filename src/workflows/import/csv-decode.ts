@@ -215,10 +215,12 @@ async function ambiguousFile(bytes: Uint8Array, why?: string): Promise<UsageErro
  * Characters a Japanese CSV practically never holds, which CP932 kanji read as UTF-8 do form: a
  * level-2 kanji with lead byte E0–E1 or EE–EF and a trail byte 80–BF, followed by a character whose
  * lead byte is 80–BF (田 93 63, 山 8E 52), is one 3-byte UTF-8 character U+0800–U+1FFF or
- * U+E000–U+FFFF (`燿田` → U+0813 `c`). Scripts from U+0800 to U+1FFF (Samaritan … Greek Extended),
- * Yi and its neighbours (U+A000–U+ABFF) and the private use area (U+E000–U+F8FF).
+ * U+E000–U+FFFF (`燿田` → U+0813 `c`, `﨑田` → U+D553 `c`, `纈田` → U+3493 `c`). Scripts from U+0800 to
+ * U+1FFF (Samaritan … Greek Extended), CJK Extension A (U+3400–U+4DBF, rare variants), Yi, Hangul and
+ * their neighbours (U+A000–U+D7FF) and the private use area (U+E000–U+F8FF). A UTF-8 file with a Korean
+ * name that is also whole CP932 is then asked about too (`--encoding utf8` settles it).
  */
-const UNLIKELY_IN_JAPANESE_TEXT = /[\u0800-\u1fff\ua000-\uabff\ue000-\uf8ff]/u;
+const UNLIKELY_IN_JAPANESE_TEXT = /[\u0800-\u1fff\u3400-\u4dbf\ua000-\ud7ff\ue000-\uf8ff]/u;
 
 /**
  * For a file detected as UTF-8: the first character of its UTF-8 reading a Japanese file rarely holds

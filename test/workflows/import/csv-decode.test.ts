@@ -4,6 +4,7 @@ import {
   decodeCsv,
   detectDelimiter,
   detectEncoding,
+  isValidUtf8,
   parseEncodingName,
 } from '../../../src/workflows/import/csv-decode.js';
 
@@ -110,6 +111,23 @@ describe('CSV decoding', () => {
       /reads as UTF-8 and as CP932 \(Shift_JIS\) text \(its UTF-8 reading holds U\+0813 \u0813, which a Japanese file rarely does\) alike; give --encoding utf8 or --encoding cp932:\n {2}line 2 as UTF-8: K0001,\u0813c\n {2}line 2 as CP932: K0001,燿田/,
     );
     expect((await decodeCsv(bytes, 'cp932')).text).toBe(text);
+    // 﨑 (山﨑, 﨑田), 德, 增 as Windows writes them (NEC-selected IBM extensions, lead ED) read as Hangul;
+    // 纈 as CJK Extension A: the same refusal. (iconv-lite writes 﨑 as FA B1, which is not UTF-8.)
+    for (const [name, hex] of [
+      ['﨑田', 'ed959363'],
+      ['德田', 'ed9e9363'],
+      ['增田', 'ed819363'],
+      ['纈田', 'e3929363'],
+    ]) {
+      const one = Buffer.concat([
+        Buffer.from('personCode,personName\r\nK0001,'),
+        Buffer.from(hex, 'hex'),
+        Buffer.from('\r\n'),
+      ]);
+      expect(isValidUtf8(one), name).toBe(true);
+      expect(iconv.decode(one, 'cp932')).toContain(name);
+      await expect(decodeCsv(one), name).rejects.toThrow(/reads as UTF-8 and as CP932/);
+    }
     // Plain UTF-8 Japanese, and UTF-8 whose bytes are not whole CP932, are still UTF-8 as detected.
     for (const utf8 of ['personCode,personName\nK1,山田 花子\n', 'personCode,personName\nK1,Nguyễn Văn An ไทย\n']) {
       expect((await decodeCsv(Buffer.from(utf8, 'utf8'))).encoding).toBe('utf8');
