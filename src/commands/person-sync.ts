@@ -254,6 +254,11 @@ async function syncAction(env: CommandEnv, file: string, flags: SyncFlags, dryRu
       '--report lists the steps sent; with --dry-run nothing is sent: the plan is the output (-o csv)',
     );
   }
+  if (flags.report && flags.report !== '-') {
+    // Checked before anything is sent, as import checks its --report (core/safe-file.ts).
+    const { checkOutputFile } = await import('../core/safe-file.js');
+    await checkOutputFile(resolve(ctx.cwd, flags.report), '--report', { dashIsStdout: true });
+  }
   if (pruning && !dryRun && !yes && !ctx.io.stdinIsTTY) {
     throw new UsageError(
       '--prune/--prune-cloud remove persons: pass --yes to confirm without a terminal (nothing was sent)',

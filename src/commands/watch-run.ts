@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { note } from '../core/context.js';
 import { ExitCode, exitCodeOf, PartialError, UsageError } from '../core/errors.js';
 import { renderCsv, renderTable } from '../core/output.js';
-import { writeFileAtomic } from '../core/safe-file.js';
+import { checkOutputFile, writeFileAtomic } from '../core/safe-file.js';
 import { OPERATE_COLUMNS, orderRow, RECOG_COLUMNS } from '../workflows/export/columns.js';
 import { parseDuration, parseWindow, resolveSerials } from '../workflows/export/export-options.js';
 import {
@@ -82,6 +82,8 @@ export async function runHealth(env: CommandEnv, flags: HealthFlags): Promise<vo
     intervalMs = parseDuration('--interval', flags.interval);
     if (intervalMs < 1000) throw new UsageError('--interval must be at least 1s');
     if (flags.out && output !== 'prometheus') throw new UsageError('--out is for -o prometheus');
+    // Before the first request, as every --out (a read-only or missing folder, a device, a read-only file).
+    if (flags.out) await checkOutputFile(resolve(ctx.cwd, flags.out), '--out');
     if (flags.watch && (output === 'prometheus' || flags.out)) {
       throw new UsageError('--watch redraws a table: use cron or a timer for -o prometheus --out');
     }

@@ -14,7 +14,7 @@
  * - Append-only files (the import journal) are opened O_APPEND|O_NOFOLLOW: a link is refused.
  */
 
-import { constants } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { access, type FileHandle, lstat, mkdir, open, readdir, readlink, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -259,14 +259,27 @@ export async function openAtomicFile(owner: ProcessProbe, target: string, mode =
   // data someone made 0600 stays 0600); a new file gets `mode` as the umask allows.
   let kept: number | undefined;
   let group: number | undefined;
+  let existing: Stats | undefined;
   try {
-    const st = await lstat(target);
-    if (st.isFile()) {
-      kept = st.mode & 0o777 & mode;
-      group = st.gid;
-    }
+    existing = await lstat(target);
   } catch {
     // No file there yet.
+  }
+  if (existing?.isFile()) {
+    // A read-only file says "keep me": the rename would replace it all the same. Checked here too,
+    // for the files no flag names beforehand (config export's per-device files, a health --out).
+    if (
+      !(await access(target, constants.W_OK).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      throw new UsageError(
+        `${target}: the file is read-only, so it is not replaced; make it writable (chmod u+w) or name another file`,
+      );
+    }
+    kept = existing.mode & 0o777 & mode;
+    group = existing.gid;
   }
   // Once per folder and process: an export saving 100,000 pictures must not list its folder each time.
   if (!cleaned.has(dir)) {

@@ -148,11 +148,14 @@ describe('device health', () => {
     expect(other.stderr).toMatch(/-o prometheus is written by `device health` only/);
     const out = await runCli(['device', 'health', '--out', 'x.prom'], { env: setup.env });
     expect(out.code).toBe(3);
-    // A folder that does not exist: the verdict cannot be written, UNKNOWN (not 1, which reads as WARNING).
+    // A folder that does not exist: the verdict cannot be written, UNKNOWN (not 1, which reads as
+    // WARNING), found before the first request as for every --out.
     const missing = join(tempDir('facetctl-health-'), 'no', 'such', 'x.prom');
+    await setup.emu.op('DELETE', '/requests');
     const unwritable = await runCli(['device', 'health', '-o', 'prometheus', '--out', missing], { env: setup.env });
     expect(unwritable.code).toBe(3);
-    expect(unwritable.stderr).toMatch(/cannot write/);
+    expect(unwritable.stderr).toMatch(/--out .*x\.prom: the folder .* does not exist/);
+    expect((await setup.emu.op('GET', '/requests')).body.requests).toEqual([]);
   });
 
   it('--watch redraws the table in place on a terminal until Ctrl-C', async () => {

@@ -163,18 +163,47 @@ describe('a read-only file', () => {
           child.on('error', reject);
           child.on('close', (status) => resolve({ status, stderr }));
         });
-      for (const argv of [
-        ['log', 'recog', 'export', '--serial', 'SF1', '-o', 'ndjson', '--out', out],
-        ['log', 'recog', 'export', '--serial', 'SF1', '-o', 'ndjson', '--out', out, '--append'],
-        ['log', 'recog', 'export', '--serial', 'SF1', '-o', 'ndjson', '--out', join(d, 'new.ndjson'), '--state', state],
-      ]) {
-        const res = await run(argv);
-        expect(res.status, `${argv.join(' ')}: ${res.stderr}`).toBe(2);
+      for (const [argv, code] of [
+        [['log', 'recog', 'export', '--serial', 'SF1', '-o', 'ndjson', '--out', out], 2],
+        [['log', 'recog', 'export', '--serial', 'SF1', '-o', 'ndjson', '--out', out, '--append'], 2],
+        [
+          [
+            'log',
+            'recog',
+            'export',
+            '--serial',
+            'SF1',
+            '-o',
+            'ndjson',
+            '--out',
+            join(d, 'new.ndjson'),
+            '--state',
+            state,
+          ],
+          2,
+        ],
+        [['person', 'sync', 'none.csv', '--report', out], 2],
+        // A monitoring plugin: bad arguments are UNKNOWN (3).
+        [['device', 'health', '-o', 'prometheus', '--out', out], 3],
+      ] as const) {
+        const res = await run([...argv]);
+        expect(res.status, `${argv.join(' ')}: ${res.stderr}`).toBe(code);
         expect(res.stderr).toMatch(/the file is read-only, so it is not replaced; make it writable \(chmod u\+w\)/);
       }
       expect(readFileSync(out, 'utf8')).toBe('kept\n');
       expect(lstatSync(out).mode & 0o777).toBe(0o444);
       expect(await requestCount()).toBe(0);
+      // A file no flag names beforehand (config export's per-device file): that device fails, named; the file is kept.
+      const cfg = join(d, 'cfg', 'SF1');
+      mkdirSync(cfg, { recursive: true });
+      chmodSync(join(d, 'cfg'), 0o777);
+      chmodSync(cfg, 0o777);
+      writeFileSync(join(cfg, 'config.json'), '{"kept":1}\n');
+      chmodSync(join(cfg, 'config.json'), 0o444);
+      const config = await run(['config', 'export', '--serial', 'SF1', '--dir', join(d, 'cfg')]);
+      expect(config.status, config.stderr).not.toBe(0);
+      expect(config.stderr).toContain('config.json: the file is read-only, so it is not replaced');
+      expect(readFileSync(join(cfg, 'config.json'), 'utf8')).toBe('{"kept":1}\n');
     } finally {
       rmSync(d, { recursive: true, force: true });
     }
