@@ -103,6 +103,14 @@ async function addProfile(env: CommandEnv, nameArg: string | undefined, opts: Ad
   // token over plain http, a CA certificate that cannot be read.
   const { assertSafeScheme, assertTokenChars, normaliseBaseUrl, readCaCert } = await import('../core/connection.js');
   assertTokenChars(p.token!, secrets.token !== undefined ? '--token-stdin' : 'the token typed');
+  if (p.senselink) {
+    assertTokenChars(p.senselink.appKey, '--senselink-app-key', 'the SenseLink app key');
+    assertTokenChars(
+      p.senselink.appSecret,
+      secrets.appSecret !== undefined ? '--senselink-app-secret-stdin' : 'the secret typed',
+      'the SenseLink app secret',
+    );
+  }
   assertSafeScheme(normaliseBaseUrl(p.host!), p.insecureHttp);
   if (p.caCert) {
     readCaCert(env.ctx, p.caCert);

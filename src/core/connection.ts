@@ -118,14 +118,14 @@ function describeControl(ch: string): string {
  * @param source where the token came from (`--token-stdin`, `FACETCTL_TOKEN`, `the profile 'prod'`)
  * @throws UsageError (exit 2) naming the source, the character and its position — never the value
  */
-export function assertTokenChars(token: string, source: string): void {
+export function assertTokenChars(token: string, source: string, what = 'the API token'): void {
   for (let i = 0; i < token.length; i++) {
     const code = token.charCodeAt(i);
     if (code >= 0x21 && code <= 0x7e) continue;
     const ch = String.fromCodePoint(token.codePointAt(i) ?? code);
     const u = `U+${(ch.codePointAt(0) ?? code).toString(16).toUpperCase().padStart(4, '0')}`;
     const fullWidth = code >= 0xff01 && code <= 0xff5e;
-    const what =
+    const found =
       code === 0x20
         ? 'a space'
         : CONTROL.test(ch)
@@ -134,8 +134,8 @@ export function assertTokenChars(token: string, source: string): void {
             ? `the full-width character '${ch}' (${u})`
             : `the character '${ch}' (${u})`;
     throw new UsageError(
-      `${source}: the API token holds ${what} at character ${i + 1}; a token is half-width ASCII letters, digits and signs` +
-        (fullWidth || code > 0x7e ? ' (typed with the IME on? paste it again from the cloud with the IME off)' : ''),
+      `${source}: ${what} holds ${found} at character ${i + 1}; it must be half-width ASCII letters, digits and signs` +
+        (fullWidth || code > 0x7e ? ' (typed with the IME on? paste it again with the IME off)' : ''),
     );
   }
 }
@@ -174,6 +174,19 @@ function senselinkFrom(ctx: Context, flagProfile?: Profile, envProfile?: Profile
     settingFromEnv(env, 'FACETCTL_SENSELINK_APP_SECRET') ??
     envProfile?.senselink?.appSecret;
   if (!baseUrl || !appKey || !appSecret) return undefined;
+  // They sign every request: a key or secret typed with the IME on would fail as a bare 401.
+  const from = (flagValue: string | undefined, envName: EnvVarName) =>
+    flagValue !== undefined
+      ? `the profile '${flagProfile?.name}'`
+      : envValue(env, envName) !== undefined
+        ? envName
+        : `the profile '${envProfile?.name}'`;
+  assertTokenChars(appKey, from(flagProfile?.senselink?.appKey, 'FACETCTL_SENSELINK_APP_KEY'), 'the SenseLink app key');
+  assertTokenChars(
+    appSecret,
+    from(flagProfile?.senselink?.appSecret, 'FACETCTL_SENSELINK_APP_SECRET'),
+    'the SenseLink app secret',
+  );
   return { baseUrl: baseUrl.replace(/\/+$/, ''), appKey, appSecret };
 }
 

@@ -49,7 +49,7 @@ describe('profile add without a terminal', () => {
     });
     expect(fullWidth.code).toBe(2);
     expect(fullWidth.stderr).toContain(
-      "--token-stdin: the API token holds the full-width character 'ｔ' (U+FF54) at character 1; a token is half-width ASCII",
+      "--token-stdin: the API token holds the full-width character 'ｔ' (U+FF54) at character 1; it must be half-width ASCII",
     );
     expect(fullWidth.stderr).toContain('IME');
     expect((await cli(['profile', 'list', '--names'])).stdout).toBe('');
@@ -66,6 +66,36 @@ describe('profile add without a terminal', () => {
       expect(r.stderr).toContain(`${source}: the API token holds`);
       expect(r.stderr).not.toContain('network');
     }
+    // The SenseLink app key and secret sign every request: checked the same way, saved or from the environment.
+    const sl = await cli(
+      [
+        'profile',
+        'add',
+        'sl',
+        '--host',
+        emu.url,
+        '--token-stdin',
+        '--senselink-url',
+        emu.origin,
+        '--senselink-app-key',
+        'ｋｅｙ',
+        '--senselink-app-secret-stdin',
+      ],
+      { stdin: `${emu.token}\nsecret\n` },
+    );
+    expect(sl.code).toBe(2);
+    expect(sl.stderr).toContain("--senselink-app-key: the SenseLink app key holds the full-width character 'ｋ'");
+    const slEnv = await cli(['senselink', 'record', 'list', '--time-from', '-1h', '--time-to', 'now'], {
+      env: {
+        FACETCTL_SENSELINK_URL: emu.origin,
+        FACETCTL_SENSELINK_APP_KEY: 'key',
+        FACETCTL_SENSELINK_APP_SECRET: 'sec ret',
+      },
+    });
+    expect(slEnv.code).toBe(2);
+    expect(slEnv.stderr).toContain(
+      'FACETCTL_SENSELINK_APP_SECRET: the SenseLink app secret holds a space at character 4',
+    );
     const fromStdin = await cli(['device', 'list', '--host', emu.url, '--token-stdin'], { stdin: 'ｔｏｋｅｎ\n' });
     expect(fromStdin.code).toBe(2);
     expect(fromStdin.stderr).toContain('--token-stdin: the API token holds');
