@@ -137,10 +137,26 @@ export function clearTextProxy(url: URL, settings: ProxySettings | undefined): s
   }
 }
 
-/** A proxy as curl reads it: `host:port` without a scheme means `http://host:port`. */
+/** The port curl assumes for a proxy named without one. */
+const CURL_PROXY_PORT = '1080';
+
+/**
+ * A proxy as curl reads it: `host:port` without a scheme means `http://host:port`, and a proxy
+ * without a port is on 1080 (curl's `-x`/`HTTPS_PROXY` rule), not on its scheme's default.
+ */
 export function proxyUrl(value: string): string {
   const text = value.trim();
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
+  try {
+    const u = new URL(withScheme);
+    if (u.port === '' && /^https?:$/.test(u.protocol) && !/:\d+(\/|$)/.test(withScheme.replace(/^[^/]*\/\/[^@/]*@/, ''))) {
+      u.port = CURL_PROXY_PORT;
+      return u.toString().replace(/\/$/, '');
+    }
+  } catch {
+    // Not a URL: assertProxyUrl names it when it is used.
+  }
+  return withScheme;
 }
 
 /**

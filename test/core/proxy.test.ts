@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bypassesProxy, isLoopbackHost, parseNoProxy, proxyFor } from '../../src/core/proxy.js';
+import { bypassesProxy, isLoopbackHost, parseNoProxy, proxyFor, proxyUrl } from '../../src/core/proxy.js';
 
 const P = { httpProxy: 'http://proxy.corp:3128', httpsProxy: 'http://proxy.corp:3128' };
 
@@ -56,5 +56,19 @@ describe('proxy choice (HTTP(S)_PROXY, NO_PROXY as curl and Go read it, loopback
   ])('NO_PROXY=%j, %s → direct: %s', (noProxy, url, direct) => {
     expect(bypassesProxy(new URL(url), parseNoProxy(noProxy))).toBe(direct);
     expect(via(url, noProxy) === undefined).toBe(direct);
+  });
+});
+
+describe('proxyUrl: a proxy variable as curl reads it', () => {
+  it.each([
+    ['proxy.corp:3128', 'http://proxy.corp:3128'],
+    ['127.0.0.1', 'http://127.0.0.1:1080'],
+    ['http://proxy.corp', 'http://proxy.corp:1080'],
+    ['http://proxy.corp:80', 'http://proxy.corp:80'],
+    ['https://user:pw@proxy.corp:8443', 'https://user:pw@proxy.corp:8443'],
+    ['http://[::1]', 'http://[::1]:1080'],
+    [' socks5://x ', 'socks5://x'],
+  ])('%s → %s', (value, expected) => {
+    expect(proxyUrl(value)).toBe(expected);
   });
 });
