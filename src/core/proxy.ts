@@ -149,7 +149,11 @@ export function proxyUrl(value: string): string {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
   try {
     const u = new URL(withScheme);
-    if (u.port === '' && /^https?:$/.test(u.protocol) && !/:\d+(\/|$)/.test(withScheme.replace(/^[^/]*\/\/[^@/]*@/, ''))) {
+    if (
+      u.port === '' &&
+      /^https?:$/.test(u.protocol) &&
+      !/:\d+(\/|$)/.test(withScheme.replace(/^[^/]*\/\/[^@/]*@/, ''))
+    ) {
       u.port = CURL_PROXY_PORT;
       return u.toString().replace(/\/$/, '');
     }
