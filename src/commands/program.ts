@@ -150,7 +150,15 @@ export async function buildProgram(
   addVersionCommand(program, ctx);
   addHelpCommand(program, ctx);
   program.hook('preAction', async (_root, action) => {
-    if (action.name() === 'help' || action.name() === 'version') return;
+    if (action.name() === 'help' || action.name() === 'version') {
+      // They print text, not a JSON answer: --query would be silently ignored.
+      if (readGlobalFlags(program).query !== undefined) {
+        throw new UsageError(
+          `--query: \`facetctl ${commandWords(action)}\` prints no JSON answer for it to filter; leave --query out`,
+        );
+      }
+      return;
+    }
     // Bad settings are usage errors before anything is sent: FACETCTL_OUTPUT, -o prometheus outside
     // `device health`, --query.
     if (!hasOwnOutput(action)) env.output();

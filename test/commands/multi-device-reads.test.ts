@@ -260,6 +260,8 @@ describe('--query is applied by every command that prints JSON rows, and refused
       ['person', 'import', '--template'],
       ['completion', 'bash'],
       ['profile', 'list', '--names'],
+      ['version'],
+      ['help', 'exit-codes'],
     ]) {
       const res = await setup.cli([...argv, '--query', 'id']);
       expect(res.code, argv.join(' ')).toBe(2);
