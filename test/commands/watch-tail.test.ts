@@ -173,6 +173,16 @@ describe('log recog tail', () => {
     });
     expect(second.code, second.stderr).toBe(1);
     expect(second.stdout).toBe('');
+    // The same file through a link meets the same lock.
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync(state, join(dir, 'link.state.json'));
+    const linked = await runCli(
+      ['log', 'recog', 'tail', '--serial', serialNo, '-o', 'ndjson', '--state', join(dir, 'link.state.json')],
+      {
+        env: setup.env,
+      },
+    );
+    expect(linked.code, linked.stderr).toBe(1);
     tail.child.kill('SIGTERM');
     expect(await tail.exit).toBe(143);
     // The lock is gone with the tail; the export starts after the tail's mark (nothing new arrived).

@@ -12,7 +12,7 @@
  *   the rows already written in the overlap window, and `rowsBefore` (see operate-window.ts).
  */
 import { constants } from 'node:fs';
-import { link, lstat, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { link, lstat, open, readdir, readFile, realpath, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { RuntimeError, UsageError } from '../../core/errors.js';
 import { randomBytes } from '../../core/node-crypto.js';
@@ -193,7 +193,13 @@ export async function lockFile(
   flag: string,
   what: string,
 ): Promise<() => Promise<void>> {
-  const lockPath = `${path}.lock`;
+  // A state file reached through a link is locked where it lives: two runs naming it by two paths
+  // (the file and a link to it) must meet at one lock.
+  const linked = await lstat(path).then(
+    (st) => st.isSymbolicLink(),
+    () => false,
+  );
+  const lockPath = `${linked ? await realpath(path).catch(() => path) : path}.lock`;
   // The longest name beside it: `NAME.lock.stale-PID-RANDOM` (32 bytes more), within 255 bytes.
   if (Buffer.byteLength(basename(path), 'utf8') > 223) {
     throw new UsageError(`${flag} ${path}: the file name is too long to hold a lock beside it (at most 223 bytes)`);
