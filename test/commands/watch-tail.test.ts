@@ -296,6 +296,8 @@ describe('log recog tail', () => {
     expect((await setup.emu.op('POST', '/recognize', { serialNo: 'TLNEW', count: 2 })).status).toBe(200);
     // The device list is read again every ten intervals (at least 10 s).
     await until('the new device noted', () => tail.stderr().includes('TLNEW: a new device; following it too'), 40_000);
+    // Its last -n rows first; then what arrives is followed.
+    await until('its last row', () => tail.lines().some((r) => r.serialNo === 'TLNEW'), 30_000);
     expect((await setup.emu.op('POST', '/recognize', { serialNo: 'TLNEW', count: 3 })).status).toBe(200);
     await until('its rows', () => tail.lines().filter((r) => r.serialNo === 'TLNEW').length >= 1 + 3, 30_000);
     const ids = tail
