@@ -63,15 +63,15 @@ export interface TailOptions {
   /**
    * A device failed (called once per device, before the run goes on or stops). A device whose first
    * request of the run fails alone (`isDeviceFailure`: a serial not in the contract) is dropped and the
-   * others are tailed; any later failure of a device stops the run (a follower that silently lost a
-   * device would look healthy).
+   * others are tailed; a later failure of a device stops the run (a follower that silently lost a
+   * device would look healthy), except a transient one under `follow` (ridden out) and a device that
+   * left the contract under `listDevices` (dropped, named).
    */
   deviceFailed?: (serialNo: string, err: unknown, dropped: boolean) => void;
   /**
    * `--all-devices`: the devices of the contract now. With `follow` it is asked again every ten
-   * intervals (at least every 10 s);
-   * new devices are followed too (from their last `lines` rows), and a device that leaves the
-   * contract is dropped instead of stopping the run.
+   * intervals (at least every 10 s): new devices are followed too (from their last `lines` rows), and
+   * a device that leaves the contract is dropped instead of stopping the run.
    */
   listDevices?: () => Promise<readonly string[]>;
 }
