@@ -25,6 +25,8 @@ export const commands = [
     path: ['push', 'listen'],
     parents: { push: 'Receive push notifications of recognitions' },
     summary: 'Run an HTTP server for the push notifications; each event as one ndjson line, or to --exec',
+    // --query picks what of each event is printed (or handed to --exec).
+    query: true,
     flags: [
       { flags: '--port <port>', help: 'port to listen on (0: any free port)', parse: port, default: 8787 },
       { flags: '--bind <addr>', help: 'address to listen on', default: '127.0.0.1' },
@@ -78,6 +80,8 @@ export const commands = [
         stdout: ctx.io.stdout,
         stderr: ctx.io.stderr,
         note: (line) => note(ctx, line),
+        // --query per event, as a tail applies it per row.
+        select: env.hasQuery ? (event) => env.select(event) : undefined,
       });
       note(ctx, `push: listening on ${listener.url}`);
       await new Promise<void>((resolve) => {

@@ -40,6 +40,11 @@ export interface PushListenOptions {
   stdout: Writable;
   stderr: Writable;
   note: (line: string) => void;
+  /**
+   * What of each event is delivered (`--query`): its result, as one JSON line; an event it maps to
+   * null or undefined is not delivered (still answered 200). Default: the event as received.
+   */
+  select?: (event: unknown) => unknown;
 }
 
 export interface PushListener {
@@ -122,7 +127,13 @@ export async function startPushListener(opts: PushListenOptions): Promise<PushLi
   /** Room for one more event of `bytes` (always true without --exec: stdout has its own back-pressure). */
   const hasRoom = (bytes: number): boolean =>
     !opts.exec || (waiting.length < maxEvents && (waiting.length === 0 || waitingBytes + bytes <= maxBytes));
-  const deliver = (line: string) => {
+  const deliver = (received: string, event: unknown) => {
+    let line = received;
+    if (opts.select) {
+      const picked = opts.select(event);
+      if (picked === null || picked === undefined) return;
+      line = JSON.stringify(picked);
+    }
     if (!opts.exec) {
       opts.stdout.write(`${line}\n`);
       return;
@@ -169,7 +180,8 @@ export async function startPushListener(opts: PushListenOptions): Promise<PushLi
           answer(res, 400, { result: false, message: wrong.join('; ') });
           return;
         }
-        const line = JSON.stringify(normalisePushEvent(event));
+        const normalised = normalisePushEvent(event);
+        const line = JSON.stringify(normalised);
         if (closing || !hasRoom(Buffer.byteLength(line))) {
           refused++;
           opts.note(
@@ -180,7 +192,7 @@ export async function startPushListener(opts: PushListenOptions): Promise<PushLi
         }
         answer(res, 200, { result: true });
         received++;
-        deliver(line);
+        deliver(line, normalised);
       },
       (err: Error & { status?: number }) => {
         if (!res.headersSent) answer(res, err.status ?? 400, { result: false, message: err.message });

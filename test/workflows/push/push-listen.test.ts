@@ -61,6 +61,41 @@ describe('push listen', () => {
     expect(err).toContain('stopped after 2 event(s)');
   });
 
+  it('--query picks what of each event is written; an event it maps to null is left out', async () => {
+    const child = spawn(
+      process.execPath,
+      [BIN, 'push', 'listen', '--port', '0', '--query', 'personCode && {code: personCode, temp: temp}'],
+      {
+        env: { ...process.env, FACETCTL_CONFIG_DIR: tempConfigDir() },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+    });
+    child.stderr.on('data', (c) => {
+      err += c;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const url = await until(() => /listening on (\S+)/.exec(err)?.[1]);
+    await setPushUrl(url);
+    await setup.emu.op('POST', '/recognize', { serialNo: 'PUSH1' }); // a stranger: personCode null
+    await setup.emu.op('POST', '/recognize', { serialNo: 'PUSH1', personCode: 'P7', temp: 36.5 });
+    await until(() => /stopped|2 event/.test(err) || out.includes('P7') || undefined);
+    await until(() => (out.includes('P7') ? true : undefined));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    expect(
+      out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    ).toEqual([{ code: 'P7', temp: 36.5 }]);
+    expect(err).toContain('stopped after 2 event(s)');
+  });
+
   it('--exec runs the command per event with the event JSON on stdin (in-process, stops on the signal)', async () => {
     const dir = tempDir('facetctl-push-');
     const file = join(dir, 'events.ndjson');
