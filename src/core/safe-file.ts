@@ -156,6 +156,23 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * A read-only file says "keep me": the rename would replace it all the same (its folder is writable),
+ * so it is refused as cp and curl -o refuse it. `label` names it in the message (`--out FILE`, FILE).
+ * @throws UsageError (exit 2) when `path` is a file this process may not write (root may write any)
+ */
+async function refuseReadOnly(path: string, label: string): Promise<void> {
+  const writable = await access(path, constants.W_OK).then(
+    () => true,
+    () => false,
+  );
+  if (!writable) {
+    throw new UsageError(
+      `${label}: the file is read-only, so it is not replaced; make it writable (chmod u+w) or name another file`,
+    );
+  }
+}
+
 function errCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException)?.code;
 }
@@ -199,18 +216,7 @@ export async function checkOutputFile(
         `${flag} ${path}: is ${link}${kindOf(target)}, not a regular file; ${flag} is written as a new file renamed over the path, which would replace it. ${instead}`,
       );
     }
-    // A read-only file says "keep me": the rename would replace it all the same (the folder is
-    // writable), so it is refused as cp and curl -o refuse it.
-    if (
-      !(await access(path, constants.W_OK).then(
-        () => true,
-        () => false,
-      ))
-    ) {
-      throw new UsageError(
-        `${flag} ${path}: the file is read-only, so it is not replaced; make it writable (chmod u+w) or name another file`,
-      );
-    }
+    await refuseReadOnly(path, `${flag} ${path}`);
   } catch (err) {
     if (err instanceof UsageError) throw err;
     // ENOENT is the usual case (a new file, or a link to nothing); anything else is reported by the
@@ -266,18 +272,8 @@ export async function openAtomicFile(owner: ProcessProbe, target: string, mode =
     // No file there yet.
   }
   if (existing?.isFile()) {
-    // A read-only file says "keep me": the rename would replace it all the same. Checked here too,
-    // for the files no flag names beforehand (config export's per-device files, a health --out).
-    if (
-      !(await access(target, constants.W_OK).then(
-        () => true,
-        () => false,
-      ))
-    ) {
-      throw new UsageError(
-        `${target}: the file is read-only, so it is not replaced; make it writable (chmod u+w) or name another file`,
-      );
-    }
+    // Checked here too, for the files no flag names beforehand (config export's per-device files).
+    await refuseReadOnly(target, target);
     kept = existing.mode & 0o777 & mode;
     group = existing.gid;
   }

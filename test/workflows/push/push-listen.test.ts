@@ -10,7 +10,7 @@ import { PUSH_FIELDS } from '../../../src/workflows/push/push-event.js';
 import { BIN, runCli, tempConfigDir } from '../../helpers/cli.js';
 import { useCliEmulator } from '../../helpers/cli-emulator.js';
 import { until } from '../../helpers/poll.js';
-import { capturedListener, listenInProcess, PUSH_TIME } from '../../helpers/push-listener.js';
+import { capturedListener, listenInProcess, PUSH_TIME, postPush } from '../../helpers/push-listener.js';
 import { tempDir } from '../../helpers/temp.js';
 import { ensureBuilt } from '../../setup/build.js';
 
@@ -62,38 +62,22 @@ describe('push listen', () => {
   });
 
   it('--query picks what of each event is written; an event it maps to null is left out', async () => {
-    const child = spawn(
-      process.execPath,
-      [BIN, 'push', 'listen', '--port', '0', '--query', 'personCode && {code: personCode, temp: temp}'],
-      {
-        env: { ...process.env, FACETCTL_CONFIG_DIR: tempConfigDir() },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => {
-      out += c;
+    // The probe (no personCode) is the first event; each push is answered before the next is sent.
+    const { url, running, stop } = await listenInProcess(['--query', 'personCode && {code: personCode, temp: temp}'], {
+      serialNo: 'PROBE',
+      time: PUSH_TIME,
     });
-    child.stderr.on('data', (c) => {
-      err += c;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const url = await until(() => /listening on (\S+)/.exec(err)?.[1]);
-    await setPushUrl(url);
-    await setup.emu.op('POST', '/recognize', { serialNo: 'PUSH1' }); // a stranger: personCode null
-    await setup.emu.op('POST', '/recognize', { serialNo: 'PUSH1', personCode: 'P7', temp: 36.5 });
-    await until(() => /stopped|2 event/.test(err) || out.includes('P7') || undefined);
-    await until(() => (out.includes('P7') ? true : undefined));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(143);
+    const res = await postPush(url, { serialNo: 'PUSH1', time: PUSH_TIME, personCode: 'P7', temp: 36.5 }, true);
+    expect(res.status).toBe(200);
+    stop();
+    const done = await running;
     expect(
-      out
+      done.stdout
         .split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l)),
     ).toEqual([{ code: 'P7', temp: 36.5 }]);
-    expect(err).toContain('stopped after 2 event(s)');
+    expect(done.stderr).toContain('stopped after 2 event(s)');
   });
 
   it('--exec runs the command per event with the event JSON on stdin (in-process, stops on the signal)', async () => {
